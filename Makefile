@@ -1,0 +1,36 @@
+# Quick start: `make demo` and `make test`. Both bootstrap .venv on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test lint typecheck serve bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/quntag demo
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check bot handlers storage tests
+	$(BIN)/mypy --strict bot handlers storage
+
+test: lint
+	$(BIN)/pytest -q
+
+serve: $(STAMP)
+	$(BIN)/quntag serve
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,18 @@
+"""Adapter types by name. Listed explicitly: no autodiscovery, nothing registered at import time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from bot.adapters import generic
+from bot.adapters.base import Adapter, AdapterDeps
+
+Factory = Callable[[str, Mapping[str, Any], AdapterDeps], Adapter]
+
+
+def adapter_types() -> dict[str, Factory]:
+    """Map of ``type`` → factory. A new platform adds one line here."""
+    return {
+        "generic": generic.build,
+    }

@@ -1,0 +1,199 @@
+"""The signed generic JSON adapter (contract §4): how any bridge or script feeds quntag."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+
+from bot.adapters.base import (
+    BAD_SIGNATURE,
+    MALFORMED,
+    MISSING,
+    STALE,
+    AdapterDeps,
+    Capabilities,
+    ConfigError,
+    Parsed,
+    SendError,
+    WebhookRejected,
+    WebReply,
+    check_keys,
+    opt_str,
+)
+from bot.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRef
+from bot.outgoing import Mention, Outgoing, Text
+
+MAX_SKEW_S = 300
+KINDS = ("message", "member_joined", "member_left")
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """``v1=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`` — the contract §4 signature."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "v1=" + mac.hexdigest()
+
+
+def signed_headers(secret: str, body: bytes, now: float) -> dict[str, str]:
+    """Headers for a signed generic request (used for outbound posts, the demo and tests)."""
+    ts = str(int(now))
+    return {"X-Quntag-Timestamp": ts, "X-Quntag-Signature": sign(secret, ts, body),
+            "Content-Type": "application/json"}
+
+
+def _bad(detail: str) -> WebhookRejected:
+    return WebhookRejected(400, MALFORMED, detail)
+
+
+def _str_field(obj: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
+    val = obj.get(key)
+    if val is None:
+        if required:
+            raise _bad(f"missing field: {where}{key}")
+        return ""
+    if isinstance(val, bool) or not isinstance(val, str | int):
+        raise _bad(f"field {where}{key} must be a string")
+    s = str(val)
+    if required and not s:
+        raise _bad(f"field {where}{key} must not be empty")
+    return s
+
+
+def _obj(payload: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    val = payload.get(key)
+    if not isinstance(val, dict):
+        raise _bad(f"missing field: {key}")
+    return val
+
+
+def parse_event(adapter: str, payload: Any) -> Event:
+    """Validate one generic event dict and normalize it; raises WebhookRejected(400)."""
+    if not isinstance(payload, dict):
+        raise _bad("body must be a JSON object")
+    eid = _str_field(payload, "id", "")
+    kind = _str_field(payload, "type", "")
+    if kind not in KINDS:
+        raise _bad(f"field type must be one of {', '.join(KINDS)}")
+    t = payload.get("time")
+    if isinstance(t, bool) or not isinstance(t, int | float) or not (0 <= t < 1e11):
+        raise _bad("field time must be unix seconds")
+    group, user = _obj(payload, "group"), _obj(payload, "user")
+    chat = ChatRef(adapter, _str_field(group, "id", "group."))
+    who = UserRef(adapter, _str_field(user, "id", "user."))
+    chat_name = _str_field(group, "name", "group.", required=False)
+    user_name = _str_field(user, "name", "user.", required=False)
+    if kind == "message":
+        text = payload.get("text")
+        if not isinstance(text, str):
+            raise _bad("missing field: text")
+        mentions = payload.get("mentions") or []
+        if not isinstance(mentions, list) or not all(isinstance(m, str | int) for m in mentions):
+            raise _bad("field mentions must be a list of user ids")
+        reply_to = payload.get("reply_to")
+        return Message(event_id=eid, chat=chat, user=who, time=float(t), text=text, user_name=user_name,
+                       chat_name=chat_name, reply_to=str(reply_to) if reply_to else None,
+                       mentions=tuple(UserRef(adapter, str(m)) for m in mentions),
+                       is_group_admin=None)
+    if kind == "member_joined":
+        inv = payload.get("invited_by")
+        return MemberJoined(event_id=eid, chat=chat, user=who, time=float(t), user_name=user_name,
+                            chat_name=chat_name, invited_by=UserRef(adapter, str(inv)) if inv else None)
+    return MemberLeft(event_id=eid, chat=chat, user=who, time=float(t), chat_name=chat_name)
+
+
+class GenericAdapter:
+    """``type = "generic"``: HMAC-SHA256 signed JSON in, signed JSON posted to ``outbound_url`` out."""
+
+    type = "generic"
+    ack = WebReply(200, b'{"ok": true}', "application/json")
+
+    def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps) -> None:
+        where = f"adapters.{name}"
+        check_keys(options, {"secret", "outbound_url"}, where)
+        self.name = name
+        self.secret = opt_str(options, "secret", where)
+        self.outbound_url = opt_str(options, "outbound_url", where, "")
+        self.deps = deps
+        self.capabilities = Capabilities(visibility="all", private_messages=True, membership_events=True,
+                                         retries_deliveries=True, max_text_len=4000,
+                                         per_chat_per_minute=600, per_chat_per_second=50.0)
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    def secrets(self) -> dict[str, str]:
+        return {"secret": self.secret}
+
+    def verify(self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes) -> bytes:
+        ts, sig = headers.get("X-Quntag-Timestamp"), headers.get("X-Quntag-Signature")
+        if not ts or not sig:
+            raise WebhookRejected(401, MISSING, "missing signature")
+        if not hmac.compare_digest(sign(self.secret, ts, body), sig.strip()):
+            raise WebhookRejected(401, BAD_SIGNATURE, "bad signature")
+        try:
+            skew = abs(self.deps.clock() - int(ts))
+        except ValueError:
+            raise WebhookRejected(401, STALE, "bad timestamp") from None
+        if skew > MAX_SKEW_S:
+            raise WebhookRejected(401, STALE, "stale timestamp")
+        return body
+
+    def parse(self, body: bytes) -> Parsed:
+        try:
+            payload = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            raise _bad("malformed JSON") from None
+        ev = parse_event(self.name, payload)
+        return Parsed(key=ev.event_id, events=(ev,))
+
+    def handshake(self, query: Mapping[str, str]) -> WebReply:
+        raise WebhookRejected(405, MALFORMED, "GET not supported")
+
+    def visibility(self, chat: ChatRef | None = None) -> str:
+        return "all"
+
+    def health(self) -> dict[str, Any]:
+        return {"visibility": "all", "type": self.type}
+
+    async def send(self, out: Outgoing) -> None:
+        if not self.outbound_url:
+            raise SendError(f"adapters.{self.name}.outbound_url is not set", permanent=True)
+        if self.deps.session is None:
+            raise SendError("no HTTP session", permanent=True)
+        body = json.dumps(render(out), ensure_ascii=False).encode()
+        try:
+            async with self.deps.session.post(
+                self.outbound_url, data=body, headers=signed_headers(self.secret, body, self.deps.clock())
+            ) as resp:
+                if resp.status >= 500 or resp.status == 429:
+                    ra = resp.headers.get("Retry-After")
+                    raise SendError(f"HTTP {resp.status}", retry_after=float(ra) if ra else None)
+                if resp.status >= 400:
+                    raise SendError(f"HTTP {resp.status}", permanent=True)
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise SendError(f"network: {exc}") from exc
+
+
+def render(out: Outgoing) -> dict[str, Any]:
+    """Outgoing → the contract §4 outbound JSON."""
+    text = "".join(p.text if isinstance(p, Text) else f"@{p.name or p.user.user_id}" for p in out.parts)
+    mentions = [p.user.user_id for p in out.parts if isinstance(p, Mention)]
+    if isinstance(out.target, UserRef):
+        return {"user": out.target.user_id, "text": text}
+    body: dict[str, Any] = {"group": out.target.chat_id, "text": text, "mentions": mentions}
+    if out.reply_to:
+        body["reply_to"] = out.reply_to
+    return body
+
+
+def build(name: str, options: Mapping[str, Any], deps: AdapterDeps) -> GenericAdapter:
+    if not isinstance(options, Mapping):
+        raise ConfigError(f"adapters.{name}: must be a table")
+    return GenericAdapter(name, options, deps)

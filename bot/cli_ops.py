@@ -1,0 +1,185 @@
+"""Implementations of the ``quntag`` subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from bot.cli import CliExit, config_path
+from bot.config import Config, load, secret_problems
+from bot.export import to_csv, to_json
+from bot.runtime import Runtime
+from bot.timeutil import parse_iso
+from handlers import profiles
+
+T = TypeVar("T")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load(config_path(args))
+
+
+def _with_runtime(cfg: Config, fn: Callable[[Runtime], Awaitable[T]]) -> T:
+    async def go() -> T:
+        rt = Runtime(cfg)
+        await rt.start(process=False, deliver=False, schedule=False)
+        try:
+            return await fn(rt)
+        finally:
+            await rt.stop()
+    return asyncio.run(go())
+
+
+def _at(args: argparse.Namespace) -> float:
+    if getattr(args, "at", None):
+        try:
+            return parse_iso(args.at)
+        except ValueError:
+            raise CliExit(1, f"--at: not an ISO-8601 time: {args.at}") from None
+    return time.time()
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _profile_line(p: dict[str, Any]) -> str:
+    tags = ", ".join(f"{t['name']} {t['score']:.2f}" if t["score"] is not None else t["name"] for t in p["tags"])
+    st = p["stats"]
+    return (f"{p['name'] or p['member']} ({p['member']})  {p['lifecycle']}  messages {st['messages']}  "
+            f"active days {st['active_days']}  tags: {tags or '-'}")
+
+
+async def _require_group(rt: Runtime, group: str) -> None:
+    if not await rt.repo.group_exists(group):
+        raise CliExit(1, f"unknown group: {group}")
+
+
+def profile(args: argparse.Namespace) -> int:
+    cfg, t = _config(args), _at(args)
+
+    async def go(rt: Runtime) -> dict[str, Any]:
+        await _require_group(rt, args.group)
+        found = await profiles.load(rt.repo, cfg, args.group, [args.member], t)
+        if not found:
+            raise CliExit(1, f"unknown member: {args.member} in group {args.group}")
+        return found[0]
+
+    p = _with_runtime(cfg, go)
+    _print_json(p) if args.json else print(_profile_line(p))
+    return 0
+
+
+def _group_profiles(cfg: Config, group: str, t: float, tag: str | None = None) -> list[dict[str, Any]]:
+    async def go(rt: Runtime) -> list[dict[str, Any]]:
+        await _require_group(rt, group)
+        return await profiles.load_group(rt.repo, cfg, group, t, tag)
+    return _with_runtime(cfg, go)
+
+
+def members(args: argparse.Namespace) -> int:
+    cfg = _config(args)
+    found = _group_profiles(cfg, args.group, _at(args), args.tag)
+    if args.json:
+        _print_json(found)
+    else:
+        for p in found:
+            print(_profile_line(p))
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    cfg = _config(args)
+    found = _group_profiles(cfg, args.group, time.time())
+    data = to_csv(found) if args.format == "csv" else to_json(found) + "\n"
+    if args.output:
+        Path(args.output).write_text(data, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(data)
+    return 0
+
+
+def db(args: argparse.Namespace) -> int:
+    cfg = _config(args)
+
+    async def noop(rt: Runtime) -> None:
+        return None
+
+    _with_runtime(cfg, noop)  # start() applies pending migrations
+    print("database is up to date")
+    return 0
+
+
+def init(args: argparse.Namespace) -> int:
+    target = Path(args.path)
+    if target.exists() and not args.force:
+        raise CliExit(1, f"{target} exists; use --force to overwrite")
+    text = files("bot.demo").joinpath("config.example.toml").read_text(encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}; set server.api_token and each adapter's secret, then run: quntag serve --config {target}")
+    return 0
+
+
+def replay(args: argparse.Namespace) -> int:
+    from bot.replay import replay_file
+
+    cfg = _config(args)
+    if args.adapter not in cfg.adapters or cfg.adapters[args.adapter].type != "generic":
+        raise CliExit(1, f"no generic adapter named {args.adapter!r} in the config")
+    accepted, duplicate, rejected = asyncio.run(replay_file(cfg, Path(args.file), args.adapter))
+    print(f"accepted {accepted} duplicate {duplicate} rejected {rejected}")
+    return 1 if rejected else 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(keep=args.keep))
+
+
+def serve(args: argparse.Namespace) -> int:
+
+    cfg = _config(args)
+    bad = secret_problems(cfg)
+    if bad and not args.insecure_dev:
+        raise CliExit(2, f"config error: {bad[0]}: empty or CHANGE-ME secret (set it, or use --insecure-dev)")
+    host = args.host or cfg.server.host
+    port = cfg.server.port if args.port is None else args.port
+    return asyncio.run(_serve(cfg, host, port))
+
+
+async def _serve(cfg: Config, host: str, port: int) -> int:
+    from bot.appkeys import RUNTIME
+    from bot.server import create_app
+
+    app = create_app(cfg)
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=10)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = port
+    server = getattr(site, "_server", None)
+    if server is not None and server.sockets:
+        bound = server.sockets[0].getsockname()[1]
+    print(f"quntag listening on http://{host}:{bound}", flush=True)
+    for name, adapter in app[RUNTIME].adapters.items():
+        print(f"adapter {name} ({adapter.type}): visibility {adapter.visibility()}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    print("quntag: stopping (finishing in-flight work)", flush=True)
+    await runner.cleanup()
+    print("quntag: stopped", flush=True)
+    return 0

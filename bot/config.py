@@ -1,0 +1,252 @@
+"""Config: one documented TOML file → frozen dataclasses (contract §3).
+
+Every problem raises :class:`ConfigError` whose message is one line naming the key. Secrets may come
+from the environment: ``QUNTAG_API_TOKEN`` for ``server.api_token`` and
+``QUNTAG_ADAPTER_<NAME>_<KEY>`` for ``adapters.<name>.<key>`` (name upper-cased, ``-`` → ``_``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.adapters.base import ConfigError
+from bot.config_schema import Section, SurveyConfig, parse_surveys
+
+__all__ = ["AdapterConfig", "Config", "ConfigError", "GroupConfig", "SurveyConfig", "TagRule", "load"]
+
+PLACEHOLDER = "CHANGE-ME"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    api_token: str = PLACEHOLDER
+    only_listed_groups: bool = False
+    max_body_bytes: int = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class StorageConfig:
+    url: str = "sqlite:///quntag.db"
+    sync: str = "normal"
+    store_text: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TaggingConfig:
+    half_life_days: float = 30.0
+    min_score: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleConfig:
+    new_days: int = 7
+    dormant_days: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class TagRule:
+    name: str
+    keywords: tuple[str, ...]
+    category: str = "interest"
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class AdapterConfig:
+    name: str
+    type: str
+    options: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupConfig:
+    id: str
+    name: str = ""
+    timezone: str = "Asia/Shanghai"
+    locale: str = "zh-CN"
+    admins: tuple[str, ...] = ()
+    morning_report: str = ""
+    weekly_digest: str = ""
+    wecom_webhook_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    server: ServerConfig = field(default_factory=ServerConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    defaults: GroupConfig = field(default_factory=lambda: GroupConfig(id="*"))
+    tagging: TaggingConfig = field(default_factory=TaggingConfig)
+    lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
+    tags: tuple[TagRule, ...] = ()
+    adapters: Mapping[str, AdapterConfig] = field(default_factory=dict)
+    groups: Mapping[str, GroupConfig] = field(default_factory=dict)
+    surveys: tuple[SurveyConfig, ...] = ()
+    base_dir: Path = field(default_factory=Path.cwd)
+
+    def group(self, group_id: str) -> GroupConfig | None:
+        """Settings for a group: its ``[[groups]]`` entry, else ``[defaults]`` unless only-listed."""
+        g = self.groups.get(group_id)
+        if g is not None:
+            return g
+        if self.server.only_listed_groups:
+            return None
+        return GroupConfig(id=group_id, timezone=self.defaults.timezone, locale=self.defaults.locale,
+                           admins=self.defaults.admins)
+
+    def database_url(self) -> str:
+        """``storage.url`` with a relative SQLite path resolved against the config file's folder."""
+        url = self.storage.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
+            return prefix + str((self.base_dir / url[len(prefix):]).resolve())
+        return url
+
+
+def _tz(value: str, key: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{key}: unknown timezone {value!r}") from None
+    return value
+
+
+def _group(raw: Any, key: str, base: GroupConfig, need_id: bool) -> GroupConfig:
+    s = Section(raw, key)
+    g = GroupConfig(
+        id=s.text("id") if need_id else "*",
+        name=s.text("name", ""),
+        timezone=_tz(s.text("timezone", base.timezone), f"{key}.timezone"),
+        locale=s.choice("locale", ("zh-CN", "en"), base.locale),
+        admins=tuple(s.strings("admins", list(base.admins))),
+        morning_report=s.text("morning_report", ""),
+        weekly_digest=s.text("weekly_digest", ""),
+        wecom_webhook_key=s.text("wecom_webhook_key", ""),
+    )
+    s.done()
+    return g
+
+
+def _tags(raw: Any) -> tuple[TagRule, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("tags: must be an array of tables ([[tags]])")
+    out: list[TagRule] = []
+    for i, item in enumerate(raw):
+        s = Section(item, f"tags[{i}]")
+        rule = TagRule(name=s.text("name"), category=s.text("category", "interest"),
+                       keywords=tuple(s.strings("keywords")), weight=s.number("weight", 1.0))
+        s.done()
+        if not rule.name.strip():
+            raise ConfigError(f"tags[{i}].name: must not be empty")
+        if not rule.keywords or any(not k.strip() for k in rule.keywords):
+            raise ConfigError(f"tags[{i}].keywords: needs at least one non-empty keyword")
+        if rule.weight < 0:
+            raise ConfigError(f"tags[{i}].weight: must be >= 0")
+        out.append(rule)
+    return tuple(out)
+
+
+def _env_key(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name).upper()
+
+
+def _adapters(raw: Any, env: Mapping[str, str]) -> dict[str, AdapterConfig]:
+    from bot.adapters import adapter_types
+    from bot.adapters.base import AdapterDeps
+
+    if not isinstance(raw, dict):
+        raise ConfigError("adapters: must be a table")
+    types = adapter_types()
+    out: dict[str, AdapterConfig] = {}
+    for name, opts in raw.items():
+        where = f"adapters.{name}"
+        if not isinstance(opts, dict):
+            raise ConfigError(f"{where}: must be a table")
+        if not name or "/" in name or ":" in name:
+            raise ConfigError(f"{where}: name may not contain '/' or ':'")
+        kind = opts.get("type", name)
+        if kind not in types:
+            raise ConfigError(f"{where}.type: unknown adapter type {kind!r} (known: {', '.join(types)})")
+        options = dict(opts)
+        prefix = f"QUNTAG_ADAPTER_{_env_key(name)}_"
+        for k in [*options, "secret", "token", "secret_token", "access_token", "app_secret",
+                                  "encrypt_key", "verification_token", "encoding_aes_key"]:
+            if prefix + _env_key(k) in env:
+                options[k] = env[prefix + _env_key(k)]
+        types[kind](name, options, AdapterDeps(session=None))  # validates keys, raises ConfigError
+        out[name] = AdapterConfig(name=name, type=kind, options=options)
+    return out
+
+
+def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None = None) -> Config:
+    """Validate a parsed TOML document; raises ConfigError naming the first bad key."""
+    env = os.environ if env is None else env
+    top = Section(data, "")
+    srv = Section(top.table("server"), "server")
+    server = ServerConfig(host=srv.text("host", "127.0.0.1"), port=srv.integer("port", 8080, 0, 65535),
+                          api_token=env.get("QUNTAG_API_TOKEN", srv.text("api_token", PLACEHOLDER)),
+                          only_listed_groups=srv.flag("only_listed_groups", False),
+                          max_body_bytes=srv.integer("max_body_bytes", 1024 * 1024, 1024, 64 * 1024 * 1024))
+    srv.done()
+    st = Section(top.table("storage"), "storage")
+    storage = StorageConfig(url=st.text("url", "sqlite:///quntag.db"),
+                            sync=st.choice("sync", ("normal", "full"), "normal"),
+                            store_text=st.flag("store_text", False))
+    st.done()
+    if not storage.url.startswith(("sqlite:///", "postgresql")):
+        raise ConfigError("storage.url: must start with sqlite:/// or postgresql://")
+    defaults = _group(top.table("defaults"), "defaults", GroupConfig(id="*"), need_id=False)
+    tg = Section(top.table("tagging"), "tagging")
+    tagging = TaggingConfig(half_life_days=tg.number("half_life_days", 30.0, 0.001),
+                            min_score=tg.number("min_score", 1.0, 0.0))
+    tg.done()
+    lc = Section(top.table("lifecycle"), "lifecycle")
+    lifecycle = LifecycleConfig(new_days=lc.integer("new_days", 7, 0, 3650),
+                                dormant_days=lc.integer("dormant_days", 30, 1, 3650))
+    lc.done()
+    groups: dict[str, GroupConfig] = {}
+    for i, g in enumerate(top.array("groups")):
+        grp = _group(g, f"groups[{i}]", defaults, need_id=True)
+        if ":" not in grp.id:
+            raise ConfigError(f"groups[{i}].id: must be a full id '<adapter>:<group id>'")
+        groups[grp.id] = grp
+    cfg = Config(server=server, storage=storage, defaults=defaults, tagging=tagging, lifecycle=lifecycle,
+                 tags=_tags(top.array("tags")), adapters=_adapters(top.table("adapters"), env),
+                 groups=groups, surveys=parse_surveys(top.array("surveys")), base_dir=base_dir)
+    top.done()
+    return cfg
+
+
+def load(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate a config file."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"config: cannot read {p}: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config: {p}: invalid TOML: {exc}") from None
+    return parse(data, p.resolve().parent, env)
+
+
+def secret_problems(cfg: Config) -> list[str]:
+    """Keys whose secret is empty or the CHANGE-ME placeholder (``serve`` refuses to start)."""
+    from bot.adapters import adapter_types
+    from bot.adapters.base import AdapterDeps
+
+    bad = []
+    if cfg.server.api_token in ("", PLACEHOLDER):
+        bad.append("server.api_token")
+    for a in cfg.adapters.values():
+        adapter = adapter_types()[a.type](a.name, a.options, AdapterDeps(session=None))
+        bad += [f"adapters.{a.name}.{k}" for k, v in adapter.secrets().items() if v in ("", PLACEHOLDER)]
+    return bad

@@ -1,0 +1,67 @@
+"""The one thing handlers and scheduled jobs receive."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from bot.adapters.base import Capabilities
+from bot.config import Config, GroupConfig
+from bot.events import ChatRef, Event, Message, UserRef
+from bot.outgoing import Outgoing, Part, Text, outgoing_to_dict
+from bot.render import Renderer
+from bot.router import Command
+from storage.repo import Repo
+
+
+@dataclass(slots=True)
+class Context:
+    """Config, repo, renderer, clock and ``send``; plus the event being handled, if any.
+
+    ``send`` stores the message in the outbox through the repo, so during event processing it commits
+    together with the event's other effects and is delivered after the commit.
+    """
+
+    config: Config
+    repo: Repo
+    render: Renderer
+    clock: Callable[[], float] = time.time
+    capabilities: Mapping[str, Capabilities] = field(default_factory=dict)
+    event: Event | None = None
+    command: Command | None = None
+    group: GroupConfig | None = None
+    muted: bool = False
+
+    def for_event(self, repo: Repo, event: Event, command: Command | None) -> Context:
+        return replace(self, repo=repo, event=event, command=command,
+                       group=self.config.group(event.chat.id))
+
+    async def send(self, out: Outgoing) -> None:
+        if self.muted:  # replaying history: record, never talk
+            return
+        await self.repo.enqueue_outgoing(out.adapter, outgoing_to_dict(out))
+
+    async def reply(self, *parts: Part | str) -> None:
+        """Answer the current message in its group, as a reply to it."""
+        ev = self.event
+        if ev is None:
+            raise RuntimeError("reply() needs an event")
+        items = tuple(Text(p) if isinstance(p, str) else p for p in parts)
+        reply_to = ev.event_id if isinstance(ev, Message) else None
+        await self.send(Outgoing(target=ev.chat, parts=items, reply_to=reply_to))
+
+    @property
+    def locale(self) -> str:
+        return self.group.locale if self.group else self.config.defaults.locale
+
+    @property
+    def timezone(self) -> str:
+        return self.group.timezone if self.group else self.config.defaults.timezone
+
+    def can_dm(self, user: UserRef) -> bool:
+        caps = self.capabilities.get(user.adapter)
+        return bool(caps and caps.private_messages)
+
+    def chat(self) -> ChatRef | None:
+        return self.event.chat if self.event else None

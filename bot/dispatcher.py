@@ -1,0 +1,54 @@
+"""Event dispatch."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from bot.context import Context
+from bot.events import Message
+from bot.router import CommandSpec, Router, kinds_match
+
+log = logging.getLogger("quntag.dispatch")
+
+
+class Dispatcher:
+    """Observers see every event; handlers are tried in order and the first whose filters all pass wins.
+
+    An exception in one observer or handler is logged with adapter and event id and does not stop the
+    others. Commands addressed to another bot (``addressed_elsewhere``) reach observers, never handlers.
+    """
+
+    def __init__(self, routers: Sequence[Router]) -> None:
+        self.routers = list(routers)
+        self.observers = [(fn, kinds) for r in self.routers for fn, kinds in r.observers]
+        self.handlers = [(fn, filters) for r in self.routers for fn, filters in r.handlers]
+
+    @property
+    def commands(self) -> list[CommandSpec]:
+        return [c for r in self.routers for c in r.commands]
+
+    async def dispatch(self, ctx: Context) -> bool:
+        """Run one event; True when a handler took it."""
+        ev = ctx.event
+        if ev is None:
+            raise ValueError("dispatch needs ctx.event")
+        for fn, kinds in self.observers:
+            if kinds_match(ev, kinds):
+                try:
+                    await fn(ctx)
+                except Exception:
+                    log.exception("observer %s failed (adapter=%s event=%s)",
+                                  getattr(fn, "__qualname__", fn), ev.chat.adapter, ev.event_id)
+        if isinstance(ev, Message) and ev.addressed_elsewhere:
+            return False
+        for fn, filters in self.handlers:
+            try:
+                if not all(f(ctx) for f in filters):
+                    continue
+                await fn(ctx)
+            except Exception:
+                log.exception("handler %s failed (adapter=%s event=%s)",
+                              getattr(fn, "__qualname__", fn), ev.chat.adapter, ev.event_id)
+            return True
+        return False

@@ -1,0 +1,142 @@
+"""The normalized event family: the only shapes handlers ever see.
+
+Adapters turn platform JSON into these; everything past ``bot/adapters/`` speaks only these types.
+Events are frozen and serializable (``to_dict``/``event_from_dict``) because the inbox stores them
+durably between the webhook's acknowledgement and processing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    """A group on one adapter instance; ``id`` is the contract's full id ``<adapter>:<platform id>``."""
+
+    adapter: str
+    chat_id: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.adapter}:{self.chat_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """A person on one adapter instance; ``id`` is ``<adapter>:<platform user id>``."""
+
+    adapter: str
+    user_id: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.adapter}:{self.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A group message. ``time`` is unix seconds (UTC).
+
+    ``addressed_elsewhere`` marks commands meant for another bot (Telegram ``/cmd@other_bot``);
+    ``is_group_admin`` is the platform's own admin role when the adapter knows it (else None).
+    """
+
+    event_id: str
+    chat: ChatRef
+    user: UserRef
+    time: float
+    text: str
+    user_name: str = ""
+    chat_name: str = ""
+    reply_to: str | None = None
+    mentions: tuple[UserRef, ...] = ()
+    mentions_bot: bool = False
+    is_group_admin: bool | None = None
+    addressed_elsewhere: bool = False
+    kind: str = field(default="message", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberJoined:
+    """Someone joined a group, possibly invited by ``invited_by``."""
+
+    event_id: str
+    chat: ChatRef
+    user: UserRef
+    time: float
+    user_name: str = ""
+    chat_name: str = ""
+    invited_by: UserRef | None = None
+    kind: str = field(default="member_joined", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLeft:
+    """Someone left (or was removed from) a group."""
+
+    event_id: str
+    chat: ChatRef
+    user: UserRef
+    time: float
+    chat_name: str = ""
+    kind: str = field(default="member_left", init=False)
+
+
+Event = Message | MemberJoined | MemberLeft
+
+
+def event_to_dict(ev: Event) -> dict[str, Any]:
+    """JSON-ready form of an event (used by the inbox)."""
+    out: dict[str, Any] = {
+        "kind": ev.kind,
+        "event_id": ev.event_id,
+        "chat": [ev.chat.adapter, ev.chat.chat_id],
+        "user": [ev.user.adapter, ev.user.user_id],
+        "time": ev.time,
+        "chat_name": ev.chat_name,
+    }
+    if isinstance(ev, Message):
+        out.update(
+            text=ev.text,
+            user_name=ev.user_name,
+            reply_to=ev.reply_to,
+            mentions=[[m.adapter, m.user_id] for m in ev.mentions],
+            mentions_bot=ev.mentions_bot,
+            is_group_admin=ev.is_group_admin,
+            addressed_elsewhere=ev.addressed_elsewhere,
+        )
+    elif isinstance(ev, MemberJoined):
+        out.update(
+            user_name=ev.user_name,
+            invited_by=[ev.invited_by.adapter, ev.invited_by.user_id] if ev.invited_by else None,
+        )
+    return out
+
+
+def event_from_dict(d: dict[str, Any]) -> Event:
+    """Inverse of :func:`event_to_dict`."""
+    chat = ChatRef(*d["chat"])
+    user = UserRef(*d["user"])
+    kind = d["kind"]
+    common = {"event_id": d["event_id"], "chat": chat, "user": user, "time": float(d["time"]),
+              "chat_name": d.get("chat_name", "")}
+    if kind == "message":
+        return Message(
+            **common,
+            text=d["text"],
+            user_name=d.get("user_name", ""),
+            reply_to=d.get("reply_to"),
+            mentions=tuple(UserRef(a, u) for a, u in d.get("mentions", [])),
+            mentions_bot=bool(d.get("mentions_bot", False)),
+            is_group_admin=d.get("is_group_admin"),
+            addressed_elsewhere=bool(d.get("addressed_elsewhere", False)),
+        )
+    if kind == "member_joined":
+        inv = d.get("invited_by")
+        return MemberJoined(**common, user_name=d.get("user_name", ""),
+                            invited_by=UserRef(*inv) if inv else None)
+    if kind == "member_left":
+        return MemberLeft(**common)
+    raise ValueError(f"unknown event kind {kind!r}")

@@ -1,0 +1,42 @@
+"""Profile exports: CSV (UTF-8 with BOM, formula cells neutralized) and JSON (contract §2)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+COLUMNS = ["group", "member", "name", "lifecycle", "tier", "messages", "active_days", "first_seen",
+           "last_seen", "tags"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """Text for a spreadsheet cell; a leading = + - @ (or tab/CR) gets a ``'`` so it is never a formula."""
+    s = "" if value is None else str(value)
+    return "'" + s if s.startswith(FORMULA_START) else s
+
+
+def tag_cell(tags: Sequence[dict[str, Any]]) -> str:
+    return ";".join(f"{t['name']}:{t['score']:.2f}" if t.get("score") is not None else str(t["name"])
+                    for t in tags)
+
+
+def to_csv(profiles: Sequence[dict[str, Any]]) -> str:
+    attr_keys = sorted({k for p in profiles for k in p.get("attributes", {})})
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(COLUMNS + [f"attr:{k}" for k in attr_keys])
+    for p in profiles:
+        st = p["stats"]
+        row = [p["group"], p["member"], p["name"], p["lifecycle"], p.get("tier", ""), st["messages"],
+               st["active_days"], st["first_seen"], st["last_seen"], tag_cell(p["tags"])]
+        row += [p.get("attributes", {}).get(k, {}).get("value", "") for k in attr_keys]
+        w.writerow([safe_cell(c) for c in row])
+    return "\ufeff" + buf.getvalue()
+
+
+def to_json(profiles: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(list(profiles), ensure_ascii=False, indent=2)

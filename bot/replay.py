@@ -1,0 +1,60 @@
+"""``quntag replay FILE.jsonl``: import generic events through the same durable intake, in-process."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bot.adapters.base import WebhookRejected
+from bot.adapters.generic import parse_event
+from bot.config import Config
+from bot.events import event_to_dict
+from bot.runtime import Runtime
+from storage.repo import Delivery
+
+CHUNK = 500
+
+
+async def replay_file(cfg: Config, path: Path, adapter: str) -> tuple[int, int, int]:
+    """Returns (accepted, duplicate, rejected); returns once every accepted event is processed.
+
+    Replies that history would trigger (old ``/me`` commands) are not sent: replay is an import.
+    """
+    rt = Runtime(cfg)
+    rt.context.muted = True
+    await rt.start(deliver=False, schedule=False)
+    accepted = duplicate = rejected = 0
+    try:
+        batch: list[Delivery] = []
+
+        async def flush() -> None:
+            nonlocal accepted, duplicate
+            if not batch:
+                return
+            for new in await rt.repo.accept(batch):
+                accepted += new
+                duplicate += not new
+            batch.clear()
+            rt.inbox.wake()
+
+        with path.open(encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    ev = parse_event(adapter, json.loads(line))
+                except (json.JSONDecodeError, WebhookRejected, RecursionError) as exc:
+                    rejected += 1
+                    print(f"{path}:{lineno}: rejected: {getattr(exc, 'detail', exc)}", file=sys.stderr)
+                    continue
+                if cfg.group(ev.chat.id) is None:
+                    continue
+                batch.append(Delivery(adapter, ev.event_id, (event_to_dict(ev),)))
+                if len(batch) >= CHUNK:
+                    await flush()
+        await flush()
+        await rt.inbox.drained()
+    finally:
+        await rt.stop()
+    return accepted, duplicate, rejected

@@ -1,0 +1,119 @@
+"""Every long-lived service of one quntag instance, started and stopped in order.
+
+Used by the web app (through ``cleanup_ctx``) and by in-process commands such as ``replay``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+
+import aiohttp
+
+from bot.adapters import adapter_types
+from bot.adapters.base import Adapter, AdapterDeps
+from bot.config import Config
+from bot.context import Context
+from bot.inbox import Inbox
+from bot.metrics import Metrics
+from bot.outbox import Outbox
+from bot.render import Renderer
+from bot.scheduler import Scheduler
+from handlers import build_dispatcher
+from storage.db import Database
+from storage.repo import Repo
+
+log = logging.getLogger("quntag.runtime")
+
+
+class RepoState:
+    """An adapter's durable key/value store, kept in the ``adapter_state`` table."""
+
+    def __init__(self, repo: Repo, adapter: str) -> None:
+        self.repo = repo
+        self.adapter = adapter
+
+    async def load(self) -> dict[str, str]:
+        return await self.repo.adapter_state(self.adapter)
+
+    async def save(self, key: str, value: str | None) -> None:
+        await self.repo.set_adapter_state(self.adapter, key, value)
+
+
+class Runtime:
+    def __init__(self, config: Config, metrics: Metrics | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        self.metrics = metrics or Metrics()
+        self.clock = clock
+        self.db = Database(config.database_url(), config.storage.sync)
+        self.repo = Repo(self.db, clock=clock)
+        self.adapters: dict[str, Adapter] = {}
+        self.scheduler = Scheduler()
+        self.session: aiohttp.ClientSession | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self.context = Context(config=config, repo=self.repo, render=Renderer(), clock=clock)
+        self.dispatcher = build_dispatcher(config)
+        self.inbox = Inbox(self.repo, self.dispatcher, self.context, self.metrics)
+        self.outbox = Outbox(self.repo, self.adapters, self.metrics, clock)
+        self.inbox.on_committed = self.outbox.wake
+
+    async def start(self, *, process: bool = True, deliver: bool = True, schedule: bool = True) -> None:
+        """Open the database (migrating it), build adapters, start processor, outbox and scheduler."""
+        self.db.start()
+        await self.db.migrate()
+        self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        types = adapter_types()
+        for a in self.config.adapters.values():
+            deps = AdapterDeps(self.session, self.clock, RepoState(self.repo, a.name))
+            self.adapters[a.name] = types[a.type](a.name, a.options, deps)
+            for counter in (self.metrics.accepted, self.metrics.duplicate, self.metrics.processed,
+                            self.metrics.sent, self.metrics.send_failures):
+                counter.labels(a.name)
+        for adapter in self.adapters.values():
+            try:
+                await adapter.start()
+            except Exception:
+                log.exception("adapter %s failed to start; continuing", adapter.name)
+        self.context.capabilities = {n: a.capabilities for n, a in self.adapters.items()}
+        if process:
+            self._tasks.append(asyncio.create_task(self.inbox.run(), name="quntag-inbox"))
+        if deliver:
+            self._tasks.append(asyncio.create_task(self.outbox.run(), name="quntag-outbox"))
+        if schedule:
+            self.scheduler.start()
+
+    async def stop(self) -> None:
+        """Finish in-flight processing, stop workers, flush and close the database."""
+        await self.inbox.stop()
+        await self.outbox.stop()
+        self.scheduler.shutdown()
+        for task in self._tasks:
+            try:
+                await asyncio.wait_for(asyncio.shield(task), timeout=10)
+            except (TimeoutError, asyncio.CancelledError):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            except Exception:
+                log.exception("worker %s ended with an error", task.get_name())
+        self._tasks.clear()
+        for adapter in self.adapters.values():
+            with contextlib.suppress(Exception):
+                await adapter.close()
+        if self.session is not None:
+            await self.session.close()
+        await self.db.close()
+
+    async def healthy(self) -> list[str]:
+        """Names of failed components (empty when healthy)."""
+        failed = []
+        if not await self.repo.ping():
+            failed.append("database")
+        if not self.scheduler.running:
+            failed.append("scheduler")
+        failed += [t.get_name() for t in self._tasks if t.done()]
+        return failed

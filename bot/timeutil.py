@@ -1,0 +1,43 @@
+"""Time helpers: UTC rendering for the contract, local day/hour in a group's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+
+@lru_cache(maxsize=256)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def iso_utc(ts: float | None) -> str | None:
+    """Unix seconds → ``2026-11-20T08:00:00Z`` (whole seconds), None stays None."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(value: str) -> float:
+    """ISO-8601 (``Z`` or offset; naive means UTC) → unix seconds. Raises ValueError."""
+    v = value.strip()
+    if v.endswith(("Z", "z")):
+        v = v[:-1] + "+00:00"
+    dt = datetime.fromisoformat(v)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+def local(ts: float, tz: str) -> datetime:
+    return datetime.fromtimestamp(ts, zone(tz))
+
+
+def local_day_hour(ts: float, tz: str) -> tuple[str, int]:
+    dt = local(ts, tz)
+    return dt.date().isoformat(), dt.hour
+
+
+def day_minus(day: str, days: int) -> str:
+    return (date.fromisoformat(day) - timedelta(days=days)).isoformat()

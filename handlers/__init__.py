@@ -1,0 +1,21 @@
+"""Feature handlers. ROUTERS are listed explicitly, in dispatch order: observers first, then commands."""
+
+from __future__ import annotations
+
+from bot.config import Config
+from bot.dispatcher import Dispatcher
+from bot.router import CommandSpec
+from handlers import activity, commands, tagging
+
+
+def build_dispatcher(config: Config) -> Dispatcher:
+    """The dispatcher with every router, built fresh for one app (nothing global)."""
+    specs: list[CommandSpec] = []
+    routers = [
+        activity.router(),
+        tagging.router(config.tags),
+        commands.router(lambda: specs),
+    ]
+    dispatcher = Dispatcher(routers)
+    specs.extend(dispatcher.commands)
+    return dispatcher

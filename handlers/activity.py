@@ -1,0 +1,36 @@
+"""Activity observer: counts, active days, first/last seen, local-hour histogram, joins and leaves."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.events import MemberJoined, MemberLeft, Message
+from bot.router import Router
+from bot.timeutil import local_day_hour
+from storage.repo import MessageFacts
+
+
+def router() -> Router:
+    r = Router("activity")
+
+    @r.observer(Message)
+    async def count_message(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, Message)
+        day, hour = local_day_hour(ev.time, ctx.timezone)
+        await ctx.repo.record_message(MessageFacts(
+            group_id=ev.chat.id, group_name=ev.chat_name, adapter=ev.chat.adapter, member_id=ev.user.id,
+            member_name=ev.user_name, message_id=ev.event_id, at=ev.time, local_day=day, local_hour=hour,
+            reply_to=ev.reply_to, text=ev.text if ctx.config.storage.store_text else None))
+
+    @r.observer(MemberJoined, MemberLeft)
+    async def membership(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, MemberJoined | MemberLeft)
+        joined = isinstance(ev, MemberJoined)
+        await ctx.repo.record_membership(
+            group_id=ev.chat.id, adapter=ev.chat.adapter, group_name=ev.chat_name, member_id=ev.user.id,
+            member_name=ev.user_name if isinstance(ev, MemberJoined) else "",
+            kind="join" if joined else "leave", at=ev.time, event_id=ev.event_id,
+            invited_by=ev.invited_by.id if isinstance(ev, MemberJoined) and ev.invited_by else None)
+
+    return r

@@ -1,0 +1,58 @@
+"""Lifecycle stages (contract §5), evaluated at any time T from stored facts.
+
+Order: left → new → dormant → declining → active. ``declining`` has hysteresis: a member enters it when
+the last 14 days' daily message rate falls under 50 % of the 28 days before, and leaves it only at 70 %
+or more; in between, the state of the previous day holds (walked back day by day).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.config import LifecycleConfig
+from bot.timeutil import day_minus, local
+from storage.repo import MemberFacts
+
+DAY = 86400.0
+ENTER_DECLINING = 0.5
+LEAVE_DECLINING = 0.7
+RECENT_DAYS = 14
+PREVIOUS_DAYS = 28
+LOOKBACK_DAYS = 90
+HISTORY_DAYS = RECENT_DAYS + PREVIOUS_DAYS + LOOKBACK_DAYS + 2
+
+
+def rate_ratio(days: Mapping[str, int], day: str) -> float | None:
+    """Recent 14-day daily rate ÷ the 28 days before; None when there was nothing before."""
+    recent = sum(days.get(day_minus(day, k), 0) for k in range(RECENT_DAYS)) / RECENT_DAYS
+    prev = sum(days.get(day_minus(day, k), 0)
+               for k in range(RECENT_DAYS, RECENT_DAYS + PREVIOUS_DAYS)) / PREVIOUS_DAYS
+    if prev <= 0:
+        return None
+    return recent / prev
+
+
+def is_declining(days: Mapping[str, int], day: str) -> bool:
+    for k in range(LOOKBACK_DAYS):
+        r = rate_ratio(days, day_minus(day, k))
+        if r is None or r >= LEAVE_DECLINING:
+            return False
+        if r < ENTER_DECLINING:
+            return True
+    return False
+
+
+def stage(f: MemberFacts, t: float, cfg: LifecycleConfig, tz: str, last_message: float | None) -> str:
+    """The member's stage at ``t``; ``last_message`` is their latest message at or before ``t``."""
+    events = [(kind, at) for kind, at in f.membership if at <= t]
+    if events and max(events, key=lambda e: (e[1], e[0] == "leave"))[0] == "leave":
+        return "left"
+    joins = [at for kind, at in events if kind == "join"]
+    joined = max(joins) if joins else None
+    if joined is not None and t - joined < cfg.new_days * DAY:
+        return "new"
+    if last_message is None or t - last_message >= cfg.dormant_days * DAY:
+        return "dormant"
+    if is_declining(f.days, local(t, tz).date().isoformat()):
+        return "declining"
+    return "active"

@@ -1,0 +1,58 @@
+"""Keyword tagger: normalize → one automaton pass → one hit per tag per message, with evidence.
+
+Scores are not stored: they are computed from the hits at read time (contract §5), so a change of
+weight or half-life applies to the past, events may arrive in any order, and ``--at`` is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.config import TagRule
+from bot.context import Context
+from bot.events import Message
+from bot.router import Router
+from bot.textnorm import KeywordAutomaton, normalize
+from storage.repo import Hit
+
+SECONDS_PER_DAY = 86400.0
+
+
+class Tagger:
+    """Matches every ``[[tags]]`` rule against a message in one pass."""
+
+    def __init__(self, rules: Sequence[TagRule]) -> None:
+        self.rules = {r.name: r for r in rules}
+        self.automaton = KeywordAutomaton((r.name, kw) for r in rules for kw in r.keywords)
+
+    def match(self, text: str) -> list[tuple[str, str]]:
+        """(tag, first keyword that hit), one per tag."""
+        return sorted(self.automaton.first_hits(normalize(text)).items())
+
+
+def decayed(at: float, t: float, half_life_days: float) -> float:
+    """``0.5 ^ (max(0, T − t) / half_life)`` with times in days."""
+    age_days = max(0.0, t - at) / SECONDS_PER_DAY
+    return float(0.5 ** (age_days / half_life_days))
+
+
+def score(hits: Iterable[Hit], weight: float, half_life_days: float, t: float,
+          rejected_at: float | None = None) -> float:
+    """Contract §5 score of one tag for one member at time ``t``."""
+    return weight * sum(decayed(h.at, t, half_life_days) for h in hits
+                        if rejected_at is None or h.at > rejected_at)
+
+
+def router(rules: Sequence[TagRule]) -> Router:
+    r = Router("tagging")
+    tagger = Tagger(rules)
+
+    @r.observer(Message)
+    async def tag_message(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, Message)
+        hits = tagger.match(ev.text)
+        if hits:
+            await ctx.repo.record_tag_hits(ev.chat.id, ev.user.id, ev.event_id, ev.time, hits)
+
+    return r

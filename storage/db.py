@@ -1,0 +1,166 @@
+"""Engine, SQLite pragmas, the single group-committing writer thread, readers and migrations.
+
+All writes go through one thread that owns one connection: it drains every queued write job, runs
+each inside its own SAVEPOINT (one failing job does not spoil the others) and commits the whole
+batch at once. Concurrent requests therefore share one commit (group commit) and writers never fight
+over SQLite's lock. Reads run on a small thread pool; WAL lets them proceed during writes. Nothing
+here blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from importlib.resources import as_file, files
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event
+
+log = logging.getLogger("quntag.db")
+T = TypeVar("T")
+Job = tuple[Callable[[Connection], Any], "Future[Any]"]
+_STOP = object()
+
+
+def make_engine(url: str, sync: str = "normal") -> Engine:
+    """Engine with SQLite tuned for a single writer: WAL, busy timeout, explicit transactions."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+            # Driver-level autocommit so SQLAlchemy's BEGIN/SAVEPOINT are the only transaction control.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA synchronous={'FULL' if sync == 'full' else 'NORMAL'}")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("writer") else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply pending alembic migrations (blocking; call from a thread)."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    with as_file(files("storage.migrations")) as path, engine.begin() as conn:
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(path))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "heads")
+
+
+class Database:
+    """Async facade over a sync engine: ``write`` (group-committed) and ``read``."""
+
+    def __init__(self, url: str, sync: str = "normal", readers: int = 2, max_pending: int = 20000) -> None:
+        self.url = url
+        self.engine = make_engine(url, sync)
+        self._jobs: queue.SimpleQueue[Job | object] = queue.SimpleQueue()
+        self._slots = asyncio.Semaphore(max_pending)
+        self._readers = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="quntag-db-read")
+        self._thread: threading.Thread | None = None
+        self.batches = 0
+        self.healthy = True
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._writer, name="quntag-db-writer", daemon=True)
+        self._thread.start()
+
+    async def migrate(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._readers, upgrade, self.engine)
+
+    async def write(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn`` in the writer's transaction; returns once its batch is committed."""
+        if self._thread is None:
+            raise RuntimeError("database writer not started")
+        async with self._slots:
+            fut: Future[T] = Future()
+            self._jobs.put((fn, fut))
+            return await asyncio.wrap_future(fut)
+
+    async def read(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn`` on a reader connection (sees committed data)."""
+        return await asyncio.get_running_loop().run_in_executor(self._readers, self._read, fn)
+
+    def _read(self, fn: Callable[[Connection], T]) -> T:
+        with self.engine.connect() as conn:
+            try:
+                return fn(conn)
+            finally:
+                conn.rollback()
+
+    async def close(self) -> None:
+        if self._thread is not None:
+            self._jobs.put(_STOP)
+            await asyncio.get_running_loop().run_in_executor(None, self._thread.join)
+            self._thread = None
+        self._readers.shutdown(wait=True)
+        self.engine.dispose()
+
+    def _writer(self) -> None:
+        conn = self.engine.connect()
+        conn.info["writer"] = True
+        try:
+            while True:
+                first = self._jobs.get()
+                if first is _STOP:
+                    return
+                batch: list[Job] = [first]  # type: ignore[list-item]
+                stop = False
+                while len(batch) < 2000:
+                    try:
+                        nxt = self._jobs.get_nowait()
+                    except queue.Empty:
+                        break
+                    if nxt is _STOP:
+                        stop = True
+                        break
+                    batch.append(nxt)  # type: ignore[arg-type]
+                self._run_batch(conn, batch)
+                if stop:
+                    return
+        finally:
+            conn.close()
+
+    def _run_batch(self, conn: Connection, batch: list[Job]) -> None:
+        results: list[tuple[Future[Any], bool, Any]] = []
+        try:
+            with conn.begin():
+                for fn, fut in batch:
+                    sp = conn.begin_nested()
+                    try:
+                        value = fn(conn)
+                    except Exception as exc:  # one job's failure must not spoil the batch
+                        sp.rollback()
+                        results.append((fut, False, exc))
+                    else:
+                        sp.commit()
+                        results.append((fut, True, value))
+            self.batches += 1
+            self.healthy = True
+        except Exception as exc:  # the commit itself failed: nothing in the batch is durable
+            log.exception("write batch of %d failed", len(batch))
+            self.healthy = False
+            for _fn, fut in batch:
+                with contextlib.suppress(Exception):
+                    fut.set_exception(exc)
+            return
+        for fut, ok, value in results:
+            if ok:
+                fut.set_result(value)
+            else:
+                fut.set_exception(value)

@@ -1,0 +1,116 @@
+"""Activity writes. Each is idempotent on the platform's ids, so re-processing never counts twice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, insert, select
+from sqlmodel import col
+
+from storage.models import Group, Member, MemberDay, MemberHour, MembershipEvent, MessageRow, TagHit
+from storage.repo.base import insert_ignore, upsert
+
+MEMBERSHIP_IDEMPOTENCY_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFacts:
+    group_id: str
+    group_name: str
+    adapter: str
+    member_id: str
+    member_name: str
+    message_id: str
+    at: float
+    local_day: str
+    local_hour: int
+    reply_to: str | None
+    text: str | None
+
+
+def _touch_group(conn: Connection, group_id: str, adapter: str, name: str, at: float) -> None:
+    set_: dict[str, Any] = {"name": (lambda ex: ex.name)} if name else {}
+    if set_:
+        upsert(conn, Group, {"id": group_id, "adapter": adapter, "name": name, "created_at": at}, ["id"], set_)
+    else:
+        insert_ignore(conn, Group, {"id": group_id, "adapter": adapter, "name": "", "created_at": at})
+
+
+def _member_upsert(conn: Connection, group_id: str, member_id: str, name: str, at: float,
+                   extra_values: dict[str, Any], extra_set: dict[str, Any]) -> None:
+    """Create or update a member; min/max via CASE so any dialect and any arrival order works."""
+    m = Member
+    set_: dict[str, Any] = {
+        "first_seen": case((col(m.first_seen) > at, at), else_=col(m.first_seen)),
+        "last_seen": case((col(m.last_seen) < at, at), else_=col(m.last_seen)),
+        **extra_set,
+    }
+    if name:
+        newer = col(m.name_at) <= at
+        set_["name"] = case((newer, name), else_=col(m.name))
+        set_["name_at"] = case((newer, at), else_=col(m.name_at))
+    values = {"group_id": group_id, "member_id": member_id, "name": name, "name_at": at if name else 0.0,
+              "first_seen": at, "last_seen": at, **extra_values}
+    upsert(conn, Member, values, ["group_id", "member_id"], set_)
+
+
+def _later(column: Any, at: float) -> Any:
+    return case((column.is_(None), at), (column < at, at), else_=column)
+
+
+def record_message(conn: Connection, f: MessageFacts) -> bool:
+    """Count one message; False (and nothing changes) when it was counted before."""
+    if not insert_ignore(conn, MessageRow, {
+        "group_id": f.group_id, "message_id": f.message_id, "member_id": f.member_id, "at": f.at,
+        "local_day": f.local_day, "local_hour": f.local_hour, "reply_to": f.reply_to, "text": f.text,
+    }):
+        return False
+    _touch_group(conn, f.group_id, f.adapter, f.group_name, f.at)
+    _member_upsert(conn, f.group_id, f.member_id, f.member_name, f.at,
+                   {"messages": 1, "last_message_at": f.at},
+                   {"messages": col(Member.messages) + 1,
+                    "last_message_at": _later(col(Member.last_message_at), f.at)})
+    key = {"group_id": f.group_id, "member_id": f.member_id}
+    upsert(conn, MemberDay, {**key, "day": f.local_day, "messages": 1}, ["group_id", "member_id", "day"],
+           {"messages": col(MemberDay.messages) + 1})
+    upsert(conn, MemberHour, {**key, "hour": f.local_hour, "messages": 1}, ["group_id", "member_id", "hour"],
+           {"messages": col(MemberHour.messages) + 1})
+    return True
+
+
+def record_membership(conn: Connection, group_id: str, adapter: str, group_name: str, member_id: str,
+                      member_name: str, kind: str, at: float, event_id: str,
+                      invited_by: str | None) -> bool:
+    """Record a join or leave; the same (group, member, kind) within 60 s counts once."""
+    e = MembershipEvent
+    dup = conn.execute(select(col(e.id)).where(and_(
+        col(e.group_id) == group_id, col(e.member_id) == member_id, col(e.kind) == kind,
+        col(e.at) >= at - MEMBERSHIP_IDEMPOTENCY_S, col(e.at) <= at + MEMBERSHIP_IDEMPOTENCY_S,
+    )).limit(1)).first()
+    if dup is not None:
+        return False
+    conn.execute(insert(e).values(group_id=group_id, member_id=member_id, kind=kind, at=at,
+                                  event_id=event_id, invited_by=invited_by))
+    _touch_group(conn, group_id, adapter, group_name, at)
+    if kind == "join":
+        extra_values: dict[str, Any] = {"joined_at": at, "invited_by": invited_by}
+        is_latest = _later(col(Member.joined_at), at)
+        extra_set: dict[str, Any] = {"joined_at": is_latest}
+        if invited_by:
+            extra_set["invited_by"] = case((col(Member.joined_at).is_(None), invited_by),
+                                           (col(Member.joined_at) <= at, invited_by),
+                                           else_=col(Member.invited_by))
+    else:
+        extra_values = {"left_at": at}
+        extra_set = {"left_at": _later(col(Member.left_at), at)}
+    _member_upsert(conn, group_id, member_id, member_name, at, extra_values, extra_set)
+    return True
+
+
+def record_tag_hits(conn: Connection, group_id: str, member_id: str, message_id: str, at: float,
+                    hits: Sequence[tuple[str, str]]) -> None:
+    """Store (tag, keyword) hits of one message; one per tag per message, idempotent."""
+    insert_ignore(conn, TagHit, [{"group_id": group_id, "message_id": message_id, "tag": tag,
+                                  "member_id": member_id, "at": at, "keyword": kw} for tag, kw in hits])

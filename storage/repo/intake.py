@@ -1,0 +1,126 @@
+"""Durable intake (dedupe keys + inbox) and the outbox, as sync functions run by the writer thread."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlmodel import col
+
+from storage.models import AdapterState, DeadLetter, DedupeKey, InboxRow, OutboxRow
+from storage.repo.base import insert_ignore
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One webhook delivery: adapter, dedupe key (None: never deduped) and its serialized events."""
+
+    adapter: str
+    key: str | None
+    events: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    seq: int
+    adapter: str
+    key: str | None
+    events: list[dict[str, Any]]
+    received_at: float
+
+
+def accept(conn: Connection, deliveries: Sequence[Delivery], now: float) -> list[bool]:
+    """Store new deliveries; True where new, False where the key was seen before."""
+    out: list[bool] = []
+    for d in deliveries:
+        if d.key is not None and not insert_ignore(conn, DedupeKey, {"adapter": d.adapter, "key": d.key,
+                                                                     "at": now}):
+            out.append(False)
+            continue
+        if d.events:
+            conn.execute(insert(InboxRow).values(adapter=d.adapter, key=d.key, received_at=now,
+                                                 payload=json.dumps(list(d.events), ensure_ascii=False)))
+        out.append(True)
+    return out
+
+
+def pending(conn: Connection, limit: int, after: int = 0) -> list[Pending]:
+    rows = conn.execute(
+        select(InboxRow).where(col(InboxRow.seq) > after).order_by(col(InboxRow.seq)).limit(limit)
+    ).all()
+    return [Pending(r.seq, r.adapter, r.key, json.loads(r.payload), r.received_at) for r in rows]
+
+
+def oldest_pending(conn: Connection) -> float | None:
+    value = conn.execute(select(func.min(col(InboxRow.received_at)))).scalar()
+    return float(value) if value is not None else None
+
+
+def done(conn: Connection, seq: int) -> None:
+    conn.execute(delete(InboxRow).where(col(InboxRow.seq) == seq))
+
+
+def dead_letter(conn: Connection, seq: int, error: str, now: float) -> None:
+    """Move an inbox row that cannot be processed aside (kept, never silently lost)."""
+    row = conn.execute(select(InboxRow).where(col(InboxRow.seq) == seq)).first()
+    if row is not None:
+        conn.execute(insert(DeadLetter).values(adapter=row.adapter, payload=row.payload,
+                                               error=error[:2000], at=now))
+        done(conn, seq)
+
+
+def enqueue_outgoing(conn: Connection, adapter: str, payload: dict[str, Any], now: float) -> None:
+    conn.execute(insert(OutboxRow).values(adapter=adapter, payload=json.dumps(payload, ensure_ascii=False),
+                                          attempts=0, next_at=now, created_at=now))
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    adapter: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def due_outgoing(conn: Connection, now: float, limit: int, exclude: Sequence[int]) -> list[OutboxItem]:
+    q = select(OutboxRow).where(col(OutboxRow.next_at) <= now)
+    if exclude:
+        q = q.where(col(OutboxRow.id).not_in(list(exclude)))
+    rows = conn.execute(q.order_by(col(OutboxRow.id)).limit(limit)).all()
+    return [OutboxItem(r.id, r.adapter, json.loads(r.payload), r.attempts) for r in rows]
+
+
+def next_outgoing_at(conn: Connection) -> float | None:
+    value = conn.execute(select(func.min(col(OutboxRow.next_at)))).scalar()
+    return float(value) if value is not None else None
+
+
+def outgoing_sent(conn: Connection, item_id: int) -> None:
+    conn.execute(delete(OutboxRow).where(col(OutboxRow.id) == item_id))
+
+
+def outgoing_failed(conn: Connection, item_id: int, next_at: float, error: str) -> None:
+    conn.execute(update(OutboxRow).where(col(OutboxRow.id) == item_id).values(
+        attempts=OutboxRow.attempts + 1, next_at=next_at, last_error=error[:500]))
+
+
+def get_state(conn: Connection, adapter: str) -> dict[str, str]:
+    rows = conn.execute(select(col(AdapterState.key), col(AdapterState.value))
+                        .where(col(AdapterState.adapter) == adapter)).all()
+    return {str(k): str(v) for k, v in rows}
+
+
+def set_state(conn: Connection, adapter: str, key: str, value: str | None, now: float) -> None:
+    conn.execute(delete(AdapterState).where(col(AdapterState.adapter) == adapter, col(AdapterState.key) == key))
+    if value is not None:
+        conn.execute(insert(AdapterState).values(adapter=adapter, key=key, value=value, at=now))
+
+
+def outbox_stats(conn: Connection) -> dict[str, tuple[int, float | None]]:
+    """Per adapter: queued messages and the creation time of the oldest."""
+    rows = conn.execute(select(col(OutboxRow.adapter), func.count(), func.min(col(OutboxRow.created_at)))
+                        .group_by(col(OutboxRow.adapter))).all()
+    return {a: (int(n), float(t) if t is not None else None) for a, n, t in rows}

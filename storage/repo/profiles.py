@@ -1,0 +1,135 @@
+"""Read side: everything needed to build profiles, fetched in a few grouped queries per group."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, func, select
+from sqlmodel import col
+
+from storage.models import (
+    Group,
+    Member,
+    MemberAttribute,
+    MemberDay,
+    MemberHour,
+    MembershipEvent,
+    MemberTag,
+    MessageRow,
+    TagHit,
+    TagRejection,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    tag: str
+    at: float
+    keyword: str
+    message_id: str
+    text: str | None = None
+
+
+@dataclass(slots=True)
+class MemberFacts:
+    """Raw facts about one member of one group; handlers turn them into the §5 profile."""
+
+    group_id: str
+    member_id: str
+    name: str
+    messages: int
+    first_seen: float
+    last_seen: float
+    last_message_at: float | None
+    joined_at: float | None
+    left_at: float | None
+    invited_by: str | None
+    opted_out: bool
+    active_days: int = 0
+    hours: list[int] = field(default_factory=lambda: [0] * 24)
+    days: dict[str, int] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    rejections: dict[str, float] = field(default_factory=dict)
+    other_tags: list[tuple[str, str, str, float | None]] = field(default_factory=list)
+    attributes: dict[str, tuple[str, str, float]] = field(default_factory=dict)
+    membership: list[tuple[str, float]] = field(default_factory=list)
+
+
+def groups(conn: Connection) -> list[tuple[str, str, int]]:
+    counts = select(col(Member.group_id), func.count().label("n")).group_by(col(Member.group_id)).subquery()
+    rows = conn.execute(select(col(Group.id), col(Group.name), func.coalesce(counts.c.n, 0))
+                        .outerjoin(counts, counts.c.group_id == col(Group.id)).order_by(col(Group.id))).all()
+    return [(str(i), str(n), int(c)) for i, n, c in rows]
+
+
+def group_exists(conn: Connection, group_id: str) -> bool:
+    return conn.execute(select(col(Group.id)).where(col(Group.id) == group_id)).first() is not None
+
+
+def member_ids(conn: Connection, group_id: str) -> list[str]:
+    rows = conn.execute(select(col(Member.member_id)).where(col(Member.group_id) == group_id)
+                        .order_by(col(Member.first_seen), col(Member.member_id))).all()
+    return [str(r[0]) for r in rows]
+
+
+def member_facts(conn: Connection, group_id: str, ids: Sequence[str], since_day: str,
+                 with_text: bool = False) -> list[MemberFacts]:
+    """Facts for ``ids`` (in that order); day counts from ``since_day`` on."""
+    if not ids:
+        return []
+    idl = list(ids)
+    in_group = col(Member.group_id) == group_id
+    rows = conn.execute(select(Member).where(in_group, col(Member.member_id).in_(idl))).all()
+    by_id = {r.member_id: MemberFacts(
+        group_id, r.member_id, r.name, r.messages, r.first_seen, r.last_seen, r.last_message_at,
+        r.joined_at, r.left_at, r.invited_by, bool(r.opted_out)) for r in rows}
+
+    def where(model: Any) -> list[ColumnElement[bool]]:
+        return [col(model.group_id) == group_id, col(model.member_id).in_(idl)]
+
+    for mid, hour, n in conn.execute(select(col(MemberHour.member_id), col(MemberHour.hour), col(MemberHour.messages))
+                                     .where(*where(MemberHour))):
+        by_id[mid].hours[int(hour)] = int(n)
+    for mid, n in conn.execute(select(col(MemberDay.member_id), func.count()).where(*where(MemberDay))
+                               .group_by(col(MemberDay.member_id))):
+        by_id[mid].active_days = int(n)
+    for mid, day, n in conn.execute(select(col(MemberDay.member_id), col(MemberDay.day), col(MemberDay.messages))
+                                    .where(*where(MemberDay), col(MemberDay.day) >= since_day)):
+        by_id[mid].days[str(day)] = int(n)
+    hit_cols: list[Any] = [col(TagHit.member_id), col(TagHit.tag), col(TagHit.at), col(TagHit.keyword),
+                           col(TagHit.message_id)]
+    q: Any = select(*hit_cols)
+    if with_text:
+        q = q.add_columns(col(MessageRow.text)).outerjoin(MessageRow, and_(
+            col(MessageRow.group_id) == col(TagHit.group_id),
+            col(MessageRow.message_id) == col(TagHit.message_id)))
+    for row in conn.execute(q.where(col(TagHit.group_id) == group_id, col(TagHit.member_id).in_(idl))):
+        by_id[row[0]].hits.append(Hit(row[1], float(row[2]), row[3], row[4], row[5] if with_text else None))
+    for mid, tag, at in conn.execute(select(col(TagRejection.member_id), col(TagRejection.tag), col(TagRejection.at))
+                                     .where(*where(TagRejection))):
+        by_id[mid].rejections[tag] = float(at)
+    tag_cols = (col(MemberTag.member_id), col(MemberTag.tag), col(MemberTag.category), col(MemberTag.source),
+                col(MemberTag.score))
+    for mid, tag, cat, src, score in conn.execute(select(*tag_cols).where(*where(MemberTag))):
+        by_id[mid].other_tags.append((tag, cat, src, score))
+    for mid, key, value, src, at in conn.execute(select(col(MemberAttribute.member_id), col(MemberAttribute.key),
+                                                        col(MemberAttribute.value), col(MemberAttribute.source),
+                                                        col(MemberAttribute.at)).where(*where(MemberAttribute))):
+        by_id[mid].attributes[key] = (value, src, float(at))
+    events: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for mid, kind, at in conn.execute(select(col(MembershipEvent.member_id), col(MembershipEvent.kind),
+                                             col(MembershipEvent.at)).where(*where(MembershipEvent))):
+        events[mid].append((str(kind), float(at)))
+    for mid, evs in events.items():
+        by_id[mid].membership = sorted(evs, key=lambda e: e[1])
+    return [by_id[i] for i in idl if i in by_id]
+
+
+def last_message_before(conn: Connection, group_id: str, member_id: str, at: float) -> float | None:
+    value = conn.execute(select(func.max(col(MessageRow.at))).where(
+        col(MessageRow.group_id) == group_id, col(MessageRow.member_id) == member_id,
+        col(MessageRow.at) <= at)).scalar()
+    return float(value) if value is not None else None
