@@ -32,6 +32,7 @@ class Context:
     command: Command | None = None
     group: GroupConfig | None = None
     muted: bool = False
+    dm_allowed: Callable[[UserRef], bool] = lambda _user: False
 
     def for_event(self, repo: Repo, event: Event, command: Command | None) -> Context:
         return replace(self, repo=repo, event=event, command=command,
@@ -60,8 +61,8 @@ class Context:
         return self.group.timezone if self.group else self.config.defaults.timezone
 
     def can_dm(self, user: UserRef) -> bool:
-        caps = self.capabilities.get(user.adapter)
-        return bool(caps and caps.private_messages)
+        """Whether a private message to ``user`` can be delivered (else post in the group)."""
+        return self.dm_allowed(user)
 
     def chat(self) -> ChatRef | None:
         return self.event.chat if self.event else None

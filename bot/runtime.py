@@ -17,6 +17,7 @@ from bot.adapters import adapter_types
 from bot.adapters.base import Adapter, AdapterDeps
 from bot.config import Config
 from bot.context import Context
+from bot.events import UserRef
 from bot.inbox import Inbox
 from bot.metrics import Metrics
 from bot.outbox import Outbox
@@ -68,7 +69,9 @@ class Runtime:
         self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         types = adapter_types()
         for a in self.config.adapters.values():
-            deps = AdapterDeps(self.session, self.clock, RepoState(self.repo, a.name))
+            groups = {g.id: {"wecom_webhook_key": g.wecom_webhook_key, "timezone": g.timezone}
+                      for g in self.config.groups.values() if g.id.startswith(a.name + ":")}
+            deps = AdapterDeps(self.session, self.clock, RepoState(self.repo, a.name), groups)
             self.adapters[a.name] = types[a.type](a.name, a.options, deps)
             for counter in (self.metrics.accepted, self.metrics.duplicate, self.metrics.processed,
                             self.metrics.sent, self.metrics.send_failures):
@@ -79,12 +82,17 @@ class Runtime:
             except Exception:
                 log.exception("adapter %s failed to start; continuing", adapter.name)
         self.context.capabilities = {n: a.capabilities for n, a in self.adapters.items()}
+        self.context.dm_allowed = self._dm_allowed
         if process:
             self._tasks.append(asyncio.create_task(self.inbox.run(), name="quntag-inbox"))
         if deliver:
             self._tasks.append(asyncio.create_task(self.outbox.run(), name="quntag-outbox"))
         if schedule:
             self.scheduler.start()
+
+    def _dm_allowed(self, user: UserRef) -> bool:
+        adapter = self.adapters.get(user.adapter)
+        return adapter is not None and adapter.capabilities.private_messages and adapter.can_dm(user)
 
     async def stop(self) -> None:
         """Finish in-flight processing, stop workers, flush and close the database."""

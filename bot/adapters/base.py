@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import aiohttp
 
-from bot.events import ChatRef, Event
+from bot.events import ChatRef, Event, UserRef
 from bot.outgoing import Outgoing
 
 # Metric reasons for rejected deliveries (contract §6 `quntag_events_rejected_total{reason}`).
@@ -101,7 +101,8 @@ class AdapterDeps:
     session: aiohttp.ClientSession | None
     clock: Callable[[], float] = time.time
     state: StateStore | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    # Per-group settings adapters may need, by full group id, e.g. {"generic:g-1": {"wecom_webhook_key": ...}}.
+    groups: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 class Adapter(Protocol):
@@ -138,6 +139,10 @@ class Adapter(Protocol):
 
     def visibility(self, chat: ChatRef | None = None) -> str:
         """``all`` / ``mentions`` / ``mixed`` for one group, or for the adapter overall."""
+        ...
+
+    def can_dm(self, user: UserRef) -> bool:
+        """Whether a private message to ``user`` can be delivered now (Telegram: user started the bot)."""
         ...
 
     def health(self) -> dict[str, Any]:

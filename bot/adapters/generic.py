@@ -159,6 +159,9 @@ class GenericAdapter:
     def visibility(self, chat: ChatRef | None = None) -> str:
         return "all"
 
+    def can_dm(self, user: UserRef) -> bool:
+        return True
+
     def health(self) -> dict[str, Any]:
         return {"visibility": "all", "type": self.type}
 
