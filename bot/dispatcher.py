@@ -29,7 +29,12 @@ class Dispatcher:
         return [c for r in self.routers for c in r.commands]
 
     async def dispatch(self, ctx: Context) -> bool:
-        """Run one event; True when a handler took it."""
+        """Run one event through observers, then handlers; True when a handler took it."""
+        await self.observe(ctx)
+        return await self.handle(ctx)
+
+    async def observe(self, ctx: Context) -> None:
+        """Every observer interested in the event's kind."""
         ev = ctx.event
         if ev is None:
             raise ValueError("dispatch needs ctx.event")
@@ -40,6 +45,12 @@ class Dispatcher:
                 except Exception:
                     log.exception("observer %s failed (adapter=%s event=%s)",
                                   getattr(fn, "__qualname__", fn), ev.chat.adapter, ev.event_id)
+
+    async def handle(self, ctx: Context) -> bool:
+        """The first handler whose filters all pass; True when one took the event."""
+        ev = ctx.event
+        if ev is None:
+            raise ValueError("dispatch needs ctx.event")
         if isinstance(ev, Message) and ev.addressed_elsewhere:
             return False
         for fn, filters in self.handlers:

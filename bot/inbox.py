@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from bot.context import Context
 from bot.dispatcher import Dispatcher
@@ -81,32 +82,48 @@ class Inbox:
             await asyncio.sleep(0.01)
 
     async def process_batch(self) -> int:
-        """Process up to BATCH pending deliveries; returns how many."""
+        """Process up to BATCH pending deliveries; returns how many.
+
+        Two commits per batch: first every observer's writes (idempotent on event ids), then the
+        handlers' writes (replies in the outbox) together with the deletion of each inbox row. So a
+        handler such as /me sees the message that carried it, and a crash between the two commits
+        only re-runs idempotent observers.
+        """
         pending = await self.repo.pending(BATCH)
         if not pending:
             return 0
-        done: list[tuple[int, UnitOfWork]] = []
-        adapters: dict[int, tuple[str, int]] = {}
+        contexts: dict[int, list[Context]] = {}
+        observed: list[tuple[int, UnitOfWork]] = []
         for p in pending:
             uow = UnitOfWork()
             repo = self.repo.bound(uow)
+            contexts[p.seq] = []
             for raw in p.events:
                 try:
                     ev = event_from_dict(raw)
                 except (KeyError, ValueError, TypeError) as exc:
                     log.error("undecodable event in inbox seq=%s: %r", p.seq, exc)
                     continue
-                cmd = parse_command(ev.text) if isinstance(ev, Message) else None
-                await self.dispatcher.dispatch(self.base_ctx.for_event(repo, ev, cmd))
-            done.append((p.seq, uow))
-            adapters[p.seq] = (p.adapter, len(p.events))
-        failed = dict(await self.repo.commit_processed(done))
-        for seq, _uow in done:
-            if seq in failed:
-                log.error("event seq=%s moved to dead letters: %s", seq, failed[seq])
+                ctx = self.base_ctx.for_event(repo, ev, parse_command(ev.text) if isinstance(ev, Message) else None)
+                contexts[p.seq].append(ctx)
+                await self.dispatcher.observe(ctx)
+            observed.append((p.seq, uow))
+        failed = dict(await self.repo.commit_units(observed, finish=False))
+        handled: list[tuple[int, UnitOfWork]] = []
+        for p in pending:
+            if p.seq in failed:
+                continue
+            uow = UnitOfWork()
+            repo = self.repo.bound(uow)
+            for ctx in contexts[p.seq]:
+                await self.dispatcher.handle(replace(ctx, repo=repo))
+            handled.append((p.seq, uow))
+        failed.update(await self.repo.commit_units(handled, finish=True))
+        for p in pending:
+            if p.seq in failed:
+                log.error("event seq=%s moved to dead letters: %s", p.seq, failed[p.seq])
             else:
-                name, count = adapters[seq]
-                self.metrics.processed.labels(name).inc(count)
+                self.metrics.processed.labels(p.adapter).inc(len(p.events))
         self.on_committed()
         await self._update_lag()
         return len(pending)

@@ -81,8 +81,8 @@ class Outbox:
         return False
 
     async def run(self) -> None:
-        self._wake.set()
         while not self._stopping:
+            self._wake.clear()  # before the round: a wake-up during it triggers the next round at once
             try:
                 delay = await self.send_due()
             except asyncio.CancelledError:
@@ -91,7 +91,8 @@ class Outbox:
                 log.exception("outbox round failed")
                 delay = 1.0
             self._idle.set()
-            self._wake.clear()
+            if self._stopping:
+                break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
 

@@ -24,9 +24,11 @@ async def healthz(request: web.Request) -> web.Response:
         queued, oldest = stats.get(name, (0, None))
         adapters[name] = {**a.health(), "outbox_queued": queued,
                           "outbox_lag_seconds": round(now - oldest, 3) if oldest else 0.0}
+    inbox = {"pending": await rt.repo.pending_count()} if "database" not in failed else {}
     if failed:
-        return web.json_response({"status": "error", "failed": failed, "adapters": adapters}, status=503)
-    return web.json_response({"status": "ok", "adapters": adapters})
+        return web.json_response({"status": "error", "failed": failed, "adapters": adapters, "inbox": inbox},
+                                 status=503)
+    return web.json_response({"status": "ok", "adapters": adapters, "inbox": inbox})
 
 
 async def metrics(request: web.Request) -> web.Response:

@@ -44,11 +44,16 @@ class Repo:
     async def pending(self, limit: int, after: int = 0) -> list[Pending]:
         return await self.db.read(lambda c: intake.pending(c, limit, after))
 
+    async def pending_count(self) -> int:
+        """Accepted events not yet processed."""
+        return await self.db.read(intake.pending_count)
+
     async def oldest_pending(self) -> float | None:
         return await self.db.read(intake.oldest_pending)
 
-    async def commit_processed(self, done: Sequence[tuple[int, UnitOfWork]]) -> list[tuple[int, str]]:
-        """Commit each event's writes with its inbox delete; failures go to dead letters."""
+    async def commit_units(self, done: Sequence[tuple[int, UnitOfWork]], finish: bool) -> list[tuple[int, str]]:
+        """Commit each event's writes in one transaction (a savepoint each); with ``finish`` also delete
+        its inbox row. An event whose writes fail goes to dead letters; returns those (seq, error)."""
         now = self.clock()
 
         def job(conn: Connection) -> list[tuple[int, str]]:
@@ -57,7 +62,8 @@ class Repo:
                 sp = conn.begin_nested()
                 try:
                     uow.apply(conn)
-                    intake.done(conn, seq)
+                    if finish:
+                        intake.done(conn, seq)
                 except Exception as exc:  # a poison event must not block the queue
                     sp.rollback()
                     failed.append((seq, repr(exc)))
@@ -81,6 +87,10 @@ class Repo:
     async def record_tag_hits(self, group_id: str, member_id: str, message_id: str, at: float,
                               hits: Sequence[tuple[str, str]]) -> None:
         await self.writer.run(lambda c: activity.record_tag_hits(c, group_id, member_id, message_id, at, hits))
+
+    async def reject_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
+        """An admin rejected a keyword tag for a member at ``at``."""
+        await self.writer.run(lambda c: activity.reject_tag(c, group_id, member_id, tag, at))
 
     # -- outbox -----------------------------------------------------------------------------------
     async def enqueue_outgoing(self, adapter: str, payload: dict[str, Any]) -> None:

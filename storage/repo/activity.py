@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, insert, select
 from sqlmodel import col
 
-from storage.models import Group, Member, MemberDay, MemberHour, MembershipEvent, MessageRow, TagHit
+from storage.models import Group, Member, MemberDay, MemberHour, MembershipEvent, MessageRow, TagHit, TagRejection
 from storage.repo.base import insert_ignore, upsert
 
 MEMBERSHIP_IDEMPOTENCY_S = 60.0
@@ -107,6 +107,12 @@ def record_membership(conn: Connection, group_id: str, adapter: str, group_name:
         extra_set = {"left_at": _later(col(Member.left_at), at)}
     _member_upsert(conn, group_id, member_id, member_name, at, extra_values, extra_set)
     return True
+
+
+def reject_tag(conn: Connection, group_id: str, member_id: str, tag: str, at: float) -> None:
+    """From ``at`` on, only later hits of ``tag`` count for this member (contract §5)."""
+    upsert(conn, TagRejection, {"group_id": group_id, "member_id": member_id, "tag": tag, "at": at},
+           ["group_id", "member_id", "tag"], {"at": at})
 
 
 def record_tag_hits(conn: Connection, group_id: str, member_id: str, message_id: str, at: float,

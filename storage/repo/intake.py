@@ -54,6 +54,10 @@ def pending(conn: Connection, limit: int, after: int = 0) -> list[Pending]:
     return [Pending(r.seq, r.adapter, r.key, json.loads(r.payload), r.received_at) for r in rows]
 
 
+def pending_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(InboxRow)).scalar() or 0)
+
+
 def oldest_pending(conn: Connection) -> float | None:
     value = conn.execute(select(func.min(col(InboxRow.received_at)))).scalar()
     return float(value) if value is not None else None

@@ -1,0 +1,101 @@
+"""Run ``quntag serve`` as a real process for system tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bot.adapters.generic import signed_headers
+
+SECRET = "crash-secret"
+TOKEN = "crash-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def write_config(folder: Path, sync: str = "normal") -> Path:
+    path = folder / "config.toml"
+    path.write_text(f"""
+[server]
+api_token = "{TOKEN}"
+[storage]
+url = "sqlite:///quntag.db"
+sync = "{sync}"
+[adapters.generic]
+secret = "{SECRET}"
+[[tags]]
+name = "红酒"
+keywords = ["红酒"]
+""", encoding="utf-8")
+    return path
+
+
+class Server:
+    def __init__(self, config: Path, port: int) -> None:
+        self.config, self.port = config, port
+        self.proc: subprocess.Popen[str] | None = None
+        self.base = f"http://127.0.0.1:{port}"
+
+    def start(self) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--config", str(self.config), "--port", str(self.port)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        assert self.proc.stdout is not None
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if "listening on http://" in line:
+                return
+            if not line and self.proc.poll() is not None:
+                break
+        raise RuntimeError(f"server did not start (exit {self.proc.poll()})")
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def terminate(self) -> tuple[int, str]:
+        assert self.proc is not None and self.proc.stdout is not None
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=30)
+        return code, self.proc.stdout.read()
+
+
+async def post(http: aiohttp.ClientSession, base: str, event: dict[str, Any]) -> int:
+    body = json.dumps(event, ensure_ascii=False).encode()
+    async with http.post(f"{base}/webhook/generic", data=body, headers=signed_headers(SECRET, body, time.time())) as r:
+        await r.read()
+        return r.status
+
+
+async def wait_processed(http: aiohttp.ClientSession, base: str, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        async with http.get(f"{base}/healthz") as r:
+            body = await r.json()
+        if body.get("inbox", {}).get("pending") == 0:
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError("inbox not drained")
+
+
+async def members(http: aiohttp.ClientSession, base: str, group: str) -> list[dict[str, Any]]:
+    async with http.get(f"{base}/api/groups/{group}/members?limit=100000",
+                        headers={"Authorization": f"Bearer {TOKEN}"}) as r:
+        return list(await r.json()) if r.status == 200 else []

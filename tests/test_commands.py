@@ -1,0 +1,62 @@
+"""Chat commands through the real webhook, the outbox and the generic adapter's signed outbound post."""
+
+from __future__ import annotations
+
+import time
+
+from tests.conftest import message
+
+NOW = float(int(time.time()))
+
+
+async def test_me_replies_with_tags_scores_and_stage(make_bot):
+    bot = await make_bot(clock=lambda: NOW)
+    await bot.post(message("m1", "u-1", "周末拍照，新相机", NOW, name="张三"))
+    await bot.post(message("m2", "u-1", "赤霞珠配牛排", NOW, name="张三"))
+    await bot.settle()
+    await bot.post(message("c1", "u-1", "/me", NOW, name="张三"))
+    await bot.settle()
+    [reply] = bot.receiver.received
+    assert reply["group"] == "g-1" and reply["reply_to"] == "c1"
+    assert "张三 的画像" in reply["text"]
+    assert "摄影 2.00" in reply["text"] and "红酒 1.00" in reply["text"]
+    assert reply["text"].index("摄影") < reply["text"].index("红酒")  # highest first
+    assert "阶段：活跃" in reply["text"] and "消息 3 条" in reply["text"]
+    assert bot.receiver.all_signed
+
+
+async def test_chinese_aliases_and_full_width_slash(make_bot):
+    bot = await make_bot(clock=lambda: NOW)
+    await bot.post(message("c1", "u-1", "/我的画像", NOW, name="李四"))
+    await bot.post(message("c2", "u-2", "／帮助", NOW))
+    await bot.post(message("c3", "u-3", "/编号", NOW))
+    await bot.settle()
+    texts = {r["reply_to"]: r["text"] for r in bot.receiver.received}
+    assert "李四 的画像" in texts["c1"]
+    assert "/me /我的画像" in texts["c2"] and "/help /帮助" in texts["c2"] and "/id /编号" in texts["c2"]
+    assert texts["c3"] == "本群编号：generic:g-1\n你的成员编号：generic:u-3"
+
+
+async def test_english_locale_and_unknown_commands(make_bot):
+    bot = await make_bot(clock=lambda: NOW, groups=[{"id": "generic:g-1", "locale": "en"}])
+    await bot.post(message("c1", "u-1", "/id", NOW))
+    await bot.post(message("c2", "u-1", "/nonsense", NOW))
+    await bot.post(message("c3", "u-1", "我的画像", NOW))  # no slash: plain chat, no reply
+    await bot.settle()
+    assert [r["text"] for r in bot.receiver.received] == ["Group id: generic:g-1\nYour member id: generic:u-1"]
+
+
+async def test_replies_survive_a_platform_outage(make_bot):
+    bot = await make_bot()
+    bot.receiver.fail_next = [503, 500]
+    await bot.post(message("c1", "u-1", "/id", time.time()))
+    await bot.runtime.inbox.drained()
+    for _ in range(100):
+        if bot.receiver.received:
+            break
+        bot.runtime.outbox.wake()
+        await bot.runtime.outbox.drained(timeout=0.2)
+    assert len(bot.receiver.received) == 1
+    text = await (await bot.client.get("/metrics")).text()
+    assert 'quntag_send_failures_total{adapter="generic"} 2.0' in text
+    assert 'quntag_messages_sent_total{adapter="generic"} 1.0' in text
