@@ -52,6 +52,20 @@ class Context:
         reply_to = ev.event_id if isinstance(ev, Message) else None
         await self.send(Outgoing(target=ev.chat, parts=items, reply_to=reply_to))
 
+    async def reply_private(self, *parts: Part | str, notice: str = "") -> bool:
+        """Send to the sender privately where the platform allows; else post ``notice`` in the group
+        (never the private content). Returns True when the private message was queued."""
+        ev = self.event
+        if ev is None:
+            raise RuntimeError("reply_private() needs an event")
+        items = tuple(Text(p) if isinstance(p, str) else p for p in parts)
+        if self.can_dm(ev.user):
+            await self.send(Outgoing(target=ev.user, parts=items))
+            return True
+        if notice:
+            await self.reply(notice)
+        return False
+
     @property
     def locale(self) -> str:
         return self.group.locale if self.group else self.config.defaults.locale
