@@ -30,6 +30,9 @@ class ServerConfig:
     api_token: str = PLACEHOLDER
     only_listed_groups: bool = False
     max_body_bytes: int = 1024 * 1024
+    max_in_flight: int = 256
+    overload_wait_s: float = 5.0
+    request_timeout_s: float = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +196,10 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     server = ServerConfig(host=srv.text("host", "127.0.0.1"), port=srv.integer("port", 8080, 0, 65535),
                           api_token=env.get("QUNTAG_API_TOKEN", srv.text("api_token", PLACEHOLDER)),
                           only_listed_groups=srv.flag("only_listed_groups", False),
-                          max_body_bytes=srv.integer("max_body_bytes", 1024 * 1024, 1024, 64 * 1024 * 1024))
+                          max_body_bytes=srv.integer("max_body_bytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
+                          max_in_flight=srv.integer("max_in_flight", 256, 1, 100000),
+                          overload_wait_s=srv.number("overload_wait_s", 5.0, 0.0),
+                          request_timeout_s=srv.number("request_timeout_s", 10.0, 0.1))
     srv.done()
     st = Section(top.table("storage"), "storage")
     storage = StorageConfig(url=st.text("url", "sqlite:///quntag.db"),

@@ -18,6 +18,9 @@ class Metrics:
         self.processed = Counter("quntag_events_processed_total", "Events processed", ["adapter"], registry=r)
         self.ignored = Counter("quntag_events_ignored_total", "Well-formed deliveries with nothing for us",
                                ["adapter", "reason"], registry=r)
+        self.dropped = Counter("quntag_events_dropped_total",
+                               "Deliveries refused under overload by platforms that never retry", ["adapter"],
+                               registry=r)
         self.lag = Gauge("quntag_processing_lag_seconds", "Age of the oldest unprocessed event", registry=r)
         self.sent = Counter("quntag_messages_sent_total", "Messages delivered to platforms", ["adapter"],
                             registry=r)

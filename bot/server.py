@@ -42,6 +42,7 @@ def create_app(config: Config, *, clock: Callable[[], float] = time.time, schedu
     app[CONFIG] = config
     app[METRICS] = Metrics()
     app[RUNTIME] = Runtime(config, app[METRICS], clock)
+    app[webhook.IN_FLIGHT] = webhook.InFlight(config.server.max_in_flight)
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         rt = app[RUNTIME]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiohttp import web
 
 from bot.adapters.base import MALFORMED, TOO_LARGE, Adapter, WebhookRejected, WebReply
 from bot.appkeys import CONFIG, METRICS, RUNTIME
+
+OVERLOADED = "overloaded"
+TIMEOUT = "timeout"
 
 log = logging.getLogger("quntag.webhook")
 
@@ -20,13 +24,54 @@ def _error(status: int, detail: str) -> web.Response:
     return web.json_response({"error": detail}, status=status)
 
 
-async def _read_body(request: web.Request, limit: int) -> bytes:
+async def _read_body(request: web.Request, limit: int, timeout: float) -> bytes:
     if request.content_length is not None and request.content_length > limit:
         raise WebhookRejected(413, TOO_LARGE, "body too large")
-    body = await request.content.read(limit + 1)
-    if len(body) > limit:
-        raise WebhookRejected(413, TOO_LARGE, "body too large")
-    return body
+    try:
+        return await asyncio.wait_for(_read_all(request, limit), timeout)
+    except TimeoutError:
+        raise WebhookRejected(408, TIMEOUT, "request body not received in time") from None
+
+
+async def _read_all(request: web.Request, limit: int) -> bytes:
+    """The whole body (it may arrive in many chunks), refusing more than ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await request.content.read(65536):
+        size += len(chunk)
+        if size > limit:
+            raise WebhookRejected(413, TOO_LARGE, "body too large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class InFlight:
+    """Bounds the webhook requests handled at once (no unbounded pile-up under a burst).
+
+    Platforms that retry get 503 + Retry-After at once when full; platforms that deliver only once wait
+    up to ``overload_wait_s`` for a slot, and what still finds none is counted as dropped.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.sem = asyncio.Semaphore(limit)
+
+    async def acquire(self, wait: float) -> bool:
+        if wait <= 0:
+            if self.sem.locked():
+                return False
+            await self.sem.acquire()
+            return True
+        try:
+            await asyncio.wait_for(self.sem.acquire(), wait)
+        except TimeoutError:
+            return False
+        return True
+
+    def release(self) -> None:
+        self.sem.release()
+
+
+IN_FLIGHT = web.AppKey("in_flight", InFlight)
 
 
 async def handle_post(request: web.Request) -> web.StreamResponse:
@@ -36,8 +81,26 @@ async def handle_post(request: web.Request) -> web.StreamResponse:
     if adapter is None:
         return _error(404, f"no adapter named {name!r}")
     metrics, config = app[METRICS], app[CONFIG]
+    slots = app[IN_FLIGHT]
+    retries = adapter.capabilities.retries_deliveries
+    if not await slots.acquire(0.0 if retries else config.server.overload_wait_s):
+        if retries:
+            metrics.rejected.labels(name, OVERLOADED).inc()
+        else:
+            metrics.dropped.labels(name).inc()
+            log.error("adapter %s: overloaded, a delivery that will not be retried was refused", name)
+        return web.json_response({"error": "overloaded"}, status=503, headers={"Retry-After": "1"})
     try:
-        body = await _read_body(request, config.server.max_body_bytes)
+        return await _handle(request, adapter, name)
+    finally:
+        slots.release()
+
+
+async def _handle(request: web.Request, adapter: Adapter, name: str) -> web.StreamResponse:
+    app = request.app
+    metrics, config = app[METRICS], app[CONFIG]
+    try:
+        body = await _read_body(request, config.server.max_body_bytes, config.server.request_timeout_s)
         authed = adapter.verify(request.headers, request.query, body)
         parsed = adapter.parse(authed)
     except WebhookRejected as rej:
