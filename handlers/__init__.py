@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.router import CommandSpec
-from handlers import activity, commands, tagging
+from handlers import activity, commands, privacy, tagging
 
 
 def build_dispatcher(config: Config) -> Dispatcher:
@@ -15,6 +15,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
         activity.router(),
         tagging.router(config.tags),
         commands.router(lambda: specs),
+        privacy.router(),
     ]
     dispatcher = Dispatcher(routers)
     specs.extend(dispatcher.commands)

@@ -186,6 +186,18 @@ class AdapterState(SQLModel, table=True):
     at: float
 
 
+class AuditEntry(SQLModel, table=True):
+    """Who looked at or exported member data, or erased it (privacy audit trail)."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: float
+    actor: str
+    action: str
+    group_id: str = ""
+    detail: str = ""
+
+
 class JobRun(SQLModel, table=True):
     """A scheduled job run, unique per group, job and fire time (never sent twice)."""
 

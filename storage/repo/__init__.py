@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from storage.db import Database
-from storage.repo import activity, intake, profiles
+from storage.repo import activity, intake, privacy, profiles
 from storage.repo.activity import MessageFacts
 from storage.repo.base import DirectWriter, UnitOfWork, Writer
 from storage.repo.intake import Delivery, OutboxItem, Pending
@@ -91,6 +91,33 @@ class Repo:
     async def reject_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
         """An admin rejected a keyword tag for a member at ``at``."""
         await self.writer.run(lambda c: activity.reject_tag(c, group_id, member_id, tag, at))
+
+    # -- privacy ----------------------------------------------------------------------------------
+    async def set_opt_out(self, group_id: str, member_id: str, opted_out: bool) -> bool:
+        """Stop (or resume) profiling one member; False when the member is unknown."""
+        return await self.db.write(lambda c: privacy.set_opt_out(c, group_id, member_id, opted_out))
+
+    async def forget_member(self, group_id: str, member_id: str, actor: str) -> dict[str, int]:
+        """Erase everything about a member in a group in one transaction (audited); rows removed per table."""
+        now = self.clock()
+
+        def job(conn: Connection) -> dict[str, int]:
+            removed = privacy.forget(conn, group_id, member_id)
+            privacy.audit(conn, now, actor, "forget", group_id, f"{member_id}: {sum(removed.values())} rows")
+            return removed
+
+        return await self.db.write(job)
+
+    async def member_raw_data(self, group_id: str, member_id: str) -> dict[str, list[dict[str, Any]]]:
+        return await self.db.read(lambda c: privacy.raw_data(c, group_id, member_id))
+
+    async def audit(self, actor: str, action: str, group_id: str = "", detail: str = "") -> None:
+        """Record who looked at, exported or changed member data."""
+        now = self.clock()
+        await self.writer.run(lambda c: privacy.audit(c, now, actor, action, group_id, detail))
+
+    async def audit_entries(self, limit: int = 100) -> list[dict[str, Any]]:
+        return await self.db.read(lambda c: privacy.audit_entries(c, limit))
 
     # -- outbox -----------------------------------------------------------------------------------
     async def enqueue_outgoing(self, adapter: str, payload: dict[str, Any]) -> None:

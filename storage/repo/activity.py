@@ -117,6 +117,12 @@ def reject_tag(conn: Connection, group_id: str, member_id: str, tag: str, at: fl
 
 def record_tag_hits(conn: Connection, group_id: str, member_id: str, message_id: str, at: float,
                     hits: Sequence[tuple[str, str]]) -> None:
-    """Store (tag, keyword) hits of one message; one per tag per message, idempotent."""
+    """Store (tag, keyword) hits of one message; one per tag per message, idempotent.
+
+    Nothing is stored for a member who opted out of profiling."""
+    opted = conn.execute(select(col(Member.opted_out)).where(col(Member.group_id) == group_id,
+                                                             col(Member.member_id) == member_id)).first()
+    if opted is not None and opted[0]:
+        return
     insert_ignore(conn, TagHit, [{"group_id": group_id, "message_id": message_id, "tag": tag,
                                   "member_id": member_id, "at": at, "keyword": kw} for tag, kw in hits])

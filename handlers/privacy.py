@@ -1,0 +1,59 @@
+"""Member self-service privacy: /optout 退出画像, /optin 加入画像, /forget 删除我的数据, /mydata 我的数据."""
+
+from __future__ import annotations
+
+import json
+
+from bot.context import Context
+from bot.events import Message
+from bot.router import CommandSpec, Router
+from handlers import profiles
+
+OPTOUT = CommandSpec("optout", ("退出画像",), "停止为我建立画像，并隐藏已有标签")
+OPTIN = CommandSpec("optin", ("加入画像", "恢复画像"), "重新允许为我建立画像")
+FORGET = CommandSpec("forget", ("删除我的数据",), "删除我在本群的全部数据（需确认：/forget 确认）")
+MYDATA = CommandSpec("mydata", ("我的数据",), "把我在本群的全部数据私信发给我（JSON）")
+CONFIRM = {"确认", "confirm", "yes"}
+
+
+def router() -> Router:
+    r = Router("privacy")
+
+    @r.command(OPTOUT)
+    async def optout(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, Message)
+        await ctx.repo.set_opt_out(ev.chat.id, ev.user.id, True)
+        await ctx.reply(ctx.render("privacy", ctx.locale, action="optout"))
+
+    @r.command(OPTIN)
+    async def optin(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, Message)
+        await ctx.repo.set_opt_out(ev.chat.id, ev.user.id, False)
+        await ctx.reply(ctx.render("privacy", ctx.locale, action="optin"))
+
+    @r.command(FORGET)
+    async def forget(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, Message) and ctx.command is not None
+        if ctx.command.args.strip().casefold() not in CONFIRM:
+            await ctx.reply(ctx.render("privacy", ctx.locale, action="forget_ask"))
+            return
+        removed = await ctx.repo.forget_member(ev.chat.id, ev.user.id, actor=f"member:{ev.user.id}")
+        await ctx.reply(ctx.render("privacy", ctx.locale, action="forgotten", rows=sum(removed.values())))
+
+    @r.command(MYDATA)
+    async def mydata(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, Message)
+        if not ctx.can_dm(ev.user):
+            await ctx.reply(ctx.render("privacy", ctx.locale, action="no_private"))
+            return
+        found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], ctx.clock())
+        raw = await ctx.repo.member_raw_data(ev.chat.id, ev.user.id)
+        body = json.dumps({"profile": found[0] if found else None, "stored": raw}, ensure_ascii=False, indent=1)
+        await ctx.reply_private(body)
+        await ctx.reply(ctx.render("privacy", ctx.locale, action="sent_private"))
+
+    return r
