@@ -46,9 +46,10 @@ def _move_counters(conn: Connection, table: str, keys: tuple[str, ...], old: str
 
 
 def _merge_members(conn: Connection, old: str, new: str) -> None:
-    olds = {m.member_id: m for m in conn.execute(select(Member).where(col(Member.group_id) == old)).scalars()}
-    news = {m.member_id: m for m in conn.execute(
-        select(Member).where(col(Member.group_id) == new, col(Member.member_id).in_(list(olds)))).scalars()}
+    table: Any = Member.__table__
+    olds = {r["member_id"]: r for r in conn.execute(select(table).where(table.c.group_id == old)).mappings()}
+    news = {r["member_id"]: r for r in conn.execute(
+        select(table).where(table.c.group_id == new, table.c.member_id.in_(list(olds)))).mappings()}
 
     def latest(a: float | None, b: float | None) -> float | None:
         return b if a is None else a if b is None else max(a, b)
@@ -56,19 +57,19 @@ def _merge_members(conn: Connection, old: str, new: str) -> None:
     for mid, n in news.items():
         o = olds[mid]
         values: dict[str, Any] = {
-            "messages": n.messages + o.messages, "first_seen": min(n.first_seen, o.first_seen),
-            "last_seen": max(n.last_seen, o.last_seen),
-            "last_message_at": latest(n.last_message_at, o.last_message_at),
-            "joined_at": n.joined_at if n.joined_at is not None else o.joined_at,
-            "left_at": latest(n.left_at, o.left_at), "invited_by": n.invited_by or o.invited_by,
-            "opted_out": n.opted_out or o.opted_out,
+            "messages": n["messages"] + o["messages"], "first_seen": min(n["first_seen"], o["first_seen"]),
+            "last_seen": max(n["last_seen"], o["last_seen"]),
+            "last_message_at": latest(n["last_message_at"], o["last_message_at"]),
+            "joined_at": n["joined_at"] if n["joined_at"] is not None else o["joined_at"],
+            "left_at": latest(n["left_at"], o["left_at"]), "invited_by": n["invited_by"] or o["invited_by"],
+            "opted_out": n["opted_out"] or o["opted_out"],
         }
-        if o.name_at > n.name_at and o.name:
-            values.update(name=o.name, name_at=o.name_at)
-        conn.execute(update(Member).where(col(Member.group_id) == new, col(Member.member_id) == mid).values(**values))
-    conn.execute(update(Member).where(col(Member.group_id) == old, col(Member.member_id).not_in(list(news)))
+        if o["name_at"] > n["name_at"] and o["name"]:
+            values.update(name=o["name"], name_at=o["name_at"])
+        conn.execute(update(table).where(table.c.group_id == new, table.c.member_id == mid).values(**values))
+    conn.execute(update(table).where(table.c.group_id == old, table.c.member_id.not_in(list(news)))
                  .values(group_id=new))
-    conn.execute(delete(Member).where(col(Member.group_id) == old))
+    conn.execute(delete(table).where(table.c.group_id == old))
 
 
 def _retarget_outbox(conn: Connection, adapter: str, old: str, new: str) -> None:
@@ -99,8 +100,7 @@ def move_group(conn: Connection, old: str, new: str, adapter: str, at: float) ->
         _move_counters(conn, table, keys, old, new)
     conn.execute(text("UPDATE membership_events SET group_id = :new WHERE group_id = :old"), {"old": old, "new": new})
     _merge_members(conn, old, new)
-    old_group = conn.execute(select(Group).where(col(Group.id) == old)).scalars().first()
-    if old_group is not None:
+    if conn.execute(select(col(Group.id)).where(col(Group.id) == old)).first() is not None:
         if conn.execute(select(col(Group.id)).where(col(Group.id) == new)).first() is None:
             conn.execute(update(Group).where(col(Group.id) == old).values(id=new))
         else:

@@ -107,7 +107,7 @@ def make_config(tmp_path: Path, adapters: Mapping[str, Any], **extra: Any) -> Co
         "storage": {"url": f"sqlite:///{tmp_path}/t.db"},
         "tags": [{"name": "红酒", "category": "interest", "keywords": ["红酒", "葡萄酒", "赤霞珠"]},
                  {"name": "摄影", "category": "interest", "keywords": ["摄影", "相机"]}],
-        "tagging": {"min_score": 1.0},
+        "tagging": {"min_score": 0.5},
         "adapters": dict(adapters),
     }
     data.update(extra)
