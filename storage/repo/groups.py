@@ -46,7 +46,7 @@ def _move_counters(conn: Connection, table: str, keys: tuple[str, ...], old: str
 
 
 def _merge_members(conn: Connection, old: str, new: str) -> None:
-    table: Any = Member.__table__
+    table: Any = getattr(Member, "__table__")  # noqa: B009 (SQLModel hides it from mypy)
     olds = {r["member_id"]: r for r in conn.execute(select(table).where(table.c.group_id == old)).mappings()}
     news = {r["member_id"]: r for r in conn.execute(
         select(table).where(table.c.group_id == new, table.c.member_id.in_(list(olds)))).mappings()}
