@@ -199,3 +199,27 @@ async def test_healthz_reports_visibility(client: Client) -> None:
     body = await (await client.get("/healthz")).json()
     assert body["adapters"]["telegram"]["visibility"] == "all"
     assert body["adapters"]["telegram"]["groups"] == {GROUP: "all"}
+
+
+async def test_migration_merges_rows_already_under_the_new_id(client: Client) -> None:
+    rt = client.app[RUNTIME]
+    old_chat = {"id": -4000000001, "type": "group", "title": "Old Group"}
+    new_chat = {"id": -1004000000001, "type": "supergroup", "title": "New Group"}
+    await post(client, update(900000700, "赤霞珠", chat=old_chat, mid=1))
+    await post(client, update(900000701, "红酒", chat=old_chat, mid=2))
+    await post(client, update(900000702, "葡萄酒", chat=new_chat, mid=1))  # same message id, other chat
+    await settle(client)
+    moved = {"update_id": 900000703, "message": {"message_id": 1, "date": NOW + 800, "chat": new_chat,
+                                                  "from": {"id": 111111111, "is_bot": False, "first_name": "A"},
+                                                  "migrate_from_chat_id": -4000000001}}
+    await post(client, moved)
+    await post(client, moved)  # duplicate delivery changes nothing
+    await settle(client)
+    status, p = await profile(client, "telegram:-1004000000001", "telegram:111111111")
+    assert status == 200
+    assert p["stats"]["messages"] == 3  # counters are summed
+    assert p["tags"][0]["name"] == "红酒"
+    groups = await rt.db.read(lambda c: c.execute(text("SELECT id FROM groups")).all())
+    assert [g[0] for g in groups] == ["telegram:-1004000000001"]
+    alias = await rt.repo.resolve_group("telegram:-4000000001")
+    assert alias == "telegram:-1004000000001"
