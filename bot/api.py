@@ -50,7 +50,8 @@ async def list_groups(request: web.Request) -> web.Response:
 
 
 async def list_members(request: web.Request) -> web.Response:
-    rt, group = request.app[RUNTIME], request.match_info["group"]
+    rt = request.app[RUNTIME]
+    group = await rt.repo.resolve_group(request.match_info["group"])
     if not await rt.repo.group_exists(group):
         return _error(404, f"unknown group {group}")
     limit = _int(request, "limit", 1000, 100000)
@@ -62,7 +63,8 @@ async def list_members(request: web.Request) -> web.Response:
 
 async def get_member(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
-    group, member = request.match_info["group"], request.match_info["member"]
+    group = await rt.repo.resolve_group(request.match_info["group"])
+    member = request.match_info["member"]
     t = rt.clock()
     if "at" in request.query:
         try:

@@ -84,7 +84,24 @@ class MemberLeft:
     kind: str = field(default="member_left", init=False)
 
 
-Event = Message | MemberJoined | MemberLeft
+@dataclass(frozen=True, slots=True)
+class GroupMoved:
+    """A group now lives under another platform id (Telegram group → supergroup migration).
+
+    ``chat`` is the new id, ``old_chat_id`` the platform id it had; the old full id stays an alias.
+    ``user`` is whoever caused the move when the platform says so (else the bot itself).
+    """
+
+    event_id: str
+    chat: ChatRef
+    user: UserRef
+    time: float
+    old_chat_id: str
+    chat_name: str = ""
+    kind: str = field(default="group_moved", init=False)
+
+
+Event = Message | MemberJoined | MemberLeft | GroupMoved
 
 
 def event_to_dict(ev: Event) -> dict[str, Any]:
@@ -112,6 +129,8 @@ def event_to_dict(ev: Event) -> dict[str, Any]:
             user_name=ev.user_name,
             invited_by=[ev.invited_by.adapter, ev.invited_by.user_id] if ev.invited_by else None,
         )
+    elif isinstance(ev, GroupMoved):
+        out["old_chat_id"] = ev.old_chat_id
     return out
 
 
@@ -139,4 +158,6 @@ def event_from_dict(d: dict[str, Any]) -> Event:
                             invited_by=UserRef(*inv) if inv else None)
     if kind == "member_left":
         return MemberLeft(**common)
+    if kind == "group_moved":
+        return GroupMoved(**common, old_chat_id=str(d["old_chat_id"]))
     raise ValueError(f"unknown event kind {kind!r}")

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Mapping
 
 from bot.adapters.base import Adapter, SendError
+from bot.events import ChatRef
 from bot.metrics import Metrics
 from bot.outgoing import Outgoing, outgoing_from_dict
 from storage.repo import OutboxItem, Repo
@@ -131,6 +132,13 @@ class Outbox:
             await adapter.send(out)
         except SendError as exc:
             self.metrics.send_failures.labels(item.adapter).inc()
+            if exc.moved_to is not None and isinstance(out.target, ChatRef):
+                # the group moved (Telegram supergroup migration): re-target and retry right away
+                new = ChatRef(out.target.adapter, exc.moved_to)
+                log.warning("group %s moved to %s; re-targeting outbox=%s", out.target.id, new.id, item.id)
+                await self.repo.move_group(out.target.id, new.id, out.target.adapter, self.clock())
+                await self.repo.outgoing_failed(item.id, self.clock(), str(exc))
+                return False
             if exc.permanent:
                 delay = PARKED_S
             elif exc.retry_after is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.events import MemberJoined, MemberLeft, Message
+from bot.events import GroupMoved, MemberJoined, MemberLeft, Message
 from bot.router import Router
 from bot.timeutil import local_day_hour
 from storage.repo import MessageFacts
@@ -32,5 +32,12 @@ def router() -> Router:
             member_name=ev.user_name if isinstance(ev, MemberJoined) else "",
             kind="join" if joined else "leave", at=ev.time, event_id=ev.event_id,
             invited_by=ev.invited_by.id if isinstance(ev, MemberJoined) and ev.invited_by else None)
+
+    @r.observer(GroupMoved)
+    async def moved(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, GroupMoved)
+        old = f"{ev.chat.adapter}:{ev.old_chat_id}"
+        await ctx.repo.move_group(old, ev.chat.id, ev.chat.adapter, ev.time)
 
     return r

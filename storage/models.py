@@ -206,3 +206,12 @@ class JobRun(SQLModel, table=True):
     job: str = Field(primary_key=True)
     fire_time: float = Field(primary_key=True)
     done_at: float
+
+
+class GroupAlias(SQLModel, table=True):
+    """An old group id that now means another group (Telegram group → supergroup migration)."""
+
+    __tablename__ = "group_aliases"
+    alias: str = Field(primary_key=True)
+    group_id: str
+    at: float

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from storage.db import Database
-from storage.repo import activity, intake, privacy, profiles
+from storage.repo import activity, groups, intake, privacy, profiles
 from storage.repo.activity import MessageFacts
 from storage.repo.base import DirectWriter, UnitOfWork, Writer
 from storage.repo.intake import Delivery, OutboxItem, Pending
@@ -118,6 +118,14 @@ class Repo:
 
     async def audit_entries(self, limit: int = 100) -> list[dict[str, Any]]:
         return await self.db.read(lambda c: privacy.audit_entries(c, limit))
+
+    async def move_group(self, old_id: str, new_id: str, adapter: str, at: float) -> None:
+        """The group ``old_id`` now lives under ``new_id``: move its rows, keep ``old_id`` as an alias."""
+        await self.writer.run(lambda c: groups.move_group(c, old_id, new_id, adapter, at))
+
+    async def resolve_group(self, group_id: str) -> str:
+        """The current id of a group (follows aliases left by :meth:`move_group`)."""
+        return await self.db.read(lambda c: groups.resolve(c, group_id))
 
     # -- outbox -----------------------------------------------------------------------------------
     async def enqueue_outgoing(self, adapter: str, payload: dict[str, Any]) -> None:

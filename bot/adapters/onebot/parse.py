@@ -1,0 +1,125 @@
+"""OneBot v11 event JSON → normalized events (pure apart from the DM consent the adapter learns)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.adapters.base import MALFORMED, Parsed, WebhookRejected
+from bot.adapters.onebot.cq import segments
+from bot.events import ChatRef, MemberJoined, MemberLeft, Message, UserRef
+
+ADMIN_ROLES = ("owner", "admin")
+
+
+def _bad(detail: str) -> WebhookRejected:
+    return WebhookRejected(400, MALFORMED, detail)
+
+
+def _id(d: Mapping[str, Any], key: str) -> str:
+    val = d.get(key)
+    if isinstance(val, bool) or not isinstance(val, int | str) or val == "":
+        raise _bad(f"field {key} must be an id")
+    return str(val)
+
+
+def _time(d: Mapping[str, Any]) -> float:
+    val = d.get("time")
+    if isinstance(val, bool) or not isinstance(val, int | float):
+        raise _bad("field time must be unix seconds")
+    return float(val)
+
+
+@dataclass(slots=True)
+class OneBotState:
+    dm_users: set[str] = field(default_factory=set)  # users who wrote to the bot privately
+    self_ids: set[str] = field(default_factory=set)  # accounts seen reporting (memory only)
+
+
+class EventParser:
+    def __init__(self, name: str, state: OneBotState) -> None:
+        self.name = name
+        self.st = state
+        self.writes: list[tuple[str, str | None]] = []
+
+    def parse(self, payload: Any) -> Parsed:
+        if not isinstance(payload, dict):
+            raise _bad("body must be a JSON object")
+        post_type = payload.get("post_type")
+        if not isinstance(post_type, str):
+            raise _bad("missing field: post_type")
+        if post_type == "meta_event":
+            return Parsed(key=None, ignored="meta_event")
+        self_id = _id(payload, "self_id")
+        self.st.self_ids.add(self_id)
+        if post_type == "message":
+            return self.message(payload, self_id)
+        if post_type == "notice":
+            return self.notice(payload, self_id)
+        if post_type == "message_sent":
+            return Parsed(key=None, ignored="own_message")
+        return Parsed(key=None, ignored=post_type if post_type == "request" else "unsupported")
+
+    def message(self, p: Mapping[str, Any], self_id: str) -> Parsed:
+        kind = p.get("message_type")
+        key = f"{self_id}:{_id(p, 'message_id')}:{int(_time(p))}"
+        if kind == "private":
+            uid = _id(p, "user_id")
+            if uid not in self.st.dm_users:
+                self.st.dm_users.add(uid)
+                self.writes.append((f"dm:{uid}", "1"))
+            return Parsed(key=key, ignored="private")
+        if kind != "group":
+            return Parsed(key=key, ignored="unsupported")
+        if p.get("sub_type") == "anonymous" or p.get("anonymous"):
+            return Parsed(key=key, ignored="anonymous")
+        segs = segments(p.get("message"))
+        if segs is None:
+            raise _bad("field message must be a CQ string or a segment array")
+        texts: list[str] = []
+        mentions: list[UserRef] = []
+        mentions_bot = False
+        reply_to: str | None = None
+        for seg_type, data in segs:
+            if seg_type == "text":
+                texts.append(data.get("text", ""))
+            elif seg_type == "at":
+                qq = data.get("qq", "")
+                if qq == self_id:
+                    mentions_bot = True
+                elif qq and qq != "all" and UserRef(self.name, qq) not in mentions:
+                    mentions.append(UserRef(self.name, qq))
+            elif seg_type == "reply" and data.get("id"):
+                reply_to = data["id"]
+        sender = p.get("sender") if isinstance(p.get("sender"), dict) else {}
+        assert isinstance(sender, dict)
+        card, nickname = sender.get("card"), sender.get("nickname")
+        name = card if isinstance(card, str) and card else nickname if isinstance(nickname, str) else ""
+        role = sender.get("role")
+        is_admin = (role in ADMIN_ROLES) if isinstance(role, str) and role else None
+        group_name = p.get("group_name")
+        ev = Message(event_id=_id(p, "message_id"), chat=ChatRef(self.name, _id(p, "group_id")),
+                     user=UserRef(self.name, _id(p, "user_id")), time=_time(p), text="".join(texts).strip(),
+                     user_name=name, chat_name=group_name if isinstance(group_name, str) else "",
+                     reply_to=reply_to, mentions=tuple(mentions), mentions_bot=mentions_bot,
+                     is_group_admin=is_admin)
+        return Parsed(key=key, events=(ev,))
+
+    def notice(self, p: Mapping[str, Any], self_id: str) -> Parsed:
+        kind = p.get("notice_type")
+        if kind not in ("group_increase", "group_decrease"):
+            return Parsed(key=None, ignored="notice")
+        gid, uid, at = _id(p, "group_id"), _id(p, "user_id"), _time(p)
+        key = f"{self_id}:{kind}:{gid}:{uid}:{int(at)}"
+        if uid == self_id:
+            return Parsed(key=key, ignored="bot_membership")
+        chat, user = ChatRef(self.name, gid), UserRef(self.name, uid)
+        if kind == "group_increase":
+            op = p.get("operator_id")
+            inviter = str(op) if p.get("sub_type") == "invite" and op not in (None, 0, "", "0") else ""
+            return Parsed(key=key, events=(MemberJoined(
+                event_id=f"join:{uid}:{int(at)}", chat=chat, user=user, time=at,
+                invited_by=UserRef(self.name, inviter) if inviter and inviter != uid else None),))
+        return Parsed(key=key, events=(MemberLeft(event_id=f"leave:{uid}:{int(at)}", chat=chat, user=user,
+                                                  time=at),))

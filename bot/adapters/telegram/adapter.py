@@ -1,0 +1,222 @@
+"""``type = "telegram"``: Bot API webhook in (secret-token header), ``sendMessage`` (HTML) out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+import aiohttp
+
+from bot.adapters.base import (
+    BAD_SIGNATURE,
+    MALFORMED,
+    MISSING,
+    AdapterDeps,
+    Capabilities,
+    Parsed,
+    SendError,
+    WebhookRejected,
+    WebReply,
+    check_keys,
+    opt_str,
+)
+from bot.adapters.telegram.parse import UpdateParser
+from bot.adapters.telegram.render import MAX_LEN, render_chunks
+from bot.adapters.telegram.state import TelegramState, Write
+from bot.events import ChatRef, UserRef
+from bot.outgoing import Outgoing
+
+log = logging.getLogger("quntag.telegram")
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+OPTIONS = {"token", "secret_token", "api_base", "bot_username"}
+
+
+def _chat_id(value: str) -> int | str:
+    return int(value) if value.lstrip("-").isdigit() else value
+
+
+class TelegramAdapter:
+    type = "telegram"
+    ack = WebReply(200, b"")
+
+    def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        where = f"adapters.{name}"
+        check_keys(options, OPTIONS, where)
+        self.name = name
+        self.token = opt_str(options, "token", where)
+        self.secret_token = opt_str(options, "secret_token", where)
+        self.api_base = opt_str(options, "api_base", where, "https://api.telegram.org").rstrip("/")
+        username = opt_str(options, "bot_username", where, "").lstrip("@")
+        self.deps = deps
+        self.sleep = sleep
+        self.state = TelegramState(bot_username=username)
+        self._configured_username = bool(username)
+        self._pending: set[asyncio.Task[None]] = set()
+        self._progress: dict[str, int] = {}  # outgoing key → chunks already accepted
+        self.capabilities = Capabilities(visibility="mentions", private_messages=True, membership_events=True,
+                                         retries_deliveries=True, max_text_len=MAX_LEN,
+                                         per_chat_per_minute=20, per_chat_per_second=1.0)
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self.deps.state is not None:
+            try:
+                self.state.load(await self.deps.state.load())
+            except Exception:
+                log.exception("telegram %s: could not load stored state", self.name)
+        try:
+            me = await self.call("getMe", {})
+        except SendError as exc:
+            log.warning("telegram %s: getMe failed (%s); visibility unknown until it succeeds", self.name, exc)
+        else:
+            if isinstance(me, dict):
+                self._persist([self.state.set_me(me, keep_username=self._configured_username)])
+        self._refresh_capabilities()
+        log.info("telegram %s: bot @%s, visibility %s", self.name, self.state.bot_username or "?",
+                 self.visibility())
+
+    async def close(self) -> None:
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+
+    def _refresh_capabilities(self) -> None:
+        self.capabilities = replace(self.capabilities, visibility=self.visibility())
+
+    def _persist(self, writes: list[Write]) -> None:
+        if not writes or self.deps.state is None:
+            return
+        state = self.deps.state
+
+        async def save() -> None:
+            for key, value in writes:
+                try:
+                    await state.save(key, value)
+                except Exception:
+                    log.exception("telegram %s: could not save state %s", self.name, key)
+
+        try:
+            task = asyncio.get_running_loop().create_task(save())
+        except RuntimeError:  # no loop (pure parsing in tests): memory only
+            return
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    # -- inbound ----------------------------------------------------------------------------------
+    def secrets(self) -> dict[str, str]:
+        return {"token": self.token, "secret_token": self.secret_token}
+
+    def verify(self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes) -> bytes:
+        if not self.secret_token:
+            return body
+        got = headers.get(SECRET_HEADER)
+        if not got:
+            raise WebhookRejected(401, MISSING, "missing secret token")
+        if not hmac.compare_digest(got.encode(), self.secret_token.encode()):
+            raise WebhookRejected(403, BAD_SIGNATURE, "wrong secret token")
+        return body
+
+    def parse(self, body: bytes) -> Parsed:
+        try:
+            payload = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            raise WebhookRejected(400, MALFORMED, "malformed JSON") from None
+        parser = UpdateParser(self.name, self.state)
+        try:
+            parsed = parser.parse(payload)
+        finally:
+            if parser.writes:
+                self._persist(parser.writes)
+                self._refresh_capabilities()
+        return parsed
+
+    def handshake(self, query: Mapping[str, str]) -> WebReply:
+        raise WebhookRejected(405, MALFORMED, "GET not supported")
+
+    # -- facts ------------------------------------------------------------------------------------
+    def visibility(self, chat: ChatRef | None = None) -> str:
+        return self.state.visibility(chat.chat_id if chat is not None else None)
+
+    def can_dm(self, user: UserRef) -> bool:
+        return user.user_id in self.state.dm_users
+
+    def health(self) -> dict[str, Any]:
+        groups = {f"{self.name}:{cid}": self.state.visibility(cid) for cid in sorted(self.state.bot_status)}
+        return {"type": self.type, "visibility": self.visibility(), "bot_username": self.state.bot_username,
+                "privacy_mode": None if self.state.can_read_all is None else not self.state.can_read_all,
+                "groups": groups, "chat_member_updates": len(self.state.chat_member_groups)}
+
+    # -- outbound ---------------------------------------------------------------------------------
+    async def call(self, method: str, params: Mapping[str, Any]) -> Any:
+        """One Bot API call; returns ``result`` or raises SendError classified for the outbox."""
+        if self.deps.session is None:
+            raise SendError("no HTTP session", permanent=True)
+        url = f"{self.api_base}/bot{self.token}/{method}"
+        try:
+            async with self.deps.session.post(url, json=params) as resp:
+                status = resp.status
+                try:
+                    data = json.loads(await resp.read())
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    data = None
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise SendError(f"network: {exc}") from exc
+        if isinstance(data, dict) and data.get("ok") is True:
+            return data.get("result")
+        desc = f"HTTP {status}"
+        params_: dict[str, Any] = {}
+        code = status
+        if isinstance(data, dict):
+            desc = f"{data.get('error_code', status)} {data.get('description', '')}".strip()
+            raw_params, raw_code = data.get("parameters"), data.get("error_code")
+            params_ = raw_params if isinstance(raw_params, dict) else {}
+            code = raw_code if isinstance(raw_code, int) else status
+        moved = params_.get("migrate_to_chat_id")
+        if moved is not None:
+            raise SendError(desc, moved_to=str(moved))
+        retry_after = params_.get("retry_after")
+        if code == 429 or status == 429:
+            wait = float(retry_after) if isinstance(retry_after, int | float) else 5.0
+            raise SendError(desc, retry_after=wait)
+        if status >= 500 or code >= 500 or (data is None and status < 400):
+            raise SendError(desc)
+        raise SendError(desc, permanent=True)
+
+    async def send(self, out: Outgoing) -> None:
+        if isinstance(out.target, UserRef):
+            if not self.can_dm(out.target):
+                raise SendError(f"user {out.target.id} has not started the bot", permanent=True)
+            chat_id = out.target.user_id
+        else:
+            chat_id = self.state.resolve(out.target.chat_id)
+        chunks = render_chunks(out)
+        done = self._progress.get(out.key, 0) if out.key else 0
+        for i in range(done, len(chunks)):
+            params: dict[str, Any] = {"chat_id": _chat_id(chat_id), "text": chunks[i], "parse_mode": "HTML",
+                                      "link_preview_options": {"is_disabled": True}}
+            if i == 0 and out.reply_to and isinstance(out.target, ChatRef):
+                with contextlib.suppress(ValueError):
+                    params["reply_parameters"] = {"message_id": int(out.reply_to),
+                                                  "allow_sending_without_reply": True}
+            if i > done:
+                await self.sleep(1.0)  # Telegram: at most one message a second per chat
+            try:
+                await self.call("sendMessage", params)
+            except SendError as exc:
+                if exc.moved_to is not None and isinstance(out.target, ChatRef):
+                    self._persist(self.state.mark_alias(chat_id, exc.moved_to))
+                    self._progress.pop(out.key, None)
+                    raise SendError(str(exc), moved_to=self.state.resolve(exc.moved_to)) from None
+                if exc.permanent and isinstance(out.target, UserRef) and "blocked" in str(exc):
+                    self._persist(self.state.mark_dm(chat_id, False))
+                raise
+            if out.key and i + 1 < len(chunks):
+                self._progress[out.key] = i + 1
+        if out.key:
+            self._progress.pop(out.key, None)

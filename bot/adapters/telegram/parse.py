@@ -1,0 +1,283 @@
+"""Telegram ``Update`` JSON → normalized events (pure apart from the adapter's learned state)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bot.adapters.base import MALFORMED, Parsed, WebhookRejected
+from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState, Write
+from bot.events import ChatRef, Event, GroupMoved, MemberJoined, MemberLeft, Message, UserRef
+
+GROUP_TYPES = ("group", "supergroup")
+CONTENT_KEYS = ("text", "caption", "photo", "sticker", "video", "voice", "audio", "document", "animation",
+                "video_note", "poll", "location", "contact", "dice", "venue", "story")
+COMMAND = re.compile(r"^(/[^\s@/]+)@([A-Za-z0-9_]+)(?=\s|$)")
+IGNORED_UPDATES = {"edited_message": "edited", "edited_channel_post": "edited", "channel_post": "channel",
+                   "business_message": "unsupported", "edited_business_message": "edited"}
+
+
+def _bad(detail: str) -> WebhookRejected:
+    return WebhookRejected(400, MALFORMED, detail)
+
+
+def _obj(d: Mapping[str, Any], key: str, required: bool = True) -> Mapping[str, Any] | None:
+    val = d.get(key)
+    if isinstance(val, dict):
+        return val
+    if val is None and not required:
+        return None
+    raise _bad(f"field {key} must be an object")
+
+
+def _id(d: Mapping[str, Any], key: str) -> str:
+    val = d.get(key)
+    if isinstance(val, bool) or not isinstance(val, int | str) or val == "":
+        raise _bad(f"field {key} must be an id")
+    return str(val)
+
+
+def _time(d: Mapping[str, Any]) -> float:
+    val = d.get("date")
+    if isinstance(val, bool) or not isinstance(val, int | float):
+        raise _bad("field date must be unix seconds")
+    return float(val)
+
+
+def _str(d: Mapping[str, Any], key: str) -> str:
+    val = d.get(key)
+    return val if isinstance(val, str) else ""
+
+
+def user_name(user: Mapping[str, Any]) -> str:
+    """Telegram display name: first name + last name (contract §5)."""
+    return " ".join(p for p in (_str(user, "first_name"), _str(user, "last_name")) if p)
+
+
+def _utf16_slice(text: str, offset: int, length: int) -> str:
+    raw = text.encode("utf-16-le")
+    return raw[2 * offset: 2 * (offset + length)].decode("utf-16-le", errors="ignore")
+
+
+class UpdateParser:
+    """Parses one adapter's updates, keeping ``state`` current; ``writes`` collects durable changes."""
+
+    def __init__(self, name: str, state: TelegramState) -> None:
+        self.name = name
+        self.st = state
+        self.writes: list[Write] = []
+
+    def chat(self, chat_id: str) -> ChatRef:
+        return ChatRef(self.name, self.st.resolve(chat_id))
+
+    def user(self, user_id: str) -> UserRef:
+        return UserRef(self.name, user_id)
+
+    def parse(self, payload: Any) -> Parsed:
+        if not isinstance(payload, dict):
+            raise _bad("body must be a JSON object")
+        uid = payload.get("update_id")
+        if isinstance(uid, bool) or not isinstance(uid, int):
+            raise _bad("missing field: update_id")
+        key = str(uid)
+        for field, reason in IGNORED_UPDATES.items():
+            if field in payload:
+                return Parsed(key=key, ignored=reason)
+        if "message" in payload:
+            msg = _obj(payload, "message")
+            assert msg is not None
+            return self.message(key, msg)
+        if "chat_member" in payload:
+            upd = _obj(payload, "chat_member")
+            assert upd is not None
+            return self.chat_member(key, upd)
+        if "my_chat_member" in payload:
+            upd = _obj(payload, "my_chat_member")
+            assert upd is not None
+            return self.my_chat_member(key, upd)
+        return Parsed(key=key, ignored="unsupported")
+
+    # -- messages ---------------------------------------------------------------------------------
+    def message(self, key: str, msg: Mapping[str, Any]) -> Parsed:
+        chat = _obj(msg, "chat")
+        assert chat is not None
+        chat_id, chat_type = _id(chat, "id"), _str(chat, "type")
+        sender = _obj(msg, "from", required=False)
+        if chat_type == "private":
+            if sender is not None:
+                self.writes += self.st.mark_dm(_id(sender, "id"), True)
+            return Parsed(key=key, ignored="private")
+        if chat_type not in GROUP_TYPES:
+            return Parsed(key=key, ignored="channel")
+        at, title = _time(msg), _str(chat, "title")
+        if "migrate_to_chat_id" in msg or "migrate_from_chat_id" in msg:
+            return Parsed(key=key, events=(self.moved(msg, chat_id, at, title),))
+        if "new_chat_members" in msg or "left_chat_member" in msg:
+            return self.service_membership(key, msg, chat_id, at, title, sender)
+        if not any(k in msg for k in CONTENT_KEYS):
+            return Parsed(key=key, ignored="service")
+        return Parsed(key=key, events=(self.group_message(msg, chat_id, at, title, sender),))
+
+    def moved(self, msg: Mapping[str, Any], chat_id: str, at: float, title: str) -> GroupMoved:
+        if "migrate_to_chat_id" in msg:
+            old, new = chat_id, _id(msg, "migrate_to_chat_id")
+        else:
+            old, new = _id(msg, "migrate_from_chat_id"), chat_id
+        self.writes += self.st.mark_alias(old, new)
+        sender = _obj(msg, "from", required=False)
+        who = _id(sender, "id") if sender is not None else (self.st.bot_id or "0")
+        return GroupMoved(event_id=f"moved:{old}", chat=ChatRef(self.name, self.st.resolve(new)),
+                          user=self.user(who), time=at, old_chat_id=old, chat_name=title)
+
+    def service_membership(self, key: str, msg: Mapping[str, Any], chat_id: str, at: float, title: str,
+                           sender: Mapping[str, Any] | None) -> Parsed:
+        joined = msg.get("new_chat_members")
+        left = _obj(msg, "left_chat_member", required=False)
+        people = [u for u in joined if isinstance(u, dict)] if isinstance(joined, list) else []
+        if joined is not None and not isinstance(joined, list):
+            raise _bad("field new_chat_members must be an array")
+        actor = _id(sender, "id") if sender is not None else ""
+        events: list[Event] = []
+        for u in people:
+            uid = _id(u, "id")
+            if self.st.is_bot(uid, _str(u, "username")):
+                self.writes += self.st.mark_status(chat_id, self.st.bot_status.get(chat_id, "member"))
+                continue
+            inviter = self.user(actor) if actor and actor != uid else None
+            events.append(MemberJoined(event_id=f"{_id(msg, 'message_id')}:join:{uid}", chat=self.chat(chat_id),
+                                       user=self.user(uid), time=at, user_name=user_name(u), chat_name=title,
+                                       invited_by=inviter))
+        if left is not None:
+            uid = _id(left, "id")
+            if self.st.is_bot(uid, _str(left, "username")):
+                self.writes += self.st.mark_status(chat_id, "left")
+            else:
+                events.append(MemberLeft(event_id=f"{_id(msg, 'message_id')}:leave:{uid}",
+                                         chat=self.chat(chat_id), user=self.user(uid), time=at, chat_name=title))
+        if chat_id in self.st.chat_member_groups or self.st.resolve(chat_id) in self.st.chat_member_groups:
+            return Parsed(key=key, ignored="membership_from_chat_member")
+        if not events:
+            return Parsed(key=key, ignored="bot_membership")
+        return Parsed(key=key, events=tuple(events))
+
+    def group_message(self, msg: Mapping[str, Any], chat_id: str, at: float, title: str,
+                      sender: Mapping[str, Any] | None) -> Message:
+        text = msg.get("text")
+        entities_key = "entities"
+        if not isinstance(text, str):
+            caption = msg.get("caption")
+            text, entities_key = (caption if isinstance(caption, str) else ""), "caption_entities"
+        sender_chat = _obj(msg, "sender_chat", required=False)
+        is_admin: bool | None
+        if sender_chat is not None:
+            uid = _id(sender_chat, "id")
+            name = _str(sender_chat, "title") or _str(sender_chat, "username")
+            is_admin = True if uid == chat_id else None
+        elif sender is not None:
+            uid, name = _id(sender, "id"), user_name(sender)
+            username = _str(sender, "username")
+            if username:
+                self.st.usernames[username.casefold()] = uid
+            is_admin = self.st.admins.get((self.st.resolve(chat_id), uid))
+        else:
+            raise _bad("message without a sender")
+        mentions, mentions_bot = self.mentions(text, msg.get(entities_key))
+        reply_to = None
+        replied = _obj(msg, "reply_to_message", required=False)
+        if replied is not None:
+            reply_to = _id(replied, "message_id")
+            rfrom = _obj(replied, "from", required=False)
+            if rfrom is not None and self.st.is_bot(_id(rfrom, "id"), _str(rfrom, "username")):
+                mentions_bot = True
+        text, addressed_elsewhere, to_us = self.command(text)
+        return Message(event_id=_id(msg, "message_id"), chat=self.chat(chat_id), user=self.user(uid), time=at,
+                       text=text, user_name=name, chat_name=title, reply_to=reply_to, mentions=mentions,
+                       mentions_bot=mentions_bot or to_us, is_group_admin=is_admin,
+                       addressed_elsewhere=addressed_elsewhere)
+
+    def mentions(self, text: str, entities: Any) -> tuple[tuple[UserRef, ...], bool]:
+        found: list[UserRef] = []
+        to_bot = False
+        for ent in entities if isinstance(entities, list) else []:
+            if not isinstance(ent, dict):
+                continue
+            kind = ent.get("type")
+            if kind == "text_mention" and isinstance(ent.get("user"), dict):
+                u = ent["user"]
+                uid = _id(u, "id")
+                if self.st.is_bot(uid, _str(u, "username")):
+                    to_bot = True
+                elif self.user(uid) not in found:
+                    found.append(self.user(uid))
+            elif kind == "mention":
+                off, length = ent.get("offset"), ent.get("length")
+                if not isinstance(off, int) or not isinstance(length, int):
+                    continue
+                username = _utf16_slice(text, off, length).lstrip("@")
+                if self.st.is_bot("", username):
+                    to_bot = True
+                else:
+                    known = self.st.usernames.get(username.casefold())
+                    if known and self.user(known) not in found:
+                        found.append(self.user(known))
+        return tuple(found), to_bot
+
+    def command(self, text: str) -> tuple[str, bool, bool]:
+        """Strip ``@our_bot`` from ``/cmd@our_bot``; flag commands addressed to other bots."""
+        m = COMMAND.match(text)
+        if m is None:
+            return text, False, False
+        if self.st.bot_username and m.group(2).casefold() == self.st.bot_username.casefold():
+            return m.group(1) + text[m.end():], False, True
+        return text, True, False
+
+    # -- membership updates -----------------------------------------------------------------------
+    @staticmethod
+    def _is_member(cm: Mapping[str, Any]) -> bool:
+        status = cm.get("status")
+        return status in ("creator", "administrator", "member") or (status == "restricted"
+                                                                      and cm.get("is_member") is True)
+
+    def chat_member(self, key: str, upd: Mapping[str, Any]) -> Parsed:
+        chat = _obj(upd, "chat")
+        old, new = _obj(upd, "old_chat_member"), _obj(upd, "new_chat_member")
+        assert chat is not None and old is not None and new is not None
+        chat_id, title, at = _id(chat, "id"), _str(chat, "title"), _time(upd)
+        if _str(chat, "type") not in GROUP_TYPES:
+            return Parsed(key=key, ignored="channel")
+        self.writes += self.st.mark_chat_member_group(self.st.resolve(chat_id))
+        member = _obj(new, "user")
+        assert member is not None
+        uid = _id(member, "id")
+        if self.st.is_bot(uid, _str(member, "username")):
+            self.writes += self.st.mark_status(chat_id, _str(new, "status"))
+            return Parsed(key=key, ignored="bot_status")
+        self.st.admins[(self.st.resolve(chat_id), uid)] = new.get("status") in ADMIN_STATUSES
+        was, now = self._is_member(old), self._is_member(new)
+        if was == now:
+            return Parsed(key=key, ignored="member_status")
+        if not now:
+            return Parsed(key=key, events=(MemberLeft(event_id=f"cm:{uid}:{int(at)}:leave", chat=self.chat(chat_id),
+                                                      user=self.user(uid), time=at, chat_name=title),))
+        performer = _obj(upd, "from", required=False)
+        inviter = _id(performer, "id") if performer is not None else ""
+        if inviter == uid:
+            link = _obj(upd, "invite_link", required=False)
+            creator = _obj(link, "creator", required=False) if link is not None else None
+            inviter = _id(creator, "id") if creator is not None else ""
+        invited_by = self.user(inviter) if inviter and inviter != uid else None
+        return Parsed(key=key, events=(MemberJoined(
+            event_id=f"cm:{uid}:{int(at)}:join", chat=self.chat(chat_id), user=self.user(uid), time=at,
+            user_name=user_name(member), chat_name=title, invited_by=invited_by),))
+
+    def my_chat_member(self, key: str, upd: Mapping[str, Any]) -> Parsed:
+        chat = _obj(upd, "chat")
+        new = _obj(upd, "new_chat_member")
+        assert chat is not None and new is not None
+        chat_id, status = _id(chat, "id"), _str(new, "status")
+        if _str(chat, "type") == "private":
+            self.writes += self.st.mark_dm(chat_id, status not in ("kicked", "left"))
+        elif _str(chat, "type") in GROUP_TYPES:
+            self.writes += self.st.mark_status(self.st.resolve(chat_id), status)
+        return Parsed(key=key, ignored="bot_status")

@@ -1,0 +1,119 @@
+"""End to end through ``create_app``: signed OneBot events → profiles, and /me → one reply at the fake API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _helpers import FakeOneBot, auth, fixture, make_config
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from bot.adapters.onebot import signature
+from bot.appkeys import RUNTIME
+from bot.demo.receiver import start_site
+from bot.server import create_app
+
+SECRET = "ob-secret"
+Client = TestClient[Any, Any]
+NOW = int(time.time()) - 3600
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[tuple[FakeOneBot, str]]:
+    server = FakeOneBot("ob-token")
+    runner, url = await start_site(server.app())
+    yield server, url
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def client(tmp_path: Path, fake: tuple[FakeOneBot, str],
+                 aiohttp_client: Callable[[web.Application], Awaitable[Client]]) -> Client:
+    cfg = make_config(tmp_path, {"qq": {"type": "onebot", "secret": SECRET, "access_token": "ob-token",
+                                        "api_base": fake[1]}})
+    return await aiohttp_client(create_app(cfg, schedule=False))
+
+
+async def post(client: Client, payload: Any, sign: bool = True, sig: str | None = None) -> tuple[int, bytes]:
+    raw = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
+    headers = {"Content-Type": "application/json", "X-Self-ID": "10001"}
+    if sign:
+        headers["X-Signature"] = sig or signature(SECRET, raw)
+    resp = await client.post("/webhook/qq", data=raw, headers=headers)
+    return resp.status, await resp.read()
+
+
+async def settle(client: Client) -> None:
+    rt = client.app[RUNTIME]
+    await asyncio.wait_for(rt.inbox.drained(), 10)
+    assert await rt.outbox.drained(10)
+
+
+def group_msg(mid: int, message: Any, user: int = 20002, card: str = "", role: str = "member") -> dict[str, Any]:
+    return {"time": NOW + mid % 1000, "self_id": 10001, "post_type": "message", "message_type": "group",
+            "sub_type": "normal", "message_id": mid, "group_id": 987654, "user_id": user, "anonymous": None,
+            "message": message, "raw_message": message if isinstance(message, str) else "", "font": 0,
+            "sender": {"user_id": user, "nickname": "Nick", "card": card, "role": role}}
+
+
+async def test_webhook_answers(client: Client) -> None:
+    payload = fixture("onebot", "group_array")["payload"]
+    assert (await post(client, payload, sign=False))[0] == 401
+    assert (await post(client, payload, sig="sha1=" + "0" * 40))[0] == 403
+    assert await post(client, payload) == (204, b"")
+    assert await post(client, payload) == (204, b"")  # duplicate
+    assert await post(client, fixture("onebot", "heartbeat")["payload"]) == (204, b"")
+    assert (await post(client, b"{nope"))[0] == 400
+    await settle(client)
+    resp = await client.get("/api/groups/qq:987654/members/qq:20002", headers=auth())
+    assert resp.status == 200 and (await resp.json())["stats"]["messages"] == 1
+
+
+async def test_keywords_produce_tags_with_both_message_forms(client: Client) -> None:
+    await post(client, group_msg(1, "[CQ:at,qq=20003] 周末开了瓶红酒 &#91;真的&#93;", card="阿丽"))
+    await post(client, group_msg(2, [{"type": "text", "data": {"text": "赤霞珠配牛排"}}], card="阿丽"))
+    await post(client, group_msg(3, [{"type": "text", "data": {"text": "新相机到了"}}], card="阿丽"))
+    await settle(client)
+    resp = await client.get("/api/groups/qq:987654/members/qq:20002", headers=auth())
+    p = await resp.json()
+    assert resp.status == 200 and p["name"] == "阿丽" and p["stats"]["messages"] == 3
+    tags = {t["name"]: t for t in p["tags"]}
+    assert tags["红酒"]["score"] >= 1.9 and "摄影" in tags
+
+
+async def test_me_gets_one_reply(client: Client, fake: tuple[FakeOneBot, str]) -> None:
+    server, _ = fake
+    await post(client, group_msg(10, "红酒", user=30003, card="Tom <b>&"))
+    await settle(client)
+    segs = [{"type": "at", "data": {"qq": "10001"}}, {"type": "text", "data": {"text": " /me"}}]
+    await post(client, group_msg(11, segs, user=30003, card="Tom <b>&", role="owner"))
+    await post(client, group_msg(11, "[CQ:at,qq=10001] /me", user=30003, card="Tom <b>&"))  # same id again
+    await settle(client)
+    assert len(server.sent) == 1
+    action, body = server.sent[0]
+    assert action == "send_group_msg" and body["group_id"] == 987654
+    assert body["message"][0] == {"type": "reply", "data": {"id": "11"}}
+    text = "".join(s["data"]["text"] for s in body["message"] if s["type"] == "text")
+    assert "Tom <b>&" in text and "红酒" in text  # segment arrays carry raw text: no escaping
+
+
+async def test_join_and_leave_notices(client: Client) -> None:
+    inc = dict(fixture("onebot", "group_increase_invite")["payload"], time=NOW)
+    dec = dict(fixture("onebot", "group_decrease_leave")["payload"], time=NOW + 60)
+    assert (await post(client, inc))[0] == 204
+    assert (await post(client, dec))[0] == 204
+    await settle(client)
+    resp = await client.get("/api/groups/qq:987654/members/qq:40004", headers=auth())
+    p = await resp.json()
+    assert resp.status == 200 and p["lifecycle"] == "left"
+
+
+async def test_healthz(client: Client) -> None:
+    body = await (await client.get("/healthz")).json()
+    assert body["adapters"]["qq"]["visibility"] == "all"

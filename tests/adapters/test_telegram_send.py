@@ -1,0 +1,140 @@
+"""Telegram outbound against a fake Bot API on loopback: HTML, replies, splitting, 429, 5xx, migration."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from _helpers import TG_TOKEN, FakeTelegram
+
+from bot.adapters.base import AdapterDeps, SendError
+from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.telegram.render import render_chunks, utf16_len
+from bot.demo.receiver import start_site
+from bot.events import ChatRef, UserRef
+from bot.outgoing import Mention, Outgoing, Text
+
+GROUP = ChatRef("telegram", "-1001234567890")
+
+
+async def no_sleep(_s: float) -> None:
+    return None
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[tuple[FakeTelegram, TelegramAdapter]]:
+    server = FakeTelegram()
+    runner, url = await start_site(server.app())
+    async with aiohttp.ClientSession() as session:
+        a = TelegramAdapter("telegram", {"token": TG_TOKEN, "secret_token": "s", "api_base": url},
+                            AdapterDeps(session), sleep=no_sleep)
+        await a.start()
+        yield server, a
+    await runner.cleanup()
+
+
+async def test_start_reads_get_me(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    _server, a = fake
+    assert a.state.bot_username == "demo_bot" and a.state.bot_id == "222222222"
+    assert a.state.can_read_all is False
+    assert a.health()["privacy_mode"] is True and a.visibility() == "mentions"
+
+
+async def test_html_escaping_mentions_and_reply(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    await a.send(Outgoing(GROUP, (Mention(UserRef("telegram", "42"), "Tom <b>&"), Text(" 1 < 2 & 3 > 2")),
+                          reply_to="99", key="k1"))
+    [sent] = server.sent
+    assert sent["parse_mode"] == "HTML"
+    assert sent["chat_id"] == -1001234567890
+    assert sent["text"] == '<a href="tg://user?id=42">Tom &lt;b&gt;&amp;</a> 1 &lt; 2 &amp; 3 &gt; 2'
+    assert sent["reply_parameters"] == {"message_id": 99, "allow_sending_without_reply": True}
+
+
+async def test_429_waits_retry_after_then_one_delivery(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    server.fail.append((429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",
+                              "parameters": {"retry_after": 7}}, None))
+    out = Outgoing(GROUP, (Text("hi"),), key="k2")
+    with pytest.raises(SendError) as exc:
+        await a.send(out)
+    assert exc.value.retry_after == 7 and not exc.value.permanent
+    await a.send(out)
+    assert len(server.sent) == 1 and len(server.attempts) == 2
+
+
+async def test_5xx_is_transient_then_one_delivery(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    server.fail.append((502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}, None))
+    out = Outgoing(GROUP, (Text("hi"),), key="k3")
+    with pytest.raises(SendError) as exc:
+        await a.send(out)
+    assert not exc.value.permanent and exc.value.retry_after is None
+    await a.send(out)
+    assert len(server.sent) == 1
+
+
+async def test_4xx_is_permanent(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    server.fail.append((400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}, None))
+    with pytest.raises(SendError) as exc:
+        await a.send(Outgoing(GROUP, (Text("hi"),)))
+    assert exc.value.permanent
+
+
+async def test_migration_error_reports_the_new_id_and_aliases_it(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    server.moved["-4000000001"] = -1004000000001
+    old = ChatRef("telegram", "-4000000001")
+    with pytest.raises(SendError) as exc:
+        await a.send(Outgoing(old, (Text("hello"),), key="k4"))
+    assert exc.value.moved_to == "-1004000000001"
+    await a.send(Outgoing(ChatRef("telegram", "-1004000000001"), (Text("hello"),), key="k4"))
+    await a.send(Outgoing(old, (Text("again"),), key="k5"))  # the old id is now an alias
+    assert [(s["chat_id"], s["text"]) for s in server.sent] == [(-1004000000001, "hello"),
+                                                               (-1004000000001, "again")]
+
+
+async def test_long_text_split_at_4096_and_resumed_after_failure(
+        fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    body = ("红酒 & <wine>\n" * 700)  # 8400 characters, many needing escapes
+    out = Outgoing(GROUP, (Mention(UserRef("telegram", "7"), "Ann"), Text(" " + body)), reply_to="5", key="k6")
+    chunks = render_chunks(out)
+    assert len(chunks) == 3
+    for c in chunks:
+        visible = html.unescape(re.sub(r"<[^>]+>", "", c))
+        assert utf16_len(visible) <= 4096
+    assert html.unescape(re.sub(r"<[^>]+>", "", "".join(chunks))) == "Ann " + body
+    server.fail.extend([(200, {"ok": True, "result": {}}, None)])  # chunk 1 accepted (not recorded)
+    server.fail.append((500, {"ok": False, "error_code": 500, "description": "Internal"}, None))
+    with pytest.raises(SendError):
+        await a.send(out)
+    await a.send(out)  # resumes with chunk 2: chunk 1 is not sent twice
+    assert len(server.attempts) == 4 and len(server.sent) == 2
+    assert "reply_parameters" in server.attempts[0]
+    assert all("reply_parameters" not in s for s in server.sent)
+
+
+async def test_private_messages_only_to_users_who_started_the_bot(
+        fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    bob = UserRef("telegram", "333")
+    with pytest.raises(SendError) as exc:
+        await a.send(Outgoing(bob, (Text("hi"),)))
+    assert exc.value.permanent and not server.attempts
+    a.parse(b'{"update_id": 1, "message": {"message_id": 1, "date": 1, "text": "/start",'
+            b' "chat": {"id": 333, "type": "private"}, "from": {"id": 333, "is_bot": false, "first_name": "B"}}}')
+    await a.send(Outgoing(bob, (Text("hi"),)))
+    assert server.sent[0]["chat_id"] == 333
+
+
+async def test_get_me_failure_does_not_stop_start() -> None:
+    async with aiohttp.ClientSession() as session:
+        a = TelegramAdapter("telegram", {"token": "1:x", "secret_token": "s", "api_base": "http://127.0.0.1:9"},
+                            AdapterDeps(session))
+        await a.start()
+        assert a.visibility() == "mentions"
