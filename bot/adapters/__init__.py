@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.adapters import generic
+from bot.adapters import dingtalk, feishu, generic, wecom
 from bot.adapters.base import Adapter, AdapterDeps
 
 Factory = Callable[[str, Mapping[str, Any], AdapterDeps], Adapter]
@@ -15,4 +15,8 @@ def adapter_types() -> dict[str, Factory]:
     """Map of ``type`` → factory. A new platform adds one line here."""
     return {
         "generic": generic.build,
+        "feishu": feishu.build,
+        "dingtalk": dingtalk.build,
+        "wecom_app": wecom.build_app,
+        "wecom_aibot": wecom.build_aibot,
     }
