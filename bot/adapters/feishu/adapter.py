@@ -151,7 +151,10 @@ class FeishuAdapter:
                 plain = crypto.decrypt(self.encrypt_key, as_str(outer.get("encrypt")))
             except crypto.DecryptError:
                 raise WebhookRejected(403, BAD_SIGNATURE, "cannot decrypt") from None
-            payload = load_json_object(plain)
+            try:
+                payload = load_json_object(plain)
+            except WebhookRejected:
+                raise WebhookRejected(403, BAD_SIGNATURE, "cannot decrypt") from None
         challenge = payload.get("type") == "url_verification"
         token = as_str(as_dict(payload.get("header")).get("token") if "header" in payload else payload.get("token"))
         if not token:
