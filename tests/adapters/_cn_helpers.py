@@ -140,3 +140,38 @@ class FakeAPI:
 async def deps_with(session: aiohttp.ClientSession, clock: Clock,
                     groups: dict[str, dict[str, Any]] | None = None) -> AdapterDeps:
     return AdapterDeps(session=session, clock=clock, groups=groups or {})
+
+
+# -- end to end through create_app --------------------------------------------------------------------
+API_TOKEN = "api-secret"
+
+
+def e2e_config(tmp_path: Path, adapters: dict[str, Any], groups: list[dict[str, Any]] | None = None) -> Any:
+    from bot.config import parse
+
+    return parse({"server": {"api_token": API_TOKEN}, "storage": {"url": f"sqlite:///{tmp_path}/t.db"},
+                  "tagging": {"min_score": 0.5},
+                  "tags": [{"name": "红酒", "keywords": ["红酒", "赤霞珠", "干红"]}],
+                  "adapters": adapters, "groups": groups or []}, tmp_path, env={})
+
+
+async def settle(client: Any) -> None:
+    """Wait until everything accepted is processed and every due reply was sent."""
+    from bot.appkeys import RUNTIME
+
+    rt = client.app[RUNTIME]
+    await rt.inbox.drained()
+    assert await rt.outbox.drained(timeout=10)
+
+
+async def member(client: Any, group: str, who: str) -> tuple[int, Any]:
+    from urllib.parse import quote
+
+    resp = await client.get(f"/api/groups/{quote(group, safe='')}/members/{quote(who, safe='')}",
+                            headers={"Authorization": f"Bearer {API_TOKEN}"})
+    return resp.status, await resp.json()
+
+
+async def groups(client: Any) -> Any:
+    resp = await client.get("/api/groups", headers={"Authorization": f"Bearer {API_TOKEN}"})
+    return await resp.json()
