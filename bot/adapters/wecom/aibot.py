@@ -66,7 +66,7 @@ class WeComAIBotAdapter(WeComReceiver):
 
     def _strip_bot(self, text: str) -> str:
         if self.bot_name:
-            return text.replace("@" + self.bot_name, "").strip()
+            return re.sub(r"[ \t]{2,}", " ", text.replace("@" + self.bot_name, "")).strip()
         return LEADING_MENTION.sub("", text, count=1).strip()
 
     def parse(self, body: bytes) -> Parsed:
