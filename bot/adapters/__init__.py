@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.adapters import generic, onebot, telegram
+from bot.adapters import dingtalk, feishu, generic, onebot, telegram, wecom
 from bot.adapters.base import Adapter, AdapterDeps
 
 Factory = Callable[[str, Mapping[str, Any], AdapterDeps], Adapter]
@@ -17,4 +17,8 @@ def adapter_types() -> dict[str, Factory]:
         "generic": generic.build,
         "telegram": telegram.build,
         "onebot": onebot.build,
+        "feishu": feishu.build,
+        "dingtalk": dingtalk.build,
+        "wecom_app": wecom.build_app,
+        "wecom_aibot": wecom.build_aibot,
     }

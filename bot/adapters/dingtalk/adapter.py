@@ -1,0 +1,218 @@
+"""``type = "dingtalk"``: an enterprise-internal app robot's HTTP callback (only @robot messages).
+
+Inbound: headers ``timestamp`` (ms) and ``sign`` = Base64(HMAC-SHA256(appSecret, timestamp + "\\n" +
+appSecret)), ±1 h. The body itself is not signed, so each (timestamp, sign) pair is accepted with
+one body only. Outbound: the message's ``sessionWebhook`` while valid, else the robot group-message
+API with a cached access token.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from bot.adapters.base import (
+    BAD_SIGNATURE,
+    MISSING,
+    STALE,
+    AdapterDeps,
+    Capabilities,
+    ConfigError,
+    Parsed,
+    SendError,
+    WebhookRejected,
+    WebReply,
+    check_keys,
+    opt_str,
+)
+from bot.adapters.support import (
+    ReplayCache,
+    TokenCache,
+    as_dict,
+    as_str,
+    bad,
+    call_json,
+    header,
+    load_json_object,
+    opt_bool,
+    opt_num,
+    opt_url,
+    retry_after,
+)
+from bot.events import ChatRef, Message, UserRef
+from bot.outgoing import Mention, Outgoing, Text
+
+log = logging.getLogger("quntag.dingtalk")
+
+KEYS = {"app_key", "app_secret", "robot_code", "api_base", "max_skew_s", "session_webhook_prefix",
+        "replay_guard"}
+
+
+def sign(app_secret: str, timestamp: str) -> str:
+    mac = hmac.new(app_secret.encode(), f"{timestamp}\n{app_secret}".encode(), hashlib.sha256)
+    return base64.b64encode(mac.digest()).decode()
+
+
+def message_text(payload: Mapping[str, Any]) -> str:
+    kind = payload.get("msgtype")
+    if kind == "text":
+        return as_str(as_dict(payload.get("text")).get("content")).strip()
+    if kind == "richText":
+        items = as_dict(payload.get("content")).get("richText") or []
+        return "".join(as_str(as_dict(i).get("text")) for i in items).strip()
+    return ""  # pictures, audio, files: activity without text
+
+
+class DingTalkAdapter:
+    type = "dingtalk"
+    ack = WebReply(200, b"", None)
+
+    def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps) -> None:
+        where = f"adapters.{name}"
+        check_keys(options, KEYS, where)
+        self.name = name
+        self.deps = deps
+        self.app_key = opt_str(options, "app_key", where)
+        self.app_secret = opt_str(options, "app_secret", where)
+        self.robot_code = opt_str(options, "robot_code", where, self.app_key)
+        self.api_base = opt_url(options, "api_base", where, "https://api.dingtalk.com")
+        self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0, low=1.0)
+        self.session_prefix = opt_str(options, "session_webhook_prefix", where, "https://oapi.dingtalk.com/")
+        if not self.session_prefix.startswith(("http://", "https://")):
+            raise ConfigError(f"{where}.session_webhook_prefix: must be an http(s) URL prefix")
+        self.replay_guard = opt_bool(options, "replay_guard", where, True)
+        self.replays = ReplayCache(2 * self.max_skew_s, deps.clock)
+        self.tokens = TokenCache(deps.clock, margin=600.0)
+        self.sessions: dict[str, tuple[str, float]] = {}  # conversationId → (sessionWebhook, expires at)
+        self.capabilities = Capabilities(visibility="mentions", private_messages=False, membership_events=False,
+                                         retries_deliveries=False, max_text_len=5000, per_chat_per_minute=20,
+                                         per_chat_per_second=1.0)
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    def secrets(self) -> dict[str, str]:
+        return {"app_secret": self.app_secret}
+
+    def visibility(self, chat: ChatRef | None = None) -> str:
+        return "mentions"
+
+    def can_dm(self, user: UserRef) -> bool:
+        return False
+
+    def health(self) -> dict[str, Any]:
+        return {"visibility": "mentions", "type": self.type,
+                "sees": "only group messages that @ the robot; no joins or leaves"}
+
+    # -- inbound ---------------------------------------------------------------------------------
+    def verify(self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes) -> bytes:
+        ts, got = header(headers, "timestamp"), header(headers, "sign")
+        if not ts or not got:
+            raise WebhookRejected(401, MISSING, "missing timestamp or sign")
+        if not hmac.compare_digest(sign(self.app_secret, ts).encode(), got.strip().encode()):
+            raise WebhookRejected(403, BAD_SIGNATURE, "bad sign")
+        try:
+            skew = abs(self.deps.clock() - int(ts) / 1000.0)
+        except ValueError:
+            raise WebhookRejected(403, STALE, "bad timestamp") from None
+        if skew > self.max_skew_s:
+            raise WebhookRejected(403, STALE, "stale timestamp")
+        if self.replay_guard and not self.replays.check(ts + got, body):
+            raise WebhookRejected(403, STALE, "timestamp/sign reused with another body")
+        return body
+
+    def parse(self, body: bytes) -> Parsed:
+        p = load_json_object(body)
+        msg_id, conv = as_str(p.get("msgId")), as_str(p.get("conversationId"))
+        if not msg_id or not conv:
+            raise bad("missing msgId or conversationId")
+        if as_str(p.get("conversationType")) != "2":
+            return Parsed(key=msg_id, ignored="private_chat")
+        user_id = as_str(p.get("senderStaffId")) or as_str(p.get("senderId"))
+        if not user_id:
+            raise bad("missing senderStaffId and senderId")
+        try:
+            when = float(p.get("createAt")) / 1000.0  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise bad("createAt must be milliseconds") from None
+        bot_id = as_str(p.get("chatbotUserId"))
+        mentions = []
+        for u in p.get("atUsers") or []:
+            u = as_dict(u)
+            if bot_id and as_str(u.get("dingtalkId")) == bot_id:
+                continue
+            uid = as_str(u.get("staffId")) or as_str(u.get("dingtalkId"))
+            if uid:
+                mentions.append(UserRef(self.name, uid))
+        self._remember_session(conv, p)
+        ev = Message(event_id=msg_id, chat=ChatRef(self.name, conv), user=UserRef(self.name, user_id), time=when,
+                     text=message_text(p), user_name=as_str(p.get("senderNick")),
+                     chat_name=as_str(p.get("conversationTitle")), mentions=tuple(mentions),
+                     mentions_bot=p.get("isInAtList") is not False)
+        return Parsed(key=msg_id, events=(ev,))
+
+    def _remember_session(self, conv: str, p: Mapping[str, Any]) -> None:
+        url, expires = as_str(p.get("sessionWebhook")), p.get("sessionWebhookExpiredTime")
+        if not url.startswith(self.session_prefix) or isinstance(expires, bool) or not isinstance(expires, int | float):
+            return  # a sessionWebhook elsewhere would make us post our replies to any URL a body names
+        prev = self.sessions.get(conv)
+        if prev is None or expires / 1000.0 >= prev[1]:
+            self.sessions[conv] = (url, expires / 1000.0)
+
+    def handshake(self, query: Mapping[str, str]) -> WebReply:
+        raise WebhookRejected(405, "malformed", "GET not supported")
+
+    # -- outbound --------------------------------------------------------------------------------
+    async def _fetch_token(self) -> tuple[str, float]:
+        _, _, data = await call_json(self.deps.session, "POST", f"{self.api_base}/v1.0/oauth2/accessToken",
+                                     body={"appKey": self.app_key, "appSecret": self.app_secret})
+        token, expire = as_str(data.get("accessToken")), data.get("expireIn")
+        if not token:
+            raise SendError(f"dingtalk accessToken: {data.get('code', '')} {data.get('message', '')}")
+        return token, float(expire) if isinstance(expire, int | float) and expire > 0 else 7200.0
+
+    async def _send_session(self, url: str, out: Outgoing) -> bool:
+        text = "".join(p.text if isinstance(p, Text) else f"@{p.user.user_id}" for p in out.parts)
+        at_ids = [p.user.user_id for p in out.parts if isinstance(p, Mention)]
+        body = {"msgtype": "text", "text": {"content": text}, "at": {"atUserIds": at_ids, "isAtAll": False}}
+        status, _, data = await call_json(self.deps.session, "POST", url, body=body)
+        if status < 300 and data.get("errcode", 0) == 0:
+            return True
+        log.info("dingtalk %s: sessionWebhook refused (HTTP %s errcode %s); using the group API",
+                 self.name, status, data.get("errcode"))
+        return False
+
+    async def send(self, out: Outgoing) -> None:
+        if not isinstance(out.target, ChatRef):
+            raise SendError("dingtalk private messages are not supported", permanent=True)
+        conv = out.target.chat_id
+        session = self.sessions.get(conv)
+        if session is not None and session[1] > self.deps.clock() + 30:
+            if await self._send_session(session[0], out):
+                return
+            self.sessions.pop(conv, None)
+        text = "".join(p.text if isinstance(p, Text) else f"@{p.name or p.user.user_id}" for p in out.parts)
+        body = {"robotCode": self.robot_code, "openConversationId": conv, "msgKey": "sampleText",
+                "msgParam": json.dumps({"content": text}, ensure_ascii=False)}
+        for attempt in range(2):
+            token = await self.tokens.get(self._fetch_token)
+            status, rh, data = await call_json(self.deps.session, "POST",
+                                               f"{self.api_base}/v1.0/robot/groupMessages/send", body=body,
+                                               headers={"x-acs-dingtalk-access-token": token})
+            if status < 300:
+                return
+            if status == 401 and attempt == 0:
+                self.tokens.invalidate()
+                continue
+            code = as_str(data.get("code"))
+            if "limit" in code.lower() or "throttl" in code.lower():
+                raise SendError(f"dingtalk rate limit: {code}", retry_after=retry_after(rh, 60.0))
+            raise SendError(f"dingtalk HTTP {status} {code}: {data.get('message', '')}", permanent=True)

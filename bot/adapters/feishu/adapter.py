@@ -1,0 +1,217 @@
+"""``type = "feishu"``: Feishu/Lark event subscription in, ``im/v1/messages`` out."""
+
+from __future__ import annotations
+
+import hmac
+import html
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from bot.adapters.base import (
+    BAD_SIGNATURE,
+    MISSING,
+    STALE,
+    AdapterDeps,
+    Capabilities,
+    Parsed,
+    SendError,
+    WebhookRejected,
+    WebReply,
+    check_keys,
+    opt_str,
+)
+from bot.adapters.feishu import crypto
+from bot.adapters.feishu.events import parse_payload
+from bot.adapters.support import (
+    ReplayCache,
+    TokenCache,
+    as_dict,
+    as_str,
+    bad,
+    call_json,
+    header,
+    load_json_object,
+    opt_bool,
+    opt_num,
+    opt_url,
+    retry_after,
+)
+from bot.events import ChatRef, UserRef
+from bot.outgoing import Outgoing, Text
+
+log = logging.getLogger("quntag.feishu")
+
+KEYS = {"app_id", "app_secret", "verification_token", "encrypt_key", "api_base", "group_msg_scope",
+        "bot_open_id", "max_skew_s"}
+RATE_LIMITED = 99991400
+TOKEN_INVALID = {99991661, 99991663, 99991664, 99991665, 99991668}
+
+
+def render_text(out: Outgoing) -> str:
+    """Text content with ``<at user_id="ou_…">name</at>`` mentions."""
+    parts = []
+    for p in out.parts:
+        if isinstance(p, Text):
+            parts.append(p.text)
+        else:
+            parts.append(f'<at user_id="{html.escape(p.user.user_id)}">{html.escape(p.name)}</at>')
+    return "".join(parts)
+
+
+class FeishuAdapter:
+    type = "feishu"
+    ack = WebReply(200, b"{}", "application/json")
+
+    def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps) -> None:
+        where = f"adapters.{name}"
+        check_keys(options, KEYS, where)
+        self.name = name
+        self.deps = deps
+        self.app_id = opt_str(options, "app_id", where)
+        self.app_secret = opt_str(options, "app_secret", where)
+        self.verification_token = opt_str(options, "verification_token", where)
+        self.encrypt_key = opt_str(options, "encrypt_key", where, "")
+        self.api_base = opt_url(options, "api_base", where, "https://open.feishu.cn")
+        self.group_msg_scope = opt_bool(options, "group_msg_scope", where, False)
+        self.bot_open_id = opt_str(options, "bot_open_id", where, "")
+        # Feishu documents no timestamp window and retries for ~7.1 h: default 8 h (0 = no check).
+        self.max_skew_s = opt_num(options, "max_skew_s", where, 8 * 3600.0)
+        self.replays = ReplayCache(max(self.max_skew_s, 8 * 3600.0), deps.clock)
+        self.tokens = TokenCache(deps.clock, margin=600.0)
+        self.capabilities = Capabilities(
+            visibility="all" if self.group_msg_scope else "mentions", private_messages=False,
+            membership_events=True, retries_deliveries=True, max_text_len=10000,
+            per_chat_per_minute=300, per_chat_per_second=5.0)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self.bot_open_id or self.deps.session is None:
+            return
+        try:
+            token = await self.tokens.get(self._fetch_token)
+            _, _, data = await call_json(self.deps.session, "GET", f"{self.api_base}/open-apis/bot/v3/info",
+                                         headers={"Authorization": f"Bearer {token}"})
+        except SendError as exc:
+            log.warning("feishu %s: cannot fetch bot info (%s); @bot detection off until restart", self.name, exc)
+            return
+        self.bot_open_id = as_str(as_dict(data.get("bot")).get("open_id"))
+
+    async def close(self) -> None:
+        return None
+
+    def secrets(self) -> dict[str, str]:
+        out = {"app_secret": self.app_secret, "verification_token": self.verification_token}
+        if self.encrypt_key:
+            out["encrypt_key"] = self.encrypt_key
+        return out
+
+    def visibility(self, chat: ChatRef | None = None) -> str:
+        return self.capabilities.visibility
+
+    def can_dm(self, user: UserRef) -> bool:
+        return False
+
+    def health(self) -> dict[str, Any]:
+        return {"visibility": self.capabilities.visibility, "type": self.type,
+                "sees": "all group messages" if self.group_msg_scope else "only messages that @ the bot",
+                "bot_open_id_known": bool(self.bot_open_id)}
+
+    # -- inbound ---------------------------------------------------------------------------------
+    def _check_signature(self, headers: Mapping[str, str], body: bytes) -> bool:
+        sig = header(headers, "X-Lark-Signature")
+        if not sig:
+            return False
+        ts, nonce = header(headers, "X-Lark-Request-Timestamp"), header(headers, "X-Lark-Request-Nonce")
+        expected = crypto.signature(ts, nonce, self.encrypt_key, body)
+        if not hmac.compare_digest(expected, sig.strip().lower()):
+            raise WebhookRejected(403, BAD_SIGNATURE, "bad X-Lark-Signature")
+        if self.max_skew_s:
+            try:
+                sent = float(ts)
+            except ValueError:
+                raise WebhookRejected(403, STALE, "bad timestamp") from None
+            sent = sent / 1000.0 if sent > 1e11 else sent  # seconds expected; tolerate ms (unit UNVERIFIED)
+            if abs(self.deps.clock() - sent) > self.max_skew_s:
+                raise WebhookRejected(403, STALE, "stale timestamp")
+        if not self.replays.check(nonce, ts.encode(), body):
+            raise WebhookRejected(403, STALE, "replayed nonce")
+        return True
+
+    def verify(self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes) -> bytes:
+        outer = load_json_object(body)
+        signed = bool(self.encrypt_key) and self._check_signature(headers, body)
+        plain, payload = body, outer
+        if "encrypt" in outer:
+            if not self.encrypt_key:
+                raise bad(f"encrypted callback but adapters.{self.name}.encrypt_key is not set")
+            try:
+                plain = crypto.decrypt(self.encrypt_key, as_str(outer.get("encrypt")))
+            except crypto.DecryptError:
+                raise WebhookRejected(403, BAD_SIGNATURE, "cannot decrypt") from None
+            try:
+                payload = load_json_object(plain)
+            except WebhookRejected:
+                raise WebhookRejected(403, BAD_SIGNATURE, "cannot decrypt") from None
+        challenge = payload.get("type") == "url_verification"
+        token = as_str(as_dict(payload.get("header")).get("token") if "header" in payload else payload.get("token"))
+        if not token:
+            raise WebhookRejected(401, MISSING, "missing verification token")
+        if not hmac.compare_digest(token.encode(), self.verification_token.encode()):
+            raise WebhookRejected(403, BAD_SIGNATURE, "wrong verification token")
+        if self.encrypt_key and not challenge and not signed:
+            raise WebhookRejected(401, MISSING, "missing X-Lark-Signature")
+        return plain
+
+    def parse(self, body: bytes) -> Parsed:
+        return parse_payload(self.name, load_json_object(body), self.bot_open_id)
+
+    def handshake(self, query: Mapping[str, str]) -> WebReply:
+        raise WebhookRejected(405, "malformed", "GET not supported")
+
+    # -- outbound --------------------------------------------------------------------------------
+    async def _fetch_token(self) -> tuple[str, float]:
+        url = f"{self.api_base}/open-apis/auth/v3/tenant_access_token/internal"
+        _, _, data = await call_json(self.deps.session, "POST", url,
+                                     body={"app_id": self.app_id, "app_secret": self.app_secret})
+        token = as_str(data.get("tenant_access_token"))
+        if data.get("code") != 0 or not token:
+            raise SendError(f"tenant_access_token: code {data.get('code')} {data.get('msg', '')}")
+        expire = data.get("expire")
+        return token, float(expire) if isinstance(expire, int | float) and expire > 0 else 7200.0
+
+    async def _post(self, url: str, body: dict[str, Any], params: dict[str, str] | None) -> None:
+        for attempt in range(2):
+            token = await self.tokens.get(self._fetch_token)
+            status, rh, data = await call_json(self.deps.session, "POST", url, body=body, params=params,
+                                               headers={"Authorization": f"Bearer {token}"})
+            code = data.get("code")
+            if status < 300 and code == 0:
+                return
+            if code in TOKEN_INVALID and attempt == 0:
+                self.tokens.invalidate()
+                continue
+            if code == RATE_LIMITED:
+                raise SendError("feishu rate limit", retry_after=retry_after(rh, 1.0))
+            raise SendError(f"feishu HTTP {status} code {code}: {data.get('msg', '')}", permanent=True)
+
+    async def send(self, out: Outgoing) -> None:
+        body: dict[str, Any] = {"msg_type": "text",
+                                "content": json.dumps({"text": render_text(out)}, ensure_ascii=False)}
+        if out.key:
+            body["uuid"] = out.key[:50]
+        base = f"{self.api_base}/open-apis/im/v1/messages"
+        if isinstance(out.target, UserRef):
+            await self._post(base, {**body, "receive_id": out.target.user_id}, {"receive_id_type": "open_id"})
+            return
+        if out.reply_to:
+            try:
+                await self._post(f"{base}/{quote(out.reply_to, safe='')}/reply", body, None)
+                return
+            except SendError as exc:
+                if not exc.permanent:
+                    raise
+                log.info("feishu %s: reply to %s failed (%s); posting to the group", self.name, out.reply_to, exc)
+        await self._post(base, {**body, "receive_id": out.target.chat_id}, {"receive_id_type": "chat_id"})

@@ -1,0 +1,180 @@
+"""Shared plumbing for the signed/encrypted platform adapters (Feishu, DingTalk, WeCom).
+
+Nothing here knows a platform: option readers, a case-insensitive header lookup, a replay (nonce)
+cache, an access-token cache and one JSON-over-HTTP call that maps transport failures to SendError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import hashlib
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import aiohttp
+
+from bot.adapters.base import MALFORMED, ConfigError, SendError, WebhookRejected
+
+
+def opt_bool(options: Mapping[str, Any], key: str, where: str, default: bool) -> bool:
+    val = options.get(key, default)
+    if not isinstance(val, bool):
+        raise ConfigError(f"{where}.{key}: must be true or false")
+    return val
+
+
+def opt_num(options: Mapping[str, Any], key: str, where: str, default: float, low: float = 0.0) -> float:
+    val = options.get(key, default)
+    if isinstance(val, bool) or not isinstance(val, int | float) or val < low:
+        raise ConfigError(f"{where}.{key}: must be a number >= {low:g}")
+    return float(val)
+
+
+def opt_url(options: Mapping[str, Any], key: str, where: str, default: str) -> str:
+    val = options.get(key, default)
+    if not isinstance(val, str) or not val.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}.{key}: must be an http(s) URL")
+    return val.rstrip("/")
+
+
+def header(headers: Mapping[str, str], name: str) -> str:
+    """Header value by case-insensitive name ("" when absent); works on plain dicts in tests too."""
+    val = headers.get(name)
+    if val is None:
+        low = name.lower()
+        val = next((v for k, v in headers.items() if k.lower() == low), None)
+    return val or ""
+
+
+def bad(detail: str) -> WebhookRejected:
+    return WebhookRejected(400, MALFORMED, detail)
+
+
+def load_json_object(body: bytes) -> dict[str, Any]:
+    """Parse a JSON object or raise WebhookRejected(400)."""
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise bad("malformed JSON") from None
+    if not isinstance(data, dict):
+        raise bad("body must be a JSON object")
+    return data
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_str(value: Any) -> str:
+    """Platform ids arrive as strings or numbers; anything else is ''."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    return str(value) if isinstance(value, str | int) else ""
+
+
+class ReplayCache:
+    """Nonces seen within ``ttl`` seconds, each with a digest of the request it came with.
+
+    The same nonce with the same request is a platform retry (let through; the inbox de-duplicates it);
+    the same nonce with a different request is a replay and is refused.
+    """
+
+    def __init__(self, ttl: float, clock: Callable[[], float], max_items: int = 100_000) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self.max_items = max_items
+        self._seen: collections.OrderedDict[str, tuple[float, bytes]] = collections.OrderedDict()
+
+    def check(self, nonce: str, *parts: bytes) -> bool:
+        """Record ``nonce``; False when it was seen before with different content."""
+        now = self.clock()
+        while self._seen:
+            first = next(iter(self._seen.values()))
+            if first[0] > now and len(self._seen) <= self.max_items:
+                break
+            self._seen.popitem(last=False)
+        digest = hashlib.sha256(b"\0".join(parts)).digest()
+        prev = self._seen.get(nonce)
+        if prev is not None:
+            return prev[1] == digest
+        self._seen[nonce] = (now + self.ttl, digest)
+        return True
+
+
+class TokenCache:
+    """One access token, fetched on demand, refreshed ``margin`` seconds before it expires."""
+
+    def __init__(self, clock: Callable[[], float], margin: float = 600.0) -> None:
+        self.clock = clock
+        self.margin = margin
+        self.token = ""
+        self.expires_at = 0.0
+        self.fetches = 0
+        self._lock = asyncio.Lock()
+
+    async def get(self, fetch: Callable[[], Awaitable[tuple[str, float]]]) -> str:
+        """Cached token, or ``fetch()`` → (token, lifetime seconds)."""
+        async with self._lock:
+            if self.token and self.clock() < self.expires_at:
+                return self.token
+            token, lifetime = await fetch()
+            self.fetches += 1
+            self.token = token
+            self.expires_at = self.clock() + max(lifetime - self.margin, lifetime / 2)
+            return token
+
+    def invalidate(self) -> None:
+        self.token = ""
+        self.expires_at = 0.0
+
+
+async def call_json(session: aiohttp.ClientSession | None, method: str, url: str, *,
+                    body: Any = None, headers: Mapping[str, str] | None = None,
+                    params: Mapping[str, str] | None = None) -> tuple[int, Mapping[str, str], dict[str, Any]]:
+    """One HTTP call with a JSON body; returns (status, headers, JSON object or {}).
+
+    Network errors and 5xx answers raise a retryable SendError; 429 raises one with ``Retry-After``.
+    Everything else is returned for the caller to judge (platforms put their own codes in the body).
+    """
+    if session is None:
+        raise SendError("no HTTP session", permanent=True)
+    data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
+    hdrs = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    try:
+        async with session.request(method, url, data=data, headers=hdrs, params=params) as resp:
+            raw = await resp.read()
+            status, rh = resp.status, dict(resp.headers)
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise SendError(f"network: {exc}") from exc
+    try:
+        parsed = json.loads(raw) if raw else {}
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        parsed = {}
+    payload = parsed if isinstance(parsed, dict) else {}
+    if status >= 500:
+        raise SendError(f"HTTP {status}")
+    if status == 429:
+        raise SendError("HTTP 429", retry_after=retry_after(rh))
+    return status, rh, payload
+
+
+def retry_after(headers: Mapping[str, str], default: float | None = None) -> float | None:
+    """Seconds to wait from ``Retry-After`` or Feishu's ``x-ogw-ratelimit-reset``."""
+    for name in ("Retry-After", "x-ogw-ratelimit-reset"):
+        val = header(headers, name)
+        if val:
+            try:
+                return max(0.0, float(val))
+            except ValueError:
+                continue
+    return default
+
+
+def truncate_utf8(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` UTF-8 bytes without splitting a character."""
+    data = text.encode()
+    if len(data) <= limit:
+        return text
+    return data[: max(0, limit - 3)].decode(errors="ignore") + "…"
