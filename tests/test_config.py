@@ -76,3 +76,17 @@ def test_serve_refuses_placeholder_secrets(tmp_path, capsys):
     cfg.write_text('[adapters.generic]\nsecret = "CHANGE-ME"\n', encoding="utf-8")
     assert main(["serve", "--config", str(cfg)]) == 2
     assert "server.api_token" in capsys.readouterr().err
+
+
+def test_commented_adapter_examples_are_valid_config():
+    import re
+    import tomllib
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    block = text[text.index("# [adapters.telegram]"):text.index("# Groups with their own settings.")]
+    uncommented = re.sub(r"^# ?", "", block, flags=re.M).replace('encoding_aes_key = "CHANGE-ME"',
+                                                                 'encoding_aes_key = "' + "k" * 43 + '"')
+    data = tomllib.loads(uncommented)
+    cfg = parse(data, Path("."), env={})
+    assert {a.type for a in cfg.adapters.values()} == {"telegram", "onebot", "feishu", "dingtalk", "wecom_app",
+                                                      "wecom_aibot"}
