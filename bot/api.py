@@ -58,6 +58,7 @@ async def list_members(request: web.Request) -> web.Response:
     offset = _int(request, "offset", 0, 10**9)
     found = await profiles.load_group(rt.repo, rt.config, group, rt.clock(), request.query.get("tag"),
                                       limit, offset)
+    await rt.repo.audit("api", "list_members", group, f"{len(found)} profiles")
     return web.json_response(found, dumps=_dumps)
 
 
@@ -74,6 +75,7 @@ async def get_member(request: web.Request) -> web.Response:
     found = await profiles.load(rt.repo, rt.config, group, [member], t)
     if not found:
         return _error(404, f"unknown member {member} in group {group}")
+    await rt.repo.audit("api", "lookup", group, member)
     return web.json_response(found[0], dumps=_dumps)
 
 

@@ -5,27 +5,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from bot.adapters.base import ConfigError
 
-LATER = {"report": 6, "segment": 5, "insights": 5, "personas": 5, "forget": 7, "backup": 7, "restore": 7}
-
-
-class CliExit(Exception):
-    """Stop with ``code`` after printing ``message`` on stderr."""
-
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def config_path(args: argparse.Namespace) -> Path:
-    return Path(args.config or os.environ.get("QUNTAG_CONFIG") or "config.toml")
+LATER = {"report": 6, "segment": 5, "insights": 5, "personas": 5}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--adapter", default="generic", help="adapter name the events belong to")
     db = sub.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+    f = sub.add_parser("forget", parents=[common], help="erase everything about one member in one group")
+    f.add_argument("group")
+    f.add_argument("member")
+    f.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    b = sub.add_parser("backup", parents=[common], help="consistent online backup of the SQLite database")
+    b.add_argument("path")
+    rs = sub.add_parser("restore", parents=[common], help="check a backup and restore it (server stopped)")
+    rs.add_argument("path")
     for name in LATER:
         later = sub.add_parser(name, parents=[common], help="(not available yet)")
         later.add_argument("rest", nargs="*")
@@ -78,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ops: dict[str, Callable[[argparse.Namespace], int]] = {
         "serve": cli_ops.serve, "demo": cli_ops.demo, "init": cli_ops.init, "profile": cli_ops.profile,
         "members": cli_ops.members, "export": cli_ops.export, "replay": cli_ops.replay, "db": cli_ops.db,
+        "forget": cli_ops.forget, "backup": cli_ops.backup, "restore": cli_ops.restore,
     }
     if args.cmd in LATER:
         print(f"not available yet (issue {LATER[args.cmd]})", file=sys.stderr)
@@ -87,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         return 2
-    except CliExit as exc:
+    except cli_ops.CliExit as exc:
         print(exc.message, file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import sys
 import time
@@ -15,7 +16,6 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from bot.cli import CliExit, config_path
 from bot.config import Config, load, secret_problems
 from bot.export import to_csv, to_json
 from bot.runtime import Runtime
@@ -23,6 +23,19 @@ from bot.timeutil import parse_iso
 from handlers import profiles
 
 T = TypeVar("T")
+
+
+class CliExit(Exception):
+    """Stop with ``code`` after printing ``message`` on stderr."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def config_path(args: argparse.Namespace) -> Path:
+    return Path(args.config or os.environ.get("QUNTAG_CONFIG") or "config.toml")
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -73,6 +86,7 @@ def profile(args: argparse.Namespace) -> int:
         found = await profiles.load(rt.repo, cfg, args.group, [args.member], t)
         if not found:
             raise CliExit(1, f"unknown member: {args.member} in group {args.group}")
+        await rt.repo.audit("cli", "lookup", args.group, args.member)
         return found[0]
 
     p = _with_runtime(cfg, go)
@@ -80,10 +94,13 @@ def profile(args: argparse.Namespace) -> int:
     return 0
 
 
-def _group_profiles(cfg: Config, group: str, t: float, tag: str | None = None) -> list[dict[str, Any]]:
+def _group_profiles(cfg: Config, group: str, t: float, tag: str | None = None,
+                    action: str = "list_members") -> list[dict[str, Any]]:
     async def go(rt: Runtime) -> list[dict[str, Any]]:
         await _require_group(rt, group)
-        return await profiles.load_group(rt.repo, cfg, group, t, tag)
+        found = await profiles.load_group(rt.repo, cfg, group, t, tag)
+        await rt.repo.audit("cli", action, group, f"{len(found)} profiles")
+        return found
     return _with_runtime(cfg, go)
 
 
@@ -100,7 +117,7 @@ def members(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     cfg = _config(args)
-    found = _group_profiles(cfg, args.group, time.time())
+    found = _group_profiles(cfg, args.group, time.time(), action=f"export_{args.format}")
     data = to_csv(found) if args.format == "csv" else to_json(found) + "\n"
     if args.output:
         Path(args.output).write_text(data, encoding="utf-8", newline="")
@@ -159,6 +176,18 @@ def serve(args: argparse.Namespace) -> int:
 
 
 async def _serve(cfg: Config, host: str, port: int) -> int:
+    from storage.backup import ServeLock
+
+    lock = ServeLock(cfg.database_url())
+    if not lock.acquire():
+        raise CliExit(2, f"config error: storage.url: {cfg.database_url()} is in use by another quntag serve")
+    try:
+        return await _serve_locked(cfg, host, port)
+    finally:
+        lock.release()
+
+
+async def _serve_locked(cfg: Config, host: str, port: int) -> int:
     from bot.appkeys import RUNTIME
     from bot.server import create_app
 
@@ -182,4 +211,53 @@ async def _serve(cfg: Config, host: str, port: int) -> int:
     print("quntag: stopping (finishing in-flight work)", flush=True)
     await runner.cleanup()
     print("quntag: stopped", flush=True)
+    return 0
+
+
+def forget(args: argparse.Namespace) -> int:
+    cfg = _config(args)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CliExit(1, "refusing to erase without --yes (no terminal to confirm on)")
+        answer = input(f"Erase everything about {args.member} in {args.group}? Type yes: ")
+        if answer.strip().lower() != "yes":
+            raise CliExit(1, "nothing erased")
+
+    async def go(rt: Runtime) -> dict[str, int]:
+        await _require_group(rt, args.group)
+        if not await profiles.load(rt.repo, cfg, args.group, [args.member], time.time()):
+            raise CliExit(1, f"unknown member: {args.member} in group {args.group}")
+        return await rt.repo.forget_member(args.group, args.member, actor="cli")
+
+    removed = _with_runtime(cfg, go)
+    if args.json:
+        _print_json(removed)
+    else:
+        print(f"erased {sum(removed.values())} rows: " + ", ".join(f"{k} {v}" for k, v in sorted(removed.items())))
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    from storage.backup import BackupError
+    from storage.backup import backup as do_backup
+
+    cfg = _config(args)
+    try:
+        counts = do_backup(cfg.database_url(), Path(args.path))
+    except BackupError as exc:
+        raise CliExit(1, str(exc)) from None
+    print(f"backup written to {args.path}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from storage.backup import BackupError
+    from storage.backup import restore as do_restore
+
+    cfg = _config(args)
+    try:
+        counts = do_restore(cfg.database_url(), Path(args.path))
+    except BackupError as exc:
+        raise CliExit(1, str(exc)) from None
+    print(f"restored {args.path}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return 0
