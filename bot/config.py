@@ -33,6 +33,7 @@ class ServerConfig:
     max_in_flight: int = 256
     overload_wait_s: float = 5.0
     request_timeout_s: float = 10.0
+    member_commands_per_minute: int = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class StorageConfig:
     url: str = "sqlite:///quntag.db"
     sync: str = "normal"
     store_text: bool = False
+    text_retention_days: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,12 +201,14 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
                           max_body_bytes=srv.integer("max_body_bytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
                           max_in_flight=srv.integer("max_in_flight", 256, 1, 100000),
                           overload_wait_s=srv.number("overload_wait_s", 5.0, 0.0),
-                          request_timeout_s=srv.number("request_timeout_s", 10.0, 0.1))
+                          request_timeout_s=srv.number("request_timeout_s", 10.0, 0.1),
+                          member_commands_per_minute=srv.integer("member_commands_per_minute", 10, 0, 10000))
     srv.done()
     st = Section(top.table("storage"), "storage")
     storage = StorageConfig(url=st.text("url", "sqlite:///quntag.db"),
                             sync=st.choice("sync", ("normal", "full"), "normal"),
-                            store_text=st.flag("store_text", False))
+                            store_text=st.flag("store_text", False),
+                            text_retention_days=st.integer("text_retention_days", 30, 0, 36500))
     st.done()
     if not storage.url.startswith(("sqlite:///", "postgresql")):
         raise ConfigError("storage.url: must start with sqlite:/// or postgresql://")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Sequence
 
 from bot.context import Context
@@ -19,10 +20,26 @@ class Dispatcher:
     others. Commands addressed to another bot (``addressed_elsewhere``) reach observers, never handlers.
     """
 
-    def __init__(self, routers: Sequence[Router]) -> None:
+    def __init__(self, routers: Sequence[Router], commands_per_minute: int = 0) -> None:
         self.routers = list(routers)
+        self.commands_per_minute = commands_per_minute
+        self._recent: dict[tuple[str, str], deque[float]] = {}
         self.observers = [(fn, kinds) for r in self.routers for fn, kinds in r.observers]
         self.handlers = [(fn, filters) for r in self.routers for fn, filters in r.handlers]
+
+    def _over_limit(self, ev: Message, now: float) -> bool:
+        """Per-member command rate limit, so nobody can spam the bot into spamming the group."""
+        if self.commands_per_minute <= 0:
+            return False
+        if len(self._recent) > 10000:  # keep memory bounded: forget members idle for a minute
+            self._recent = {k: q for k, q in self._recent.items() if q and now - q[-1] < 60}
+        q = self._recent.setdefault((ev.chat.id, ev.user.id), deque())
+        while q and now - q[0] >= 60:
+            q.popleft()
+        if len(q) >= self.commands_per_minute:
+            return True
+        q.append(now)
+        return False
 
     @property
     def commands(self) -> list[CommandSpec]:
@@ -52,6 +69,9 @@ class Dispatcher:
         if ev is None:
             raise ValueError("dispatch needs ctx.event")
         if isinstance(ev, Message) and ev.addressed_elsewhere:
+            return False
+        if ctx.command is not None and isinstance(ev, Message) and self._over_limit(ev, ctx.clock()):
+            log.warning("command rate limit: %s in %s (event %s) ignored", ev.user.id, ev.chat.id, ev.event_id)
             return False
         for fn, filters in self.handlers:
             try:

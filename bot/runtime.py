@@ -88,7 +88,22 @@ class Runtime:
         if deliver:
             self._tasks.append(asyncio.create_task(self.outbox.run(), name="quntag-outbox"))
         if schedule:
+            self.scheduler.add_interval("purge_text", self.purge_text, 3600)
             self.scheduler.start()
+            await self.purge_text()
+
+    async def purge_text(self) -> None:
+        """Retention for stored message text (only relevant with ``store_text``)."""
+        days = self.config.storage.text_retention_days
+        if days <= 0:
+            return
+        try:
+            n = await self.repo.purge_text(self.clock() - days * 86400.0)
+        except Exception:
+            log.exception("text retention purge failed")
+            return
+        if n:
+            log.info("erased the text of %d messages older than %d days", n, days)
 
     def _dm_allowed(self, user: UserRef) -> bool:
         adapter = self.adapters.get(user.adapter)

@@ -33,5 +33,9 @@ class Scheduler:
         trigger = CronTrigger(timezone=timezone, **fields)
         self._s.add_job(fn, trigger, id=job_id, replace_existing=True, coalesce=True, misfire_grace_time=300)
 
+    def add_interval(self, job_id: str, fn: Callable[[], Awaitable[None]], seconds: float) -> None:
+        """Run ``fn`` every ``seconds`` (first run one interval from now)."""
+        self._s.add_job(fn, "interval", seconds=seconds, id=job_id, replace_existing=True, coalesce=True)
+
     def job_ids(self) -> list[str]:
         return [str(j.id) for j in self._s.get_jobs()]

@@ -17,6 +17,6 @@ def build_dispatcher(config: Config) -> Dispatcher:
         commands.router(lambda: specs),
         privacy.router(),
     ]
-    dispatcher = Dispatcher(routers)
+    dispatcher = Dispatcher(routers, config.server.member_commands_per_minute)
     specs.extend(dispatcher.commands)
     return dispatcher

@@ -60,3 +60,13 @@ async def test_replies_survive_a_platform_outage(make_bot):
     text = await (await bot.client.get("/metrics")).text()
     assert 'quntag_send_failures_total{adapter="generic"} 2.0' in text
     assert 'quntag_messages_sent_total{adapter="generic"} 1.0' in text
+
+
+async def test_member_command_rate_limit(make_bot):
+    bot = await make_bot(clock=lambda: NOW, server={"member_commands_per_minute": 3})
+    for i in range(6):
+        await bot.post(message(f"c{i}", "u-1", "/id", NOW))
+    await bot.post(message("other", "u-2", "/id", NOW))
+    await bot.settle()
+    assert len([r for r in bot.receiver.received if "u-1" in r["text"]]) == 3
+    assert len([r for r in bot.receiver.received if "u-2" in r["text"]]) == 1

@@ -116,6 +116,10 @@ class Repo:
         now = self.clock()
         await self.writer.run(lambda c: privacy.audit(c, now, actor, action, group_id, detail))
 
+    async def purge_text(self, before: float) -> int:
+        """Erase message text stored before ``before``; returns how many messages lost their text."""
+        return await self.db.write(lambda c: privacy.purge_text(c, before))
+
     async def audit_entries(self, limit: int = 100) -> list[dict[str, Any]]:
         return await self.db.read(lambda c: privacy.audit_entries(c, limit))
 

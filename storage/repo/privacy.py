@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlmodel import SQLModel, col
 
-from storage.models import AuditEntry, InboxRow, Member, MembershipEvent, OutboxRow
+from storage.models import AuditEntry, InboxRow, Member, MembershipEvent, MessageRow, OutboxRow
 
 
 def member_tables() -> list[Table]:
@@ -82,6 +82,13 @@ def raw_data(conn: Connection, group_id: str, member_id: str) -> dict[str, list[
     if invited:
         out["invited"] = [{"member_id": m, "at": a} for m, a in invited]
     return out
+
+
+def purge_text(conn: Connection, before: float) -> int:
+    """Erase stored message text older than ``before`` (the retention window)."""
+    res = conn.execute(update(MessageRow).where(col(MessageRow.text).is_not(None), col(MessageRow.at) < before)
+                       .values(text=None))
+    return int(res.rowcount or 0)
 
 
 def audit(conn: Connection, at: float, actor: str, action: str, group_id: str, detail: str) -> None:
