@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -19,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--config", help="config file (default: $QUNTAG_CONFIG, then ./config.toml)")
     common.add_argument("--json", action="store_true", help="print JSON")
     common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    common.add_argument("--log-format", choices=["text", "json"], default=None,
+                        help="log format (default: $QUNTAG_LOG_FORMAT or text)")
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("serve", parents=[common], help="webhook server and scheduler")
     s.add_argument("--insecure-dev", action="store_true", help="allow empty / CHANGE-ME secrets (development)")
@@ -64,8 +67,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logs import setup
+
+    quiet = logging.INFO if args.cmd == "serve" else logging.WARNING
+    setup(logging.DEBUG if args.verbose else quiet, args.log_format or os.environ.get("QUNTAG_LOG_FORMAT", "text"))
     from bot import cli_ops
 
     ops: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -60,8 +60,8 @@ class Dispatcher:
                 try:
                     await fn(ctx)
                 except Exception:
-                    log.exception("observer %s failed (adapter=%s event=%s)",
-                                  getattr(fn, "__qualname__", fn), ev.chat.adapter, ev.event_id)
+                    log.exception("observer %s failed", getattr(fn, "__qualname__", fn),
+                                  extra={"adapter": ev.chat.adapter, "event": ev.event_id, "group": ev.chat.id})
 
     async def handle(self, ctx: Context) -> bool:
         """The first handler whose filters all pass; True when one took the event."""
@@ -79,7 +79,7 @@ class Dispatcher:
                     continue
                 await fn(ctx)
             except Exception:
-                log.exception("handler %s failed (adapter=%s event=%s)",
-                              getattr(fn, "__qualname__", fn), ev.chat.adapter, ev.event_id)
+                log.exception("handler %s failed", getattr(fn, "__qualname__", fn),
+                              extra={"adapter": ev.chat.adapter, "event": ev.event_id, "group": ev.chat.id})
             return True
         return False

@@ -102,7 +102,8 @@ class Inbox:
                 try:
                     ev = event_from_dict(raw)
                 except (KeyError, ValueError, TypeError) as exc:
-                    log.error("undecodable event in inbox seq=%s: %r", p.seq, exc)
+                    log.error("undecodable event in inbox (seq %s): %r", p.seq, exc,
+                              extra={"adapter": p.adapter, "event": p.key})
                     continue
                 ctx = self.base_ctx.for_event(repo, ev, parse_command(ev.text) if isinstance(ev, Message) else None)
                 contexts[p.seq].append(ctx)
@@ -121,7 +122,8 @@ class Inbox:
         failed.update(await self.repo.commit_units(handled, finish=True))
         for p in pending:
             if p.seq in failed:
-                log.error("event seq=%s moved to dead letters: %s", p.seq, failed[p.seq])
+                log.error("event moved to dead letters (seq %s): %s", p.seq, failed[p.seq],
+                          extra={"adapter": p.adapter, "event": p.key})
             else:
                 self.metrics.processed.labels(p.adapter).inc(len(p.events))
         self.on_committed()

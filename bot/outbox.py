@@ -145,13 +145,13 @@ class Outbox:
                 delay = max(0.0, exc.retry_after)
             else:
                 delay = min(MAX_BACKOFF_S, 2.0 ** min(item.attempts, 12))
-            log.warning("send failed (adapter=%s outbox=%s attempt=%s): %s; retry in %.0fs",
-                        item.adapter, item.id, item.attempts + 1, exc, delay)
+            log.warning("send failed (attempt %s): %s; retry in %.0fs", item.attempts + 1, exc, delay,
+                        extra={"adapter": item.adapter, "outbox": item.id})
             await self.repo.outgoing_failed(item.id, self.clock() + delay, str(exc))
             return False
         except Exception as exc:  # an adapter bug must not kill the worker
             self.metrics.send_failures.labels(item.adapter).inc()
-            log.exception("send crashed (adapter=%s outbox=%s)", item.adapter, item.id)
+            log.exception("send crashed", extra={"adapter": item.adapter, "outbox": item.id})
             await self.repo.outgoing_failed(item.id, self.clock() + min(MAX_BACKOFF_S, 2.0 ** item.attempts),
                                             repr(exc))
             return False

@@ -88,7 +88,7 @@ async def handle_post(request: web.Request) -> web.StreamResponse:
             metrics.rejected.labels(name, OVERLOADED).inc()
         else:
             metrics.dropped.labels(name).inc()
-            log.error("adapter %s: overloaded, a delivery that will not be retried was refused", name)
+            log.error("overloaded: a delivery that will not be retried was refused", extra={"adapter": name})
         return web.json_response({"error": "overloaded"}, status=503, headers={"Retry-After": "1"})
     try:
         return await _handle(request, adapter, name)
@@ -107,7 +107,7 @@ async def _handle(request: web.Request, adapter: Adapter, name: str) -> web.Stre
         metrics.rejected.labels(name, rej.reason).inc()
         return _error(rej.status, rej.detail)
     except Exception:  # platform junk must never become a 5xx
-        log.exception("adapter %s failed to parse a delivery", name)
+        log.exception("adapter failed to parse a delivery", extra={"adapter": name})
         metrics.rejected.labels(name, MALFORMED).inc()
         return _error(400, "malformed payload")
     if parsed.reply is not None:
