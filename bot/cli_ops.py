@@ -192,7 +192,8 @@ async def _serve_locked(cfg: Config, host: str, port: int) -> int:
     from bot.server import create_app
 
     app = create_app(cfg)
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=10)
+    # No per-request access log: at webhook rates it would dwarf everything else (metrics count requests).
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=10, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

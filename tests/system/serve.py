@@ -52,17 +52,20 @@ class Server:
 
     def start(self) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # Output goes to a file, never a pipe nobody drains (a full pipe would block the server).
+        self.log = open(self.config.parent / f"serve-{self.port}.log", "a+", encoding="utf-8")  # noqa: SIM115
+        start = self.log.tell()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "serve", "--config", str(self.config), "--port", str(self.port)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        assert self.proc.stdout is not None
+            stdout=self.log, stderr=subprocess.STDOUT, text=True, env=env)
         deadline = time.time() + 30
         while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if "listening on http://" in line:
+            self.log.seek(start)
+            if "listening on http://" in self.log.read():
                 return
-            if not line and self.proc.poll() is not None:
+            if self.proc.poll() is not None:
                 break
+            time.sleep(0.05)
         raise RuntimeError(f"server did not start (exit {self.proc.poll()})")
 
     def kill(self) -> None:
@@ -71,10 +74,11 @@ class Server:
         self.proc.wait(timeout=10)
 
     def terminate(self) -> tuple[int, str]:
-        assert self.proc is not None and self.proc.stdout is not None
+        assert self.proc is not None
         self.proc.send_signal(signal.SIGTERM)
         code = self.proc.wait(timeout=30)
-        return code, self.proc.stdout.read()
+        self.log.seek(0)
+        return code, self.log.read()
 
 
 async def post(http: aiohttp.ClientSession, base: str, event: dict[str, Any]) -> int:
