@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.router import CommandSpec
-from handlers import activity, commands, tagging
+from handlers import activity, commands, signals, tagging
 
 
 def build_dispatcher(config: Config) -> Dispatcher:
@@ -14,6 +14,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
     routers = [
         activity.router(),
         tagging.router(config.tags),
+        signals.router(),
         commands.router(lambda: specs),
     ]
     dispatcher = Dispatcher(routers)
