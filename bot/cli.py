@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.adapters.base import ConfigError
 
-LATER = {"report": 6, "segment": 5, "insights": 5, "personas": 5, "forget": 7, "backup": 7, "restore": 7}
+LATER = {"report": 6, "forget": 7, "backup": 7, "restore": 7}
 
 
 class CliExit(Exception):
@@ -61,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--adapter", default="generic", help="adapter name the events belong to")
     db = sub.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+    sg = sub.add_parser("segment", parents=[common], help="members matching a segment query (contract §7)")
+    sg.add_argument("group")
+    sg.add_argument("query")
+    ins = sub.add_parser("insights", parents=[common], help="tag associations and best push hours")
+    ins.add_argument("group")
+    pe = sub.add_parser("personas", parents=[common], help="persona cards per segment, tier and lifecycle stage")
+    pe.add_argument("group")
+    rc = sub.add_parser("recompute", parents=[common], help="recompute activity tags, tiers and lifecycle now")
+    rc.add_argument("group")
     for name in LATER:
         later = sub.add_parser(name, parents=[common], help="(not available yet)")
         later.add_argument("rest", nargs="*")
@@ -73,11 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from bot import cli_ops
+    from bot import cli_intel, cli_ops
 
     ops: dict[str, Callable[[argparse.Namespace], int]] = {
         "serve": cli_ops.serve, "demo": cli_ops.demo, "init": cli_ops.init, "profile": cli_ops.profile,
         "members": cli_ops.members, "export": cli_ops.export, "replay": cli_ops.replay, "db": cli_ops.db,
+        "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
+        "recompute": cli_intel.recompute,
     }
     if args.cmd in LATER:
         print(f"not available yet (issue {LATER[args.cmd]})", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.router import CommandSpec
-from handlers import activity, commands, signals, tagging
+from handlers import activity, admin, admin_insights, commands, signals, tagging
 
 
 def build_dispatcher(config: Config) -> Dispatcher:
@@ -16,6 +16,8 @@ def build_dispatcher(config: Config) -> Dispatcher:
         tagging.router(config.tags),
         signals.router(),
         commands.router(lambda: specs),
+        admin.router(),
+        admin_insights.router(),
     ]
     dispatcher = Dispatcher(routers)
     specs.extend(dispatcher.commands)

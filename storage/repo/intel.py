@@ -98,6 +98,7 @@ def fingerprint(conn: Connection, group_id: str) -> str:
                                    .where(col(model.group_id) == group_id)).one())
     parts += list(conn.execute(select(func.count(), func.max(col(MemberTag.at))).where(
         col(MemberTag.group_id) == group_id, col(MemberTag.source) != "activity")).one())
+    parts.append(get_state(conn, group_id, "tier_weights"))
     return json.dumps(parts)
 
 
