@@ -31,7 +31,8 @@ def test_atoms_reserved_scores_attributes_and_quotes():
 
 
 def test_full_width_input_is_nfkc_normalized():
-    assert parse("红酒＆！摄影｜ｔｉｅｒ＝ｃｏｒｅ") == Or((And((Atom("红酒"), Not(Atom("摄影")))), Atom("tier", "=", "core")))
+    want = Or((And((Atom("红酒"), Not(Atom("摄影")))), Atom("tier", "=", "core")))
+    assert parse("红酒＆！摄影｜ｔｉｅｒ＝ｃｏｒｅ") == want
 
 
 @pytest.mark.parametrize(("query", "pos"), [
