@@ -182,6 +182,7 @@ async def test_segment_notify_dry_run_confirm_batches_and_cooldown(make_bot):
     bot = await population_bot(make_bot, insights={"notify_batch": 2, "notify_cooldown_minutes": 60})
     bot.receiver.received.clear()
     await bot.post(message("c1", "u-9", "/segment save 酒友 红酒", NOW))
+    await bot.settle()  # a saved segment is visible once the command that saved it is committed
     await bot.post(message("c2", "u-9", "/segment 酒友 notify 周五品酒会，欢迎来！", NOW))
     await bot.settle()
     texts = {r.get("reply_to"): r["text"] for r in bot.receiver.received}
