@@ -11,6 +11,8 @@ from aiohttp.typedefs import Handler
 from bot.appkeys import CONFIG, RUNTIME
 from bot.timeutil import parse_iso
 from handlers import profiles
+from handlers.insights import segment
+from handlers.segments import QueryError
 
 
 def _error(status: int, detail: str) -> web.Response:
@@ -79,6 +81,21 @@ async def get_member(request: web.Request) -> web.Response:
     return web.json_response(found[0], dumps=_dumps)
 
 
+async def segment_members(request: web.Request) -> web.Response:
+    """Member ids matching ``q`` (contract §6, grammar §7); a bad query is 400 naming the position."""
+    rt, group = request.app[RUNTIME], request.match_info["group"]
+    if not await rt.repo.group_exists(group):
+        return _error(404, f"unknown group {group}")
+    query = request.query.get("q")
+    if query is None:
+        return _error(400, "q is required")
+    try:
+        found = await segment(rt.repo, rt.config, group, query, rt.clock())
+    except QueryError as exc:
+        return _error(400, str(exc))
+    return web.json_response([p["member"] for p in found], dumps=_dumps)
+
+
 def _dumps(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
@@ -88,3 +105,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/groups", list_groups)
     app.router.add_get("/api/groups/{group}/members", list_members)
     app.router.add_get("/api/groups/{group}/members/{member}", get_member)
+    app.router.add_get("/api/groups/{group}/segments", segment_members)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from bot.adapters.base import ConfigError
 
-LATER = {"report": 6, "segment": 5, "insights": 5, "personas": 5}
+LATER = {"report": 6}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("path")
     rs = sub.add_parser("restore", parents=[common], help="check a backup and restore it (server stopped)")
     rs.add_argument("path")
+    sg = sub.add_parser("segment", parents=[common], help="members matching a segment query (contract §7)")
+    sg.add_argument("group")
+    sg.add_argument("query")
+    ins = sub.add_parser("insights", parents=[common], help="tag associations and best push hours")
+    ins.add_argument("group")
+    pe = sub.add_parser("personas", parents=[common], help="persona cards per segment, tier and lifecycle stage")
+    pe.add_argument("group")
+    rc = sub.add_parser("recompute", parents=[common], help="recompute activity tags, tiers and lifecycle now")
+    rc.add_argument("group")
     for name in LATER:
         later = sub.add_parser(name, parents=[common], help="(not available yet)")
         later.add_argument("rest", nargs="*")
@@ -71,12 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     quiet = logging.INFO if args.cmd == "serve" else logging.WARNING
     setup(logging.DEBUG if args.verbose else quiet, args.log_format or os.environ.get("QUNTAG_LOG_FORMAT", "text"))
-    from bot import cli_ops
+    from bot import cli_intel, cli_ops
 
     ops: dict[str, Callable[[argparse.Namespace], int]] = {
         "serve": cli_ops.serve, "demo": cli_ops.demo, "init": cli_ops.init, "profile": cli_ops.profile,
         "members": cli_ops.members, "export": cli_ops.export, "replay": cli_ops.replay, "db": cli_ops.db,
         "forget": cli_ops.forget, "backup": cli_ops.backup, "restore": cli_ops.restore,
+        "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
+        "recompute": cli_intel.recompute,
     }
     if args.cmd in LATER:
         print(f"not available yet (issue {LATER[args.cmd]})", file=sys.stderr)

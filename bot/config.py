@@ -16,9 +16,18 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.adapters.base import ConfigError
+from bot.config_intel import (
+    ActivityTagsConfig,
+    InsightsConfig,
+    TiersConfig,
+    parse_activity_tags,
+    parse_insights,
+    parse_tiers,
+)
 from bot.config_schema import Section, SurveyConfig, parse_surveys
 
-__all__ = ["AdapterConfig", "Config", "ConfigError", "GroupConfig", "SurveyConfig", "TagRule", "load"]
+__all__ = ["ActivityTagsConfig", "AdapterConfig", "Config", "ConfigError", "GroupConfig", "InsightsConfig",
+           "SurveyConfig", "TagRule", "TiersConfig", "load"]
 
 PLACEHOLDER = "CHANGE-ME"
 
@@ -94,6 +103,9 @@ class Config:
     adapters: Mapping[str, AdapterConfig] = field(default_factory=dict)
     groups: Mapping[str, GroupConfig] = field(default_factory=dict)
     surveys: tuple[SurveyConfig, ...] = ()
+    insights: InsightsConfig = field(default_factory=InsightsConfig)
+    tiers: TiersConfig = field(default_factory=TiersConfig)
+    activity_tags: ActivityTagsConfig = field(default_factory=ActivityTagsConfig)
     base_dir: Path = field(default_factory=Path.cwd)
 
     def group(self, group_id: str) -> GroupConfig | None:
@@ -229,7 +241,9 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
         groups[grp.id] = grp
     cfg = Config(server=server, storage=storage, defaults=defaults, tagging=tagging, lifecycle=lifecycle,
                  tags=_tags(top.array("tags")), adapters=_adapters(top.table("adapters"), env),
-                 groups=groups, surveys=parse_surveys(top.array("surveys")), base_dir=base_dir)
+                 groups=groups, surveys=parse_surveys(top.array("surveys")),
+                 insights=parse_insights(top.table("insights")), tiers=parse_tiers(top.table("tiers")),
+                 activity_tags=parse_activity_tags(top.table("activity_tags")), base_dir=base_dir)
     top.done()
     return cfg
 

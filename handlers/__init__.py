@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.router import CommandSpec
-from handlers import activity, commands, privacy, tagging
+from handlers import activity, admin, admin_insights, commands, privacy, signals, tagging
 
 
 def build_dispatcher(config: Config) -> Dispatcher:
@@ -14,8 +14,11 @@ def build_dispatcher(config: Config) -> Dispatcher:
     routers = [
         activity.router(),
         tagging.router(config.tags),
+        signals.router(),
         commands.router(lambda: specs),
         privacy.router(),
+        admin.router(),
+        admin_insights.router(),
     ]
     dispatcher = Dispatcher(routers, config.server.member_commands_per_minute)
     specs.extend(dispatcher.commands)

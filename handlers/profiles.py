@@ -9,6 +9,7 @@ from typing import Any
 from bot.config import Config
 from bot.timeutil import day_minus, iso_utc, local
 from handlers.lifecycle import HISTORY_DAYS, stage
+from handlers.recompute import ensure_fresh
 from handlers.tagging import score
 from storage.repo import Hit, MemberFacts, Repo
 
@@ -57,6 +58,7 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None) -> 
         "name": f.name,
         "opted_out": f.opted_out,
         "lifecycle": stage(f, t, cfg.lifecycle, tz, last_message),
+        "tier": f.tier or "ordinary",
         "stats": {"messages": f.messages, "active_days": f.active_days,
                   "first_seen": iso_utc(f.first_seen), "last_seen": iso_utc(f.last_seen),
                   "hours": list(f.hours)},
@@ -67,7 +69,8 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None) -> 
 
 
 async def load(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str], t: float) -> list[dict[str, Any]]:
-    """Profiles of ``ids`` in ``group_id`` evaluated at ``t``."""
+    """Profiles of ``ids`` in ``group_id`` evaluated at ``t`` (tiers and activity tags as of now)."""
+    await ensure_fresh(repo, cfg, group_id, repo.clock())
     group = cfg.group(group_id)
     tz = group.timezone if group else cfg.defaults.timezone
     since = day_minus(local(t, tz).date().isoformat(), HISTORY_DAYS)

@@ -51,6 +51,8 @@ def router(rules: Sequence[TagRule]) -> Router:
     async def tag_message(ctx: Context) -> None:
         ev = ctx.event
         assert isinstance(ev, Message)
+        if ctx.command is not None:
+            return  # "/segment 红酒" is a question to the bot, not evidence about the admin
         hits = tagger.match(ev.text)
         if hits:
             await ctx.repo.record_tag_hits(ev.chat.id, ev.user.id, ev.event_id, ev.time, hits)

@@ -109,5 +109,5 @@ def test_init_writes_a_loadable_config(tmp_path, capsys):
 
 
 def test_later_commands_say_not_available_yet(capsys):
-    assert main(["segment", "generic:g", "x"]) == 3
+    assert main(["report", "morning", "generic:g"]) == 3
     assert "not available yet" in capsys.readouterr().err

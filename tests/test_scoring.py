@@ -34,8 +34,8 @@ async def test_scores_follow_the_formula_in_any_arrival_order(make_bot):
     _, p = await bot.profile("generic:u-1")
     assert tag(p, "红酒")["score"] == round(expected(times, 1.0, 30.0, T0), 2)
     assert tag(p, "摄影")["score"] == round(expected([T0 - 2 * DAY], 2.0, 30.0, T0), 2)
-    # highest first
-    assert [t["name"] for t in p["tags"]] == ["红酒", "摄影"]
+    # highest first (activity tags such as 夜猫子 may follow, depending on the hour the test runs)
+    assert [t["name"] for t in p["tags"] if t["source"] == "keyword"] == ["红酒", "摄影"]
     # evidence: newest first, with keyword and message id
     ev0 = tag(p, "红酒")["evidence"][0]
     assert ev0["message"] == "w0" and ev0["keyword"] == "赤霞珠"

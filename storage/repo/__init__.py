@@ -13,13 +13,15 @@ from typing import Any
 from sqlalchemy import Connection
 
 from storage.db import Database
-from storage.repo import activity, groups, intake, privacy, profiles
+from storage.repo import activity, groups, intake, intel, privacy, profiles
 from storage.repo.activity import MessageFacts
 from storage.repo.base import DirectWriter, UnitOfWork, Writer
 from storage.repo.intake import Delivery, OutboxItem, Pending
+from storage.repo.intel import DerivedState, DerivedTag, Signal, TagDetail, Transition
 from storage.repo.profiles import Hit, MemberFacts
 
-__all__ = ["Delivery", "Hit", "MemberFacts", "MessageFacts", "OutboxItem", "Pending", "Repo", "UnitOfWork"]
+__all__ = ["Delivery", "DerivedState", "DerivedTag", "Hit", "MemberFacts", "MessageFacts", "OutboxItem", "Pending",
+           "Repo", "Signal", "TagDetail", "Transition", "UnitOfWork"]
 
 
 class Repo:
@@ -130,6 +132,65 @@ class Repo:
     async def resolve_group(self, group_id: str) -> str:
         """The current id of a group (follows aliases left by :meth:`move_group`)."""
         return await self.db.read(lambda c: groups.resolve(c, group_id))
+    # -- member intelligence (issue 5) --------------------------------------------------------------
+    async def record_signal(self, group_id: str, signal: Signal) -> None:
+        """Per-message facts (question, link, reply, mentions) for activity tags."""
+        await self.writer.run(lambda c: intel.record_signal(c, group_id, signal))
+
+    async def message_signals(self, group_id: str, since: float, until: float) -> list[Signal]:
+        return await self.db.read(lambda c: intel.signals(c, group_id, since, until))
+
+    async def intel_fingerprint(self, group_id: str) -> tuple[str, str | None]:
+        """(current fingerprint of a recompute's inputs, the one stored by the last recompute)."""
+        return await self.db.read(lambda c: (intel.fingerprint(c, group_id),
+                                             intel.get_state(c, group_id, "fingerprint")))
+
+    async def save_recompute(self, group_id: str, tags: Sequence[DerivedTag], states: Sequence[DerivedState],
+                             now: float, stamp: str) -> list[Transition]:
+        """Derived data, written (and committed) directly: it is a cache of stored facts, not an event effect."""
+        return await self.db.write(lambda c: intel.save_recompute(c, group_id, tags, states, now, stamp))
+
+    async def lifecycle_transitions(self, group_id: str, since: float) -> list[Transition]:
+        """Who moved between lifecycle stages since ``since`` (for digests and alerts)."""
+        return await self.db.read(lambda c: intel.transitions(c, group_id, since))
+
+    async def member_states(self, group_id: str) -> dict[str, tuple[str, float, str]]:
+        return await self.db.read(lambda c: intel.states(c, group_id))
+
+    async def intel_setting(self, group_id: str, key: str) -> str | None:
+        return await self.db.read(lambda c: intel.get_state(c, group_id, key))
+
+    async def set_intel_setting(self, group_id: str, key: str, value: str | None) -> None:
+        now = self.clock()
+        await self.writer.run(lambda c: intel.set_state(c, group_id, key, value, now))
+
+    async def find_member(self, group_id: str, token: str) -> str | None:
+        return await self.db.read(lambda c: intel.find_member(c, group_id, token))
+
+    async def tag_detail(self, group_id: str, member_id: str, tag: str) -> TagDetail | None:
+        return await self.db.read(lambda c: intel.tag_detail(c, group_id, member_id, tag))
+
+    async def set_member_tag(self, group_id: str, member_id: str, tag: str, category: str, source: str,
+                             evidence: str, at: float, score: float | None = None) -> None:
+        await self.writer.run(lambda c: intel.set_tag(c, group_id, member_id, tag, category, source, score,
+                                                      evidence, at))
+
+    async def remove_member_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
+        await self.writer.run(lambda c: intel.remove_tag(c, group_id, member_id, tag, at))
+
+    async def set_attribute(self, group_id: str, member_id: str, key: str, value: str | None, source: str,
+                            at: float) -> None:
+        """Set (or with None clear) a static attribute with its provenance."""
+        await self.writer.run(lambda c: intel.set_attribute(c, group_id, member_id, key, value, source, at))
+
+    async def save_segment(self, group_id: str, name: str, query: str, by: str, at: float) -> None:
+        await self.writer.run(lambda c: intel.save_segment(c, group_id, name, query, by, at))
+
+    async def saved_segments(self, group_id: str) -> dict[str, str]:
+        return await self.db.read(lambda c: intel.saved_segments(c, group_id))
+
+    async def tag_rejections(self, group_id: str) -> dict[tuple[str, str], float]:
+        return dict(await self.db.read(lambda c: intel.rejections(c, group_id)))
 
     # -- outbox -----------------------------------------------------------------------------------
     async def enqueue_outgoing(self, adapter: str, payload: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from storage.models import (
     MemberDay,
     MemberHour,
     MembershipEvent,
+    MemberState,
     MemberTag,
     MessageRow,
     TagHit,
@@ -56,6 +57,7 @@ class MemberFacts:
     other_tags: list[tuple[str, str, str, float | None]] = field(default_factory=list)
     attributes: dict[str, tuple[str, str, float]] = field(default_factory=dict)
     membership: list[tuple[str, float]] = field(default_factory=list)
+    tier: str | None = None  # from the last recompute (issue 5)
 
 
 def groups(conn: Connection) -> list[tuple[str, str, int]]:
@@ -119,6 +121,9 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str], since_day:
                                                         col(MemberAttribute.value), col(MemberAttribute.source),
                                                         col(MemberAttribute.at)).where(*where(MemberAttribute))):
         by_id[mid].attributes[key] = (value, src, float(at))
+    for mid, tier in conn.execute(select(col(MemberState.member_id), col(MemberState.tier))
+                                  .where(*where(MemberState))):
+        by_id[mid].tier = str(tier)
     events: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for mid, kind, at in conn.execute(select(col(MembershipEvent.member_id), col(MembershipEvent.kind),
                                              col(MembershipEvent.at)).where(*where(MembershipEvent))):

@@ -1,0 +1,87 @@
+"""Tag associations (contract §7), best push hours, and the group-level entry points for segments."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from itertools import permutations
+from typing import Any
+
+from bot.config import Config
+from handlers import profiles as profiles_mod
+from handlers import segments
+from storage.repo import Repo
+
+BEST_HOURS = 3
+
+
+def population(profiles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """N of contract §7: current, not-opted-out members with at least one message."""
+    return [p for p in profiles if not p["opted_out"] and p["lifecycle"] != "left" and p["stats"]["messages"] >= 1]
+
+
+def items(p: dict[str, Any], with_attributes: bool = True) -> set[str]:
+    """The tags a member carries, plus ``key=value`` for each attribute."""
+    out = {t["name"] for t in p["tags"]}
+    if with_attributes:
+        out |= {f"{k}={v['value']}" for k, v in p.get("attributes", {}).items()}
+    return out
+
+
+def associations(profiles: Sequence[dict[str, Any]], min_support: int) -> list[dict[str, Any]]:
+    """``if → then`` for every ordered pair of tags (and tag–attribute pairs) with support ≥ min_support;
+    strongest lift first. Attribute–attribute pairs are left out (they are not interests travelling together)."""
+    pop = population(profiles)
+    n = len(pop)
+    if n == 0:
+        return []
+    baskets = [items(p) for p in pop]
+    counts: Counter[str] = Counter(i for b in baskets for i in b)
+    frequent = sorted(i for i, c in counts.items() if c >= min_support)
+    pair_counts: Counter[tuple[str, str]] = Counter()
+    for b in baskets:
+        present = [i for i in frequent if i in b]
+        for a, c in permutations(present, 2):
+            pair_counts[(a, c)] += 1
+    rows: list[tuple[float, int, str, str, float]] = []
+    for (a, c), support in pair_counts.items():
+        if support < min_support or ("=" in a and "=" in c):
+            continue
+        confidence = support / counts[a]
+        rows.append((confidence / (counts[c] / n), support, a, c, confidence))
+    rows.sort(key=lambda r: (-r[0], -r[1], r[2], r[3]))
+    return [{"if": a, "then": c, "support": support, "confidence": round(confidence, 4), "lift": round(lift, 4)}
+            for lift, support, a, c, confidence in rows]
+
+
+def hour_histogram(profiles: Sequence[dict[str, Any]]) -> list[int]:
+    hist = [0] * 24
+    for p in profiles:
+        if p["opted_out"]:
+            continue
+        for h, n in enumerate(p["stats"]["hours"]):
+            hist[h] += n
+    return hist
+
+
+def best_hours(profiles: Sequence[dict[str, Any]], k: int = BEST_HOURS) -> list[int]:
+    """Up to ``k`` local hours with messages, busiest first (earlier hour on ties)."""
+    hist = hour_histogram(profiles)
+    return [h for h in sorted(range(24), key=lambda h: (-hist[h], h)) if hist[h] > 0][:k]
+
+
+async def group_profiles(repo: Repo, cfg: Config, group_id: str, now: float) -> list[dict[str, Any]]:
+    return await profiles_mod.load_group(repo, cfg, group_id, now)
+
+
+async def insights(repo: Repo, cfg: Config, group_id: str, now: float) -> dict[str, Any]:
+    """``{"associations": [...], "best_hours": [...]}`` for the CLI, the API and ``/insights``."""
+    found = await group_profiles(repo, cfg, group_id, now)
+    return {"associations": associations(found, cfg.insights.min_support),
+            "best_hours": best_hours(population(found))}
+
+
+async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float) -> list[dict[str, Any]]:
+    """Profiles matching ``query`` (raises segments.QueryError)."""
+    node = segments.parse(query)
+    return segments.select(node, await group_profiles(repo, cfg, group_id, now))

@@ -1,0 +1,225 @@
+"""Member intelligence storage: message signals, derived states, transitions, manual edits, segments."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+from sqlmodel import col
+
+from storage.models import (
+    IntelState,
+    LifecycleTransition,
+    Member,
+    MemberAttribute,
+    MembershipEvent,
+    MemberState,
+    MemberTag,
+    MessageSignal,
+    SavedSegment,
+    TagHit,
+    TagRejection,
+)
+from storage.repo.base import insert_ignore, upsert
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    message_id: str
+    member_id: str
+    at: float
+    question: bool
+    link: bool
+    reply_to: str | None
+    mentions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedTag:
+    """An activity tag computed by a recompute, with the JSON evidence of why it holds."""
+
+    member_id: str
+    tag: str
+    category: str
+    score: float | None
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedState:
+    member_id: str
+    tier: str
+    score: float
+    breakdown: str
+    stage: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    member_id: str
+    from_stage: str
+    to_stage: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class TagDetail:
+    tag: str
+    category: str
+    source: str
+    score: float | None
+    at: float
+    evidence: str
+
+
+def record_signal(conn: Connection, group_id: str, s: Signal) -> None:
+    insert_ignore(conn, MessageSignal, {"group_id": group_id, "message_id": s.message_id, "member_id": s.member_id,
+                                        "at": s.at, "question": s.question, "link": s.link,
+                                        "reply_to": s.reply_to, "mentions": " ".join(s.mentions)})
+
+
+def signals(conn: Connection, group_id: str, since: float, until: float) -> list[Signal]:
+    m = MessageSignal
+    rows = conn.execute(select(m).where(col(m.group_id) == group_id, col(m.at) >= since, col(m.at) <= until)
+                        .order_by(col(m.at))).all()
+    return [Signal(r.message_id, r.member_id, r.at, bool(r.question), bool(r.link), r.reply_to,
+                   tuple(x for x in r.mentions.split(" ") if x)) for r in rows]
+
+
+def fingerprint(conn: Connection, group_id: str) -> str:
+    """Changes whenever any input of a recompute changes (messages, joins, tags, attributes, rejections)."""
+    parts: list[object] = []
+    parts += list(conn.execute(select(func.count(), func.sum(col(Member.messages)), func.max(col(Member.last_seen)))
+                               .where(col(Member.group_id) == group_id)).one())
+    for model in (MembershipEvent, MemberAttribute, TagRejection, TagHit):
+        parts += list(conn.execute(select(func.count(), func.max(col(model.at)))
+                                   .where(col(model.group_id) == group_id)).one())
+    parts += list(conn.execute(select(func.count(), func.max(col(MemberTag.at))).where(
+        col(MemberTag.group_id) == group_id, col(MemberTag.source) != "activity")).one())
+    parts.append(get_state(conn, group_id, "tier_weights"))
+    return json.dumps(parts)
+
+
+def get_state(conn: Connection, group_id: str, key: str) -> str | None:
+    v = conn.execute(select(col(IntelState.value)).where(col(IntelState.group_id) == group_id,
+                                                         col(IntelState.key) == key)).scalar()
+    return str(v) if v is not None else None
+
+
+def set_state(conn: Connection, group_id: str, key: str, value: str | None, at: float) -> None:
+    conn.execute(delete(IntelState).where(col(IntelState.group_id) == group_id, col(IntelState.key) == key))
+    if value is not None:
+        conn.execute(insert(IntelState).values(group_id=group_id, key=key, value=value, at=at))
+
+
+def save_recompute(conn: Connection, group_id: str, tags: Sequence[DerivedTag], states: Sequence[DerivedState],
+                   now: float, stamp: str) -> list[Transition]:
+    """Replace the group's activity tags and states; record lifecycle transitions; returns them."""
+    conn.execute(delete(MemberTag).where(col(MemberTag.group_id) == group_id, col(MemberTag.source) == "activity"))
+    if tags:
+        insert_ignore(conn, MemberTag, [{"group_id": group_id, "member_id": t.member_id, "tag": t.tag,
+                                         "category": t.category, "source": "activity", "score": t.score,
+                                         "at": now, "evidence": t.evidence} for t in tags])
+    old = {r.member_id: r for r in conn.execute(select(MemberState).where(col(MemberState.group_id) == group_id))}
+    moved: list[Transition] = []
+    for s in states:
+        prev = old.get(s.member_id)
+        since = now
+        if prev is not None and prev.stage == s.stage:
+            since = prev.stage_since
+        elif prev is not None and prev.stage and now >= prev.at:
+            moved.append(Transition(s.member_id, prev.stage, s.stage, now))
+        elif prev is not None and prev.stage:  # a recompute for an earlier time: keep the later state
+            continue
+        values = {"group_id": group_id, "member_id": s.member_id, "tier": s.tier, "score": s.score,
+                  "breakdown": s.breakdown, "stage": s.stage, "stage_since": since, "at": now}
+        upsert(conn, MemberState, values, ["group_id", "member_id"],
+               {k: v for k, v in values.items() if k not in ("group_id", "member_id")})
+    if moved:
+        conn.execute(insert(LifecycleTransition), [{"group_id": group_id, "member_id": t.member_id,
+                                                   "from_stage": t.from_stage, "to_stage": t.to_stage,
+                                                   "at": t.at} for t in moved])
+    set_state(conn, group_id, "fingerprint", stamp, now)
+    return moved
+
+
+def transitions(conn: Connection, group_id: str, since: float) -> list[Transition]:
+    t = LifecycleTransition
+    rows = conn.execute(select(t).where(col(t.group_id) == group_id, col(t.at) >= since)
+                        .order_by(col(t.at), col(t.id))).all()
+    return [Transition(r.member_id, r.from_stage, r.to_stage, r.at) for r in rows]
+
+
+def states(conn: Connection, group_id: str) -> dict[str, tuple[str, float, str]]:
+    """member → (tier, score, breakdown JSON) from the last recompute."""
+    rows = conn.execute(select(col(MemberState.member_id), col(MemberState.tier), col(MemberState.score),
+                               col(MemberState.breakdown)).where(col(MemberState.group_id) == group_id)).all()
+    return {str(m): (str(t), float(s), str(b)) for m, t, s, b in rows}
+
+
+def find_member(conn: Connection, group_id: str, token: str) -> str | None:
+    """A member of the group by full id, platform id or exact display name."""
+    m = Member
+    tok = token.strip().lstrip("@")
+    if not tok:
+        return None
+    row = conn.execute(select(col(m.member_id)).where(col(m.group_id) == group_id, or_(
+        col(m.member_id) == tok, col(m.member_id).endswith(":" + tok), col(m.name) == tok))
+        .order_by(col(m.last_seen).desc()).limit(1)).first()
+    return str(row[0]) if row else None
+
+
+def tag_detail(conn: Connection, group_id: str, member_id: str, tag: str) -> TagDetail | None:
+    t = MemberTag
+    r = conn.execute(select(t).where(col(t.group_id) == group_id, col(t.member_id) == member_id,
+                                     col(t.tag) == tag)).first()
+    if r is None:
+        return None
+    return TagDetail(r.tag, r.category, r.source, r.score, r.at, r.evidence)
+
+
+def set_tag(conn: Connection, group_id: str, member_id: str, tag: str, category: str, source: str,
+            score: float | None, evidence: str, at: float) -> None:
+    """Give a member a manual or survey tag; lifts an earlier rejection of it."""
+    values = {"group_id": group_id, "member_id": member_id, "tag": tag, "category": category, "source": source,
+              "score": score, "at": at, "evidence": evidence}
+    upsert(conn, MemberTag, values, ["group_id", "member_id", "tag"],
+           {k: v for k, v in values.items() if k not in ("group_id", "member_id", "tag")})
+    conn.execute(delete(TagRejection).where(col(TagRejection.group_id) == group_id,
+                                            col(TagRejection.member_id) == member_id, col(TagRejection.tag) == tag))
+
+
+def remove_tag(conn: Connection, group_id: str, member_id: str, tag: str, at: float) -> None:
+    """Take a tag off: drop a stored tag and reject it from ``at`` (keyword hits before no longer count)."""
+    conn.execute(delete(MemberTag).where(and_(col(MemberTag.group_id) == group_id,
+                                              col(MemberTag.member_id) == member_id, col(MemberTag.tag) == tag)))
+    upsert(conn, TagRejection, {"group_id": group_id, "member_id": member_id, "tag": tag, "at": at},
+           ["group_id", "member_id", "tag"], {"at": at})
+
+
+def set_attribute(conn: Connection, group_id: str, member_id: str, key: str, value: str | None, source: str,
+                  at: float) -> None:
+    a = MemberAttribute
+    conn.execute(delete(a).where(col(a.group_id) == group_id, col(a.member_id) == member_id, col(a.key) == key))
+    if value is not None:
+        conn.execute(insert(a).values(group_id=group_id, member_id=member_id, key=key, value=value, source=source,
+                                      at=at))
+
+
+def save_segment(conn: Connection, group_id: str, name: str, query: str, by: str, at: float) -> None:
+    values = {"group_id": group_id, "name": name, "query": query, "created_by": by, "at": at}
+    upsert(conn, SavedSegment, values, ["group_id", "name"], {"query": query, "created_by": by, "at": at})
+
+
+def saved_segments(conn: Connection, group_id: str) -> dict[str, str]:
+    rows = conn.execute(select(col(SavedSegment.name), col(SavedSegment.query))
+                        .where(col(SavedSegment.group_id) == group_id).order_by(col(SavedSegment.name))).all()
+    return {str(n): str(q) for n, q in rows}
+
+
+def rejections(conn: Connection, group_id: str) -> Mapping[tuple[str, str], float]:
+    rows = conn.execute(select(col(TagRejection.member_id), col(TagRejection.tag), col(TagRejection.at))
+                        .where(col(TagRejection.group_id) == group_id)).all()
+    return {(str(m), str(t)): float(a) for m, t, a in rows}
