@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.adapters.base import ConfigError
 
-LATER = {"report": 6, "segment": 5, "insights": 5, "personas": 5, "forget": 7, "backup": 7, "restore": 7}
+LATER = {"segment": 5, "insights": 5, "personas": 5, "forget": 7, "backup": 7, "restore": 7}
 
 
 class CliExit(Exception):
@@ -61,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--adapter", default="generic", help="adapter name the events belong to")
     db = sub.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+    rp = sub.add_parser("report", parents=[common], help="render the morning report or weekly digest now")
+    rp.add_argument("kind", choices=["morning", "weekly"])
+    rp.add_argument("group")
+    rp.add_argument("--send", action="store_true", help="also post it (through the outbox)")
     for name in LATER:
         later = sub.add_parser(name, parents=[common], help="(not available yet)")
         later.add_argument("rest", nargs="*")
@@ -78,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ops: dict[str, Callable[[argparse.Namespace], int]] = {
         "serve": cli_ops.serve, "demo": cli_ops.demo, "init": cli_ops.init, "profile": cli_ops.profile,
         "members": cli_ops.members, "export": cli_ops.export, "replay": cli_ops.replay, "db": cli_ops.db,
+        "report": cli_ops.report,
     }
     if args.cmd in LATER:
         print(f"not available yet (issue {LATER[args.cmd]})", file=sys.stderr)

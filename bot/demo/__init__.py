@@ -109,7 +109,26 @@ async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receive
         async with http.get(f"{base}/metrics") as r:
             metrics = await r.text()
     _print(profiles, metrics, len(events), receiver)
+    morning, weekly = await _reports(app, cfg)
+    print()
+    print("== morning report ==")
+    print(morning)
+    print()
+    print("== weekly digest ==")
+    print(weekly)
     return 0
+
+
+async def _reports(app: web.Application, cfg: Config) -> tuple[str, str]:
+    """Both reports rendered now from the demo database (what the scheduler would post)."""
+    from handlers import reports
+
+    rt = app[RUNTIME]
+    group = cfg.groups[f"generic:{GROUP}"]
+    now = rt.clock()
+    morning = await reports.morning(rt.repo, rt.context.render, group, now)
+    weekly = await reports.weekly(rt.repo, rt.context.render, cfg, group, now)
+    return morning.plain(), weekly.plain()
 
 
 def _print(profiles: list[dict[str, Any]], metrics: str, posted: int, receiver: Receiver) -> None:

@@ -17,12 +17,15 @@ from storage.repo import activity, intake, profiles
 from storage.repo.activity import MessageFacts
 from storage.repo.base import DirectWriter, UnitOfWork, Writer
 from storage.repo.intake import Delivery, OutboxItem, Pending
+from storage.repo.ops import AnswerWrite, CheckinState, Window
+from storage.repo.ops_api import OpsMixin
 from storage.repo.profiles import Hit, MemberFacts
 
-__all__ = ["Delivery", "Hit", "MemberFacts", "MessageFacts", "OutboxItem", "Pending", "Repo", "UnitOfWork"]
+__all__ = ["AnswerWrite", "CheckinState", "Delivery", "Hit", "MemberFacts", "MessageFacts", "OutboxItem", "Pending",
+           "Repo", "UnitOfWork", "Window"]
 
 
-class Repo:
+class Repo(OpsMixin):
     """Intent-named storage calls over one :class:`Database`."""
 
     def __init__(self, db: Database, writer: Writer | None = None,
