@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.adapters.base import ConfigError
 from bot.config_schema import Section, SurveyConfig, parse_surveys
 
-__all__ = ["AdapterConfig", "AlertsConfig", "Config", "ConfigError", "GateConfig", "GroupConfig", "SurveyConfig", "TagRule", "load"]
+__all__ = ["AdapterConfig", "AlertsConfig", "Config", "ConfigError", "GateConfig", "GroupConfig", "SurveyConfig",
+           "TagRule", "load"]
 
 PLACEHOLDER = "CHANGE-ME"
 
@@ -289,7 +290,8 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
                           max_per_hour=al.integer("max_per_hour", 6, 0, 1000))
     al.done()
     ci = Section(top.table("checkin"), "checkin")
-    checkin = CheckinConfig(points=ci.integer("points", 1, 0, 1000), weekly_bonus=ci.integer("weekly_bonus", 5, 0, 1000))
+    checkin = CheckinConfig(points=ci.integer("points", 1, 0, 1000),
+                            weekly_bonus=ci.integer("weekly_bonus", 5, 0, 1000))
     ci.done()
     groups: dict[str, GroupConfig] = {}
     for i, g in enumerate(top.array("groups")):

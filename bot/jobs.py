@@ -134,7 +134,8 @@ class Jobs:
 
     def describe(self) -> list[str]:
         """One line per group and job: the effective schedule (printed by ``serve``)."""
-        return [f"group {g}: {job} {eff.spec or 'off'} ({eff.source})" for (g, job), eff in sorted(self.installed.items())]
+        return [f"group {g}: {job} {eff.spec or 'off'} ({eff.source})"
+                for (g, job), eff in sorted(self.installed.items())]
 
     def _waker(self, group_id: str, job: str) -> Callable[[], Awaitable[None]]:
         async def wake() -> None:
@@ -198,3 +199,5 @@ class Jobs:
                 await ops_jobs.every_minute(self, self.ctx(group), group)
             except Exception:
                 log.exception("minutely jobs failed for group %s", group.id)
+        if self.on_sent is not None:
+            self.on_sent()

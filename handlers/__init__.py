@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.router import CommandSpec
-from handlers import activity, commands, tagging
+from handlers import activity, checkins, commands, community, gate, surveys, tagging
 
 
 def build_dispatcher(config: Config) -> Dispatcher:
@@ -14,7 +14,11 @@ def build_dispatcher(config: Config) -> Dispatcher:
     routers = [
         activity.router(),
         tagging.router(config.tags),
+        community.router(),
+        gate.router(),
         commands.router(lambda: specs),
+        checkins.router(),
+        surveys.router(),
     ]
     dispatcher = Dispatcher(routers)
     specs.extend(dispatcher.commands)

@@ -189,7 +189,8 @@ def build_weekly(data: Mapping[str, Any], locale: str) -> dict[str, Any]:
         if peak:
             wd, hour = peak
             suggestions.append(
-                f"带「{tags[0]['name']}」标签的话题在{_weekday(locale, wd)} {hour:02d}:00 最热，下周把相关内容安排在这个时段"
+                f"带「{tags[0]['name']}」标签的话题在{_weekday(locale, wd)} {hour:02d}:00 最热，"
+                "下周把相关内容安排在这个时段"
                 if zh else f"members tagged {tags[0]['name']} peak at {hour:02d}:00 on {_weekday(locale, wd)}s: "
                            f"schedule that content then")
     if declining_core:
@@ -211,7 +212,8 @@ def build_weekly(data: Mapping[str, Any], locale: str) -> dict[str, Any]:
                 f"post important news at {best}, the group's busiest time",
                 "本周策划一次线上小活动，用 /activity add 安排" if zh else
                 "plan a small activity for next week with /activity add",
-                "邀请核心成员分享经验，带动讨论" if zh else "invite a core member to share experience and lead a thread"]
+                "邀请核心成员分享经验，带动讨论" if zh else
+                "invite a core member to share experience and lead a thread"]
     for f in fallback:
         if len(suggestions) >= 3:
             break

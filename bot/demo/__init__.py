@@ -47,7 +47,9 @@ def demo_config(db_path: Path, outbound_url: str) -> Config:
     data["storage"] = {"url": f"sqlite:///{db_path}", "sync": "normal", "store_text": False}
     data["server"] = {"host": "127.0.0.1", "port": 0, "api_token": secrets.token_hex(16)}
     data["adapters"] = {"generic": {"secret": secrets.token_hex(16), "outbound_url": outbound_url}}
-    data["groups"] = [{"id": f"generic:{GROUP}", "name": "红酒爱好者·杭州", "admins": ["generic:u-01"]}]
+    # Reports are printed in their own sections (not posted), so the replies counted stay the chat's own.
+    data["groups"] = [{"id": f"generic:{GROUP}", "name": "红酒爱好者·杭州", "admins": ["generic:u-01"],
+                       "morning_report": "off", "weekly_digest": "off", "welcome": False}]
     return parse(data, db_path.parent, env={})
 
 

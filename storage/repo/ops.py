@@ -55,7 +55,8 @@ def claim_run(conn: Connection, group_id: str, job: str, fire_time: float, fns: 
 
 def run_done(conn: Connection, group_id: str, job: str, fire_time: float) -> bool:
     return conn.execute(select(col(JobRun.done_at)).where(
-        col(JobRun.group_id) == group_id, col(JobRun.job) == job, col(JobRun.fire_time) == fire_time)).first() is not None
+        col(JobRun.group_id) == group_id, col(JobRun.job) == job,
+        col(JobRun.fire_time) == fire_time)).first() is not None
 
 
 # -- settings ---------------------------------------------------------------------------------------
@@ -72,7 +73,8 @@ def set_setting(conn: Connection, group_id: str, key: str, value: str | None, co
         conn.execute(delete(GroupSetting).where(col(GroupSetting.group_id) == group_id, col(GroupSetting.key) == key))
         return
     upsert(conn, GroupSetting, {"group_id": group_id, "key": key, "value": value, "config_value": config_value,
-                                "at": at}, ["group_id", "key"], {"value": value, "config_value": config_value, "at": at})
+                                "at": at}, ["group_id", "key"],
+           {"value": value, "config_value": config_value, "at": at})
 
 
 # -- points and check-ins ---------------------------------------------------------------------------
@@ -156,7 +158,8 @@ def points_leaders(conn: Connection, group_id: str, limit: int = 10) -> list[tup
     p = PointsEntry
     total = func.sum(col(p.points)).label("total")
     rows = conn.execute(select(col(p.member_id), col(Member.name), total)
-                        .outerjoin(Member, and_(col(Member.group_id) == group_id, col(Member.member_id) == col(p.member_id)))
+                        .outerjoin(Member, and_(col(Member.group_id) == group_id,
+                                                col(Member.member_id) == col(p.member_id)))
                         .where(col(p.group_id) == group_id).group_by(col(p.member_id), col(Member.name))
                         .order_by(total.desc(), col(p.member_id)).limit(limit)).all()
     return [(str(m), str(n or ""), int(t)) for m, n, t in rows]
@@ -483,3 +486,10 @@ def member_day_counts(conn: Connection, group_id: str, since_day: str) -> dict[s
                                     .where(col(MemberDay.group_id) == group_id, col(MemberDay.day) >= since_day)):
         out.setdefault(str(mid), {})[str(day)] = int(n)
     return out
+
+
+def tag_member(conn: Connection, group_id: str, member_id: str, tag: str, category: str, source: str,
+               at: float) -> None:
+    """Give a member a non-keyword tag (channel, survey, activity), keeping the first source."""
+    insert_ignore(conn, MemberTag, {"group_id": group_id, "member_id": member_id, "tag": tag, "category": category,
+                                    "source": source, "score": None, "at": at})
