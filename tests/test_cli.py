@@ -111,3 +111,13 @@ def test_init_writes_a_loadable_config(tmp_path, capsys):
 def test_later_commands_say_not_available_yet(capsys):
     assert main(["segment", "generic:g", "x"]) == 3
     assert "not available yet" in capsys.readouterr().err
+
+
+def test_report_prints_and_unknown_group_exits_1(loaded, capsys):
+    assert main(["report", "morning", "generic:g-1", "--config", loaded]) == 0
+    assert "早报" in capsys.readouterr().out
+    assert main(["report", "weekly", "generic:g-1", "--json", "--config", loaded]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["report"] == "weekly" and "周报" in out["text"] and out["sent"] is False
+    assert main(["report", "morning", "generic:nope", "--config", loaded]) == 1
+    assert "unknown group" in capsys.readouterr().err
