@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from bot.adapters.base import ConfigError
 
-LATER = {"report": 6}
+LATER: dict[str, int] = {}  # commands of features not delivered yet: exit 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     pe.add_argument("group")
     rc = sub.add_parser("recompute", parents=[common], help="recompute activity tags, tiers and lifecycle now")
     rc.add_argument("group")
+    rp = sub.add_parser("report", parents=[common], help="render the morning report or weekly digest now")
+    rp.add_argument("kind", choices=["morning", "weekly"])
+    rp.add_argument("group")
+    rp.add_argument("--send", action="store_true", help="also post it (through the outbox)")
     for name in LATER:
         later = sub.add_parser(name, parents=[common], help="(not available yet)")
         later.add_argument("rest", nargs="*")
@@ -88,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "forget": cli_ops.forget, "backup": cli_ops.backup, "restore": cli_ops.restore,
         "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
         "recompute": cli_intel.recompute,
+        "report": cli_ops.report,
     }
     if args.cmd in LATER:
         print(f"not available yet (issue {LATER[args.cmd]})", file=sys.stderr)

@@ -204,6 +204,8 @@ async def _serve_locked(cfg: Config, host: str, port: int) -> int:
     print(f"quntag listening on http://{host}:{bound}", flush=True)
     for name, adapter in app[RUNTIME].adapters.items():
         print(f"adapter {name} ({adapter.type}): visibility {adapter.visibility()}", flush=True)
+    for line in app[RUNTIME].jobs.describe():
+        print(f"schedule: {line}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -261,4 +263,45 @@ def restore(args: argparse.Namespace) -> int:
     except BackupError as exc:
         raise CliExit(1, str(exc)) from None
     print(f"restored {args.path}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    """``quntag report morning|weekly GROUP [--send]``: render now and print; ``--send`` also posts."""
+    from dataclasses import replace
+
+    from handlers import reports
+
+    cfg = _config(args)
+    group = cfg.group(args.group)
+    if group is None:
+        raise CliExit(1, f"unknown group: {args.group}")
+
+    async def go() -> str:
+        rt = Runtime(cfg)
+        await rt.start(process=False, deliver=args.send, schedule=False)
+        try:
+            if args.group not in cfg.groups and not await rt.repo.group_exists(args.group):
+                raise CliExit(1, f"unknown group: {args.group}")
+            now = time.time()
+            if args.kind == "morning":
+                text = (await reports.morning(rt.repo, rt.context.render, group, now)).plain()
+            else:
+                text = (await reports.weekly(rt.repo, rt.context.render, cfg, group, now)).plain()
+            if args.send:
+                ctx = replace(rt.context, group=group)
+                await (reports.send_morning if args.kind == "morning" else reports.send_weekly)(ctx, group)
+                rt.outbox.wake()
+                if not await rt.outbox.drained(timeout=30.0):
+                    print("warning: not every message was delivered yet; it stays queued for serve",
+                          file=sys.stderr)
+            return text
+        finally:
+            await rt.stop()
+
+    text = asyncio.run(go())
+    if args.json:
+        _print_json({"group": args.group, "report": args.kind, "text": text, "sent": bool(args.send)})
+    else:
+        print(text)
     return 0

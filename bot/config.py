@@ -26,8 +26,8 @@ from bot.config_intel import (
 )
 from bot.config_schema import Section, SurveyConfig, parse_surveys
 
-__all__ = ["ActivityTagsConfig", "AdapterConfig", "Config", "ConfigError", "GroupConfig", "InsightsConfig",
-           "SurveyConfig", "TagRule", "TiersConfig", "load"]
+__all__ = ["ActivityTagsConfig", "AdapterConfig", "AlertsConfig", "Config", "ConfigError", "GateConfig",
+           "GroupConfig", "InsightsConfig", "SurveyConfig", "TagRule", "TiersConfig", "load"]
 
 PLACEHOLDER = "CHANGE-ME"
 
@@ -90,6 +90,39 @@ class GroupConfig:
     morning_report: str = ""
     weekly_digest: str = ""
     wecom_webhook_key: str = ""
+    onboarding_survey: str = ""
+    welcome: bool = True
+    gate: GateConfig | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GateConfig:
+    """The entry threshold of one group (``[groups.gate]``)."""
+
+    keyword: str
+    question: str = ""
+    timeout_minutes: int = 60
+    otherwise: str = "hold"  # hold (for an admin) | decline
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerConfig:
+    grace_minutes: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class AlertsConfig:
+    unanswered_minutes: int = 30
+    complaint_tags: tuple[str, ...] = ("投诉",)
+    complaint_burst: int = 3
+    complaint_window_minutes: int = 60
+    max_per_hour: int = 6
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinConfig:
+    points: int = 1
+    weekly_bonus: int = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +139,9 @@ class Config:
     insights: InsightsConfig = field(default_factory=InsightsConfig)
     tiers: TiersConfig = field(default_factory=TiersConfig)
     activity_tags: ActivityTagsConfig = field(default_factory=ActivityTagsConfig)
+    scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    checkin: CheckinConfig = field(default_factory=CheckinConfig)
     base_dir: Path = field(default_factory=Path.cwd)
 
     def group(self, group_id: str) -> GroupConfig | None:
@@ -116,7 +152,11 @@ class Config:
         if self.server.only_listed_groups:
             return None
         return GroupConfig(id=group_id, timezone=self.defaults.timezone, locale=self.defaults.locale,
-                           admins=self.defaults.admins)
+                           admins=self.defaults.admins, welcome=self.defaults.welcome,
+                           onboarding_survey=self.defaults.onboarding_survey)
+
+    def survey(self, survey_id: str) -> SurveyConfig | None:
+        return next((s for s in self.surveys if s.id == survey_id), None)
 
     def database_url(self) -> str:
         """``storage.url`` with a relative SQLite path resolved against the config file's folder."""
@@ -143,11 +183,38 @@ def _group(raw: Any, key: str, base: GroupConfig, need_id: bool) -> GroupConfig:
         timezone=_tz(s.text("timezone", base.timezone), f"{key}.timezone"),
         locale=s.choice("locale", ("zh-CN", "en"), base.locale),
         admins=tuple(s.strings("admins", list(base.admins))),
-        morning_report=s.text("morning_report", ""),
-        weekly_digest=s.text("weekly_digest", ""),
+        morning_report=_schedule(s.text("morning_report", ""), f"{key}.morning_report"),
+        weekly_digest=_schedule(s.text("weekly_digest", ""), f"{key}.weekly_digest"),
         wecom_webhook_key=s.text("wecom_webhook_key", ""),
+        onboarding_survey=s.text("onboarding_survey", base.onboarding_survey),
+        welcome=s.flag("welcome", base.welcome),
+        gate=_gate(s.table("gate"), f"{key}.gate") if "gate" in s.raw else None,
     )
     s.done()
+    return g
+
+
+def _schedule(value: str, key: str) -> str:
+    """A schedule string (contract §3), "" (automatic) or "off"; validated here so serve never fails later."""
+    from bot.scheduler import ScheduleError, parse_schedule
+
+    if value.strip() in ("", "off"):
+        return value.strip()
+    try:
+        parse_schedule(value)
+    except ScheduleError as exc:
+        raise ConfigError(f"{key}: {exc}") from None
+    return value
+
+
+def _gate(raw: Any, key: str) -> GateConfig:
+    s = Section(raw, key)
+    g = GateConfig(keyword=s.text("keyword"), question=s.text("question", ""),
+                   timeout_minutes=s.integer("timeout_minutes", 60, 1, 7 * 24 * 60),
+                   otherwise=s.choice("otherwise", ("hold", "decline"), "hold"))
+    s.done()
+    if not g.keyword.strip():
+        raise ConfigError(f"{key}.keyword: must not be empty")
     return g
 
 
@@ -233,6 +300,20 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     lifecycle = LifecycleConfig(new_days=lc.integer("new_days", 7, 0, 3650),
                                 dormant_days=lc.integer("dormant_days", 30, 1, 3650))
     lc.done()
+    sc = Section(top.table("scheduler"), "scheduler")
+    scheduler = SchedulerConfig(grace_minutes=sc.integer("grace_minutes", 60, 0, 7 * 24 * 60))
+    sc.done()
+    al = Section(top.table("alerts"), "alerts")
+    alerts = AlertsConfig(unanswered_minutes=al.integer("unanswered_minutes", 30, 0, 7 * 24 * 60),
+                          complaint_tags=tuple(al.strings("complaint_tags", ["投诉"])),
+                          complaint_burst=al.integer("complaint_burst", 3, 0, 10000),
+                          complaint_window_minutes=al.integer("complaint_window_minutes", 60, 1, 7 * 24 * 60),
+                          max_per_hour=al.integer("max_per_hour", 6, 0, 1000))
+    al.done()
+    ci = Section(top.table("checkin"), "checkin")
+    checkin = CheckinConfig(points=ci.integer("points", 1, 0, 1000),
+                            weekly_bonus=ci.integer("weekly_bonus", 5, 0, 1000))
+    ci.done()
     groups: dict[str, GroupConfig] = {}
     for i, g in enumerate(top.array("groups")):
         grp = _group(g, f"groups[{i}]", defaults, need_id=True)
@@ -243,8 +324,14 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
                  tags=_tags(top.array("tags")), adapters=_adapters(top.table("adapters"), env),
                  groups=groups, surveys=parse_surveys(top.array("surveys")),
                  insights=parse_insights(top.table("insights")), tiers=parse_tiers(top.table("tiers")),
-                 activity_tags=parse_activity_tags(top.table("activity_tags")), base_dir=base_dir)
+                 activity_tags=parse_activity_tags(top.table("activity_tags")), scheduler=scheduler,
+                 alerts=alerts, checkin=checkin, base_dir=base_dir)
     top.done()
+    ids = {sv.id for sv in cfg.surveys}
+    for i, grp in enumerate([defaults, *groups.values()]):
+        if grp.onboarding_survey and grp.onboarding_survey not in ids:
+            where = "defaults" if i == 0 else f"groups[{i - 1}]"
+            raise ConfigError(f"{where}.onboarding_survey: no [[surveys]] with id {grp.onboarding_survey!r}")
     return cfg
 
 

@@ -60,7 +60,8 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class MemberJoined:
-    """Someone joined a group, possibly invited by ``invited_by``."""
+    """Someone joined a group, possibly invited by ``invited_by`` or through the invite link named
+    ``invite_link`` (Telegram ``invite_link.name``), or admitted by our entry gate (``via_gate``)."""
 
     event_id: str
     chat: ChatRef
@@ -69,6 +70,8 @@ class MemberJoined:
     user_name: str = ""
     chat_name: str = ""
     invited_by: UserRef | None = None
+    invite_link: str = ""
+    via_gate: bool = False
     kind: str = field(default="member_joined", init=False)
 
 
@@ -101,7 +104,27 @@ class GroupMoved:
     kind: str = field(default="group_moved", init=False)
 
 
-Event = Message | MemberJoined | MemberLeft | GroupMoved
+@dataclass(frozen=True, slots=True)
+class JoinRequest:
+    """Someone asked to join a group that requires approval (Telegram ``chat_join_request``, OneBot
+    ``request``/``group``/``add``). ``comment`` is what the applicant wrote with the request (OneBot
+    comment, Telegram bio); ``request_id`` is the platform's handle for deciding (OneBot ``flag``);
+    ``answer_private`` is True where the platform lets us ask the applicant privately first."""
+
+    event_id: str
+    chat: ChatRef
+    user: UserRef
+    time: float
+    user_name: str = ""
+    chat_name: str = ""
+    comment: str = ""
+    request_id: str = ""
+    invite_link: str = ""
+    answer_private: bool = False
+    kind: str = field(default="join_request", init=False)
+
+
+Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest
 
 
 def event_to_dict(ev: Event) -> dict[str, Any]:
@@ -129,8 +152,16 @@ def event_to_dict(ev: Event) -> dict[str, Any]:
             user_name=ev.user_name,
             invited_by=[ev.invited_by.adapter, ev.invited_by.user_id] if ev.invited_by else None,
         )
+        # Optional facts only when present, so stored and recorded events stay minimal.
+        if ev.invite_link:
+            out["invite_link"] = ev.invite_link
+        if ev.via_gate:
+            out["via_gate"] = True
     elif isinstance(ev, GroupMoved):
         out["old_chat_id"] = ev.old_chat_id
+    elif isinstance(ev, JoinRequest):
+        out.update(user_name=ev.user_name, comment=ev.comment, request_id=ev.request_id,
+                   invite_link=ev.invite_link, answer_private=ev.answer_private)
     return out
 
 
@@ -155,9 +186,14 @@ def event_from_dict(d: dict[str, Any]) -> Event:
     if kind == "member_joined":
         inv = d.get("invited_by")
         return MemberJoined(**common, user_name=d.get("user_name", ""),
-                            invited_by=UserRef(*inv) if inv else None)
+                            invited_by=UserRef(*inv) if inv else None, invite_link=d.get("invite_link", ""),
+                            via_gate=bool(d.get("via_gate", False)))
     if kind == "member_left":
         return MemberLeft(**common)
     if kind == "group_moved":
         return GroupMoved(**common, old_chat_id=str(d["old_chat_id"]))
+    if kind == "join_request":
+        return JoinRequest(**common, user_name=d.get("user_name", ""), comment=d.get("comment", ""),
+                           request_id=d.get("request_id", ""), invite_link=d.get("invite_link", ""),
+                           answer_private=bool(d.get("answer_private", False)))
     raise ValueError(f"unknown event kind {kind!r}")

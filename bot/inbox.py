@@ -116,9 +116,13 @@ class Inbox:
                 continue
             uow = UnitOfWork()
             repo = self.repo.bound(uow)
+            took = False
             for ctx in contexts[p.seq]:
-                await self.dispatcher.handle(replace(ctx, repo=repo))
+                took = await self.dispatcher.handle(replace(ctx, repo=repo)) or took
             handled.append((p.seq, uow))
+            if took:  # a handler ran: commit now, so the next command in this batch sees its writes
+                failed.update(await self.repo.commit_units(handled, finish=True))
+                handled = []
         failed.update(await self.repo.commit_units(handled, finish=True))
         for p in pending:
             if p.seq in failed:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 
@@ -126,10 +127,16 @@ class Outbox:
 
     async def _send_one(self, adapter: Adapter, item: OutboxItem, out: Outgoing, lane: str) -> bool:
         if not out.key:
-            out = Outgoing(out.target, out.parts, out.reply_to, key=f"quntag-{item.id}")
+            out = dataclasses.replace(out, key=f"quntag-{item.id}")
         try:
             self.limiter.record(lane)
-            await adapter.send(out)
+            if out.join is not None:  # an action (join request decision), not a message
+                decide = getattr(adapter, "decide_join", None)
+                if decide is None:
+                    raise SendError(f"adapter {item.adapter} cannot decide join requests", permanent=True)
+                await decide(out)
+            else:
+                await adapter.send(out)
         except SendError as exc:
             self.metrics.send_failures.labels(item.adapter).inc()
             if exc.moved_to is not None and isinstance(out.target, ChatRef):

@@ -27,6 +27,18 @@ Part = Text | Mention
 
 
 @dataclass(frozen=True, slots=True)
+class JoinDecision:
+    """Approve or decline a join request (an action, not a message): the adapter renders it as its
+    platform call (Telegram ``approveChatJoinRequest``/``declineChatJoinRequest``, OneBot
+    ``set_group_add_request``) in an optional ``decide_join(out)`` method."""
+
+    user: UserRef
+    approve: bool
+    request_id: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     """One message to a group (``ChatRef``) or privately to a person (``UserRef``).
 
@@ -38,6 +50,7 @@ class Outgoing:
     parts: tuple[Part, ...]
     reply_to: str | None = None
     key: str = ""
+    join: JoinDecision | None = None
 
     @property
     def adapter(self) -> str:
@@ -63,8 +76,13 @@ def outgoing_to_dict(out: Outgoing) -> dict[str, Any]:
             parts.append({"t": p.text})
         else:
             parts.append({"m": [p.user.adapter, p.user.user_id], "n": p.name})
-    return {"target": [target_kind, out.target.adapter, target_id], "parts": parts,
-            "reply_to": out.reply_to, "key": out.key}
+    d: dict[str, Any] = {"target": [target_kind, out.target.adapter, target_id], "parts": parts,
+                         "reply_to": out.reply_to, "key": out.key}
+    if out.join is not None:
+        j = out.join
+        d["join"] = {"user": [j.user.adapter, j.user.user_id], "approve": j.approve, "request_id": j.request_id,
+                     "reason": j.reason}
+    return d
 
 
 def outgoing_from_dict(d: dict[str, Any]) -> Outgoing:
@@ -77,4 +95,7 @@ def outgoing_from_dict(d: dict[str, Any]) -> Outgoing:
             parts.append(Text(p["t"]))
         else:
             parts.append(Mention(UserRef(*p["m"]), p.get("n", "")))
-    return Outgoing(target=target, parts=tuple(parts), reply_to=d.get("reply_to"), key=d.get("key", ""))
+    j = d.get("join")
+    join = JoinDecision(UserRef(*j["user"]), bool(j["approve"]), j.get("request_id", ""), j.get("reason", "")) \
+        if j else None
+    return Outgoing(target=target, parts=tuple(parts), reply_to=d.get("reply_to"), key=d.get("key", ""), join=join)

@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.context import Context
 from bot.events import UserRef
 from bot.inbox import Inbox
+from bot.jobs import Jobs
 from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.render import Renderer
@@ -61,6 +62,8 @@ class Runtime:
         self.inbox = Inbox(self.repo, self.dispatcher, self.context, self.metrics)
         self.outbox = Outbox(self.repo, self.adapters, self.metrics, clock)
         self.inbox.on_committed = self.outbox.wake
+        self.jobs = Jobs(self.context, self.scheduler)
+        self.jobs.on_sent = self.outbox.wake
 
     async def start(self, *, process: bool = True, deliver: bool = True, schedule: bool = True) -> None:
         """Open the database (migrating it), build adapters, start processor, outbox and scheduler."""
@@ -91,6 +94,10 @@ class Runtime:
             self.scheduler.add_interval("purge_text", self.purge_text, 3600)
             self.scheduler.start()
             await self.purge_text()
+            try:
+                await self.jobs.start()
+            except Exception:
+                log.exception("installing scheduled jobs failed; continuing")
 
     async def purge_text(self) -> None:
         """Retention for stored message text (only relevant with ``store_text``)."""

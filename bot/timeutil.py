@@ -41,3 +41,17 @@ def local_day_hour(ts: float, tz: str) -> tuple[str, int]:
 
 def day_minus(day: str, days: int) -> str:
     return (date.fromisoformat(day) - timedelta(days=days)).isoformat()
+
+
+def local_midnight(day: str, tz: str) -> float:
+    """Unix seconds of 00:00 local time on ``day`` (ISO date) in ``tz``."""
+    d = date.fromisoformat(day)
+    return datetime(d.year, d.month, d.day, tzinfo=zone(tz)).timestamp()
+
+
+def local_day(ts: float, tz: str) -> str:
+    return local(ts, tz).date().isoformat()
+
+
+def day_plus(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()

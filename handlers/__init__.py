@@ -5,7 +5,19 @@ from __future__ import annotations
 from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.router import CommandSpec
-from handlers import activity, admin, admin_insights, commands, privacy, signals, tagging
+from handlers import (
+    activity,
+    admin,
+    admin_insights,
+    checkins,
+    commands,
+    community,
+    gate,
+    privacy,
+    signals,
+    surveys,
+    tagging,
+)
 
 
 def build_dispatcher(config: Config) -> Dispatcher:
@@ -15,10 +27,14 @@ def build_dispatcher(config: Config) -> Dispatcher:
         activity.router(),
         tagging.router(config.tags),
         signals.router(),
+        community.router(),
+        gate.router(),
         commands.router(lambda: specs),
         privacy.router(),
         admin.router(),
         admin_insights.router(),
+        checkins.router(),
+        surveys.router(),
     ]
     dispatcher = Dispatcher(routers, config.server.member_commands_per_minute)
     specs.extend(dispatcher.commands)

@@ -106,8 +106,3 @@ def test_init_writes_a_loadable_config(tmp_path, capsys):
     assert main(["init", str(target)]) == 1  # refuses to overwrite
     assert main(["db", "upgrade", "--config", str(target)]) == 0
     assert (tmp_path / "quntag.db").exists()  # relative to the config file's folder
-
-
-def test_later_commands_say_not_available_yet(capsys):
-    assert main(["report", "morning", "generic:g"]) == 3
-    assert "not available yet" in capsys.readouterr().err

@@ -33,10 +33,11 @@ REDELIVERED = 10
 
 
 def sample_events(now: float) -> list[dict[str, Any]]:
-    """The bundled chat, shifted so its last event happened an hour ago."""
+    """The bundled chat, shifted by whole days so its last event happened 1–25 hours ago (local hours
+    of day stay as written, so night owls stay night owls)."""
     lines = files("bot.demo").joinpath("chat.jsonl").read_text(encoding="utf-8").splitlines()
     events = [json.loads(line) for line in lines if line.strip()]
-    shift = int(now - 3600 - max(e["time"] for e in events))
+    shift = int((now - 3600 - max(e["time"] for e in events)) // 86400) * 86400
     for e in events:
         e["time"] += shift
     return events
@@ -47,7 +48,9 @@ def demo_config(db_path: Path, outbound_url: str) -> Config:
     data["storage"] = {"url": f"sqlite:///{db_path}", "sync": "normal", "store_text": False}
     data["server"] = {"host": "127.0.0.1", "port": 0, "api_token": secrets.token_hex(16)}
     data["adapters"] = {"generic": {"secret": secrets.token_hex(16), "outbound_url": outbound_url}}
-    data["groups"] = [{"id": f"generic:{GROUP}", "name": "红酒爱好者·杭州", "admins": ["generic:u-01"]}]
+    # Reports are printed in their own sections (not posted), so the replies counted stay the chat's own.
+    data["groups"] = [{"id": f"generic:{GROUP}", "name": "红酒爱好者·杭州", "admins": ["generic:u-01"],
+                       "morning_report": "off", "weekly_digest": "off", "welcome": False}]
     return parse(data, db_path.parent, env={})
 
 
@@ -109,7 +112,26 @@ async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receive
         async with http.get(f"{base}/metrics") as r:
             metrics = await r.text()
     _print(profiles, metrics, len(events), receiver)
+    morning, weekly = await _reports(app, cfg)
+    print()
+    print("== morning report ==")
+    print(morning)
+    print()
+    print("== weekly digest ==")
+    print(weekly)
     return 0
+
+
+async def _reports(app: web.Application, cfg: Config) -> tuple[str, str]:
+    """Both reports rendered now from the demo database (what the scheduler would post)."""
+    from handlers import reports
+
+    rt = app[RUNTIME]
+    group = cfg.groups[f"generic:{GROUP}"]
+    now = rt.clock()
+    morning = await reports.morning(rt.repo, rt.context.render, group, now)
+    weekly = await reports.weekly(rt.repo, rt.context.render, cfg, group, now)
+    return morning.plain(), weekly.plain()
 
 
 def _print(profiles: list[dict[str, Any]], metrics: str, posted: int, receiver: Receiver) -> None:

@@ -18,13 +18,16 @@ from storage.repo.activity import MessageFacts
 from storage.repo.base import DirectWriter, UnitOfWork, Writer
 from storage.repo.intake import Delivery, OutboxItem, Pending
 from storage.repo.intel import DerivedState, DerivedTag, Signal, TagDetail, Transition
+from storage.repo.ops import AnswerWrite, CheckinState, Window
+from storage.repo.ops_api import OpsMixin
 from storage.repo.profiles import Hit, MemberFacts
 
-__all__ = ["Delivery", "DerivedState", "DerivedTag", "Hit", "MemberFacts", "MessageFacts", "OutboxItem", "Pending",
-           "Repo", "Signal", "TagDetail", "Transition", "UnitOfWork"]
+__all__ = ["AnswerWrite", "CheckinState", "Delivery", "DerivedState", "DerivedTag", "Hit", "MemberFacts",
+           "MessageFacts", "OutboxItem", "Pending", "Repo", "Signal", "TagDetail", "Transition", "UnitOfWork",
+           "Window"]
 
 
-class Repo:
+class Repo(OpsMixin):
     """Intent-named storage calls over one :class:`Database`."""
 
     def __init__(self, db: Database, writer: Writer | None = None,

@@ -117,7 +117,9 @@ def set_state(conn: Connection, group_id: str, key: str, value: str | None, at: 
 def save_recompute(conn: Connection, group_id: str, tags: Sequence[DerivedTag], states: Sequence[DerivedState],
                    now: float, stamp: str) -> list[Transition]:
     """Replace the group's activity tags and states; record lifecycle transitions; returns them."""
-    conn.execute(delete(MemberTag).where(col(MemberTag.group_id) == group_id, col(MemberTag.source) == "activity"))
+    # Only the tags a recompute derives (category "activity"); channel tags set at join time stay.
+    conn.execute(delete(MemberTag).where(col(MemberTag.group_id) == group_id, col(MemberTag.source) == "activity",
+                                         col(MemberTag.category) == "activity"))
     if tags:
         insert_ignore(conn, MemberTag, [{"group_id": group_id, "member_id": t.member_id, "tag": t.tag,
                                          "category": t.category, "source": "activity", "score": t.score,

@@ -22,7 +22,13 @@ def test_demo_end_to_end(tmp_path):
     for stage in ("new 1", "left 2"):
         assert stage in summary
     assert re.search(r"active [1-9]", summary) and re.search(r"declining [1-9]", summary)
-    assert "红酒" in summary and "bot replies delivered: 4 (signature checked: ok)" in summary
+    # 4 command replies plus one per bare 签到/打卡 in the sample chat (check-ins, issue 6)
+    replies = re.search(r"bot replies delivered: (\d+) \(signature checked: ok\)", summary)
+    assert "红酒" in summary and replies and int(replies.group(1)) > 4
+    assert "签到成功" in summary
     assert "Traditional" not in text  # nothing leaks but profiles
     # Traditional / full-width variants were folded: no tag names in Traditional characters
     assert "紅酒" not in text
+    morning, weekly = summary.split("== morning report ==")[1].split("== weekly digest ==")
+    assert "早报" in morning and "昨日数据" in morning
+    assert "周报" in weekly and "下周建议" in weekly and "\n3. " in weekly

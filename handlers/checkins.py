@@ -1,0 +1,61 @@
+"""Check-ins: ``/checkin`` (``/签到``, ``/打卡``, and the bare words 签到 / 打卡), once per local day in the
+group's zone, with streaks, points and a leaderboard (``/rank``, ``/签到榜``)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.context import Context
+from bot.events import Message
+from bot.router import CommandSpec, Router, is_message
+from bot.timeutil import day_minus, local_day
+
+CHECKIN = CommandSpec("checkin", ("签到", "打卡"), "每日签到：累计连续天数和积分")
+RANK = CommandSpec("rank", ("签到榜", "积分榜", "排行"), "签到连续榜和积分榜")
+BARE_WORDS = frozenset({"签到", "打卡", "簽到"})
+
+
+def is_bare_checkin(ctx: Context) -> bool:
+    """The whole message is 签到 or 打卡 (where the adapter shows us every message)."""
+    ev = ctx.event
+    return (is_message(ctx) and isinstance(ev, Message) and ctx.command is None
+            and unicodedata.normalize("NFKC", ev.text).strip().rstrip("!！~～") in BARE_WORDS)
+
+
+async def check_in(ctx: Context) -> None:
+    ev = ctx.event
+    assert isinstance(ev, Message)
+    day = local_day(ev.time, ctx.timezone)
+    yesterday = day_minus(day, 1)
+    gid, mid = ev.chat.id, ev.user.id
+    state = await ctx.repo.checkin_state(gid, mid, day, yesterday)
+    name = ev.user_name or ev.user.user_id
+    if state.already:
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="checkin_again", name=name, streak=state.streak,
+                                   points=state.points))
+        return
+    cfg = ctx.config.checkin
+    await ctx.repo.record_checkin(gid, mid, day, yesterday, ev.time, cfg.points, 7, cfg.weekly_bonus)
+    earned = cfg.points + (cfg.weekly_bonus if state.streak % 7 == 0 else 0)
+    await ctx.reply(ctx.render("ops", ctx.locale, kind="checkin", name=name, streak=state.streak, rank=state.rank,
+                               earned=earned, points=state.points + earned))
+
+
+def router() -> Router:
+    r = Router("checkins")
+    r.command(CHECKIN)(check_in)
+    r.handler(is_bare_checkin)(check_in)
+
+    @r.command(RANK)
+    async def rank(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, Message)
+        day = local_day(ev.time, ctx.timezone)
+        count, streaks = await ctx.repo.checkin_leaders(ev.chat.id, day, day_minus(day, 1), 10)
+        points = await ctx.repo.points_leaders(ev.chat.id, 10)
+        await ctx.reply(ctx.render(
+            "ops", ctx.locale, kind="rank", today=count,
+            streaks=[{"name": n or m.partition(":")[2], "streak": s} for m, n, s in streaks],
+            points=[{"name": n or m.partition(":")[2], "points": p} for m, n, p in points]))
+
+    return r

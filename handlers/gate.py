@@ -1,0 +1,151 @@
+"""Entry gate (拉人门槛): approve join requests whose answer contains the group's keyword.
+
+OneBot-style platforms carry the applicant's answer with the request (``comment``): approve on the
+keyword, else hold for an admin or decline, as ``[groups.gate] otherwise`` says. Telegram-style
+platforms (``answer_private``) let us message the applicant first: we ask the gate question privately
+and approve when the private reply contains the keyword; after ``timeout_minutes`` without the
+keyword the request is held for an admin or declined. Decisions go through the outbox as
+:class:`~bot.outgoing.JoinDecision` actions; adapters render them (no platform JSON here).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.compose import post
+from bot.config import GroupConfig
+from bot.context import Context
+from bot.events import ChatRef, JoinRequest, MemberJoined, Message, UserRef
+from bot.filters import is_admin
+from bot.outgoing import JoinDecision, Outgoing
+from bot.router import CommandSpec, Router
+from bot.textnorm import normalize
+
+if TYPE_CHECKING:
+    from bot.jobs import Jobs
+
+GATE = CommandSpec("gate", ("门槛", "审核"), "入群审核：/gate list · /gate approve 成员编号 · /gate decline 成员编号",
+                   admin=True)
+
+
+def passes(keyword: str, text: str) -> bool:
+    return bool(keyword.strip()) and normalize(keyword) in normalize(text)
+
+
+def _chat(group_id: str) -> ChatRef:
+    adapter, _, chat_id = group_id.partition(":")
+    return ChatRef(adapter, chat_id)
+
+
+def _user(member_id: str) -> UserRef:
+    adapter, _, uid = member_id.partition(":")
+    return UserRef(adapter, uid)
+
+
+async def decide(ctx: Context, group_id: str, member_id: str, request_id: str, approve: bool,
+                 reason: str = "") -> None:
+    await ctx.send(Outgoing(target=_chat(group_id), parts=(),
+                            join=JoinDecision(_user(member_id), approve, request_id, reason)))
+    await ctx.repo.decide_join_request(group_id, member_id, "approved" if approve else "declined")
+
+
+async def hold(ctx: Context, group: GroupConfig, member_id: str, name: str, answer: str) -> None:
+    from handlers.ops_jobs import notify_admins
+
+    await notify_admins(ctx, group, ctx.render("alert", group.locale, kind="gate_hold", group=group.name or group.id,
+                                               name=name or member_id, member=member_id, answer=answer))
+
+
+def router() -> Router:
+    r = Router("gate")
+
+    @r.handler(lambda ctx: isinstance(ctx.event, JoinRequest))
+    async def join_request(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, JoinRequest)
+        group = ctx.group
+        if group is None or group.gate is None:
+            return  # no gate: the platform's own approval flow applies
+        gate = group.gate
+        gid, mid = ev.chat.id, ev.user.id
+        if passes(gate.keyword, ev.comment):
+            await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "pending", "gate")
+            await decide(ctx, gid, mid, ev.request_id, True)
+            return
+        if ev.answer_private:
+            await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "pending", "gate")
+            await post(ctx, ev.user, ctx.render("ops", ctx.locale, kind="gate_question", question=gate.question,
+                                                group=ev.chat_name or group.name or gid))
+            return
+        if gate.otherwise == "decline":
+            await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "pending", "gate")
+            await decide(ctx, gid, mid, ev.request_id, False, ctx.render("ops", ctx.locale, kind="gate_declined"))
+            return
+        await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "held", "gate")
+        await hold(ctx, group, mid, ev.user_name, ev.comment)
+
+    @r.observer(Message)
+    async def private_answer(ctx: Context) -> None:
+        """A private reply (chat id = user id, as in Telegram private chats) from a pending applicant."""
+        ev = ctx.event
+        assert isinstance(ev, Message)
+        if ev.chat.chat_id != ev.user.user_id:
+            return
+        for gid, mid, request_id, _name, _at, _status, _via in await ctx.repo.join_requests(member_id=ev.user.id,
+                                                                                         statuses=("pending",)):
+            group = ctx.config.group(gid)
+            if group is None or group.gate is None:
+                continue
+            if passes(group.gate.keyword, ev.text):
+                await decide(ctx, gid, mid, request_id, True)
+                await post(ctx, ev.user, ctx.render("ops", group.locale, kind="gate_ok"))
+            else:
+                await post(ctx, ev.user, ctx.render("ops", group.locale, kind="gate_retry",
+                                                    question=group.gate.question))
+
+    @r.observer(MemberJoined)
+    async def channel(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, MemberJoined)
+        if ev.via_gate or await ctx.repo.join_requests(member_id=ev.user.id, group_id=ev.chat.id,
+                                                       statuses=("approved",)):
+            await ctx.repo.tag_member(ev.chat.id, ev.user.id, "渠道:门槛", "channel", "activity")
+
+    @r.command(GATE, is_admin)
+    async def gate_cmd(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, Message) and ctx.command is not None
+        sub, _, rest = ctx.command.args.partition(" ")
+        sub, rest = sub.casefold(), rest.strip()
+        waiting = await ctx.repo.join_requests(group_id=ev.chat.id)
+        if sub in ("approve", "通过", "同意", "decline", "拒绝") and rest:
+            member = rest if ":" in rest else f"{ev.chat.adapter}:{rest}"
+            match = [w for w in waiting if w[1] == member]
+            if not match:
+                await ctx.reply(ctx.render("ops", ctx.locale, kind="gate_none", member=member))
+                return
+            approve = sub in ("approve", "通过", "同意")
+            await decide(ctx, ev.chat.id, member, match[0][2], approve)
+            await ctx.reply(ctx.render("ops", ctx.locale, kind="gate_done", member=member, approve=approve))
+            return
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="gate_list",
+                                   items=[{"member": w[1], "name": w[3], "status": w[5]} for w in waiting]))
+
+    return r
+
+
+async def timeouts(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
+    """Pending requests past ``timeout_minutes``: decline, or hold for an admin."""
+    gate = group.gate
+    if gate is None:
+        return
+    now = ctx.clock()
+    for gid, mid, request_id, name, at, _status, _via in await ctx.repo.join_requests(group_id=group.id,
+                                                                                    statuses=("pending",)):
+        if now - at < gate.timeout_minutes * 60:
+            continue
+        if gate.otherwise == "decline":
+            await decide(ctx, gid, mid, request_id, False, ctx.render("ops", group.locale, kind="gate_declined"))
+        else:
+            await ctx.repo.upsert_join_request(gid, mid, request_id, name, at, "held", "gate")
+            await hold(ctx, group, mid, name, "")

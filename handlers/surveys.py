@@ -1,0 +1,212 @@
+"""Surveys from ``[[surveys]]``: start in chat, answer with ``/answer ID 1=2 2=1,3 3=杭州 西湖区``
+(alias ``/答题``), consent for sensitive questions, results, reward points.
+
+Answers are NFKC-normalized first (so full-width ``＝，`` work); multi-choice values are comma
+separated; a text answer runs to the next `` N=``. Accepted answers set attributes with provenance
+``survey:ID`` or tags through ``tag_map``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from bot.compose import post
+from bot.config import SurveyConfig
+from bot.config_schema import QuestionConfig
+from bot.context import Context
+from bot.events import ChatRef, Message
+from bot.filters import is_admin
+from bot.router import CommandSpec, Router
+from storage.repo import AnswerWrite
+
+SURVEY = CommandSpec("survey", ("问卷",), "问卷：/survey list · /survey start ID · /survey results ID")
+ANSWER = CommandSpec("answer", ("答题", "回答"), "回答问卷：/answer 问卷ID 1=2 2=1,3 3=文字")
+AGREE = frozenset({"同意", "agree", "yes", "y", "ok", "好"})
+REFUSE = frozenset({"拒绝", "不同意", "refuse", "no", "n", "skip", "跳过"})
+_PAIR = re.compile(r"(?:^|\s)(\d+)\s*=")
+
+
+class AnswerError(ValueError):
+    pass
+
+
+def normalize(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
+    return s.replace("、", ",").replace("，", ",").strip()
+
+
+def parse_answers(text: str) -> dict[int, str]:
+    """``1=2 2=1,3 3=杭州 西湖区`` → {1: "2", 2: "1,3", 3: "杭州 西湖区"}; raises AnswerError."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    marks = list(_PAIR.finditer(s))
+    if not marks or s[:marks[0].start()].strip():
+        raise AnswerError("syntax")
+    out: dict[int, str] = {}
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(s)
+        out[int(m.group(1))] = s[m.end():end].strip()
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    value: str
+    tags: tuple[str, ...]
+
+
+def check(q: QuestionConfig, raw: str) -> Checked:
+    """Validate one answer; returns the stored value and tags, or raises AnswerError(reason)."""
+    v = normalize(raw)
+    if not v:
+        raise AnswerError("empty")
+    tag_map = q.tag_map or {}
+    if q.kind == "text":
+        return Checked(v, ())
+    if q.kind == "scale":
+        if not re.fullmatch(r"-?\d+", v) or not q.min <= int(v) <= q.max:
+            raise AnswerError(f"scale:{q.min}-{q.max}")
+        return Checked(str(int(v)), tag_map.get(str(int(v)), ()))
+    picks = [p.strip() for p in v.split(",") if p.strip()]
+    if q.kind == "single" and len(picks) != 1:
+        raise AnswerError("single")
+    nums: list[int] = []
+    for p in picks:
+        if p.isdigit() and 1 <= int(p) <= len(q.options):
+            nums.append(int(p))
+        elif p in q.options:
+            nums.append(q.options.index(p) + 1)
+        else:
+            raise AnswerError(f"option:{len(q.options)}")
+    nums = sorted(set(nums))
+    tags = tuple(dict.fromkeys(t for n in nums for t in tag_map.get(str(n), ())))
+    return Checked(",".join(q.options[n - 1] for n in nums), tags)
+
+
+def _admin_only(ctx: Context) -> bool:
+    return is_admin(ctx)
+
+
+async def start(ctx: Context, sv: SurveyConfig, chat: ChatRef) -> None:
+    await ctx.repo.start_survey(chat.id, sv.id)
+    await post(ctx, chat, ctx.render("survey", ctx.locale, survey=sv, questions=list(enumerate(sv.questions, 1))))
+
+
+async def results(ctx: Context, sv: SurveyConfig, group_id: str) -> dict[str, Any]:
+    answers = await ctx.repo.survey_answers(group_id, sv.id)
+    members = await ctx.repo.current_members(group_id)
+    responders = {m for m, _q, _v in answers}
+    by_q: dict[str, Counter[str]] = {q.id: Counter() for q in sv.questions}
+    for _m, qid, value in answers:
+        if qid in by_q:
+            for part in (value.split(",") if value else []):
+                by_q[qid][part] += 1
+    rows = []
+    for i, q in enumerate(sv.questions, 1):
+        c = by_q[q.id]
+        if q.kind == "text":
+            tally = [(f"{sum(c.values())}", "")]
+        elif q.kind == "scale":
+            tally = [(str(k), str(c.get(str(k), 0))) for k in range(q.min, q.max + 1)]
+        else:
+            tally = [(o, str(c.get(o, 0))) for o in q.options]
+        rows.append({"n": i, "text": q.text, "kind": q.kind, "tally": tally,
+                     "answered": len({m for m, qid, _v in answers if qid == q.id})})
+    total = len(members)
+    return {"survey": sv, "rows": rows, "responders": len(responders), "members": total,
+            "rate": f"{len(responders) * 100 / total:.0f}%" if total else "0%",
+            "non_responders": len([m for m in members if m not in responders])}
+
+
+def router() -> Router:
+    r = Router("surveys")
+
+    @r.command(SURVEY)
+    async def survey(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, Message) and ctx.command is not None
+        sub, _, rest = ctx.command.args.partition(" ")
+        sub = sub.casefold()
+        sv = ctx.config.survey(rest.strip()) if rest.strip() else None
+        if sub in ("", "list", "列表"):
+            await ctx.reply(ctx.render("ops", ctx.locale, kind="survey_list", surveys=ctx.config.surveys))
+            return
+        if sub not in ("start", "开始", "发起", "results", "结果", "统计"):
+            await ctx.reply(ctx.render("ops", ctx.locale, kind="survey_usage"))
+            return
+        if not is_admin(ctx):
+            await ctx.reply(ctx.render("ops", ctx.locale, kind="admin_only"))
+            return
+        if sv is None:
+            await ctx.reply(ctx.render("ops", ctx.locale, kind="survey_unknown", id=rest.strip(),
+                                       surveys=ctx.config.surveys))
+            return
+        if sub in ("start", "开始", "发起"):
+            await start(ctx, sv, ev.chat)
+        else:
+            await post(ctx, ev.chat, ctx.render("survey_results", ctx.locale, **await results(ctx, sv, ev.chat.id)),
+                       reply_to=ev.event_id)
+
+    @r.command(ANSWER)
+    async def answer(ctx: Context) -> None:
+        ev = ctx.event
+        assert isinstance(ev, Message) and ctx.command is not None
+        args = unicodedata.normalize("NFKC", ctx.command.args).strip()
+        sid, _, rest = args.partition(" ")
+        sv = ctx.config.survey(sid)
+        if sv is None:
+            await ctx.reply(ctx.render("ops", ctx.locale, kind="survey_unknown", id=sid, surveys=ctx.config.surveys))
+            return
+        gid, mid = ev.chat.id, ev.user.id
+        word = rest.strip().casefold()
+        if word in AGREE or word in REFUSE:
+            await ctx.repo.set_consent(gid, sv.id, mid, word in AGREE)
+            await ctx.reply(ctx.render("ops", ctx.locale, kind="consent_yes" if word in AGREE else "consent_no",
+                                       survey=sv))
+            return
+        try:
+            parsed = parse_answers(rest)
+        except AnswerError:
+            await ctx.reply(ctx.render("ops", ctx.locale, kind="answer_syntax", survey=sv))
+            return
+        consent = await ctx.repo.consent_of(gid, sv.id, mid)
+        writes: list[AnswerWrite] = []
+        errors: list[dict[str, Any]] = []
+        need_consent: list[int] = []
+        refused: list[int] = []
+        for n, raw in sorted(parsed.items()):
+            if not 1 <= n <= len(sv.questions):
+                errors.append({"n": n, "reason": f"range:{len(sv.questions)}"})
+                continue
+            q = sv.questions[n - 1]
+            try:
+                c = check(q, raw)
+            except AnswerError as exc:
+                errors.append({"n": n, "reason": str(exc)})
+                continue
+            if q.sensitive and consent is None:
+                need_consent.append(n)
+                continue
+            if q.sensitive and consent is False:
+                refused.append(n)
+                continue
+            writes.append(AnswerWrite(q.id, c.value, q.attribute, c.tags))
+        if writes:
+            await ctx.repo.record_answers(gid, sv.id, mid, writes)
+        before = await ctx.repo.member_answers(gid, sv.id, mid)
+        answered = set(before) | {w.question_id for w in writes}
+        required = [i for i, q in enumerate(sv.questions, 1) if not (q.sensitive and consent is False)]
+        missing = [i for i in required if sv.questions[i - 1].id not in answered]
+        reward = 0
+        if not missing and writes and sv.reward_points:
+            await ctx.repo.credit(gid, mid, f"survey:{sv.id}", sv.reward_points)
+            reward = sv.reward_points if not set(before) >= {q.id for q in sv.questions
+                                                              if not (q.sensitive and consent is False)} else 0
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="answered", survey=sv, saved=len(writes), errors=errors,
+                                   need_consent=need_consent, refused=refused, missing=missing, reward=reward,
+                                   name=ev.user_name or ev.user.user_id))
+
+    return r
