@@ -10,6 +10,7 @@ import asyncio
 import collections
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -52,12 +53,73 @@ def bad(detail: str) -> WebhookRejected:
     return WebhookRejected(400, MALFORMED, detail)
 
 
+MAX_TIME = 1e11  # unix seconds (year 5138); later times, NaN and infinities break date handling downstream
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def wire(value: str) -> bytes:
+    """A header/query/body string as bytes for signing and comparing.
+
+    aiohttp turns undecodable header bytes into lone surrogates and JSON may carry ``"\\ud800"``;
+    ``surrogatepass`` keeps every such value encodable, so it fails the comparison instead of raising.
+    """
+    return value.encode("utf-8", "surrogatepass")
+
+
+def _clean(s: str) -> str:
+    return _SURROGATE.sub("\ufffd", s) if _SURROGATE.search(s) else s
+
+
+def _scrub(value: Any) -> Any:
+    """Replace lone surrogates (not Unicode: SQLite refuses them) by U+FFFD in every key and string."""
+    box = [value]
+    stack: list[Any] = [box]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            items = [(_clean(k), v) for k, v in node.items()]
+            node.clear()
+            node.update(items)
+            slots: Any = list(node)
+        else:
+            slots = range(len(node))
+        for k in slots:
+            v = node[k]
+            if isinstance(v, str):
+                node[k] = _clean(v)
+            elif isinstance(v, dict | list):
+                stack.append(v)
+    return box[0]
+
+
+def loads(data: bytes | str) -> Any:
+    """JSON from an untrusted body, or WebhookRejected(400) whatever is wrong with it (invalid UTF-8,
+    syntax, nesting past the recursion limit, integers past Python's 4300-digit limit)."""
+    try:
+        value = json.loads(data)
+    except (UnicodeDecodeError, ValueError, RecursionError):  # JSONDecodeError is a ValueError
+        raise bad("malformed JSON") from None
+    return _scrub(value)  # json.loads(bytes) decodes with "surrogatepass": raw ones get here too
+
+
+def unix_time(value: Any, what: str, scale: float = 1.0, strings: bool = False) -> float:
+    """A platform timestamp (``scale`` units per second; digit strings when ``strings``) → unix seconds
+    in ``[0, MAX_TIME)``, or WebhookRejected(400)."""
+    allowed = (int, float, str) if strings else (int, float)
+    if isinstance(value, bool) or not isinstance(value, allowed):
+        raise bad(f"{what} must be a unix time")
+    try:
+        t = float(value) / scale
+    except (ValueError, OverflowError):
+        raise bad(f"{what} must be a unix time") from None
+    if not 0 <= t < MAX_TIME:
+        raise bad(f"{what} out of range")
+    return t
+
+
 def load_json_object(body: bytes) -> dict[str, Any]:
     """Parse a JSON object or raise WebhookRejected(400)."""
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise bad("malformed JSON") from None
+    data = loads(body)
     if not isinstance(data, dict):
         raise bad("body must be a JSON object")
     return data
@@ -65,6 +127,10 @@ def load_json_object(body: bytes) -> dict[str, Any]:
 
 def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def as_str(value: Any) -> str:

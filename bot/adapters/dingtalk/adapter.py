@@ -31,9 +31,11 @@ from bot.adapters.base import (
     opt_str,
 )
 from bot.adapters.support import (
+    MAX_TIME,
     ReplayCache,
     TokenCache,
     as_dict,
+    as_list,
     as_str,
     bad,
     call_json,
@@ -43,6 +45,8 @@ from bot.adapters.support import (
     opt_num,
     opt_url,
     retry_after,
+    unix_time,
+    wire,
 )
 from bot.events import ChatRef, Message, UserRef
 from bot.outgoing import Mention, Outgoing, Text
@@ -54,7 +58,7 @@ KEYS = {"app_key", "app_secret", "robot_code", "api_base", "max_skew_s", "sessio
 
 
 def sign(app_secret: str, timestamp: str) -> str:
-    mac = hmac.new(app_secret.encode(), f"{timestamp}\n{app_secret}".encode(), hashlib.sha256)
+    mac = hmac.new(app_secret.encode(), wire(f"{timestamp}\n{app_secret}"), hashlib.sha256)
     return base64.b64encode(mac.digest()).decode()
 
 
@@ -63,7 +67,7 @@ def message_text(payload: Mapping[str, Any]) -> str:
     if kind == "text":
         return as_str(as_dict(payload.get("text")).get("content")).strip()
     if kind == "richText":
-        items = as_dict(payload.get("content")).get("richText") or []
+        items = as_list(as_dict(payload.get("content")).get("richText"))
         return "".join(as_str(as_dict(i).get("text")) for i in items).strip()
     return ""  # pictures, audio, files: activity without text
 
@@ -117,11 +121,11 @@ class DingTalkAdapter:
         ts, got = header(headers, "timestamp"), header(headers, "sign")
         if not ts or not got:
             raise WebhookRejected(401, MISSING, "missing timestamp or sign")
-        if not hmac.compare_digest(sign(self.app_secret, ts).encode(), got.strip().encode()):
+        if not hmac.compare_digest(sign(self.app_secret, ts).encode(), wire(got.strip())):
             raise WebhookRejected(403, BAD_SIGNATURE, "bad sign")
         try:
             skew = abs(self.deps.clock() - int(ts) / 1000.0)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise WebhookRejected(403, STALE, "bad timestamp") from None
         if skew > self.max_skew_s:
             raise WebhookRejected(403, STALE, "stale timestamp")
@@ -139,13 +143,10 @@ class DingTalkAdapter:
         user_id = as_str(p.get("senderStaffId")) or as_str(p.get("senderId"))
         if not user_id:
             raise bad("missing senderStaffId and senderId")
-        try:
-            when = float(p.get("createAt")) / 1000.0  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise bad("createAt must be milliseconds") from None
+        when = unix_time(p.get("createAt"), "createAt", scale=1000.0, strings=True)
         bot_id = as_str(p.get("chatbotUserId"))
         mentions = []
-        for u in p.get("atUsers") or []:
+        for u in as_list(p.get("atUsers")):
             u = as_dict(u)
             if bot_id and as_str(u.get("dingtalkId")) == bot_id:
                 continue
@@ -161,7 +162,8 @@ class DingTalkAdapter:
 
     def _remember_session(self, conv: str, p: Mapping[str, Any]) -> None:
         url, expires = as_str(p.get("sessionWebhook")), p.get("sessionWebhookExpiredTime")
-        if not url.startswith(self.session_prefix) or isinstance(expires, bool) or not isinstance(expires, int | float):
+        if (not url.startswith(self.session_prefix) or isinstance(expires, bool) or not isinstance(expires, int | float)
+                or not 0 <= expires < MAX_TIME * 1000):  # huge ints overflow a float, NaN and inf mean nothing
             return  # a sessionWebhook elsewhere would make us post our replies to any URL a body names
         prev = self.sessions.get(conv)
         if prev is None or expires / 1000.0 >= prev[1]:

@@ -38,6 +38,7 @@ from bot.adapters.support import (
     opt_num,
     opt_url,
     retry_after,
+    wire,
 )
 from bot.events import ChatRef, UserRef
 from bot.outgoing import Outgoing, Text
@@ -126,7 +127,7 @@ class FeishuAdapter:
             return False
         ts, nonce = header(headers, "X-Lark-Request-Timestamp"), header(headers, "X-Lark-Request-Nonce")
         expected = crypto.signature(ts, nonce, self.encrypt_key, body)
-        if not hmac.compare_digest(expected, sig.strip().lower()):
+        if not hmac.compare_digest(expected.encode(), wire(sig.strip().lower())):
             raise WebhookRejected(403, BAD_SIGNATURE, "bad X-Lark-Signature")
         if self.max_skew_s:
             try:
@@ -134,9 +135,9 @@ class FeishuAdapter:
             except ValueError:
                 raise WebhookRejected(403, STALE, "bad timestamp") from None
             sent = sent / 1000.0 if sent > 1e11 else sent  # seconds expected; tolerate ms (unit UNVERIFIED)
-            if abs(self.deps.clock() - sent) > self.max_skew_s:
+            if not abs(self.deps.clock() - sent) <= self.max_skew_s:  # NaN too
                 raise WebhookRejected(403, STALE, "stale timestamp")
-        if not self.replays.check(nonce, ts.encode(), body):
+        if not self.replays.check(nonce, wire(ts), body):
             raise WebhookRejected(403, STALE, "replayed nonce")
         return True
 
@@ -159,7 +160,7 @@ class FeishuAdapter:
         token = as_str(as_dict(payload.get("header")).get("token") if "header" in payload else payload.get("token"))
         if not token:
             raise WebhookRejected(401, MISSING, "missing verification token")
-        if not hmac.compare_digest(token.encode(), self.verification_token.encode()):
+        if not hmac.compare_digest(wire(token), self.verification_token.encode()):
             raise WebhookRejected(403, BAD_SIGNATURE, "wrong verification token")
         if self.encrypt_key and not challenge and not signed:
             raise WebhookRejected(401, MISSING, "missing X-Lark-Signature")

@@ -15,6 +15,8 @@ import os
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from bot.adapters.support import wire
+
 BLOCK = 16
 
 
@@ -52,4 +54,4 @@ def encrypt(encrypt_key: str, plaintext: bytes, iv: bytes | None = None) -> str:
 
 
 def signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
-    return hashlib.sha256((timestamp + nonce + encrypt_key).encode() + body).hexdigest()
+    return hashlib.sha256(wire(timestamp + nonce + encrypt_key) + body).hexdigest()

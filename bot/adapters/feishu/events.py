@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from bot.adapters.base import Parsed, WebReply
-from bot.adapters.support import as_dict, as_str, bad
+from bot.adapters.support import as_dict, as_list, as_str, bad, loads, unix_time
 from bot.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRef
 
 MESSAGE = "im.message.receive_v1"
@@ -21,10 +21,7 @@ def challenge_reply(payload: dict[str, Any]) -> WebReply:
 
 
 def _ms(value: Any) -> float:
-    try:
-        return float(value) / 1000.0
-    except (TypeError, ValueError):
-        raise bad("create_time must be milliseconds") from None
+    return unix_time(value, "create_time", scale=1000.0, strings=True)
 
 
 def _post_text(content: dict[str, Any], mentions: dict[str, str]) -> str:
@@ -33,7 +30,7 @@ def _post_text(content: dict[str, Any], mentions: dict[str, str]) -> str:
     if "content" not in body:  # {"zh_cn": {"title":..., "content": [...]}}
         body = next((as_dict(v) for v in content.values() if isinstance(v, dict)), {})
     lines = [as_str(body.get("title"))] if body.get("title") else []
-    for para in body.get("content") or []:
+    for para in as_list(body.get("content")):
         if not isinstance(para, list):
             continue
         out = []
@@ -63,7 +60,7 @@ def message_event(adapter: str, payload: dict[str, Any], bot_open_id: str) -> Pa
     mentions: list[UserRef] = []
     labels: dict[str, str] = {}  # placeholder key or open_id → replacement text
     mentions_bot = False
-    for m in msg.get("mentions") or []:
+    for m in as_list(msg.get("mentions")):
         m = as_dict(m)
         key, oid, name = as_str(m.get("key")), as_str(as_dict(m.get("id")).get("open_id")), as_str(m.get("name"))
         if bot_open_id and oid == bot_open_id:
@@ -73,11 +70,7 @@ def message_event(adapter: str, payload: dict[str, Any], bot_open_id: str) -> Pa
         if oid:
             mentions.append(UserRef(adapter, oid))
         labels[key] = labels[oid] = "@" + (name or oid or "all")
-    try:
-        content = json.loads(as_str(msg.get("content")) or "{}")
-    except json.JSONDecodeError:
-        raise bad("message.content is not JSON") from None
-    content = as_dict(content)
+    content = as_dict(loads(as_str(msg.get("content")) or "{}"))
     kind = msg.get("message_type")
     if kind == "text":
         text = as_str(content.get("text"))
@@ -105,7 +98,7 @@ def member_event(adapter: str, payload: dict[str, Any], event_type: str) -> Pars
     chat_name = as_str(event.get("name"))
     operator = as_str(as_dict(event.get("operator_id")).get("open_id"))
     out: list[Event] = []
-    for u in event.get("users") or []:
+    for u in as_list(event.get("users")):
         u = as_dict(u)
         oid = as_str(as_dict(u.get("user_id")).get("open_id"))
         if not oid:

@@ -26,6 +26,7 @@ from bot.adapters.base import (
     opt_str,
 )
 from bot.adapters.onebot.parse import EventParser, OneBotState
+from bot.adapters.support import loads, wire
 from bot.events import ChatRef, UserRef
 from bot.outgoing import Mention, Outgoing, Text
 
@@ -98,15 +99,12 @@ class OneBotAdapter:
         got = headers.get("X-Signature")
         if not got:
             raise WebhookRejected(401, MISSING, "missing X-Signature")
-        if not hmac.compare_digest(got.strip().lower().encode(), signature(self.secret, body).encode()):
+        if not hmac.compare_digest(wire(got.strip().lower()), signature(self.secret, body).encode()):
             raise WebhookRejected(403, BAD_SIGNATURE, "wrong X-Signature")
         return body
 
     def parse(self, body: bytes) -> Parsed:
-        try:
-            payload = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            raise WebhookRejected(400, MALFORMED, "malformed JSON") from None
+        payload = loads(body)
         parser = EventParser(self.name, self.state)
         parsed = parser.parse(payload)
         self._persist(parser.writes)

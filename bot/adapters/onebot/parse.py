@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.adapters.base import MALFORMED, Parsed, WebhookRejected
 from bot.adapters.onebot.cq import segments
+from bot.adapters.support import unix_time
 from bot.events import ChatRef, MemberJoined, MemberLeft, Message, UserRef
 
 ADMIN_ROLES = ("owner", "admin")
@@ -25,10 +26,7 @@ def _id(d: Mapping[str, Any], key: str) -> str:
 
 
 def _time(d: Mapping[str, Any]) -> float:
-    val = d.get("time")
-    if isinstance(val, bool) or not isinstance(val, int | float):
-        raise _bad("field time must be unix seconds")
-    return float(val)
+    return unix_time(d.get("time"), "field time")
 
 
 @dataclass(slots=True)
@@ -52,14 +50,16 @@ class EventParser:
         if post_type == "meta_event":
             return Parsed(key=None, ignored="meta_event")
         self_id = _id(payload, "self_id")
-        self.st.self_ids.add(self_id)
         if post_type == "message":
-            return self.message(payload, self_id)
-        if post_type == "notice":
-            return self.notice(payload, self_id)
-        if post_type == "message_sent":
-            return Parsed(key=None, ignored="own_message")
-        return Parsed(key=None, ignored=post_type if post_type == "request" else "unsupported")
+            parsed = self.message(payload, self_id)
+        elif post_type == "notice":
+            parsed = self.notice(payload, self_id)
+        elif post_type == "message_sent":
+            parsed = Parsed(key=None, ignored="own_message")
+        else:
+            parsed = Parsed(key=None, ignored=post_type if post_type == "request" else "unsupported")
+        self.st.self_ids.add(self_id)  # not before: a rejected event teaches nothing
+        return parsed
 
     def message(self, p: Mapping[str, Any], self_id: str) -> Parsed:
         kind = p.get("message_type")

@@ -26,6 +26,7 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
+from bot.adapters.support import loads, wire
 from bot.adapters.telegram.parse import UpdateParser
 from bot.adapters.telegram.render import MAX_LEN, render_chunks
 from bot.adapters.telegram.state import TelegramState, Write
@@ -118,15 +119,12 @@ class TelegramAdapter:
         got = headers.get(SECRET_HEADER)
         if not got:
             raise WebhookRejected(401, MISSING, "missing secret token")
-        if not hmac.compare_digest(got.encode(), self.secret_token.encode()):
+        if not hmac.compare_digest(wire(got), self.secret_token.encode()):
             raise WebhookRejected(403, BAD_SIGNATURE, "wrong secret token")
         return body
 
     def parse(self, body: bytes) -> Parsed:
-        try:
-            payload = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            raise WebhookRejected(400, MALFORMED, "malformed JSON") from None
+        payload = loads(body)
         parser = UpdateParser(self.name, self.state)
         try:
             parsed = parser.parse(payload)

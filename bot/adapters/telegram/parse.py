@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.adapters.base import MALFORMED, Parsed, WebhookRejected
+from bot.adapters.support import unix_time
 from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState, Write
 from bot.events import ChatRef, Event, GroupMoved, MemberJoined, MemberLeft, Message, UserRef
 
@@ -39,10 +40,7 @@ def _id(d: Mapping[str, Any], key: str) -> str:
 
 
 def _time(d: Mapping[str, Any]) -> float:
-    val = d.get("date")
-    if isinstance(val, bool) or not isinstance(val, int | float):
-        raise _bad("field date must be unix seconds")
-    return float(val)
+    return unix_time(d.get("date"), "field date")
 
 
 def _str(d: Mapping[str, Any], key: str) -> str:
@@ -124,9 +122,9 @@ class UpdateParser:
             old, new = chat_id, _id(msg, "migrate_to_chat_id")
         else:
             old, new = _id(msg, "migrate_from_chat_id"), chat_id
-        self.writes += self.st.mark_alias(old, new)
         sender = _obj(msg, "from", required=False)
         who = _id(sender, "id") if sender is not None else (self.st.bot_id or "0")
+        self.writes += self.st.mark_alias(old, new)  # only once everything validated: a 400 learns nothing
         return GroupMoved(event_id=f"moved:{old}", chat=ChatRef(self.name, self.st.resolve(new)),
                           user=self.user(who), time=at, old_chat_id=old, chat_name=title)
 
@@ -138,23 +136,24 @@ class UpdateParser:
         if joined is not None and not isinstance(joined, list):
             raise _bad("field new_chat_members must be an array")
         actor = _id(sender, "id") if sender is not None else ""
+        # validate every id before the first state change: a rejected update must learn nothing
+        uids, left_id = [_id(u, "id") for u in people], _id(left, "id") if left is not None else ""
+        mid = _id(msg, "message_id") if people or left is not None else ""
         events: list[Event] = []
-        for u in people:
-            uid = _id(u, "id")
+        for u, uid in zip(people, uids, strict=True):
             if self.st.is_bot(uid, _str(u, "username")):
                 self.writes += self.st.mark_status(chat_id, self.st.bot_status.get(chat_id, "member"))
                 continue
             inviter = self.user(actor) if actor and actor != uid else None
-            events.append(MemberJoined(event_id=f"{_id(msg, 'message_id')}:join:{uid}", chat=self.chat(chat_id),
+            events.append(MemberJoined(event_id=f"{mid}:join:{uid}", chat=self.chat(chat_id),
                                        user=self.user(uid), time=at, user_name=user_name(u), chat_name=title,
                                        invited_by=inviter))
         if left is not None:
-            uid = _id(left, "id")
-            if self.st.is_bot(uid, _str(left, "username")):
+            if self.st.is_bot(left_id, _str(left, "username")):
                 self.writes += self.st.mark_status(chat_id, "left")
             else:
-                events.append(MemberLeft(event_id=f"{_id(msg, 'message_id')}:leave:{uid}",
-                                         chat=self.chat(chat_id), user=self.user(uid), time=at, chat_name=title))
+                events.append(MemberLeft(event_id=f"{mid}:leave:{left_id}",
+                                         chat=self.chat(chat_id), user=self.user(left_id), time=at, chat_name=title))
         if chat_id in self.st.chat_member_groups or self.st.resolve(chat_id) in self.st.chat_member_groups:
             return Parsed(key=key, ignored="membership_from_chat_member")
         if not events:
@@ -170,6 +169,7 @@ class UpdateParser:
             text, entities_key = (caption if isinstance(caption, str) else ""), "caption_entities"
         sender_chat = _obj(msg, "sender_chat", required=False)
         is_admin: bool | None
+        learn: tuple[str, str] | None = None  # the sender's username, learned once the update is valid
         if sender_chat is not None:
             uid = _id(sender_chat, "id")
             name = _str(sender_chat, "title") or _str(sender_chat, "username")
@@ -178,11 +178,11 @@ class UpdateParser:
             uid, name = _id(sender, "id"), user_name(sender)
             username = _str(sender, "username")
             if username:
-                self.st.usernames[username.casefold()] = uid
+                learn = (username.casefold(), uid)
             is_admin = self.st.admins.get((self.st.resolve(chat_id), uid))
         else:
             raise _bad("message without a sender")
-        mentions, mentions_bot = self.mentions(text, msg.get(entities_key))
+        mentions, mentions_bot = self.mentions(text, msg.get(entities_key), learn)
         reply_to = None
         replied = _obj(msg, "reply_to_message", required=False)
         if replied is not None:
@@ -191,12 +191,16 @@ class UpdateParser:
             if rfrom is not None and self.st.is_bot(_id(rfrom, "id"), _str(rfrom, "username")):
                 mentions_bot = True
         text, addressed_elsewhere, to_us = self.command(text)
-        return Message(event_id=_id(msg, "message_id"), chat=self.chat(chat_id), user=self.user(uid), time=at,
+        event_id = _id(msg, "message_id")
+        if learn is not None:
+            self.st.usernames[learn[0]] = learn[1]
+        return Message(event_id=event_id, chat=self.chat(chat_id), user=self.user(uid), time=at,
                        text=text, user_name=name, chat_name=title, reply_to=reply_to, mentions=mentions,
                        mentions_bot=mentions_bot or to_us, is_group_admin=is_admin,
                        addressed_elsewhere=addressed_elsewhere)
 
-    def mentions(self, text: str, entities: Any) -> tuple[tuple[UserRef, ...], bool]:
+    def mentions(self, text: str, entities: Any,
+                 sender: tuple[str, str] | None = None) -> tuple[tuple[UserRef, ...], bool]:
         found: list[UserRef] = []
         to_bot = False
         for ent in entities if isinstance(entities, list) else []:
@@ -218,7 +222,8 @@ class UpdateParser:
                 if self.st.is_bot("", username):
                     to_bot = True
                 else:
-                    known = self.st.usernames.get(username.casefold())
+                    cf = username.casefold()
+                    known = sender[1] if sender is not None and sender[0] == cf else self.st.usernames.get(cf)
                     if known and self.user(known) not in found:
                         found.append(self.user(known))
         return tuple(found), to_bot
@@ -246,26 +251,27 @@ class UpdateParser:
         chat_id, title, at = _id(chat, "id"), _str(chat, "title"), _time(upd)
         if _str(chat, "type") not in GROUP_TYPES:
             return Parsed(key=key, ignored="channel")
-        self.writes += self.st.mark_chat_member_group(self.st.resolve(chat_id))
         member = _obj(new, "user")
         assert member is not None
         uid = _id(member, "id")
+        # validate the rest before the first state change: a rejected update must learn nothing
+        performer = _obj(upd, "from", required=False)
+        actor = _id(performer, "id") if performer is not None else ""
+        link = _obj(upd, "invite_link", required=False)
+        creator = _obj(link, "creator", required=False) if link is not None else None
+        link_creator = _id(creator, "id") if creator is not None else ""
+        self.writes += self.st.mark_chat_member_group(self.st.resolve(chat_id))
         if self.st.is_bot(uid, _str(member, "username")):
             self.writes += self.st.mark_status(chat_id, _str(new, "status"))
             return Parsed(key=key, ignored="bot_status")
-        self.st.admins[(self.st.resolve(chat_id), uid)] = new.get("status") in ADMIN_STATUSES
+        self.st.admins[(self.st.resolve(chat_id), uid)] = _str(new, "status") in ADMIN_STATUSES
         was, now = self._is_member(old), self._is_member(new)
         if was == now:
             return Parsed(key=key, ignored="member_status")
         if not now:
             return Parsed(key=key, events=(MemberLeft(event_id=f"cm:{uid}:{int(at)}:leave", chat=self.chat(chat_id),
                                                       user=self.user(uid), time=at, chat_name=title),))
-        performer = _obj(upd, "from", required=False)
-        inviter = _id(performer, "id") if performer is not None else ""
-        if inviter == uid:
-            link = _obj(upd, "invite_link", required=False)
-            creator = _obj(link, "creator", required=False) if link is not None else None
-            inviter = _id(creator, "id") if creator is not None else ""
+        inviter = link_creator if actor == uid else actor
         invited_by = self.user(inviter) if inviter and inviter != uid else None
         return Parsed(key=key, events=(MemberJoined(
             event_id=f"cm:{uid}:{int(at)}:join", chat=self.chat(chat_id), user=self.user(uid), time=at,

@@ -24,7 +24,7 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
-from bot.adapters.support import as_dict, as_str, bad, call_json, load_json_object, truncate_utf8
+from bot.adapters.support import as_dict, as_list, as_str, bad, call_json, load_json_object, truncate_utf8
 from bot.adapters.wecom.receiver import TEXT_MAX_BYTES, WeComReceiver
 from bot.events import ChatRef, Message, UserRef
 from bot.outgoing import Outgoing, Text
@@ -82,7 +82,7 @@ class WeComAIBotAdapter(WeComReceiver):
         if kind == "text":
             text = as_str(as_dict(payload.get("text")).get("content"))
         elif kind == "mixed":
-            items = as_dict(payload.get("mixed")).get("msg_item") or []
+            items = as_list(as_dict(payload.get("mixed")).get("msg_item"))
             text = "\n".join(as_str(as_dict(as_dict(i).get("text")).get("content")) for i in items
                              if as_dict(i).get("msgtype") == "text")
         else:

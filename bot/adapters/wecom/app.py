@@ -23,7 +23,7 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
-from bot.adapters.support import bad
+from bot.adapters.support import bad, unix_time
 from bot.adapters.wecom.crypto import parse_xml, xml_text
 from bot.adapters.wecom.receiver import WeComReceiver
 from bot.events import ChatRef, Event, MemberJoined, MemberLeft, UserRef
@@ -89,7 +89,7 @@ class WeComAppAdapter(WeComReceiver):
         # FromUserName is "sys" for all of them: the change itself is the identity.
         ident = "|".join((chat_id, detail, created, ",".join(sorted(members))))
         key = "chat-change:" + hashlib.sha256(ident.encode()).hexdigest()[:32]
-        chat, when = ChatRef(self.name, chat_id), float(created)
+        chat, when = ChatRef(self.name, chat_id), unix_time(created, "CreateTime", strings=True)
         events: list[Event] = []
         for m in members:
             who = UserRef(self.name, m)

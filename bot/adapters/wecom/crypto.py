@@ -19,6 +19,8 @@ from xml.etree.ElementTree import Element, TreeBuilder
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from bot.adapters.support import wire
+
 BLOCK = 32
 
 
@@ -40,7 +42,7 @@ def aes_key(encoding_aes_key: str) -> bytes:
 
 
 def signature(token: str, timestamp: str, nonce: str, encrypted: str) -> str:
-    return hashlib.sha1("".join(sorted([token, timestamp, nonce, encrypted])).encode()).hexdigest()
+    return hashlib.sha1(wire("".join(sorted([token, timestamp, nonce, encrypted])))).hexdigest()
 
 
 class WeComCrypto:
@@ -51,7 +53,7 @@ class WeComCrypto:
 
     def check(self, msg_signature: str, timestamp: str, nonce: str, encrypted: str) -> None:
         expected = signature(self.token, timestamp, nonce, encrypted)
-        if not hmac.compare_digest(expected, msg_signature.strip().lower()):
+        if not hmac.compare_digest(expected.encode(), wire(msg_signature.strip().lower())):
             raise CryptoError("bad msg_signature")
 
     def decrypt(self, encrypted: str) -> bytes:
@@ -103,7 +105,7 @@ def parse_xml(data: bytes) -> Element:
     try:
         parser.Parse(data, True)
         return builder.close()
-    except (xml.parsers.expat.ExpatError, AssertionError, IndexError) as exc:
+    except (xml.parsers.expat.ExpatError, AssertionError, IndexError, LookupError) as exc:  # Lookup: encoding="x"
         raise ValueError(f"malformed XML: {exc}") from None
 
 

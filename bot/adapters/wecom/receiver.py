@@ -19,7 +19,7 @@ from bot.adapters.base import (
     WebReply,
     opt_str,
 )
-from bot.adapters.support import ReplayCache, call_json, opt_num, opt_url, truncate_utf8
+from bot.adapters.support import ReplayCache, call_json, opt_num, opt_url, truncate_utf8, wire
 from bot.adapters.wecom.crypto import CryptoError, WeComCrypto
 from bot.events import ChatRef, UserRef
 from bot.outgoing import Outgoing, Text
@@ -91,11 +91,11 @@ class WeComReceiver:
         if self.max_skew_s:
             try:
                 skew = abs(self.deps.clock() - int(ts))
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise WebhookRejected(403, STALE, "bad timestamp") from None
             if skew > self.max_skew_s:
                 raise WebhookRejected(403, STALE, "stale timestamp")
-        if not self.replays.check(nonce, ts.encode(), encrypted.encode()):
+        if not self.replays.check(nonce, wire(ts), wire(encrypted)):
             raise WebhookRejected(403, STALE, "replayed nonce")
         try:
             return self.crypto.decrypt(encrypted)
