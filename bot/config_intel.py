@@ -51,6 +51,7 @@ class ActivityTagsConfig:
     node_min_distinct: int = 5
     seed_first: int = 10
     inviter_min_stayed: int = 3
+    checkin_min_streak: int = 7
 
 
 def _share(s: Section, key: str, default: float) -> float:
@@ -111,6 +112,7 @@ def parse_activity_tags(raw: Mapping[str, Any]) -> ActivityTagsConfig:
         sharer_min_links=s.integer("sharer_min_links", d.sharer_min_links, 1, 10**6),
         node_min_distinct=s.integer("node_min_distinct", d.node_min_distinct, 1, 10**6),
         seed_first=s.integer("seed_first", d.seed_first, 1, 10**6),
-        inviter_min_stayed=s.integer("inviter_min_stayed", d.inviter_min_stayed, 1, 10**6))
+        inviter_min_stayed=s.integer("inviter_min_stayed", d.inviter_min_stayed, 1, 10**6),
+        checkin_min_streak=s.integer("checkin_min_streak", d.checkin_min_streak, 1, 10**6))
     s.done()
     return out

@@ -22,7 +22,9 @@ EXAMPLES = 3
 
 NIGHT_OWL, EARLY_BIRD, TOP_TALKER, LURKER = "夜猫子", "早起", "话痨", "潜水"
 ASKER, HELPER, SHARER, NODE, SEED, INVITER = "提问者", "答疑者", "分享者", "节点用户", "种子用户", "邀请达人"
-ACTIVITY_TAGS = (NIGHT_OWL, EARLY_BIRD, TOP_TALKER, LURKER, ASKER, HELPER, SHARER, NODE, SEED, INVITER)
+CHECKIN_STREAK = "打卡达人"
+ACTIVITY_TAGS = (NIGHT_OWL, EARLY_BIRD, TOP_TALKER, LURKER, ASKER, HELPER, SHARER, NODE, SEED, INVITER,
+                 CHECKIN_STREAK)
 
 
 @dataclass(slots=True)
@@ -70,7 +72,8 @@ def window_messages(f: MemberFacts, now: float, tz: str, days: int) -> int:
 
 
 def compute_tags(facts: Sequence[MemberFacts], inter: Interactions, stages: Mapping[str, str],
-                 cfg: ActivityTagsConfig, now: float, tz: str) -> list[DerivedTag]:
+                 cfg: ActivityTagsConfig, now: float, tz: str,
+                 streaks: Mapping[str, int] | None = None) -> list[DerivedTag]:
     """Every activity tag of every current, not-opted-out member."""
     current = [f for f in facts if stages.get(f.member_id) != "left" and not f.opted_out]
     window = {f.member_id: window_messages(f, now, tz, cfg.window_days) for f in facts}
@@ -120,6 +123,10 @@ def compute_tags(facts: Sequence[MemberFacts], inter: Interactions, stages: Mapp
             found.append((INVITER, float(len(stayed[mid])), {"rule": "invited members who stayed",
                                                              "value": len(stayed[mid]),
                                                              "threshold": cfg.inviter_min_stayed}))
+        streak = (streaks or {}).get(mid, 0)
+        if streak >= cfg.checkin_min_streak:
+            found.append((CHECKIN_STREAK, float(streak), {"rule": "running check-in streak (days)",
+                                                          "value": streak, "threshold": cfg.checkin_min_streak}))
         for name, score, ev in found:
             if name in f.rejections:  # an admin took it off: it stays off until they put it back
                 continue

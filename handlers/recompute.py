@@ -59,14 +59,18 @@ async def compute(repo: Repo, cfg: Config, group_id: str, now: float,
     window = cfg.activity_tags.window_days * DAY
     inter = interactions(await repo.message_signals(group_id, now - window, now))
     stages = {f.member_id: stage(f, now, cfg.lifecycle, tz, f.last_message_at) for f in facts}
-    tags = compute_tags(facts, inter, stages, cfg.activity_tags, now, tz)
+    today = local(now, tz).date().isoformat()
+    checkins = await repo.checkin_stats(group_id, day_minus(today, cfg.activity_tags.window_days - 1), today,
+                                        day_minus(today, 1))
+    tags = compute_tags(facts, inter, stages, cfg.activity_tags, now, tz,
+                        {m: streak for m, (_n, streak) in checkins.items()})
     stayed = invited_stayed(facts, stages)
     w = weights or await group_weights(repo, cfg, group_id)
     breakdowns: dict[str, dict[str, Any]] = {}
     states: list[DerivedState] = []
     for f in facts:
         b = breakdown(f, stages[f.member_id], len(inter.answers.get(f.member_id, {})), stayed.get(f.member_id, 0),
-                      0, w, cfg.tiers, cfg.lifecycle.dormant_days, now, tz)
+                      checkins.get(f.member_id, (0, 0))[0], w, cfg.tiers, cfg.lifecycle.dormant_days, now, tz)
         breakdowns[f.member_id] = b
         states.append(DerivedState(f.member_id, b["tier"], b["score"], json.dumps(b, ensure_ascii=False),
                                    stages[f.member_id]))

@@ -422,3 +422,21 @@ def test_join_decision_survives_the_outbox_round_trip():
 
     out = Outgoing(ChatRef("onebot", "1"), (), join=JoinDecision(UserRef("onebot", "2"), False, "flag", "no"))
     assert outgoing_from_dict(outgoing_to_dict(out)) == out
+
+
+async def test_checkin_streak_tags_the_member_and_feeds_the_tier(make_bot):
+    clock = Clock(ts("2026-11-20 09:00"))
+    bot = await make_bot(clock=clock, activity_tags={"checkin_min_streak": 5})
+    for day in range(6):
+        clock.t = ts("2026-11-20 09:00") + day * 86400
+        await bot.post(message(f"c{day}", "u-1", "/签到", clock.t, name="小林"))
+        await bot.post(message(f"x{day}", "u-2", "/签到", clock.t, name="小王") if day % 2 else
+                       message(f"y{day}", "u-2", "早", clock.t, name="小王"))
+        await bot.settle()
+    _s, p1 = await bot.profile("generic:u-1")
+    _s, p2 = await bot.profile("generic:u-2")
+    assert any(t["name"] == "打卡达人" and t["source"] == "activity" and t["score"] == 6 for t in p1["tags"])
+    assert not any(t["name"] == "打卡达人" for t in p2["tags"])
+    from handlers.recompute import compute
+    result = await compute(bot.runtime.repo, bot.config, "generic:g-1", clock.t)
+    assert result.breakdowns["generic:u-1"]["inputs"]["checkins"] == 6

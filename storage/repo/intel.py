@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 from sqlmodel import col
 
 from storage.models import (
+    Checkin,
     IntelState,
     LifecycleTransition,
     Member,
@@ -93,7 +94,7 @@ def fingerprint(conn: Connection, group_id: str) -> str:
     parts: list[object] = []
     parts += list(conn.execute(select(func.count(), func.sum(col(Member.messages)), func.max(col(Member.last_seen)))
                                .where(col(Member.group_id) == group_id)).one())
-    for model in (MembershipEvent, MemberAttribute, TagRejection, TagHit):
+    for model in (MembershipEvent, MemberAttribute, TagRejection, TagHit, Checkin):
         parts += list(conn.execute(select(func.count(), func.max(col(model.at)))
                                    .where(col(model.group_id) == group_id)).one())
     parts += list(conn.execute(select(func.count(), func.max(col(MemberTag.at))).where(

@@ -132,6 +132,20 @@ def record_checkin(conn: Connection, group_id: str, member_id: str, day: str, ye
     return streak
 
 
+def checkin_stats(conn: Connection, group_id: str, since_day: str, today: str,
+                  yesterday: str) -> dict[str, tuple[int, int]]:
+    """member → (check-ins since ``since_day``, current streak — 0 unless the last was today or yesterday)."""
+    c = Checkin
+    out: dict[str, tuple[int, int]] = {}
+    for mid, n in conn.execute(select(col(c.member_id), func.count()).where(
+            col(c.group_id) == group_id, col(c.day) >= since_day).group_by(col(c.member_id))):
+        out[str(mid)] = (int(n), 0)
+    for mid, streak in conn.execute(select(col(c.member_id), func.max(col(c.streak))).where(
+            col(c.group_id) == group_id, col(c.day).in_([today, yesterday])).group_by(col(c.member_id))):
+        out[str(mid)] = (out.get(str(mid), (0, 0))[0], int(streak))
+    return out
+
+
 def checkin_leaders(conn: Connection, group_id: str, day: str, yesterday: str,
                     limit: int = 5) -> tuple[int, list[tuple[str, str, int]]]:
     """(check-ins on ``day``, [(member, name, current streak)] by streak) — a streak is current when

@@ -46,6 +46,11 @@ class OpsMixin:
                               limit: int = 5) -> tuple[int, list[tuple[str, str, int]]]:
         return await self.db.read(lambda c: ops.checkin_leaders(c, group_id, day, yesterday, limit))
 
+    async def checkin_stats(self, group_id: str, since_day: str, today: str,
+                            yesterday: str) -> dict[str, tuple[int, int]]:
+        """member → (check-ins since ``since_day``, current streak)."""
+        return await self.db.read(lambda c: ops.checkin_stats(c, group_id, since_day, today, yesterday))
+
     async def checkin_members_between(self, group_id: str, first_day: str, last_day: str) -> int:
         return await self.db.read(lambda c: ops.checkin_members_between(c, group_id, first_day, last_day))
 
