@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck serve bench clean
+.PHONY: demo test lint typecheck serve bench soak clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,3 +34,6 @@ serve: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+soak: $(DEVSTAMP)
+	$(BIN)/python bench/soak.py
