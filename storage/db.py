@@ -137,19 +137,15 @@ class Database:
             conn.close()
 
     def _run_batch(self, conn: Connection, batch: list[Job]) -> None:
-        results: list[tuple[Future[Any], bool, Any]] = []
+        """Commit the batch at once. Fast path: every job in one transaction, no savepoints; if any job
+        raises, roll back and redo the batch with a savepoint per job so only that job fails."""
         try:
-            with conn.begin():
-                for fn, fut in batch:
-                    sp = conn.begin_nested()
-                    try:
-                        value = fn(conn)
-                    except Exception as exc:  # one job's failure must not spoil the batch
-                        sp.rollback()
-                        results.append((fut, False, exc))
-                    else:
-                        sp.commit()
-                        results.append((fut, True, value))
+            try:
+                with conn.begin():
+                    results = [(fut, True, fn(conn)) for fn, fut in batch]
+            except Exception:  # a job (or the commit) failed: redo with a savepoint per job
+                with conn.begin():
+                    results = [self._isolated(conn, fn, fut) for fn, fut in batch]
             self.batches += 1
             self.healthy = True
         except Exception as exc:  # the commit itself failed: nothing in the batch is durable
@@ -164,3 +160,15 @@ class Database:
                 fut.set_result(value)
             else:
                 fut.set_exception(value)
+
+    @staticmethod
+    def _isolated(conn: Connection, fn: Callable[[Connection], Any],
+                  fut: Future[Any]) -> tuple[Future[Any], bool, Any]:
+        sp = conn.begin_nested()
+        try:
+            value = fn(conn)
+        except Exception as exc:  # one job's failure must not spoil the batch
+            sp.rollback()
+            return fut, False, exc
+        sp.commit()
+        return fut, True, value

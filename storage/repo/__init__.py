@@ -61,14 +61,26 @@ class Repo(OpsMixin):
         its inbox row. An event whose writes fail goes to dead letters; returns those (seq, error)."""
         now = self.clock()
 
+        def one(conn: Connection, seq: int, uow: UnitOfWork) -> None:
+            uow.apply(conn)
+            if finish:
+                intake.done(conn, seq)
+
         def job(conn: Connection) -> list[tuple[int, str]]:
-            failed: list[tuple[int, str]] = []
+            sp = conn.begin_nested()  # fast path: the whole batch under one savepoint
+            try:
+                for seq, uow in done:
+                    one(conn, seq, uow)
+            except Exception:
+                sp.rollback()
+            else:
+                sp.commit()
+                return []
+            failed: list[tuple[int, str]] = []  # slow path: isolate the poison event(s)
             for seq, uow in done:
                 sp = conn.begin_nested()
                 try:
-                    uow.apply(conn)
-                    if finish:
-                        intake.done(conn, seq)
+                    one(conn, seq, uow)
                 except Exception as exc:  # a poison event must not block the queue
                     sp.rollback()
                     failed.append((seq, repr(exc)))

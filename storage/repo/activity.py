@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, insert, select
 from sqlmodel import col
 
-from storage.models import Group, Member, MemberDay, MemberHour, MembershipEvent, MessageRow, TagHit, TagRejection
+from storage.models import Group, Member, MembershipEvent, TagRejection
+from storage.repo import hot
 from storage.repo.base import insert_ignore, upsert
 
 MEMBERSHIP_IDEMPOTENCY_S = 60.0
@@ -62,21 +63,18 @@ def _later(column: Any, at: float) -> Any:
 
 def record_message(conn: Connection, f: MessageFacts) -> bool:
     """Count one message; False (and nothing changes) when it was counted before."""
-    if not insert_ignore(conn, MessageRow, {
+    if not hot.MESSAGE.run(conn, {
         "group_id": f.group_id, "message_id": f.message_id, "member_id": f.member_id, "at": f.at,
         "local_day": f.local_day, "local_hour": f.local_hour, "reply_to": f.reply_to, "text": f.text,
     }):
         return False
-    _touch_group(conn, f.group_id, f.adapter, f.group_name, f.at)
-    _member_upsert(conn, f.group_id, f.member_id, f.member_name, f.at,
-                   {"messages": 1, "last_message_at": f.at},
-                   {"messages": col(Member.messages) + 1,
-                    "last_message_at": _later(col(Member.last_message_at), f.at)})
+    group = {"id": f.group_id, "adapter": f.adapter, "name": f.group_name, "created_at": f.at}
+    (hot.GROUP_NAMED if f.group_name else hot.GROUP_NEW).run(conn, group)
     key = {"group_id": f.group_id, "member_id": f.member_id}
-    upsert(conn, MemberDay, {**key, "day": f.local_day, "messages": 1}, ["group_id", "member_id", "day"],
-           {"messages": col(MemberDay.messages) + 1})
-    upsert(conn, MemberHour, {**key, "hour": f.local_hour, "messages": 1}, ["group_id", "member_id", "hour"],
-           {"messages": col(MemberHour.messages) + 1})
+    hot.MEMBER_MESSAGE.run(conn, {**key, "name": f.member_name, "name_at": f.at if f.member_name else 0.0,
+                                  "at": f.at})
+    hot.MEMBER_DAY.run(conn, {**key, "day": f.local_day})
+    hot.MEMBER_HOUR.run(conn, {**key, "hour": f.local_hour})
     return True
 
 
@@ -120,9 +118,8 @@ def record_tag_hits(conn: Connection, group_id: str, member_id: str, message_id:
     """Store (tag, keyword) hits of one message; one per tag per message, idempotent.
 
     Nothing is stored for a member who opted out of profiling."""
-    opted = conn.execute(select(col(Member.opted_out)).where(col(Member.group_id) == group_id,
-                                                             col(Member.member_id) == member_id)).first()
-    if opted is not None and opted[0]:
+    opted = hot.OPTED_OUT.rows(conn, {"group_id": group_id, "member_id": member_id})
+    if opted and opted[0][0]:
         return
-    insert_ignore(conn, TagHit, [{"group_id": group_id, "message_id": message_id, "tag": tag,
-                                  "member_id": member_id, "at": at, "keyword": kw} for tag, kw in hits])
+    hot.TAG_HIT.many(conn, [{"group_id": group_id, "message_id": message_id, "tag": tag, "member_id": member_id,
+                             "at": at, "keyword": kw} for tag, kw in hits])

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlmodel import col
 
-from storage.models import AdapterState, DeadLetter, DedupeKey, InboxRow, OutboxRow
-from storage.repo.base import insert_ignore
+from storage.models import AdapterState, DeadLetter, InboxRow, OutboxRow
+from storage.repo import hot
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +36,12 @@ def accept(conn: Connection, deliveries: Sequence[Delivery], now: float) -> list
     """Store new deliveries; True where new, False where the key was seen before."""
     out: list[bool] = []
     for d in deliveries:
-        if d.key is not None and not insert_ignore(conn, DedupeKey, {"adapter": d.adapter, "key": d.key,
-                                                                     "at": now}):
+        if d.key is not None and not hot.DEDUPE.run(conn, {"adapter": d.adapter, "key": d.key, "at": now}):
             out.append(False)
             continue
         if d.events:
-            conn.execute(insert(InboxRow).values(adapter=d.adapter, key=d.key, received_at=now,
-                                                 payload=json.dumps(list(d.events), ensure_ascii=False)))
+            hot.INBOX.run(conn, {"adapter": d.adapter, "key": d.key, "received_at": now,
+                                 "payload": json.dumps(list(d.events), ensure_ascii=False)})
         out.append(True)
     return out
 
@@ -64,7 +63,7 @@ def oldest_pending(conn: Connection) -> float | None:
 
 
 def done(conn: Connection, seq: int) -> None:
-    conn.execute(delete(InboxRow).where(col(InboxRow.seq) == seq))
+    hot.INBOX_DONE.run(conn, {"seq": seq})
 
 
 def dead_letter(conn: Connection, seq: int, error: str, now: float) -> None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select
 from sqlmodel import col
 
 from storage.models import (
@@ -24,6 +24,7 @@ from storage.models import (
     TagRejection,
 )
 from storage.repo.base import insert_ignore, upsert
+from storage.repo.fast import Prepared, dialect_insert
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +76,15 @@ class TagDetail:
     evidence: str
 
 
+_SIGNAL = Prepared(lambda d: dialect_insert(d, MessageSignal).values(
+    {c: bindparam(c) for c in ("group_id", "message_id", "member_id", "at", "question", "link", "reply_to",
+                               "mentions")}).on_conflict_do_nothing())
+
+
 def record_signal(conn: Connection, group_id: str, s: Signal) -> None:
-    insert_ignore(conn, MessageSignal, {"group_id": group_id, "message_id": s.message_id, "member_id": s.member_id,
-                                        "at": s.at, "question": s.question, "link": s.link,
-                                        "reply_to": s.reply_to, "mentions": " ".join(s.mentions)})
+    _SIGNAL.run(conn, {"group_id": group_id, "message_id": s.message_id, "member_id": s.member_id, "at": s.at,
+                       "question": s.question, "link": s.link, "reply_to": s.reply_to,
+                       "mentions": " ".join(s.mentions)})
 
 
 def signals(conn: Connection, group_id: str, since: float, until: float) -> list[Signal]:

@@ -1,0 +1,82 @@
+"""Prepared statements of the per-event path (intake and the activity/tagging observers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, case, delete, insert, select
+from sqlalchemy.sql import Executable
+from sqlmodel import col
+
+from storage.models import DedupeKey, Group, InboxRow, Member, MemberDay, MemberHour, MessageRow, TagHit
+from storage.repo.fast import Prepared, dialect_insert
+
+
+def _p(name: str) -> Any:
+    return bindparam(name)
+
+
+def _insert_ignore(model: Any, columns: tuple[str, ...]) -> Prepared:
+    def build(dialect: str) -> Executable:
+        stmt: Executable = dialect_insert(dialect, model).values({c: _p(c) for c in columns}).on_conflict_do_nothing()
+        return stmt
+    return Prepared(build)
+
+
+DEDUPE = _insert_ignore(DedupeKey, ("adapter", "key", "at"))
+INBOX = Prepared(lambda _d: insert(InboxRow).values(adapter=_p("adapter"), key=_p("key"), payload=_p("payload"),
+                                                    received_at=_p("received_at")))
+INBOX_DONE = Prepared(lambda _d: delete(InboxRow).where(col(InboxRow.seq) == _p("seq")))
+MESSAGE = _insert_ignore(MessageRow, ("group_id", "message_id", "member_id", "at", "local_day", "local_hour",
+                                      "reply_to", "text"))
+GROUP_NEW = _insert_ignore(Group, ("id", "adapter", "name", "created_at"))
+TAG_HIT = _insert_ignore(TagHit, ("group_id", "message_id", "tag", "member_id", "at", "keyword"))
+OPTED_OUT = Prepared(lambda _d: select(col(Member.opted_out)).where(col(Member.group_id) == _p("group_id"),
+                                                                     col(Member.member_id) == _p("member_id")))
+
+
+def _group_named(dialect: str) -> Executable:
+    stmt = dialect_insert(dialect, Group).values(id=_p("id"), adapter=_p("adapter"), name=_p("name"),
+                                                 created_at=_p("created_at"))
+    result: Executable = stmt.on_conflict_do_update(index_elements=["id"], set_={"name": stmt.excluded.name})
+    return result
+
+
+GROUP_NAMED = Prepared(_group_named)
+
+
+def _counter(model: Any, key: str) -> Prepared:
+    def build(dialect: str) -> Executable:
+        stmt = dialect_insert(dialect, model).values(group_id=_p("group_id"), member_id=_p("member_id"),
+                                                     **{key: _p(key)}, messages=1)
+        result: Executable = stmt.on_conflict_do_update(index_elements=["group_id", "member_id", key],
+                                                        set_={"messages": model.messages + 1})
+        return result
+    return Prepared(build)
+
+
+MEMBER_DAY = _counter(MemberDay, "day")
+MEMBER_HOUR = _counter(MemberHour, "hour")
+
+
+def _member_message(dialect: str) -> Executable:
+    """Count one message for a member; min/max and latest-name via CASE so any arrival order works."""
+    m, at = Member, _p("at")
+    stmt = dialect_insert(dialect, m).values(group_id=_p("group_id"), member_id=_p("member_id"), name=_p("name"),
+                                             name_at=_p("name_at"), first_seen=at, last_seen=at, messages=1,
+                                             last_message_at=at, opted_out=False)
+    newer = (col(m.name_at) <= at) & (_p("name") != "")
+    set_ = {
+        "messages": col(m.messages) + 1,
+        "first_seen": case((col(m.first_seen) > at, at), else_=col(m.first_seen)),
+        "last_seen": case((col(m.last_seen) < at, at), else_=col(m.last_seen)),
+        "last_message_at": case((col(m.last_message_at).is_(None), at), (col(m.last_message_at) < at, at),
+                                else_=col(m.last_message_at)),
+        "name": case((newer, _p("name")), else_=col(m.name)),
+        "name_at": case((newer, at), else_=col(m.name_at)),
+    }
+    result: Executable = stmt.on_conflict_do_update(index_elements=["group_id", "member_id"], set_=set_)
+    return result
+
+
+MEMBER_MESSAGE = Prepared(_member_message)
