@@ -47,7 +47,7 @@ def load(url: str, bodies: Path, first: int, lines: int, conns: int, seconds: fl
          stop: bool = False) -> dict[str, Any]:
     """One load-generator process against ``url``; returns its WRKJSON dict plus requests/s."""
     if tool() == "wrk":
-        threads = int(os.environ.get("BENCH_WRK_THREADS", "1"))
+        threads = 1 if stop else int(os.environ.get("BENCH_WRK_THREADS", "1"))
         argv = ["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{seconds:.0f}s", "--timeout", "30s",
                 "-s", str(BENCH / "bodies.lua"), url, "--", str(bodies), str(first), str(lines), str(threads),
                 "stop" if stop else "wrap"]

@@ -108,18 +108,26 @@ def main() -> None:
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="quntag-bench-") as d:
         work = Path(d)
+        def save() -> None:  # after each part, so an interrupted run keeps what it measured
+            (BENCH / "results.json").write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n",
+                                                encoding="utf-8")
+
         if "tagging" in only:
             from tagging import run_tagging
             res["tagging"] = run_tagging(log)
+            save()
         if "intake" in only:
             from intake import run_intake
             res["intake"] = run_intake(work, rules, log)
+            save()
         if "rss" in only:
             from intake import run_rss
             res["rss"] = run_rss(work, rules, log)
+            save()
         if "reports" in only:
             from reports import run_reports
             res["reports"] = run_reports(work, log)
+            save()
         if os.environ.get("BENCH_PROFILE") == "1":
             from intake import run_profile
             from profile_summary import summarize
