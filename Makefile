@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck serve bench soak clean
+.PHONY: demo test lint typecheck serve bench bench-profile soak clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/quntag demo
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check bot handlers storage tests
+	$(BIN)/ruff check bot handlers storage tests bench
 	$(BIN)/mypy --strict bot handlers storage
 
 test: lint
@@ -31,6 +31,14 @@ test: lint
 
 serve: $(STAMP)
 	$(BIN)/quntag serve
+
+# Benchmarks (not part of test or CI): table on stdout, details in bench/results.json. See bench/README.md.
+bench: $(DEVSTAMP)
+	$(BIN)/python bench/run.py
+
+# The intake path under load, sampled by py-spy (summary printed, raw stacks in bench/profile.txt).
+bench-profile: $(DEVSTAMP)
+	BENCH_ONLY=none BENCH_PROFILE=1 $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

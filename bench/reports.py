@@ -1,0 +1,217 @@
+"""Reports and queries on a big group: 10,000 members and 1,000,000 messages generated straight into a
+SQLite file with the real schema (alembic migrations), rows consistent with what the observers write.
+
+Timed: ``handlers.profiles.load_group`` (all members) next to a raw sqlite3 fetch of the same rows, and —
+once they exist — the weekly digest and the segment query (see HOOKS)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import random
+import sqlite3
+import statistics
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from common import ADAPTER, chinese_text, group_id, make_rules, write_config
+
+from bot.config import TagRule, load
+from bot.textnorm import normalize  # noqa: F401  (warms opencc before timing)
+from handlers import profiles
+from handlers.tagging import Tagger
+from storage.db import Database, make_engine, upgrade
+from storage.repo import Repo
+
+GROUP = f"{ADAPTER}:{group_id(0)}"
+DAY = 86400
+TZ_OFFSET = 8 * 3600  # Asia/Shanghai, no DST: local day/hour without a zone lookup per row
+
+# Features from later issues. Each hook is (module, attribute); the attribute is awaited as
+# fn(repo, cfg, group_id, t). Absent module or attribute → "n/a (feature not present)".
+# TODO(issue 6): point "weekly digest" at the real entry point when it lands.
+# TODO(issue 5): point "segment query" at the real entry point when it lands.
+HOOKS: dict[str, tuple[str, str]] = {
+    "weekly digest": ("handlers.digest", "weekly_digest"),
+    "segment query": ("handlers.segments", "segment_query"),
+}
+
+
+def generate(db: Path, members: int, messages: int, rules: list[tuple[str, str, list[str]]],
+             days: int = 120, seed: int = 5) -> dict[str, Any]:
+    """Fill ``db`` (migrated first) with one group's history; returns row counts and generation time."""
+    t0 = time.perf_counter()
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    engine.dispose()
+    rng = random.Random(seed)
+    now = int(time.time())
+    start = now - days * DAY
+    tagger = Tagger([TagRule(name=n, keywords=tuple(k), category=c) for n, c, k in rules])
+    pool = [chinese_text(rng) for _ in range(5000)]
+    pool_hits = [tagger.match(t) for t in pool]
+    mids = [f"{ADAPTER}:{30000000 + i}" for i in range(members)]
+    weights = [1.0 / (i + 1) ** 0.9 for i in range(members)]  # a few talk a lot, most rarely
+    who = rng.choices(range(members), weights=weights, k=messages)
+    ats = sorted(rng.randrange(start, now) for _ in range(messages))
+    texts = [rng.randrange(len(pool)) for _ in range(messages)]
+
+    msg_rows, hit_rows = [], []
+    day_n: Counter[tuple[int, str]] = Counter()
+    hour_n: Counter[tuple[int, int]] = Counter()
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    count: Counter[int] = Counter()
+    day_str: dict[int, str] = {}
+    for i in range(messages):
+        m, at = who[i], ats[i]
+        lt = at + TZ_OFFSET
+        d = lt // DAY
+        day = day_str.get(d)
+        if day is None:
+            day = day_str[d] = time.strftime("%Y-%m-%d", time.gmtime(d * DAY))
+        hour = lt % DAY // 3600
+        mid = str(1_000_000 + i)
+        msg_rows.append((GROUP, mid, mids[m], float(at), day, hour, None, None))
+        for tag, kw in pool_hits[texts[i]]:
+            hit_rows.append((GROUP, mid, tag, mids[m], float(at), kw))
+        day_n[(m, day)] += 1
+        hour_n[(m, hour)] += 1
+        first.setdefault(m, at)
+        last[m] = at
+        count[m] += 1
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=OFF")
+    with con:
+        con.execute("INSERT INTO groups (id, adapter, name, created_at) VALUES (?, ?, ?, ?)",
+                    (GROUP, ADAPTER, "万人大群", float(start)))
+        con.executemany(
+            "INSERT INTO members (group_id, member_id, name, name_at, messages, first_seen, last_seen, "
+            "last_message_at, joined_at, left_at, invited_by, opted_out) VALUES (?,?,?,?,?,?,?,?,?,?,?,0)",
+            [(GROUP, mids[m], f"成员{m}", float(last[m]), count[m], float(first[m]), float(last[m]),
+              float(last[m]), None, None, None) for m in sorted(count)])
+        # members who joined and never wrote: still members of the group
+        silent = [m for m in range(members) if m not in count]
+        con.executemany(
+            "INSERT INTO members (group_id, member_id, name, name_at, messages, first_seen, last_seen, "
+            "last_message_at, joined_at, left_at, invited_by, opted_out) VALUES (?,?,?,?,0,?,?,NULL,?,NULL,NULL,0)",
+            [(GROUP, mids[m], f"成员{m}", float(start), float(start), float(start), float(start)) for m in silent])
+        con.executemany("INSERT INTO messages (group_id, message_id, member_id, at, local_day, local_hour, "
+                        "reply_to, text) VALUES (?,?,?,?,?,?,?,?)", msg_rows)
+        con.executemany("INSERT INTO member_days (group_id, member_id, day, messages) VALUES (?,?,?,?)",
+                        [(GROUP, mids[m], d, n) for (m, d), n in day_n.items()])
+        con.executemany("INSERT INTO member_hours (group_id, member_id, hour, messages) VALUES (?,?,?,?)",
+                        [(GROUP, mids[m], h, n) for (m, h), n in hour_n.items()])
+        con.executemany("INSERT INTO tag_hits (group_id, message_id, tag, member_id, at, keyword) "
+                        "VALUES (?,?,?,?,?,?)", hit_rows)
+    con.execute("ANALYZE")
+    con.close()
+    return {"members": members, "messages": messages, "member_days": len(day_n), "member_hours": len(hour_n),
+            "tag_hits": len(hit_rows), "generate_s": time.perf_counter() - t0,
+            "db_bytes": db.stat().st_size + Path(str(db) + "-wal").stat().st_size
+            if Path(str(db) + "-wal").exists() else db.stat().st_size}
+
+
+def raw_fetch(db: Path, since: str) -> int:
+    """Baseline: the rows load_group needs, fetched with plain sqlite3 and no Python objects built."""
+    con = sqlite3.connect(db)
+    n = 0
+    for sql, args in [
+        ("SELECT * FROM members WHERE group_id = ? ORDER BY first_seen, member_id", (GROUP,)),
+        ("SELECT member_id, hour, messages FROM member_hours WHERE group_id = ?", (GROUP,)),
+        ("SELECT member_id, count(*) FROM member_days WHERE group_id = ? GROUP BY member_id", (GROUP,)),
+        ("SELECT member_id, day, messages FROM member_days WHERE group_id = ? AND day >= ?", (GROUP, since)),
+        ("SELECT member_id, tag, at, keyword, message_id FROM tag_hits WHERE group_id = ?", (GROUP,)),
+    ]:
+        n += len(con.execute(sql, args).fetchall())
+    con.close()
+    return n
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    times, value = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), value
+
+
+def hook(name: str) -> Callable[..., Awaitable[Any]] | None:
+    module, attr = HOOKS[name]
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return None
+    fn = getattr(mod, attr, None)
+    return fn if callable(fn) else None
+
+
+def run_reports(work: Path, log: Any) -> dict[str, Any]:
+    members = int(os.environ.get("BENCH_REPORT_MEMBERS", "10000"))
+    messages = int(os.environ.get("BENCH_REPORT_MESSAGES", "1000000"))
+    repeat = int(os.environ.get("BENCH_REPORT_REPEAT", "3"))
+    rules = make_rules(200)
+    db = work / "reports.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    gen = generate(db, members, messages, rules)
+    log(f"reports: generated {gen['messages']:,} messages / {gen['members']:,} members / {gen['tag_hits']:,} "
+        f"tag hits in {gen['generate_s']:.1f}s")
+    cfg = load(write_config(work, db, 1, rules))
+    out: dict[str, Any] = {"data": gen, "queries": []}
+    from bot.timeutil import day_minus, local
+    from handlers.lifecycle import HISTORY_DAYS
+
+    since = day_minus(local(time.time(), "Asia/Shanghai").date().isoformat(), HISTORY_DAYS)
+
+    async def go() -> None:
+        database = Database(cfg.database_url(), "normal")
+        database.start()
+        repo = Repo(database)
+        loop = asyncio.get_running_loop()
+        try:
+            async def once() -> list[dict[str, Any]]:
+                return await profiles.load_group(repo, cfg, GROUP, time.time())
+
+            times = []
+            found: list[dict[str, Any]] = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                found = await once()
+                times.append(time.perf_counter() - t0)
+            base_s, rows = await loop.run_in_executor(None, timed, lambda: raw_fetch(db, since), repeat)
+            out["queries"].append({"name": "load_group (all members)", "seconds": statistics.median(times),
+                                   "baseline": "raw sqlite3 fetch of the same rows", "baseline_s": base_s,
+                                   "ratio": statistics.median(times) / base_s, "result": f"{len(found)} profiles",
+                                   "baseline_result": f"{rows} rows"})
+            for name in HOOKS:
+                fn = hook(name)
+                if fn is None:
+                    out["queries"].append({"name": name, "seconds": None, "result": "n/a (feature not present)"})
+                    continue
+                ts = []
+                for _ in range(repeat):
+                    t0 = time.perf_counter()
+                    await fn(repo, cfg, GROUP, time.time())
+                    ts.append(time.perf_counter() - t0)
+                out["queries"].append({"name": name, "seconds": statistics.median(ts), "result": "ok"})
+        finally:
+            await database.close()
+
+    asyncio.run(go())
+    for q in out["queries"]:
+        log(f"  {q['name']}: " + (f"{q['seconds']:.3f}s" if q["seconds"] is not None else q["result"]))
+    return out
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="quntag-bench-") as d:
+        run_reports(Path(d), print)
