@@ -19,7 +19,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.system.serve import Server, free_port, members, post, wait_processed, write_config  # noqa: E402
+from tests.system.serve import Server, free_port, members, post, wait_processed, write_config
 
 WORDS = ["红酒", "赤霞珠", "摄影", "旅行", "健身", "你好", "哈哈", "早上好", "有没有人推荐餐厅？", "签到"]
 
@@ -52,7 +52,7 @@ async def main() -> int:
             try:
                 if await post(http, server.base, ev) == 200:
                     acked.add(ev["id"])
-            except (aiohttp.ClientError, OSError, asyncio.TimeoutError):
+            except (TimeoutError, aiohttp.ClientError, OSError):
                 pass
 
         while time.time() < deadline:
