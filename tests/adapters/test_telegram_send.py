@@ -182,7 +182,8 @@ async def test_decide_join_errors_are_classified_like_send(fake: tuple[FakeTeleg
 
 async def test_decide_join_on_a_settled_request_is_done(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
     server, a = fake
-    server.decide_fail.append((400, {"ok": False, "error_code": 400, "description": "Bad Request: HIDE_REQUESTER_MISSING"}))
+    server.decide_fail.append((400, {"ok": False, "error_code": 400,
+                                     "description": "Bad Request: HIDE_REQUESTER_MISSING"}))
     await a.decide_join(decision(False))  # an admin was faster: nothing left to do, no retry for a day
     assert server.decisions == []
 
