@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from bot.config import Config, load, secret_problems
+from bot.events import ChatRef
 from bot.export import to_csv, to_json
 from bot.runtime import Runtime
 from bot.timeutil import parse_iso
@@ -287,7 +288,8 @@ def report(args: argparse.Namespace) -> int:
             if args.kind == "morning":
                 text = (await reports.morning(rt.repo, rt.context.render, group, now)).plain()
             else:
-                text = (await reports.weekly(rt.repo, rt.context.render, cfg, group, now)).plain()
+                vis = rt.context.visibility(ChatRef(*group.id.split(":", 1)))
+                text = (await reports.weekly(rt.repo, rt.context.render, cfg, group, now, visibility=vis)).plain()
             if args.send:
                 ctx = replace(rt.context, group=group)
                 await (reports.send_morning if args.kind == "morning" else reports.send_weekly)(ctx, group)

@@ -33,6 +33,7 @@ class Context:
     group: GroupConfig | None = None
     muted: bool = False
     dm_allowed: Callable[[UserRef], bool] = lambda _user: False
+    visibility_of: Callable[[ChatRef], str] = lambda _chat: ""  # the running adapter's answer per group
 
     def for_event(self, repo: Repo, event: Event, command: Command | None) -> Context:
         return replace(self, repo=repo, event=event, command=command,
@@ -77,6 +78,14 @@ class Context:
     def can_dm(self, user: UserRef) -> bool:
         """Whether a private message to ``user`` can be delivered (else post in the group)."""
         return self.dm_allowed(user)
+
+    def visibility(self, chat: ChatRef) -> str:
+        """What the bot sees in ``chat``: ``all``, ``mentions`` or ``mixed`` (adapter-wide fallback)."""
+        vis = self.visibility_of(chat)
+        if vis:
+            return vis
+        caps = self.capabilities.get(chat.adapter)
+        return caps.visibility if caps else "all"
 
     def chat(self) -> ChatRef | None:
         return self.event.chat if self.event else None

@@ -17,7 +17,7 @@ from bot.adapters import adapter_types
 from bot.adapters.base import Adapter, AdapterDeps
 from bot.config import Config
 from bot.context import Context
-from bot.events import UserRef
+from bot.events import ChatRef, UserRef
 from bot.inbox import Inbox
 from bot.jobs import Jobs
 from bot.metrics import Metrics
@@ -86,6 +86,7 @@ class Runtime:
                 log.exception("adapter %s failed to start; continuing", adapter.name)
         self.context.capabilities = {n: a.capabilities for n, a in self.adapters.items()}
         self.context.dm_allowed = self._dm_allowed
+        self.context.visibility_of = self._visibility
         if process:
             self._tasks.append(asyncio.create_task(self.inbox.run(), name="quntag-inbox"))
         if deliver:
@@ -115,6 +116,10 @@ class Runtime:
     def _dm_allowed(self, user: UserRef) -> bool:
         adapter = self.adapters.get(user.adapter)
         return adapter is not None and adapter.capabilities.private_messages and adapter.can_dm(user)
+
+    def _visibility(self, chat: ChatRef) -> str:
+        adapter = self.adapters.get(chat.adapter)
+        return adapter.visibility(chat) if adapter is not None else ""
 
     async def stop(self) -> None:
         """Finish in-flight processing, stop workers, flush and close the database."""

@@ -48,7 +48,8 @@ async def _schedule_command(ctx: Context, job: str) -> None:
             rep = await reports.morning(ctx.repo, ctx.render, group, now)
             await post(ctx, ev.chat, rep.text, rep.mentions, reply_to=ev.event_id)
         else:
-            rep = await reports.weekly(ctx.repo, ctx.render, ctx.config, group, now, public=True)
+            rep = await reports.weekly(ctx.repo, ctx.render, ctx.config, group, now, public=True,
+                                       visibility=ctx.visibility(ev.chat))
             await post(ctx, ev.chat, rep.text, reply_to=ev.event_id)
         return
     if sub not in ("时间", "time", "设置", "set"):

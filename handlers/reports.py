@@ -157,8 +157,12 @@ def _peak(times: Sequence[tuple[str, str, int]], tag: str) -> tuple[int, int] | 
     return wd, hour
 
 
-def build_weekly(data: Mapping[str, Any], locale: str) -> dict[str, Any]:
-    """Pure: gathered facts → the digest's template context (with three suggestions)."""
+def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") -> dict[str, Any]:
+    """Pure: gathered facts → the digest's template context (with three suggestions).
+
+    ``visibility`` is what the bot sees in the group (``all`` / ``mentions``): with ``mentions`` the
+    digest says that profiles are built from messages that mention the bot only.
+    """
     zh = locale != "en"
     week: Window = data["week"]
     prev: Window = data["prev"]
@@ -237,12 +241,13 @@ def build_weekly(data: Mapping[str, Any], locale: str) -> dict[str, Any]:
         "best_time": best,
         "suggestions": suggestions[:3],
         "matrix": [],
+        "mentions_only": visibility == "mentions",
     }
 
 
 async def weekly(repo: Repo, render: Renderer, cfg: Config, group: GroupConfig, now: float,
-                 public: bool = False, matrix: Sequence[dict[str, Any]] = ()) -> Report:
-    ctx = build_weekly(await gather_weekly(repo, cfg, group, now), group.locale)
+                 public: bool = False, matrix: Sequence[dict[str, Any]] = (), visibility: str = "all") -> Report:
+    ctx = build_weekly(await gather_weekly(repo, cfg, group, now), group.locale, visibility)
     ctx["matrix"] = list(matrix)
     return Report(render("weekly_digest", group.locale, public=public, group=group.name or group.id, **ctx))
 
@@ -268,15 +273,17 @@ async def send_weekly(ctx: Context, group: GroupConfig) -> None:
     now = ctx.clock()
     admins = [UserRef(*a.split(":", 1)) for a in group.admins if ":" in a]
     reachable = [a for a in admins if ctx.can_dm(a)]
+    adapter, _, chat_id = group.id.partition(":")
+    chat = ChatRef(adapter, chat_id)
     if reachable:
         matrix = await matrix_rows(ctx.repo, ctx.config, now) if len(ctx.config.groups) > 1 else []
-        report = await weekly(ctx.repo, ctx.render, ctx.config, group, now, matrix=matrix)
+        report = await weekly(ctx.repo, ctx.render, ctx.config, group, now, matrix=matrix,
+                              visibility=ctx.visibility(chat))
         for a in reachable:
             await post(ctx, a, report.text)
         return
-    report = await weekly(ctx.repo, ctx.render, ctx.config, group, now, public=True)
-    adapter, _, chat_id = group.id.partition(":")
-    await post(ctx, ChatRef(adapter, chat_id), report.text)
+    report = await weekly(ctx.repo, ctx.render, ctx.config, group, now, public=True, visibility=ctx.visibility(chat))
+    await post(ctx, chat, report.text)
 
 
 def day_after(day: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.adapters.support import ascii_int
 from bot.events import ChatRef, JoinRequest, UserRef
 from bot.outgoing import Outgoing
 
@@ -31,10 +32,13 @@ def telegram_join_request(adapter: str, update: Mapping[str, Any]) -> JoinReques
 
 
 def telegram_decision_call(out: Outgoing) -> tuple[str, dict[str, Any]]:
-    """(Bot API method, parameters) for a JoinDecision."""
+    """(Bot API method, parameters) for a JoinDecision; ValueError when an id is not a Telegram id."""
     assert out.join is not None and isinstance(out.target, ChatRef)
     method = "approveChatJoinRequest" if out.join.approve else "declineChatJoinRequest"
-    return method, {"chat_id": int(out.target.chat_id), "user_id": int(out.join.user.user_id)}
+    chat_id, user_id = ascii_int(out.target.chat_id, negative=True), ascii_int(out.join.user.user_id)
+    if chat_id is None or user_id is None:
+        raise ValueError(f"not a Telegram id: chat {out.target.chat_id!r}, user {out.join.user.user_id!r}")
+    return method, {"chat_id": chat_id, "user_id": user_id}
 
 
 def onebot_group_request(adapter: str, payload: Mapping[str, Any]) -> JoinRequest | None:

@@ -244,3 +244,15 @@ def truncate_utf8(text: str, limit: int) -> str:
     if len(data) <= limit:
         return text
     return data[: max(0, limit - 3)].decode(errors="ignore") + "…"
+
+
+def ascii_int(value: str, *, negative: bool = False) -> int | None:
+    """``value`` as an int when it is plain ASCII digits (with one leading ``-`` if ``negative``), else None.
+
+    ``str.isdigit`` accepts "²" (``int`` then raises) and "٣" (``int`` silently reads 3), so platform
+    ids are checked with ``isascii`` first: a wrong id must fail loudly, never reach another chat.
+    """
+    digits = value[1:] if negative and value.startswith("-") else value
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    return int(value)

@@ -26,6 +26,7 @@ from bot.adapters.generic import signed_headers
 from bot.appkeys import RUNTIME
 from bot.config import Config, parse
 from bot.demo.receiver import Receiver, start_site
+from bot.events import ChatRef
 from bot.server import create_app
 
 GROUP = "g-1"
@@ -130,7 +131,8 @@ async def _reports(app: web.Application, cfg: Config) -> tuple[str, str]:
     group = cfg.groups[f"generic:{GROUP}"]
     now = rt.clock()
     morning = await reports.morning(rt.repo, rt.context.render, group, now)
-    weekly = await reports.weekly(rt.repo, rt.context.render, cfg, group, now)
+    weekly = await reports.weekly(rt.repo, rt.context.render, cfg, group, now,
+                                  visibility=rt.context.visibility(ChatRef("generic", GROUP)))
     return morning.plain(), weekly.plain()
 
 

@@ -32,6 +32,8 @@ class FakeTelegram:
 
     ``fail`` is a queue of (status, body) answers given to ``sendMessage`` before accepting; each entry
     may name the ``chat_id`` it applies to (``"chat"`` key) so migrations can fail only the old id.
+    Join decisions (``approveChatJoinRequest`` / ``declineChatJoinRequest``) are recorded in
+    ``decisions`` as (method, params) and answered from ``decide_fail`` first.
     """
 
     def __init__(self, token: str = TG_TOKEN, me: Mapping[str, Any] | None = None) -> None:
@@ -43,6 +45,9 @@ class FakeTelegram:
         self.attempts: list[dict[str, Any]] = []
         self.fail: list[tuple[int, dict[str, Any], Any]] = []
         self.moved: dict[str, int] = {}  # chat id → the supergroup id it migrated to
+        self.decisions: list[tuple[str, dict[str, Any]]] = []
+        self.decide_attempts = 0
+        self.decide_fail: list[tuple[int, dict[str, Any]]] = []
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -51,6 +56,18 @@ class FakeTelegram:
         params = await request.json()
         if method == "getMe":
             return web.json_response({"ok": True, "result": self.me})
+        if method in ("approveChatJoinRequest", "declineChatJoinRequest"):
+            self.decide_attempts += 1
+            if str(params.get("chat_id")) in self.moved:
+                return web.json_response({"ok": False, "error_code": 400,
+                                          "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                                          "parameters": {"migrate_to_chat_id": self.moved[str(params["chat_id"])]}},
+                                         status=400)
+            if self.decide_fail:
+                status, body = self.decide_fail.pop(0)
+                return web.json_response(body, status=status)
+            self.decisions.append((method, params))
+            return web.json_response({"ok": True, "result": True})
         if method != "sendMessage":
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         self.attempts.append(params)
@@ -73,7 +90,8 @@ class FakeTelegram:
 
 
 class FakeOneBot:
-    """A loopback OneBot v11 HTTP API (``/send_group_msg``, ``/send_private_msg``) checking the Bearer token."""
+    """A loopback OneBot v11 HTTP API (``/send_group_msg``, ``/send_private_msg``,
+    ``/set_group_add_request``) checking the Bearer token."""
 
     def __init__(self, access_token: str = "ob-token") -> None:
         self.access_token = access_token
@@ -85,7 +103,7 @@ class FakeOneBot:
         if request.headers.get("Authorization") != f"Bearer {self.access_token}":
             return web.Response(status=401 if "Authorization" not in request.headers else 403)
         action = request.match_info["action"]
-        if action not in ("send_group_msg", "send_private_msg"):
+        if action not in ("send_group_msg", "send_private_msg", "set_group_add_request"):
             return web.Response(status=404)
         body = await request.json()
         self.attempts += 1
@@ -93,6 +111,8 @@ class FakeOneBot:
             status, answer = self.fail.pop(0)
             return web.json_response(answer, status=status)
         self.sent.append((action, body))
+        if action == "set_group_add_request":
+            return web.json_response({"status": "ok", "retcode": 0, "data": None})
         return web.json_response({"status": "ok", "retcode": 0, "data": {"message_id": 7000 + len(self.sent)}})
 
     def app(self) -> web.Application:

@@ -117,3 +117,39 @@ async def test_join_and_leave_notices(client: Client) -> None:
 async def test_healthz(client: Client) -> None:
     body = await (await client.get("/healthz")).json()
     assert body["adapters"]["qq"]["visibility"] == "all"
+
+
+# -- entry gate end to end: group add request → set_group_add_request -----------------------------------
+
+GATE = {"keyword": "品酒", "question": "暗号是什么？", "timeout_minutes": 10}
+
+
+@pytest.fixture
+async def gate_client(tmp_path: Path, fake: tuple[FakeOneBot, str],
+                      aiohttp_client: Callable[[web.Application], Awaitable[Client]]) -> Client:
+    cfg = make_config(tmp_path, {"qq": {"type": "onebot", "secret": SECRET, "access_token": "ob-token",
+                                        "api_base": fake[1]}},
+                      groups=[{"id": "qq:123456789", "gate": {**GATE, "otherwise": "decline"}, "welcome": False},
+                              {"id": "qq:555", "gate": {**GATE, "otherwise": "hold"}, "welcome": False}])
+    return await aiohttp_client(create_app(cfg, schedule=False))
+
+
+def add_request(flag: str, comment: str, group: int = 123456789, user: int = 987654321) -> dict[str, Any]:
+    return {**fixture("gate", "onebot_group_add_request")["payload"], "time": NOW, "flag": flag,
+            "comment": comment, "group_id": group, "user_id": user}
+
+
+async def test_gate_approves_on_the_keyword_else_declines_or_holds(gate_client: Client,
+                                                                   fake: tuple[FakeOneBot, str]) -> None:
+    server, _ = fake
+    assert await post(gate_client, add_request("f1", "问题：暗号是什么？\n答案：品酒")) == (204, b"")
+    assert await post(gate_client, add_request("f1", "问题：暗号是什么？\n答案：品酒")) == (204, b"")  # retried
+    await post(gate_client, add_request("f2", "路过", user=20005))
+    await post(gate_client, add_request("f3", "路过", group=555, user=20006))
+    await settle(gate_client)
+    assert server.sent == [
+        ("set_group_add_request", {"flag": "f1", "sub_type": "add", "approve": True}),
+        ("set_group_add_request", {"flag": "f2", "sub_type": "add", "approve": False, "reason": "未通过入群验证"})]
+    rt = gate_client.app[RUNTIME]
+    held = await rt.repo.join_requests(group_id="qq:555")
+    assert [(r[1], r[5]) for r in held] == [("qq:20006", "held")]  # waits for an admin's /gate approve

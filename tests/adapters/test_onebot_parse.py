@@ -93,3 +93,42 @@ def test_ack_is_204_without_body_and_capabilities() -> None:
     assert a.capabilities.retries_deliveries is False
     assert a.capabilities.visibility == "all" and a.visibility() == "all"
     assert a.secrets() == {"secret": "test-secret", "access_token": "t"}
+
+
+# -- entry gate: group add requests -------------------------------------------------------------------
+
+
+def _request(**over: Any) -> bytes:
+    payload = {**fixture("gate", "onebot_group_add_request")["payload"], **over}
+    return json.dumps(payload, ensure_ascii=False).encode()
+
+
+def test_gate_fixture_is_a_valid_event() -> None:
+    from nonebot.adapters.onebot.v11 import Adapter, GroupRequestEvent
+
+    event = Adapter.json_to_event(copy.deepcopy(fixture("gate", "onebot_group_add_request")["payload"]))
+    assert isinstance(event, GroupRequestEvent) and event.sub_type == "add"
+
+
+def test_group_add_request_becomes_a_join_request() -> None:
+    rec = fixture("gate", "onebot_group_add_request")
+    parsed = adapter().parse(_request())
+    assert parsed.key == "10001:request:1767225600123456" and parsed.ignored is None
+    [ev] = parsed.events
+    got = event_to_dict(ev)
+    assert {k: got[k] for k in rec["expected"]} == rec["expected"]
+
+
+def test_bot_invites_and_friend_requests_are_not_join_requests() -> None:
+    # sub_type "invite" is the bot account itself being invited into a group (OneBot 11), not an applicant
+    invite = adapter().parse(_request(sub_type="invite", comment=""))
+    assert invite.events == () and invite.ignored == "bot_invite"
+    friend = adapter().parse(_request(request_type="friend"))
+    assert friend.events == () and friend.ignored == "request"
+
+
+@pytest.mark.parametrize("bad", [{"flag": None}, {"flag": ""}, {"group_id": [1]}, {"time": "soon"}, {"comment": 5}])
+def test_malformed_group_request_is_400(bad: dict[str, Any]) -> None:
+    with pytest.raises(WebhookRejected) as exc:
+        adapter().parse(_request(**bad))
+    assert exc.value.status == 400

@@ -12,7 +12,7 @@ from bot.adapters.base import AdapterDeps, SendError
 from bot.adapters.onebot import OneBotAdapter
 from bot.demo.receiver import start_site
 from bot.events import ChatRef, UserRef
-from bot.outgoing import Mention, Outgoing, Text
+from bot.outgoing import JoinDecision, Mention, Outgoing, Text
 
 GROUP = ChatRef("onebot", "987654")
 
@@ -99,3 +99,52 @@ async def test_network_error_is_transient() -> None:
         with pytest.raises(SendError) as exc:
             await a.send(Outgoing(GROUP, (Text("hi"),)))
     assert not exc.value.permanent
+
+
+# -- join decisions and platform ids ------------------------------------------------------------------
+
+
+def decision(approve: bool, flag: str = "1767225600123456") -> Outgoing:
+    return Outgoing(GROUP, (), join=JoinDecision(UserRef("onebot", "987654321"), approve, flag,
+                                                 "" if approve else "未通过入群验证"))
+
+
+async def test_decide_join_with_set_group_add_request(fake: tuple[FakeOneBot, OneBotAdapter, str]) -> None:
+    server, a, _ = fake
+    await a.decide_join(decision(True))
+    await a.decide_join(decision(False))
+    assert server.sent == [
+        ("set_group_add_request", {"flag": "1767225600123456", "sub_type": "add", "approve": True}),
+        ("set_group_add_request", {"flag": "1767225600123456", "sub_type": "add", "approve": False,
+                                   "reason": "未通过入群验证"})]
+
+
+async def test_decide_join_retcodes_and_token(fake: tuple[FakeOneBot, OneBotAdapter, str]) -> None:
+    server, a, url = fake
+    server.fail += [(200, {"status": "failed", "retcode": 100, "data": None, "wording": "flag expired"}),
+                    (502, {"status": "failed"})]
+    with pytest.raises(SendError) as bad_flag:
+        await a.decide_join(decision(True))
+    assert bad_flag.value.permanent and "flag expired" in str(bad_flag.value)
+    with pytest.raises(SendError) as down:
+        await a.decide_join(decision(True))
+    assert not down.value.permanent
+    with pytest.raises(SendError) as no_flag:
+        await a.decide_join(decision(True, flag=""))
+    assert no_flag.value.permanent
+    async with aiohttp.ClientSession() as session:
+        wrong = OneBotAdapter("onebot", {"access_token": "wrong", "api_base": url}, AdapterDeps(session))
+        with pytest.raises(SendError) as denied:
+            await wrong.decide_join(decision(True))
+    assert denied.value.permanent and server.sent == []
+
+
+@pytest.mark.parametrize("bad", ["²", "٣", "", " "])
+async def test_bad_ids_are_permanent_never_guessed(fake: tuple[FakeOneBot, OneBotAdapter, str], bad: str) -> None:
+    server, a, _ = fake
+    a.state.dm_users.add(bad)
+    for out in (Outgoing(ChatRef("onebot", bad), (Text("hi"),)), Outgoing(UserRef("onebot", bad), (Text("hi"),))):
+        with pytest.raises(SendError) as exc:
+            await a.send(out)
+        assert exc.value.permanent
+    assert server.attempts == 0

@@ -223,3 +223,90 @@ async def test_migration_merges_rows_already_under_the_new_id(client: Client) ->
     assert [g[0] for g in groups] == ["telegram:-1004000000001"]
     alias = await rt.repo.resolve_group("telegram:-4000000001")
     assert alias == "telegram:-1004000000001"
+
+
+# -- entry gate end to end: chat_join_request → private question → answer → approveChatJoinRequest ----
+
+
+class Clock:
+    def __init__(self, t: float) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+GATE = {"keyword": "品酒", "question": "入群暗号？", "otherwise": "decline", "timeout_minutes": 10}
+
+
+@pytest.fixture
+async def gate_bot(tmp_path: Path, aiohttp_client: Callable[[web.Application], Awaitable[Client]]
+                   ) -> AsyncIterator[tuple[Client, FakeTelegram, Clock]]:
+    server = FakeTelegram(me={"id": 999999999, "is_bot": True, "first_name": "Demo", "username": "demo_bot",
+                              "can_read_all_group_messages": False})
+    runner, url = await start_site(server.app())
+    clock = Clock(float(int(time.time())))
+    cfg = make_config(tmp_path, {"telegram": {"token": TG_TOKEN, "secret_token": SECRET, "api_base": url}},
+                      groups=[{"id": GROUP, "gate": GATE, "welcome": False}])
+    yield await aiohttp_client(create_app(cfg, clock=clock, schedule=False)), server, clock
+    await runner.cleanup()
+
+
+def join_request(uid: int, at: float, bio: str = "") -> dict[str, Any]:
+    payload = copy.deepcopy(fixture("gate", "telegram_chat_join_request")["payload"])
+    payload["update_id"] += uid % 1000
+    req = payload["chat_join_request"]
+    req.update({"from": {"id": uid, "is_bot": False, "first_name": f"U{uid}"}, "user_chat_id": uid,
+                "date": int(at), "bio": bio})
+    return payload
+
+
+def private(uid: int, text_: str, at: float, mid: int) -> dict[str, Any]:
+    return {"update_id": 900000700 + mid, "message": {
+        "message_id": mid, "date": int(at), "text": text_, "chat": {"id": uid, "type": "private"},
+        "from": {"id": uid, "is_bot": False, "first_name": f"U{uid}"}}}
+
+
+async def test_gate_keyword_in_the_private_answer_approves(gate_bot: tuple[Client, FakeTelegram, Clock]) -> None:
+    client, server, clock = gate_bot
+    assert (await post(client, join_request(222222222, clock.t)))[0] == 200
+    await settle(client)
+    [ask] = [s for s in server.sent if s["chat_id"] == 222222222]
+    assert "入群暗号？" in ask["text"] and "红酒爱好者" in ask["text"]  # asked privately, via user_chat_id
+    assert server.decisions == []
+    await post(client, private(222222222, "随便看看", clock.t + 30, mid=1))
+    await settle(client)
+    assert server.decisions == [] and "再试一次" in server.sent[-1]["text"]
+    await post(client, private(222222222, "我是来品酒的", clock.t + 60, mid=2))
+    await settle(client)
+    assert server.decisions == [("approveChatJoinRequest", {"chat_id": -1001234567890, "user_id": 222222222})]
+    assert "已通过" in server.sent[-1]["text"] and server.sent[-1]["chat_id"] == 222222222
+
+
+async def test_gate_keyword_in_the_bio_approves_at_once(gate_bot: tuple[Client, FakeTelegram, Clock]) -> None:
+    client, server, clock = gate_bot
+    await post(client, join_request(444444444, clock.t, bio="爱品酒的摄影师"))
+    await settle(client)
+    assert server.decisions == [("approveChatJoinRequest", {"chat_id": -1001234567890, "user_id": 444444444})]
+    assert server.sent == []  # nothing to ask
+
+
+async def test_gate_silence_is_declined_after_the_timeout(gate_bot: tuple[Client, FakeTelegram, Clock]) -> None:
+    client, server, clock = gate_bot
+    rt = client.app[RUNTIME]
+    await post(client, join_request(333333333, clock.t))
+    await post(client, join_request(333333333, clock.t))  # Telegram retrying the same update
+    await settle(client)
+    assert len([s for s in server.sent if s["chat_id"] == 333333333]) == 1
+    clock.t += 11 * 60
+    await rt.jobs.minutely()
+    await settle(client)
+    assert server.decisions == [("declineChatJoinRequest", {"chat_id": -1001234567890, "user_id": 333333333})]
+
+
+async def test_named_invite_link_tags_the_channel(gate_bot: tuple[Client, FakeTelegram, Clock]) -> None:
+    client, _server, _clock = gate_bot
+    await post(client, fixture("telegram", "chat_member_join_named_link")["payload"])
+    await settle(client)
+    status, p = await profile(client, GROUP, "telegram:444444444")
+    assert status == 200 and "渠道:小红书渠道" in {t["name"] for t in p["tags"]}

@@ -11,7 +11,7 @@ from _helpers import fixture, fixtures
 
 from bot.adapters.base import AdapterDeps, WebhookRejected
 from bot.adapters.telegram import TelegramAdapter
-from bot.events import ChatRef, UserRef, event_to_dict
+from bot.events import ChatRef, MemberJoined, Message, UserRef, event_to_dict
 
 TG = fixtures("telegram")
 
@@ -153,3 +153,92 @@ def test_migration_makes_the_old_id_an_alias() -> None:
 
 def test_secrets_for_serve() -> None:
     assert adapter().secrets() == {"token": "1:x", "secret_token": "s3cret"}
+
+
+# -- entry gate: chat_join_request and the applicant's private answer -------------------------------
+
+
+def _join_request(date: int = 1767225600, **over: Any) -> dict[str, Any]:
+    payload = copy.deepcopy(fixture("gate", "telegram_chat_join_request")["payload"])
+    payload["chat_join_request"]["date"] = date
+    payload["chat_join_request"].update(over)
+    return payload
+
+
+def _private(uid: int, text: str, date: int, mid: int = 5) -> dict[str, Any]:
+    return {"update_id": 900000500 + mid, "message": {
+        "message_id": mid, "date": date, "text": text,
+        "chat": {"id": uid, "type": "private", "first_name": "Bob"},
+        "from": {"id": uid, "is_bot": False, "first_name": "Bob", "last_name": "Li"}}}
+
+
+def test_gate_fixture_is_a_valid_update() -> None:
+    from aiogram.types import Update
+
+    Update.model_validate(_join_request())
+
+
+def test_chat_join_request_becomes_a_join_request() -> None:
+    rec = fixture("gate", "telegram_chat_join_request")
+    parsed = adapter().parse(body(rec["payload"]))
+    assert parsed.key == "900000120" and parsed.ignored is None  # deduped on update_id like every update
+    [ev] = parsed.events
+    got = event_to_dict(ev)
+    assert {k: got[k] for k in rec["expected"]} == rec["expected"]
+    assert ev.event_id == "u900000120" and ev.chat_name == "红酒爱好者"
+
+
+def test_join_request_to_a_channel_is_ignored_and_malformed_is_400() -> None:
+    chan = _join_request(chat={"id": -1009, "type": "channel", "title": "News"})
+    assert adapter().parse(body(chan)).ignored == "channel"
+    for bad in ({"date": "yesterday"}, {"from": None}, {"bio": 5}, {"user_chat_id": True},
+                {"invite_link": {"invite_link": "x", "name": 7}}):
+        a = adapter()
+        with pytest.raises(WebhookRejected) as exc:
+            a.parse(body(_join_request(**bad)))
+        assert exc.value.status == 400 and a.state.applicants == {}  # a rejected update learns nothing
+
+
+def test_applicant_private_answer_reaches_the_gate_and_others_stay_ignored() -> None:
+    a = adapter()
+    t = 1767225600
+    stranger = a.parse(body(_private(333, "品酒", t + 10, mid=1)))
+    assert stranger.ignored == "private" and stranger.events == ()
+    a.parse(body(_join_request(t)))
+    parsed = a.parse(body(_private(222222222, "我来品酒的", t + 60, mid=2)))
+    [msg] = parsed.events
+    # the shape handlers/gate.py recognises: a Message whose chat id is the user id
+    assert isinstance(msg, Message)
+    assert msg.chat == ChatRef("telegram", "222222222") and msg.user == UserRef("telegram", "222222222")
+    assert msg.text == "我来品酒的" and msg.user_name == "Bob Li" and parsed.key == "900000502"
+    # a day later the request is forgotten: private chat is private again
+    assert a.parse(body(_private(222222222, "hello", t + 86400 + 1, mid=3))).ignored == "private"
+
+
+def test_applicants_can_be_messaged_for_five_minutes_then_after_writing() -> None:
+    now = [1767225600.0]
+    a = TelegramAdapter("telegram", {"token": "1:x", "secret_token": "s"}, AdapterDeps(None, clock=lambda: now[0]))
+    bob = UserRef("telegram", "222222222")
+    assert not a.can_dm(bob)
+    a.parse(body(_join_request(int(now[0]))))
+    assert a.can_dm(bob)
+    now[0] += 301
+    assert not a.can_dm(bob)  # Bot API: user_chat_id is usable for 5 minutes
+    a.parse(body(_private(222222222, "hi", int(now[0]))))
+    assert a.can_dm(bob)  # the applicant wrote to us: an ordinary private chat now
+
+
+def test_member_joined_through_a_named_invite_link() -> None:
+    [ev] = adapter().parse(body(fixture("telegram", "chat_member_join_named_link")["payload"])).events
+    assert isinstance(ev, MemberJoined) and ev.invite_link == "小红书渠道"
+    [plain] = adapter().parse(body(fixture("telegram", "chat_member_join_invite_link")["payload"])).events
+    assert isinstance(plain, MemberJoined) and plain.invite_link == ""  # unnamed link: nothing to tag
+
+
+def test_applicants_survive_a_restart() -> None:
+    a = adapter()
+    a.parse(body(_join_request()))
+    stored = {"ap:222222222": json.dumps(["222222222", 1767225600.0])}
+    b = adapter()
+    b.state.load(stored)
+    assert b.state.applicants == a.state.applicants

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import AsyncIterator
 
@@ -15,7 +16,7 @@ from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram.render import render_chunks, utf16_len
 from bot.demo.receiver import start_site
 from bot.events import ChatRef, UserRef
-from bot.outgoing import Mention, Outgoing, Text
+from bot.outgoing import JoinDecision, Mention, Outgoing, Text
 
 GROUP = ChatRef("telegram", "-1001234567890")
 
@@ -138,3 +139,93 @@ async def test_get_me_failure_does_not_stop_start() -> None:
                             AdapterDeps(session))
         await a.start()
         assert a.visibility() == "mentions"
+
+
+# -- join decisions and platform ids ------------------------------------------------------------------
+
+APPLICANT = UserRef("telegram", "555555555")
+
+
+def decision(approve: bool, chat: ChatRef = GROUP, user: UserRef = APPLICANT) -> Outgoing:
+    return Outgoing(chat, (), key="d1", join=JoinDecision(user, approve, user.user_id,
+                                                         "" if approve else "未通过入群验证"))
+
+
+async def test_decide_join_calls_approve_and_decline(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    await a.decide_join(decision(True))
+    await a.decide_join(decision(False))
+    assert server.decisions == [
+        ("approveChatJoinRequest", {"chat_id": -1001234567890, "user_id": 555555555}),
+        ("declineChatJoinRequest", {"chat_id": -1001234567890, "user_id": 555555555})]
+    assert server.sent == []  # an action, not a message
+
+
+async def test_decide_join_errors_are_classified_like_send(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    server.decide_fail += [
+        (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
+               "parameters": {"retry_after": 3}}),
+        (500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}),
+        (400, {"ok": False, "error_code": 400, "description": "Bad Request: not enough rights"})]
+    errors = []
+    for _ in range(3):
+        with pytest.raises(SendError) as exc:
+            await a.decide_join(decision(True))
+        errors.append(exc.value)
+    assert errors[0].retry_after == 3 and not errors[0].permanent
+    assert errors[1].retry_after is None and not errors[1].permanent
+    assert errors[2].permanent
+    await a.decide_join(decision(True))
+    assert len(server.decisions) == 1 and server.decide_attempts == 4
+
+
+async def test_decide_join_on_a_settled_request_is_done(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    server.decide_fail.append((400, {"ok": False, "error_code": 400,
+                                     "description": "Bad Request: HIDE_REQUESTER_MISSING"}))
+    await a.decide_join(decision(False))  # an admin was faster: nothing left to do, no retry for a day
+    assert server.decisions == []
+
+
+async def test_decide_join_follows_migration(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    server.moved["-4000000001"] = -1004000000001
+    with pytest.raises(SendError) as exc:
+        await a.decide_join(decision(True, chat=ChatRef("telegram", "-4000000001")))
+    assert exc.value.moved_to == "-1004000000001"
+    await a.decide_join(decision(True, chat=ChatRef("telegram", "-4000000001")))
+    assert server.decisions[0][1]["chat_id"] == -1004000000001
+
+
+async def test_decision_closes_the_applicant_window(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    now = int(a.deps.clock())
+    a.parse(json.dumps({"update_id": 3, "chat_join_request": {
+        "chat": {"id": -1001234567890, "type": "supergroup", "title": "G"},
+        "from": {"id": 555555555, "is_bot": False, "first_name": "Eve"}, "user_chat_id": 555555555,
+        "date": now}}).encode())
+    await a.send(Outgoing(APPLICANT, (Text("入群暗号？"),)))
+    assert server.sent[-1]["chat_id"] == 555555555
+    await a.decide_join(decision(False))
+    with pytest.raises(SendError) as exc:
+        await a.send(Outgoing(APPLICANT, (Text("again"),)))
+    assert exc.value.permanent
+
+
+@pytest.mark.parametrize("bad", ["²", "-²", "٣", "--5", "", "12a", "-"])
+async def test_bad_ids_are_permanent_never_guessed(fake: tuple[FakeTelegram, TelegramAdapter], bad: str) -> None:
+    server, a = fake
+    a.state.dm_users.add(bad)
+    for out in (Outgoing(ChatRef("telegram", bad), (Text("hi"),)), Outgoing(UserRef("telegram", bad), (Text("hi"),)),
+                decision(True, user=UserRef("telegram", bad)), decision(True, chat=ChatRef("telegram", bad))):
+        with pytest.raises(SendError) as exc:
+            await (a.decide_join(out) if out.join else a.send(out))
+        assert exc.value.permanent
+    assert not server.attempts and not server.decide_attempts
+
+
+async def test_ascii_ids_and_usernames_pass(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
+    server, a = fake
+    await a.send(Outgoing(ChatRef("telegram", "@demo_channel"), (Text("hi"),), reply_to="٣"))
+    assert server.sent[0]["chat_id"] == "@demo_channel" and "reply_parameters" not in server.sent[0]

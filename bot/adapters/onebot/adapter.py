@@ -25,8 +25,9 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
+from bot.adapters.joins import onebot_decision_call
 from bot.adapters.onebot.parse import EventParser, OneBotState
-from bot.adapters.support import loads, wire
+from bot.adapters.support import ascii_int, loads, wire
 from bot.events import ChatRef, UserRef
 from bot.outgoing import Mention, Outgoing, Text
 
@@ -41,7 +42,14 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def _id(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
+    """A QQ number as an int; other ids (bridges such as ``12345678@chatroom``) stay strings. Empty ids and
+    numbers in non-ASCII digits ("²", "٣", which ``isdigit`` accepts) are refused, never guessed."""
+    num = ascii_int(value)
+    if num is not None:
+        return num
+    if not value.strip() or value.isdigit():  # ASCII digits returned above: these are other digits
+        raise SendError(f"not a OneBot id: {value!r}", permanent=True)
+    return value
 
 
 def render(out: Outgoing) -> list[dict[str, Any]]:
@@ -150,6 +158,13 @@ class OneBotAdapter:
         else:
             action, body = "send_group_msg", {"group_id": _id(out.target.chat_id), "message": message}
         await self.call(action, body)
+
+    async def decide_join(self, out: Outgoing) -> None:
+        """A JoinDecision → ``set_group_add_request`` (same Bearer token and retcode rules as sends)."""
+        if out.join is None or not out.join.request_id:
+            raise SendError("join decision without a request flag", permanent=True)
+        action, params = onebot_decision_call(out)
+        await self.call(action, params)
 
     async def call(self, action: str, params: Mapping[str, Any]) -> Any:
         """One OneBot HTTP API call; returns ``data`` or raises SendError classified for the outbox."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.adapters.base import MALFORMED, Parsed, WebhookRejected
+from bot.adapters.joins import onebot_group_request
 from bot.adapters.onebot.cq import segments
 from bot.adapters.support import unix_time
 from bot.events import ChatRef, MemberJoined, MemberLeft, Message, UserRef
@@ -56,8 +57,10 @@ class EventParser:
             parsed = self.notice(payload, self_id)
         elif post_type == "message_sent":
             parsed = Parsed(key=None, ignored="own_message")
+        elif post_type == "request":
+            parsed = self.request(payload, self_id)
         else:
-            parsed = Parsed(key=None, ignored=post_type if post_type == "request" else "unsupported")
+            parsed = Parsed(key=None, ignored="unsupported")
         self.st.self_ids.add(self_id)  # not before: a rejected event teaches nothing
         return parsed
 
@@ -123,3 +126,23 @@ class EventParser:
                 invited_by=UserRef(self.name, inviter) if inviter and inviter != uid else None),))
         return Parsed(key=key, events=(MemberLeft(event_id=f"leave:{uid}:{int(at)}", chat=chat, user=user,
                                                   time=at),))
+
+    def request(self, p: Mapping[str, Any], self_id: str) -> Parsed:
+        """``request``/``group``/``add`` (someone asks to join a group we administer) → JoinRequest.
+
+        ``sub_type = "invite"`` is the bot account itself being invited into another group (OneBot 11:
+        邀请登录号入群), not an applicant the entry gate could judge: ignored, left to the operator.
+        Friend requests are ignored too.
+        """
+        if p.get("request_type") != "group":
+            return Parsed(key=None, ignored="request")
+        if p.get("sub_type") != "add":
+            return Parsed(key=None, ignored="bot_invite" if p.get("sub_type") == "invite" else "request")
+        gid, uid, flag, at = _id(p, "group_id"), _id(p, "user_id"), _id(p, "flag"), _time(p)
+        comment = p.get("comment")
+        if not isinstance(comment, str | None):
+            raise _bad("field comment must be a string")
+        ev = onebot_group_request(self.name, {"post_type": "request", "request_type": "group", "sub_type": "add",
+                                              "group_id": gid, "user_id": uid, "flag": flag, "time": at,
+                                              "comment": comment or ""})
+        return Parsed(key=f"{self_id}:request:{flag}", events=(ev,) if ev is not None else ())

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -26,20 +26,37 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
-from bot.adapters.support import loads, wire
+from bot.adapters.joins import telegram_decision_call
+from bot.adapters.support import ascii_int, loads, wire
 from bot.adapters.telegram.parse import UpdateParser
 from bot.adapters.telegram.render import MAX_LEN, render_chunks
-from bot.adapters.telegram.state import TelegramState, Write
+from bot.adapters.telegram.state import APPLICANT_DM_S, TelegramState, Write
 from bot.events import ChatRef, UserRef
 from bot.outgoing import Outgoing
 
 log = logging.getLogger("quntag.telegram")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 OPTIONS = {"token", "secret_token", "api_base", "bot_username"}
+USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")  # a public chat's @username, also a valid chat_id
+# Answers to a join decision meaning the request is already settled: nothing left to do, not a failure.
+SETTLED = ("HIDE_REQUESTER_MISSING", "USER_ALREADY_PARTICIPANT")
 
 
 def _chat_id(value: str) -> int | str:
-    return int(value) if value.lstrip("-").isdigit() else value
+    """A Bot API ``chat_id``: an ASCII integer (negative for groups) or ``@username``; else SendError."""
+    num = ascii_int(value, negative=True)
+    if num is not None:
+        return num
+    if USERNAME.fullmatch(value):
+        return value
+    raise SendError(f"not a Telegram chat id: {value!r}", permanent=True)
+
+
+def _user_id(value: str) -> int:
+    num = ascii_int(value)
+    if num is None:
+        raise SendError(f"not a Telegram user id: {value!r}", permanent=True)
+    return num
 
 
 class TelegramAdapter:
@@ -142,7 +159,10 @@ class TelegramAdapter:
         return self.state.visibility(chat.chat_id if chat is not None else None)
 
     def can_dm(self, user: UserRef) -> bool:
-        return user.user_id in self.state.dm_users
+        """Users who started the bot, and applicants while Telegram lets us write to them (5 minutes
+        after a join request, until it is decided)."""
+        return user.user_id in self.state.dm_users or \
+            self.state.applicant(user.user_id, self.deps.clock(), within=APPLICANT_DM_S) is not None
 
     def health(self) -> dict[str, Any]:
         groups = {f"{self.name}:{cid}": self.state.visibility(cid) for cid in sorted(self.state.bot_status)}
@@ -190,18 +210,21 @@ class TelegramAdapter:
         if isinstance(out.target, UserRef):
             if not self.can_dm(out.target):
                 raise SendError(f"user {out.target.id} has not started the bot", permanent=True)
-            chat_id = out.target.user_id
+            _user_id(out.target.user_id)
+            applicant = self.state.applicants.get(out.target.user_id)
+            # an applicant's private chat is user_chat_id (Telegram does not promise it equals the user id)
+            chat_id = applicant[0] if applicant is not None else out.target.user_id
         else:
             chat_id = self.state.resolve(out.target.chat_id)
+        target_id = _chat_id(chat_id)
         chunks = render_chunks(out)
         done = self._progress.get(out.key, 0) if out.key else 0
         for i in range(done, len(chunks)):
-            params: dict[str, Any] = {"chat_id": _chat_id(chat_id), "text": chunks[i], "parse_mode": "HTML",
+            params: dict[str, Any] = {"chat_id": target_id, "text": chunks[i], "parse_mode": "HTML",
                                       "link_preview_options": {"is_disabled": True}}
-            if i == 0 and out.reply_to and isinstance(out.target, ChatRef):
-                with contextlib.suppress(ValueError):
-                    params["reply_parameters"] = {"message_id": int(out.reply_to),
-                                                  "allow_sending_without_reply": True}
+            reply_id = ascii_int(out.reply_to) if out.reply_to else None
+            if i == 0 and reply_id is not None and isinstance(out.target, ChatRef):
+                params["reply_parameters"] = {"message_id": reply_id, "allow_sending_without_reply": True}
             if i > done:
                 await self.sleep(1.0)  # Telegram: at most one message a second per chat
             try:
@@ -218,3 +241,25 @@ class TelegramAdapter:
                 self._progress[out.key] = i + 1
         if out.key:
             self._progress.pop(out.key, None)
+
+    async def decide_join(self, out: Outgoing) -> None:
+        """A JoinDecision → ``approveChatJoinRequest`` / ``declineChatJoinRequest``, classified like
+        ``sendMessage`` (429 retry_after, 5xx retried, other 4xx permanent, migration re-targeted)."""
+        if out.join is None or not isinstance(out.target, ChatRef):
+            raise SendError("not a join decision for a group", permanent=True)
+        chat_id = self.state.resolve(out.target.chat_id)
+        try:
+            method, params = telegram_decision_call(replace(out, target=ChatRef(out.target.adapter, chat_id)))
+        except ValueError as exc:
+            raise SendError(str(exc), permanent=True) from None
+        try:
+            await self.call(method, params)
+        except SendError as exc:
+            if exc.moved_to is not None:
+                self._persist(self.state.mark_alias(chat_id, exc.moved_to))
+                raise SendError(str(exc), moved_to=self.state.resolve(exc.moved_to)) from None
+            if not (exc.permanent and any(s in str(exc) for s in SETTLED)):
+                raise
+            log.info("telegram %s: join request of %s in %s already settled (%s)", self.name,
+                     out.join.user.user_id, chat_id, exc)
+        self._persist(self.state.clear_applicant(out.join.user.user_id))

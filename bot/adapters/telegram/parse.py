@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.adapters.base import MALFORMED, Parsed, WebhookRejected
+from bot.adapters.joins import telegram_join_request
 from bot.adapters.support import unix_time
 from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState, Write
-from bot.events import ChatRef, Event, GroupMoved, MemberJoined, MemberLeft, Message, UserRef
+from bot.events import ChatRef, Event, GroupMoved, JoinRequest, MemberJoined, MemberLeft, Message, UserRef
 
 GROUP_TYPES = ("group", "supergroup")
 CONTENT_KEYS = ("text", "caption", "photo", "sticker", "video", "voice", "audio", "document", "animation",
@@ -94,6 +95,10 @@ class UpdateParser:
             upd = _obj(payload, "my_chat_member")
             assert upd is not None
             return self.my_chat_member(key, upd)
+        if "chat_join_request" in payload:
+            req = _obj(payload, "chat_join_request")
+            assert req is not None
+            return self.join_request(key, payload, req)
         return Parsed(key=key, ignored="unsupported")
 
     # -- messages ---------------------------------------------------------------------------------
@@ -103,9 +108,7 @@ class UpdateParser:
         chat_id, chat_type = _id(chat, "id"), _str(chat, "type")
         sender = _obj(msg, "from", required=False)
         if chat_type == "private":
-            if sender is not None:
-                self.writes += self.st.mark_dm(_id(sender, "id"), True)
-            return Parsed(key=key, ignored="private")
+            return self.private_message(key, msg, sender)
         if chat_type not in GROUP_TYPES:
             return Parsed(key=key, ignored="channel")
         at, title = _time(msg), _str(chat, "title")
@@ -116,6 +119,45 @@ class UpdateParser:
         if not any(k in msg for k in CONTENT_KEYS):
             return Parsed(key=key, ignored="service")
         return Parsed(key=key, events=(self.group_message(msg, chat_id, at, title, sender),))
+
+    def private_message(self, key: str, msg: Mapping[str, Any], sender: Mapping[str, Any] | None) -> Parsed:
+        """Private chats grant DM consent; only an undecided applicant's messages become events (the
+        gate's private answer: a Message whose chat id is the user id)."""
+        if sender is None:
+            return Parsed(key=key, ignored="private")
+        uid = _id(sender, "id")
+        self.writes += self.st.mark_dm(uid, True)
+        at = _time(msg)
+        if self.st.applicant(uid, at) is None:
+            return Parsed(key=key, ignored="private")
+        text = msg.get("text")
+        if not isinstance(text, str):
+            caption = msg.get("caption")
+            text = caption if isinstance(caption, str) else ""
+        return Parsed(key=key, events=(Message(
+            event_id=_id(msg, "message_id"), chat=ChatRef(self.name, uid), user=self.user(uid), time=at,
+            text=text, user_name=user_name(sender)),))
+
+    def join_request(self, key: str, payload: Mapping[str, Any], req: Mapping[str, Any]) -> Parsed:
+        """``chat_join_request`` → JoinRequest; the applicant may then be messaged privately."""
+        chat, sender = _obj(req, "chat"), _obj(req, "from")
+        assert chat is not None and sender is not None
+        chat_id, uid, at = _id(chat, "id"), _id(sender, "id"), _time(req)
+        private_chat = _id(req, "user_chat_id") if req.get("user_chat_id") is not None else uid
+        link = _obj(req, "invite_link", required=False)
+        bio, link_name = req.get("bio"), link.get("name") if link is not None else None
+        if not isinstance(bio, str | None) or not isinstance(link_name, str | None):
+            raise _bad("fields bio and invite_link.name must be strings")
+        if _str(chat, "type") not in GROUP_TYPES:
+            return Parsed(key=key, ignored="channel")
+        # the shared wire helper, fed only validated values
+        ev = telegram_join_request(self.name, {"update_id": key, "chat_join_request": {
+            "chat": {"id": self.st.resolve(chat_id), "title": _str(chat, "title")},
+            "from": {"id": uid, "first_name": user_name(sender)}, "date": at, "user_chat_id": private_chat,
+            "bio": bio or "", "invite_link": {"name": link_name or ""}}})
+        assert isinstance(ev, JoinRequest)
+        self.writes += self.st.mark_applicant(uid, private_chat, at)
+        return Parsed(key=key, events=(ev,))
 
     def moved(self, msg: Mapping[str, Any], chat_id: str, at: float, title: str) -> GroupMoved:
         if "migrate_to_chat_id" in msg:
@@ -258,6 +300,7 @@ class UpdateParser:
         performer = _obj(upd, "from", required=False)
         actor = _id(performer, "id") if performer is not None else ""
         link = _obj(upd, "invite_link", required=False)
+        link_name = _str(link, "name") if link is not None else ""
         creator = _obj(link, "creator", required=False) if link is not None else None
         link_creator = _id(creator, "id") if creator is not None else ""
         self.writes += self.st.mark_chat_member_group(self.st.resolve(chat_id))
@@ -273,9 +316,10 @@ class UpdateParser:
                                                       user=self.user(uid), time=at, chat_name=title),))
         inviter = link_creator if actor == uid else actor
         invited_by = self.user(inviter) if inviter and inviter != uid else None
+        self.writes += self.st.clear_applicant(uid)  # a member now: decided, by us or by an admin
         return Parsed(key=key, events=(MemberJoined(
             event_id=f"cm:{uid}:{int(at)}:join", chat=self.chat(chat_id), user=self.user(uid), time=at,
-            user_name=user_name(member), chat_name=title, invited_by=invited_by),))
+            user_name=user_name(member), chat_name=title, invited_by=invited_by, invite_link=link_name),))
 
     def my_chat_member(self, key: str, upd: Mapping[str, Any]) -> Parsed:
         chat = _obj(upd, "chat")

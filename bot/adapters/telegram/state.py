@@ -10,6 +10,11 @@ import json
 from dataclasses import dataclass, field
 
 ADMIN_STATUSES = frozenset({"administrator", "creator"})
+# Bot API ChatJoinRequest.user_chat_id: "The bot can use this identifier for 5 minutes to send messages
+# until the join request is processed, assuming no other administrator contacted the user."
+APPLICANT_DM_S = 300.0
+# How long an undecided applicant's private messages are passed on to the gate (state stays bounded).
+APPLICANT_TTL_S = 86400.0
 Write = tuple[str, str | None]
 
 
@@ -22,6 +27,8 @@ class TelegramState:
     chat_member_groups: set[str] = field(default_factory=set)  # chats that send chat_member updates
     dm_users: set[str] = field(default_factory=set)  # users who started the bot
     aliases: dict[str, str] = field(default_factory=dict)  # old chat id → new chat id
+    # users with a join request we have not decided: user id → (private chat id, request time)
+    applicants: dict[str, tuple[str, float]] = field(default_factory=dict)
     usernames: dict[str, str] = field(default_factory=dict)  # casefolded username → user id (memory only)
     admins: dict[tuple[str, str], bool] = field(default_factory=dict)  # (chat, user) → admin (memory only)
 
@@ -37,6 +44,12 @@ class TelegramState:
                 self.bot_status[rest] = value
             elif kind == "alias":
                 self.aliases[rest] = value
+            elif kind == "ap":
+                try:
+                    chat, at = json.loads(value)
+                    self.applicants[rest] = (str(chat), float(at))
+                except (ValueError, TypeError):
+                    continue
             elif key == "me":
                 self.set_me(json.loads(value), keep_username=bool(self.bot_username))
 
@@ -78,6 +91,31 @@ class TelegramState:
             return [(f"dm:{user_id}", "1")]
         self.dm_users.discard(user_id)
         return [(f"dm:{user_id}", None)]
+
+    def mark_applicant(self, user_id: str, private_chat: str, at: float) -> list[Write]:
+        """A join request from ``user_id`` (``user_chat_id`` = ``private_chat``) sent at ``at``."""
+        if self.applicants.get(user_id) == (private_chat, at):
+            return []
+        writes = self.expired_applicants(at)
+        self.applicants[user_id] = (private_chat, at)
+        return [*writes, (f"ap:{user_id}", json.dumps([private_chat, at]))]
+
+    def clear_applicant(self, user_id: str) -> list[Write]:
+        """The request was decided (by us): the applicant window closes."""
+        if self.applicants.pop(user_id, None) is None:
+            return []
+        return [(f"ap:{user_id}", None)]
+
+    def applicant(self, user_id: str, now: float, within: float = APPLICANT_TTL_S) -> tuple[str, float] | None:
+        """(private chat id, request time) of an undecided request sent less than ``within`` seconds ago."""
+        entry = self.applicants.get(user_id)
+        return entry if entry is not None and now - entry[1] < within else None
+
+    def expired_applicants(self, now: float) -> list[Write]:
+        """Forget applicants older than the TTL (their private messages no longer matter); called on each
+        new request, so the state stays bounded without a clock."""
+        old = [u for u, (_c, at) in self.applicants.items() if now - at >= APPLICANT_TTL_S]
+        return [w for u in old for w in self.clear_applicant(u)]
 
     def mark_status(self, chat_id: str, status: str) -> list[Write]:
         if status in ("left", "kicked"):
