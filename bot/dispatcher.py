@@ -24,7 +24,7 @@ class Dispatcher:
         self.routers = list(routers)
         self.commands_per_minute = commands_per_minute
         self._recent: dict[tuple[str, str], deque[float]] = {}
-        self.observers = [(fn, kinds) for r in self.routers for fn, kinds in r.observers]
+        self.observers = [(fn, kinds, private) for r in self.routers for fn, kinds, private in r.observers]
         self.handlers = [(fn, filters) for r in self.routers for fn, filters in r.handlers]
 
     def _over_limit(self, ev: Message, now: float) -> bool:
@@ -55,8 +55,9 @@ class Dispatcher:
         ev = ctx.event
         if ev is None:
             raise ValueError("dispatch needs ctx.event")
-        for fn, kinds in self.observers:
-            if kinds_match(ev, kinds):
+        private_msg = isinstance(ev, Message) and ev.is_private
+        for fn, kinds, private_ok in self.observers:
+            if kinds_match(ev, kinds) and (private_ok or not private_msg):
                 try:
                     await fn(ctx)
                 except Exception:

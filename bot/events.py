@@ -57,6 +57,11 @@ class Message:
     addressed_elsewhere: bool = False
     kind: str = field(default="message", init=False)
 
+    @property
+    def is_private(self) -> bool:
+        """A one-to-one chat with the bot (the chat is the person), not a group message."""
+        return self.chat.adapter == self.user.adapter and self.chat.chat_id == self.user.user_id
+
 
 @dataclass(frozen=True, slots=True)
 class MemberJoined:

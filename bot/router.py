@@ -51,14 +51,15 @@ class CommandSpec:
 @dataclass(slots=True)
 class Router:
     name: str
-    observers: list[tuple[Callback, tuple[type, ...]]] = field(default_factory=list)
+    observers: list[tuple[Callback, tuple[type, ...], bool]] = field(default_factory=list)
     handlers: list[tuple[Callback, tuple[Filter, ...]]] = field(default_factory=list)
     commands: list[CommandSpec] = field(default_factory=list)
 
-    def observer(self, *kinds: type) -> Callable[[Callback], Callback]:
-        """Mark ``fn`` to see every event of ``kinds`` (all kinds when empty)."""
+    def observer(self, *kinds: type, private: bool = False) -> Callable[[Callback], Callback]:
+        """Mark ``fn`` to see every event of ``kinds`` (all kinds when empty). Private one-to-one messages
+        reach only observers marked ``private=True``: group statistics and profiles never see them."""
         def mark(fn: Callback) -> Callback:
-            self.observers.append((fn, kinds))
+            self.observers.append((fn, kinds, private))
             return fn
         return mark
 

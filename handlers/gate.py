@@ -84,7 +84,7 @@ def router() -> Router:
         await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "held", "gate")
         await hold(ctx, group, mid, ev.user_name, ev.comment)
 
-    @r.observer(Message)
+    @r.observer(Message, private=True)
     async def private_answer(ctx: Context) -> None:
         """A private reply (chat id = user id, as in Telegram private chats) from a pending applicant."""
         ev = ctx.event

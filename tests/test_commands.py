@@ -70,3 +70,12 @@ async def test_member_command_rate_limit(make_bot):
     await bot.settle()
     assert len([r for r in bot.receiver.received if "u-1" in r["text"]]) == 3
     assert len([r for r in bot.receiver.received if "u-2" in r["text"]]) == 1
+
+
+async def test_private_messages_never_reach_group_statistics(make_bot):
+    bot = await make_bot(clock=lambda: NOW)
+    await bot.post(message("p1", "u-7", "红酒 私聊", NOW, group="u-7"))  # a one-to-one chat: chat id = user id
+    await bot.post(message("g1", "u-7", "红酒", NOW))
+    await bot.settle()
+    _, groups = await bot.api("/api/groups")
+    assert [g["id"] for g in groups] == ["generic:g-1"]
