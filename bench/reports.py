@@ -33,12 +33,25 @@ TZ_OFFSET = 8 * 3600  # Asia/Shanghai, no DST: local day/hour without a zone loo
 
 # Features from later issues. Each hook is (module, attribute); the attribute is awaited as
 # fn(repo, cfg, group_id, t). Absent module or attribute → "n/a (feature not present)".
-# TODO(issue 6): point "weekly digest" at the real entry point when it lands.
-# TODO(issue 5): point "segment query" at the real entry point when it lands.
 HOOKS: dict[str, tuple[str, str]] = {
-    "weekly digest": ("handlers.digest", "weekly_digest"),
-    "segment query": ("handlers.segments", "segment_query"),
+    "weekly digest": ("", "weekly_digest"),  # "" = defined in this file
+    "segment query": ("", "segment_query"),
 }
+
+
+async def weekly_digest(repo: Any, cfg: Any, group_id: str, t: float) -> Any:
+    """The weekly digest exactly as ``quntag report weekly`` renders it."""
+    from bot.render import Renderer
+    from handlers import reports
+
+    return await reports.weekly(repo, Renderer(), cfg, cfg.group(group_id), t)
+
+
+async def segment_query(repo: Any, cfg: Any, group_id: str, t: float) -> Any:
+    """A typical operator query: core or high-tier members who carry a keyword tag."""
+    from handlers import insights
+
+    return await insights.segment(repo, cfg, group_id, "(tier=core | tier=high) & !lifecycle=dormant & 红酒", t)
 
 
 def generate(db: Path, members: int, messages: int, rules: list[tuple[str, str, list[str]]],
@@ -144,6 +157,9 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 def hook(name: str) -> Callable[..., Awaitable[Any]] | None:
     module, attr = HOOKS[name]
+    if not module:
+        fn = globals().get(attr)
+        return fn if callable(fn) else None
     try:
         mod = importlib.import_module(module)
     except ImportError:

@@ -111,6 +111,8 @@ class SurveyConfig:
     title: str
     questions: tuple[QuestionConfig, ...]
     reward_points: int = 0
+    schedule: str = ""  # when set, the survey is posted on this schedule (contract §3 schedule format)
+    groups: tuple[str, ...] = ()  # where the schedule applies; empty: every [[groups]] entry
 
 
 def _question(raw: Any, where: str) -> QuestionConfig:
@@ -142,7 +144,16 @@ def parse_surveys(raw: list[Any]) -> tuple[SurveyConfig, ...]:
     for i, item in enumerate(raw):
         s = Section(item, f"surveys[{i}]")
         qs = tuple(_question(q, f"surveys[{i}].questions[{j}]") for j, q in enumerate(s.array("questions")))
+        schedule = s.text("schedule", "").strip()
+        if schedule:
+            from bot.scheduler import ScheduleError, parse_schedule
+
+            try:
+                parse_schedule(schedule)
+            except ScheduleError as exc:
+                raise ConfigError(f"surveys[{i}].schedule: {exc}") from None
         out.append(SurveyConfig(id=s.text("id"), title=s.text("title", ""), questions=qs,
-                                reward_points=s.integer("reward_points", 0, 0)))
+                                reward_points=s.integer("reward_points", 0, 0), schedule=schedule,
+                                groups=tuple(s.strings("groups", []))))
         s.done()
     return tuple(out)

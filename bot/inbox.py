@@ -131,7 +131,10 @@ class Inbox:
             else:
                 self.metrics.processed.labels(p.adapter).inc(len(p.events))
         self.on_committed()
-        await self._update_lag()
+        if len(pending) < BATCH:  # caught up: what is left arrived while this batch ran
+            self.metrics.lag.set(0.0)
+        else:
+            await self._update_lag()
         return len(pending)
 
     async def _update_lag(self) -> None:

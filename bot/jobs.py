@@ -18,11 +18,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.config import GroupConfig
+from bot.config import Config, GroupConfig, SurveyConfig
 from bot.context import Context
+from bot.events import ChatRef
 from bot.scheduler import Schedule, ScheduleError, Scheduler, parse_schedule
 from bot.timeutil import local_day
-from handlers import ops_jobs, reports
+from handlers import ops_jobs, reports, surveys
 from handlers.ops_insights import best_push_time
 from storage.repo import UnitOfWork
 
@@ -52,14 +53,21 @@ class Effective:
         return parse_schedule(self.spec)
 
 
-def config_value(group: GroupConfig, job: str) -> str:
+SURVEY_PREFIX = "survey:"
+
+
+def config_value(group: GroupConfig, job: str, config: Config | None = None) -> str:
+    """The configured schedule of ``job`` for ``group`` ("" when unset)."""
+    if job.startswith(SURVEY_PREFIX):
+        sv = config.survey(job[len(SURVEY_PREFIX):]) if config is not None else None
+        return sv.schedule if sv is not None and (not sv.groups or group.id in sv.groups) else "off"
     return group.morning_report if job == MORNING else group.weekly_digest
 
 
 async def effective(ctx: Context, group: GroupConfig, job: str) -> Effective:
     """Resolve the schedule: a chat override (while the config value it overrode is unchanged), else
     the config value, else the automatic default."""
-    cfg_value = config_value(group, job)
+    cfg_value = config_value(group, job, ctx.config)
     override = await ctx.repo.setting(group.id, schedule_key(job))
     if override is not None:
         value, overridden = override
@@ -90,12 +98,22 @@ async def auto_push_time(ctx: Context, group: GroupConfig) -> str:
     return value
 
 
+def _survey_job(sv: SurveyConfig) -> JobFn:
+    async def post_survey(ctx: Context, group: GroupConfig) -> None:
+        adapter, _, chat_id = group.id.partition(":")
+        await surveys.start(ctx, sv, ChatRef(adapter, chat_id))
+    return post_survey
+
+
 class Jobs:
     def __init__(self, base: Context, scheduler: Scheduler) -> None:
         self.base = base
         self.scheduler = scheduler
         self.installed: dict[tuple[str, str], Effective] = {}
         self.jobs: dict[str, JobFn] = {MORNING: reports.send_morning, WEEKLY: reports.send_weekly}
+        for sv in base.config.surveys:
+            if sv.schedule:
+                self.jobs[SURVEY_PREFIX + sv.id] = _survey_job(sv)
         self.on_sent: Callable[[], None] | None = None
 
     @property

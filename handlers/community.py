@@ -66,9 +66,9 @@ async def _schedule_command(ctx: Context, job: str) -> None:
         except ScheduleError as exc:
             await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_bad", error=str(exc)))
             return
-    await ctx.repo.set_setting(group.id, schedule_key(job), value, config_value(group, job))
+    await ctx.repo.set_setting(group.id, schedule_key(job), value, config_value(group, job, ctx.config))
     await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_set", job=job,
-                               spec=value if value is not None else (config_value(group, job) or "auto"),
+                               spec=value if value is not None else (config_value(group, job, ctx.config) or "auto"),
                                tz=group.timezone))
 
 

@@ -15,7 +15,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import as_file, files
 from typing import Any, TypeVar
 
@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 
 log = logging.getLogger("quntag.db")
 T = TypeVar("T")
-Job = tuple[Callable[[Connection], Any], "Future[Any]"]
+Job = tuple[Callable[[Connection], Any], "asyncio.Future[Any]"]
 _STOP = object()
 
 
@@ -88,9 +88,9 @@ class Database:
         if self._thread is None:
             raise RuntimeError("database writer not started")
         async with self._slots:
-            fut: Future[T] = Future()
+            fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
             self._jobs.put((fn, fut))
-            return await asyncio.wrap_future(fut)
+            return await fut
 
     async def read(self, fn: Callable[[Connection], T]) -> T:
         """Run ``fn`` on a reader connection (sees committed data)."""
@@ -139,6 +139,7 @@ class Database:
     def _run_batch(self, conn: Connection, batch: list[Job]) -> None:
         """Commit the batch at once. Fast path: every job in one transaction, no savepoints; if any job
         raises, roll back and redo the batch with a savepoint per job so only that job fails."""
+        results: list[tuple[asyncio.Future[Any], bool, Any]]
         try:
             try:
                 with conn.begin():
@@ -151,19 +152,18 @@ class Database:
         except Exception as exc:  # the commit itself failed: nothing in the batch is durable
             log.exception("write batch of %d failed", len(batch))
             self.healthy = False
-            for _fn, fut in batch:
-                with contextlib.suppress(Exception):
-                    fut.set_exception(exc)
-            return
-        for fut, ok, value in results:
-            if ok:
-                fut.set_result(value)
-            else:
-                fut.set_exception(value)
+            results = [(fut, False, exc) for _fn, fut in batch]
+        # One wake-up of each event loop per batch, not one per job.
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]] = {}
+        for item in results:
+            by_loop.setdefault(item[0].get_loop(), []).append(item)
+        for loop, items in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # that loop is already closed
+                loop.call_soon_threadsafe(_resolve, items)
 
     @staticmethod
     def _isolated(conn: Connection, fn: Callable[[Connection], Any],
-                  fut: Future[Any]) -> tuple[Future[Any], bool, Any]:
+                  fut: asyncio.Future[Any]) -> tuple[asyncio.Future[Any], bool, Any]:
         sp = conn.begin_nested()
         try:
             value = fn(conn)
@@ -172,3 +172,13 @@ class Database:
             return fut, False, exc
         sp.commit()
         return fut, True, value
+
+
+def _resolve(items: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:
+    for fut, ok, value in items:
+        if fut.done():  # the awaiting task was cancelled
+            continue
+        if ok:
+            fut.set_result(value)
+        else:
+            fut.set_exception(value)

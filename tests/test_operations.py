@@ -468,3 +468,25 @@ async def test_checkin_streak_tags_the_member_and_feeds_the_tier(make_bot):
     from handlers.recompute import compute
     result = await compute(bot.runtime.repo, bot.config, "generic:g-1", clock.t)
     assert result.breakdowns["generic:u-1"]["inputs"]["checkins"] == 6
+
+
+async def test_scheduled_survey_is_posted_once_across_a_restart(make_bot, aiohttp_client):
+    from bot.server import create_app
+
+    clock = Clock(ts("2026-11-23 20:10"))  # a Monday, ten minutes after the survey's time
+    sv = {**SURVEY, "schedule": "mon 20:00", "groups": ["generic:g-1"]}
+    groups = [{"id": "generic:g-1", "morning_report": "off", "weekly_digest": "off"}, {"id": "generic:g-2"}]
+    bot = await make_bot(clock=clock, groups=groups, surveys=[sv])
+    await bot.settle()
+    posted = [r for r in bot.receiver.received if "新人问卷" in r.get("text", "")]
+    assert [r["group"] for r in posted] == ["g-1"]
+    await bot.client.close()
+    second = await aiohttp_client(create_app(bot.config, clock=clock))
+    from bot.appkeys import RUNTIME
+    await second.server.app[RUNTIME].outbox.drained()
+    assert len([r for r in bot.receiver.received if "新人问卷" in r.get("text", "")]) == 1
+
+
+def test_survey_schedule_is_validated(tmp_path):
+    with pytest.raises(ConfigError, match=r"surveys\[0\]\.schedule"):
+        make_config(tmp_path, surveys=[{**SURVEY, "schedule": "someday"}])
