@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
@@ -38,6 +38,7 @@ from storage.models import (
     TagHit,
 )
 from storage.repo.base import WriteFn, insert_ignore, upsert
+from storage.repo.fast import Prepared, dialect_insert
 
 # -- job runs ---------------------------------------------------------------------------------------
 
@@ -302,10 +303,20 @@ def current_members(conn: Connection, group_id: str) -> list[str]:
 # -- questions and alerts ---------------------------------------------------------------------------
 
 
+_QUESTION = Prepared(lambda d: dialect_insert(d, Question).values(
+    {c: bindparam(c) for c in ("group_id", "message_id", "member_id", "at", "excerpt")}).on_conflict_do_nothing())
+
+
+_ANSWERED = Prepared(lambda _d: update(Question).where(
+    col(Question.group_id) == bindparam("group_id"), col(Question.answered_at).is_(None),
+    col(Question.member_id) != bindparam("by"), col(Question.at) <= bindparam("at"),
+    col(Question.message_id) == bindparam("reply_to")).values(answered_at=bindparam("at")))
+
+
 def record_question(conn: Connection, group_id: str, message_id: str, member_id: str, at: float,
                     excerpt: str | None) -> None:
-    insert_ignore(conn, Question, {"group_id": group_id, "message_id": message_id, "member_id": member_id,
-                                   "at": at, "excerpt": excerpt})
+    _QUESTION.run(conn, {"group_id": group_id, "message_id": message_id, "member_id": member_id, "at": at,
+                         "excerpt": excerpt})
 
 
 def answer_questions(conn: Connection, group_id: str, by_member: str, at: float, reply_to: str | None,
@@ -315,8 +326,8 @@ def answer_questions(conn: Connection, group_id: str, by_member: str, at: float,
     q = Question
     open_ = and_(col(q.group_id) == group_id, col(q.answered_at).is_(None), col(q.member_id) != by_member,
                  col(q.at) <= at)
-    if reply_to:
-        conn.execute(update(q).where(open_, col(q.message_id) == reply_to).values(answered_at=at))
+    if reply_to:  # the common case (every reply), so a prepared statement
+        _ANSWERED.run(conn, {"group_id": group_id, "by": by_member, "at": at, "reply_to": reply_to})
     if mentioned:
         conn.execute(update(q).where(open_, col(q.member_id).in_(list(mentioned)), col(q.at) >= at - 86400)
                      .values(answered_at=at))
