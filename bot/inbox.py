@@ -17,12 +17,14 @@ from dataclasses import replace
 from bot.context import Context
 from bot.dispatcher import Dispatcher
 from bot.events import Event, Message, event_from_dict, event_to_dict
+from bot.handoff import Handoff, Item
 from bot.metrics import Metrics
 from bot.router import parse_command
 from storage.repo import Delivery, Repo, UnitOfWork
 
 log = logging.getLogger("quntag.inbox")
 BATCH = 256
+SAFETY_NET_S = 5.0
 
 
 class Inbox:
@@ -36,16 +38,23 @@ class Inbox:
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._stopping = False
+        self.handoff = Handoff()
 
     async def accept(self, adapter: str, key: str | None, events: Sequence[Event]) -> bool:
         """Store one delivery durably; False when ``key`` was accepted before (nothing changes)."""
-        [new] = await self.repo.accept([Delivery(adapter, key, tuple(event_to_dict(e) for e in events))])
-        if new and events:
+        received = self.base_ctx.clock()
+        [seq] = await self.repo.accept([Delivery(adapter, key, tuple(event_to_dict(e) for e in events))])
+        if seq is None:
+            return False
+        if seq and events:
+            self.handoff.add(Item(seq, adapter, key, tuple(events), received))
             self._idle.clear()
             self._wake.set()
-        return new
+        return True
 
     def wake(self) -> None:
+        """Process what the table holds (rows stored by someone other than :meth:`accept`, e.g. replay)."""
+        self.handoff.backlog = True
         self._idle.clear()
         self._wake.set()
 
@@ -53,7 +62,12 @@ class Inbox:
         """Process until stopped; started by the server (and by replay/demo)."""
         self._wake.set()  # leftovers from a previous run
         while not self._stopping:
-            await self._wake.wait()
+            try:
+                await asyncio.wait_for(self._wake.wait(), SAFETY_NET_S)
+            except TimeoutError:
+                # Idle: look at the table once in case an accept was interrupted between its commit
+                # and the hand-off (the row is durable either way).
+                self.handoff.backlog = True
             self._wake.clear()
             try:
                 while await self.process_batch():
@@ -89,7 +103,7 @@ class Inbox:
         handler such as /me sees the message that carried it, and a crash between the two commits
         only re-runs idempotent observers.
         """
-        pending = await self.repo.pending(BATCH)
+        pending = await self._next_items()
         if not pending:
             return 0
         contexts: dict[int, list[Context]] = {}
@@ -98,13 +112,7 @@ class Inbox:
             uow = UnitOfWork()
             repo = self.repo.bound(uow)
             contexts[p.seq] = []
-            for raw in p.events:
-                try:
-                    ev = event_from_dict(raw)
-                except (KeyError, ValueError, TypeError) as exc:
-                    log.error("undecodable event in inbox (seq %s): %r", p.seq, exc,
-                              extra={"adapter": p.adapter, "event": p.key})
-                    continue
+            for ev in p.events:
                 ctx = self.base_ctx.for_event(repo, ev, parse_command(ev.text) if isinstance(ev, Message) else None)
                 contexts[p.seq].append(ctx)
                 await self.dispatcher.observe(ctx)
@@ -130,12 +138,35 @@ class Inbox:
                           extra={"adapter": p.adapter, "event": p.key})
             else:
                 self.metrics.processed.labels(p.adapter).inc(len(p.events))
+        self.handoff.done(p.seq for p in pending)
         self.on_committed()
         if len(pending) < BATCH:  # caught up: what is left arrived while this batch ran
             self.metrics.lag.set(0.0)
         else:
             await self._update_lag()
         return len(pending)
+
+    async def _next_items(self) -> list[Item]:
+        """The next batch: from the table while there may be rows the hand-off does not hold, else from
+        the hand-off."""
+        if not self.handoff.backlog:
+            return self.handoff.take(BATCH)
+        rows = await self.repo.pending(BATCH)
+        if len(rows) < BATCH:
+            self.handoff.backlog = False  # everything committed so far is in this batch or queued
+        items = []
+        for p in rows:
+            events = []
+            for raw in p.events:
+                try:
+                    events.append(event_from_dict(raw))
+                except (KeyError, ValueError, TypeError) as exc:
+                    log.error("undecodable event in inbox (seq %s): %r", p.seq, exc,
+                              extra={"adapter": p.adapter, "event": p.key})
+            items.append(Item(p.seq, p.adapter, p.key, tuple(events), p.received_at))
+        for it in items:
+            self.handoff.queued.pop(it.seq, None)
+        return items
 
     async def _update_lag(self) -> None:
         oldest = await self.repo.oldest_pending()

@@ -32,9 +32,9 @@ async def replay_file(cfg: Config, path: Path, adapter: str) -> tuple[int, int, 
             nonlocal accepted, duplicate
             if not batch:
                 return
-            for new in await rt.repo.accept(batch):
-                accepted += new
-                duplicate += not new
+            for seq in await rt.repo.accept(batch):
+                accepted += seq is not None
+                duplicate += seq is None
             batch.clear()
             rt.inbox.wake()
 

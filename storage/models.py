@@ -23,6 +23,9 @@ class InboxRow(SQLModel, table=True):
     """An accepted, not yet processed event; deleted in the transaction that processes it."""
 
     __tablename__ = "inbox"
+    # AUTOINCREMENT: sequence numbers are never reused after rows are deleted, so a number identifies
+    # one accepted delivery for the life of the database (the in-memory hand-off relies on it).
+    __table_args__ = {"sqlite_autoincrement": True}
     seq: int | None = Field(default=None, primary_key=True)
     adapter: str
     key: str | None = None

@@ -32,6 +32,7 @@ def snapshot(db: Path) -> dict[str, list[str]]:
 
 async def settle(bot: Any) -> None:
     await asyncio.wait_for(bot.runtime.inbox.drained(), 10)
+    await bot.runtime.outbox.drained(timeout=10)  # replies to earlier accepted commands go out (or wait)
     for adapter in bot.runtime.adapters.values():  # Telegram/OneBot save learned state in tasks
         await asyncio.gather(*getattr(adapter, "_pending", ()))
 

@@ -134,3 +134,28 @@ async def test_unlisted_groups_are_ignored_when_only_listed(make_bot):
     assert [g["id"] for g in groups] == ["generic:g-1"]
     text = await (await bot.client.get("/metrics")).text()
     assert 'quntag_events_ignored_total{adapter="generic",reason="unlisted_group"} 1.0' in text
+
+
+async def test_inbox_sequence_numbers_are_never_reused(make_bot):
+    """The in-memory hand-off identifies deliveries by sequence number: an emptied inbox must not
+    hand out a number again (a reused number once made a question be processed after its answer)."""
+    from storage.repo import Delivery
+
+    bot = await make_bot(clock=fixed)
+    [first] = await bot.runtime.repo.accept([Delivery("generic", "k1", ({"kind": "x"},))])
+    await bot.runtime.db.write(lambda c: c.exec_driver_sql("DELETE FROM inbox"))
+    [second] = await bot.runtime.repo.accept([Delivery("generic", "k2", ({"kind": "x"},))])
+    assert second > first
+    await bot.runtime.db.write(lambda c: c.exec_driver_sql("DELETE FROM inbox"))
+
+
+async def test_question_then_answer_in_quick_succession(make_bot):
+    bot = await make_bot(clock=fixed, groups=[{"id": "generic:g-1", "admins": ["generic:u-9"]}])
+    for i in range(5):
+        await bot.post(message(f"q{i}", "u-1", "请问几点开始？", NOW))
+        await bot.post(message(f"a{i}", "u-2", "八点", NOW, reply_to=f"q{i}"))
+    await bot.settle()
+
+    def open_questions(conn):
+        return conn.exec_driver_sql("SELECT count(*) FROM questions WHERE answered_at IS NULL").scalar()
+    assert await bot.runtime.db.read(open_questions) == 0

@@ -41,8 +41,9 @@ class Repo(OpsMixin):
         return Repo(self.db, uow, self.clock)
 
     # -- intake -----------------------------------------------------------------------------------
-    async def accept(self, deliveries: Sequence[Delivery]) -> list[bool]:
-        """Durably store deliveries (group-committed); False marks a duplicate."""
+    async def accept(self, deliveries: Sequence[Delivery]) -> list[int | None]:
+        """Durably store deliveries (group-committed); each gets its inbox sequence number (0 when it
+        carried no events) or None for a duplicate."""
         now = self.clock()
         return await self.db.write(lambda c: intake.accept(c, deliveries, now))
 

@@ -25,7 +25,7 @@ def _insert_ignore(model: Any, columns: tuple[str, ...]) -> Prepared:
 
 DEDUPE = _insert_ignore(DedupeKey, ("adapter", "key", "at"))
 INBOX = Prepared(lambda _d: insert(InboxRow).values(adapter=_p("adapter"), key=_p("key"), payload=_p("payload"),
-                                                    received_at=_p("received_at")))
+                                                    received_at=_p("received_at")).returning(col(InboxRow.seq)))
 INBOX_DONE = Prepared(lambda _d: delete(InboxRow).where(col(InboxRow.seq) == _p("seq")))
 MESSAGE = _insert_ignore(MessageRow, ("group_id", "message_id", "member_id", "at", "local_day", "local_hour",
                                       "reply_to", "text"))

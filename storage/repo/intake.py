@@ -32,17 +32,19 @@ class Pending:
     received_at: float
 
 
-def accept(conn: Connection, deliveries: Sequence[Delivery], now: float) -> list[bool]:
-    """Store new deliveries; True where new, False where the key was seen before."""
-    out: list[bool] = []
+def accept(conn: Connection, deliveries: Sequence[Delivery], now: float) -> list[int | None]:
+    """Store new deliveries; per delivery its inbox sequence number (0 when it carried no events), or
+    None when the key was seen before (a duplicate: nothing stored)."""
+    out: list[int | None] = []
     for d in deliveries:
         if d.key is not None and not hot.DEDUPE.run(conn, {"adapter": d.adapter, "key": d.key, "at": now}):
-            out.append(False)
+            out.append(None)
             continue
+        seq = 0
         if d.events:
-            hot.INBOX.run(conn, {"adapter": d.adapter, "key": d.key, "received_at": now,
-                                 "payload": json.dumps(list(d.events), ensure_ascii=False)})
-        out.append(True)
+            [(seq,)] = hot.INBOX.rows(conn, {"adapter": d.adapter, "key": d.key, "received_at": now,
+                                            "payload": json.dumps(list(d.events), ensure_ascii=False)})
+        out.append(int(seq))
     return out
 
 
