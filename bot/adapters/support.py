@@ -10,13 +10,14 @@ import asyncio
 import collections
 import hashlib
 import json
+import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import aiohttp
 
-from bot.adapters.base import MALFORMED, ConfigError, SendError, WebhookRejected
+from bot.adapters.base import MALFORMED, ConfigError, SendError, StateStore, WebhookRejected
 
 
 def opt_bool(options: Mapping[str, Any], key: str, where: str, default: bool) -> bool:
@@ -256,3 +257,25 @@ def ascii_int(value: str, *, negative: bool = False) -> int | None:
     if not (digits.isascii() and digits.isdigit()):
         return None
     return int(value)
+
+
+def persist_later(label: str, state: StateStore | None, writes: Sequence[tuple[str, str | None]],
+                  pending: set[asyncio.Task[None]]) -> None:
+    """Save learned adapter facts in the background (parse stays synchronous); ``pending`` keeps the
+    tasks so ``close()`` can wait for them. Without a running loop (pure parsing) they stay in memory."""
+    if not writes or state is None:
+        return
+
+    async def save() -> None:
+        for key, value in writes:
+            try:
+                await state.save(key, value)
+            except Exception:
+                logging.getLogger("quntag.adapters").exception("%s: could not save state %s", label, key)
+
+    try:
+        task = asyncio.get_running_loop().create_task(save())
+    except RuntimeError:
+        return
+    pending.add(task)
+    task.add_done_callback(pending.discard)

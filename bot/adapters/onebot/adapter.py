@@ -27,7 +27,7 @@ from bot.adapters.base import (
 )
 from bot.adapters.joins import onebot_decision_call
 from bot.adapters.onebot.parse import EventParser, OneBotState
-from bot.adapters.support import ascii_int, loads, wire
+from bot.adapters.support import ascii_int, loads, persist_later, wire
 from bot.events import ChatRef, UserRef
 from bot.outgoing import Mention, Outgoing, Text
 
@@ -119,23 +119,7 @@ class OneBotAdapter:
         return parsed
 
     def _persist(self, writes: list[tuple[str, str | None]]) -> None:
-        if not writes or self.deps.state is None:
-            return
-        state = self.deps.state
-
-        async def save() -> None:
-            for key, value in writes:
-                try:
-                    await state.save(key, value)
-                except Exception:
-                    log.exception("onebot %s: could not save state %s", self.name, key)
-
-        try:
-            task = asyncio.get_running_loop().create_task(save())
-        except RuntimeError:
-            return
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        persist_later(f"onebot {self.name}", self.deps.state, writes, self._pending)
 
     def handshake(self, query: Mapping[str, str]) -> WebReply:
         raise WebhookRejected(405, MALFORMED, "GET not supported")

@@ -27,7 +27,7 @@ from bot.adapters.base import (
     opt_str,
 )
 from bot.adapters.joins import telegram_decision_call
-from bot.adapters.support import ascii_int, loads, wire
+from bot.adapters.support import ascii_int, loads, persist_later, wire
 from bot.adapters.telegram.parse import UpdateParser
 from bot.adapters.telegram.render import MAX_LEN, render_chunks
 from bot.adapters.telegram.state import APPLICANT_DM_S, TelegramState, Write
@@ -108,23 +108,7 @@ class TelegramAdapter:
         self.capabilities = replace(self.capabilities, visibility=self.visibility())
 
     def _persist(self, writes: list[Write]) -> None:
-        if not writes or self.deps.state is None:
-            return
-        state = self.deps.state
-
-        async def save() -> None:
-            for key, value in writes:
-                try:
-                    await state.save(key, value)
-                except Exception:
-                    log.exception("telegram %s: could not save state %s", self.name, key)
-
-        try:
-            task = asyncio.get_running_loop().create_task(save())
-        except RuntimeError:  # no loop (pure parsing in tests): memory only
-            return
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        persist_later(f"telegram {self.name}", self.deps.state, writes, self._pending)
 
     # -- inbound ----------------------------------------------------------------------------------
     def secrets(self) -> dict[str, str]:
