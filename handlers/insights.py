@@ -70,18 +70,33 @@ def best_hours(profiles: Sequence[dict[str, Any]], k: int = BEST_HOURS) -> list[
     return [h for h in sorted(range(24), key=lambda h: (-hist[h], h)) if hist[h] > 0][:k]
 
 
-async def group_profiles(repo: Repo, cfg: Config, group_id: str, now: float) -> list[dict[str, Any]]:
-    return await profiles_mod.load_group(repo, cfg, group_id, now)
+async def group_profiles(repo: Repo, cfg: Config, group_id: str, now: float,
+                         evidence: bool = True) -> list[dict[str, Any]]:
+    return await profiles_mod.load(repo, cfg, group_id, None, now, evidence=evidence)
 
 
 async def insights(repo: Repo, cfg: Config, group_id: str, now: float) -> dict[str, Any]:
     """``{"associations": [...], "best_hours": [...]}`` for the CLI, the API and ``/insights``."""
-    found = await group_profiles(repo, cfg, group_id, now)
+    found = await group_profiles(repo, cfg, group_id, now, evidence=False)  # tag names and hours only
     return {"associations": associations(found, cfg.insights.min_support),
             "best_hours": best_hours(population(found))}
 
 
+def atom_names(node: segments.Node) -> set[str]:
+    """Folded names of every atom in the query."""
+    if isinstance(node, segments.Or | segments.And):
+        return set().union(*(atom_names(n) for n in node.items))
+    if isinstance(node, segments.Not):
+        return atom_names(node.item)
+    return {segments.fold(node.name)}
+
+
 async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float) -> list[dict[str, Any]]:
-    """Profiles matching ``query`` (raises segments.QueryError)."""
+    """Profiles matching ``query`` (raises segments.QueryError). The query is evaluated on profiles holding
+    only the keyword tags it names (without evidence); the members it selects then get full profiles."""
     node = segments.parse(query)
-    return segments.select(node, await group_profiles(repo, cfg, group_id, now))
+    names = atom_names(node)
+    tags = [r.name for r in cfg.tags if segments.fold(r.name) in names]
+    light = await profiles_mod.load(repo, cfg, group_id, None, now, tags=tags, evidence=False)
+    ids = [p["member"] for p in segments.select(node, light)]
+    return await profiles_mod.load(repo, cfg, group_id, ids, now, fresh=False)

@@ -8,9 +8,12 @@ or more; in between, the state of the previous day holds (walked back day by day
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from functools import lru_cache
+from itertools import accumulate
 
 from bot.config import LifecycleConfig
-from bot.timeutil import day_minus, local
+from bot.timeutil import local
 from storage.repo import MemberFacts
 
 DAY = 86400.0
@@ -22,19 +25,45 @@ LOOKBACK_DAYS = 90
 HISTORY_DAYS = RECENT_DAYS + PREVIOUS_DAYS + LOOKBACK_DAYS + 2
 
 
-def rate_ratio(days: Mapping[str, int], day: str) -> float | None:
-    """Recent 14-day daily rate ÷ the 28 days before; None when there was nothing before."""
-    recent = sum(days.get(day_minus(day, k), 0) for k in range(RECENT_DAYS)) / RECENT_DAYS
-    prev = sum(days.get(day_minus(day, k), 0)
-               for k in range(RECENT_DAYS, RECENT_DAYS + PREVIOUS_DAYS)) / PREVIOUS_DAYS
+SPAN = LOOKBACK_DAYS + RECENT_DAYS + PREVIOUS_DAYS - 1  # days the hysteresis walk looks at, ``day`` included
+
+
+@lru_cache(maxsize=8192)
+def ordinal(day: str) -> int:
+    return date.fromisoformat(day).toordinal()
+
+
+def _prefix(days: Mapping[str, int], end: int, span: int) -> list[int]:
+    """Running totals: ``p[i]`` = messages on the ``i`` days before ``end − span + 1 + i`` within the span."""
+    start = end - span + 1
+    counts = [0] * span
+    for d, n in days.items():
+        i = ordinal(d) - start
+        if 0 <= i < span:
+            counts[i] += n
+    return [0, *accumulate(counts)]
+
+
+def _ratio(p: list[int], e: int) -> float | None:
+    """Rate ratio for the day whose exclusive end index in ``p`` is ``e`` (integer sums, as in the contract)."""
+    prev = (p[e - RECENT_DAYS] - p[e - RECENT_DAYS - PREVIOUS_DAYS]) / PREVIOUS_DAYS
     if prev <= 0:
         return None
-    return recent / prev
+    return ((p[e] - p[e - RECENT_DAYS]) / RECENT_DAYS) / prev
+
+
+def rate_ratio(days: Mapping[str, int], day: str) -> float | None:
+    """Recent 14-day daily rate ÷ the 28 days before; None when there was nothing before."""
+    span = RECENT_DAYS + PREVIOUS_DAYS
+    return _ratio(_prefix(days, ordinal(day), span), span)
 
 
 def is_declining(days: Mapping[str, int], day: str) -> bool:
+    if not days:
+        return False
+    p = _prefix(days, ordinal(day), SPAN)
     for k in range(LOOKBACK_DAYS):
-        r = rate_ratio(days, day_minus(day, k))
+        r = _ratio(p, SPAN - k)
         if r is None or r >= LEAVE_DECLINING:
             return False
         if r < ENTER_DECLINING:

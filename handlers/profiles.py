@@ -2,43 +2,50 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from bot.config import Config
 from bot.timeutil import day_minus, iso_utc, local
 from handlers.lifecycle import HISTORY_DAYS, stage
 from handlers.recompute import ensure_fresh
-from handlers.tagging import score
-from storage.repo import Hit, MemberFacts, Repo
+from storage.repo import MemberFacts, Repo, ScoreWant
 
 EVIDENCE_SHOWN = 5
 
 
-def keyword_tags(f: MemberFacts, cfg: Config, t: float) -> list[dict[str, Any]]:
+def score_want(cfg: Config, t: float, tags: Collection[str] | None = None, evidence: bool = True) -> ScoreWant:
+    """Keyword scores at ``t`` (of ``tags`` only, when given), with evidence for the tags a member carries."""
+    weights = {r.name: r.weight for r in cfg.tags}
+    min_score = cfg.tagging.min_score
+
+    def carried(_member: str, tag: str, total: float) -> bool:
+        weight = weights.get(tag)
+        return weight is not None and not weight * total < min_score
+
+    return ScoreWant(t, cfg.tagging.half_life_days, None if tags is None else frozenset(tags),
+                     EVIDENCE_SHOWN if evidence else 0, carried)
+
+
+def keyword_tags(f: MemberFacts, cfg: Config) -> list[dict[str, Any]]:
     """Keyword tags whose score reached ``min_score``, highest first, each with its evidence."""
     rules = {r.name: r for r in cfg.tags}
-    by_tag: dict[str, list[Hit]] = defaultdict(list)
-    for h in f.hits:
-        if h.tag in rules:
-            by_tag[h.tag].append(h)
     scored = []
-    for tag, hits in by_tag.items():
-        rule = rules[tag]
-        rejected = f.rejections.get(tag)
-        s = score(hits, rule.weight, cfg.tagging.half_life_days, t, rejected)
+    for tag, sc in f.scores.items():
+        rule = rules.get(tag)
+        if rule is None:
+            continue
+        s = rule.weight * sc.total
         if s < cfg.tagging.min_score:
             continue
-        live = sorted((h for h in hits if rejected is None or h.at > rejected), key=lambda h: -h.at)
         evidence = []
-        for h in live[:EVIDENCE_SHOWN]:
+        for h in sc.evidence:
             item: dict[str, Any] = {"at": iso_utc(h.at), "keyword": h.keyword, "message": h.message_id}
             if cfg.storage.store_text and h.text is not None:
                 item["text"] = h.text
             evidence.append(item)
         scored.append((s, tag, {"name": tag, "category": rule.category, "source": "keyword",
-                                "score": round(s, 2), "evidence": evidence, "hits": len(live)}))
+                                "score": round(s, 2), "evidence": evidence, "hits": sc.hits}))
     scored.sort(key=lambda x: (-x[0], x[1]))
     return [d for _s, _t, d in scored]
 
@@ -48,7 +55,7 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None) -> 
     tz = group.timezone if group else cfg.defaults.timezone
     tags: list[dict[str, Any]] = []
     if not f.opted_out:
-        tags = keyword_tags(f, cfg, t)
+        tags = keyword_tags(f, cfg)
         for name, category, source, value in sorted(f.other_tags):
             tags.append({"name": name, "category": category, "source": source,
                          "score": round(value, 2) if value is not None else None})
@@ -68,20 +75,23 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None) -> 
     }
 
 
-async def load(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str], t: float) -> list[dict[str, Any]]:
-    """Profiles of ``ids`` in ``group_id`` evaluated at ``t`` (tiers and activity tags as of now)."""
-    await ensure_fresh(repo, cfg, group_id, repo.clock())
+async def load(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str] | None, t: float, *,
+               tags: Collection[str] | None = None, evidence: bool = True, fresh: bool = True,
+               keyword: bool = True) -> list[dict[str, Any]]:
+    """Profiles of ``ids`` (None: the whole group) in ``group_id`` evaluated at ``t`` (tiers and activity tags
+    as of now). Partial profiles for filtering: ``tags`` limits the keyword tags to those names, ``evidence``
+    False leaves evidence lists empty, ``keyword`` False leaves keyword tags out; ``fresh`` False skips the
+    recompute check (the caller just made it)."""
+    if fresh:
+        await ensure_fresh(repo, cfg, group_id, repo.clock())
     group = cfg.group(group_id)
     tz = group.timezone if group else cfg.defaults.timezone
     since = day_minus(local(t, tz).date().isoformat(), HISTORY_DAYS)
-    facts = await repo.member_facts(group_id, ids, since, with_text=cfg.storage.store_text)
-    out = []
-    for f in facts:
-        last = f.last_message_at
-        if last is not None and last > t:
-            last = await repo.last_message_before(group_id, f.member_id, t)
-        out.append(build(f, cfg, t, last))
-    return out
+    want = score_want(cfg, t, tags, evidence) if keyword else None
+    facts = await repo.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want)
+    late = [f.member_id for f in facts if f.last_message_at is not None and f.last_message_at > t]
+    before = await repo.last_messages_before(group_id, late, t) if late else {}
+    return [build(f, cfg, t, before.get(f.member_id, f.last_message_at)) for f in facts]
 
 
 def carries(profile: dict[str, Any], tag: str) -> bool:
@@ -92,9 +102,13 @@ def carries(profile: dict[str, Any], tag: str) -> bool:
 async def load_group(repo: Repo, cfg: Config, group_id: str, t: float, tag: str | None = None,
                      limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
     """Profiles of a group (optionally only those carrying ``tag``), paginated after filtering."""
+    if tag is None and limit is None and offset == 0:
+        return await load(repo, cfg, group_id, None, t)
     ids = await repo.member_ids(group_id)
     if tag is None:
         ids = ids[offset: None if limit is None else offset + limit]
         return await load(repo, cfg, group_id, ids, t)
-    profiles = [p for p in await load(repo, cfg, group_id, ids, t) if carries(p, tag)]
-    return profiles[offset: None if limit is None else offset + limit]
+    await ensure_fresh(repo, cfg, group_id, repo.clock())
+    light = await load(repo, cfg, group_id, None, t, tags=[tag], evidence=False, fresh=False)
+    ids = [p["member"] for p in light if carries(p, tag)][offset: None if limit is None else offset + limit]
+    return await load(repo, cfg, group_id, ids, t, fresh=False)

@@ -115,9 +115,9 @@ def _week_bounds(now: float, tz: str) -> tuple[str, str, float, float, float]:
 async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float) -> dict[str, Any]:
     tz, gid = group.timezone, group.id
     first, last, prev_start, start, end = _week_bounds(now, tz)
-    ids = await repo.member_ids(gid)
-    before = {p["member"]: p for p in await profiles.load(repo, cfg, gid, ids, start)}
-    after = {p["member"]: p for p in await profiles.load(repo, cfg, gid, ids, end)}
+    # Only lifecycle and name are read from these: profiles without keyword tags.
+    before = {p["member"]: p for p in await profiles.load(repo, cfg, gid, None, start, keyword=False)}
+    after = {p["member"]: p for p in await profiles.load(repo, cfg, gid, None, end, keyword=False, fresh=False)}
     day_counts = await repo.member_day_counts(gid, day_minus(first, 28))
     surveys = []
     for sv in cfg.surveys:

@@ -20,11 +20,12 @@ from storage.repo.intake import Delivery, OutboxItem, Pending
 from storage.repo.intel import DerivedState, DerivedTag, Signal, TagDetail, Transition
 from storage.repo.ops import AnswerWrite, CheckinState, Window
 from storage.repo.ops_api import OpsMixin
-from storage.repo.profiles import Hit, MemberFacts
+from storage.repo.profiles import MemberFacts, ScoreWant
+from storage.repo.scores import Hit, TagScore
 
 __all__ = ["AnswerWrite", "CheckinState", "Delivery", "DerivedState", "DerivedTag", "Hit", "MemberFacts",
-           "MessageFacts", "OutboxItem", "Pending", "Repo", "Signal", "TagDetail", "Transition", "UnitOfWork",
-           "Window"]
+           "MessageFacts", "OutboxItem", "Pending", "Repo", "ScoreWant", "Signal", "TagDetail", "TagScore",
+           "Transition", "UnitOfWork", "Window"]
 
 
 class Repo(OpsMixin):
@@ -248,12 +249,17 @@ class Repo(OpsMixin):
     async def member_ids(self, group_id: str) -> list[str]:
         return await self.db.read(lambda c: profiles.member_ids(c, group_id))
 
-    async def member_facts(self, group_id: str, ids: Sequence[str], since_day: str,
-                           with_text: bool = False) -> list[MemberFacts]:
-        return await self.db.read(lambda c: profiles.member_facts(c, group_id, ids, since_day, with_text))
+    async def member_facts(self, group_id: str, ids: Sequence[str] | None, since_day: str,
+                           with_text: bool = False, scores: ScoreWant | None = None) -> list[MemberFacts]:
+        """Facts of ``ids`` (None: every member, in ``member_ids`` order); keyword scores as ``scores`` asks."""
+        return await self.db.read(lambda c: profiles.member_facts(c, group_id, ids, since_day, with_text, scores))
 
     async def last_message_before(self, group_id: str, member_id: str, at: float) -> float | None:
         return await self.db.read(lambda c: profiles.last_message_before(c, group_id, member_id, at))
+
+    async def last_messages_before(self, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
+        """Each member's latest message at or before ``at`` (one indexed look-up per member)."""
+        return await self.db.read(lambda c: profiles.last_messages_before(c, group_id, ids, at))
 
     async def ping(self) -> bool:
         """True when a trivial read succeeds and the writer's last batch committed."""
