@@ -92,11 +92,12 @@ def atom_names(node: segments.Node) -> set[str]:
 
 
 async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float) -> list[dict[str, Any]]:
-    """Profiles matching ``query`` (raises segments.QueryError). The query is evaluated on profiles holding
-    only the keyword tags it names (without evidence); the members it selects then get full profiles."""
+    """Profiles matching ``query`` (raises segments.QueryError), holding only the keyword tags the query names,
+    without evidence (callers read member, name, opted_out and hours): the query is evaluated on lighter
+    profiles still, then the members it selects get their stats."""
     node = segments.parse(query)
     names = atom_names(node)
     tags = [r.name for r in cfg.tags if segments.fold(r.name) in names]
-    light = await profiles_mod.load(repo, cfg, group_id, None, now, tags=tags, evidence=False)
+    light = await profiles_mod.load(repo, cfg, group_id, None, now, tags=tags, evidence=False, lite=True)
     ids = [p["member"] for p in segments.select(node, light)]
-    return await profiles_mod.load(repo, cfg, group_id, ids, now, fresh=False)
+    return await profiles_mod.load(repo, cfg, group_id, ids, now, tags=tags, evidence=False, fresh=False)

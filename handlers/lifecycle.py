@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
 from itertools import accumulate
 
 from bot.config import LifecycleConfig
@@ -28,17 +27,28 @@ HISTORY_DAYS = RECENT_DAYS + PREVIOUS_DAYS + LOOKBACK_DAYS + 2
 SPAN = LOOKBACK_DAYS + RECENT_DAYS + PREVIOUS_DAYS - 1  # days the hysteresis walk looks at, ``day`` included
 
 
-@lru_cache(maxsize=8192)
+_ORDINALS: dict[str, int] = {}  # ISO day → date ordinal (a few hundred distinct days in practice)
+
+
 def ordinal(day: str) -> int:
-    return date.fromisoformat(day).toordinal()
+    o = _ORDINALS.get(day)
+    if o is None:
+        if len(_ORDINALS) > 100_000:
+            _ORDINALS.clear()
+        o = _ORDINALS[day] = date.fromisoformat(day).toordinal()
+    return o
 
 
 def _prefix(days: Mapping[str, int], end: int, span: int) -> list[int]:
     """Running totals: ``p[i]`` = messages on the ``i`` days before ``end − span + 1 + i`` within the span."""
     start = end - span + 1
     counts = [0] * span
+    known = _ORDINALS
     for d, n in days.items():
-        i = ordinal(d) - start
+        o = known.get(d)
+        if o is None:
+            o = known[d] = date.fromisoformat(d).toordinal()
+        i = o - start
         if 0 <= i < span:
             counts[i] += n
     return [0, *accumulate(counts)]

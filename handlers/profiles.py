@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from bot.config import Config
+from bot.config import Config, TagRule
 from bot.timeutil import day_minus, iso_utc, local
 from handlers.lifecycle import HISTORY_DAYS, stage
 from handlers.recompute import ensure_fresh
@@ -27,9 +27,25 @@ def score_want(cfg: Config, t: float, tags: Collection[str] | None = None, evide
                      EVIDENCE_SHOWN if evidence else 0, carried)
 
 
+_RULES: dict[int, tuple[Config, dict[str, TagRule]]] = {}
+
+
+def _rules(cfg: Config) -> dict[str, TagRule]:
+    """``[[tags]]`` by name, built once per config object."""
+    hit = _RULES.get(id(cfg))
+    if hit is None or hit[0] is not cfg:
+        hit = _RULES[id(cfg)] = (cfg, {r.name: r for r in cfg.tags})
+        if len(_RULES) > 64:
+            _RULES.clear()
+            _RULES[id(cfg)] = hit
+    return hit[1]
+
+
 def keyword_tags(f: MemberFacts, cfg: Config) -> list[dict[str, Any]]:
     """Keyword tags whose score reached ``min_score``, highest first, each with its evidence."""
-    rules = {r.name: r for r in cfg.tags}
+    if not f.scores:
+        return []
+    rules = _rules(cfg)
     scored = []
     for tag, sc in f.scores.items():
         rule = rules.get(tag)
@@ -77,21 +93,42 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None) -> 
 
 async def load(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str] | None, t: float, *,
                tags: Collection[str] | None = None, evidence: bool = True, fresh: bool = True,
-               keyword: bool = True) -> list[dict[str, Any]]:
+               keyword: bool = True, lite: bool = False) -> list[dict[str, Any]]:
     """Profiles of ``ids`` (None: the whole group) in ``group_id`` evaluated at ``t`` (tiers and activity tags
     as of now). Partial profiles for filtering: ``tags`` limits the keyword tags to those names, ``evidence``
-    False leaves evidence lists empty, ``keyword`` False leaves keyword tags out; ``fresh`` False skips the
-    recompute check (the caller just made it)."""
+    False leaves evidence lists empty, ``keyword`` False leaves keyword tags out, ``lite`` leaves hours and
+    active days at zero; ``fresh`` False skips the recompute check (the caller just made it)."""
     if fresh:
         await ensure_fresh(repo, cfg, group_id, repo.clock())
     group = cfg.group(group_id)
     tz = group.timezone if group else cfg.defaults.timezone
     since = day_minus(local(t, tz).date().isoformat(), HISTORY_DAYS)
     want = score_want(cfg, t, tags, evidence) if keyword else None
-    facts = await repo.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want)
-    late = [f.member_id for f in facts if f.last_message_at is not None and f.last_message_at > t]
-    before = await repo.last_messages_before(group_id, late, t) if late else {}
+    facts = await repo.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want, lite=lite)
+    before = await _last_before(repo, group_id, facts, t)
     return [build(f, cfg, t, before.get(f.member_id, f.last_message_at)) for f in facts]
+
+
+async def _last_before(repo: Repo, group_id: str, facts: Sequence[MemberFacts], t: float) -> dict[str, float | None]:
+    """Latest message at or before ``t`` of the members whose last message is later than ``t``."""
+    late = [f.member_id for f in facts if f.last_message_at is not None and f.last_message_at > t]
+    return await repo.last_messages_before(group_id, late, t) if late else {}
+
+
+async def lifecycles(repo: Repo, cfg: Config, group_id: str, times: Sequence[float]) -> list[dict[str, dict[str, Any]]]:
+    """For each of ``times``: member → ``{"member", "name", "lifecycle"}`` (the profile fields the weekly digest
+    reads), all from one fetch of the group's facts."""
+    await ensure_fresh(repo, cfg, group_id, repo.clock())
+    group = cfg.group(group_id)
+    tz = group.timezone if group else cfg.defaults.timezone
+    since = day_minus(local(min(times), tz).date().isoformat(), HISTORY_DAYS)
+    facts = await repo.member_facts(group_id, None, since, lite=True)
+    out = []
+    for t in times:
+        before = await _last_before(repo, group_id, facts, t)
+        out.append({f.member_id: {"member": f.member_id, "name": f.name, "lifecycle": stage(
+            f, t, cfg.lifecycle, tz, before.get(f.member_id, f.last_message_at))} for f in facts})
+    return out
 
 
 def carries(profile: dict[str, Any], tag: str) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
@@ -81,9 +83,9 @@ def member_ids(conn: Connection, group_id: str) -> list[str]:
 
 
 def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, since_day: str,
-                 with_text: bool = False, want: ScoreWant | None = None) -> list[MemberFacts]:
+                 with_text: bool = False, want: ScoreWant | None = None, lite: bool = False) -> list[MemberFacts]:
     """Facts for ``ids`` (in that order; None: the whole group); day counts from ``since_day`` on; keyword
-    scores only when ``want`` says so."""
+    scores only when ``want`` says so; ``lite`` leaves ``hours`` and ``active_days`` out (zero)."""
     idl = member_ids(conn, group_id) if ids is None else list(ids)
     if not idl:
         return []
@@ -97,15 +99,17 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
     def where(model: Any) -> list[ColumnElement[bool]]:
         return [col(model.group_id) == group_id] + ([] if ids is None else [col(model.member_id).in_(idl)])
 
-    for mid, hour, n in conn.execute(select(col(MemberHour.member_id), col(MemberHour.hour), col(MemberHour.messages))
-                                     .where(*where(MemberHour))):
-        by_id[mid].hours[int(hour)] = int(n)
-    for mid, n in conn.execute(select(col(MemberDay.member_id), func.count()).where(*where(MemberDay))
-                               .group_by(col(MemberDay.member_id))):
-        by_id[mid].active_days = int(n)
-    for mid, day, n in conn.execute(select(col(MemberDay.member_id), col(MemberDay.day), col(MemberDay.messages))
-                                    .where(*where(MemberDay), col(MemberDay.day) >= since_day)):
-        by_id[mid].days[str(day)] = int(n)
+    if not lite:
+        hour_q = select(col(MemberHour.member_id), col(MemberHour.hour), col(MemberHour.messages))
+        for mid, hour, n in conn.execute(hour_q.where(*where(MemberHour))).all():
+            by_id[mid].hours[hour] = n
+        for mid, n in conn.execute(select(col(MemberDay.member_id), func.count()).where(*where(MemberDay))
+                                   .group_by(col(MemberDay.member_id))).all():
+            by_id[mid].active_days = n
+    day_q = select(col(MemberDay.member_id), col(MemberDay.day), col(MemberDay.messages)) \
+        .where(*where(MemberDay), col(MemberDay.day) >= since_day).order_by(col(MemberDay.member_id))
+    for mid, rows_of in groupby(conn.execute(day_q).all(), key=itemgetter(0)):
+        by_id[mid].days = {day: n for _m, day, n in rows_of}
     rejected: dict[tuple[str, str], float] = {}
     for mid, tag, at in conn.execute(select(col(TagRejection.member_id), col(TagRejection.tag), col(TagRejection.at))
                                      .where(*where(TagRejection))):
