@@ -10,6 +10,7 @@ from typing import Any
 from bot.config import Config
 from handlers import profiles as profiles_mod
 from handlers import segments
+from handlers.recompute import ensure_fresh
 from storage.repo import Repo
 
 BEST_HOURS = 3
@@ -91,13 +92,35 @@ def atom_names(node: segments.Node) -> set[str]:
     return {segments.fold(node.name)}
 
 
+def maybe(node: segments.Node, p: dict[str, Any]) -> bool | None:
+    """``segments.matches`` on a profile without its lifecycle: None where the answer depends on it."""
+    if isinstance(node, segments.Or | segments.And):
+        values = [maybe(n, p) for n in node.items]
+        decisive = isinstance(node, segments.Or)  # True decides an Or, False an And
+        if decisive in values:
+            return decisive
+        return None if None in values else not decisive
+    if isinstance(node, segments.Not):
+        inner = maybe(node.item, p)
+        return None if inner is None else not inner
+    if node.name == "lifecycle" and node.op is not None and not node.value_quoted:
+        return None
+    return segments.matches(node, p)
+
+
 async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float) -> list[dict[str, Any]]:
     """Profiles matching ``query`` (raises segments.QueryError), holding only the keyword tags the query names,
-    without evidence (callers read member, name, opted_out and hours): the query is evaluated on lighter
-    profiles still, then the members it selects get their stats."""
+    without evidence (callers read member, name, opted_out and hours).
+
+    Two passes: every member's tier, attributes and the named tags (no day counts) rule out whoever cannot
+    match whatever their lifecycle; the rest get full facts and the exact test."""
     node = segments.parse(query)
     names = atom_names(node)
     tags = [r.name for r in cfg.tags if segments.fold(r.name) in names]
-    light = await profiles_mod.load(repo, cfg, group_id, None, now, tags=tags, evidence=False, lite=True)
-    ids = [p["member"] for p in segments.select(node, light)]
-    return await profiles_mod.load(repo, cfg, group_id, ids, now, tags=tags, evidence=False, fresh=False)
+    await ensure_fresh(repo, cfg, group_id, repo.clock())
+    want = profiles_mod.score_want(cfg, now, tags, evidence=False)
+    facts = await repo.member_facts(group_id, None, "", scores=want, lite=True, days=False)
+    ids = [f.member_id for f in facts if not f.opted_out
+           and maybe(node, profiles_mod.build(f, cfg, now, None, lifecycle=False)) is not False]
+    found = await profiles_mod.load(repo, cfg, group_id, ids, now, tags=tags, evidence=False, fresh=False)
+    return segments.select(node, found)

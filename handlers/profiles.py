@@ -66,7 +66,9 @@ def keyword_tags(f: MemberFacts, cfg: Config) -> list[dict[str, Any]]:
     return [d for _s, _t, d in scored]
 
 
-def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None) -> dict[str, Any]:
+def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None,
+          lifecycle: bool = True) -> dict[str, Any]:
+    """The §5 profile (``lifecycle`` False: ``"lifecycle": None``, for facts fetched without day counts)."""
     group = cfg.group(f.group_id)
     tz = group.timezone if group else cfg.defaults.timezone
     tags: list[dict[str, Any]] = []
@@ -80,7 +82,7 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None) -> 
         "member": f.member_id,
         "name": f.name,
         "opted_out": f.opted_out,
-        "lifecycle": stage(f, t, cfg.lifecycle, tz, last_message),
+        "lifecycle": stage(f, t, cfg.lifecycle, tz, last_message) if lifecycle else None,
         "tier": f.tier or "ordinary",
         "stats": {"messages": f.messages, "active_days": f.active_days,
                   "first_seen": iso_utc(f.first_seen), "last_seen": iso_utc(f.last_seen),

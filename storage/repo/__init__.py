@@ -251,11 +251,11 @@ class Repo(OpsMixin):
 
     async def member_facts(self, group_id: str, ids: Sequence[str] | None, since_day: str,
                            with_text: bool = False, scores: ScoreWant | None = None,
-                           lite: bool = False) -> list[MemberFacts]:
+                           lite: bool = False, days: bool = True) -> list[MemberFacts]:
         """Facts of ``ids`` (None: every member, in ``member_ids`` order); keyword scores as ``scores`` asks;
-        ``lite``: without hours and active days."""
+        ``lite``: without hours and active days; ``days`` False: without day counts."""
         return await self.db.read(lambda c: profiles.member_facts(c, group_id, ids, since_day, with_text, scores,
-                                                                  lite))
+                                                                  lite, days))
 
     async def last_message_before(self, group_id: str, member_id: str, at: float) -> float | None:
         return await self.db.read(lambda c: profiles.last_message_before(c, group_id, member_id, at))

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
@@ -24,7 +22,7 @@ from storage.models import (
     MessageRow,
     TagRejection,
 )
-from storage.repo.scores import TagScore, WantEvidence, add_evidence, scores
+from storage.repo.scores import TagScore, WantEvidence, add_evidence, raw_rows, scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +81,10 @@ def member_ids(conn: Connection, group_id: str) -> list[str]:
 
 
 def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, since_day: str,
-                 with_text: bool = False, want: ScoreWant | None = None, lite: bool = False) -> list[MemberFacts]:
-    """Facts for ``ids`` (in that order; None: the whole group); day counts from ``since_day`` on; keyword
-    scores only when ``want`` says so; ``lite`` leaves ``hours`` and ``active_days`` out (zero)."""
+                 with_text: bool = False, want: ScoreWant | None = None, lite: bool = False,
+                 days: bool = True) -> list[MemberFacts]:
+    """Facts for ``ids`` (in that order; None: the whole group); day counts from ``since_day`` on (``days``
+    False: none); keyword scores only when ``want`` says so; ``lite`` leaves ``hours`` and ``active_days`` out."""
     idl = member_ids(conn, group_id) if ids is None else list(ids)
     if not idl:
         return []
@@ -101,15 +100,15 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
 
     if not lite:
         hour_q = select(col(MemberHour.member_id), col(MemberHour.hour), col(MemberHour.messages))
-        for mid, hour, n in conn.execute(hour_q.where(*where(MemberHour))).all():
+        for mid, hour, n in raw_rows(conn, hour_q.where(*where(MemberHour))):
             by_id[mid].hours[hour] = n
         for mid, n in conn.execute(select(col(MemberDay.member_id), func.count()).where(*where(MemberDay))
-                                   .group_by(col(MemberDay.member_id))).all():
+                                   .group_by(col(MemberDay.member_id))):
             by_id[mid].active_days = n
     day_q = select(col(MemberDay.member_id), col(MemberDay.day), col(MemberDay.messages)) \
-        .where(*where(MemberDay), col(MemberDay.day) >= since_day).order_by(col(MemberDay.member_id))
-    for mid, rows_of in groupby(conn.execute(day_q).all(), key=itemgetter(0)):
-        by_id[mid].days = {day: n for _m, day, n in rows_of}
+        .where(*where(MemberDay), col(MemberDay.day) >= since_day)
+    for mid, day, n in raw_rows(conn, day_q) if days else []:
+        by_id[mid].days[day] = n
     rejected: dict[tuple[str, str], float] = {}
     for mid, tag, at in conn.execute(select(col(TagRejection.member_id), col(TagRejection.tag), col(TagRejection.at))
                                      .where(*where(TagRejection))):

@@ -61,6 +61,16 @@ def has_power(conn: Connection) -> bool:
     return _POWER[name]
 
 
+def raw_rows(conn: Connection, stmt: Any) -> list[Any]:
+    """All rows of a Core query as DBAPI tuples: no result-row objects for big fetches (the columns read this
+    way have no result processing on SQLite)."""
+    result = conn.execute(stmt)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
 def _filters(group_id: str, ids: Sequence[str] | None, tags: Collection[str] | None) -> list[Any]:
     where: list[Any] = [col(TagHit.group_id) == group_id]
     if ids is not None:
@@ -107,7 +117,7 @@ def scores(conn: Connection, group_id: str, ids: Sequence[str] | None, t: float,
         term, one = case((live, term), else_=0.0), case((live, 1), else_=0)
     query = _joined(select(col(h.member_id), col(h.tag), func.sum(one), func.sum(term)), rejections)
     query = query.where(*where).group_by(col(h.member_id), col(h.tag))
-    return {(m, tag): TagScore(float(total or 0.0), int(n)) for m, tag, n, total in conn.execute(query)}
+    return {(m, tag): TagScore(float(total or 0.0), int(n)) for m, tag, n, total in raw_rows(conn, query)}
 
 
 def _joined(query: Any, rejections: bool) -> Any:
