@@ -112,15 +112,24 @@ async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float
     """Profiles matching ``query`` (raises segments.QueryError), holding only the keyword tags the query names,
     without evidence (callers read member, name, opted_out and hours).
 
-    Two passes: every member's tier, attributes and the named tags (no day counts) rule out whoever cannot
-    match whatever their lifecycle; the rest get full facts and the exact test."""
+    Every member's tier, attributes and the named tags (no day counts) rule out whoever cannot match whatever
+    their lifecycle; the rest get their lifecycle (from two window sums each) and the exact test; the members
+    selected get their stats."""
     node = segments.parse(query)
     names = atom_names(node)
     tags = [r.name for r in cfg.tags if segments.fold(r.name) in names]
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     want = profiles_mod.score_want(cfg, now, tags, evidence=False)
     facts = await repo.member_facts(group_id, None, "", scores=want, lite=True, days=False)
-    ids = [f.member_id for f in facts if not f.opted_out
-           and maybe(node, profiles_mod.build(f, cfg, now, None, lifecycle=False)) is not False]
-    found = await profiles_mod.load(repo, cfg, group_id, ids, now, tags=tags, evidence=False, fresh=False)
-    return segments.select(node, found)
+    left = [f for f in facts if not f.opted_out
+            and maybe(node, profiles_mod.build(f, cfg, now, None, lifecycle=False)) is not False]
+    ids = [f.member_id for f in left]
+    declining = await profiles_mod.declining_at(repo, cfg, group_id, ids, now)
+    late = await repo.last_messages_before(group_id, [f.member_id for f in left if f.last_message_at is not None
+                                                      and f.last_message_at > now], now)
+    found = segments.select(node, [profiles_mod.build(f, cfg, now, late.get(f.member_id, f.last_message_at),
+                                                      declining=declining.get(f.member_id)) for f in left])
+    stats = await repo.member_stats(group_id, [p["member"] for p in found])
+    for p in found:
+        p["stats"]["active_days"], p["stats"]["hours"] = stats[p["member"]]
+    return found

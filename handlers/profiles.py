@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.config import Config, TagRule
 from bot.timeutil import day_minus, iso_utc, local
-from handlers.lifecycle import HISTORY_DAYS, stage
+from handlers.lifecycle import HISTORY_DAYS, PREVIOUS_DAYS, RECENT_DAYS, first_step, is_declining, stage
 from handlers.recompute import ensure_fresh
 from storage.repo import MemberFacts, Repo, ScoreWant
 
@@ -67,8 +67,9 @@ def keyword_tags(f: MemberFacts, cfg: Config) -> list[dict[str, Any]]:
 
 
 def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None,
-          lifecycle: bool = True) -> dict[str, Any]:
-    """The §5 profile (``lifecycle`` False: ``"lifecycle": None``, for facts fetched without day counts)."""
+          lifecycle: bool = True, declining: bool | None = None) -> dict[str, Any]:
+    """The §5 profile (``lifecycle`` False: ``"lifecycle": None``, for facts fetched without day counts;
+    ``declining`` when already known)."""
     group = cfg.group(f.group_id)
     tz = group.timezone if group else cfg.defaults.timezone
     tags: list[dict[str, Any]] = []
@@ -82,7 +83,7 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None,
         "member": f.member_id,
         "name": f.name,
         "opted_out": f.opted_out,
-        "lifecycle": stage(f, t, cfg.lifecycle, tz, last_message) if lifecycle else None,
+        "lifecycle": stage(f, t, cfg.lifecycle, tz, last_message, declining) if lifecycle else None,
         "tier": f.tier or "ordinary",
         "stats": {"messages": f.messages, "active_days": f.active_days,
                   "first_seen": iso_utc(f.first_seen), "last_seen": iso_utc(f.last_seen),
@@ -151,3 +152,29 @@ async def load_group(repo: Repo, cfg: Config, group_id: str, t: float, tag: str 
     light = await load(repo, cfg, group_id, None, t, tags=[tag], evidence=False, fresh=False)
     ids = [p["member"] for p in light if carries(p, tag)][offset: None if limit is None else offset + limit]
     return await load(repo, cfg, group_id, ids, t, fresh=False)
+
+
+async def declining_at(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str], t: float) -> dict[str, bool]:
+    """Whether each member's message rate is declining at ``t`` (contract §5), from two window sums per member;
+    only members whose first day is undecided get their day counts fetched and walked back."""
+    tz = _tz(cfg, group_id)
+    day = local(t, tz).date().isoformat()
+    sums = await repo.rate_sums(group_id, ids, day_minus(day, RECENT_DAYS - 1),
+                                day_minus(day, RECENT_DAYS + PREVIOUS_DAYS - 1), day)
+    out: dict[str, bool] = {}
+    walk = []
+    for mid in ids:
+        first = first_step(*sums.get(mid, (0, 0)))
+        if first is None:
+            walk.append(mid)
+        else:
+            out[mid] = first
+    if walk:
+        for f in await repo.member_facts(group_id, walk, day_minus(day, HISTORY_DAYS), lite=True):
+            out[f.member_id] = is_declining(f.days, day)
+    return out
+
+
+def _tz(cfg: Config, group_id: str) -> str:
+    group = cfg.group(group_id)
+    return group.timezone if group else cfg.defaults.timezone

@@ -260,6 +260,15 @@ class Repo(OpsMixin):
     async def last_message_before(self, group_id: str, member_id: str, at: float) -> float | None:
         return await self.db.read(lambda c: profiles.last_message_before(c, group_id, member_id, at))
 
+    async def rate_sums(self, group_id: str, ids: Sequence[str], recent_from: str, prev_from: str,
+                        day: str) -> dict[str, tuple[int, int]]:
+        """Per member: messages from ``recent_from`` to ``day``, and from ``prev_from`` to before ``recent_from``."""
+        return await self.db.read(lambda c: profiles.rate_sums(c, group_id, ids, recent_from, prev_from, day))
+
+    async def member_stats(self, group_id: str, ids: Sequence[str]) -> dict[str, tuple[int, list[int]]]:
+        """Per member: (active days, messages by local hour)."""
+        return await self.db.read(lambda c: profiles.member_stats(c, group_id, ids))
+
     async def last_messages_before(self, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
         """Each member's latest message at or before ``at`` (one indexed look-up per member)."""
         return await self.db.read(lambda c: profiles.last_messages_before(c, group_id, ids, at))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, case, func, select
 from sqlmodel import col
 
 from storage.models import (
@@ -107,8 +107,11 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
             by_id[mid].active_days = n
     day_q = select(col(MemberDay.member_id), col(MemberDay.day), col(MemberDay.messages)) \
         .where(*where(MemberDay), col(MemberDay.day) >= since_day)
+    per: defaultdict[str, dict[str, int]] = defaultdict(dict)
     for mid, day, n in raw_rows(conn, day_q) if days else []:
-        by_id[mid].days[day] = n
+        per[mid][day] = n
+    for mid, counts in per.items():
+        by_id[mid].days = counts
     rejected: dict[tuple[str, str], float] = {}
     for mid, tag, at in conn.execute(select(col(TagRejection.member_id), col(TagRejection.tag), col(TagRejection.at))
                                      .where(*where(TagRejection))):
@@ -157,3 +160,34 @@ def last_messages_before(conn: Connection, group_id: str, ids: Sequence[str], at
     rows = conn.execute(select(col(Member.member_id), latest).where(col(Member.group_id) == group_id,
                                                                      col(Member.member_id).in_(list(ids))))
     return {str(mid): float(v) if v is not None else None for mid, v in rows}
+
+
+def rate_sums(conn: Connection, group_id: str, ids: Sequence[str], recent_from: str, prev_from: str,
+              day: str) -> dict[str, tuple[int, int]]:
+    """member → (messages on ``recent_from``…``day``, messages on ``prev_from``…the day before ``recent_from``)."""
+    if not ids:
+        return {}
+    d = MemberDay
+    recent = func.sum(case((col(d.day) >= recent_from, col(d.messages)), else_=0))
+    prev = func.sum(case((col(d.day) < recent_from, col(d.messages)), else_=0))
+    rows = conn.execute(select(col(d.member_id), recent, prev).where(
+        col(d.group_id) == group_id, col(d.member_id).in_(list(ids)), col(d.day) >= prev_from, col(d.day) <= day)
+        .group_by(col(d.member_id))).all()
+    return {str(m): (int(r or 0), int(p or 0)) for m, r, p in rows}
+
+
+def member_stats(conn: Connection, group_id: str, ids: Sequence[str]) -> dict[str, tuple[int, list[int]]]:
+    """member → (all-time active days, messages by local hour)."""
+    if not ids:
+        return {}
+    idl = list(ids)
+    out = {i: (0, [0] * 24) for i in idl}
+    for mid, hour, n in raw_rows(conn, select(col(MemberHour.member_id), col(MemberHour.hour),
+                                              col(MemberHour.messages)).where(
+            col(MemberHour.group_id) == group_id, col(MemberHour.member_id).in_(idl))):
+        out[mid][1][hour] = n
+    for mid, n in conn.execute(select(col(MemberDay.member_id), func.count()).where(
+            col(MemberDay.group_id) == group_id, col(MemberDay.member_id).in_(idl))
+            .group_by(col(MemberDay.member_id))).all():
+        out[mid] = (int(n), out[mid][1])
+    return out
