@@ -120,17 +120,19 @@ async def _last_before(repo: Repo, group_id: str, facts: Sequence[MemberFacts], 
 
 async def lifecycles(repo: Repo, cfg: Config, group_id: str, times: Sequence[float]) -> list[dict[str, dict[str, Any]]]:
     """For each of ``times``: member → ``{"member", "name", "lifecycle"}`` (the profile fields the weekly digest
-    reads), all from one fetch of the group's facts."""
+    reads), from one fetch of the group's facts without day counts and two window sums per member and time."""
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     group = cfg.group(group_id)
     tz = group.timezone if group else cfg.defaults.timezone
-    since = day_minus(local(min(times), tz).date().isoformat(), HISTORY_DAYS)
-    facts = await repo.member_facts(group_id, None, since, lite=True)
+    facts = await repo.member_facts(group_id, None, "", lite=True, days=False)
+    ids = [f.member_id for f in facts]
     out = []
     for t in times:
         before = await _last_before(repo, group_id, facts, t)
+        declining = await declining_at(repo, cfg, group_id, ids, t)
         out.append({f.member_id: {"member": f.member_id, "name": f.name, "lifecycle": stage(
-            f, t, cfg.lifecycle, tz, before.get(f.member_id, f.last_message_at))} for f in facts})
+            f, t, cfg.lifecycle, tz, before.get(f.member_id, f.last_message_at), declining[f.member_id])}
+            for f in facts})
     return out
 
 
