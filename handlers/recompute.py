@@ -48,7 +48,7 @@ async def group_weights(repo: Repo, cfg: Config, group_id: str) -> Weights:
 
 async def group_facts(repo: Repo, cfg: Config, group_id: str, now: float) -> list[MemberFacts]:
     since = day_minus(local(now, group_tz(cfg, group_id)).date().isoformat(), HISTORY_DAYS)
-    return await repo.member_facts(group_id, await repo.member_ids(group_id), since)
+    return await repo.member_facts(group_id, None, since)  # no keyword scores: nothing here uses them
 
 
 async def compute(repo: Repo, cfg: Config, group_id: str, now: float,

@@ -115,20 +115,19 @@ def _week_bounds(now: float, tz: str) -> tuple[str, str, float, float, float]:
 async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float) -> dict[str, Any]:
     tz, gid = group.timezone, group.id
     first, last, prev_start, start, end = _week_bounds(now, tz)
-    ids = await repo.member_ids(gid)
-    before = {p["member"]: p for p in await profiles.load(repo, cfg, gid, ids, start)}
-    after = {p["member"]: p for p in await profiles.load(repo, cfg, gid, ids, end)}
+    before, after = await profiles.lifecycles(repo, cfg, gid, [start, end])
     day_counts = await repo.member_day_counts(gid, day_minus(first, 28))
     surveys = []
     for sv in cfg.surveys:
         if await repo.survey_started(gid, sv.id) is not None:
             surveys.append(await survey_summary(repo, gid, sv.id, [q.id for q in sv.questions], sv.title))
+    tags = await repo.top_tags(gid, start, end, 10)
     return {
         "first": first, "last": last,
         "week": await repo.window(gid, start, end), "prev": await repo.window(gid, prev_start, start),
         "contributors": await repo.top_contributors(gid, start, end, 5),
         "helpers": await repo.top_helpers(gid, start, end, 5),
-        "tags": await repo.top_tags(gid, start, end, 10), "prev_tags": await repo.top_tags(gid, prev_start, start, 50),
+        "tags": tags, "prev_tags": await repo.top_tags(gid, prev_start, start, 50),
         "before": before, "after": after,
         "core": core_members(day_counts, day_minus(first, 28), day_minus(first, 1)),
         "silent": await repo.silent_members(gid, start, end),
@@ -136,7 +135,8 @@ async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float)
         "surveys": surveys,
         "checkers": await repo.checkin_members_between(gid, first, last),
         "hours": await repo.group_hours(gid),
-        "tag_times": await repo.tag_message_times(gid, start - 21 * 86400),
+        # build_weekly looks at the week's top tag only
+        "tag_times": await repo.tag_message_times(gid, start - 21 * 86400, tags[0][0]) if tags else [],
     }
 
 

@@ -214,7 +214,7 @@ COMPARE: dict[str, Callable[[float, float], bool]] = {
 }
 
 
-def _fold(s: str) -> str:
+def fold(s: str) -> str:
     return unicodedata.normalize("NFKC", s).casefold()
 
 
@@ -227,21 +227,21 @@ def matches(node: Node, p: dict[str, Any]) -> bool:
     if isinstance(node, Not):
         return not matches(node.item, p)
     if node.op is None:
-        want = _fold(node.name)
-        return any(_fold(t["name"]) == want for t in p["tags"])
+        want = fold(node.name)
+        return any(fold(t["name"]) == want for t in p["tags"])
     if node.name in RESERVED and not node.value_quoted:
         return str(p.get(node.name, "")) == node.value
     value = node.value or ""
     num = None if node.value_quoted else number(value)
     if num is not None:
-        key = _fold(node.name)
-        tag = next((t for t in p["tags"] if _fold(t["name"]) == key and t["source"] == "keyword"), None)
+        key = fold(node.name)
+        tag = next((t for t in p["tags"] if fold(t["name"]) == key and t["source"] == "keyword"), None)
         if tag is not None or node.name not in p.get("attributes", {}):
             return COMPARE[node.op](float(tag["score"]) if tag else 0.0, num)
         attr = number(str(p["attributes"][node.name]["value"]))
         return attr is not None and COMPARE[node.op](attr, num)
     attr_v = p.get("attributes", {}).get(node.name)
-    return attr_v is not None and _fold(str(attr_v["value"])) == _fold(value)
+    return attr_v is not None and fold(str(attr_v["value"])) == fold(value)
 
 
 def asks_for_left(node: Node) -> bool:

@@ -121,7 +121,8 @@ class TagHit(SQLModel, table=True):
     """One keyword tag hit: one per tag per message, whatever the number of keywords matched."""
 
     __tablename__ = "tag_hits"
-    __table_args__ = (Index("ix_tag_hits_member", "group_id", "member_id", "tag", "at"),)
+    __table_args__ = (Index("ix_tag_hits_member", "group_id", "member_id", "tag", "at"),
+                      Index("ix_tag_hits_tag", "group_id", "tag", "at", "member_id"))
     group_id: str = Field(primary_key=True)
     message_id: str = Field(primary_key=True)
     tag: str = Field(primary_key=True)

@@ -20,11 +20,12 @@ from storage.repo.intake import Delivery, OutboxItem, Pending
 from storage.repo.intel import DerivedState, DerivedTag, Signal, TagDetail, Transition
 from storage.repo.ops import AnswerWrite, CheckinState, Window
 from storage.repo.ops_api import OpsMixin
-from storage.repo.profiles import Hit, MemberFacts
+from storage.repo.profiles import MemberFacts, ScoreWant
+from storage.repo.scores import Hit, TagScore
 
 __all__ = ["AnswerWrite", "CheckinState", "Delivery", "DerivedState", "DerivedTag", "Hit", "MemberFacts",
-           "MessageFacts", "OutboxItem", "Pending", "Repo", "Signal", "TagDetail", "Transition", "UnitOfWork",
-           "Window"]
+           "MessageFacts", "OutboxItem", "Pending", "Repo", "ScoreWant", "Signal", "TagDetail", "TagScore",
+           "Transition", "UnitOfWork", "Window"]
 
 
 class Repo(OpsMixin):
@@ -249,12 +250,29 @@ class Repo(OpsMixin):
     async def member_ids(self, group_id: str) -> list[str]:
         return await self.db.read(lambda c: profiles.member_ids(c, group_id))
 
-    async def member_facts(self, group_id: str, ids: Sequence[str], since_day: str,
-                           with_text: bool = False) -> list[MemberFacts]:
-        return await self.db.read(lambda c: profiles.member_facts(c, group_id, ids, since_day, with_text))
+    async def member_facts(self, group_id: str, ids: Sequence[str] | None, since_day: str,
+                           with_text: bool = False, scores: ScoreWant | None = None,
+                           lite: bool = False, days: bool = True) -> list[MemberFacts]:
+        """Facts of ``ids`` (None: every member, in ``member_ids`` order); keyword scores as ``scores`` asks;
+        ``lite``: without hours and active days; ``days`` False: without day counts."""
+        return await self.db.read(lambda c: profiles.member_facts(c, group_id, ids, since_day, with_text, scores,
+                                                                  lite, days))
 
     async def last_message_before(self, group_id: str, member_id: str, at: float) -> float | None:
         return await self.db.read(lambda c: profiles.last_message_before(c, group_id, member_id, at))
+
+    async def rate_sums(self, group_id: str, ids: Sequence[str], recent_from: str, prev_from: str,
+                        day: str) -> dict[str, tuple[int, int]]:
+        """Per member: messages from ``recent_from`` to ``day``, and from ``prev_from`` to before ``recent_from``."""
+        return await self.db.read(lambda c: profiles.rate_sums(c, group_id, ids, recent_from, prev_from, day))
+
+    async def member_stats(self, group_id: str, ids: Sequence[str]) -> dict[str, tuple[int, list[int]]]:
+        """Per member: (active days, messages by local hour)."""
+        return await self.db.read(lambda c: profiles.member_stats(c, group_id, ids))
+
+    async def last_messages_before(self, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
+        """Each member's latest message at or before ``at`` (one indexed look-up per member)."""
+        return await self.db.read(lambda c: profiles.last_messages_before(c, group_id, ids, at))
 
     async def ping(self) -> bool:
         """True when a trivial read succeeds and the writer's last batch committed."""

@@ -59,6 +59,17 @@ class Prepared:
         finally:
             cur.close()
 
+    def rows_many(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> list[list[tuple[Any, ...]]]:
+        """Execute the query once per parameter set on one cursor; the rows of each, in order."""
+        if not params:
+            return []
+        sql, names, defaults = self._compiled(conn)
+        cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            return [cur.execute(sql, self._args(names, defaults, p)).fetchall() for p in params]
+        finally:
+            cur.close()
+
     def many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Execute for every row (executemany)."""
         if not rows:

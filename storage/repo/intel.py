@@ -20,7 +20,6 @@ from storage.models import (
     MemberTag,
     MessageSignal,
     SavedSegment,
-    TagHit,
     TagRejection,
 )
 from storage.repo.base import insert_ignore, upsert
@@ -96,11 +95,13 @@ def signals(conn: Connection, group_id: str, since: float, until: float) -> list
 
 
 def fingerprint(conn: Connection, group_id: str) -> str:
-    """Changes whenever any input of a recompute changes (messages, joins, tags, attributes, rejections)."""
+    """Changes whenever any input of a recompute changes (messages, joins, tags, attributes, rejections).
+    Keyword tag hits are no input of a recompute (their scores are computed on read); counting them scanned
+    every hit of the group on each read."""
     parts: list[object] = []
     parts += list(conn.execute(select(func.count(), func.sum(col(Member.messages)), func.max(col(Member.last_seen)))
                                .where(col(Member.group_id) == group_id)).one())
-    for model in (MembershipEvent, MemberAttribute, TagRejection, TagHit, Checkin):
+    for model in (MembershipEvent, MemberAttribute, TagRejection, Checkin):
         parts += list(conn.execute(select(func.count(), func.max(col(model.at)))
                                    .where(col(model.group_id) == group_id)).one())
     parts += list(conn.execute(select(func.count(), func.max(col(MemberTag.at))).where(

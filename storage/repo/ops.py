@@ -485,12 +485,14 @@ def group_hours(conn: Connection, group_id: str) -> list[int]:
     return out
 
 
-def tag_message_times(conn: Connection, group_id: str, since: float) -> list[tuple[str, str, int]]:
-    """(tag, local day, local hour) of every tag hit since ``since``."""
+def tag_message_times(conn: Connection, group_id: str, since: float,
+                      tag: str | None = None) -> list[tuple[str, str, int]]:
+    """(tag, local day, local hour) of every tag hit since ``since`` (of ``tag`` only, when given)."""
     t, m = TagHit, MessageRow
+    only = [] if tag is None else [col(t.tag) == tag]
     rows = conn.execute(select(col(t.tag), col(m.local_day), col(m.local_hour))
                         .join(m, and_(col(m.group_id) == col(t.group_id), col(m.message_id) == col(t.message_id)))
-                        .where(col(t.group_id) == group_id, col(t.at) >= since)).all()
+                        .where(col(t.group_id) == group_id, col(t.at) >= since, *only)).all()
     return [(str(a), str(b), int(c)) for a, b, c in rows]
 
 

@@ -174,8 +174,9 @@ class OpsMixin:
     async def group_hours(self, group_id: str) -> list[int]:
         return await self.db.read(lambda c: ops.group_hours(c, group_id))
 
-    async def tag_message_times(self, group_id: str, since: float) -> list[tuple[str, str, int]]:
-        return await self.db.read(lambda c: ops.tag_message_times(c, group_id, since))
+    async def tag_message_times(self, group_id: str, since: float,
+                                tag: str | None = None) -> list[tuple[str, str, int]]:
+        return await self.db.read(lambda c: ops.tag_message_times(c, group_id, since, tag))
 
     async def silent_members(self, group_id: str, start: float, end: float) -> list[tuple[str, str]]:
         return await self.db.read(lambda c: ops.silent_members(c, group_id, start, end))

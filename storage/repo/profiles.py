@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, select
+from sqlalchemy import ColumnElement, Connection, case, func, select
 from sqlmodel import col
 
 from storage.models import (
@@ -20,18 +20,21 @@ from storage.models import (
     MemberState,
     MemberTag,
     MessageRow,
-    TagHit,
     TagRejection,
 )
+from storage.repo.scores import TagScore, WantEvidence, add_evidence, raw_rows, scores
 
 
 @dataclass(frozen=True, slots=True)
-class Hit:
-    tag: str
+class ScoreWant:
+    """Which keyword scores ``member_facts`` computes: at ``at``, for ``tags`` (None: all), with the newest
+    ``evidence`` hits of the (member, tag) pairs ``want`` asks for."""
+
     at: float
-    keyword: str
-    message_id: str
-    text: str | None = None
+    half_life_days: float
+    tags: frozenset[str] | None = None
+    evidence: int = 0
+    want: WantEvidence | None = None
 
 
 @dataclass(slots=True)
@@ -52,7 +55,7 @@ class MemberFacts:
     active_days: int = 0
     hours: list[int] = field(default_factory=lambda: [0] * 24)
     days: dict[str, int] = field(default_factory=dict)
-    hits: list[Hit] = field(default_factory=list)
+    scores: dict[str, TagScore] = field(default_factory=dict)  # keyword tags, when asked for
     rejections: dict[str, float] = field(default_factory=dict)
     other_tags: list[tuple[str, str, str, float | None]] = field(default_factory=list)
     attributes: dict[str, tuple[str, str, float]] = field(default_factory=dict)
@@ -77,42 +80,50 @@ def member_ids(conn: Connection, group_id: str) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def member_facts(conn: Connection, group_id: str, ids: Sequence[str], since_day: str,
-                 with_text: bool = False) -> list[MemberFacts]:
-    """Facts for ``ids`` (in that order); day counts from ``since_day`` on."""
-    if not ids:
+def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, since_day: str,
+                 with_text: bool = False, want: ScoreWant | None = None, lite: bool = False,
+                 days: bool = True) -> list[MemberFacts]:
+    """Facts for ``ids`` (in that order; None: the whole group); day counts from ``since_day`` on (``days``
+    False: none); keyword scores only when ``want`` says so; ``lite`` leaves ``hours`` and ``active_days`` out."""
+    idl = member_ids(conn, group_id) if ids is None else list(ids)
+    if not idl:
         return []
-    idl = list(ids)
     in_group = col(Member.group_id) == group_id
-    rows = conn.execute(select(Member).where(in_group, col(Member.member_id).in_(idl))).all()
+    some: list[ColumnElement[bool]] = [] if ids is None else [col(Member.member_id).in_(idl)]
+    rows = conn.execute(select(Member).where(in_group, *some)).all()
     by_id = {r.member_id: MemberFacts(
         group_id, r.member_id, r.name, r.messages, r.first_seen, r.last_seen, r.last_message_at,
         r.joined_at, r.left_at, r.invited_by, bool(r.opted_out)) for r in rows}
 
     def where(model: Any) -> list[ColumnElement[bool]]:
-        return [col(model.group_id) == group_id, col(model.member_id).in_(idl)]
+        return [col(model.group_id) == group_id] + ([] if ids is None else [col(model.member_id).in_(idl)])
 
-    for mid, hour, n in conn.execute(select(col(MemberHour.member_id), col(MemberHour.hour), col(MemberHour.messages))
-                                     .where(*where(MemberHour))):
-        by_id[mid].hours[int(hour)] = int(n)
-    for mid, n in conn.execute(select(col(MemberDay.member_id), func.count()).where(*where(MemberDay))
-                               .group_by(col(MemberDay.member_id))):
-        by_id[mid].active_days = int(n)
-    for mid, day, n in conn.execute(select(col(MemberDay.member_id), col(MemberDay.day), col(MemberDay.messages))
-                                    .where(*where(MemberDay), col(MemberDay.day) >= since_day)):
-        by_id[mid].days[str(day)] = int(n)
-    hit_cols: list[Any] = [col(TagHit.member_id), col(TagHit.tag), col(TagHit.at), col(TagHit.keyword),
-                           col(TagHit.message_id)]
-    q: Any = select(*hit_cols)
-    if with_text:
-        q = q.add_columns(col(MessageRow.text)).outerjoin(MessageRow, and_(
-            col(MessageRow.group_id) == col(TagHit.group_id),
-            col(MessageRow.message_id) == col(TagHit.message_id)))
-    for row in conn.execute(q.where(col(TagHit.group_id) == group_id, col(TagHit.member_id).in_(idl))):
-        by_id[row[0]].hits.append(Hit(row[1], float(row[2]), row[3], row[4], row[5] if with_text else None))
+    if not lite:
+        hour_q = select(col(MemberHour.member_id), col(MemberHour.hour), col(MemberHour.messages))
+        for mid, hour, n in raw_rows(conn, hour_q.where(*where(MemberHour))):
+            by_id[mid].hours[hour] = n
+        for mid, n in conn.execute(select(col(MemberDay.member_id), func.count()).where(*where(MemberDay))
+                                   .group_by(col(MemberDay.member_id))):
+            by_id[mid].active_days = n
+    day_q = select(col(MemberDay.member_id), col(MemberDay.day), col(MemberDay.messages)) \
+        .where(*where(MemberDay), col(MemberDay.day) >= since_day)
+    per: defaultdict[str, dict[str, int]] = defaultdict(dict)
+    for mid, day, n in raw_rows(conn, day_q) if days else []:
+        per[mid][day] = n
+    for mid, counts in per.items():
+        by_id[mid].days = counts
+    rejected: dict[tuple[str, str], float] = {}
     for mid, tag, at in conn.execute(select(col(TagRejection.member_id), col(TagRejection.tag), col(TagRejection.at))
                                      .where(*where(TagRejection))):
-        by_id[mid].rejections[tag] = float(at)
+        by_id[mid].rejections[tag] = rejected[(mid, tag)] = float(at)
+    if want is not None:
+        found = scores(conn, group_id, None if ids is None else idl, want.at, want.half_life_days, want.tags,
+                       rejections=bool(rejected))
+        if want.evidence > 0 and want.want is not None:
+            add_evidence(conn, group_id, found, rejected, want.want, want.evidence, with_text)
+        for (mid, tag), sc in found.items():
+            if mid in by_id:
+                by_id[mid].scores[tag] = sc
     tag_cols = (col(MemberTag.member_id), col(MemberTag.tag), col(MemberTag.category), col(MemberTag.source),
                 col(MemberTag.score))
     for mid, tag, cat, src, score in conn.execute(select(*tag_cols).where(*where(MemberTag))):
@@ -138,3 +149,45 @@ def last_message_before(conn: Connection, group_id: str, member_id: str, at: flo
         col(MessageRow.group_id) == group_id, col(MessageRow.member_id) == member_id,
         col(MessageRow.at) <= at)).scalar()
     return float(value) if value is not None else None
+
+
+def last_messages_before(conn: Connection, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
+    if not ids:
+        return {}
+    m = MessageRow
+    latest = select(func.max(col(m.at))).where(col(m.group_id) == group_id, col(m.member_id) == col(Member.member_id),
+                                              col(m.at) <= at).scalar_subquery()
+    rows = conn.execute(select(col(Member.member_id), latest).where(col(Member.group_id) == group_id,
+                                                                     col(Member.member_id).in_(list(ids))))
+    return {str(mid): float(v) if v is not None else None for mid, v in rows}
+
+
+def rate_sums(conn: Connection, group_id: str, ids: Sequence[str], recent_from: str, prev_from: str,
+              day: str) -> dict[str, tuple[int, int]]:
+    """member → (messages on ``recent_from``…``day``, messages on ``prev_from``…the day before ``recent_from``)."""
+    if not ids:
+        return {}
+    d = MemberDay
+    recent = func.sum(case((col(d.day) >= recent_from, col(d.messages)), else_=0))
+    prev = func.sum(case((col(d.day) < recent_from, col(d.messages)), else_=0))
+    rows = conn.execute(select(col(d.member_id), recent, prev).where(
+        col(d.group_id) == group_id, col(d.member_id).in_(list(ids)), col(d.day) >= prev_from, col(d.day) <= day)
+        .group_by(col(d.member_id))).all()
+    return {str(m): (int(r or 0), int(p or 0)) for m, r, p in rows}
+
+
+def member_stats(conn: Connection, group_id: str, ids: Sequence[str]) -> dict[str, tuple[int, list[int]]]:
+    """member → (all-time active days, messages by local hour)."""
+    if not ids:
+        return {}
+    idl = list(ids)
+    out = {i: (0, [0] * 24) for i in idl}
+    for mid, hour, n in raw_rows(conn, select(col(MemberHour.member_id), col(MemberHour.hour),
+                                              col(MemberHour.messages)).where(
+            col(MemberHour.group_id) == group_id, col(MemberHour.member_id).in_(idl))):
+        out[mid][1][hour] = n
+    for mid, n in conn.execute(select(col(MemberDay.member_id), func.count()).where(
+            col(MemberDay.group_id) == group_id, col(MemberDay.member_id).in_(idl))
+            .group_by(col(MemberDay.member_id))).all():
+        out[mid] = (int(n), out[mid][1])
+    return out

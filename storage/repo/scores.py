@@ -1,0 +1,156 @@
+"""Keyword scores computed in SQL (contract §5): per (member, tag) the decayed sum of the hits after any
+rejection, their count, and — only where asked — the newest few hits as evidence.
+
+``total`` is ``Σ 0.5 ^ (max(0, T − at) / 86400 / half_life)``; the caller multiplies by the rule's weight
+(it may change in config) and compares with ``min_score``. Databases without ``power`` (SQLite built without
+math functions) get the same sum from Python; that is detected once per dialect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, case, func, literal_column, or_, select
+from sqlmodel import col
+
+from storage.models import MessageRow, TagHit, TagRejection
+from storage.repo.fast import Prepared
+
+SECONDS_PER_DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    tag: str
+    at: float
+    keyword: str
+    message_id: str
+    text: str | None = None
+
+
+@dataclass(slots=True)
+class TagScore:
+    total: float  # Σ decay over live hits, weight not applied
+    hits: int  # live hits (after any rejection)
+    evidence: list[Hit] = field(default_factory=list)  # newest first, filled only where asked
+
+
+# (member, tag) → whether its evidence is wanted, given the unweighted total
+WantEvidence = Callable[[str, str, float], bool]
+
+_POWER: dict[str, bool] = {}
+
+
+def has_power(conn: Connection) -> bool:
+    """Whether the database has ``power()`` (asked once per dialect)."""
+    name = conn.dialect.name
+    if name not in _POWER:
+        if name != "sqlite":
+            _POWER[name] = True
+        else:
+            cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                row = cur.execute("SELECT power(0.5, 1.0)").fetchone()
+                _POWER[name] = row is not None and row[0] == 0.5
+            except Exception:  # "no such function": compute in Python
+                _POWER[name] = False
+            finally:
+                cur.close()
+    return _POWER[name]
+
+
+def raw_rows(conn: Connection, stmt: Any) -> list[Any]:
+    """All rows of a Core query as DBAPI tuples: no result-row objects for big fetches (the columns read this
+    way have no result processing on SQLite)."""
+    result = conn.execute(stmt)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def _filters(group_id: str, ids: Sequence[str] | None, tags: Collection[str] | None) -> list[Any]:
+    where: list[Any] = [col(TagHit.group_id) == group_id]
+    if ids is not None:
+        where.append(col(TagHit.member_id).in_(list(ids)))
+    if tags is not None:
+        where.append(col(TagHit.tag).in_(sorted(tags)))
+    return where
+
+
+def decayed(at: float, t: float, half_life_days: float) -> float:
+    """``0.5 ^ (max(0, T − t) / half_life)`` with times in days."""
+    return float(0.5 ** (max(0.0, t - at) / SECONDS_PER_DAY / half_life_days))
+
+
+def scores(conn: Connection, group_id: str, ids: Sequence[str] | None, t: float, half_life_days: float,
+           tags: Collection[str] | None = None, rejections: bool = True) -> dict[tuple[str, str], TagScore]:
+    """Scores of every (member, tag) with a hit (``ids`` None: the whole group; ``tags`` None: every tag).
+    ``rejections`` False promises the members have none (skips the join)."""
+    h = TagHit
+    where = _filters(group_id, ids, tags)
+    live: Any = None
+    query: Any
+    if rejections:
+        live = or_(col(TagRejection.at).is_(None), col(h.at) > col(TagRejection.at))
+    if not has_power(conn):
+        cols: list[Any] = [col(h.member_id), col(h.tag), col(h.at)]
+        query = select(*cols)
+        if live is not None:
+            query = query.add_columns(live)
+        query = _joined(query, rejections)
+        out: dict[tuple[str, str], TagScore] = {}
+        for row in conn.execute(query.where(*where)):
+            sc = out.get((row[0], row[1]))
+            if sc is None:
+                sc = out[(row[0], row[1])] = TagScore(0.0, 0)
+            if live is None or row[3]:
+                sc.total += decayed(float(row[2]), t, half_life_days)
+                sc.hits += 1
+        return out
+    age = case((bindparam("t", t) - col(h.at) > 0, bindparam("t", t) - col(h.at)), else_=0.0)
+    term: Any = func.power(0.5, age / SECONDS_PER_DAY / bindparam("hl", half_life_days))
+    one: Any = literal_column("1")
+    if live is not None:
+        term, one = case((live, term), else_=0.0), case((live, 1), else_=0)
+    query = _joined(select(col(h.member_id), col(h.tag), func.sum(one), func.sum(term)), rejections)
+    query = query.where(*where).group_by(col(h.member_id), col(h.tag))
+    return {(m, tag): TagScore(float(total or 0.0), int(n)) for m, tag, n, total in raw_rows(conn, query)}
+
+
+def _joined(query: Any, rejections: bool) -> Any:
+    if not rejections:
+        return query
+    return query.outerjoin(TagRejection, and_(col(TagRejection.group_id) == col(TagHit.group_id),
+                                              col(TagRejection.member_id) == col(TagHit.member_id),
+                                              col(TagRejection.tag) == col(TagHit.tag)))
+
+
+def _evidence_stmt(dialect: str, with_text: bool) -> Any:
+    h = TagHit
+    q: Any = select(col(h.at), col(h.keyword), col(h.message_id))
+    if with_text:
+        q = q.add_columns(col(MessageRow.text)).outerjoin(MessageRow, and_(
+            col(MessageRow.group_id) == col(h.group_id), col(MessageRow.message_id) == col(h.message_id)))
+    # Among hits of the same second the earlier recorded comes first (SQLite: insertion order).
+    tie = literal_column("tag_hits.rowid") if dialect == "sqlite" else col(h.message_id)
+    return q.where(col(h.group_id) == bindparam("g"), col(h.member_id) == bindparam("m"),
+                   col(h.tag) == bindparam("tag"), col(h.at) > bindparam("after")) \
+        .order_by(col(h.at).desc(), tie).limit(bindparam("n"))
+
+
+_EVIDENCE = {w: Prepared(lambda d, w=w: _evidence_stmt(d, w)) for w in (False, True)}  # type: ignore[misc]
+
+
+def add_evidence(conn: Connection, group_id: str, found: dict[tuple[str, str], TagScore],
+                 rejected: dict[tuple[str, str], float], want: WantEvidence, n: int, with_text: bool) -> None:
+    """Fill the newest ``n`` live hits of each (member, tag) that ``want`` asks for."""
+    pairs = [(m, tag) for (m, tag), sc in found.items() if sc.hits and want(m, tag, sc.total)]
+    rows = _EVIDENCE[with_text].rows_many(conn, [
+        {"g": group_id, "m": m, "tag": tag, "after": rejected.get((m, tag), float("-inf")), "n": n}
+        for m, tag in pairs])
+    for (m, tag), hits in zip(pairs, rows, strict=True):
+        found[(m, tag)].evidence = [Hit(tag, float(r[0]), r[1], r[2], r[3] if with_text else None) for r in hits]
+
