@@ -3,16 +3,16 @@
 EXPLAIN QUERY PLAN before: ``SEARCH tag_hits USING COVERING INDEX ix_tag_hits_member (ANY(group_id) AND
 ANY(member_id) AND tag=?)`` — every hit of the group visited for one tag.
 
-Revision ID: 0006
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0006"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
