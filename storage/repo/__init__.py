@@ -18,8 +18,10 @@ from storage.repo.activity import MessageFacts
 from storage.repo.base import DirectWriter, UnitOfWork, Writer
 from storage.repo.intake import Delivery, OutboxItem, Pending
 from storage.repo.intel import DerivedState, DerivedTag, Signal, TagDetail, Transition
-from storage.repo.ops import AnswerWrite, CheckinState, Window
+from storage.repo.ops import CheckinState
 from storage.repo.ops_api import OpsMixin
+from storage.repo.ops_reports import Window
+from storage.repo.ops_surveys import AnswerWrite
 from storage.repo.profiles import MemberFacts, ScoreWant
 from storage.repo.scores import Hit, TagScore
 

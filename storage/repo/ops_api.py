@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from storage.db import Database
-from storage.repo import ops
+from storage.repo import ops, ops_reports, ops_surveys
 from storage.repo.base import UnitOfWork, Writer
-from storage.repo.ops import AnswerWrite, CheckinState, Window
+from storage.repo.ops import CheckinState
+from storage.repo.ops_reports import Window
+from storage.repo.ops_surveys import AnswerWrite
 
 
 class OpsMixin:
@@ -92,98 +94,98 @@ class OpsMixin:
     # -- surveys ------------------------------------------------------------------------------------
     async def start_survey(self, group_id: str, survey_id: str) -> None:
         now = self.clock()
-        await self.writer.run(lambda c: ops.start_survey(c, group_id, survey_id, now))
+        await self.writer.run(lambda c: ops_surveys.start_survey(c, group_id, survey_id, now))
 
     async def survey_started(self, group_id: str, survey_id: str) -> float | None:
-        return await self.db.read(lambda c: ops.survey_started(c, group_id, survey_id))
+        return await self.db.read(lambda c: ops_surveys.survey_started(c, group_id, survey_id))
 
     async def record_answers(self, group_id: str, survey_id: str, member_id: str,
                              answers: Sequence[AnswerWrite]) -> None:
         now = self.clock()
-        await self.writer.run(lambda c: ops.record_answers(c, group_id, survey_id, member_id, answers, now))
+        await self.writer.run(lambda c: ops_surveys.record_answers(c, group_id, survey_id, member_id, answers, now))
 
     async def member_answers(self, group_id: str, survey_id: str, member_id: str) -> dict[str, str]:
-        return await self.db.read(lambda c: ops.member_answers(c, group_id, survey_id, member_id))
+        return await self.db.read(lambda c: ops_surveys.member_answers(c, group_id, survey_id, member_id))
 
     async def set_consent(self, group_id: str, survey_id: str, member_id: str, consent: bool) -> None:
         now = self.clock()
-        await self.writer.run(lambda c: ops.set_consent(c, group_id, survey_id, member_id, consent, now))
+        await self.writer.run(lambda c: ops_surveys.set_consent(c, group_id, survey_id, member_id, consent, now))
 
     async def consent_of(self, group_id: str, survey_id: str, member_id: str) -> bool | None:
-        return await self.db.read(lambda c: ops.consent_of(c, group_id, survey_id, member_id))
+        return await self.db.read(lambda c: ops_surveys.consent_of(c, group_id, survey_id, member_id))
 
     async def survey_answers(self, group_id: str, survey_id: str) -> list[tuple[str, str, str]]:
-        return await self.db.read(lambda c: ops.survey_answers(c, group_id, survey_id))
+        return await self.db.read(lambda c: ops_surveys.survey_answers(c, group_id, survey_id))
 
     async def survey_refusals(self, group_id: str, survey_id: str) -> set[str]:
-        return await self.db.read(lambda c: ops.survey_refusals(c, group_id, survey_id))
+        return await self.db.read(lambda c: ops_surveys.survey_refusals(c, group_id, survey_id))
 
     async def current_members(self, group_id: str) -> list[str]:
-        return await self.db.read(lambda c: ops.current_members(c, group_id))
+        return await self.db.read(lambda c: ops_surveys.current_members(c, group_id))
 
     # -- questions and alerts -----------------------------------------------------------------------
     async def record_question(self, group_id: str, message_id: str, member_id: str, at: float,
                               excerpt: str | None) -> None:
-        await self.writer.run(lambda c: ops.record_question(c, group_id, message_id, member_id, at, excerpt))
+        await self.writer.run(lambda c: ops_surveys.record_question(c, group_id, message_id, member_id, at, excerpt))
 
     async def answer_questions(self, group_id: str, by_member: str, at: float, reply_to: str | None,
                                mentioned: Sequence[str]) -> None:
-        await self.writer.run(lambda c: ops.answer_questions(c, group_id, by_member, at, reply_to, mentioned))
+        await self.writer.run(lambda c: ops_surveys.answer_questions(c, group_id, by_member, at, reply_to, mentioned))
 
     async def open_questions(self, group_id: str, older_than: float,
                              newer_than: float) -> list[tuple[str, str, str, float, str | None]]:
-        return await self.db.read(lambda c: ops.open_questions(c, group_id, older_than, newer_than))
+        return await self.db.read(lambda c: ops_surveys.open_questions(c, group_id, older_than, newer_than))
 
     async def claim_alert(self, group_id: str, kind: str, key: str, max_per_hour: int) -> bool:
         """Record an alert unless it was sent before or the hourly budget is spent (committed on return)."""
         now = self.clock()
-        return await self.db.write(lambda c: ops.claim_alert(c, group_id, kind, key, now, max_per_hour))
+        return await self.db.write(lambda c: ops_surveys.claim_alert(c, group_id, kind, key, now, max_per_hour))
 
     async def tag_hits_between(self, group_id: str, tags: Sequence[str], start: float, end: float) -> int:
-        return await self.db.read(lambda c: ops.tag_hits_between(c, group_id, tags, start, end))
+        return await self.db.read(lambda c: ops_surveys.tag_hits_between(c, group_id, tags, start, end))
 
     # -- join requests ------------------------------------------------------------------------------
     async def upsert_join_request(self, group_id: str, member_id: str, request_id: str, name: str, at: float,
                                   status: str, via: str) -> None:
-        await self.writer.run(lambda c: ops.upsert_join_request(c, group_id, member_id, request_id, name, at,
+        await self.writer.run(lambda c: ops_surveys.upsert_join_request(c, group_id, member_id, request_id, name, at,
                                                                 status, via))
 
     async def decide_join_request(self, group_id: str, member_id: str, status: str) -> None:
         now = self.clock()
-        await self.writer.run(lambda c: ops.decide_join_request(c, group_id, member_id, status, now))
+        await self.writer.run(lambda c: ops_surveys.decide_join_request(c, group_id, member_id, status, now))
 
     async def join_requests(self, member_id: str | None = None, group_id: str | None = None,
                             statuses: Sequence[str] = ("pending", "held"),
                             ) -> list[tuple[str, str, str, str, float, str, str]]:
-        return await self.db.read(lambda c: ops.join_requests(c, member_id, group_id, statuses))
+        return await self.db.read(lambda c: ops_surveys.join_requests(c, member_id, group_id, statuses))
 
     # -- report reads -------------------------------------------------------------------------------
     async def window(self, group_id: str, start: float, end: float) -> Window:
-        return await self.db.read(lambda c: ops.window(c, group_id, start, end))
+        return await self.db.read(lambda c: ops_reports.window(c, group_id, start, end))
 
     async def top_tags(self, group_id: str, start: float, end: float, limit: int = 5) -> list[tuple[str, int, int]]:
-        return await self.db.read(lambda c: ops.top_tags(c, group_id, start, end, limit))
+        return await self.db.read(lambda c: ops_reports.top_tags(c, group_id, start, end, limit))
 
     async def top_contributors(self, group_id: str, start: float, end: float,
                                limit: int = 5) -> list[tuple[str, str, int]]:
-        return await self.db.read(lambda c: ops.top_contributors(c, group_id, start, end, limit))
+        return await self.db.read(lambda c: ops_reports.top_contributors(c, group_id, start, end, limit))
 
     async def top_helpers(self, group_id: str, start: float, end: float, limit: int = 5) -> list[tuple[str, str, int]]:
-        return await self.db.read(lambda c: ops.top_helpers(c, group_id, start, end, limit))
+        return await self.db.read(lambda c: ops_reports.top_helpers(c, group_id, start, end, limit))
 
     async def group_hours(self, group_id: str) -> list[int]:
-        return await self.db.read(lambda c: ops.group_hours(c, group_id))
+        return await self.db.read(lambda c: ops_reports.group_hours(c, group_id))
 
     async def tag_message_times(self, group_id: str, since: float,
                                 tag: str | None = None) -> list[tuple[str, str, int]]:
-        return await self.db.read(lambda c: ops.tag_message_times(c, group_id, since, tag))
+        return await self.db.read(lambda c: ops_reports.tag_message_times(c, group_id, since, tag))
 
     async def silent_members(self, group_id: str, start: float, end: float) -> list[tuple[str, str]]:
-        return await self.db.read(lambda c: ops.silent_members(c, group_id, start, end))
+        return await self.db.read(lambda c: ops_reports.silent_members(c, group_id, start, end))
 
     async def member_day_counts(self, group_id: str, since_day: str) -> dict[str, dict[str, int]]:
-        return await self.db.read(lambda c: ops.member_day_counts(c, group_id, since_day))
+        return await self.db.read(lambda c: ops_reports.member_day_counts(c, group_id, since_day))
 
     async def tag_member(self, group_id: str, member_id: str, tag: str, category: str, source: str) -> None:
         now = self.clock()
-        await self.writer.run(lambda c: ops.tag_member(c, group_id, member_id, tag, category, source, now))
+        await self.writer.run(lambda c: ops_reports.tag_member(c, group_id, member_id, tag, category, source, now))

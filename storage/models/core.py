@@ -1,8 +1,4 @@
-"""SQLModel tables. Times are unix seconds (UTC) as floats; local days are ISO dates in the group's zone.
-
-Only ``storage/`` imports these. Schema changes go through alembic migrations in
-``storage/migrations/versions`` (never ``create_all``).
-"""
+"""Core tables: intake, members and their activity, tags, outbox, audit, adapter state."""
 
 from __future__ import annotations
 
@@ -18,7 +14,6 @@ class DedupeKey(SQLModel, table=True):
     key: str = Field(primary_key=True)
     at: float
 
-
 class InboxRow(SQLModel, table=True):
     """An accepted, not yet processed event; deleted in the transaction that processes it."""
 
@@ -32,7 +27,6 @@ class InboxRow(SQLModel, table=True):
     payload: str
     received_at: float
 
-
 class DeadLetter(SQLModel, table=True):
     """An event whose processing failed with a non-transient error; kept for the operator."""
 
@@ -43,14 +37,12 @@ class DeadLetter(SQLModel, table=True):
     error: str
     at: float
 
-
 class Group(SQLModel, table=True):
     __tablename__ = "groups"
     id: str = Field(primary_key=True)
     adapter: str
     name: str = ""
     created_at: float
-
 
 class Member(SQLModel, table=True):
     """Per member per group counters, maintained on every processed event."""
@@ -69,7 +61,6 @@ class Member(SQLModel, table=True):
     invited_by: str | None = None
     opted_out: bool = False
 
-
 class MessageRow(SQLModel, table=True):
     """One distinct message (text only when ``store_text``); the key that makes counting exactly-once."""
 
@@ -84,7 +75,6 @@ class MessageRow(SQLModel, table=True):
     reply_to: str | None = None
     text: str | None = None
 
-
 class MemberDay(SQLModel, table=True):
     """Messages per member per local date (active days, rate windows, daily reports)."""
 
@@ -94,7 +84,6 @@ class MemberDay(SQLModel, table=True):
     day: str = Field(primary_key=True)
     messages: int = 0
 
-
 class MemberHour(SQLModel, table=True):
     """Messages per member per local hour of day (0–23)."""
 
@@ -103,7 +92,6 @@ class MemberHour(SQLModel, table=True):
     member_id: str = Field(primary_key=True)
     hour: int = Field(primary_key=True)
     messages: int = 0
-
 
 class MembershipEvent(SQLModel, table=True):
     __tablename__ = "membership_events"
@@ -115,7 +103,6 @@ class MembershipEvent(SQLModel, table=True):
     at: float
     event_id: str = ""
     invited_by: str | None = None
-
 
 class TagHit(SQLModel, table=True):
     """One keyword tag hit: one per tag per message, whatever the number of keywords matched."""
@@ -130,7 +117,6 @@ class TagHit(SQLModel, table=True):
     at: float
     keyword: str
 
-
 class TagRejection(SQLModel, table=True):
     """An admin rejected a keyword tag for a member at ``at``: only later hits count."""
 
@@ -139,7 +125,6 @@ class TagRejection(SQLModel, table=True):
     member_id: str = Field(primary_key=True)
     tag: str = Field(primary_key=True)
     at: float
-
 
 class MemberTag(SQLModel, table=True):
     """A non-keyword tag (activity, survey, manual) with an optional score."""
@@ -154,7 +139,6 @@ class MemberTag(SQLModel, table=True):
     at: float
     evidence: str = ""  # JSON: why an activity tag holds, or who set a manual tag
 
-
 class MemberAttribute(SQLModel, table=True):
     """A static attribute (age range, city, …) with provenance."""
 
@@ -165,7 +149,6 @@ class MemberAttribute(SQLModel, table=True):
     value: str
     source: str
     at: float
-
 
 class OutboxRow(SQLModel, table=True):
     """A message waiting to be delivered; removed once the platform accepted it."""
@@ -180,7 +163,6 @@ class OutboxRow(SQLModel, table=True):
     created_at: float
     last_error: str = ""
 
-
 class AdapterState(SQLModel, table=True):
     """Small durable facts an adapter learns (users who started a bot, the bot's status per group)."""
 
@@ -189,7 +171,6 @@ class AdapterState(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
     at: float
-
 
 class AuditEntry(SQLModel, table=True):
     """Who looked at or exported member data, or erased it (privacy audit trail)."""
@@ -202,7 +183,6 @@ class AuditEntry(SQLModel, table=True):
     group_id: str = ""
     detail: str = ""
 
-
 class JobRun(SQLModel, table=True):
     """A scheduled job run, unique per group, job and fire time (never sent twice)."""
 
@@ -212,7 +192,6 @@ class JobRun(SQLModel, table=True):
     fire_time: float = Field(primary_key=True)
     done_at: float
 
-
 class GroupAlias(SQLModel, table=True):
     """An old group id that now means another group (Telegram group → supergroup migration)."""
 
@@ -220,196 +199,3 @@ class GroupAlias(SQLModel, table=True):
     alias: str = Field(primary_key=True)
     group_id: str
     at: float
-
-
-class MessageSignal(SQLModel, table=True):
-    """Per-message facts for activity tags, detected at intake (so no text needs to be stored)."""
-
-    __tablename__ = "message_signals"
-    __table_args__ = (Index("ix_message_signals_at", "group_id", "at"),)
-    group_id: str = Field(primary_key=True)
-    message_id: str = Field(primary_key=True)
-    member_id: str
-    at: float
-    question: bool = False
-    link: bool = False
-    reply_to: str | None = None
-    mentions: str = ""  # space-separated member ids
-
-
-class MemberState(SQLModel, table=True):
-    """Derived per-member state from the last recompute: value tier (with breakdown) and lifecycle stage."""
-
-    __tablename__ = "member_states"
-    group_id: str = Field(primary_key=True)
-    member_id: str = Field(primary_key=True)
-    tier: str = "ordinary"
-    score: float = 0.0
-    breakdown: str = "{}"  # JSON
-    stage: str = ""
-    stage_since: float = 0.0
-    at: float = 0.0
-
-
-class LifecycleTransition(SQLModel, table=True):
-    """A member moved from one lifecycle stage to another at ``at`` (seen by a recompute)."""
-
-    __tablename__ = "lifecycle_transitions"
-    __table_args__ = (Index("ix_lifecycle_transitions_at", "group_id", "at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    group_id: str
-    member_id: str
-    from_stage: str
-    to_stage: str
-    at: float
-
-
-class SavedSegment(SQLModel, table=True):
-    """A named segment query saved by an admin."""
-
-    __tablename__ = "saved_segments"
-    group_id: str = Field(primary_key=True)
-    name: str = Field(primary_key=True)
-    query: str
-    created_by: str = ""
-    at: float
-
-
-class IntelState(SQLModel, table=True):
-    """Small per-group intelligence state: recompute fingerprint, saved tier weights, pending notifies."""
-
-    __tablename__ = "intel_state"
-    group_id: str = Field(primary_key=True)
-    key: str = Field(primary_key=True)
-    value: str
-    at: float
-
-
-class GroupSetting(SQLModel, table=True):
-    """A per-group setting changed in chat (e.g. the morning report time).
-
-    ``config_value`` is the config file's value when the change was made: once the config value
-    itself is edited, the chat override no longer applies (contract §3).
-    """
-
-    __tablename__ = "group_settings"
-    group_id: str = Field(primary_key=True)
-    key: str = Field(primary_key=True)
-    value: str
-    config_value: str = ""
-    at: float
-
-
-class Checkin(SQLModel, table=True):
-    """One check-in per member per local day in the group's zone, with the streak it made."""
-
-    __tablename__ = "checkins"
-    __table_args__ = (Index("ix_checkins_day", "group_id", "day"),)
-    group_id: str = Field(primary_key=True)
-    member_id: str = Field(primary_key=True)
-    day: str = Field(primary_key=True)
-    at: float
-    streak: int = 1
-
-
-class PointsEntry(SQLModel, table=True):
-    """Points credited to a member; ``reason`` (``checkin:2026-11-20``, ``survey:onboarding``) makes it idempotent."""
-
-    __tablename__ = "points"
-    group_id: str = Field(primary_key=True)
-    member_id: str = Field(primary_key=True)
-    reason: str = Field(primary_key=True)
-    points: int
-    at: float
-
-
-class NewsItem(SQLModel, table=True):
-    """A news item queued by an admin for the next morning report."""
-
-    __tablename__ = "news_items"
-    id: int | None = Field(default=None, primary_key=True)
-    group_id: str = Field(index=True)
-    text: str
-    added_by: str = ""
-    at: float
-    sent_at: float | None = None
-
-
-class Activity(SQLModel, table=True):
-    """A weekly activity: ``weekday`` 0 = Monday, ``time`` "HH:MM" local."""
-
-    __tablename__ = "activities"
-    id: int | None = Field(default=None, primary_key=True)
-    group_id: str = Field(index=True)
-    weekday: int
-    time: str
-    title: str
-    added_by: str = ""
-    at: float
-
-
-class SurveyRun(SQLModel, table=True):
-    """A survey started in a group."""
-
-    __tablename__ = "survey_runs"
-    group_id: str = Field(primary_key=True)
-    survey_id: str = Field(primary_key=True)
-    started_at: float
-
-
-class SurveyAnswer(SQLModel, table=True):
-    __tablename__ = "survey_answers"
-    group_id: str = Field(primary_key=True)
-    survey_id: str = Field(primary_key=True)
-    member_id: str = Field(primary_key=True)
-    question_id: str = Field(primary_key=True)
-    value: str
-    at: float
-
-
-class SurveyConsent(SQLModel, table=True):
-    """A member's answer to the consent question for a survey's sensitive questions."""
-
-    __tablename__ = "survey_consents"
-    group_id: str = Field(primary_key=True)
-    survey_id: str = Field(primary_key=True)
-    member_id: str = Field(primary_key=True)
-    consent: bool
-    at: float
-
-
-class Question(SQLModel, table=True):
-    """A message that looked like a question, and when someone else answered it."""
-
-    __tablename__ = "questions"
-    __table_args__ = (Index("ix_questions_open", "group_id", "answered_at", "at"),)
-    group_id: str = Field(primary_key=True)
-    message_id: str = Field(primary_key=True)
-    member_id: str
-    at: float
-    answered_at: float | None = None
-    excerpt: str | None = None
-
-
-class AlertSent(SQLModel, table=True):
-    """An alert that went out (so it fires once), per group, kind and key."""
-
-    __tablename__ = "alerts_sent"
-    group_id: str = Field(primary_key=True)
-    kind: str = Field(primary_key=True)
-    key: str = Field(primary_key=True)
-    at: float
-
-
-class JoinRequestRow(SQLModel, table=True):
-    """A pending or decided request to join a gated group."""
-
-    __tablename__ = "join_requests"
-    group_id: str = Field(primary_key=True)
-    member_id: str = Field(primary_key=True)
-    request_id: str = ""
-    name: str = ""
-    at: float
-    status: str = "pending"  # pending | held | approved | declined
-    decided_at: float | None = None
-    via: str = ""

@@ -1,0 +1,83 @@
+"""SQLModel tables. Times are unix seconds (UTC) as floats; local days are ISO dates in the group's zone.
+
+Only ``storage/`` imports these. Schema changes go through alembic migrations in
+``storage/migrations/versions`` (never ``create_all``).
+"""
+
+from storage.models.core import (
+    AdapterState,
+    AuditEntry,
+    DeadLetter,
+    DedupeKey,
+    Group,
+    GroupAlias,
+    InboxRow,
+    JobRun,
+    Member,
+    MemberAttribute,
+    MemberDay,
+    MemberHour,
+    MembershipEvent,
+    MemberTag,
+    MessageRow,
+    OutboxRow,
+    TagHit,
+    TagRejection,
+)
+from storage.models.intel import (
+    IntelState,
+    LifecycleTransition,
+    MemberState,
+    MessageSignal,
+    SavedSegment,
+)
+from storage.models.ops import (
+    Activity,
+    AlertSent,
+    Checkin,
+    GroupSetting,
+    JoinRequestRow,
+    NewsItem,
+    PointsEntry,
+    Question,
+    SurveyAnswer,
+    SurveyConsent,
+    SurveyRun,
+)
+
+__all__ = [
+    "Activity",
+    "AdapterState",
+    "AlertSent",
+    "AuditEntry",
+    "Checkin",
+    "DeadLetter",
+    "DedupeKey",
+    "Group",
+    "GroupAlias",
+    "GroupSetting",
+    "InboxRow",
+    "IntelState",
+    "JobRun",
+    "JoinRequestRow",
+    "LifecycleTransition",
+    "Member",
+    "MemberAttribute",
+    "MemberDay",
+    "MemberHour",
+    "MemberState",
+    "MemberTag",
+    "MembershipEvent",
+    "MessageRow",
+    "MessageSignal",
+    "NewsItem",
+    "OutboxRow",
+    "PointsEntry",
+    "Question",
+    "SavedSegment",
+    "SurveyAnswer",
+    "SurveyConsent",
+    "SurveyRun",
+    "TagHit",
+    "TagRejection",
+]

@@ -1,0 +1,138 @@
+"""Operations SQL, part 3: aggregates for the morning report and the weekly digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import col
+
+from storage.models import (
+    Member,
+    MemberDay,
+    MemberHour,
+    MembershipEvent,
+    MemberTag,
+    MessageRow,
+    TagHit,
+)
+from storage.repo.base import insert_ignore
+from storage.repo.ops_surveys import current_members
+
+# -- job runs ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Activity of a group between two instants."""
+
+    messages: int
+    active_members: int
+    joined: list[tuple[str, str]]  # (member, name)
+    left: int
+
+
+def window(conn: Connection, group_id: str, start: float, end: float) -> Window:
+    m = MessageRow
+    msgs, active = conn.execute(select(func.count(), func.count(func.distinct(col(m.member_id)))).where(
+        col(m.group_id) == group_id, col(m.at) >= start, col(m.at) < end)).one()
+    e = MembershipEvent
+    joins = conn.execute(select(col(e.member_id), col(Member.name))
+                         .outerjoin(Member, and_(col(Member.group_id) == group_id,
+                                                 col(Member.member_id) == col(e.member_id)))
+                         .where(col(e.group_id) == group_id, col(e.kind) == "join", col(e.at) >= start,
+                                col(e.at) < end).order_by(col(e.at))).all()
+    left = int(conn.execute(select(func.count(func.distinct(col(e.member_id)))).where(
+        col(e.group_id) == group_id, col(e.kind) == "leave", col(e.at) >= start, col(e.at) < end)).scalar() or 0)
+    seen: dict[str, str] = {}
+    for mid, name in joins:
+        seen.setdefault(str(mid), str(name or ""))
+    return Window(int(msgs or 0), int(active or 0), list(seen.items()), left)
+
+
+def top_tags(conn: Connection, group_id: str, start: float, end: float, limit: int = 5) -> list[tuple[str, int, int]]:
+    """(tag, hits, members) between ``start`` and ``end``, most hits first."""
+    t = TagHit
+    n = func.count().label("n")
+    rows = conn.execute(select(col(t.tag), n, func.count(func.distinct(col(t.member_id))))
+                        .where(col(t.group_id) == group_id, col(t.at) >= start, col(t.at) < end)
+                        .group_by(col(t.tag)).order_by(n.desc(), col(t.tag)).limit(limit)).all()
+    return [(str(a), int(b), int(c)) for a, b, c in rows]
+
+
+def top_contributors(conn: Connection, group_id: str, start: float, end: float,
+                     limit: int = 5) -> list[tuple[str, str, int]]:
+    m = MessageRow
+    n = func.count().label("n")
+    rows = conn.execute(select(col(m.member_id), col(Member.name), n)
+                        .outerjoin(Member, and_(col(Member.group_id) == group_id,
+                                                col(Member.member_id) == col(m.member_id)))
+                        .where(col(m.group_id) == group_id, col(m.at) >= start, col(m.at) < end)
+                        .group_by(col(m.member_id), col(Member.name)).order_by(n.desc(), col(m.member_id))
+                        .limit(limit)).all()
+    return [(str(a), str(b or ""), int(c)) for a, b, c in rows]
+
+
+def top_helpers(conn: Connection, group_id: str, start: float, end: float,
+                limit: int = 5) -> list[tuple[str, str, int]]:
+    """Members by replies to other members' messages (answers, help)."""
+    m = MessageRow
+    orig: Any = aliased(MessageRow)
+    n = func.count().label("n")
+    rows = conn.execute(select(col(m.member_id), col(Member.name), n)
+                        .join(orig, and_(orig.group_id == col(m.group_id), orig.message_id == col(m.reply_to)))
+                        .outerjoin(Member, and_(col(Member.group_id) == group_id,
+                                                col(Member.member_id) == col(m.member_id)))
+                        .where(col(m.group_id) == group_id, col(m.at) >= start, col(m.at) < end,
+                               orig.member_id != col(m.member_id))
+                        .group_by(col(m.member_id), col(Member.name)).order_by(n.desc(), col(m.member_id))
+                        .limit(limit)).all()
+    return [(str(a), str(b or ""), int(c)) for a, b, c in rows]
+
+
+def group_hours(conn: Connection, group_id: str) -> list[int]:
+    """All-time messages per local hour for the group (24 counts)."""
+    out = [0] * 24
+    for hour, n in conn.execute(select(col(MemberHour.hour), func.sum(col(MemberHour.messages))).where(
+            col(MemberHour.group_id) == group_id).group_by(col(MemberHour.hour))):
+        out[int(hour)] = int(n or 0)
+    return out
+
+
+def tag_message_times(conn: Connection, group_id: str, since: float,
+                      tag: str | None = None) -> list[tuple[str, str, int]]:
+    """(tag, local day, local hour) of every tag hit since ``since`` (of ``tag`` only, when given)."""
+    t, m = TagHit, MessageRow
+    only = [] if tag is None else [col(t.tag) == tag]
+    rows = conn.execute(select(col(t.tag), col(m.local_day), col(m.local_hour))
+                        .join(m, and_(col(m.group_id) == col(t.group_id), col(m.message_id) == col(t.message_id)))
+                        .where(col(t.group_id) == group_id, col(t.at) >= since, *only)).all()
+    return [(str(a), str(b), int(c)) for a, b, c in rows]
+
+
+def silent_members(conn: Connection, group_id: str, start: float, end: float) -> list[tuple[str, str]]:
+    """Current members who posted nothing between ``start`` and ``end`` (lurkers)."""
+    m = MessageRow
+    spoke = {str(x) for (x,) in conn.execute(select(func.distinct(col(m.member_id))).where(
+        col(m.group_id) == group_id, col(m.at) >= start, col(m.at) < end)).all()}
+    names = dict(conn.execute(select(col(Member.member_id), col(Member.name)).where(
+        col(Member.group_id) == group_id)).all())
+    return [(mid, str(names.get(mid) or "")) for mid in current_members(conn, group_id) if mid not in spoke]
+
+
+def member_day_counts(conn: Connection, group_id: str, since_day: str) -> dict[str, dict[str, int]]:
+    """member → {local day: messages} from ``since_day`` on."""
+    out: dict[str, dict[str, int]] = {}
+    for mid, day, n in conn.execute(select(col(MemberDay.member_id), col(MemberDay.day), col(MemberDay.messages))
+                                    .where(col(MemberDay.group_id) == group_id, col(MemberDay.day) >= since_day)):
+        out.setdefault(str(mid), {})[str(day)] = int(n)
+    return out
+
+
+def tag_member(conn: Connection, group_id: str, member_id: str, tag: str, category: str, source: str,
+               at: float) -> None:
+    """Give a member a non-keyword tag (channel, survey, activity), keeping the first source."""
+    insert_ignore(conn, MemberTag, {"group_id": group_id, "member_id": member_id, "tag": tag, "category": category,
+                                    "source": source, "score": None, "at": at})
