@@ -19,7 +19,7 @@ def segment(args: argparse.Namespace) -> int:
     cfg = _config(args)
 
     async def go(rt: Runtime) -> list[dict[str, Any]]:
-        await _require_group(rt, args.group)
+        args.group = await _require_group(rt, args.group)
         try:
             return await insights_mod.segment(rt.repo, cfg, args.group, args.query, time.time())
         except QueryError as exc:
@@ -39,7 +39,7 @@ def insights(args: argparse.Namespace) -> int:
     cfg = _config(args)
 
     async def go(rt: Runtime) -> dict[str, Any]:
-        await _require_group(rt, args.group)
+        args.group = await _require_group(rt, args.group)
         return await insights_mod.insights(rt.repo, cfg, args.group, time.time())
 
     data = _with_runtime(cfg, go)
@@ -59,7 +59,7 @@ def personas(args: argparse.Namespace) -> int:
     locale = group.locale if group else cfg.defaults.locale
 
     async def go(rt: Runtime) -> list[dict[str, Any]]:
-        await _require_group(rt, args.group)
+        args.group = await _require_group(rt, args.group)
         return await personas_mod.personas(rt.repo, cfg, args.group, time.time(), locale)
 
     cards = _with_runtime(cfg, go)
@@ -75,7 +75,7 @@ def recompute(args: argparse.Namespace) -> int:
     cfg = _config(args)
 
     async def go(rt: Runtime) -> int:
-        await _require_group(rt, args.group)
+        args.group = await _require_group(rt, args.group)
         result = await recompute_group(rt.repo, cfg, args.group, time.time())
         return len(result.transitions)
 

@@ -74,16 +74,19 @@ def _profile_line(p: dict[str, Any]) -> str:
             f"active days {st['active_days']}  tags: {tags or '-'}")
 
 
-async def _require_group(rt: Runtime, group: str) -> None:
-    if not await rt.repo.group_exists(group):
+async def _require_group(rt: Runtime, group: str) -> str:
+    """The group's current id (an old id left by a platform migration resolves to the new one)."""
+    current = await rt.repo.resolve_group(group)
+    if not await rt.repo.group_exists(current):
         raise CliExit(1, f"unknown group: {group}")
+    return current
 
 
 def profile(args: argparse.Namespace) -> int:
     cfg, t = _config(args), _at(args)
 
     async def go(rt: Runtime) -> dict[str, Any]:
-        await _require_group(rt, args.group)
+        args.group = await _require_group(rt, args.group)
         found = await profiles.load(rt.repo, cfg, args.group, [args.member], t)
         if not found:
             raise CliExit(1, f"unknown member: {args.member} in group {args.group}")
@@ -98,9 +101,9 @@ def profile(args: argparse.Namespace) -> int:
 def _group_profiles(cfg: Config, group: str, t: float, tag: str | None = None,
                     action: str = "list_members") -> list[dict[str, Any]]:
     async def go(rt: Runtime) -> list[dict[str, Any]]:
-        await _require_group(rt, group)
-        found = await profiles.load_group(rt.repo, cfg, group, t, tag)
-        await rt.repo.audit("cli", action, group, f"{len(found)} profiles")
+        gid = await _require_group(rt, group)
+        found = await profiles.load_group(rt.repo, cfg, gid, t, tag)
+        await rt.repo.audit("cli", action, gid, f"{len(found)} profiles")
         return found
     return _with_runtime(cfg, go)
 
@@ -228,7 +231,7 @@ def forget(args: argparse.Namespace) -> int:
             raise CliExit(1, "nothing erased")
 
     async def go(rt: Runtime) -> dict[str, int]:
-        await _require_group(rt, args.group)
+        args.group = await _require_group(rt, args.group)
         if not await profiles.load(rt.repo, cfg, args.group, [args.member], time.time()):
             raise CliExit(1, f"unknown member: {args.member} in group {args.group}")
         return await rt.repo.forget_member(args.group, args.member, actor="cli")

@@ -106,3 +106,25 @@ def test_init_writes_a_loadable_config(tmp_path, capsys):
     assert main(["init", str(target)]) == 1  # refuses to overwrite
     assert main(["db", "upgrade", "--config", str(target)]) == 0
     assert (tmp_path / "quntag.db").exists()  # relative to the config file's folder
+
+
+def test_cli_follows_a_moved_group(loaded, capsys):
+    import asyncio
+
+    from bot.config import load
+    from bot.runtime import Runtime
+
+    async def move() -> None:
+        rt = Runtime(load(loaded))
+        await rt.start(process=False, deliver=False, schedule=False)
+        try:
+            await rt.repo.move_group("generic:g-1", "generic:g-new", "generic", NOW)
+        finally:
+            await rt.stop()
+
+    asyncio.run(move())
+    assert main(["profile", "generic:g-1", "generic:u-1", "--json", "--config", loaded]) == 0
+    p = json.loads(capsys.readouterr().out)
+    assert p["group"] == "generic:g-new" and p["stats"]["messages"] == 2
+    assert main(["members", "generic:g-1", "--json", "--config", loaded]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 3
