@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.compose import post
@@ -11,7 +11,7 @@ from bot.config import GroupConfig
 from bot.context import Context
 from bot.events import ChatRef, UserRef
 from bot.scheduler import parse_hhmm
-from bot.timeutil import day_minus, day_plus, local_day, local_midnight
+from bot.timeutil import day_minus, day_plus, local_day, local_midnight, zone
 from handlers import gate, profiles
 from handlers.ops_insights import core_members
 
@@ -28,8 +28,10 @@ def chat_of(group: GroupConfig) -> ChatRef:
 
 
 def occurrence(day: str, hhmm: str, tz: str) -> float:
+    """Unix seconds of the local wall-clock time ``hhmm`` on ``day`` (correct on DST change days)."""
     h, m = parse_hhmm(hhmm)
-    return local_midnight(day, tz) + h * 3600 + m * 60  # wall clock; a DST day shifts by its offset
+    d = date.fromisoformat(day)
+    return datetime(d.year, d.month, d.day, h, m, tzinfo=zone(tz)).timestamp()
 
 
 async def every_minute(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:

@@ -490,3 +490,11 @@ async def test_scheduled_survey_is_posted_once_across_a_restart(make_bot, aiohtt
 def test_survey_schedule_is_validated(tmp_path):
     with pytest.raises(ConfigError, match=r"surveys\[0\]\.schedule"):
         make_config(tmp_path, surveys=[{**SURVEY, "schedule": "someday"}])
+
+
+def test_activity_occurrence_is_local_wall_clock_on_dst_days():
+    from handlers.ops_jobs import occurrence
+
+    for day in ("2026-03-08", "2026-11-01", "2026-07-01"):  # New York: DST starts, ends, summer
+        t = occurrence(day, "20:00", "America/New_York")
+        assert datetime.fromtimestamp(t, ZoneInfo("America/New_York")).strftime("%Y-%m-%d %H:%M") == f"{day} 20:00"
