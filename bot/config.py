@@ -168,8 +168,9 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
                             store_text=st.flag("store_text", False),
                             text_retention_days=st.integer("text_retention_days", 30, 0, 36500))
     st.done()
-    if not storage.url.startswith(("sqlite:///", "postgresql")):
-        raise ConfigError("storage.url: must start with sqlite:/// or postgresql://")
+    if not storage.url.startswith("sqlite:///"):
+        # The storage layer is dialect-neutral, but only SQLite is installed and tested so far.
+        raise ConfigError("storage.url: must start with sqlite:/// (PostgreSQL support is not available yet)")
     defaults = _group(top.table("defaults"), "defaults", GroupConfig(id="*"), need_id=False)
     tg = Section(top.table("tagging"), "tagging")
     tagging = TaggingConfig(half_life_days=tg.number("half_life_days", 30.0, 0.001),
