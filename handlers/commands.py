@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from bot.context import Context
 from bot.events import Message
+from bot.filters import is_admin
 from bot.router import CommandSpec, Router
 from handlers import profiles
 
@@ -25,7 +26,7 @@ def router(all_commands: Callable[[], Sequence[CommandSpec]]) -> Router:
     @r.command(HELP)
     async def help_(ctx: Context) -> None:
         cmds = [c for c in all_commands() if not c.admin]
-        admin = [c for c in all_commands() if c.admin]
+        admin = [c for c in all_commands() if c.admin] if is_admin(ctx) else []
         await ctx.reply(ctx.render("help", ctx.locale, commands=cmds, admin_commands=admin))
 
     @r.command(ME)

@@ -79,3 +79,13 @@ async def test_private_messages_never_reach_group_statistics(make_bot):
     await bot.settle()
     _, groups = await bot.api("/api/groups")
     assert [g["id"] for g in groups] == ["generic:g-1"]
+
+
+async def test_help_shows_admin_commands_only_to_admins(make_bot):
+    bot = await make_bot(clock=lambda: NOW, groups=[{"id": "generic:g-1", "admins": ["generic:u-9"]}])
+    await bot.post(message("h1", "u-1", "/帮助", NOW))
+    await bot.post(message("h2", "u-9", "/帮助", NOW))
+    await bot.settle()
+    texts = {r["reply_to"]: r["text"] for r in bot.receiver.received}
+    assert "/me" in texts["h1"] and "管理员命令" not in texts["h1"] and "/segment" not in texts["h1"]
+    assert "管理员命令" in texts["h2"] and "/segment" in texts["h2"]

@@ -55,7 +55,7 @@ def test_platform_group_admin_role_is_enough(tmp_path):
 
 async def test_help_lists_admin_commands_with_chinese_aliases(make_bot):
     bot = await bot_with(make_bot)
-    await bot.post(message("c1", "u-1", "/help", NOW))
+    await bot.post(message("c1", ADMIN, "/help", NOW))  # admin commands are listed to admins
     await bot.settle()
     text = bot.receiver.received[0]["text"]
     for frag in ("/tag /标签", "/why /为什么", "/attr /属性", "/tier /分层", "/segment /分群", "/persona /人群画像",
