@@ -158,14 +158,20 @@ def replay(args: argparse.Namespace) -> int:
     if args.adapter not in cfg.adapters or cfg.adapters[args.adapter].type != "generic":
         raise CliExit(1, f"no generic adapter named {args.adapter!r} in the config")
     accepted, duplicate, rejected = asyncio.run(replay_file(cfg, Path(args.file), args.adapter))
-    print(f"accepted {accepted} duplicate {duplicate} rejected {rejected}")
+    for line in rejected:
+        print(line, file=sys.stderr)
+    print(f"accepted {accepted} duplicate {duplicate} rejected {len(rejected)}")
     return 1 if rejected else 0
 
 
 def demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from bot.demo import DemoFailed, run_demo
 
-    return asyncio.run(run_demo(keep=args.keep))
+    try:
+        print(asyncio.run(run_demo(keep=args.keep)))
+    except DemoFailed as exc:
+        raise CliExit(1, str(exc)) from None
+    return 0
 
 
 def serve(args: argparse.Namespace) -> int:

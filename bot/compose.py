@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from bot.events import ChatRef, UserRef
+from bot.events import ChatRef, UserRef, display_name
 from bot.outgoing import Mention, Outgoing, Part, Text
 
 if TYPE_CHECKING:
@@ -106,12 +106,11 @@ def mentions_for(members: Sequence[tuple[str, str]]) -> tuple[list[Mention], lis
     ms: list[Mention] = []
     tokens: list[str] = []
     for i, (mid, name) in enumerate(members):
-        adapter, _, uid = mid.partition(":")
-        ms.append(Mention(UserRef(adapter, uid), name or uid))
+        ms.append(Mention(UserRef.of(mid), display_name(name, mid)))
         tokens.append(mention_token(i))
     return ms, tokens
 
 
 def names(pairs: Mapping[str, str] | Sequence[tuple[str, str]]) -> list[str]:
     items = pairs.items() if isinstance(pairs, Mapping) else pairs
-    return [n or m.partition(":")[2] for m, n in items]
+    return [display_name(n, m) for m, n in items]

@@ -87,5 +87,3 @@ class Context:
         caps = self.capabilities.get(chat.adapter)
         return caps.visibility if caps else "all"
 
-    def chat(self) -> ChatRef | None:
-        return self.event.chat if self.event else None

@@ -22,6 +22,12 @@ class ChatRef:
     def id(self) -> str:
         return f"{self.adapter}:{self.chat_id}"
 
+    @staticmethod
+    def of(full_id: str) -> ChatRef:
+        """The ref for a full group id ``<adapter>:<platform id>``."""
+        adapter, _, chat_id = full_id.partition(":")
+        return ChatRef(adapter, chat_id)
+
 
 @dataclass(frozen=True, slots=True)
 class UserRef:
@@ -33,6 +39,17 @@ class UserRef:
     @property
     def id(self) -> str:
         return f"{self.adapter}:{self.user_id}"
+
+    @staticmethod
+    def of(full_id: str) -> UserRef:
+        """The ref for a full member id ``<adapter>:<platform id>``."""
+        adapter, _, user_id = full_id.partition(":")
+        return UserRef(adapter, user_id)
+
+
+def display_name(name: str | None, member_id: str) -> str:
+    """A member's display name, else their platform id (the part after ``<adapter>:``)."""
+    return name or member_id.partition(":")[2]
 
 
 @dataclass(frozen=True, slots=True)

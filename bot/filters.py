@@ -16,6 +16,3 @@ def is_admin(ctx: Context) -> bool:
     return ev.user.id in admins or ev.is_group_admin is True
 
 
-def is_member(ctx: Context) -> bool:
-    """Any message sender (the default for member commands)."""
-    return isinstance(ctx.event, Message)

@@ -56,5 +56,3 @@ class Handoff:
         while len(self._done_order) > REMEMBER_DONE:
             self._done.discard(self._done_order.popleft())
 
-    def oldest(self) -> float | None:
-        return min((i.received_at for i in self.queued.values()), default=None)

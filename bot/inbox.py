@@ -118,6 +118,7 @@ class Inbox:
                 await self.dispatcher.observe(ctx)
             observed.append((p.seq, uow))
         failed = dict(await self.repo.commit_units(observed, finish=False))
+        sends = any(uow.sends for _seq, uow in observed)
         handled: list[tuple[int, UnitOfWork]] = []
         for p in pending:
             if p.seq in failed:
@@ -128,6 +129,7 @@ class Inbox:
             for ctx in contexts[p.seq]:
                 took = await self.dispatcher.handle(replace(ctx, repo=repo)) or took
             handled.append((p.seq, uow))
+            sends = sends or uow.sends
             if took:  # a handler ran: commit now, so the next command in this batch sees its writes
                 failed.update(await self.repo.commit_units(handled, finish=True))
                 handled = []
@@ -139,7 +141,8 @@ class Inbox:
             else:
                 self.metrics.processed.labels(p.adapter).inc(len(p.events))
         self.handoff.done(p.seq for p in pending)
-        self.on_committed()
+        if sends:  # only then is there anything new for the outbox to look at
+            self.on_committed()
         if len(pending) < BATCH:  # caught up: what is left arrived while this batch ran
             self.metrics.lag.set(0.0)
         else:
@@ -164,9 +167,7 @@ class Inbox:
                     log.error("undecodable event in inbox (seq %s): %r", p.seq, exc,
                               extra={"adapter": p.adapter, "event": p.key})
             items.append(Item(p.seq, p.adapter, p.key, tuple(events), p.received_at))
-        for it in items:
-            self.handoff.queued.pop(it.seq, None)
-        return items
+        return items  # copies still queued in the hand-off are dropped by ``done`` after the batch
 
     async def _update_lag(self) -> None:
         oldest = await self.repo.oldest_pending()

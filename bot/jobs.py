@@ -100,8 +100,7 @@ async def auto_push_time(ctx: Context, group: GroupConfig) -> str:
 
 def _survey_job(sv: SurveyConfig) -> JobFn:
     async def post_survey(ctx: Context, group: GroupConfig) -> None:
-        adapter, _, chat_id = group.id.partition(":")
-        await surveys.start(ctx, sv, ChatRef(adapter, chat_id))
+        await surveys.start(ctx, sv, ChatRef.of(group.id))
     return post_survey
 
 

@@ -52,7 +52,7 @@ class RateLimiter:
 
 class Outbox:
     def __init__(self, repo: Repo, adapters: Mapping[str, Adapter], metrics: Metrics,
-                 clock: Callable[[], float], sleep: Callable[[float], object] = asyncio.sleep) -> None:
+                 clock: Callable[[], float]) -> None:
         self.repo = repo
         self.adapters = adapters
         self.metrics = metrics

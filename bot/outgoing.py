@@ -56,11 +56,6 @@ class Outgoing:
     def adapter(self) -> str:
         return self.target.adapter
 
-    def plain_text(self) -> str:
-        """Text with mentions rendered as ``@name`` (for logs, previews and plain-text platforms)."""
-        return "".join(p.text if isinstance(p, Text) else f"@{p.name or p.user.user_id}" for p in self.parts)
-
-
 def text(s: str, target: ChatRef | UserRef, reply_to: str | None = None) -> Outgoing:
     """Shortcut for a text-only message."""
     return Outgoing(target=target, parts=(Text(s),), reply_to=reply_to)

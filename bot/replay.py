@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from bot.adapters.base import WebhookRejected
@@ -16,15 +15,17 @@ from storage.repo import Delivery
 CHUNK = 500
 
 
-async def replay_file(cfg: Config, path: Path, adapter: str) -> tuple[int, int, int]:
-    """Returns (accepted, duplicate, rejected); returns once every accepted event is processed.
+async def replay_file(cfg: Config, path: Path, adapter: str) -> tuple[int, int, list[str]]:
+    """Returns (accepted, duplicate, one line per rejected input line); returns once every accepted event
+    is processed.
 
     Replies that history would trigger (old ``/me`` commands) are not sent: replay is an import.
     """
     rt = Runtime(cfg)
     rt.context.muted = True
     await rt.start(deliver=False, schedule=False)
-    accepted = duplicate = rejected = 0
+    accepted = duplicate = 0
+    rejected: list[str] = []
     try:
         batch: list[Delivery] = []
 
@@ -45,8 +46,7 @@ async def replay_file(cfg: Config, path: Path, adapter: str) -> tuple[int, int, 
                 try:
                     ev = parse_event(adapter, json.loads(line))
                 except (json.JSONDecodeError, WebhookRejected, RecursionError) as exc:
-                    rejected += 1
-                    print(f"{path}:{lineno}: rejected: {getattr(exc, 'detail', exc)}", file=sys.stderr)
+                    rejected.append(f"{path}:{lineno}: rejected: {getattr(exc, 'detail', exc)}")
                     continue
                 if cfg.group(ev.chat.id) is None:
                     continue

@@ -183,11 +183,6 @@ class Scheduler:
     def running(self) -> bool:
         return bool(self._s.running)
 
-    def add_cron(self, job_id: str, fn: Callable[[], Awaitable[None]], timezone: str, **fields: str) -> None:
-        """Run ``fn`` on a cron schedule in ``timezone`` (APScheduler field names, Monday = 0)."""
-        trigger = CronTrigger(timezone=timezone, **fields)
-        self._s.add_job(fn, trigger, id=job_id, replace_existing=True, coalesce=True, misfire_grace_time=300)
-
     def add_schedule(self, job_id: str, fn: Callable[[], Awaitable[None]], schedule: Schedule, timezone: str,
                      grace_seconds: int = 300) -> None:
         """Run ``fn`` whenever ``schedule`` fires in ``timezone`` (replacing a job with the same id)."""
@@ -202,5 +197,3 @@ class Scheduler:
         if self._s.get_job(job_id) is not None:
             self._s.remove_job(job_id)
 
-    def job_ids(self) -> list[str]:
-        return [str(j.id) for j in self._s.get_jobs()]

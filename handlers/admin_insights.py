@@ -154,8 +154,7 @@ async def _confirm(ctx: Context, group: str, now: float) -> None:
     for i in range(0, len(found), cfg.notify_batch):
         parts: list[Part] = [Text(pending["text"] + "\n")]
         for p in found[i:i + cfg.notify_batch]:
-            adapter, _sep, uid = p["member"].partition(":")
-            parts += [Mention(UserRef(adapter, uid), p["name"]), Text(" ")]
+            parts += [Mention(UserRef.of(p["member"]), p["name"]), Text(" ")]
         await ctx.send(Outgoing(target=ev.chat, parts=tuple(parts)))
     await ctx.repo.set_intel_setting(group, _pending_key(ev.user.id), None)
     await ctx.repo.set_intel_setting(group, last_key, repr(now))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 from bot.context import Context
-from bot.events import Message
+from bot.events import Message, display_name
 from bot.router import CommandSpec, Router, is_message
 from bot.timeutil import day_minus, local_day
 
@@ -55,7 +55,7 @@ def router() -> Router:
         points = await ctx.repo.points_leaders(ev.chat.id, 10)
         await ctx.reply(ctx.render(
             "ops", ctx.locale, kind="rank", today=count,
-            streaks=[{"name": n or m.partition(":")[2], "streak": s} for m, n, s in streaks],
-            points=[{"name": n or m.partition(":")[2], "points": p} for m, n, p in points]))
+            streaks=[{"name": display_name(n, m), "streak": s} for m, n, s in streaks],
+            points=[{"name": display_name(n, m), "points": p} for m, n, p in points]))
 
     return r

@@ -32,14 +32,8 @@ def passes(keyword: str, text: str) -> bool:
     return bool(keyword.strip()) and normalize(keyword) in normalize(text)
 
 
-def _chat(group_id: str) -> ChatRef:
-    adapter, _, chat_id = group_id.partition(":")
-    return ChatRef(adapter, chat_id)
-
-
-def _user(member_id: str) -> UserRef:
-    adapter, _, uid = member_id.partition(":")
-    return UserRef(adapter, uid)
+_chat = ChatRef.of
+_user = UserRef.of
 
 
 async def decide(ctx: Context, group_id: str, member_id: str, request_id: str, approve: bool,

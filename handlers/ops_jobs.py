@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.compose import post
 from bot.config import GroupConfig
 from bot.context import Context
-from bot.events import ChatRef, UserRef
+from bot.events import ChatRef, UserRef, display_name
 from bot.scheduler import parse_hhmm
 from bot.timeutil import day_minus, day_plus, local_day, local_midnight, zone
 from handlers import gate, profiles
@@ -23,8 +23,7 @@ REMIND_BEFORE_S = 3600.0
 
 
 def chat_of(group: GroupConfig) -> ChatRef:
-    adapter, _, chat_id = group.id.partition(":")
-    return ChatRef(adapter, chat_id)
+    return ChatRef.of(group.id)
 
 
 def occurrence(day: str, hhmm: str, tz: str) -> float:
@@ -83,7 +82,7 @@ async def alerts(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
             if await ctx.repo.claim_alert(group.id, "unanswered", mid, budget):
                 await notify_admins(ctx, group, ctx.render(
                     "alert", group.locale, kind="unanswered", group=group.name or group.id,
-                    name=name or member.partition(":")[2], minutes=int((now - at) // 60), excerpt=excerpt or ""))
+                    name=display_name(name, member), minutes=int((now - at) // 60), excerpt=excerpt or ""))
     if cfg.complaint_burst > 0 and cfg.complaint_tags:
         window = cfg.complaint_window_minutes * 60
         n = await ctx.repo.tag_hits_between(group.id, cfg.complaint_tags, now - window, now)
@@ -112,4 +111,4 @@ async def core_declining(ctx: Context, group: GroupConfig) -> None:
                                       ctx.config.alerts.max_per_hour):
             await notify_admins(ctx, group, ctx.render(
                 "alert", group.locale, kind="core_declining", group=group.name or group.id,
-                name=p["name"] or p["member"].partition(":")[2]))
+                name=display_name(p["name"], p["member"])))

@@ -15,10 +15,10 @@ from typing import Any
 from bot.compose import mentions_for, plain, post
 from bot.config import Config, GroupConfig
 from bot.context import Context
-from bot.events import ChatRef, UserRef
+from bot.events import ChatRef, UserRef, display_name
 from bot.outgoing import Mention
 from bot.render import Renderer
-from bot.timeutil import day_minus, day_plus, local_day, local_midnight
+from bot.timeutil import day_minus, local_day, local_midnight
 from handlers import profiles
 from handlers.ops_insights import best_push_time, core_members
 from storage.repo import Repo, Window
@@ -82,7 +82,7 @@ def build_morning(data: Mapping[str, Any], locale: str) -> tuple[dict[str, Any],
         "activities": [{"time": t, "title": title} for t, title in data["activities"]],
         "news": [text for _i, text in data["news"]],
         "checkins": data["checkins"],
-        "streaks": [{"name": n or m.partition(":")[2], "streak": s} for m, n, s in data["streaks"]],
+        "streaks": [{"name": display_name(n, m), "streak": s} for m, n, s in data["streaks"]],
     }
     return ctx, mentions
 
@@ -96,8 +96,7 @@ async def morning(repo: Repo, render: Renderer, group: GroupConfig, now: float) 
 async def send_morning(ctx: Context, group: GroupConfig) -> None:
     """The scheduled morning report: post in the group and mark the news items it carried as sent."""
     report = await morning(ctx.repo, ctx.render, group, ctx.clock())
-    adapter, _, chat_id = group.id.partition(":")
-    await post(ctx, ChatRef(adapter, chat_id), report.text, report.mentions)
+    await post(ctx, ChatRef.of(group.id), report.text, report.mentions)
     await ctx.repo.mark_news_sent(report.news_ids)
 
 
@@ -120,7 +119,7 @@ async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float)
     surveys = []
     for sv in cfg.surveys:
         if await repo.survey_started(gid, sv.id) is not None:
-            surveys.append(await survey_summary(repo, gid, sv.id, [q.id for q in sv.questions], sv.title))
+            surveys.append(await survey_summary(repo, gid, sv.id, sv.title))
     tags = await repo.top_tags(gid, start, end, 10)
     return {
         "first": first, "last": last,
@@ -140,8 +139,7 @@ async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float)
     }
 
 
-async def survey_summary(repo: Repo, group_id: str, survey_id: str, question_ids: Sequence[str],
-                         title: str) -> dict[str, Any]:
+async def survey_summary(repo: Repo, group_id: str, survey_id: str, title: str) -> dict[str, Any]:
     answers = await repo.survey_answers(group_id, survey_id)
     members = await repo.current_members(group_id)
     responders = {m for m, _q, _v in answers}
@@ -177,7 +175,7 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
         if old and old != new:
             moves[(old, new)] += 1
         if new == "declining" and old != "declining" and mid in data["core"]:
-            declining_core.append(p["name"] or mid.partition(":")[2])
+            declining_core.append(display_name(p["name"], mid))
     prev_tags = {t: h for t, h, _m in data["prev_tags"]}
     tags = [{"name": t, "hits": h, "members": m, "delta": h - prev_tags.get(t, 0)} for t, h, m in data["tags"]]
     trending = sorted(tags, key=lambda t: (-t["delta"], t["name"]))[:5]
@@ -185,7 +183,7 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
     active = week.active_members
     checkin_rate = f"{data['checkers'] * 100 / active:.0f}%" if active else "0%"
     best = best_push_time(data["hours"])
-    unanswered = [{"name": n or m.partition(":")[2], "excerpt": e} for _i, m, n, _a, e in data["unanswered"]]
+    unanswered = [{"name": display_name(n, m), "excerpt": e} for _i, m, n, _a, e in data["unanswered"]]
 
     suggestions: list[str] = []
     if tags:
@@ -228,13 +226,13 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
         "messages": week.messages, "messages_delta": _pct(week.messages, prev.messages),
         "active": active, "active_delta": _pct(active, prev.active_members),
         "joined": len(week.joined), "joined_prev": len(prev.joined), "left": week.left, "left_prev": prev.left,
-        "contributors": [{"name": n or m.partition(":")[2], "messages": c} for m, n, c in data["contributors"]],
-        "helpers": [{"name": n or m.partition(":")[2], "replies": c} for m, n, c in data["helpers"]],
+        "contributors": [{"name": display_name(n, m), "messages": c} for m, n, c in data["contributors"]],
+        "helpers": [{"name": display_name(n, m), "replies": c} for m, n, c in data["helpers"]],
         "tags": tags[:5], "trending": [t for t in trending if t["delta"] > 0],
         "declining_core": declining_core,
         "moves": [{"from": stage[a], "to": stage[b], "count": n}
                   for (a, b), n in sorted(moves.items(), key=lambda kv: (-kv[1], kv[0]))],
-        "silent": len(silent), "silent_names": [n or m.partition(":")[2] for m, n in silent[:5]],
+        "silent": len(silent), "silent_names": [display_name(n, m) for m, n in silent[:5]],
         "unanswered": unanswered[:5], "unanswered_count": len(unanswered),
         "surveys": data["surveys"],
         "checkers": data["checkers"], "checkin_rate": checkin_rate,
@@ -271,10 +269,9 @@ async def matrix_rows(repo: Repo, cfg: Config, now: float) -> list[dict[str, Any
 async def send_weekly(ctx: Context, group: GroupConfig) -> None:
     """Privately to each admin who can be reached; else to the group without the management sections."""
     now = ctx.clock()
-    admins = [UserRef(*a.split(":", 1)) for a in group.admins if ":" in a]
+    admins = [UserRef.of(a) for a in group.admins if ":" in a]
     reachable = [a for a in admins if ctx.can_dm(a)]
-    adapter, _, chat_id = group.id.partition(":")
-    chat = ChatRef(adapter, chat_id)
+    chat = ChatRef.of(group.id)
     if reachable:
         matrix = await matrix_rows(ctx.repo, ctx.config, now) if len(ctx.config.groups) > 1 else []
         report = await weekly(ctx.repo, ctx.render, ctx.config, group, now, matrix=matrix,
@@ -286,5 +283,3 @@ async def send_weekly(ctx: Context, group: GroupConfig) -> None:
     await post(ctx, chat, report.text)
 
 
-def day_after(day: str) -> str:
-    return day_plus(day, 1)

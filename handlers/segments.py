@@ -20,7 +20,6 @@ from typing import Any
 
 RESERVED = {"tier": ("core", "high", "growth", "ordinary"),
             "lifecycle": ("new", "active", "declining", "dormant", "left")}
-OPS = (">=", "<=", "=", ">", "<")
 SPECIAL = set('|&!()=<>"')
 MAX_LENGTH = 2000
 MAX_DEPTH = 100

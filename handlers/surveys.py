@@ -86,10 +86,6 @@ def check(q: QuestionConfig, raw: str) -> Checked:
     return Checked(",".join(q.options[n - 1] for n in nums), tags)
 
 
-def _admin_only(ctx: Context) -> bool:
-    return is_admin(ctx)
-
-
 async def start(ctx: Context, sv: SurveyConfig, chat: ChatRef) -> None:
     await ctx.repo.start_survey(chat.id, sv.id)
     await post(ctx, chat, ctx.render("survey", ctx.locale, survey=sv, questions=list(enumerate(sv.questions, 1))))

@@ -72,7 +72,12 @@ def _metric(text: str, name: str) -> int:
                    if line.startswith(name + "{") or line.startswith(name + " ")))
 
 
-async def run_demo(keep: str | None = None) -> int:
+class DemoFailed(Exception):
+    """The demo could not show the product working (the message says what went wrong)."""
+
+
+async def run_demo(keep: str | None = None) -> str:
+    """Run the demo; returns its printable report (sections ``== profiles ==`` … ``== weekly digest ==``)."""
     tmp = tempfile.TemporaryDirectory(prefix="quntag-demo-")
     folder = Path(keep) if keep else Path(tmp.name)
     folder.mkdir(parents=True, exist_ok=True)
@@ -90,7 +95,7 @@ async def run_demo(keep: str | None = None) -> int:
         tmp.cleanup()
 
 
-async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receiver) -> int:
+async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receiver) -> str:
     secret = cfg.adapters["generic"].options["secret"]
     events = sample_events(time.time())
     commands = [e for e in events if e["type"] == "message" and e["text"].startswith("/")]
@@ -106,21 +111,15 @@ async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receive
         await rt.inbox.drained()
         await rt.outbox.drained()
         if any(s != 200 for s in statuses):
-            print(f"unexpected webhook answers: {Counter(statuses)}")
-            return 1
+            raise DemoFailed(f"unexpected webhook answers: {Counter(statuses)}")
         async with http.get(f"{base}/api/groups/generic:{GROUP}/members", headers=auth) as r:
             profiles: list[dict[str, Any]] = await r.json()
         async with http.get(f"{base}/metrics") as r:
             metrics = await r.text()
-    _print(profiles, metrics, len(events), receiver)
     morning, weekly = await _reports(app, cfg)
-    print()
-    print("== morning report ==")
-    print(morning)
-    print()
-    print("== weekly digest ==")
-    print(weekly)
-    return 0
+    lines = _sections(profiles, metrics, len(events), receiver)
+    lines += ["", "== morning report ==", morning, "", "== weekly digest ==", weekly]
+    return "\n".join(lines)
 
 
 async def _reports(app: web.Application, cfg: Config) -> tuple[str, str]:
@@ -136,26 +135,28 @@ async def _reports(app: web.Application, cfg: Config) -> tuple[str, str]:
     return morning.plain(), weekly.plain()
 
 
-def _print(profiles: list[dict[str, Any]], metrics: str, posted: int, receiver: Receiver) -> None:
-    print("== profiles ==")
+def _sections(profiles: list[dict[str, Any]], metrics: str, posted: int, receiver: Receiver) -> list[str]:
+    """The ``== profiles ==`` and ``== summary ==`` sections, line by line."""
+    out = ["== profiles =="]
     for p in sorted(profiles, key=lambda p: (-p["stats"]["messages"], p["member"])):
         tags = ", ".join(f"{t['name']} {t['score']:.2f}" for t in p["tags"] if t["score"] is not None)
         st = p["stats"]
-        print(f"{p['name']:<8} {p['member']:<13} {p['lifecycle']:<9} messages {st['messages']:>3}  "
-              f"active days {st['active_days']:>2}  tags: {tags or '-'}")
-    print()
-    print("== summary ==")
-    print(f"events posted: {posted} (+{REDELIVERED} re-deliveries)  "
+        out.append(f"{p['name']:<8} {p['member']:<13} {p['lifecycle']:<9} messages {st['messages']:>3}  "
+                   f"active days {st['active_days']:>2}  tags: {tags or '-'}")
+    out += ["", "== summary =="]
+    out.append(f"events posted: {posted} (+{REDELIVERED} re-deliveries)  "
           f"accepted: {_metric(metrics, 'quntag_events_accepted_total')}  "
           f"duplicates: {_metric(metrics, 'quntag_events_duplicate_total')}  "
           f"processed: {_metric(metrics, 'quntag_events_processed_total')}")
-    print(f"members: {len(profiles)}  messages: {sum(p['stats']['messages'] for p in profiles)}")
+    out.append(f"members: {len(profiles)}  messages: {sum(p['stats']['messages'] for p in profiles)}")
     stages = Counter(p["lifecycle"] for p in profiles)
-    print("lifecycle: " + " · ".join(f"{k} {stages[k]}" for k in ("new", "active", "declining", "dormant", "left")))
+    order = ("new", "active", "declining", "dormant", "left")
+    out.append("lifecycle: " + " · ".join(f"{k} {stages[k]}" for k in order))
     carried = Counter(t["name"] for p in profiles for t in p["tags"])
-    print("top tags (members carrying): " + " · ".join(f"{k} {n}" for k, n in carried.most_common(8)))
-    print(f"bot replies delivered: {len(receiver.received)} "
+    out.append("top tags (members carrying): " + " · ".join(f"{k} {n}" for k, n in carried.most_common(8)))
+    out.append(f"bot replies delivered: {len(receiver.received)} "
           f"(signature checked: {'ok' if receiver.all_signed else 'FAILED'})")
     for msg in receiver.received:
         first = msg.get("text", "").splitlines()[0] if msg.get("text") else ""
-        print(f"  → group {msg.get('group')}: {first}")
+        out.append(f"  → group {msg.get('group')}: {first}")
+    return out

@@ -141,9 +141,6 @@ class Repo(OpsMixin):
         """Erase message text stored before ``before``; returns how many messages lost their text."""
         return await self.db.write(lambda c: privacy.purge_text(c, before))
 
-    async def audit_entries(self, limit: int = 100) -> list[dict[str, Any]]:
-        return await self.db.read(lambda c: privacy.audit_entries(c, limit))
-
     async def move_group(self, old_id: str, new_id: str, adapter: str, at: float) -> None:
         """The group ``old_id`` now lives under ``new_id``: move its rows, keep ``old_id`` as an alias."""
         await self.writer.run(lambda c: groups.move_group(c, old_id, new_id, adapter, at))
@@ -208,12 +205,11 @@ class Repo(OpsMixin):
     async def saved_segments(self, group_id: str) -> dict[str, str]:
         return await self.db.read(lambda c: intel.saved_segments(c, group_id))
 
-    async def tag_rejections(self, group_id: str) -> dict[tuple[str, str], float]:
-        return dict(await self.db.read(lambda c: intel.rejections(c, group_id)))
-
     # -- outbox -----------------------------------------------------------------------------------
     async def enqueue_outgoing(self, adapter: str, payload: dict[str, Any]) -> None:
         now = self.clock()
+        if isinstance(self.writer, UnitOfWork):
+            self.writer.sends = True
         await self.writer.run(lambda c: intake.enqueue_outgoing(c, adapter, payload, now))
 
     async def due_outgoing(self, limit: int, exclude: Sequence[int] = ()) -> list[OutboxItem]:

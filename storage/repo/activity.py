@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, insert, select
 from sqlmodel import col
 
-from storage.models import Group, Member, MembershipEvent, TagRejection
+from storage.models import Member, MembershipEvent, TagRejection
 from storage.repo import hot
-from storage.repo.base import insert_ignore, upsert
+from storage.repo.base import upsert
 
 MEMBERSHIP_IDEMPOTENCY_S = 60.0
 
@@ -32,11 +32,9 @@ class MessageFacts:
 
 
 def _touch_group(conn: Connection, group_id: str, adapter: str, name: str, at: float) -> None:
-    set_: dict[str, Any] = {"name": (lambda ex: ex.name)} if name else {}
-    if set_:
-        upsert(conn, Group, {"id": group_id, "adapter": adapter, "name": name, "created_at": at}, ["id"], set_)
-    else:
-        insert_ignore(conn, Group, {"id": group_id, "adapter": adapter, "name": "", "created_at": at})
+    """Create the group on first sight; a non-empty name also renames it."""
+    group = {"id": group_id, "adapter": adapter, "name": name, "created_at": at}
+    (hot.GROUP_NAMED if name else hot.GROUP_NEW).run(conn, group)
 
 
 def _member_upsert(conn: Connection, group_id: str, member_id: str, name: str, at: float,
@@ -68,8 +66,7 @@ def record_message(conn: Connection, f: MessageFacts) -> bool:
         "local_day": f.local_day, "local_hour": f.local_hour, "reply_to": f.reply_to, "text": f.text,
     }):
         return False
-    group = {"id": f.group_id, "adapter": f.adapter, "name": f.group_name, "created_at": f.at}
-    (hot.GROUP_NAMED if f.group_name else hot.GROUP_NEW).run(conn, group)
+    _touch_group(conn, f.group_id, f.adapter, f.group_name, f.at)
     key = {"group_id": f.group_id, "member_id": f.member_id}
     hot.MEMBER_MESSAGE.run(conn, {**key, "name": f.member_name, "name_at": f.at if f.member_name else 0.0,
                                   "at": f.at})
@@ -118,8 +115,5 @@ def record_tag_hits(conn: Connection, group_id: str, member_id: str, message_id:
     """Store (tag, keyword) hits of one message; one per tag per message, idempotent.
 
     Nothing is stored for a member who opted out of profiling."""
-    opted = hot.OPTED_OUT.rows(conn, {"group_id": group_id, "member_id": member_id})
-    if opted and opted[0][0]:
-        return
     hot.TAG_HIT.many(conn, [{"group_id": group_id, "message_id": message_id, "tag": tag, "member_id": member_id,
                              "at": at, "keyword": kw} for tag, kw in hits])

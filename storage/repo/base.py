@@ -34,6 +34,7 @@ class UnitOfWork:
 
     def __init__(self) -> None:
         self.fns: list[WriteFn] = []
+        self.sends = False  # a message was queued for the outbox
 
     async def run(self, fn: WriteFn) -> None:
         self.fns.append(fn)

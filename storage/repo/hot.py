@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, insert, select
+from sqlalchemy import bindparam, case, delete, exists, insert, select
 from sqlalchemy.sql import Executable
 from sqlmodel import col
 
@@ -30,9 +30,19 @@ INBOX_DONE = Prepared(lambda _d: delete(InboxRow).where(col(InboxRow.seq) == _p(
 MESSAGE = _insert_ignore(MessageRow, ("group_id", "message_id", "member_id", "at", "local_day", "local_hour",
                                       "reply_to", "text"))
 GROUP_NEW = _insert_ignore(Group, ("id", "adapter", "name", "created_at"))
-TAG_HIT = _insert_ignore(TagHit, ("group_id", "message_id", "tag", "member_id", "at", "keyword"))
-OPTED_OUT = Prepared(lambda _d: select(col(Member.opted_out)).where(col(Member.group_id) == _p("group_id"),
-                                                                     col(Member.member_id) == _p("member_id")))
+_HIT_COLUMNS = ("group_id", "message_id", "tag", "member_id", "at", "keyword")
+
+
+def _tag_hit(dialect: str) -> Executable:
+    """One hit, unless the member opted out of profiling — checked in the same statement."""
+    opted_out = exists().where(col(Member.group_id) == _p("group_id"), col(Member.member_id) == _p("member_id"),
+                               col(Member.opted_out).is_(True))
+    rows = select(*(_p(c) for c in _HIT_COLUMNS)).where(~opted_out)
+    stmt: Executable = dialect_insert(dialect, TagHit).from_select(list(_HIT_COLUMNS), rows).on_conflict_do_nothing()
+    return stmt
+
+
+TAG_HIT = Prepared(_tag_hit)
 
 
 def _group_named(dialect: str) -> Executable:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select
@@ -227,9 +227,3 @@ def saved_segments(conn: Connection, group_id: str) -> dict[str, str]:
     rows = conn.execute(select(col(SavedSegment.name), col(SavedSegment.query))
                         .where(col(SavedSegment.group_id) == group_id).order_by(col(SavedSegment.name))).all()
     return {str(n): str(q) for n, q in rows}
-
-
-def rejections(conn: Connection, group_id: str) -> Mapping[tuple[str, str], float]:
-    rows = conn.execute(select(col(TagRejection.member_id), col(TagRejection.tag), col(TagRejection.at))
-                        .where(col(TagRejection.group_id) == group_id)).all()
-    return {(str(m), str(t)): float(a) for m, t, a in rows}

@@ -163,12 +163,6 @@ def claim_alert(conn: Connection, group_id: str, kind: str, key: str, at: float,
     return True
 
 
-def alert_sent(conn: Connection, group_id: str, kind: str, key: str) -> bool:
-    a = AlertSent
-    return conn.execute(select(col(a.at)).where(col(a.group_id) == group_id, col(a.kind) == kind,
-                                                col(a.key) == key)).first() is not None
-
-
 def tag_hits_between(conn: Connection, group_id: str, tags: Sequence[str], start: float, end: float) -> int:
     return int(conn.execute(select(func.count()).where(
         col(TagHit.group_id) == group_id, col(TagHit.tag).in_(list(tags)), col(TagHit.at) > start,

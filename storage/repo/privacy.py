@@ -22,12 +22,6 @@ def set_opt_out(conn: Connection, group_id: str, member_id: str, opted_out: bool
     return bool(res.rowcount)
 
 
-def is_opted_out(conn: Connection, group_id: str, member_id: str) -> bool:
-    row = conn.execute(select(col(Member.opted_out)).where(col(Member.group_id) == group_id,
-                                                           col(Member.member_id) == member_id)).first()
-    return bool(row and row[0])
-
-
 def _mentions_member(payload: str, group_id: str, member_id: str) -> bool:
     try:
         events = json.loads(payload)
@@ -96,7 +90,3 @@ def audit(conn: Connection, at: float, actor: str, action: str, group_id: str, d
                                            detail=detail[:1000]))
 
 
-def audit_entries(conn: Connection, limit: int) -> list[dict[str, Any]]:
-    rows = conn.execute(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)).all()
-    return [{"at": r.at, "actor": r.actor, "action": r.action, "group": r.group_id, "detail": r.detail}
-            for r in rows]
