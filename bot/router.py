@@ -5,12 +5,12 @@ Each handler module exposes ``router(...) -> Router`` built on call, so nothing 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.events import Event, Message
+from bot.textnorm import analysis_text
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -28,7 +28,8 @@ class Command:
 
 
 def parse_command(text: str) -> Command | None:
-    s = unicodedata.normalize("NFKC", text).strip()
+    """``/名字 args`` from a message's analysed head (so args of a huge message are cut; see textnorm)."""
+    s = analysis_text(text).strip()
     if not s.startswith("/") or len(s) < 2:
         return None
     head, _, rest = s[1:].partition(" ")

@@ -2,6 +2,10 @@
 
 Matching runs on normalized text — Unicode NFKC, case-folded, Traditional folded to Simplified — so
 ``紅酒`` and ``ＷＩＮＥ`` match ``红酒`` and ``wine`` (contract §5).
+
+Every analysis of member text (command parsing, question and link signals, keyword tags, check-in words,
+gate and survey answers) starts from :func:`analysis_text`, so it looks at most at ``ANALYSIS_CHARS``
+characters whatever a member sends, and every scan over that text is linear (no backtracking regex).
 """
 
 from __future__ import annotations
@@ -13,6 +17,26 @@ from functools import lru_cache
 import ahocorasick
 import opencc
 
+ANALYSIS_CHARS = 4096
+"""How much of one member text any analysis looks at. A message may be as long as a webhook body (1 MiB);
+no command, question, keyword or answer needs more than a few KiB. On this head every analysis of one
+message together takes about a millisecond whatever the text, so it stays on the event loop (handing it to a
+thread would cost more). The text a group stores (``store_text``) is not cut."""
+
+
+def analysis_text(text: str) -> str:
+    """The NFKC form of the head of ``text`` that analysis looks at (cut before normalizing, since one
+    character may expand to many, and after)."""
+    return unicodedata.normalize("NFKC", text[:ANALYSIS_CHARS])[:ANALYSIS_CHARS]
+
+
+def small_int(text: str, digits: int = 6) -> int | None:
+    """``text`` as a non-negative integer of at most ``digits`` ASCII digits, else None. Member input such as
+    ``/news rm 𐩀`` or 5,000 digits is no number (``str.isdigit`` accepts both; ``int`` would raise)."""
+    if not 0 < len(text) <= digits or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
 
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
@@ -20,8 +44,9 @@ def _t2s() -> opencc.OpenCC:
 
 
 def normalize(text: str) -> str:
-    """NFKC → Traditional→Simplified → casefold (the order keeps full-width Latin foldable)."""
-    s = unicodedata.normalize("NFKC", text)
+    """NFKC → Traditional→Simplified → casefold (the order keeps full-width Latin foldable), of the
+    analysed head of ``text``."""
+    s = analysis_text(text)
     s = str(_t2s().convert(s))
     return s.casefold()
 

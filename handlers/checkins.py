@@ -3,11 +3,10 @@ group's zone, with streaks, points and a leaderboard (``/rank``, ``/签到榜``)
 
 from __future__ import annotations
 
-import unicodedata
-
 from bot.context import Context
 from bot.events import Message, display_name
 from bot.router import CommandSpec, Router, is_message
+from bot.textnorm import analysis_text
 from bot.timeutil import day_minus, local_day
 
 CHECKIN = CommandSpec("checkin", ("签到", "打卡"), "每日签到：累计连续天数和积分")
@@ -19,7 +18,7 @@ def is_bare_checkin(ctx: Context) -> bool:
     """The whole message is 签到 or 打卡 (where the adapter shows us every message)."""
     ev = ctx.event
     return (is_message(ctx) and isinstance(ev, Message) and ctx.command is None
-            and unicodedata.normalize("NFKC", ev.text).strip().rstrip("!！~～") in BARE_WORDS)
+            and analysis_text(ev.text).strip().rstrip("!！~～") in BARE_WORDS)
 
 
 async def check_in(ctx: Context) -> None:

@@ -4,7 +4,6 @@ welcoming new members (with the onboarding survey), channel tags, and question t
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bot.compose import mentions_for, post
 from bot.context import Context
@@ -12,6 +11,7 @@ from bot.events import MemberJoined, Message
 from bot.filters import is_admin
 from bot.router import CommandSpec, Router
 from bot.scheduler import DAY_NAMES, ScheduleError, parse_hhmm, parse_schedule, weekday_index
+from bot.textnorm import analysis_text, small_int
 from handlers import reports
 
 MORNING = CommandSpec("morning", ("早报",), "早报：/早报 预览 · /早报 时间 08:00（off 关闭，reset 恢复配置）",
@@ -20,12 +20,13 @@ DIGEST = CommandSpec("digest", ("周报",), "周报：/周报 预览 · /周报 
 NEWS = CommandSpec("news", ("资讯", "新闻"), "早报资讯：/news add 内容 · /news list · /news rm 序号", admin=True)
 ACTIVITY = CommandSpec("activity", ("活动",), "每周活动：/activity · /activity add 周三 20:00 标题 · /activity rm 序号")
 
+# Literal alternatives, each of fixed width: a search is linear in the text.
 QUESTION_MARKS = re.compile(r"[?？]|吗$|吗[\s。!！~～]|请问|怎么|如何|哪里|哪儿|哪个|有没有|是不是|能不能|求推荐")
 ADD, LIST, RM = ("add", "添加", "加"), ("list", "列表", "ls"), ("rm", "del", "删除", "移除")
 
 
 def looks_like_question(text: str) -> bool:
-    s = unicodedata.normalize("NFKC", text).strip()
+    s = analysis_text(text).strip()
     return bool(s) and not s.startswith("/") and len(s) >= 4 and bool(QUESTION_MARKS.search(s))
 
 
@@ -126,12 +127,13 @@ def router() -> Router:
         sub, _, rest = ctx.command.args.partition(" ")
         sub, rest = sub.casefold(), rest.strip()
         items = await ctx.repo.pending_news(ev.chat.id)
+        n = small_int(rest) or 0
         if sub in ADD and rest:
             await ctx.repo.add_news(ev.chat.id, rest, ev.user.id)
             await ctx.reply(ctx.render("ops", ctx.locale, kind="news_added", count=len(items) + 1))
-        elif sub in RM and rest.isdigit() and 1 <= int(rest) <= len(items):
-            await ctx.repo.remove_news(ev.chat.id, items[int(rest) - 1][0])
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="news_removed", text=items[int(rest) - 1][1]))
+        elif sub in RM and 1 <= n <= len(items):
+            await ctx.repo.remove_news(ev.chat.id, items[n - 1][0])
+            await ctx.reply(ctx.render("ops", ctx.locale, kind="news_removed", text=items[n - 1][1]))
         elif sub in LIST or sub == "":
             await ctx.reply(ctx.render("ops", ctx.locale, kind="news_list", items=[t for _i, t in items]))
         else:
@@ -165,9 +167,9 @@ def router() -> Router:
                                            day=reports.WEEKDAYS.get(ctx.locale, reports.WEEKDAYS["zh-CN"])[day],
                                            time=f"{h:02d}:{m:02d}", dayname=DAY_NAMES[day]))
                 return
-        elif sub in RM and len(parts) == 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= len(items):
-            await ctx.repo.remove_activity(ev.chat.id, items[int(parts[1]) - 1][0])
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_removed", title=items[int(parts[1]) - 1][3]))
+        elif sub in RM and len(parts) == 2 and 1 <= (n := small_int(parts[1]) or 0) <= len(items):
+            await ctx.repo.remove_activity(ev.chat.id, items[n - 1][0])
+            await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_removed", title=items[n - 1][3]))
             return
         await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_usage"))
 

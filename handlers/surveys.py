@@ -21,13 +21,16 @@ from bot.context import Context
 from bot.events import ChatRef, Message
 from bot.filters import is_admin
 from bot.router import CommandSpec, Router
+from bot.textnorm import analysis_text, small_int
 from storage.repo import AnswerWrite
 
 SURVEY = CommandSpec("survey", ("问卷",), "问卷：/survey list · /survey start ID · /survey results ID")
 ANSWER = CommandSpec("answer", ("答题", "回答"), "回答问卷：/answer 问卷ID 1=2 2=1,3 3=文字")
 AGREE = frozenset({"同意", "agree", "yes", "y", "ok", "好"})
 REFUSE = frozenset({"拒绝", "不同意", "refuse", "no", "n", "skip", "跳过"})
-_PAIR = re.compile(r"(?:^|\s)(\d+)\s*=")
+# A question number has at most three digits: a bounded run leaves the engine nothing long to backtrack
+# over, and int() never sees the thousands of digits it refuses (or converts in quadratic time).
+_PAIR = re.compile(r"(?:^|\s)(\d{1,3})\s*=")
 
 
 class AnswerError(ValueError):
@@ -41,7 +44,7 @@ def normalize(text: str) -> str:
 
 def parse_answers(text: str) -> dict[int, str]:
     """``1=2 2=1,3 3=杭州 西湖区`` → {1: "2", 2: "1,3", 3: "杭州 西湖区"}; raises AnswerError."""
-    s = unicodedata.normalize("NFKC", text).strip()
+    s = analysis_text(text).strip()
     marks = list(_PAIR.finditer(s))
     if not marks or s[:marks[0].start()].strip():
         raise AnswerError("syntax")
@@ -67,16 +70,18 @@ def check(q: QuestionConfig, raw: str) -> Checked:
     if q.kind == "text":
         return Checked(v, ())
     if q.kind == "scale":
-        if not re.fullmatch(r"-?\d+", v) or not q.min <= int(v) <= q.max:
+        n = small_int(v.removeprefix("-"))
+        value = None if n is None else -n if v.startswith("-") else n
+        if value is None or not q.min <= value <= q.max:
             raise AnswerError(f"scale:{q.min}-{q.max}")
-        return Checked(str(int(v)), tag_map.get(str(int(v)), ()))
+        return Checked(str(value), tag_map.get(str(value), ()))
     picks = [p.strip() for p in v.split(",") if p.strip()]
     if q.kind == "single" and len(picks) != 1:
         raise AnswerError("single")
     nums: list[int] = []
     for p in picks:
-        if p.isdigit() and 1 <= int(p) <= len(q.options):
-            nums.append(int(p))
+        if 1 <= (n := small_int(p) or 0) <= len(q.options):
+            nums.append(n)
         elif p in q.options:
             nums.append(q.options.index(p) + 1)
         else:
