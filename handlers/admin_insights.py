@@ -56,7 +56,7 @@ def router() -> Router:
             try:
                 segments.parse(words[2])
             except segments.QueryError as exc:
-                await ctx.reply(ctx.render("query_error", ctx.locale, error=str(exc)))
+                await _query_error(ctx, exc)
                 return
             await ctx.repo.save_segment(group, words[1], words[2], ev.user.id, now)
             await ctx.reply(ctx.render("segment_saved", ctx.locale, name=words[1], query=words[2]))
@@ -69,7 +69,7 @@ def router() -> Router:
             try:
                 found = await insights.segment(ctx.repo, ctx.config, group, query, now)
             except segments.QueryError as exc:
-                await ctx.reply(ctx.render("query_error", ctx.locale, error=str(exc)))
+                await _query_error(ctx, exc)
                 return
             await ctx.reply(ctx.render("segment_result", ctx.locale, query=query, count=len(found),
                                        names=[p["name"] or p["member"] for p in found[:SHOWN]],
@@ -97,7 +97,7 @@ def router() -> Router:
         seg_hours = []
         for name, query in (await ctx.repo.saved_segments(group)).items():
             try:
-                members = segments.select(segments.parse(query), profiles)
+                members = await segments.select_off_loop(segments.parse(query), profiles)
             except segments.QueryError:
                 continue
             if len(members) >= ctx.config.insights.min_cell:
@@ -110,6 +110,12 @@ def router() -> Router:
 
     refusals(r, [SEGMENT, PERSONA, INSIGHTS])
     return r
+
+
+async def _query_error(ctx: Context, exc: segments.QueryError) -> None:
+    """The query's problem in the group's language, with its position."""
+    await ctx.reply(ctx.render("query_error", ctx.locale, error=str(exc), code=exc.code, position=exc.position,
+                               params=exc.params))
 
 
 async def _members_of(ctx: Context, group: str, query: str, now: float) -> list[dict[str, Any]]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import permutations
 from typing import Any
 
@@ -11,7 +12,7 @@ from bot.config import Config
 from handlers import profiles as profiles_mod
 from handlers import segments
 from handlers.recompute import ensure_fresh
-from storage.repo import Repo
+from storage.repo import MemberFacts, Repo
 
 BEST_HOURS = 3
 
@@ -114,22 +115,34 @@ async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float
 
     Every member's tier, attributes and the named tags (no day counts) rule out whoever cannot match whatever
     their lifecycle; the rest get their lifecycle (from two window sums each) and the exact test; the members
-    selected get their stats."""
+    selected get their stats. Both tests over the members run in a worker thread (the reads already run on
+    the storage's), so a large query never holds the event loop."""
     node = segments.parse(query)
     names = atom_names(node)
     tags = [r.name for r in cfg.tags if segments.fold(r.name) in names]
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     want = profiles_mod.score_want(cfg, now, tags, evidence=False)
     facts = await repo.member_facts(group_id, None, "", scores=want, lite=True, days=False)
-    left = [f for f in facts if not f.opted_out
-            and maybe(node, profiles_mod.build(f, cfg, now, None, lifecycle=False)) is not False]
+    left = await asyncio.to_thread(_candidates, node, facts, cfg, now)
     ids = [f.member_id for f in left]
     declining = await profiles_mod.declining_at(repo, cfg, group_id, ids, now)
     late = await repo.last_messages_before(group_id, [f.member_id for f in left if f.last_message_at is not None
                                                       and f.last_message_at > now], now)
-    found = segments.select(node, [profiles_mod.build(f, cfg, now, late.get(f.member_id, f.last_message_at),
-                                                      declining=declining.get(f.member_id)) for f in left])
+    found = await asyncio.to_thread(_selected, node, left, cfg, now, late, declining)
     stats = await repo.member_stats(group_id, [p["member"] for p in found])
     for p in found:
         p["stats"]["active_days"], p["stats"]["hours"] = stats[p["member"]]
     return found
+
+
+def _candidates(node: segments.Node, facts: Sequence[MemberFacts], cfg: Config, now: float) -> list[MemberFacts]:
+    """Members not opted out whom ``node`` does not rule out before their lifecycle is known."""
+    return [f for f in facts if not f.opted_out
+            and maybe(node, profiles_mod.build(f, cfg, now, None, lifecycle=False)) is not False]
+
+
+def _selected(node: segments.Node, left: Sequence[MemberFacts], cfg: Config, now: float,
+              late: Mapping[str, float | None], declining: Mapping[str, bool]) -> list[dict[str, Any]]:
+    """The exact test on full profiles of the candidates."""
+    return segments.select(node, [profiles_mod.build(f, cfg, now, late.get(f.member_id, f.last_message_at),
+                                                     declining=declining.get(f.member_id)) for f in left])

@@ -133,7 +133,7 @@ async def personas(repo: Repo, cfg: Config, group_id: str, now: float, locale: s
     layers: list[tuple[str, str, str, list[dict[str, Any]]]] = []
     for seg_name, query in (await repo.saved_segments(group_id)).items():
         try:
-            members = segments.select(segments.parse(query), profiles)
+            members = await segments.select_off_loop(segments.parse(query), profiles)
         except segments.QueryError:
             continue
         label = labels["segment"]

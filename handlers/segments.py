@@ -1,5 +1,5 @@
-"""The segment query language (contract §7): a tokenizer and a recursive-descent parser into a small AST,
-evaluated over §5 profiles in Python. Nothing is ever eval'd or turned into SQL.
+"""The segment query language (contract §7): a recursive-descent parser over ``segment_lexer``'s tokens into a
+small AST, evaluated over §5 profiles in Python. Nothing is ever eval'd or turned into SQL.
 
     expr := and ('|' and)*        and := not ('&' not)*        not := '!' not | '(' expr ')' | atom
     atom := NAME [op VALUE]       op  := = | > | >= | < | <=    NAME and VALUE may be "quoted"
@@ -7,37 +7,30 @@ evaluated over §5 profiles in Python. Nothing is ever eval'd or turned into SQL
 ``tier`` and ``lifecycle`` are reserved (``tier=high``); ``NAME op NUMBER`` compares a keyword tag's score
 (0 when the member does not carry it); ``NAME=VALUE`` otherwise tests an attribute; a bare NAME means the
 member carries that tag. A quoted VALUE is always text. Positions in errors are 1-based characters of
-the NFKC-normalized query.
+the NFKC-normalized query. A query longer than ``MAX_LENGTH`` characters, with more than ``MAX_ATOMS`` atoms
+or nested deeper than ``MAX_DEPTH`` is refused; evaluation over a group runs in a worker thread
+(:func:`select_off_loop`), never on the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from handlers.segment_lexer import MAX_LENGTH, QueryError, Token, tokenize
+
+__all__ = ["MAX_ATOMS", "MAX_DEPTH", "MAX_LENGTH", "And", "Atom", "Node", "Not", "Or", "QueryError", "asks_for_left",
+           "fold", "matches", "parse", "select", "select_off_loop"]
+
 RESERVED = {"tier": ("core", "high", "growth", "ordinary"),
             "lifecycle": ("new", "active", "declining", "dormant", "left")}
-SPECIAL = set('|&!()=<>"')
-MAX_LENGTH = 2000
+# Evaluation costs atoms × members; nesting costs stack. Both are refused past these (contract §7).
+MAX_ATOMS = 200
 MAX_DEPTH = 100
-
-
-class QueryError(ValueError):
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(f"position {position}: {message}")
-        self.position = position
-        self.detail = message
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    kind: str  # word | op | | & ! ( ) end
-    text: str
-    pos: int  # 1-based
-    quoted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,52 +59,12 @@ class Atom:
 Node = Or | And | Not | Atom
 
 
-def tokenize(query: str) -> list[Token]:
-    s = unicodedata.normalize("NFKC", query)
-    if len(s) > MAX_LENGTH:
-        raise QueryError(f"query longer than {MAX_LENGTH} characters", MAX_LENGTH + 1)
-    out: list[Token] = []
-    i = 0
-    while i < len(s):
-        c = s[i]
-        if c.isspace():
-            i += 1
-        elif c in "|&!()":
-            out.append(Token(c, c, i + 1))
-            i += 1
-        elif c in "<>=":
-            op = s[i:i + 2] if s[i:i + 2] in (">=", "<=") else c
-            out.append(Token("op", op, i + 1))
-            i += len(op)
-        elif c == '"':
-            start, i, buf = i, i + 1, []
-            while True:
-                if i >= len(s):
-                    raise QueryError("unterminated quote", start + 1)
-                if s[i] == "\\" and i + 1 < len(s) and s[i + 1] in '"\\':
-                    buf.append(s[i + 1])
-                    i += 2
-                elif s[i] == '"':
-                    i += 1
-                    break
-                else:
-                    buf.append(s[i])
-                    i += 1
-            out.append(Token("word", "".join(buf), start + 1, quoted=True))
-        else:
-            start = i
-            while i < len(s) and not s[i].isspace() and s[i] not in SPECIAL:
-                i += 1
-            out.append(Token("word", s[start:i], start + 1))
-    out.append(Token("end", "", len(s) + 1))
-    return out
-
-
 class Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.i = 0
         self.depth = 0
+        self.atoms = 0
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -123,11 +76,11 @@ class Parser:
 
     def parse(self) -> Node:
         if self.peek().kind == "end":
-            raise QueryError("empty query", self.peek().pos)
+            raise QueryError("empty query", self.peek().pos, "empty")
         node = self.expr()
         t = self.peek()
         if t.kind != "end":
-            raise QueryError(f"unexpected {t.text!r}", t.pos)
+            raise QueryError(f"unexpected {t.text!r}", t.pos, "unexpected", text=t.text)
         return node
 
     def expr(self) -> Node:
@@ -148,7 +101,7 @@ class Parser:
         t = self.peek()
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise QueryError("query nested too deeply", t.pos)
+            raise QueryError(f"query nested more than {MAX_DEPTH} deep", t.pos, "too_deep", limit=MAX_DEPTH)
         try:
             if t.kind == "!":
                 self.take()
@@ -159,7 +112,7 @@ class Parser:
                 close = self.take()
                 if close.kind != ")":
                     raise QueryError("expected ')'" if close.kind == "end" else f"expected ')' not {close.text!r}",
-                                     close.pos)
+                                     close.pos, "expected_close", text=close.text)
                 return node
             return self.atom()
         finally:
@@ -169,28 +122,35 @@ class Parser:
         t = self.take()
         if t.kind != "word" or (not t.text and not t.quoted):
             what = "end of query" if t.kind == "end" else repr(t.text)
-            raise QueryError(f"expected a tag or attribute name, found {what}", t.pos)
+            raise QueryError(f"expected a tag or attribute name, found {what}", t.pos, "expected_name", text=t.text)
         if not t.text.strip():
-            raise QueryError("empty name", t.pos)
+            raise QueryError("empty name", t.pos, "empty_name")
+        self.atoms += 1
+        if self.atoms > MAX_ATOMS:
+            raise QueryError(f"query has more than {MAX_ATOMS} atoms", t.pos, "too_many_atoms", limit=MAX_ATOMS)
         name = t.text if t.quoted else t.text.strip()
         if self.peek().kind != "op":
             if not t.quoted and name.casefold() in RESERVED:
-                raise QueryError(f"{name} needs a value, e.g. {name}={RESERVED[name.casefold()][0]}", t.pos)
+                example = f"{name}={RESERVED[name.casefold()][0]}"
+                raise QueryError(f"{name} needs a value, e.g. {example}", t.pos, "needs_value", name=name,
+                                 example=example)
             return Atom(name)
         op = self.take()
         v = self.take()
         if v.kind != "word":
             what = "end of query" if v.kind == "end" else repr(v.text)
-            raise QueryError(f"expected a value after {op.text!r}, found {what}", v.pos)
+            raise QueryError(f"expected a value after {op.text!r}, found {what}", v.pos, "expected_value",
+                             op=op.text, text=v.text)
         key = name.casefold()
         if not t.quoted and key in RESERVED:
             if op.text != "=":
-                raise QueryError(f"{name} only supports '='", op.pos)
+                raise QueryError(f"{name} only supports '='", op.pos, "equals_only", name=name)
             if v.text.casefold() not in RESERVED[key]:
-                raise QueryError(f"{name} must be one of {', '.join(RESERVED[key])}", v.pos)
+                raise QueryError(f"{name} must be one of {', '.join(RESERVED[key])}", v.pos, "one_of", name=name,
+                                 choices=RESERVED[key])
             return Atom(key, "=", v.text.casefold())
         if op.text != "=" and (v.quoted or number(v.text) is None):
-            raise QueryError(f"{op.text!r} needs a number", v.pos)
+            raise QueryError(f"{op.text!r} needs a number", v.pos, "needs_number", op=op.text)
         return Atom(name, op.text, v.text, v.quoted)
 
 
@@ -256,3 +216,9 @@ def select(node: Node, profiles: Sequence[dict[str, Any]]) -> list[dict[str, Any
     keep_left = asks_for_left(node)
     return [p for p in profiles if not p["opted_out"] and (keep_left or p["lifecycle"] != "left")
             and matches(node, p)]
+
+
+async def select_off_loop(node: Node, profiles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`select` in a worker thread: a query over thousands of members is seconds of pure Python that
+    would otherwise hold the event loop (webhooks, /healthz) for as long."""
+    return await asyncio.to_thread(select, node, profiles)

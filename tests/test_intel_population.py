@@ -213,7 +213,7 @@ async def test_chat_segment_persona_insights_replies(make_bot):
     await bot.settle()
     texts = {r.get("reply_to"): r["text"] for r in bot.receiver.received}
     assert "2 人" in texts["c1"] and "p4" in texts["c1"]
-    assert "position 5" in texts["c2"]
+    assert "第 5 个字符" in texts["c2"]
     assert "红酒" in texts["c3"] and "12:00" in texts["c3"]
     assert "活跃成员" in texts["c4"] and "红酒" in texts["c4"]
     assert json.dumps(texts)
