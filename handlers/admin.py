@@ -18,6 +18,7 @@ from bot.router import CommandSpec, Router, command
 from bot.timeutil import iso_utc
 from handlers import profiles
 from handlers.activity_tags import ACTIVITY_TAGS
+from handlers.member_ref import target
 from handlers.recompute import WEIGHTS_KEY, compute, ensure_fresh, group_weights
 from handlers.tiers import TIERS, moves, parse_weights
 
@@ -28,23 +29,6 @@ TIER = CommandSpec("tier", ("分层", "价值分层"),
                    "价值分层：/tier、/tier @成员、/tier preview recency=0.3 frequency=0.4 contribution=0.3、"
                    "/tier save …", admin=True)
 MYATTR = CommandSpec("myattr", ("我的属性",), "私信查看我的属性")
-
-
-async def target(ctx: Context) -> tuple[str | None, list[str]]:
-    """The member an admin command is about — the first @-mention, else the first word as an id or name —
-    and the remaining words."""
-    ev = ctx.event
-    assert isinstance(ev, Message) and ctx.command is not None
-    words = ctx.command.args.split()
-    mentioned = [m.id for m in ev.mentions if m.id != ev.user.id] or [m.id for m in ev.mentions]
-    if mentioned:
-        if words and words[0].startswith("@"):
-            words = words[1:]
-        return mentioned[0], words
-    if not words:
-        return None, []
-    found = await ctx.repo.find_member(ev.chat.id, words[0])
-    return found, words[1:] if found else words
 
 
 def refusals(r: Router, specs: Sequence[CommandSpec]) -> None:
@@ -63,9 +47,11 @@ def router() -> Router:
     async def tag(ctx: Context) -> None:
         ev = ctx.event
         assert isinstance(ev, Message)
-        member, words = await target(ctx)
-        edits = [w for w in words if len(w) > 1 and w[0] in "+-"]
-        if member is None or not edits:
+        who = await target(ctx, TAG.help)
+        if who is None:
+            return
+        member, edits = who.member, [w for w in who.words if len(w) > 1 and w[0] in "+-"]
+        if not edits:
             await ctx.reply(ctx.render("usage", ctx.locale, usage=TAG.help))
             return
         rules = {t.name: t.category for t in ctx.config.tags}
@@ -80,17 +66,19 @@ def router() -> Router:
             else:
                 await ctx.repo.remove_member_tag(ev.chat.id, member, name, now)
                 removed.append(name)
-        await ctx.reply(ctx.render("tag_done", ctx.locale, member=member, added=added, removed=removed))
+        await ctx.reply(ctx.render("tag_done", ctx.locale, who=who.label, added=added, removed=removed))
 
     @r.command(WHY, is_admin)
     async def why(ctx: Context) -> None:
         ev = ctx.event
         assert isinstance(ev, Message)
-        member, words = await target(ctx)
-        if member is None or not words:
+        who = await target(ctx, WHY.help)
+        if who is None:
+            return
+        if not who.words:
             await ctx.reply(ctx.render("usage", ctx.locale, usage=WHY.help))
             return
-        name = " ".join(words)
+        member, name = who.member, " ".join(who.words)
         found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [member], ctx.clock())
         if not found:
             await ctx.reply(ctx.render("usage", ctx.locale, usage=WHY.help))
@@ -113,18 +101,17 @@ def router() -> Router:
     async def attr(ctx: Context) -> None:
         ev = ctx.event
         assert isinstance(ev, Message)
-        member, words = await target(ctx)
-        if member is None:
-            await ctx.reply(ctx.render("usage", ctx.locale, usage=ATTR.help))
+        who = await target(ctx, ATTR.help)
+        if who is None:
             return
-        pairs = [w.partition("=") for w in words if "=" in w]
+        member, pairs = who.member, [w.partition("=") for w in who.words if "=" in w]
         if any(not k for k, _s, _v in pairs):
             await ctx.reply(ctx.render("usage", ctx.locale, usage=ATTR.help))
             return
         for key, _sep, value in pairs:
             await ctx.repo.set_attribute(ev.chat.id, member, key, value or None, "manual", ev.time)
         if pairs:
-            await ctx.reply(ctx.render("attr_done", ctx.locale, member=member, keys=[k for k, _s, _v in pairs]))
+            await ctx.reply(ctx.render("attr_done", ctx.locale, who=who.label, keys=[k for k, _s, _v in pairs]))
             return
         found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [member], ctx.clock())
         attrs = found[0]["attributes"] if found else {}
@@ -154,15 +141,18 @@ def router() -> Router:
             await ctx.reply(ctx.render("tier_preview", ctx.locale, saved=saving, weights=weights,
                                        moves=[(names.get(m, m), a, b) for m, a, b in moves(before, after)]))
             return
-        member, _words = await target(ctx)
+        who = await target(ctx, TIER.help) if args else None
+        if args and who is None:
+            return
         await ensure_fresh(ctx.repo, ctx.config, group, now)
         states = await ctx.repo.member_states(group)
-        if member is None:
+        if who is None:
             counts = Counter(t for t, _s, _b in states.values())
             weights = await group_weights(ctx.repo, ctx.config, group)
             await ctx.reply(ctx.render("tier_summary", ctx.locale, counts=[(t, counts.get(t, 0)) for t in TIERS],
                                        weights=weights, cfg=ctx.config.tiers))
             return
+        member = who.member
         state = states.get(member)
         if state is None:
             await ctx.reply(ctx.render("usage", ctx.locale, usage=TIER.help))

@@ -180,8 +180,8 @@ class Repo(OpsMixin):
         now = self.clock()
         await self.writer.run(lambda c: intel.set_state(c, group_id, key, value, now))
 
-    async def find_member(self, group_id: str, token: str) -> str | None:
-        return await self.db.read(lambda c: intel.find_member(c, group_id, token))
+    async def find_members(self, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
+        return await self.db.read(lambda c: intel.find_members(c, group_id, token, limit))
 
     async def tag_detail(self, group_id: str, member_id: str, tag: str) -> TagDetail | None:
         return await self.db.read(lambda c: intel.tag_detail(c, group_id, member_id, tag))

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select
 from sqlmodel import col
 
 from storage.models import (
@@ -169,16 +169,26 @@ def states(conn: Connection, group_id: str) -> dict[str, tuple[str, float, str]]
     return {str(m): (str(t), float(s), str(b)) for m, t, s, b in rows}
 
 
-def find_member(conn: Connection, group_id: str, token: str) -> str | None:
-    """A member of the group by full id, platform id or exact display name."""
+def find_members(conn: Connection, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
+    """The members of the group a typed reference names, as (member id, display name): the one whose full id
+    or platform id it is, exactly; else every member whose display name it is, exactly (most recently seen
+    first, at most ``limit``). Ids come first so a member cannot take another's id as a display name; only
+    equality is used (no LIKE), so ``%`` and ``_`` are ordinary characters."""
     m = Member
-    tok = token.strip().lstrip("@")
+    tok = token.strip()
     if not tok:
-        return None
-    row = conn.execute(select(col(m.member_id)).where(col(m.group_id) == group_id, or_(
-        col(m.member_id) == tok, col(m.member_id).endswith(":" + tok), col(m.name) == tok))
-        .order_by(col(m.last_seen).desc()).limit(1)).first()
-    return str(row[0]) if row else None
+        return []
+    plain = tok.removeprefix("@")
+    adapter = group_id.partition(":")[0]
+    for member_id in (plain, f"{adapter}:{plain}"):
+        row = conn.execute(select(col(m.name)).where(col(m.group_id) == group_id,
+                                                     col(m.member_id) == member_id)).first()
+        if row is not None:
+            return [(member_id, str(row[0] or ""))]
+    rows = conn.execute(select(col(m.member_id), col(m.name))
+                        .where(col(m.group_id) == group_id, col(m.name).in_({tok, plain}))
+                        .order_by(col(m.last_seen).desc()).limit(limit)).all()
+    return [(str(i), str(n)) for i, n in rows]
 
 
 def tag_detail(conn: Connection, group_id: str, member_id: str, tag: str) -> TagDetail | None:
