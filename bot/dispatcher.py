@@ -18,6 +18,8 @@ class Dispatcher:
 
     An exception in one observer or handler is logged with adapter and event id and does not stop the
     others. Commands addressed to another bot (``addressed_elsewhere``) reach observers, never handlers.
+    Every message a handler would answer — a command, a bare word such as 签到, a private gate answer —
+    counts against its sender's ``commands_per_minute``; past it the handler does not run.
     """
 
     def __init__(self, routers: Sequence[Router], commands_per_minute: int = 0) -> None:
@@ -71,13 +73,16 @@ class Dispatcher:
             raise ValueError("dispatch needs ctx.event")
         if isinstance(ev, Message) and ev.addressed_elsewhere:
             return False
-        if ctx.command is not None and isinstance(ev, Message) and self._over_limit(ev, ctx.clock()):
-            log.warning("command rate limit: %s in %s (event %s) ignored", ev.user.id, ev.chat.id, ev.event_id)
-            return False
         for fn, filters in self.handlers:
             try:
                 if not all(f(ctx) for f in filters):
                     continue
+                # Checked where a handler is chosen, not by the shape of the text: any path that answers a
+                # member's message is one the member could otherwise repeat to make the bot flood the group.
+                if isinstance(ev, Message) and self._over_limit(ev, ctx.clock()):
+                    log.warning("member rate limit: %s in %s (event %s) ignored", ev.user.id, ev.chat.id,
+                                ev.event_id)
+                    return False
                 await fn(ctx)
             except Exception:
                 log.exception("handler %s failed", getattr(fn, "__qualname__", fn),

@@ -78,13 +78,12 @@ def router() -> Router:
         await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "held", "gate")
         await hold(ctx, group, mid, ev.user_name, ev.comment)
 
-    @r.observer(Message, private=True)
+    # A handler (not an observer), so each private reply it answers counts against the sender's rate limit.
+    @r.handler(lambda ctx: isinstance(ctx.event, Message) and ctx.event.is_private and ctx.command is None)
     async def private_answer(ctx: Context) -> None:
         """A private reply (chat id = user id, as in Telegram private chats) from a pending applicant."""
         ev = ctx.event
         assert isinstance(ev, Message)
-        if ev.chat.chat_id != ev.user.user_id:
-            return
         for gid, mid, request_id, _name, _at, _status, _via in await ctx.repo.join_requests(member_id=ev.user.id,
                                                                                          statuses=("pending",)):
             group = ctx.config.group(gid)
