@@ -1,0 +1,91 @@
+"""Mass mentions of a saved segment: ``/segment NAME notify TEXT`` is a dry run (count, first names, the
+batches it would send); the admin confirms with ``/segment confirm`` within ten minutes.
+
+Sending @-mentions at most ``notify_batch`` members per message and ``notify_max_members`` in all; the outbox
+paces delivery to the platform's limits. The cooldown is per member: whoever a mass mention @-mentioned is
+left out of every mass mention in that group for ``notify_cooldown_minutes`` — however the segment is named
+or written — and a notification with nobody left to mention is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from bot.context import Context
+from bot.events import Message, UserRef
+from bot.outgoing import Mention, Outgoing, Part, Text
+from handlers import insights, segments
+
+SHOWN = 10
+CONFIRM_WINDOW_S = 600.0
+MENTIONED_KEY = "notify_mentioned"  # intel_state: {member id: when a mass mention last @-mentioned them}
+
+
+def _pending_key(admin: str) -> str:
+    return f"notify_pending:{admin}"
+
+
+async def _members_of(ctx: Context, group: str, query: str, now: float) -> list[dict[str, Any]]:
+    try:
+        return await insights.segment(ctx.repo, ctx.config, group, query, now)
+    except segments.QueryError:
+        return []
+
+
+async def recently_mentioned(ctx: Context, group: str, now: float) -> dict[str, float]:
+    """Members a mass mention @-mentioned within the cooldown, with when."""
+    raw = await ctx.repo.intel_setting(group, MENTIONED_KEY)
+    window = ctx.config.insights.notify_cooldown_minutes * 60
+    return {m: float(at) for m, at in (json.loads(raw) if raw else {}).items() if now - float(at) < window}
+
+
+def _split(found: Sequence[dict[str, Any]], recent: dict[str, float],
+           limit: int) -> tuple[list[dict[str, Any]], int]:
+    """(members to mention now, how many matching members are still cooling down)."""
+    fresh = [p for p in found if p["member"] not in recent]
+    return fresh[:limit], len(found) - len(fresh)
+
+
+async def dry_run(ctx: Context, group: str, name: str, query: str, text: str, now: float) -> str:
+    """Store the pending notification and return the preview to show the admin."""
+    ev = ctx.event
+    assert isinstance(ev, Message)
+    found = await _members_of(ctx, group, query, now)
+    cfg = ctx.config.insights
+    reach, cooling = _split(found, await recently_mentioned(ctx, group, now), cfg.notify_max_members)
+    batches = (len(reach) + cfg.notify_batch - 1) // cfg.notify_batch
+    await ctx.repo.set_intel_setting(group, _pending_key(ev.user.id), json.dumps(
+        {"segment": name, "query": query, "text": text, "at": now}, ensure_ascii=False))
+    return ctx.render("notify_preview", ctx.locale, name=name, count=len(found), reach=len(reach), cooling=cooling,
+                      batches=batches, names=[p["name"] or p["member"] for p in reach[:SHOWN]], text=text)
+
+
+async def confirm(ctx: Context, group: str, now: float) -> None:
+    """Send the admin's pending notification to the members not cooling down, and remember them."""
+    ev = ctx.event
+    assert isinstance(ev, Message)
+    raw = await ctx.repo.intel_setting(group, _pending_key(ev.user.id))
+    pending = json.loads(raw) if raw else None
+    if pending is None or now - float(pending["at"]) > CONFIRM_WINDOW_S:
+        await ctx.reply(ctx.render("notify_none", ctx.locale))
+        return
+    cfg = ctx.config.insights
+    recent = await recently_mentioned(ctx, group, now)
+    everyone = await _members_of(ctx, group, pending["query"], now)
+    found, cooling = _split(everyone, recent, cfg.notify_max_members)
+    if not found and cooling:
+        first_free = min(recent[p["member"]] for p in everyone) + cfg.notify_cooldown_minutes * 60
+        await ctx.reply(ctx.render("notify_cooldown", ctx.locale, name=pending["segment"], count=cooling,
+                                   minutes=int((first_free - now) // 60) + 1))
+        return
+    for i in range(0, len(found), cfg.notify_batch):
+        parts: list[Part] = [Text(pending["text"] + "\n")]
+        for p in found[i:i + cfg.notify_batch]:
+            parts += [Mention(UserRef.of(p["member"]), p["name"]), Text(" ")]
+        await ctx.send(Outgoing(target=ev.chat, parts=tuple(parts)))
+    await ctx.repo.set_intel_setting(group, _pending_key(ev.user.id), None)
+    await ctx.repo.set_intel_setting(group, MENTIONED_KEY, json.dumps({**recent, **{p["member"]: now for p in found}}))
+    await ctx.reply(ctx.render("notify_sent", ctx.locale, name=pending["segment"], count=len(found),
+                               cooling=cooling))
