@@ -93,6 +93,7 @@ async def segment_members(request: web.Request) -> web.Response:
         found = await segment(rt.repo, rt.config, group, query, rt.clock())
     except QueryError as exc:
         return _error(400, str(exc))
+    await rt.repo.audit("api", "segment", group, f"{query[:200]}: {len(found)} members")
     return web.json_response([p["member"] for p in found], dumps=_dumps)
 
 

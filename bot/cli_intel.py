@@ -21,9 +21,11 @@ def segment(args: argparse.Namespace) -> int:
     async def go(rt: Runtime) -> list[dict[str, Any]]:
         args.group = await _require_group(rt, args.group)
         try:
-            return await insights_mod.segment(rt.repo, cfg, args.group, args.query, time.time())
+            found = await insights_mod.segment(rt.repo, cfg, args.group, args.query, time.time())
         except QueryError as exc:
             raise CliExit(1, f"query error: {exc}") from None
+        await rt.repo.audit("cli", "segment", args.group, f"{args.query[:200]}: {len(found)} members")
+        return found
 
     found = _with_runtime(cfg, go)
     if args.json:

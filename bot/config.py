@@ -68,6 +68,7 @@ def _group(raw: Any, key: str, base: GroupConfig, need_id: bool) -> GroupConfig:
         onboarding_survey=s.text("onboarding_survey", base.onboarding_survey),
         welcome=s.flag("welcome", base.welcome),
         gate=_gate(s.table("gate"), f"{key}.gate") if "gate" in s.raw else None,
+        admin_replies=s.choice("admin_replies", ("private", "group"), base.admin_replies),
     )
     s.done()
     return g

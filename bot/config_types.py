@@ -74,6 +74,7 @@ class GroupConfig:
     onboarding_survey: str = ""
     welcome: bool = True
     gate: GateConfig | None = None
+    admin_replies: str = "private"  # private | group: where admin lookups of member data are answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,8 @@ class Config:
             return None
         return GroupConfig(id=group_id, timezone=self.defaults.timezone, locale=self.defaults.locale,
                            admins=self.defaults.admins, welcome=self.defaults.welcome,
-                           onboarding_survey=self.defaults.onboarding_survey)
+                           onboarding_survey=self.defaults.onboarding_survey,
+                           admin_replies=self.defaults.admin_replies)
 
     def survey(self, survey_id: str) -> SurveyConfig | None:
         return next((s for s in self.surveys if s.id == survey_id), None)

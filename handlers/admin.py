@@ -18,6 +18,7 @@ from bot.router import CommandSpec, Router, command
 from bot.timeutil import iso_utc
 from handlers import profiles
 from handlers.activity_tags import ACTIVITY_TAGS
+from handlers.admin_reply import answer_lookup, audit_admin
 from handlers.member_ref import target
 from handlers.recompute import WEIGHTS_KEY, compute, ensure_fresh, group_weights
 from handlers.tiers import TIERS, moves, parse_weights
@@ -66,6 +67,7 @@ def router() -> Router:
             else:
                 await ctx.repo.remove_member_tag(ev.chat.id, member, name, now)
                 removed.append(name)
+        await audit_admin(ctx, "tag", f"{member}: " + " ".join(edits))
         await ctx.reply(ctx.render("tag_done", ctx.locale, who=who.label, added=added, removed=removed))
 
     @r.command(WHY, is_admin)
@@ -93,9 +95,9 @@ def router() -> Router:
         detail = await ctx.repo.tag_detail(ev.chat.id, member, name)
         evidence = json.loads(detail.evidence) if detail and detail.evidence else {}
         at = iso_utc(detail.at) if detail else None
-        await ctx.reply(ctx.render("why", ctx.locale, p=p, tag=name, t=t, carried=carried, evidence=evidence, at=at,
-                                   half_life=ctx.config.tagging.half_life_days,
-                                   min_score=ctx.config.tagging.min_score))
+        await answer_lookup(ctx, ctx.render("why", ctx.locale, p=p, tag=name, t=t, carried=carried, evidence=evidence,
+                                            at=at, half_life=ctx.config.tagging.half_life_days,
+                                            min_score=ctx.config.tagging.min_score), "why", f"{member} {name}")
 
     @r.command(ATTR, is_admin)
     async def attr(ctx: Context) -> None:
@@ -111,13 +113,13 @@ def router() -> Router:
         for key, _sep, value in pairs:
             await ctx.repo.set_attribute(ev.chat.id, member, key, value or None, "manual", ev.time)
         if pairs:
+            await audit_admin(ctx, "attr_set", f"{member}: " + " ".join(k for k, _s, _v in pairs))
             await ctx.reply(ctx.render("attr_done", ctx.locale, who=who.label, keys=[k for k, _s, _v in pairs]))
             return
         found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [member], ctx.clock())
         attrs = found[0]["attributes"] if found else {}
-        await ctx.reply_private(ctx.render("attrs", ctx.locale, name=found[0]["name"] if found else member,
-                                           attributes=attrs),
-                                notice=ctx.render("private_unavailable", ctx.locale))
+        await answer_lookup(ctx, ctx.render("attrs", ctx.locale, name=found[0]["name"] if found else who.label["name"],
+                                            attributes=attrs), "attr", member)
 
     @r.command(TIER, is_admin)
     async def tier(ctx: Context) -> None:
@@ -138,8 +140,9 @@ def router() -> Router:
             if saving:
                 await ctx.repo.set_intel_setting(group, WEIGHTS_KEY, weights.to_json())
             names = await _names(ctx, group)
-            await ctx.reply(ctx.render("tier_preview", ctx.locale, saved=saving, weights=weights,
-                                       moves=[(names.get(m, m), a, b) for m, a, b in moves(before, after)]))
+            moved = [(names.get(m, m), a, b) for m, a, b in moves(before, after)]
+            await answer_lookup(ctx, ctx.render("tier_preview", ctx.locale, saved=saving, weights=weights, moves=moved),
+                                "tier_save" if saving else "tier_preview", f"{weights.to_json()}: {len(moved)} moved")
             return
         who = await target(ctx, TIER.help) if args else None
         if args and who is None:
@@ -158,8 +161,8 @@ def router() -> Router:
             await ctx.reply(ctx.render("usage", ctx.locale, usage=TIER.help))
             return
         names = await _names(ctx, group)
-        await ctx.reply(ctx.render("tier_member", ctx.locale, name=names.get(member, member),
-                                   b=json.loads(state[2]), cfg=ctx.config.tiers))
+        await answer_lookup(ctx, ctx.render("tier_member", ctx.locale, name=names.get(member, member),
+                                            b=json.loads(state[2]), cfg=ctx.config.tiers), "tier", member)
 
     @r.command(MYATTR)
     async def myattr(ctx: Context) -> None:

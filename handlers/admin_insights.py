@@ -13,6 +13,7 @@ from bot.filters import is_admin
 from bot.router import CommandSpec, Router
 from handlers import insights, notify, personas, segments
 from handlers.admin import refusals
+from handlers.admin_reply import answer_lookup
 
 SEGMENT = CommandSpec("segment", ("分群", "人群"),
                       "分群查询：/segment 红酒&!tier=ordinary；/segment save 名称 查询；/segment list；"
@@ -56,7 +57,8 @@ def router() -> Router:
             if not text.strip():
                 await ctx.reply(ctx.render("usage", ctx.locale, usage=SEGMENT.help))
                 return
-            await ctx.reply(await notify.dry_run(ctx, group, words[0], saved[words[0]], text, now))
+            await answer_lookup(ctx, await notify.dry_run(ctx, group, words[0], saved[words[0]], text, now),
+                                "notify_preview", words[0])
         else:
             query = saved.get(args, args)
             try:
@@ -64,9 +66,10 @@ def router() -> Router:
             except segments.QueryError as exc:
                 await _query_error(ctx, exc)
                 return
-            await ctx.reply(ctx.render("segment_result", ctx.locale, query=query, count=len(found),
-                                       names=[p["name"] or p["member"] for p in found[:SHOWN]],
-                                       best_hours=insights.best_hours(found)))
+            text = ctx.render("segment_result", ctx.locale, query=query, count=len(found),
+                              names=[p["name"] or p["member"] for p in found[:SHOWN]],
+                              best_hours=insights.best_hours(found))
+            await answer_lookup(ctx, text, "segment", f"{query[:200]}: {len(found)} members")
 
     @r.command(PERSONA, is_admin)
     async def persona(ctx: Context) -> None:
@@ -78,7 +81,8 @@ def router() -> Router:
             await ctx.reply(ctx.render("persona_list", ctx.locale, cards=cards, asked=name,
                                        min_cell=ctx.config.insights.min_cell))
             return
-        await ctx.reply("\n\n".join(ctx.render("persona", ctx.locale, c=c) for c in cards))
+        await answer_lookup(ctx, "\n\n".join(ctx.render("persona", ctx.locale, c=c) for c in cards), "persona",
+                            name or "")
 
     @r.command(INSIGHTS, is_admin)
     async def insights_(ctx: Context) -> None:

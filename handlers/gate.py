@@ -20,6 +20,7 @@ from bot.filters import is_admin
 from bot.outgoing import JoinDecision, Outgoing
 from bot.router import CommandSpec, Router
 from bot.textnorm import normalize
+from handlers.admin_reply import answer_lookup, audit_admin
 
 if TYPE_CHECKING:
     from bot.jobs import Jobs
@@ -118,11 +119,12 @@ def router() -> Router:
                 await ctx.reply(ctx.render("ops", ctx.locale, kind="gate_none", member=member))
                 return
             approve = sub in ("approve", "通过", "同意")
+            await audit_admin(ctx, "gate_approve" if approve else "gate_decline", member)
             await decide(ctx, ev.chat.id, member, match[0][2], approve)
             await ctx.reply(ctx.render("ops", ctx.locale, kind="gate_done", member=member, approve=approve))
             return
-        await ctx.reply(ctx.render("ops", ctx.locale, kind="gate_list",
-                                   items=[{"member": w[1], "name": w[3], "status": w[5]} for w in waiting]))
+        await answer_lookup(ctx, ctx.render("ops", ctx.locale, kind="gate_list", items=[
+            {"member": w[1], "name": w[3], "status": w[5]} for w in waiting]), "gate_list", f"{len(waiting)} requests")
 
     return r
 

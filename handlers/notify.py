@@ -17,6 +17,7 @@ from bot.context import Context
 from bot.events import Message, UserRef
 from bot.outgoing import Mention, Outgoing, Part, Text
 from handlers import insights, segments
+from handlers.admin_reply import audit_admin
 
 SHOWN = 10
 CONFIRM_WINDOW_S = 600.0
@@ -85,6 +86,7 @@ async def confirm(ctx: Context, group: str, now: float) -> None:
         for p in found[i:i + cfg.notify_batch]:
             parts += [Mention(UserRef.of(p["member"]), p["name"]), Text(" ")]
         await ctx.send(Outgoing(target=ev.chat, parts=tuple(parts)))
+    await audit_admin(ctx, "notify", f"{pending['segment']}: {len(found)} members mentioned")
     await ctx.repo.set_intel_setting(group, _pending_key(ev.user.id), None)
     await ctx.repo.set_intel_setting(group, MENTIONED_KEY, json.dumps({**recent, **{p["member"]: now for p in found}}))
     await ctx.reply(ctx.render("notify_sent", ctx.locale, name=pending["segment"], count=len(found),

@@ -186,7 +186,8 @@ async def test_segment_notify_dry_run_confirm_batches_and_cooldown(make_bot):
     await bot.post(message("c2", "u-9", "/segment 酒友 notify 周五品酒会，欢迎来！", NOW))
     await bot.settle()
     texts = {r.get("reply_to"): r["text"] for r in bot.receiver.received}
-    assert "酒友" in texts["c1"] and "预览" in texts["c2"] and "6 人" in texts["c2"] and "3 条" in texts["c2"]
+    [preview] = [r["text"] for r in bot.receiver.received if r.get("user") == "u-9"]  # answered privately
+    assert "酒友" in texts["c1"] and "预览" in preview and "6 人" in preview and "3 条" in preview
     assert not any(r.get("mentions") for r in bot.receiver.received)  # dry run sends nothing
     bot.receiver.received.clear()
     await bot.post(message("c3", "u-9", "/segment confirm", NOW + 60))
@@ -212,8 +213,9 @@ async def test_chat_segment_persona_insights_replies(make_bot):
     await bot.post(message("c4", "u-9", "/persona 活跃成员", NOW))
     await bot.settle()
     texts = {r.get("reply_to"): r["text"] for r in bot.receiver.received}
-    assert "2 人" in texts["c1"] and "p4" in texts["c1"]
+    segment, persona = [r["text"] for r in bot.receiver.received if r.get("user") == "u-9"]  # answered privately
+    assert "2 人" in segment and "p4" in segment and "私信" in texts["c1"]
     assert "第 5 个字符" in texts["c2"]
     assert "红酒" in texts["c3"] and "12:00" in texts["c3"]
-    assert "活跃成员" in texts["c4"] and "红酒" in texts["c4"]
+    assert "活跃成员" in persona and "红酒" in persona
     assert json.dumps(texts)
