@@ -18,7 +18,10 @@ from bot.outgoing import Mention, Outgoing, Part, Text
 if TYPE_CHECKING:
     from bot.context import Context
 
-_TOKEN = re.compile("\x00(\\d+)\x00")
+# Rendered text carries member text too (names, answers, news): a token is at most four digits, so a name
+# such as NUL + 5,000 digits + NUL stays text instead of reaching int() (which refuses it and would drop the
+# whole message).
+_TOKEN = re.compile("\x00(\\d{1,4})\x00")
 DEFAULT_MAX = 4000
 
 

@@ -130,3 +130,17 @@ async def test_odd_numbers_in_commands_get_a_usage_reply_not_a_crash(make_bot) -
     assert "格式不对" in replies["c2"]
     assert replies["c3"].startswith("第 1 题：请填 1-5 之间的整数\n")
     assert replies["c4"].startswith("第 2 题：请填选项序号 1-2\n")
+
+
+async def test_a_name_shaped_like_a_mention_token_does_not_drop_a_report(make_bot) -> None:
+    now = time.time()
+    bot = await make_bot(clock=lambda: now, groups=[{"id": "generic:g-1", "admins": ["generic:u-9"]}])
+    yesterday = now - 86400
+    await bot.post(message("c1", "u-1", "/签到", yesterday, name="\x00" + "9" * 5000 + "\x00"))
+    await bot.post(message("c2", "u-2", "/签到", yesterday, name="小王"))
+    await bot.settle()
+    bot.receiver.received.clear()
+    await bot.post(message("r1", "u-9", "/早报 预览", now))
+    await bot.settle()
+    report = "".join(r["text"] for r in bot.receiver.received)  # split into pieces of the platform's size
+    assert report.startswith("☀️ 早报") and "小王 1 天" in report and "9" * 5000 in report
