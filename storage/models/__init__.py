@@ -44,6 +44,7 @@ from storage.models.ops import (
     SurveyConsent,
     SurveyRun,
 )
+from storage.models.privacy import DoNotProfile
 
 __all__ = [
     "Activity",
@@ -53,6 +54,7 @@ __all__ = [
     "Checkin",
     "DeadLetter",
     "DedupeKey",
+    "DoNotProfile",
     "Group",
     "GroupAlias",
     "GroupSetting",

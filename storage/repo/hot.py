@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, case, delete, exists, insert, select
 from sqlalchemy.sql import Executable
 from sqlmodel import col
 
-from storage.models import DedupeKey, Group, InboxRow, Member, MemberDay, MemberHour, MessageRow, TagHit
+from storage.models import DedupeKey, DoNotProfile, Group, InboxRow, Member, MemberDay, MemberHour, MessageRow, TagHit
 from storage.repo.fast import Prepared, dialect_insert
 
 
@@ -34,10 +34,11 @@ _HIT_COLUMNS = ("group_id", "message_id", "tag", "member_id", "at", "keyword")
 
 
 def _tag_hit(dialect: str) -> Executable:
-    """One hit, unless the member opted out of profiling — checked in the same statement."""
-    opted_out = exists().where(col(Member.group_id) == _p("group_id"), col(Member.member_id) == _p("member_id"),
-                               col(Member.opted_out).is_(True))
-    rows = select(*(_p(c) for c in _HIT_COLUMNS)).where(~opted_out)
+    """One hit, unless the member refused profiling (``member_key`` has a marker) — checked in the same
+    statement."""
+    refused = exists().where(col(DoNotProfile.group_id) == _p("group_id"),
+                             col(DoNotProfile.member_key) == _p("member_key"))
+    rows = select(*(_p(c) for c in _HIT_COLUMNS)).where(~refused)
     stmt: Executable = dialect_insert(dialect, TagHit).from_select(list(_HIT_COLUMNS), rows).on_conflict_do_nothing()
     return stmt
 

@@ -1,0 +1,45 @@
+"""The privacy half of the Repo facade: opt-out, erasure, raw data, audit, retention."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection
+
+from storage.db import Database
+from storage.repo import erasure, privacy, retention
+from storage.repo.base import Writer
+
+
+class PrivacyMixin:
+    db: Database
+    writer: Writer
+    clock: Callable[[], float]
+
+    async def set_opt_out(self, group_id: str, member_id: str, opted_out: bool) -> None:
+        """Stop (or resume) profiling one member, from the next event on (also for unknown members)."""
+        await self.writer.run(lambda c: privacy.set_opt_out(c, group_id, member_id, opted_out))
+
+    async def forget_member(self, group_id: str, member_id: str, actor: str) -> dict[str, int]:
+        """Erase everything about a member in a group in one transaction (audited); rows removed per table."""
+        now = self.clock()
+
+        def job(conn: Connection) -> dict[str, int]:
+            removed = erasure.forget(conn, group_id, member_id)
+            privacy.audit(conn, now, actor, "forget", group_id, f"{member_id}: {sum(removed.values())} rows")
+            return removed
+
+        return await self.db.write(job)
+
+    async def member_raw_data(self, group_id: str, member_id: str) -> dict[str, list[dict[str, Any]]]:
+        return await self.db.read(lambda c: privacy.raw_data(c, group_id, member_id))
+
+    async def audit(self, actor: str, action: str, group_id: str = "", detail: str = "") -> None:
+        """Record who looked at, exported or changed member data."""
+        now = self.clock()
+        await self.writer.run(lambda c: privacy.audit(c, now, actor, action, group_id, detail))
+
+    async def purge_text(self, before: float) -> int:
+        """Erase message text stored before ``before``; returns how many messages lost their text."""
+        return await self.db.write(lambda c: retention.purge_text(c, before))
