@@ -52,7 +52,9 @@ def router() -> Router:
             await ctx.reply(ctx.render("privacy", ctx.locale, action="forget_ask"))
             return
         removed = await ctx.repo.forget_member(ev.chat.id, ev.user.id, actor=f"member:{ev.user.id}")
-        await ctx.reply(ctx.render("privacy", ctx.locale, action="forgotten", rows=sum(removed.values())))
+        kept = await ctx.repo.profiling_refused(ev.chat.id, ev.user.id)
+        await ctx.reply(ctx.render("privacy", ctx.locale, action="forgotten", rows=sum(removed.values()),
+                                   kept_optout=kept))
 
     @r.command(MYDATA)
     async def mydata(ctx: Context) -> None:

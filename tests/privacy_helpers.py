@@ -10,13 +10,17 @@ from sqlalchemy import String, func, select, text
 from storage.repo.privacy import member_tables
 
 
-async def member_rows(bot: Any, member: str, group: str = "generic:g-1") -> dict[str, list[tuple[Any, ...]]]:
-    """Every per-member row about ``member`` in ``group``, plus other members' signals that mention them."""
+async def member_rows(bot: Any, member: str, group: str = "generic:g-1",
+                      mentions: bool = True) -> dict[str, list[tuple[Any, ...]]]:
+    """Every per-member row about ``member`` in ``group``, plus (``mentions``) other members' signals that
+    mention them."""
     def read(conn: Any) -> dict[str, list[tuple[Any, ...]]]:
         out: dict[str, list[tuple[Any, ...]]] = {}
         for t in member_tables():
             rows = conn.execute(select(t).where(t.c.group_id == group, t.c.member_id == member)).all()
             out[t.name] = sorted(tuple(r) for r in rows)
+        if not mentions:
+            return out
         out["mentioned_in_signals"] = sorted(tuple(r) for r in conn.execute(text(
             "SELECT message_id FROM message_signals WHERE group_id = :g AND mentions LIKE :m"),
             {"g": group, "m": f"%{member}%"}).all())

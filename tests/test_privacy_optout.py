@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -70,3 +72,62 @@ async def test_optin_resumes_profiling(make_bot):
     _, p = await bot.profile(U1)
     assert p["opted_out"] is False
     assert [e["message"] for e in p["tags"][0]["evidence"]] == ["m2"]
+
+
+async def markers(bot) -> list[tuple[str, ...]]:
+    return [tuple(r) for r in await bot.runtime.db.read(
+        lambda c: c.exec_driver_sql("SELECT * FROM do_not_profile").all())]
+
+
+async def test_forget_keeps_the_opt_out_and_the_next_messages_are_not_profiled(make_bot):
+    bot = await make_bot(clock=lambda: NOW, groups=GROUPS)
+    await chatter(bot, "a", NOW - 86400)
+    await bot.post(message("c1", "u-1", "/optout", NOW - 3600))
+    await bot.post(message("c2", "u-1", "/forget 确认", NOW - 3500))
+    await bot.settle()
+    assert "退出画像的选择会保留" in bot.receiver.received[-1]["text"]
+    empty = await member_rows(bot, U1, mentions=False)
+    assert not any(empty.values()), empty
+    [(group, key)] = await markers(bot)  # the marker: a group and a one-way key, no name, no data
+    assert group == "generic:g-1" and "u-1" not in key
+    await chatter(bot, "b", NOW - 3000)
+    await bot.settle()
+    assert await member_rows(bot, U1, mentions=False) == empty
+    assert (await bot.profile(U1))[0] == 404
+    await bot.post(message("c3", "u-1", "/optin", NOW - 100))
+    await bot.post(message("m9", "u-1", "红酒", NOW))
+    await bot.settle()
+    assert await markers(bot) == []
+    _, p = await bot.profile(U1)
+    assert p["opted_out"] is False and p["stats"]["messages"] == 1
+
+
+async def test_forget_without_opt_out_leaves_no_marker(make_bot):
+    bot = await make_bot(clock=lambda: NOW)
+    await bot.post(message("m1", "u-1", "红酒", NOW - 10))
+    await bot.post(message("c1", "u-1", "/删除我的数据 确认", NOW - 5))
+    await bot.settle()
+    assert await markers(bot) == [] and "退出画像" not in bot.receiver.received[-1]["text"]
+    await bot.post(message("m2", "u-1", "红酒", NOW))
+    await bot.settle()
+    assert (await bot.profile(U1))[1]["stats"]["messages"] == 1  # a new start, profiled again
+
+
+def test_cli_forget_keeps_the_opt_out(tmp_path, capsys):
+    from bot.cli import main
+    from tests.test_cli import write_config
+
+    cfg = write_config(tmp_path)
+    events = tmp_path / "e.jsonl"
+    events.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in [
+        message("m1", "u-1", "红酒", NOW - 20), message("c1", "u-1", "/optout", NOW - 10)]) + "\n", encoding="utf-8")
+    assert main(["replay", str(events), "--config", cfg]) == 0
+    assert main(["forget", "generic:g-1", "generic:u-1", "--yes", "--config", cfg]) == 0
+    later = tmp_path / "later.jsonl"
+    later.write_text(json.dumps(message("m2", "u-1", "红酒 葡萄酒", NOW), ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["replay", str(later), "--config", cfg]) == 0
+    capsys.readouterr()
+    assert main(["profile", "generic:g-1", "generic:u-1", "--config", cfg]) == 1
+    db = sqlite3.connect(tmp_path / "q.db")
+    assert db.execute("SELECT count(*) FROM messages WHERE member_id = 'generic:u-1'").fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM do_not_profile").fetchone() == (1,)

@@ -21,6 +21,10 @@ class PrivacyMixin:
         """Stop (or resume) profiling one member, from the next event on (also for unknown members)."""
         await self.writer.run(lambda c: privacy.set_opt_out(c, group_id, member_id, opted_out))
 
+    async def profiling_refused(self, group_id: str, member_id: str) -> bool:
+        """Whether the member opted out in the group (the marker outlives an erasure)."""
+        return await self.db.read(lambda c: privacy.refused(c, group_id, member_id))
+
     async def forget_member(self, group_id: str, member_id: str, actor: str) -> dict[str, int]:
         """Erase everything about a member in a group in one transaction (audited); rows removed per table."""
         now = self.clock()
