@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.compose import post
 from bot.context import Context
 from bot.events import Message
 from bot.router import CommandSpec, Router
@@ -53,8 +54,9 @@ def router() -> Router:
             return
         removed = await ctx.repo.forget_member(ev.chat.id, ev.user.id, actor=f"member:{ev.user.id}")
         kept = await ctx.repo.profiling_refused(ev.chat.id, ev.user.id)
-        await ctx.reply(ctx.render("privacy", ctx.locale, action="forgotten", rows=sum(removed.values()),
-                                   kept_optout=kept))
+        # Not a reply: the erased message's id would be stored again with the answer.
+        await post(ctx, ev.chat, ctx.render("privacy", ctx.locale, action="forgotten", rows=sum(removed.values()),
+                                            kept_optout=kept))
 
     @r.command(MYDATA)
     async def mydata(ctx: Context) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import String, func, select, text
+from sqlmodel.sql.sqltypes import AutoString
 
 from storage.repo.privacy import member_tables
 
@@ -35,7 +36,7 @@ async def tables_containing(bot: Any, needle: str) -> dict[str, int]:
 
         found: dict[str, int] = {}
         for t in SQLModel.metadata.sorted_tables:
-            cols = [c for c in t.c if isinstance(c.type, String)]
+            cols = [c for c in t.c if isinstance(c.type, String | AutoString)]
             if not cols:
                 continue
             cond = cols[0].contains(needle, autoescape=True)

@@ -12,7 +12,7 @@ from sqlmodel import col
 from storage.models import Member, MembershipEvent, TagRejection
 from storage.repo import hot
 from storage.repo.base import upsert
-from storage.repo.privacy import member_key, refused
+from storage.repo.privacy import one_way, refused
 
 MEMBERSHIP_IDEMPOTENCY_S = 60.0
 
@@ -122,6 +122,6 @@ def record_tag_hits(conn: Connection, group_id: str, member_id: str, message_id:
     """Store (tag, keyword) hits of one message; one per tag per message, idempotent.
 
     Nothing is stored for a member who opted out of profiling."""
-    key = member_key(member_id)
+    key = one_way(member_id)
     hot.TAG_HIT.many(conn, [{"group_id": group_id, "message_id": message_id, "tag": tag, "member_id": member_id,
                              "at": at, "keyword": kw, "member_key": key} for tag, kw in hits])

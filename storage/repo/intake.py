@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from storage.models import AdapterState, DeadLetter, InboxRow, OutboxRow
 from storage.repo import hot
+from storage.repo.privacy import one_way
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,8 @@ def accept(conn: Connection, deliveries: Sequence[Delivery], now: float) -> list
     None when the key was seen before (a duplicate: nothing stored)."""
     out: list[int | None] = []
     for d in deliveries:
-        if d.key is not None and not hot.DEDUPE.run(conn, {"adapter": d.adapter, "key": d.key, "at": now}):
+        # Kept one-way: a platform's delivery id can embed a user id, and it outlives any erasure.
+        if d.key is not None and not hot.DEDUPE.run(conn, {"adapter": d.adapter, "key": one_way(d.key), "at": now}):
             out.append(None)
             continue
         seq = 0

@@ -22,7 +22,7 @@ from storage.models import (
 )
 from storage.repo.base import insert_ignore, upsert
 from storage.repo.fast import Prepared, dialect_insert
-from storage.repo.privacy import refused
+from storage.repo.privacy import one_way, refused
 
 # -- job runs ---------------------------------------------------------------------------------------
 
@@ -158,8 +158,9 @@ def open_questions(conn: Connection, group_id: str, older_than: float,
 
 
 def claim_alert(conn: Connection, group_id: str, kind: str, key: str, at: float, max_per_hour: int) -> bool:
-    """True when this alert is new and the group's hourly alert budget allows it (then it is recorded)."""
-    a = AlertSent
+    """True when this alert is new and the group's hourly alert budget allows it (then it is recorded).
+    The key is stored one-way: it can name a member (``core_declining``) and must not outlive an erasure."""
+    a, key = AlertSent, one_way(key)
     exists = conn.execute(select(col(a.at)).where(col(a.group_id) == group_id, col(a.kind) == kind,
                                                   col(a.key) == key)).first()
     if exists is not None:

@@ -1,6 +1,6 @@
 """Privacy primitives: one-way member keys, opt-out (the do-not-profile marker), raw data export, audit.
 
-Opting out is recorded as a :class:`~storage.models.DoNotProfile` marker keyed by :func:`member_key`,
+Opting out is recorded as a :class:`~storage.models.DoNotProfile` marker keyed by :func:`one_way`,
 and mirrored in ``members.opted_out`` for the read side. Every write that profiles a member asks
 :func:`refused` inside its own transaction, so an opt-out takes effect for the very next event.
 """
@@ -19,7 +19,7 @@ from storage.repo.base import insert_ignore
 from storage.repo.fast import Prepared
 
 
-def member_key(value: str) -> str:
+def one_way(value: str) -> str:
     """A one-way key of an id (member id, delivery key, alert key): equal ids give equal keys, the key
     does not reveal the id. Migration 0008 holds a frozen copy."""
     return hashlib.sha256(("quntag:" + value).encode()).hexdigest()[:32]
@@ -36,12 +36,12 @@ _REFUSED = Prepared(lambda _d: select(col(DoNotProfile.member_key)).where(
 
 def refused(conn: Connection, group_id: str, member_id: str) -> bool:
     """Whether the member refused profiling in the group (then nothing new is recorded about them)."""
-    return bool(_REFUSED.rows(conn, {"group_id": group_id, "key": member_key(member_id)}))
+    return bool(_REFUSED.rows(conn, {"group_id": group_id, "key": one_way(member_id)}))
 
 
 def refused_among(conn: Connection, group_id: str, member_ids: Iterable[str]) -> set[str]:
     """The members of ``member_ids`` who refused profiling in the group."""
-    keys = {member_key(m): m for m in member_ids}
+    keys = {one_way(m): m for m in member_ids}
     if not keys:
         return set()
     found = conn.execute(select(col(DoNotProfile.member_key)).where(
@@ -51,7 +51,7 @@ def refused_among(conn: Connection, group_id: str, member_ids: Iterable[str]) ->
 
 def set_opt_out(conn: Connection, group_id: str, member_id: str, opted_out: bool) -> None:
     """Record (or lift) a member's refusal of profiling; works for members with no stored data too."""
-    marker = {"group_id": group_id, "member_key": member_key(member_id)}
+    marker = {"group_id": group_id, "member_key": one_way(member_id)}
     if opted_out:
         insert_ignore(conn, DoNotProfile, marker)
     else:
@@ -59,6 +59,13 @@ def set_opt_out(conn: Connection, group_id: str, member_id: str, opted_out: bool
                                                 col(DoNotProfile.member_key) == marker["member_key"]))
     conn.execute(update(Member).where(col(Member.group_id) == group_id, col(Member.member_id) == member_id)
                  .values(opted_out=opted_out))
+
+
+def stored(conn: Connection, group_id: str, member_id: str) -> bool:
+    """Whether any per-member table holds a row about the member in the group."""
+    return any(conn.execute(select(table.c.member_id).where(table.c.group_id == group_id,
+                                                           table.c.member_id == member_id).limit(1)).first()
+               for table in member_tables())
 
 
 def raw_data(conn: Connection, group_id: str, member_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -73,7 +80,7 @@ def raw_data(conn: Connection, group_id: str, member_id: str) -> dict[str, list[
     if invited:
         out["invited"] = [{"member_id": m, "at": a} for m, a in invited]
     if refused(conn, group_id, member_id):
-        out["do_not_profile"] = [{"group_id": group_id, "member_key": member_key(member_id)}]
+        out["do_not_profile"] = [{"group_id": group_id, "member_key": one_way(member_id)}]
     return out
 
 

@@ -26,15 +26,24 @@ class PrivacyMixin:
         return await self.db.read(lambda c: privacy.refused(c, group_id, member_id))
 
     async def forget_member(self, group_id: str, member_id: str, actor: str) -> dict[str, int]:
-        """Erase everything about a member in a group in one transaction (audited); rows removed per table."""
+        """Erase everything about a member in a group in one transaction, then drop the older copies the
+        write-ahead log still holds; rows removed per table. Audited under the member's one-way key."""
         now = self.clock()
+        alias = erasure.pseudonym(member_id)
 
         def job(conn: Connection) -> dict[str, int]:
             removed = erasure.forget(conn, group_id, member_id)
-            privacy.audit(conn, now, actor, "forget", group_id, f"{member_id}: {sum(removed.values())} rows")
+            privacy.audit(conn, now, actor.replace(member_id, alias), "forget", group_id,
+                          f"{alias}: {sum(removed.values())} rows")
             return removed
 
-        return await self.db.write(job)
+        removed = await self.db.write(job)
+        await self.db.checkpoint()
+        return removed
+
+    async def member_stored(self, group_id: str, member_id: str) -> bool:
+        """Whether any row about the member is stored in the group (whatever table: a join request is enough)."""
+        return await self.db.read(lambda c: privacy.stored(c, group_id, member_id))
 
     async def member_raw_data(self, group_id: str, member_id: str) -> dict[str, list[dict[str, Any]]]:
         return await self.db.read(lambda c: privacy.raw_data(c, group_id, member_id))

@@ -1,8 +1,10 @@
-"""privacy markers: opt-outs as one-way member keys that outlive an erasure
+"""privacy: opt-outs that outlive an erasure; delivery and alert keys stored one-way
 
 ``do_not_profile`` holds (group, one-way key of the member id) for every member who opted out; it is
-filled from ``members.opted_out``. The key function is frozen here (a copy of
-``storage.repo.privacy.member_key``) so this migration never changes meaning.
+filled from ``members.opted_out``. Delivery keys (``dedupe_keys.key``) and alert keys (``alerts_sent.key``)
+can embed user ids (OneBot notices, per-member alerts): they are rewritten to their one-way keys, which
+is how they are stored from now on. The key function is a frozen copy of ``storage.repo.privacy.one_way``
+so this migration never changes meaning.
 
 Revision ID: 0008
 Revises: 0007
@@ -25,6 +27,16 @@ def _key(value: str) -> str:
     return hashlib.sha256(("quntag:" + value).encode()).hexdigest()[:32]
 
 
+def _rehash(conn: sa.Connection, table: str) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.connection.driver_connection.create_function(  # type: ignore[union-attr]
+            "quntag_one_way", 1, _key, deterministic=True)
+        conn.execute(sa.text(f"UPDATE {table} SET key = quntag_one_way(key)"))
+    else:
+        conn.execute(sa.text(f"UPDATE {table} SET key = substr(encode(sha256(convert_to('quntag:' || key, "
+                             f"'UTF8')), 'hex'), 1, 32)"))
+
+
 def upgrade() -> None:
     op.create_table(
         "do_not_profile",
@@ -37,6 +49,8 @@ def upgrade() -> None:
     if rows:
         conn.execute(sa.text("INSERT INTO do_not_profile (group_id, member_key) VALUES (:g, :k)"),
                      [{"g": g, "k": _key(m)} for g, m in rows])
+    for table in ("dedupe_keys", "alerts_sent"):
+        _rehash(conn, table)
 
 
 def downgrade() -> None:
