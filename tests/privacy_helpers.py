@@ -11,6 +11,11 @@ from sqlmodel.sql.sqltypes import AutoString
 from storage.repo.privacy import member_tables
 
 
+def _db(bot_or_runtime: Any) -> Any:
+    """The database of a test bot or of a runtime."""
+    return getattr(bot_or_runtime, "runtime", bot_or_runtime).db
+
+
 async def member_rows(bot: Any, member: str, group: str = "generic:g-1",
                       mentions: bool = True) -> dict[str, list[tuple[Any, ...]]]:
     """Every per-member row about ``member`` in ``group``, plus (``mentions``) other members' signals that
@@ -26,7 +31,7 @@ async def member_rows(bot: Any, member: str, group: str = "generic:g-1",
             "SELECT message_id FROM message_signals WHERE group_id = :g AND mentions LIKE :m"),
             {"g": group, "m": f"%{member}%"}).all())
         return out
-    return dict(await bot.runtime.db.read(read))
+    return dict(await _db(bot).read(read))
 
 
 async def tables_containing(bot: Any, needle: str) -> dict[str, int]:
@@ -46,7 +51,7 @@ async def tables_containing(bot: Any, needle: str) -> dict[str, int]:
             if n:
                 found[t.name] = int(n)
         return found
-    return dict(await bot.runtime.db.read(scan))
+    return dict(await _db(bot).read(scan))
 
 
 def raw_files_containing(db_path: Path, needle: str) -> list[str]:

@@ -44,7 +44,7 @@ from storage.models.ops import (
     SurveyConsent,
     SurveyRun,
 )
-from storage.models.privacy import DoNotProfile
+from storage.models.privacy import DoNotProfile, PendingErasure
 
 __all__ = [
     "Activity",
@@ -74,6 +74,7 @@ __all__ = [
     "MessageSignal",
     "NewsItem",
     "OutboxRow",
+    "PendingErasure",
     "PointsEntry",
     "Question",
     "SavedSegment",

@@ -7,6 +7,8 @@ of the erasure, which names the member only by that one-way key.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, String, delete, func, or_, select, update
@@ -27,7 +29,7 @@ from storage.models import (
     OutboxRow,
 )
 from storage.repo.privacy import member_tables, one_way
-from storage.repo.scrub import Subject, event_names, scrub_events, scrub_outgoing
+from storage.repo.scrub import Subject, own_events, scrub_events, scrub_outgoing
 
 # Columns that name a member by id as a reference ("who did it"): emptied, not redacted.
 REFERENCES = {"invited_by": None, "added_by": "", "created_by": ""}
@@ -38,9 +40,16 @@ def pseudonym(member_id: str) -> str:
     return "erased:" + one_way(member_id)
 
 
-def forget(conn: Connection, group_id: str, member_id: str) -> dict[str, int]:
-    """Erase everything about one member in one group, in the caller's transaction; rows removed per table."""
-    who = _subject(conn, group_id, member_id)
+@dataclass(frozen=True, slots=True)
+class Erased:
+    removed: dict[str, int]  # rows removed per table
+    names: frozenset[str]  # every display name the member was known by (to erase them again later)
+
+
+def forget(conn: Connection, group_id: str, member_id: str, names: Iterable[str] = ()) -> Erased:
+    """Erase everything about one member in one group, in the caller's transaction. ``names``: display
+    names known from an earlier erasure (the rows that held them are gone)."""
+    who = _subject(conn, group_id, member_id).with_names(names)
     _unlink(conn, who)
     removed: dict[str, int] = {}
     for table in member_tables():
@@ -54,7 +63,7 @@ def forget(conn: Connection, group_id: str, member_id: str) -> dict[str, int]:
     n = _drop_adapter_state(conn, who)
     if n:
         removed["adapter_state"] = n
-    return removed
+    return Erased(removed, who.names)
 
 
 def _subject(conn: Connection, group_id: str, member_id: str) -> Subject:
@@ -64,11 +73,13 @@ def _subject(conn: Connection, group_id: str, member_id: str) -> Subject:
     for named in (_table(Member), _table(JoinRequestRow)):
         names |= {str(n) for (n,) in conn.execute(select(named.c.name).where(
             named.c.group_id == group_id, named.c.member_id == member_id)).all()}
+    ids: set[str] = set()
     for queue in (_table(InboxRow), _table(DeadLetter)):
         for (payload,) in conn.execute(select(queue.c.payload).where(
                 queue.c.payload.contains(who.user_id, autoescape=True))).all():
-            names |= event_names(payload, who)
-    ids: set[str] = set()
+            used, sent = own_events(payload, who)
+            names |= used
+            ids |= sent
     for said in (_table(MessageRow), _table(MessageSignal)):
         ids |= {str(m) for (m,) in conn.execute(select(said.c.message_id).where(
             said.c.group_id == group_id, said.c.member_id == member_id)).all()}
@@ -88,6 +99,11 @@ def _unlink(conn: Connection, who: Subject) -> None:
         replied = select(col(model.message_id)).where(col(model.group_id) == g, col(model.member_id) == m)
         conn.execute(update(model).where(col(model.group_id) == g, col(model.reply_to).in_(replied))
                      .values(reply_to=None))
+        for mid, to in conn.execute(select(col(model.message_id), col(model.reply_to)).where(
+                col(model.group_id) == g, col(model.reply_to).contains(who.user_id, autoescape=True))).all():
+            if to in who.message_ids or who.text(str(to)) != to:  # a reply to a message whose id names them
+                conn.execute(update(model).where(col(model.group_id) == g, col(model.message_id) == mid)
+                             .values(reply_to=None))
     s = MessageSignal
     for mid, mentions in conn.execute(select(col(s.message_id), col(s.mentions)).where(
             col(s.group_id) == g, col(s.mentions).contains(m, autoescape=True))).all():
@@ -138,7 +154,7 @@ def _pseudonymize_audit(conn: Connection, who: Subject) -> None:
 def _scrub_free_text(conn: Connection, who: Subject) -> None:
     """Every text column of every group table, whichever feature added it: the member's ids and names go."""
     for table in SQLModel.metadata.sorted_tables:
-        if "group_id" in table.c and table.name != "audit_log":
+        if "group_id" in table.c and table.name not in ("audit_log", "pending_erasures"):
             _rewrite(conn, table, _text_columns(table), who, "***", scoped=True)
 
 

@@ -66,8 +66,14 @@ def oldest_pending(conn: Connection) -> float | None:
     return float(value) if value is not None else None
 
 
-def done(conn: Connection, seq: int) -> None:
-    hot.INBOX_DONE.run(conn, {"seq": seq})
+def done(conn: Connection, seq: int) -> bool:
+    """Delete a processed event's inbox row; False when it was gone already (an erasure took it)."""
+    return hot.INBOX_DONE.run(conn, {"seq": seq}) > 0
+
+
+def waiting(conn: Connection, seq: int) -> bool:
+    """Whether the event's inbox row is still there."""
+    return bool(hot.INBOX_HAS.rows(conn, {"seq": seq}))
 
 
 def dead_letter(conn: Connection, seq: int, error: str, now: float) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from storage.db import Database
-from storage.repo import erasure, privacy, retention
-from storage.repo.base import Writer
+from storage.repo import erasure, pending_erasures, privacy, retention
+from storage.repo.base import UnitOfWork, Writer
 
 
 class PrivacyMixin:
@@ -32,11 +32,14 @@ class PrivacyMixin:
         alias = erasure.pseudonym(member_id)
 
         def job(conn: Connection) -> dict[str, int]:
-            removed = erasure.forget(conn, group_id, member_id)
+            erased = erasure.forget(conn, group_id, member_id)
+            pending_erasures.record(conn, group_id, member_id, erased.names, now)
             privacy.audit(conn, now, actor.replace(member_id, alias), "forget", group_id,
-                          f"{alias}: {sum(removed.values())} rows")
-            return removed
+                          f"{alias}: {sum(erased.removed.values())} rows")
+            return erased.removed
 
+        if isinstance(self.writer, UnitOfWork):  # asked for by the event being processed: its row goes too
+            self.writer.erasing = True
         removed = await self.db.write(job)
         await self.db.checkpoint()
         return removed

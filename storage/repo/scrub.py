@@ -84,11 +84,11 @@ def _chat_id(ev: dict[str, Any]) -> str:
     return f"{chat[0]}:{chat[1]}" if isinstance(chat, list) and len(chat) == 2 else ""
 
 
-def event_names(payload: str, who: Subject) -> set[str]:
-    """Display names the member used in the serialized events of ``payload``."""
-    events = _events(payload)
-    return {str(ev.get("user_name") or "") for ev in events if _chat_id(ev) == who.group_id
-            and who.is_ref(ev.get("user"))} - {""}
+def own_events(payload: str, who: Subject) -> tuple[set[str], set[str]]:
+    """(display names, event ids) of the member's own events in the serialized events of ``payload``."""
+    mine = [ev for ev in _events(payload) if _chat_id(ev) == who.group_id and who.is_ref(ev.get("user"))]
+    return ({str(ev.get("user_name") or "") for ev in mine} - {""},
+            {str(ev.get("event_id") or "") for ev in mine} - {""})
 
 
 def _events(payload: str) -> list[dict[str, Any]]:

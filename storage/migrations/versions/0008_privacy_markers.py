@@ -1,5 +1,6 @@
-"""privacy: opt-outs that outlive an erasure; delivery and alert keys stored one-way
+"""privacy: opt-outs that outlive an erasure; erasures versus waiting events; one-way delivery and alert keys
 
+``pending_erasures`` remembers an erasure while events accepted before it still wait to be processed.
 ``do_not_profile`` holds (group, one-way key of the member id) for every member who opted out; it is
 filled from ``members.opted_out``. Delivery keys (``dedupe_keys.key``) and alert keys (``alerts_sent.key``)
 can embed user ids (OneBot notices, per-member alerts): they are rewritten to their one-way keys, which
@@ -44,6 +45,16 @@ def upgrade() -> None:
         sa.Column("member_key", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("group_id", "member_key"),
     )
+    op.create_table(
+        "pending_erasures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("group_id", sa.String(), nullable=False),
+        sa.Column("subject", sa.String(), nullable=False),
+        sa.Column("watermark", sa.Integer(), nullable=False),
+        sa.Column("names", sa.String(), nullable=False, server_default="[]"),
+        sa.Column("at", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT group_id, member_id FROM members WHERE opted_out")).all()
     if rows:
@@ -54,4 +65,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("pending_erasures")
     op.drop_table("do_not_profile")
