@@ -76,7 +76,8 @@ def router() -> Router:
             await decide(ctx, gid, mid, ev.request_id, False, ctx.render("ops", ctx.locale, kind="gate_declined"))
             return
         await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "held", "gate")
-        await hold(ctx, group, mid, ev.user_name, ev.comment)
+        # The alert waits in the outbox: it quotes the applicant only where member text may be kept.
+        await hold(ctx, group, mid, ev.user_name, ev.comment if ctx.config.storage.store_text else "")
 
     @r.observer(Message, private=True)
     async def private_answer(ctx: Context) -> None:

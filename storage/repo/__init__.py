@@ -34,14 +34,15 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
     """Intent-named storage calls over one :class:`Database`."""
 
     def __init__(self, db: Database, writer: Writer | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, keep_text: bool = True) -> None:
         self.db = db
         self.writer: Writer = writer or DirectWriter(db)
         self.clock = clock
+        self.keep_text = keep_text  # [storage] store_text: whether member text may be kept at all
 
     def bound(self, uow: UnitOfWork) -> Repo:
         """The same repo whose writes are collected in ``uow``."""
-        return Repo(self.db, uow, self.clock)
+        return Repo(self.db, uow, self.clock, self.keep_text)
 
     # -- activity and tags ------------------------------------------------------------------------
     async def record_message(self, facts: MessageFacts) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlmodel import col
 
 from storage.models import AdapterState, DeadLetter, InboxRow, OutboxRow
-from storage.repo import hot
+from storage.repo import hot, retention
 from storage.repo.privacy import one_way
 
 
@@ -76,13 +76,18 @@ def waiting(conn: Connection, seq: int) -> bool:
     return bool(hot.INBOX_HAS.rows(conn, {"seq": seq}))
 
 
-def dead_letter(conn: Connection, seq: int, error: str, now: float) -> None:
-    """Move an inbox row that cannot be processed aside (kept, never silently lost)."""
+def dead_letter(conn: Connection, seq: int, error: str, now: float, keep_text: bool) -> str:
+    """Move an inbox row that cannot be processed aside (kept, never silently lost). Without ``keep_text``
+    (``store_text = false``) what members wrote is left out; the error never carries the values written.
+    Returns the error as stored (fit for a log line too)."""
     row = conn.execute(select(InboxRow).where(col(InboxRow.seq) == seq)).first()
+    payload = row.payload if row is not None else "[]"
+    error = retention.clean_error(error, "[]" if keep_text else payload)[:2000]
     if row is not None:
-        conn.execute(insert(DeadLetter).values(adapter=row.adapter, payload=row.payload,
-                                               error=error[:2000], at=now))
+        payload = payload if keep_text else retention.redact_events(payload)
+        conn.execute(insert(DeadLetter).values(adapter=row.adapter, payload=payload, error=error, at=now))
         done(conn, seq)
+    return error
 
 
 def enqueue_outgoing(conn: Connection, adapter: str, payload: dict[str, Any], now: float) -> None:

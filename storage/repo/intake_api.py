@@ -25,6 +25,7 @@ class Committed:
 class IntakeMixin:
     db: Database
     clock: Callable[[], float]
+    keep_text: bool  # [storage] store_text
 
     async def accept(self, deliveries: Sequence[Delivery]) -> list[int | None]:
         """Durably store deliveries (group-committed); each gets its inbox sequence number (0 when it
@@ -76,8 +77,7 @@ class IntakeMixin:
                             out.dropped.add(seq)
                     except Exception as exc:  # a poison event must not block the queue
                         sp.rollback()
-                        out.failed[seq] = repr(exc)
-                        intake.dead_letter(conn, seq, repr(exc), now)
+                        out.failed[seq] = intake.dead_letter(conn, seq, repr(exc), now, self.keep_text)
                     else:
                         sp.commit()
                     pending_erasures.apply_again(conn, again.get(i, ()))

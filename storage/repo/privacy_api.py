@@ -56,6 +56,9 @@ class PrivacyMixin:
         now = self.clock()
         await self.writer.run(lambda c: privacy.audit(c, now, actor, action, group_id, detail))
 
-    async def purge_text(self, before: float) -> int:
-        """Erase message text stored before ``before``; returns how many messages lost their text."""
-        return await self.db.write(lambda c: retention.purge_text(c, before))
+    async def purge_text(self, before: float | None) -> dict[str, int]:
+        """Take member text stored before ``before`` out of every copy (None: keep it), then truncate the
+        write-ahead log so it holds no older copies either; rows changed per table."""
+        purged = await self.db.write(lambda c: retention.purge(c, before)) if before is not None else {}
+        await self.db.checkpoint()
+        return purged
