@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, column, delete, select, table, text, update
 
+from storage.repo.scrub import events_of
+
 REDACTED = "***"
 # Fields of a serialized event (``bot.events.event_to_dict``) that carry what a member wrote.
 EVENT_TEXT_FIELDS = ("text", "comment")
@@ -51,26 +53,17 @@ TEXT_COPIES = (
 
 def redact_events(payload: str) -> str:
     """A serialized event list with what members wrote taken out (ids, names and times stay)."""
-    try:
-        events = json.loads(payload)
-    except ValueError:
-        return payload
-    if not isinstance(events, list):
-        return payload
-    out = [{**e, **{k: "" for k in EVENT_TEXT_FIELDS if e.get(k)}} if isinstance(e, dict) else e for e in events]
+    events = events_of(payload)
+    out = [{**e, **{k: "" for k in EVENT_TEXT_FIELDS if e.get(k)}} for e in events]
     return payload if out == events else json.dumps(out, ensure_ascii=False)
 
 
 def clean_error(error: str, payload: str) -> str:
     """An error text without the statement parameters and without any text the payload's events carry."""
     error = _PARAMETERS.sub("", error)
-    try:
-        events = json.loads(payload)
-    except ValueError:
-        return error
-    for e in events if isinstance(events, list) else []:
+    for e in events_of(payload):
         for k in EVENT_TEXT_FIELDS:
-            said = e.get(k) if isinstance(e, dict) else None
+            said = e.get(k)
             if isinstance(said, str) and said.strip():
                 error = error.replace(said, REDACTED).replace(repr(said)[1:-1], REDACTED)
     return error

@@ -86,12 +86,13 @@ def _chat_id(ev: dict[str, Any]) -> str:
 
 def own_events(payload: str, who: Subject) -> tuple[set[str], set[str]]:
     """(display names, event ids) of the member's own events in the serialized events of ``payload``."""
-    mine = [ev for ev in _events(payload) if _chat_id(ev) == who.group_id and who.is_ref(ev.get("user"))]
+    mine = [ev for ev in events_of(payload) if _chat_id(ev) == who.group_id and who.is_ref(ev.get("user"))]
     return ({str(ev.get("user_name") or "") for ev in mine} - {""},
             {str(ev.get("event_id") or "") for ev in mine} - {""})
 
 
-def _events(payload: str) -> list[dict[str, Any]]:
+def events_of(payload: str) -> list[dict[str, Any]]:
+    """The event dicts of a serialized event list (inbox and dead-letter payloads); [] for anything else."""
     try:
         events = json.loads(payload)
     except ValueError:
@@ -102,7 +103,7 @@ def _events(payload: str) -> list[dict[str, Any]]:
 def scrub_events(payload: str, who: Subject) -> str | None:
     """A serialized event list without the member's events in their group and without references to
     them in other events there; None when no event is left. Returns ``payload`` itself when unchanged."""
-    events = _events(payload)
+    events = events_of(payload)
     out: list[dict[str, Any]] = []
     changed = False
     for ev in events:
