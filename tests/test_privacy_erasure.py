@@ -195,3 +195,11 @@ def test_redaction_of_queued_work_keeps_other_members_and_groups():
     assert scrub_outgoing(json.dumps({"target": ["user", "generic", "u-1"], "parts": []}), who) is None
     other_group = json.dumps({"target": ["chat", "generic", "g-2"], "parts": [{"m": ["generic", "u-1"], "n": ""}]})
     assert scrub_outgoing(other_group, who) == other_group
+
+
+def test_the_audit_pseudonym_is_applied_once_even_when_a_name_is_part_of_it():
+    from storage.repo.erasure import pseudonym
+
+    who = Subject("generic:g-1", "generic:u-1", frozenset({"er", "as"}))
+    alias = pseudonym("generic:u-1")
+    assert who.text("generic:u-1 looked up", alias) == f"{alias} looked up"

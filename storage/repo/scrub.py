@@ -66,9 +66,10 @@ class Subject:
         return Subject(self.group_id, self.member_id, self.names, self.message_ids | set(ids))
 
     def text(self, s: str, replacement: str = REDACTED) -> str:
-        """``s`` without the member's ids and names. Repeated (a few times at most) because taking a name
-        out can leave an id standing alone that was part of a longer word before."""
-        for _ in range(4):
+        """``s`` without the member's ids and names. With ``***`` repeated (a few times at most) because
+        taking a name out can leave an id standing alone that was part of a longer word before; another
+        replacement (the audit log's pseudonym) could itself contain a short name, so it is applied once."""
+        for _ in range(4 if replacement == REDACTED else 1):
             new = self.pattern.sub(replacement, s) if s else s
             if new == s:
                 break
