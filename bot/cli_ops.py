@@ -227,29 +227,6 @@ async def _serve_locked(cfg: Config, host: str, port: int) -> int:
     return 0
 
 
-def forget(args: argparse.Namespace) -> int:
-    cfg = _config(args)
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise CliExit(1, "refusing to erase without --yes (no terminal to confirm on)")
-        answer = input(f"Erase everything about {args.member} in {args.group}? Type yes: ")
-        if answer.strip().lower() != "yes":
-            raise CliExit(1, "nothing erased")
-
-    async def go(rt: Runtime) -> dict[str, int]:
-        args.group = await _require_group(rt, args.group)
-        if not await profiles.load(rt.repo, cfg, args.group, [args.member], time.time()):
-            raise CliExit(1, f"unknown member: {args.member} in group {args.group}")
-        return await rt.repo.forget_member(args.group, args.member, actor="cli")
-
-    removed = _with_runtime(cfg, go)
-    if args.json:
-        _print_json(removed)
-    else:
-        print(f"erased {sum(removed.values())} rows: " + ", ".join(f"{k} {v}" for k, v in sorted(removed.items())))
-    return 0
-
-
 def backup(args: argparse.Namespace) -> int:
     from storage.backup import BackupError
     from storage.backup import backup as do_backup

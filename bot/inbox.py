@@ -109,7 +109,7 @@ class Inbox:
         contexts: dict[int, list[Context]] = {}
         observed: list[tuple[int, UnitOfWork]] = []
         for p in pending:
-            uow = UnitOfWork()
+            uow = UnitOfWork(p.seq)
             repo = self.repo.bound(uow)
             contexts[p.seq] = []
             for ev in p.events:
@@ -117,13 +117,21 @@ class Inbox:
                 contexts[p.seq].append(ctx)
                 await self.dispatcher.observe(ctx)
             observed.append((p.seq, uow))
-        failed = dict(await self.repo.commit_units(observed, finish=False))
+        first = await self.repo.commit_units(observed, finish=False)
+        failed, dropped = first.failed, first.dropped
         sends = any(uow.sends for _seq, uow in observed)
         handled: list[tuple[int, UnitOfWork]] = []
+
+        async def commit() -> None:
+            done = await self.repo.commit_units(handled, finish=True)
+            failed.update(done.failed)
+            dropped.update(done.dropped)
+            handled.clear()
+
         for p in pending:
-            if p.seq in failed:
+            if p.seq in failed or p.seq in dropped:  # dropped: its member was erased since it was accepted
                 continue
-            uow = UnitOfWork()
+            uow = UnitOfWork(p.seq)
             repo = self.repo.bound(uow)
             took = False
             for ctx in contexts[p.seq]:
@@ -131,13 +139,15 @@ class Inbox:
             handled.append((p.seq, uow))
             sends = sends or uow.sends
             if took:  # a handler ran: commit now, so the next command in this batch sees its writes
-                failed.update(await self.repo.commit_units(handled, finish=True))
-                handled = []
-        failed.update(await self.repo.commit_units(handled, finish=True))
+                await commit()
+        await commit()
         for p in pending:
             if p.seq in failed:
                 log.error("event moved to dead letters (seq %s): %s", p.seq, failed[p.seq],
                           extra={"adapter": p.adapter, "event": p.key})
+            elif p.seq in dropped:
+                log.info("event not recorded: its member's data was erased after it arrived (seq %s)", p.seq,
+                         extra={"adapter": p.adapter})
             else:
                 self.metrics.processed.labels(p.adapter).inc(len(p.events))
         self.handoff.done(p.seq for p in pending)

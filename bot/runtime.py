@@ -52,7 +52,7 @@ class Runtime:
         self.metrics = metrics or Metrics()
         self.clock = clock
         self.db = Database(config.database_url(), config.storage.sync)
-        self.repo = Repo(self.db, clock=clock)
+        self.repo = Repo(self.db, clock=clock, keep_text=config.storage.store_text)
         self.adapters: dict[str, Adapter] = {}
         self.scheduler = Scheduler()
         self.session: aiohttp.ClientSession | None = None
@@ -101,17 +101,17 @@ class Runtime:
                 log.exception("installing scheduled jobs failed; continuing")
 
     async def purge_text(self) -> None:
-        """Retention for stored message text (only relevant with ``store_text``)."""
+        """Hourly: member text older than ``text_retention_days`` goes from every copy (``storage.repo.
+        retention``), and the write-ahead log is truncated (processed payloads leave no old pages)."""
         days = self.config.storage.text_retention_days
-        if days <= 0:
-            return
         try:
-            n = await self.repo.purge_text(self.clock() - days * 86400.0)
+            purged = await self.repo.purge_text(self.clock() - days * 86400.0 if days > 0 else None)
         except Exception:
             log.exception("text retention purge failed")
             return
-        if n:
-            log.info("erased the text of %d messages older than %d days", n, days)
+        if purged:
+            log.info("text older than %d days erased: %s", days,
+                     ", ".join(f"{table} {n}" for table, n in sorted(purged.items())))
 
     def _dm_allowed(self, user: UserRef) -> bool:
         adapter = self.adapters.get(user.adapter)

@@ -77,7 +77,8 @@ def router() -> Router:
             await decide(ctx, gid, mid, ev.request_id, False, ctx.render("ops", ctx.locale, kind="gate_declined"))
             return
         await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "held", "gate")
-        await hold(ctx, group, mid, ev.user_name, ev.comment)
+        # The alert waits in the outbox: it quotes the applicant only where member text may be kept.
+        await hold(ctx, group, mid, ev.user_name, ev.comment if ctx.config.storage.store_text else "")
 
     # A handler (not an observer), so each private reply it answers counts against the sender's rate limit.
     @r.handler(lambda ctx: isinstance(ctx.event, Message) and ctx.event.is_private and ctx.command is None)

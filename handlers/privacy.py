@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.compose import post
 from bot.context import Context
 from bot.events import Message
 from bot.router import CommandSpec, Router
@@ -16,21 +17,32 @@ MYDATA = CommandSpec("mydata", ("我的数据",), "把我在本群的全部数�
 CONFIRM = {"确认", "confirm", "yes"}
 
 
+def _named(spec: CommandSpec) -> frozenset[str]:
+    return frozenset(n.casefold() for n in (spec.name, *spec.aliases))
+
+
 def router() -> Router:
     r = Router("privacy")
+    optout_names, optin_names = _named(OPTOUT), _named(OPTIN)
+
+    @r.observer(Message)
+    async def consent(ctx: Context) -> None:
+        """/optout and /optin take effect as observations, in arrival order: observers of a whole batch
+        commit before its handlers run, so a handler would let the messages right after /optout be profiled.
+        (Even a rate-limited /optout counts: refusing profiling is never too frequent.)"""
+        ev = ctx.event
+        assert isinstance(ev, Message)
+        if ctx.command is None or ev.addressed_elsewhere:
+            return
+        if ctx.command.name in optout_names or ctx.command.name in optin_names:
+            await ctx.repo.set_opt_out(ev.chat.id, ev.user.id, ctx.command.name in optout_names)
 
     @r.command(OPTOUT)
     async def optout(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message)
-        await ctx.repo.set_opt_out(ev.chat.id, ev.user.id, True)
         await ctx.reply(ctx.render("privacy", ctx.locale, action="optout"))
 
     @r.command(OPTIN)
     async def optin(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message)
-        await ctx.repo.set_opt_out(ev.chat.id, ev.user.id, False)
         await ctx.reply(ctx.render("privacy", ctx.locale, action="optin"))
 
     @r.command(FORGET)
@@ -41,7 +53,10 @@ def router() -> Router:
             await ctx.reply(ctx.render("privacy", ctx.locale, action="forget_ask"))
             return
         removed = await ctx.repo.forget_member(ev.chat.id, ev.user.id, actor=f"member:{ev.user.id}")
-        await ctx.reply(ctx.render("privacy", ctx.locale, action="forgotten", rows=sum(removed.values())))
+        kept = await ctx.repo.profiling_refused(ev.chat.id, ev.user.id)
+        # Not a reply: the erased message's id would be stored again with the answer.
+        await post(ctx, ev.chat, ctx.render("privacy", ctx.locale, action="forgotten", rows=sum(removed.values()),
+                                            kept_optout=kept))
 
     @r.command(MYDATA)
     async def mydata(ctx: Context) -> None:

@@ -44,6 +44,7 @@ from storage.models.ops import (
     SurveyConsent,
     SurveyRun,
 )
+from storage.models.privacy import DoNotProfile, PendingErasure
 
 __all__ = [
     "Activity",
@@ -53,6 +54,7 @@ __all__ = [
     "Checkin",
     "DeadLetter",
     "DedupeKey",
+    "DoNotProfile",
     "Group",
     "GroupAlias",
     "GroupSetting",
@@ -72,6 +74,7 @@ __all__ = [
     "MessageSignal",
     "NewsItem",
     "OutboxRow",
+    "PendingErasure",
     "PointsEntry",
     "Question",
     "SavedSegment",

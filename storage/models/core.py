@@ -7,7 +7,8 @@ from sqlmodel import Field, SQLModel
 
 
 class DedupeKey(SQLModel, table=True):
-    """A delivery id we have accepted: only adapter, key and time are kept (no payload)."""
+    """A delivery id we have accepted: only adapter, the key's one-way form and time are kept (no payload;
+    a platform's delivery id can embed a user id)."""
 
     __tablename__ = "dedupe_keys"
     adapter: str = Field(primary_key=True)

@@ -104,7 +104,8 @@ class Question(SQLModel, table=True):
     excerpt: str | None = None
 
 class AlertSent(SQLModel, table=True):
-    """An alert that went out (so it fires once), per group, kind and key."""
+    """An alert that went out (so it fires once), per group, kind and key (stored one-way: it can name a
+    member)."""
 
     __tablename__ = "alerts_sent"
     group_id: str = Field(primary_key=True)

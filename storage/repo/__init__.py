@@ -10,18 +10,18 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
-
 from storage.db import Database
-from storage.repo import activity, groups, intake, intel, privacy, profiles
+from storage.repo import activity, groups, intake, intel, profiles
 from storage.repo.activity import MessageFacts
 from storage.repo.base import DirectWriter, UnitOfWork, Writer
 from storage.repo.intake import Delivery, OutboxItem, Pending
+from storage.repo.intake_api import IntakeMixin
 from storage.repo.intel import DerivedState, DerivedTag, Signal, TagDetail, Transition
 from storage.repo.ops import CheckinState
 from storage.repo.ops_api import OpsMixin
 from storage.repo.ops_reports import Window
 from storage.repo.ops_surveys import AnswerWrite
+from storage.repo.privacy_api import PrivacyMixin
 from storage.repo.profiles import MemberFacts, ScoreWant
 from storage.repo.scores import Hit, TagScore
 
@@ -30,70 +30,19 @@ __all__ = ["AnswerWrite", "CheckinState", "Delivery", "DerivedState", "DerivedTa
            "Transition", "UnitOfWork", "Window"]
 
 
-class Repo(OpsMixin):
+class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
     """Intent-named storage calls over one :class:`Database`."""
 
     def __init__(self, db: Database, writer: Writer | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, keep_text: bool = True) -> None:
         self.db = db
         self.writer: Writer = writer or DirectWriter(db)
         self.clock = clock
+        self.keep_text = keep_text  # [storage] store_text: whether member text may be kept at all
 
     def bound(self, uow: UnitOfWork) -> Repo:
         """The same repo whose writes are collected in ``uow``."""
-        return Repo(self.db, uow, self.clock)
-
-    # -- intake -----------------------------------------------------------------------------------
-    async def accept(self, deliveries: Sequence[Delivery]) -> list[int | None]:
-        """Durably store deliveries (group-committed); each gets its inbox sequence number (0 when it
-        carried no events) or None for a duplicate."""
-        now = self.clock()
-        return await self.db.write(lambda c: intake.accept(c, deliveries, now))
-
-    async def pending(self, limit: int, after: int = 0) -> list[Pending]:
-        return await self.db.read(lambda c: intake.pending(c, limit, after))
-
-    async def pending_count(self) -> int:
-        """Accepted events not yet processed."""
-        return await self.db.read(intake.pending_count)
-
-    async def oldest_pending(self) -> float | None:
-        return await self.db.read(intake.oldest_pending)
-
-    async def commit_units(self, done: Sequence[tuple[int, UnitOfWork]], finish: bool) -> list[tuple[int, str]]:
-        """Commit each event's writes in one transaction (a savepoint each); with ``finish`` also delete
-        its inbox row. An event whose writes fail goes to dead letters; returns those (seq, error)."""
-        now = self.clock()
-
-        def one(conn: Connection, seq: int, uow: UnitOfWork) -> None:
-            uow.apply(conn)
-            if finish:
-                intake.done(conn, seq)
-
-        def job(conn: Connection) -> list[tuple[int, str]]:
-            sp = conn.begin_nested()  # fast path: the whole batch under one savepoint
-            try:
-                for seq, uow in done:
-                    one(conn, seq, uow)
-            except Exception:
-                sp.rollback()
-            else:
-                sp.commit()
-                return []
-            failed: list[tuple[int, str]] = []  # slow path: isolate the poison event(s)
-            for seq, uow in done:
-                sp = conn.begin_nested()
-                try:
-                    one(conn, seq, uow)
-                except Exception as exc:  # a poison event must not block the queue
-                    sp.rollback()
-                    failed.append((seq, repr(exc)))
-                    intake.dead_letter(conn, seq, repr(exc), now)
-                else:
-                    sp.commit()
-            return failed
-
-        return await self.db.write(job)
+        return Repo(self.db, uow, self.clock, self.keep_text)
 
     # -- activity and tags ------------------------------------------------------------------------
     async def record_message(self, facts: MessageFacts) -> None:
@@ -112,34 +61,6 @@ class Repo(OpsMixin):
     async def reject_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
         """An admin rejected a keyword tag for a member at ``at``."""
         await self.writer.run(lambda c: activity.reject_tag(c, group_id, member_id, tag, at))
-
-    # -- privacy ----------------------------------------------------------------------------------
-    async def set_opt_out(self, group_id: str, member_id: str, opted_out: bool) -> bool:
-        """Stop (or resume) profiling one member; False when the member is unknown."""
-        return await self.db.write(lambda c: privacy.set_opt_out(c, group_id, member_id, opted_out))
-
-    async def forget_member(self, group_id: str, member_id: str, actor: str) -> dict[str, int]:
-        """Erase everything about a member in a group in one transaction (audited); rows removed per table."""
-        now = self.clock()
-
-        def job(conn: Connection) -> dict[str, int]:
-            removed = privacy.forget(conn, group_id, member_id)
-            privacy.audit(conn, now, actor, "forget", group_id, f"{member_id}: {sum(removed.values())} rows")
-            return removed
-
-        return await self.db.write(job)
-
-    async def member_raw_data(self, group_id: str, member_id: str) -> dict[str, list[dict[str, Any]]]:
-        return await self.db.read(lambda c: privacy.raw_data(c, group_id, member_id))
-
-    async def audit(self, actor: str, action: str, group_id: str = "", detail: str = "") -> None:
-        """Record who looked at, exported or changed member data."""
-        now = self.clock()
-        await self.writer.run(lambda c: privacy.audit(c, now, actor, action, group_id, detail))
-
-    async def purge_text(self, before: float) -> int:
-        """Erase message text stored before ``before``; returns how many messages lost their text."""
-        return await self.db.write(lambda c: privacy.purge_text(c, before))
 
     async def move_group(self, old_id: str, new_id: str, adapter: str, at: float) -> None:
         """The group ``old_id`` now lives under ``new_id``: move its rows, keep ``old_id`` as an alias."""

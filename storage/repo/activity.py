@@ -12,6 +12,7 @@ from sqlmodel import col
 from storage.models import Member, MembershipEvent, TagRejection
 from storage.repo import hot
 from storage.repo.base import upsert
+from storage.repo.privacy import one_way, refused
 
 MEMBERSHIP_IDEMPOTENCY_S = 60.0
 
@@ -60,7 +61,10 @@ def _later(column: Any, at: float) -> Any:
 
 
 def record_message(conn: Connection, f: MessageFacts) -> bool:
-    """Count one message; False (and nothing changes) when it was counted before."""
+    """Count one message; False (and nothing changes) when it was counted before or the member refused
+    profiling."""
+    if refused(conn, f.group_id, f.member_id):
+        return False
     if not hot.MESSAGE.run(conn, {
         "group_id": f.group_id, "message_id": f.message_id, "member_id": f.member_id, "at": f.at,
         "local_day": f.local_day, "local_hour": f.local_hour, "reply_to": f.reply_to, "text": f.text,
@@ -78,7 +82,10 @@ def record_message(conn: Connection, f: MessageFacts) -> bool:
 def record_membership(conn: Connection, group_id: str, adapter: str, group_name: str, member_id: str,
                       member_name: str, kind: str, at: float, event_id: str,
                       invited_by: str | None) -> bool:
-    """Record a join or leave; the same (group, member, kind) within 60 s counts once."""
+    """Record a join or leave; the same (group, member, kind) within 60 s counts once. Nothing is recorded
+    about a member who refused profiling (join and leave times are lifecycle facts)."""
+    if refused(conn, group_id, member_id):
+        return False
     e = MembershipEvent
     dup = conn.execute(select(col(e.id)).where(and_(
         col(e.group_id) == group_id, col(e.member_id) == member_id, col(e.kind) == kind,
@@ -115,5 +122,6 @@ def record_tag_hits(conn: Connection, group_id: str, member_id: str, message_id:
     """Store (tag, keyword) hits of one message; one per tag per message, idempotent.
 
     Nothing is stored for a member who opted out of profiling."""
+    key = one_way(member_id)
     hot.TAG_HIT.many(conn, [{"group_id": group_id, "message_id": message_id, "tag": tag, "member_id": member_id,
-                             "at": at, "keyword": kw} for tag, kw in hits])
+                             "at": at, "keyword": kw, "member_key": key} for tag, kw in hits])

@@ -30,11 +30,14 @@ class DirectWriter:
 
 
 class UnitOfWork:
-    """Collects the writes of one event; the processor commits them together with the inbox delete."""
+    """Collects the writes of one event (inbox sequence number ``seq``; 0 for a scheduled job); the
+    processor commits them together with the inbox delete."""
 
-    def __init__(self) -> None:
+    def __init__(self, seq: int = 0) -> None:
+        self.seq = seq
         self.fns: list[WriteFn] = []
         self.sends = False  # a message was queued for the outbox
+        self.erasing = False  # its event erased its own sender: its inbox row is gone on purpose
 
     async def run(self, fn: WriteFn) -> None:
         self.fns.append(fn)

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, case, delete, exists, insert, select
 from sqlalchemy.sql import Executable
 from sqlmodel import col
 
-from storage.models import DedupeKey, Group, InboxRow, Member, MemberDay, MemberHour, MessageRow, TagHit
+from storage.models import DedupeKey, DoNotProfile, Group, InboxRow, Member, MemberDay, MemberHour, MessageRow, TagHit
 from storage.repo.fast import Prepared, dialect_insert
 
 
@@ -27,6 +27,7 @@ DEDUPE = _insert_ignore(DedupeKey, ("adapter", "key", "at"))
 INBOX = Prepared(lambda _d: insert(InboxRow).values(adapter=_p("adapter"), key=_p("key"), payload=_p("payload"),
                                                     received_at=_p("received_at")).returning(col(InboxRow.seq)))
 INBOX_DONE = Prepared(lambda _d: delete(InboxRow).where(col(InboxRow.seq) == _p("seq")))
+INBOX_HAS = Prepared(lambda _d: select(col(InboxRow.seq)).where(col(InboxRow.seq) == _p("seq")))
 MESSAGE = _insert_ignore(MessageRow, ("group_id", "message_id", "member_id", "at", "local_day", "local_hour",
                                       "reply_to", "text"))
 GROUP_NEW = _insert_ignore(Group, ("id", "adapter", "name", "created_at"))
@@ -34,10 +35,11 @@ _HIT_COLUMNS = ("group_id", "message_id", "tag", "member_id", "at", "keyword")
 
 
 def _tag_hit(dialect: str) -> Executable:
-    """One hit, unless the member opted out of profiling — checked in the same statement."""
-    opted_out = exists().where(col(Member.group_id) == _p("group_id"), col(Member.member_id) == _p("member_id"),
-                               col(Member.opted_out).is_(True))
-    rows = select(*(_p(c) for c in _HIT_COLUMNS)).where(~opted_out)
+    """One hit, unless the member refused profiling (``member_key`` has a marker) — checked in the same
+    statement."""
+    refused = exists().where(col(DoNotProfile.group_id) == _p("group_id"),
+                             col(DoNotProfile.member_key) == _p("member_key"))
+    rows = select(*(_p(c) for c in _HIT_COLUMNS)).where(~refused)
     stmt: Executable = dialect_insert(dialect, TagHit).from_select(list(_HIT_COLUMNS), rows).on_conflict_do_nothing()
     return stmt
 

@@ -11,7 +11,8 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlmodel import col
 
 from storage.models import AdapterState, DeadLetter, InboxRow, OutboxRow
-from storage.repo import hot
+from storage.repo import hot, retention
+from storage.repo.privacy import one_way
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,8 @@ def accept(conn: Connection, deliveries: Sequence[Delivery], now: float) -> list
     None when the key was seen before (a duplicate: nothing stored)."""
     out: list[int | None] = []
     for d in deliveries:
-        if d.key is not None and not hot.DEDUPE.run(conn, {"adapter": d.adapter, "key": d.key, "at": now}):
+        # Kept one-way: a platform's delivery id can embed a user id, and it outlives any erasure.
+        if d.key is not None and not hot.DEDUPE.run(conn, {"adapter": d.adapter, "key": one_way(d.key), "at": now}):
             out.append(None)
             continue
         seq = 0
@@ -64,17 +66,28 @@ def oldest_pending(conn: Connection) -> float | None:
     return float(value) if value is not None else None
 
 
-def done(conn: Connection, seq: int) -> None:
-    hot.INBOX_DONE.run(conn, {"seq": seq})
+def done(conn: Connection, seq: int) -> bool:
+    """Delete a processed event's inbox row; False when it was gone already (an erasure took it)."""
+    return hot.INBOX_DONE.run(conn, {"seq": seq}) > 0
 
 
-def dead_letter(conn: Connection, seq: int, error: str, now: float) -> None:
-    """Move an inbox row that cannot be processed aside (kept, never silently lost)."""
+def waiting(conn: Connection, seq: int) -> bool:
+    """Whether the event's inbox row is still there."""
+    return bool(hot.INBOX_HAS.rows(conn, {"seq": seq}))
+
+
+def dead_letter(conn: Connection, seq: int, error: str, now: float, keep_text: bool) -> str:
+    """Move an inbox row that cannot be processed aside (kept, never silently lost). Without ``keep_text``
+    (``store_text = false``) what members wrote is left out; the error never carries the values written.
+    Returns the error as stored (fit for a log line too)."""
     row = conn.execute(select(InboxRow).where(col(InboxRow.seq) == seq)).first()
+    payload = row.payload if row is not None else "[]"
+    error = retention.clean_error(error, "[]" if keep_text else payload)[:2000]
     if row is not None:
-        conn.execute(insert(DeadLetter).values(adapter=row.adapter, payload=row.payload,
-                                               error=error[:2000], at=now))
+        payload = payload if keep_text else retention.redact_events(payload)
+        conn.execute(insert(DeadLetter).values(adapter=row.adapter, payload=payload, error=error, at=now))
         done(conn, seq)
+    return error
 
 
 def enqueue_outgoing(conn: Connection, adapter: str, payload: dict[str, Any], now: float) -> None:

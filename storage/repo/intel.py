@@ -24,6 +24,7 @@ from storage.models import (
 )
 from storage.repo.base import insert_ignore, upsert
 from storage.repo.fast import Prepared, dialect_insert
+from storage.repo.privacy import refused, refused_among
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +82,14 @@ _SIGNAL = Prepared(lambda d: dialect_insert(d, MessageSignal).values(
 
 
 def record_signal(conn: Connection, group_id: str, s: Signal) -> None:
+    """Store one message's signals; none for a member who refused profiling, and mentions of such members
+    are left out of other members' signals (being mentioned is a fact about the one mentioned)."""
+    if refused(conn, group_id, s.member_id):
+        return
+    hidden = refused_among(conn, group_id, s.mentions) if s.mentions else set()
     _SIGNAL.run(conn, {"group_id": group_id, "message_id": s.message_id, "member_id": s.member_id, "at": s.at,
                        "question": s.question, "link": s.link, "reply_to": s.reply_to,
-                       "mentions": " ".join(s.mentions)})
+                       "mentions": " ".join(m for m in s.mentions if m not in hidden)})
 
 
 def signals(conn: Connection, group_id: str, since: float, until: float) -> list[Signal]:
@@ -124,10 +130,16 @@ def set_state(conn: Connection, group_id: str, key: str, value: str | None, at: 
 
 def save_recompute(conn: Connection, group_id: str, tags: Sequence[DerivedTag], states: Sequence[DerivedState],
                    now: float, stamp: str) -> list[Transition]:
-    """Replace the group's activity tags and states; record lifecycle transitions; returns them."""
+    """Replace the group's activity tags and states; record lifecycle transitions; returns them.
+
+    Members who refused profiling keep what they had (hidden on read): nothing of theirs is derived anew."""
+    hidden = refused_among(conn, group_id, {t.member_id for t in tags} | {s.member_id for s in states})
+    tags = [t for t in tags if t.member_id not in hidden]
+    states = [s for s in states if s.member_id not in hidden]
     # Only the tags a recompute derives (category "activity"); channel tags set at join time stay.
     conn.execute(delete(MemberTag).where(col(MemberTag.group_id) == group_id, col(MemberTag.source) == "activity",
-                                         col(MemberTag.category) == "activity"))
+                                         col(MemberTag.category) == "activity", col(MemberTag.member_id).not_in(
+                                             list(hidden))))
     if tags:
         insert_ignore(conn, MemberTag, [{"group_id": group_id, "member_id": t.member_id, "tag": t.tag,
                                          "category": t.category, "source": "activity", "score": t.score,
@@ -202,7 +214,10 @@ def tag_detail(conn: Connection, group_id: str, member_id: str, tag: str) -> Tag
 
 def set_tag(conn: Connection, group_id: str, member_id: str, tag: str, category: str, source: str,
             score: float | None, evidence: str, at: float) -> None:
-    """Give a member a manual or survey tag; lifts an earlier rejection of it."""
+    """Give a member a manual or survey tag; lifts an earlier rejection of it. Not for a member who refused
+    profiling."""
+    if refused(conn, group_id, member_id):
+        return
     values = {"group_id": group_id, "member_id": member_id, "tag": tag, "category": category, "source": source,
               "score": score, "at": at, "evidence": evidence}
     upsert(conn, MemberTag, values, ["group_id", "member_id", "tag"],
@@ -221,7 +236,10 @@ def remove_tag(conn: Connection, group_id: str, member_id: str, tag: str, at: fl
 
 def set_attribute(conn: Connection, group_id: str, member_id: str, key: str, value: str | None, source: str,
                   at: float) -> None:
+    """Set (or with None clear) an attribute; a member who refused profiling gets no new values."""
     a = MemberAttribute
+    if value is not None and refused(conn, group_id, member_id):
+        return
     conn.execute(delete(a).where(col(a.group_id) == group_id, col(a.member_id) == member_id, col(a.key) == key))
     if value is not None:
         conn.execute(insert(a).values(group_id=group_id, member_id=member_id, key=key, value=value, source=source,

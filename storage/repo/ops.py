@@ -182,9 +182,10 @@ def remove_news(conn: Connection, group_id: str, item_id: int) -> None:
     conn.execute(delete(NewsItem).where(col(NewsItem.group_id) == group_id, col(NewsItem.id) == item_id))
 
 
-def mark_news_sent(conn: Connection, ids: Sequence[int], at: float) -> None:
+def mark_news_sent(conn: Connection, ids: Sequence[int], at: float, keep_text: bool = True) -> None:
     if ids:
-        conn.execute(update(NewsItem).where(col(NewsItem.id).in_(list(ids))).values(sent_at=at))
+        conn.execute(update(NewsItem).where(col(NewsItem.id).in_(list(ids)))
+                     .values(sent_at=at, **({} if keep_text else {"text": ""})))
 
 
 def add_activity(conn: Connection, group_id: str, weekday: int, time: str, title: str, added_by: str,

@@ -16,6 +16,7 @@ class OpsMixin:
     db: Database
     writer: Writer
     clock: Callable[[], float]
+    keep_text: bool
 
     # -- job runs -----------------------------------------------------------------------------------
     async def claim_run(self, group_id: str, job: str, fire_time: float, uow: UnitOfWork) -> bool:
@@ -78,8 +79,9 @@ class OpsMixin:
         await self.writer.run(lambda c: ops.remove_news(c, group_id, item_id))
 
     async def mark_news_sent(self, ids: Sequence[int]) -> None:
-        now = self.clock()
-        await self.writer.run(lambda c: ops.mark_news_sent(c, ids, now))
+        """Sent news is never shown again: without ``store_text`` its text goes now, else with retention."""
+        now, keep = self.clock(), self.keep_text
+        await self.writer.run(lambda c: ops.mark_news_sent(c, ids, now, keep))
 
     async def add_activity(self, group_id: str, weekday: int, time: str, title: str, added_by: str) -> None:
         now = self.clock()

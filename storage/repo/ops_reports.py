@@ -20,6 +20,7 @@ from storage.models import (
 )
 from storage.repo.base import insert_ignore
 from storage.repo.ops_surveys import current_members
+from storage.repo.privacy import refused
 
 # -- job runs ---------------------------------------------------------------------------------------
 
@@ -133,6 +134,9 @@ def member_day_counts(conn: Connection, group_id: str, since_day: str) -> dict[s
 
 def tag_member(conn: Connection, group_id: str, member_id: str, tag: str, category: str, source: str,
                at: float) -> None:
-    """Give a member a non-keyword tag (channel, survey, activity), keeping the first source."""
+    """Give a member a non-keyword tag (channel, survey, activity), keeping the first source; not for a
+    member who refused profiling."""
+    if refused(conn, group_id, member_id):
+        return
     insert_ignore(conn, MemberTag, {"group_id": group_id, "member_id": member_id, "tag": tag, "category": category,
                                     "source": source, "score": None, "at": at})

@@ -22,6 +22,7 @@ from storage.models import (
 )
 from storage.repo.base import insert_ignore, upsert
 from storage.repo.fast import Prepared, dialect_insert
+from storage.repo.privacy import one_way, refused
 
 # -- job runs ---------------------------------------------------------------------------------------
 
@@ -48,11 +49,16 @@ class AnswerWrite:
 
 def record_answers(conn: Connection, group_id: str, survey_id: str, member_id: str, answers: Sequence[AnswerWrite],
                    at: float) -> None:
+    """Store a member's answers; they set attributes and tags unless the member refused profiling (the
+    answers themselves are kept: the member gave them on purpose, and /forget erases them)."""
     source = f"survey:{survey_id}"
+    profiled = not refused(conn, group_id, member_id)
     for a in answers:
         key = {"group_id": group_id, "survey_id": survey_id, "member_id": member_id, "question_id": a.question_id}
         upsert(conn, SurveyAnswer, {**key, "value": a.value, "at": at},
                ["group_id", "survey_id", "member_id", "question_id"], {"value": a.value, "at": at})
+        if not profiled:
+            continue
         if a.attribute:
             upsert(conn, MemberAttribute, {"group_id": group_id, "member_id": member_id, "key": a.attribute,
                                            "value": a.value, "source": source, "at": at},
@@ -118,6 +124,9 @@ _ANSWERED = Prepared(lambda _d: update(Question).where(
 
 def record_question(conn: Connection, group_id: str, message_id: str, member_id: str, at: float,
                     excerpt: str | None) -> None:
+    """Track a question for unanswered-question alerts; not for a member who refused profiling."""
+    if refused(conn, group_id, member_id):
+        return
     _QUESTION.run(conn, {"group_id": group_id, "message_id": message_id, "member_id": member_id, "at": at,
                          "excerpt": excerpt})
 
@@ -149,8 +158,9 @@ def open_questions(conn: Connection, group_id: str, older_than: float,
 
 
 def claim_alert(conn: Connection, group_id: str, kind: str, key: str, at: float, max_per_hour: int) -> bool:
-    """True when this alert is new and the group's hourly alert budget allows it (then it is recorded)."""
-    a = AlertSent
+    """True when this alert is new and the group's hourly alert budget allows it (then it is recorded).
+    The key is stored one-way: it can name a member (``core_declining``) and must not outlive an erasure."""
+    a, key = AlertSent, one_way(key)
     exists = conn.execute(select(col(a.at)).where(col(a.group_id) == group_id, col(a.kind) == kind,
                                                   col(a.key) == key)).first()
     if exists is not None:

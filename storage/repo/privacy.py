@@ -1,67 +1,71 @@
-"""Privacy operations: opt-out, erase one member of one group, export their raw data, audit log."""
+"""Privacy primitives: one-way member keys, opt-out (the do-not-profile marker), raw data export, audit.
+
+Opting out is recorded as a :class:`~storage.models.DoNotProfile` marker keyed by :func:`one_way`,
+and mirrored in ``members.opted_out`` for the read side. Every write that profiles a member asks
+:func:`refused` inside its own transaction, so an opt-out takes effect for the very next event.
+"""
 
 from __future__ import annotations
 
-import json
+import hashlib
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlmodel import SQLModel, col
 
-from storage.models import AuditEntry, InboxRow, Member, MembershipEvent, MessageRow, OutboxRow
+from storage.models import AuditEntry, DoNotProfile, Member, MembershipEvent
+from storage.repo.base import insert_ignore
+from storage.repo.fast import Prepared
 
 
-def member_tables() -> list[Table]:
+def one_way(value: str) -> str:
+    """A one-way key of an id (member id, delivery key, alert key): equal ids give equal keys, the key
+    does not reveal the id. Migration 0008 holds a frozen copy."""
+    return hashlib.sha256(("quntag:" + value).encode()).hexdigest()[:32]
+
+
+def member_tables() -> list[Any]:
     """Every table holding per-member rows (it has both group_id and member_id), whichever feature added it."""
     return [t for t in SQLModel.metadata.sorted_tables if {"group_id", "member_id"} <= set(t.c.keys())]
 
 
-def set_opt_out(conn: Connection, group_id: str, member_id: str, opted_out: bool) -> bool:
-    res = conn.execute(update(Member).where(col(Member.group_id) == group_id, col(Member.member_id) == member_id)
-                       .values(opted_out=opted_out))
-    return bool(res.rowcount)
+_REFUSED = Prepared(lambda _d: select(col(DoNotProfile.member_key)).where(
+    col(DoNotProfile.group_id) == bindparam("group_id"), col(DoNotProfile.member_key) == bindparam("key")))
 
 
-def _mentions_member(payload: str, group_id: str, member_id: str) -> bool:
-    try:
-        events = json.loads(payload)
-    except ValueError:
-        return False
-    for ev in events if isinstance(events, list) else []:
-        chat, user = ev.get("chat", []), ev.get("user", [])
-        if len(chat) == 2 and len(user) == 2 and f"{chat[0]}:{chat[1]}" == group_id \
-                and f"{user[0]}:{user[1]}" == member_id:
-            return True
-    return False
+def refused(conn: Connection, group_id: str, member_id: str) -> bool:
+    """Whether the member refused profiling in the group (then nothing new is recorded about them)."""
+    return bool(_REFUSED.rows(conn, {"group_id": group_id, "key": one_way(member_id)}))
 
 
-def forget(conn: Connection, group_id: str, member_id: str) -> dict[str, int]:
-    """Erase everything about one member in one group, in the caller's transaction.
+def refused_among(conn: Connection, group_id: str, member_ids: Iterable[str]) -> set[str]:
+    """The members of ``member_ids`` who refused profiling in the group."""
+    keys = {one_way(m): m for m in member_ids}
+    if not keys:
+        return set()
+    found = conn.execute(select(col(DoNotProfile.member_key)).where(
+        col(DoNotProfile.group_id) == group_id, col(DoNotProfile.member_key).in_(list(keys)))).scalars().all()
+    return {keys[k] for k in found}
 
-    Kept: the platform delivery keys (adapter, id, time) that stop a re-delivery from being counted
-    again. Returns the number of rows removed per table.
-    """
-    removed: dict[str, int] = {}
-    for table in member_tables():
-        n = conn.execute(delete(table).where(table.c.group_id == group_id, table.c.member_id == member_id)).rowcount
-        if n:
-            removed[table.name] = int(n)
-    for table in [t for t in SQLModel.metadata.sorted_tables if {"group_id", "invited_by"} <= set(t.c.keys())]:
-        conn.execute(update(table).where(table.c.group_id == group_id, table.c.invited_by == member_id)
-                     .values(invited_by=None))
-    pending = conn.execute(select(col(InboxRow.seq), col(InboxRow.payload))).all()
-    gone = [seq for seq, payload in pending if _mentions_member(payload, group_id, member_id)]
-    if gone:
-        conn.execute(delete(InboxRow).where(col(InboxRow.seq).in_(gone)))
-        removed["inbox"] = len(gone)
-    adapter, _, user_id = member_id.partition(":")
-    queued = conn.execute(select(col(OutboxRow.id), col(OutboxRow.payload))
-                          .where(col(OutboxRow.adapter) == adapter)).all()
-    private = [i for i, p in queued if json.loads(p).get("target") == ["user", adapter, user_id]]
-    if private:
-        conn.execute(delete(OutboxRow).where(col(OutboxRow.id).in_(private)))
-        removed["outbox"] = len(private)
-    return removed
+
+def set_opt_out(conn: Connection, group_id: str, member_id: str, opted_out: bool) -> None:
+    """Record (or lift) a member's refusal of profiling; works for members with no stored data too."""
+    marker = {"group_id": group_id, "member_key": one_way(member_id)}
+    if opted_out:
+        insert_ignore(conn, DoNotProfile, marker)
+    else:
+        conn.execute(delete(DoNotProfile).where(col(DoNotProfile.group_id) == group_id,
+                                                col(DoNotProfile.member_key) == marker["member_key"]))
+    conn.execute(update(Member).where(col(Member.group_id) == group_id, col(Member.member_id) == member_id)
+                 .values(opted_out=opted_out))
+
+
+def stored(conn: Connection, group_id: str, member_id: str) -> bool:
+    """Whether any per-member table holds a row about the member in the group."""
+    return any(conn.execute(select(table.c.member_id).where(table.c.group_id == group_id,
+                                                           table.c.member_id == member_id).limit(1)).first()
+               for table in member_tables())
 
 
 def raw_data(conn: Connection, group_id: str, member_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -75,18 +79,11 @@ def raw_data(conn: Connection, group_id: str, member_id: str) -> dict[str, list[
         col(MembershipEvent.group_id) == group_id, col(MembershipEvent.invited_by) == member_id)).all()
     if invited:
         out["invited"] = [{"member_id": m, "at": a} for m, a in invited]
+    if refused(conn, group_id, member_id):
+        out["do_not_profile"] = [{"group_id": group_id, "member_key": one_way(member_id)}]
     return out
-
-
-def purge_text(conn: Connection, before: float) -> int:
-    """Erase stored message text older than ``before`` (the retention window)."""
-    res = conn.execute(update(MessageRow).where(col(MessageRow.text).is_not(None), col(MessageRow.at) < before)
-                       .values(text=None))
-    return int(res.rowcount or 0)
 
 
 def audit(conn: Connection, at: float, actor: str, action: str, group_id: str, detail: str) -> None:
     conn.execute(insert(AuditEntry).values(at=at, actor=actor, action=action, group_id=group_id,
                                            detail=detail[:1000]))
-
-

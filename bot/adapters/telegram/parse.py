@@ -126,8 +126,8 @@ class UpdateParser:
         if sender is None:
             return Parsed(key=key, ignored="private")
         uid = _id(sender, "id")
+        at = _time(msg)  # validated first: a rejected update must not grant DM consent
         self.writes += self.st.mark_dm(uid, True)
-        at = _time(msg)
         if self.st.applicant(uid, at) is None:
             return Parsed(key=key, ignored="private")
         text = msg.get("text")
