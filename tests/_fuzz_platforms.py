@@ -162,7 +162,8 @@ PLATFORMS = [
              _json_fixtures("dingtalk", False), _dingtalk),
     Platform("wecom", "wecom_app", {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES, "corp_id": WECOM_CORP,
                                     "api_base": DEAD}, _xml_fixtures(), _wecom_app, xml=True),
-    Platform("wecombot", "wecom_aibot", {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES, "api_base": DEAD},
+    Platform("wecombot", "wecom_aibot", {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES, "api_base": DEAD,
+                                         "response_url_prefix": DEAD + "/"},
              _aibot_fixtures(), _wecom_aibot),
 ]
 HEADER_NAMES = ["X-Quntag-Timestamp", "X-Quntag-Signature", SECRET_HEADER, "X-Signature", "X-Lark-Signature",

@@ -10,8 +10,8 @@ from typing import Any
 
 import aiohttp
 
+from bot.adapters import credentials
 from bot.adapters.base import (
-    BAD_SIGNATURE,
     MALFORMED,
     MISSING,
     STALE,
@@ -136,13 +136,9 @@ class GenericAdapter:
         ts, sig = headers.get("X-Quntag-Timestamp"), headers.get("X-Quntag-Signature")
         if not ts or not sig:
             raise WebhookRejected(401, MISSING, "missing signature")
-        if not hmac.compare_digest(sign(self.secret, ts, body).encode(), wire(sig.strip())):
-            raise WebhookRejected(401, BAD_SIGNATURE, "bad signature")
-        try:
-            skew = abs(self.deps.clock() - int(ts))
-        except (ValueError, OverflowError):
-            raise WebhookRejected(401, STALE, "bad timestamp") from None
-        if skew > MAX_SKEW_S:
+        sent = credentials.timestamp(ts, status=401)
+        credentials.require_same(sig, sign(self.secret, ts, body), "signature", status=401)
+        if abs(self.deps.clock() - sent) > MAX_SKEW_S:
             raise WebhookRejected(401, STALE, "stale timestamp")
         return body
 

@@ -1,14 +1,12 @@
 """Shared plumbing for the signed/encrypted platform adapters (Feishu, DingTalk, WeCom).
 
-Nothing here knows a platform: option readers, a case-insensitive header lookup, a replay (nonce)
-cache, an access-token cache and one JSON-over-HTTP call that maps transport failures to SendError.
+Nothing here knows a platform: option readers, a case-insensitive header lookup, an access-token cache
+and one JSON-over-HTTP call that maps transport failures to SendError.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
-import hashlib
 import json
 import logging
 import re
@@ -139,35 +137,6 @@ def as_str(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return ""
     return str(value) if isinstance(value, str | int) else ""
-
-
-class ReplayCache:
-    """Nonces seen within ``ttl`` seconds, each with a digest of the request it came with.
-
-    The same nonce with the same request is a platform retry (let through; the inbox de-duplicates it);
-    the same nonce with a different request is a replay and is refused.
-    """
-
-    def __init__(self, ttl: float, clock: Callable[[], float], max_items: int = 100_000) -> None:
-        self.ttl = ttl
-        self.clock = clock
-        self.max_items = max_items
-        self._seen: collections.OrderedDict[str, tuple[float, bytes]] = collections.OrderedDict()
-
-    def check(self, nonce: str, *parts: bytes) -> bool:
-        """Record ``nonce``; False when it was seen before with different content."""
-        now = self.clock()
-        while self._seen:
-            first = next(iter(self._seen.values()))
-            if first[0] > now and len(self._seen) <= self.max_items:
-                break
-            self._seen.popitem(last=False)
-        digest = hashlib.sha256(b"\0".join(parts)).digest()
-        prev = self._seen.get(nonce)
-        if prev is not None:
-            return prev[1] == digest
-        self._seen[nonce] = (now + self.ttl, digest)
-        return True
 
 
 class TokenCache:

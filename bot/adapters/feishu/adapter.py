@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hmac
+import asyncio
 import html
 import json
 import logging
@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from bot.adapters import credentials
 from bot.adapters.base import (
     BAD_SIGNATURE,
     MISSING,
@@ -25,8 +26,8 @@ from bot.adapters.base import (
 )
 from bot.adapters.feishu import crypto
 from bot.adapters.feishu.events import parse_payload
+from bot.adapters.replay import ReplayCache
 from bot.adapters.support import (
-    ReplayCache,
     TokenCache,
     as_dict,
     as_str,
@@ -38,7 +39,6 @@ from bot.adapters.support import (
     opt_num,
     opt_url,
     retry_after,
-    wire,
 )
 from bot.events import ChatRef, UserRef
 from bot.outgoing import Outgoing, Text
@@ -80,7 +80,9 @@ class FeishuAdapter:
         self.bot_open_id = opt_str(options, "bot_open_id", where, "")
         # Feishu documents no timestamp window and retries for ~7.1 h: default 8 h (0 = no check).
         self.max_skew_s = opt_num(options, "max_skew_s", where, 8 * 3600.0)
+        self._pending: set[asyncio.Task[None]] = set()
         self.replays = ReplayCache(max(self.max_skew_s, 8 * 3600.0), deps.clock)
+        self.replays.attach(f"feishu {self.name}", deps.state, self._pending)
         self.tokens = TokenCache(deps.clock, margin=600.0)
         self.capabilities = Capabilities(
             visibility="all" if self.group_msg_scope else "mentions", private_messages=False,
@@ -89,6 +91,7 @@ class FeishuAdapter:
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:
+        await self.replays.restore()
         if self.bot_open_id or self.deps.session is None:
             return
         try:
@@ -101,7 +104,8 @@ class FeishuAdapter:
         self.bot_open_id = as_str(as_dict(data.get("bot")).get("open_id"))
 
     async def close(self) -> None:
-        return None
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
 
     def secrets(self) -> dict[str, str]:
         out = {"app_secret": self.app_secret, "verification_token": self.verification_token}
@@ -121,29 +125,26 @@ class FeishuAdapter:
                 "bot_open_id_known": bool(self.bot_open_id)}
 
     # -- inbound ---------------------------------------------------------------------------------
-    def _check_signature(self, headers: Mapping[str, str], body: bytes) -> bool:
+    def _check_signature(self, headers: Mapping[str, str], body: bytes) -> str:
+        """The replay key of a correctly signed request ("" when it carries no signature)."""
         sig = header(headers, "X-Lark-Signature")
         if not sig:
-            return False
+            return ""
         ts, nonce = header(headers, "X-Lark-Request-Timestamp"), header(headers, "X-Lark-Request-Nonce")
-        expected = crypto.signature(ts, nonce, self.encrypt_key, body)
-        if not hmac.compare_digest(expected.encode(), wire(sig.strip().lower())):
-            raise WebhookRejected(403, BAD_SIGNATURE, "bad X-Lark-Signature")
+        sent = credentials.timestamp(ts)
+        credentials.nonce(nonce)
+        credentials.require_same(sig, crypto.signature(ts, nonce, self.encrypt_key, body), "X-Lark-Signature")
         if self.max_skew_s:
-            try:
-                sent = float(ts)
-            except ValueError:
-                raise WebhookRejected(403, STALE, "bad timestamp") from None
-            sent = sent / 1000.0 if sent > 1e11 else sent  # seconds expected; tolerate ms (unit UNVERIFIED)
-            if not abs(self.deps.clock() - sent) <= self.max_skew_s:  # NaN too
+            at = sent / 1000.0 if sent > 1e11 else float(sent)  # seconds expected; tolerate ms (unit UNVERIFIED)
+            if not abs(self.deps.clock() - at) <= self.max_skew_s:
                 raise WebhookRejected(403, STALE, "stale timestamp")
-        if not self.replays.check(nonce, wire(ts), body):
-            raise WebhookRejected(403, STALE, "replayed nonce")
-        return True
+        # The signature covers the concatenation ts + nonce: key on exactly that, so moving characters
+        # between the two headers names the same entry.
+        return ts + nonce
 
     def verify(self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes) -> bytes:
         outer = load_json_object(body)
-        signed = bool(self.encrypt_key) and self._check_signature(headers, body)
+        signed = self._check_signature(headers, body) if self.encrypt_key else ""
         plain, payload = body, outer
         if "encrypt" in outer:
             if not self.encrypt_key:
@@ -160,14 +161,18 @@ class FeishuAdapter:
         token = as_str(as_dict(payload.get("header")).get("token") if "header" in payload else payload.get("token"))
         if not token:
             raise WebhookRejected(401, MISSING, "missing verification token")
-        if not hmac.compare_digest(wire(token), self.verification_token.encode()):
+        if not credentials.same(token, self.verification_token):
             raise WebhookRejected(403, BAD_SIGNATURE, "wrong verification token")
         if self.encrypt_key and not challenge and not signed:
             raise WebhookRejected(401, MISSING, "missing X-Lark-Signature")
+        if signed and not self.replays.check(signed, body, body=plain):
+            raise WebhookRejected(403, STALE, "replayed nonce")
         return plain
 
     def parse(self, body: bytes) -> Parsed:
-        return parse_payload(self.name, load_json_object(body), self.bot_open_id)
+        parsed = parse_payload(self.name, load_json_object(body), self.bot_open_id)
+        self.replays.persist(body)  # only now: a rejected delivery leaves no trace
+        return parsed
 
     def handshake(self, query: Mapping[str, str]) -> WebReply:
         raise WebhookRejected(405, "malformed", "GET not supported")

@@ -12,8 +12,8 @@ from typing import Any
 
 import aiohttp
 
+from bot.adapters import credentials
 from bot.adapters.base import (
-    BAD_SIGNATURE,
     MALFORMED,
     MISSING,
     AdapterDeps,
@@ -27,7 +27,7 @@ from bot.adapters.base import (
 )
 from bot.adapters.joins import onebot_decision_call
 from bot.adapters.onebot.parse import EventParser, OneBotState
-from bot.adapters.support import ascii_int, loads, persist_later, wire
+from bot.adapters.support import ascii_int, loads, persist_later
 from bot.events import ChatRef, UserRef
 from bot.outgoing import Mention, Outgoing, Text
 
@@ -107,8 +107,7 @@ class OneBotAdapter:
         got = headers.get("X-Signature")
         if not got:
             raise WebhookRejected(401, MISSING, "missing X-Signature")
-        if not hmac.compare_digest(wire(got.strip().lower()), signature(self.secret, body).encode()):
-            raise WebhookRejected(403, BAD_SIGNATURE, "wrong X-Signature")
+        credentials.require_same(got, signature(self.secret, body), "X-Signature")  # exact: sha1=<lowercase hex>
         return body
 
     def parse(self, body: bytes) -> Parsed:
