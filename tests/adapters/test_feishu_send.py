@@ -46,7 +46,7 @@ def hello(key: str = "quntag-1", reply_to: str | None = None) -> Outgoing:
                     reply_to=reply_to, key=key)
 
 
-async def test_send_fetches_token_once_and_posts_text_with_uuid(api: FakeAPI, session: aiohttp.ClientSession) -> None:
+async def test_send_fetches_token_once_and_posts_with_uuid(api: FakeAPI, session: aiohttp.ClientSession) -> None:
     a = make(api, session, Clock(NOW))
     await a.send(hello("quntag-1"))
     await a.send(hello("quntag-2"))
@@ -55,8 +55,9 @@ async def test_send_fetches_token_once_and_posts_text_with_uuid(api: FakeAPI, se
     first, second = api.to(MESSAGES)
     assert first.query == {"receive_id_type": "chat_id"}
     assert first.headers["Authorization"] == "Bearer t-1"
-    assert first.body["receive_id"] == "oc_group_01" and first.body["msg_type"] == "text"
-    assert json.loads(first.body["content"]) == {"text": 'hi <at user_id="ou_bob">Bob</at>'}
+    assert first.body["receive_id"] == "oc_group_01" and first.body["msg_type"] == "post"
+    assert json.loads(first.body["content"]) == {"zh_cn": {"title": "", "content": [
+        [{"tag": "text", "text": "hi "}, {"tag": "at", "user_id": "ou_bob"}]]}}
     assert [first.body["uuid"], second.body["uuid"]] == ["quntag-1", "quntag-2"]
 
 

@@ -145,7 +145,8 @@ async def test_reply_uses_each_response_url_once(api: FakeAPI) -> None:
         await a.send(Outgoing(chat, (Text("**你的画像**"),), reply_to="m1"))
         [call] = api.to(RESPONSE)
         assert call.query == {"response_code": "RC1"}
-        assert call.body == {"msgtype": "markdown", "markdown": {"content": "**你的画像**"}}
+        # Text is text: markdown in it is shown, not applied
+        assert call.body == {"msgtype": "markdown", "markdown": {"content": "\\*\\*你的画像\\*\\*"}}
         with pytest.raises(SendError) as info:  # used up, no webhook key
             await a.send(Outgoing(chat, (Text("again"),), reply_to="m1"))
         assert info.value.permanent

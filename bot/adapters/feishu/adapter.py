@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import logging
 from collections.abc import Mapping
@@ -26,6 +25,7 @@ from bot.adapters.base import (
 )
 from bot.adapters.feishu import crypto
 from bot.adapters.feishu.events import parse_payload
+from bot.adapters.feishu.render import render_post
 from bot.adapters.replay import ReplayCache
 from bot.adapters.support import (
     TokenCache,
@@ -41,7 +41,7 @@ from bot.adapters.support import (
     retry_after,
 )
 from bot.events import ChatRef, UserRef
-from bot.outgoing import Outgoing, Text
+from bot.outgoing import Outgoing
 
 log = logging.getLogger("quntag.feishu")
 
@@ -49,17 +49,6 @@ KEYS = {"app_id", "app_secret", "verification_token", "encrypt_key", "api_base",
         "bot_open_id", "max_skew_s"}
 RATE_LIMITED = 99991400
 TOKEN_INVALID = {99991661, 99991663, 99991664, 99991665, 99991668}
-
-
-def render_text(out: Outgoing) -> str:
-    """Text content with ``<at user_id="ou_…">name</at>`` mentions."""
-    parts = []
-    for p in out.parts:
-        if isinstance(p, Text):
-            parts.append(p.text)
-        else:
-            parts.append(f'<at user_id="{html.escape(p.user.user_id)}">{html.escape(p.name)}</at>')
-    return "".join(parts)
 
 
 class FeishuAdapter:
@@ -84,9 +73,10 @@ class FeishuAdapter:
         self.replays = ReplayCache(max(self.max_skew_s, 8 * 3600.0), deps.clock)
         self.replays.attach(f"feishu {self.name}", deps.state, self._pending)
         self.tokens = TokenCache(deps.clock, margin=600.0)
+        # max_text_len: a post body is limited to 30 KB, and 8000 CJK characters stay below it.
         self.capabilities = Capabilities(
             visibility="all" if self.group_msg_scope else "mentions", private_messages=False,
-            membership_events=True, retries_deliveries=True, max_text_len=10000,
+            membership_events=True, retries_deliveries=True, max_text_len=8000,
             per_chat_per_minute=300, per_chat_per_second=5.0)
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -204,8 +194,7 @@ class FeishuAdapter:
             raise SendError(f"feishu HTTP {status} code {code}: {data.get('msg', '')}", permanent=True)
 
     async def send(self, out: Outgoing) -> None:
-        body: dict[str, Any] = {"msg_type": "text",
-                                "content": json.dumps({"text": render_text(out)}, ensure_ascii=False)}
+        body: dict[str, Any] = {"msg_type": "post", "content": json.dumps(render_post(out), ensure_ascii=False)}
         if out.key:
             body["uuid"] = out.key[:50]
         base = f"{self.api_base}/open-apis/im/v1/messages"

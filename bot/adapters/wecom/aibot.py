@@ -27,6 +27,7 @@ from bot.adapters.base import (
 )
 from bot.adapters.reply_url import ReplyUrls, prefix_option
 from bot.adapters.support import as_dict, as_list, as_str, bad, call_json, load_json_object, truncate_utf8
+from bot.adapters.wecom.markup import markdown
 from bot.adapters.wecom.receiver import TEXT_MAX_BYTES, WeComReceiver
 from bot.events import ChatRef, Message, UserRef
 from bot.outgoing import Outgoing, Text
@@ -141,7 +142,8 @@ class WeComAIBotAdapter(WeComReceiver):
             raise SendError(f"no response_url left for {out.target.id} (replies only within 1 h of an @bot "
                             "message) and no wecom_webhook_key", permanent=True)
         mid, entry = taken
-        text = "".join(p.text if isinstance(p, Text) else f"@{p.name or p.user.user_id}" for p in out.parts)
+        # response_url takes markdown only: the whole text is escaped (line starts matter) to show as written
+        text = markdown("".join(p.text if isinstance(p, Text) else f"@{p.name or p.user.user_id}" for p in out.parts))
         body = {"msgtype": "markdown", "markdown": {"content": truncate_utf8(text, TEXT_MAX_BYTES)}}
         try:
             status, _, data = await call_json(self.deps.session, "POST", entry[1], body=body)

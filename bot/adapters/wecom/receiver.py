@@ -24,6 +24,7 @@ from bot.adapters.base import (
 from bot.adapters.replay import ReplayCache
 from bot.adapters.support import call_json, opt_num, opt_url, truncate_utf8, wire
 from bot.adapters.wecom.crypto import CryptoError, WeComCrypto
+from bot.adapters.wecom.markup import plain
 from bot.events import ChatRef, UserRef
 from bot.outgoing import Outgoing, Text
 
@@ -34,8 +35,9 @@ TEXT_MAX_BYTES = 2048
 
 
 def render_webhook(out: Outgoing) -> dict[str, Any]:
-    """Group-webhook text body: mentions as ``@name`` in the text and as ``mentioned_list`` userids."""
-    text = "".join(p.text if isinstance(p, Text) else f"@{p.name or p.user.user_id}" for p in out.parts)
+    """Group-webhook text body: mentions as ``@name`` in the text and as ``mentioned_list`` userids;
+    member text cannot spell a ``<@userid>`` mention of its own."""
+    text = plain("".join(p.text if isinstance(p, Text) else f"@{p.name or p.user.user_id}" for p in out.parts))
     mentioned = [p.user.user_id for p in out.parts if not isinstance(p, Text)]
     body: dict[str, Any] = {"content": truncate_utf8(text, TEXT_MAX_BYTES)}
     if mentioned:
