@@ -37,7 +37,8 @@ log = logging.getLogger("quntag.wecom")
 KEYS = {"token", "encoding_aes_key", "api_base", "bot_name", "receive_id", "max_skew_s", "response_url_prefix"}
 QUERY = ("msg_signature", "timestamp", "nonce")
 RESPONSE_URL_TTL_S = 3600.0  # "每个 response_url 可调用一次, 有效期为 1 个小时"
-LEADING_MENTION = re.compile(r"^\s*@\S+\s*")
+LEADING_MENTION = re.compile(r"\s*+@\S++\s*+")  # used with match(); possessive: no backtracking
+SPACES = re.compile(r"[ \t]{2,}+")
 
 
 class WeComAIBotAdapter(WeComReceiver):
@@ -75,8 +76,9 @@ class WeComAIBotAdapter(WeComReceiver):
 
     def _strip_bot(self, text: str) -> str:
         if self.bot_name:
-            return re.sub(r"[ \t]{2,}", " ", text.replace("@" + self.bot_name, "")).strip()
-        return LEADING_MENTION.sub("", text, count=1).strip()
+            return SPACES.sub(" ", text.replace("@" + self.bot_name, "")).strip()
+        lead = LEADING_MENTION.match(text)
+        return (text[lead.end():] if lead else text).strip()
 
     def parse(self, body: bytes) -> Parsed:
         parsed = self._parse(body)
