@@ -14,9 +14,11 @@ import collections
 import contextlib
 import dataclasses
 import logging
+import traceback
 from collections.abc import Callable, Mapping
 
 from bot.adapters.base import Adapter, SendError
+from bot.adapters.redact import redact
 from bot.events import ChatRef
 from bot.metrics import Metrics
 from bot.outgoing import Outgoing, outgoing_from_dict
@@ -62,6 +64,15 @@ class Outbox:
         self._idle = asyncio.Event()
         self._stopping = False
 
+    def _describe(self, exc: BaseException, trace: bool = False) -> str:
+        """``exc`` as text to log or store, credentials removed (the boundary: nothing leaves unredacted)."""
+        secrets = [v for a in self.adapters.values() for v in a.secrets().values()]
+        if trace:
+            text = "".join(traceback.format_exception(exc))
+        else:
+            text = str(exc) if isinstance(exc, SendError) else repr(exc)
+        return redact(text, secrets)
+
     def wake(self) -> None:
         self._idle.clear()
         self._wake.set()
@@ -89,8 +100,8 @@ class Outbox:
                 delay = await self.send_due()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox round failed")
+            except Exception as exc:
+                log.error("outbox round failed: %s", self._describe(exc, trace=True))
                 delay = 1.0
             self._idle.set()
             if self._stopping:
@@ -139,12 +150,13 @@ class Outbox:
                 await adapter.send(out)
         except SendError as exc:
             self.metrics.send_failures.labels(item.adapter).inc()
+            detail = self._describe(exc)
             if exc.moved_to is not None and isinstance(out.target, ChatRef):
                 # the group moved (Telegram supergroup migration): re-target and retry right away
                 new = ChatRef(out.target.adapter, exc.moved_to)
                 log.warning("group %s moved to %s; re-targeting outbox=%s", out.target.id, new.id, item.id)
                 await self.repo.move_group(out.target.id, new.id, out.target.adapter, self.clock())
-                await self.repo.outgoing_failed(item.id, self.clock(), str(exc))
+                await self.repo.outgoing_failed(item.id, self.clock(), detail)
                 return False
             if exc.permanent:
                 delay = PARKED_S
@@ -152,15 +164,16 @@ class Outbox:
                 delay = max(0.0, exc.retry_after)
             else:
                 delay = min(MAX_BACKOFF_S, 2.0 ** min(item.attempts, 12))
-            log.warning("send failed (attempt %s): %s; retry in %.0fs", item.attempts + 1, exc, delay,
+            log.warning("send failed (attempt %s): %s; retry in %.0fs", item.attempts + 1, detail, delay,
                         extra={"adapter": item.adapter, "outbox": item.id})
-            await self.repo.outgoing_failed(item.id, self.clock() + delay, str(exc))
+            await self.repo.outgoing_failed(item.id, self.clock() + delay, detail)
             return False
         except Exception as exc:  # an adapter bug must not kill the worker
             self.metrics.send_failures.labels(item.adapter).inc()
-            log.exception("send crashed", extra={"adapter": item.adapter, "outbox": item.id})
+            log.error("send crashed: %s", self._describe(exc, trace=True),
+                      extra={"adapter": item.adapter, "outbox": item.id})
             await self.repo.outgoing_failed(item.id, self.clock() + min(MAX_BACKOFF_S, 2.0 ** item.attempts),
-                                            repr(exc))
+                                            self._describe(exc))
             return False
         self.metrics.sent.labels(item.adapter).inc()
         await self.repo.outgoing_sent(item.id)
