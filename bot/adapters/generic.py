@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.adapters.support import loads, wire
 from bot.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRef
 from bot.outgoing import Mention, Outgoing, Text
 
+log = logging.getLogger("quntag.generic")
 MAX_SKEW_S = 300
 KINDS = ("message", "member_joined", "member_left")
 
@@ -124,7 +126,8 @@ class GenericAdapter:
                                          per_chat_per_minute=600, per_chat_per_second=50.0)
 
     async def start(self) -> None:
-        return None
+        if not self.secret:  # serve refuses this unless --insecure-dev
+            log.warning("generic %s: empty secret: anyone can sign events; for development only", self.name)
 
     async def close(self) -> None:
         return None

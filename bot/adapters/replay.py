@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable
 
 from bot.adapters.base import StateStore
-from bot.adapters.support import persist_later
+from bot.adapters.persist import persist_later
 
 PREFIX = "replay:"
 STAGED = 1024  # verify and parse run back to back per request: only a few are ever staged

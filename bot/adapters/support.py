@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp
 
-from bot.adapters.base import MALFORMED, ConfigError, SendError, StateStore, WebhookRejected
+from bot.adapters.base import MALFORMED, ConfigError, SendError, WebhookRejected
 
 
 def opt_bool(options: Mapping[str, Any], key: str, where: str, default: bool) -> bool:
@@ -25,11 +24,15 @@ def opt_bool(options: Mapping[str, Any], key: str, where: str, default: bool) ->
     return val
 
 
-def opt_num(options: Mapping[str, Any], key: str, where: str, default: float, low: float = 0.0) -> float:
+def opt_num(options: Mapping[str, Any], key: str, where: str, default: float, low: float = 0.0,
+            high: float = float("inf")) -> float:
     val = options.get(key, default)
-    if isinstance(val, bool) or not isinstance(val, int | float) or val < low:
-        raise ConfigError(f"{where}.{key}: must be a number >= {low:g}")
+    if isinstance(val, bool) or not isinstance(val, int | float) or not low <= val <= high:
+        raise ConfigError(f"{where}.{key}: must be a number >= {low:g}" + (f" and <= {high:g}" if high < 1e300 else ""))
     return float(val)
+
+
+MAX_WINDOW_S = 7 * 86400.0  # replay caches keep every key for the whole window: it must be finite
 
 
 def opt_url(options: Mapping[str, Any], key: str, where: str, default: str) -> str:
@@ -226,25 +229,3 @@ def ascii_int(value: str, *, negative: bool = False) -> int | None:
     if not (digits.isascii() and digits.isdigit()):
         return None
     return int(value)
-
-
-def persist_later(label: str, state: StateStore | None, writes: Sequence[tuple[str, str | None]],
-                  pending: set[asyncio.Task[None]]) -> None:
-    """Save learned adapter facts in the background (parse stays synchronous); ``pending`` keeps the
-    tasks so ``close()`` can wait for them. Without a running loop (pure parsing) they stay in memory."""
-    if not writes or state is None:
-        return
-
-    async def save() -> None:
-        for key, value in writes:
-            try:
-                await state.save(key, value)
-            except Exception:
-                logging.getLogger("quntag.adapters").exception("%s: could not save state %s", label, key)
-
-    try:
-        task = asyncio.get_running_loop().create_task(save())
-    except RuntimeError:
-        return
-    pending.add(task)
-    task.add_done_callback(pending.discard)

@@ -37,7 +37,8 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 def make(api: FakeAPI, session: aiohttp.ClientSession, clock: Clock) -> Any:
-    opts = {"app_id": "cli_x", "app_secret": "sec", "verification_token": "vt", "api_base": api.base}
+    opts = {"app_id": "cli_x", "app_secret": "sec", "verification_token": "vt", "encrypt_key": "k",
+            "api_base": api.base}
     return build("fs", opts, AdapterDeps(session=session, clock=clock))
 
 
@@ -135,7 +136,8 @@ async def test_start_learns_the_bot_open_id(api: FakeAPI, session: aiohttp.Clien
 
 
 async def test_start_survives_an_unreachable_api(session: aiohttp.ClientSession) -> None:
-    a = build("fs", {"app_id": "a", "app_secret": "s", "verification_token": "v", "api_base": "http://127.0.0.1:9"},
+    a = build("fs", {"app_id": "a", "app_secret": "s", "verification_token": "v", "encrypt_key": "k",
+                     "api_base": "http://127.0.0.1:9"},
               AdapterDeps(session=session, clock=Clock(NOW)))
     await a.start()
     assert a.bot_open_id == ""

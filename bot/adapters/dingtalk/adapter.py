@@ -35,6 +35,7 @@ from bot.adapters.replay import ReplayCache
 from bot.adapters.reply_url import ReplyUrls, prefix_option
 from bot.adapters.support import (
     MAX_TIME,
+    MAX_WINDOW_S,
     TokenCache,
     as_dict,
     as_list,
@@ -87,7 +88,7 @@ class DingTalkAdapter:
         self.app_secret = opt_str(options, "app_secret", where)
         self.robot_code = opt_str(options, "robot_code", where, self.app_key)
         self.api_base = opt_url(options, "api_base", where, "https://api.dingtalk.com")
-        self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0, low=1.0)
+        self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0, low=1.0, high=MAX_WINDOW_S)
         # platforms.md §4d: sessionWebhook is https://oapi.dingtalk.com/robot/sendBySession?session=…
         prefix = prefix_option(opt_str(options, "session_webhook_prefix", where, "https://oapi.dingtalk.com/"),
                                f"{where}.session_webhook_prefix")
@@ -104,6 +105,9 @@ class DingTalkAdapter:
 
     async def start(self) -> None:
         await self.replays.restore()
+        if not self.replay_guard:
+            log.warning("dingtalk %s: replay_guard = false: an observed (timestamp, sign) pair may carry any body "
+                        "for %.0f s; for development only", self.name, self.max_skew_s)
 
     async def close(self) -> None:
         if self._pending:

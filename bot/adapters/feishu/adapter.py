@@ -16,6 +16,7 @@ from bot.adapters.base import (
     STALE,
     AdapterDeps,
     Capabilities,
+    ConfigError,
     Parsed,
     SendError,
     WebhookRejected,
@@ -28,6 +29,7 @@ from bot.adapters.feishu.events import parse_payload
 from bot.adapters.feishu.render import render_post
 from bot.adapters.replay import ReplayCache
 from bot.adapters.support import (
+    MAX_WINDOW_S,
     TokenCache,
     as_dict,
     as_str,
@@ -46,7 +48,7 @@ from bot.outgoing import Outgoing
 log = logging.getLogger("quntag.feishu")
 
 KEYS = {"app_id", "app_secret", "verification_token", "encrypt_key", "api_base", "group_msg_scope",
-        "bot_open_id", "max_skew_s"}
+        "bot_open_id", "max_skew_s", "allow_unencrypted"}
 RATE_LIMITED = 99991400
 TOKEN_INVALID = {99991661, 99991663, 99991664, 99991665, 99991668}
 
@@ -64,11 +66,17 @@ class FeishuAdapter:
         self.app_secret = opt_str(options, "app_secret", where)
         self.verification_token = opt_str(options, "verification_token", where)
         self.encrypt_key = opt_str(options, "encrypt_key", where, "")
+        # Without an Encrypt Key Feishu signs nothing: only the verification token, which every delivery
+        # repeats, stands between a stranger and the webhook — no timestamp, no replay protection.
+        self.allow_unencrypted = opt_bool(options, "allow_unencrypted", where, False)
+        if not self.encrypt_key and not self.allow_unencrypted:
+            raise ConfigError(f"{where}.encrypt_key: required (without it callbacks are unsigned and replayable); "
+                              "set allow_unencrypted = true only for development")
         self.api_base = opt_url(options, "api_base", where, "https://open.feishu.cn")
         self.group_msg_scope = opt_bool(options, "group_msg_scope", where, False)
         self.bot_open_id = opt_str(options, "bot_open_id", where, "")
-        # Feishu documents no timestamp window and retries for ~7.1 h: default 8 h (0 = no check).
-        self.max_skew_s = opt_num(options, "max_skew_s", where, 8 * 3600.0)
+        # Feishu documents no timestamp window and retries for ~7.1 h: default 8 h, never unbounded.
+        self.max_skew_s = opt_num(options, "max_skew_s", where, 8 * 3600.0, low=1.0, high=MAX_WINDOW_S)
         self._pending: set[asyncio.Task[None]] = set()
         self.replays = ReplayCache(max(self.max_skew_s, 8 * 3600.0), deps.clock)
         self.replays.attach(f"feishu {self.name}", deps.state, self._pending)
@@ -82,6 +90,9 @@ class FeishuAdapter:
     # -- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:
         await self.replays.restore()
+        if not self.encrypt_key:
+            log.warning("feishu %s: allow_unencrypted = true: callbacks are checked by the verification token "
+                        "only (no signature, timestamp or replay check); for development only", self.name)
         if self.bot_open_id or self.deps.session is None:
             return
         try:
@@ -124,10 +135,9 @@ class FeishuAdapter:
         sent = credentials.timestamp(ts)
         credentials.nonce(nonce)
         credentials.require_same(sig, crypto.signature(ts, nonce, self.encrypt_key, body), "X-Lark-Signature")
-        if self.max_skew_s:
-            at = sent / 1000.0 if sent > 1e11 else float(sent)  # seconds expected; tolerate ms (unit UNVERIFIED)
-            if not abs(self.deps.clock() - at) <= self.max_skew_s:
-                raise WebhookRejected(403, STALE, "stale timestamp")
+        at = sent / 1000.0 if sent > 1e11 else float(sent)  # seconds expected; tolerate ms (unit UNVERIFIED)
+        if not abs(self.deps.clock() - at) <= self.max_skew_s:
+            raise WebhookRejected(403, STALE, "stale timestamp")
         # The signature covers the concatenation ts + nonce: key on exactly that, so moving characters
         # between the two headers names the same entry.
         return ts + nonce

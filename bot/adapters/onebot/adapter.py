@@ -27,7 +27,8 @@ from bot.adapters.base import (
 )
 from bot.adapters.joins import onebot_decision_call
 from bot.adapters.onebot.parse import EventParser, OneBotState
-from bot.adapters.support import ascii_int, loads, persist_later
+from bot.adapters.persist import persist_later
+from bot.adapters.support import ascii_int, loads
 from bot.events import ChatRef, UserRef
 from bot.outgoing import Mention, Outgoing, Text
 
@@ -85,6 +86,8 @@ class OneBotAdapter:
                                          per_chat_per_minute=20, per_chat_per_second=1.0)
 
     async def start(self) -> None:
+        if not self.secret:  # serve refuses this unless --insecure-dev
+            log.warning("onebot %s: no secret: deliveries are accepted unsigned; for development only", self.name)
         if self.deps.state is None:
             return
         try:

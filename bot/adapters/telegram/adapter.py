@@ -26,7 +26,8 @@ from bot.adapters.base import (
     opt_str,
 )
 from bot.adapters.joins import telegram_decision_call
-from bot.adapters.support import ascii_int, loads, persist_later
+from bot.adapters.persist import persist_later
+from bot.adapters.support import ascii_int, loads
 from bot.adapters.telegram.parse import UpdateParser
 from bot.adapters.telegram.render import MAX_LEN, render_chunks
 from bot.adapters.telegram.state import APPLICANT_DM_S, TelegramState, Write
@@ -83,6 +84,8 @@ class TelegramAdapter:
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def start(self) -> None:
+        if not self.secret_token:  # serve refuses this unless --insecure-dev
+            log.warning("telegram %s: no secret_token: anyone can post updates; for development only", self.name)
         if self.deps.state is not None:
             try:
                 self.state.load(await self.deps.state.load())

@@ -22,7 +22,7 @@ from bot.adapters.base import (
     opt_str,
 )
 from bot.adapters.replay import ReplayCache
-from bot.adapters.support import call_json, opt_num, opt_url, truncate_utf8, wire
+from bot.adapters.support import MAX_WINDOW_S, call_json, opt_num, opt_url, truncate_utf8, wire
 from bot.adapters.wecom.crypto import CryptoError, WeComCrypto
 from bot.adapters.wecom.markup import plain
 from bot.events import ChatRef, UserRef
@@ -63,8 +63,9 @@ class WeComReceiver:
         except ValueError as exc:
             raise ConfigError(f"{where}.encoding_aes_key: {exc}") from None
         self.api_base = opt_url(options, "api_base", where, "https://qyapi.weixin.qq.com")
-        # No timestamp window is documented (UNVERIFIED): default 1 h, 0 turns the check off.
-        self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0)
+        # No timestamp window is documented (UNVERIFIED): default 1 h, never unbounded (the replay cache
+        # must cover it).
+        self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0, low=1.0, high=MAX_WINDOW_S)
         self._pending: set[asyncio.Task[None]] = set()
         # WeCom: "nonce unique within 2 h" — the cache covers that and the timestamp window.
         self.replays = ReplayCache(max(self.max_skew_s, 7200.0), deps.clock)
@@ -99,7 +100,7 @@ class WeComReceiver:
             self.crypto.check(sig, ts, nonce, encrypted)
         except CryptoError:
             raise WebhookRejected(403, BAD_SIGNATURE, "bad msg_signature") from None
-        if self.max_skew_s and not abs(self.deps.clock() - sent) <= self.max_skew_s:
+        if not abs(self.deps.clock() - sent) <= self.max_skew_s:
             raise WebhookRejected(403, STALE, "stale timestamp")
         try:
             plain = self.crypto.decrypt(encrypted)
