@@ -18,24 +18,16 @@ from typing import Any
 import pytest
 
 from bot.config import ConfigError, parse
-from bot.demo.receiver import Receiver, start_site
+from bot.demo.receiver import Receiver
 from bot.events import ChatRef, UserRef
 from bot.outgoing import JoinDecision, Outgoing, Text, outgoing_to_dict
 from bot.runtime import Runtime
-from tests.conftest import SECRET, make_config
+from tests.conftest import make_config
 
 CHAT = ChatRef("generic", "g-1")
 
 
-@pytest.fixture
-async def receiver() -> AsyncIterator[tuple[Receiver, str]]:
-    rec = Receiver(SECRET)
-    runner, base = await start_site(rec.app())
-    yield rec, base + "/send"
-    await runner.cleanup()
-
-
-@pytest.fixture
+@pytest.fixture  # receiver: the generic outbound_url stand-in from tests/conftest.py
 async def runtime(tmp_path: Path, receiver: tuple[Receiver, str]) -> AsyncIterator[Runtime]:
     rt = Runtime(make_config(tmp_path, receiver[1], outbox={"max_queued_per_chat": 10}))
     await rt.start(process=False, deliver=False, schedule=False)

@@ -18,6 +18,7 @@ import aiohttp
 import pytest
 from _cn_helpers import DINGTALK_SECRET, WECOM_AES, WECOM_TOKEN, Clock, FakeAPI, dingtalk_headers
 from _helpers import TG_TOKEN, FakeOneBot, FakeTelegram
+from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -85,6 +86,16 @@ def build(kind: str, options: dict[str, Any], session: aiohttp.ClientSession, **
     return adapter_types()[kind](kind, options, AdapterDeps(session=session, clock=Clock(NOW), **deps))
 
 
+async def send_through(platform: web.Application, kind: str, options: dict[str, Any],
+                       session: aiohttp.ClientSession, out: Outgoing) -> None:
+    """Serve ``platform`` on loopback for one ``send`` of ``out`` by a ``kind`` adapter."""
+    runner, base = await start_site(platform)
+    try:
+        await build(kind, {**options, "api_base": base}, session).send(out)
+    finally:
+        await runner.cleanup()
+
+
 # -- generic: plain JSON ---------------------------------------------------------------------------------
 @SETTINGS
 @given(before=member_text, name=display_name, after=member_text)
@@ -119,12 +130,8 @@ class TelegramHTML(html.parser.HTMLParser):
 @given(before=member_text, name=display_name, after=member_text)
 async def test_telegram(session: aiohttp.ClientSession, before: str, name: str, after: str) -> None:
     fake = FakeTelegram()
-    runner, base = await start_site(fake.app())
-    try:
-        a = build("telegram", {"token": TG_TOKEN, "secret_token": "s", "api_base": base}, session)
-        await a.send(outgoing("telegram", "-100123", "4242", before, name, after))
-    finally:
-        await runner.cleanup()
+    await send_through(fake.app(), "telegram", {"token": TG_TOKEN, "secret_token": "s"}, session,
+                       outgoing("telegram", "-100123", "4242", before, name, after))
     [params] = fake.sent
     reader = TelegramHTML()
     reader.feed(params["text"])
@@ -139,12 +146,8 @@ async def test_telegram(session: aiohttp.ClientSession, before: str, name: str, 
 @given(before=member_text, name=display_name, after=member_text)
 async def test_onebot(session: aiohttp.ClientSession, before: str, name: str, after: str) -> None:
     fake = FakeOneBot()
-    runner, base = await start_site(fake.app())
-    try:
-        a = build("onebot", {"secret": "s", "access_token": "ob-token", "api_base": base}, session)
-        await a.send(outgoing("onebot", "987654", "20002", before, name, after))
-    finally:
-        await runner.cleanup()
+    await send_through(fake.app(), "onebot", {"secret": "s", "access_token": "ob-token"}, session,
+                       outgoing("onebot", "987654", "20002", before, name, after))
     [(_, body)] = fake.sent
     seen = [("text", s["data"]["text"]) if s["type"] == "text" else (s["type"], s["data"].get("qq", ""))
             for s in body["message"]]
