@@ -32,7 +32,8 @@ from _cn_helpers import (
     wecom_app_request,
 )
 
-from bot.adapters.base import AdapterDeps, SendError
+from bot.adapters import adapter_types
+from bot.adapters.base import AdapterDeps, SendError, WebhookRejected
 from bot.adapters.dingtalk import build as build_dingtalk
 from bot.adapters.wecom import build_aibot
 from bot.events import ChatRef
@@ -179,3 +180,41 @@ async def test_wecom_response_url_only_from_a_verified_body_on_the_platform_host
         deliver("m3", f"{api.base}{RESPONSE}?response_code=3", "n3")
         await a.send(Outgoing(chat, (Text("hi"),), reply_to="m3"))
         assert [c.query for c in api.to(RESPONSE)] == [{"response_code": "3"}]
+
+
+def _window_requests(kind: str, ts: int) -> tuple[Any, Any, Any]:
+    """(adapter factory, genuine request, another body under the same credential) sent at ``ts``."""
+    if kind == "dingtalk":
+        headers = dingtalk_headers(ts * 1000)
+        return (lambda clock: build_dingtalk("d", {"app_key": "k", "app_secret": DINGTALK_SECRET},
+                                             AdapterDeps(session=None, clock=clock)),
+                (headers, {}, _dingtalk_body("staff_alice")), (headers, {}, _dingtalk_body("staff_mallory")))
+    if kind == "feishu":
+        raw = json.loads(fixture_bytes("feishu", "message_text.json"))
+        a = feishu_request(raw, ts=str(ts), nonce="n-w")
+        b = feishu_request({**raw, "header": {**raw["header"], "event_id": "other"}}, ts=str(ts), nonce="n-w")
+        return (lambda clock: adapter_types()["feishu"]("f", {"app_id": "a", "app_secret": "s",
+                                                               "verification_token": FEISHU_TOKEN,
+                                                               "encrypt_key": FEISHU_KEY},
+                                                         AdapterDeps(session=None, clock=clock)),
+                (a[0], {}, a[1]), (b[0], {}, b[1]))
+    add = wecom_app_request(fixture_bytes("wecom_app", "external_chat_add_member.xml"), ts=str(ts), nonce="9")
+    delete = wecom_app_request(fixture_bytes("wecom_app", "external_chat_del_member.xml"), ts=str(ts), nonce="9")
+    return (lambda clock: adapter_types()["wecom_app"]("w", {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES,
+                                                              "corp_id": WECOM_CORP},
+                                                        AdapterDeps(session=None, clock=clock)),
+            ({}, add[0], add[1]), ({}, delete[0], delete[1]))
+
+
+@pytest.mark.parametrize(("kind", "window"), [("dingtalk", 3600), ("feishu", 8 * 3600), ("wecom", 3600)])
+def test_a_key_is_kept_for_as_long_as_its_timestamp_is_accepted(kind: str, window: int) -> None:
+    """A timestamp from the edge of the future window stays good for two windows: so does its key."""
+    now = 1767225600
+    make, genuine, forged = _window_requests(kind, now + window - 1)
+    clock = Clock(float(now))
+    adapter = make(clock)
+    adapter.parse(adapter.verify(*genuine))
+    clock.now = now + 2 * window - 2  # the timestamp is still inside the window
+    with pytest.raises(WebhookRejected) as info:
+        adapter.verify(*forged)
+    assert info.value.status == 403

@@ -78,7 +78,8 @@ class FeishuAdapter:
         # Feishu documents no timestamp window and retries for ~7.1 h: default 8 h, never unbounded.
         self.max_skew_s = opt_num(options, "max_skew_s", where, 8 * 3600.0, low=1.0, high=MAX_WINDOW_S)
         self._pending: set[asyncio.Task[None]] = set()
-        self.replays = ReplayCache(max(self.max_skew_s, 8 * 3600.0), deps.clock)
+        # a timestamp is good from ts - window to ts + window: keep its key that long after we first see it
+        self.replays = ReplayCache(2 * self.max_skew_s, deps.clock)
         self.replays.attach(f"feishu {self.name}", deps.state, self._pending)
         self.tokens = TokenCache(deps.clock, margin=600.0)
         # max_text_len: a post body is limited to 30 KB, and 8000 CJK characters stay below it.

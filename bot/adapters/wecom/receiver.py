@@ -67,8 +67,8 @@ class WeComReceiver:
         # must cover it).
         self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0, low=1.0, high=MAX_WINDOW_S)
         self._pending: set[asyncio.Task[None]] = set()
-        # WeCom: "nonce unique within 2 h" — the cache covers that and the timestamp window.
-        self.replays = ReplayCache(max(self.max_skew_s, 7200.0), deps.clock)
+        # WeCom: "nonce unique within 2 h"; a timestamp is good from ts - window to ts + window.
+        self.replays = ReplayCache(max(2 * self.max_skew_s, 7200.0), deps.clock)
         self.replays.attach(f"{self.type} {name}", deps.state, self._pending)
         self.capabilities = capabilities
 
