@@ -33,6 +33,7 @@ from bot.config_types import (
     GateConfig,
     GroupConfig,
     LifecycleConfig,
+    OutboxConfig,
     SchedulerConfig,
     ServerConfig,
     StorageConfig,
@@ -195,6 +196,9 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     checkin = CheckinConfig(points=ci.integer("points", 1, 0, 1000),
                             weekly_bonus=ci.integer("weekly_bonus", 5, 0, 1000))
     ci.done()
+    ob = Section(top.table("outbox"), "outbox")
+    outbox = OutboxConfig(max_queued_per_chat=ob.integer("max_queued_per_chat", 100, 1, 100_000))
+    ob.done()
     groups: dict[str, GroupConfig] = {}
     for i, g in enumerate(top.array("groups")):
         grp = _group(g, f"groups[{i}]", defaults, need_id=True)
@@ -206,7 +210,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
                  groups=groups, surveys=parse_surveys(top.array("surveys")),
                  insights=parse_insights(top.table("insights")), tiers=parse_tiers(top.table("tiers")),
                  activity_tags=parse_activity_tags(top.table("activity_tags")), scheduler=scheduler,
-                 alerts=alerts, checkin=checkin, base_dir=base_dir)
+                 alerts=alerts, checkin=checkin, outbox=outbox, base_dir=base_dir)
     top.done()
     ids = {sv.id for sv in cfg.surveys}
     for i, grp in enumerate([defaults, *groups.values()]):

@@ -108,6 +108,11 @@ class CheckinConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class OutboxConfig:
+    max_queued_per_chat: int = 100  # beyond: consecutive texts merged, then the oldest dropped
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
@@ -124,6 +129,7 @@ class Config:
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     checkin: CheckinConfig = field(default_factory=CheckinConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
     base_dir: Path = field(default_factory=Path.cwd)
 
     def group(self, group_id: str) -> GroupConfig | None:

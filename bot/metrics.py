@@ -26,6 +26,9 @@ class Metrics:
                             registry=r)
         self.send_failures = Counter("quntag_send_failures_total", "Failed send attempts", ["adapter"],
                                      registry=r)
+        self.outbox_dropped = Counter("quntag_outbox_dropped_total",
+                                      "Queued messages dropped because too many were waiting for one chat",
+                                      ["adapter", "reason"], registry=r)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,10 +1,12 @@
-"""Delivery of stored outgoing messages: per-chat rate limits, retries with backoff, never dropped.
+"""Delivery of stored outgoing messages: per-chat rate limits, retries with backoff, a per-chat bound.
 
 Messages enter the ``outbox`` table through ``Context.send`` (in the same transaction as the event
 that caused them). This worker picks up due rows, sends each through its adapter, and deletes it only
 after the platform accepted it. Failures back off exponentially (or as the platform's retry-after
 says); permanent errors are parked for a day and logged, still kept. Sends never block intake: the
-worker runs as its own task and chats are served in parallel lanes, each lane in order.
+worker runs as its own task and chats are served in parallel lanes, each lane in order. A chat with
+more than ``max_queued_per_chat`` waiting messages has them merged, then the oldest dropped
+(:mod:`bot.outbox_queue`), counted and logged.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import collections
 import contextlib
 import dataclasses
 import logging
+import traceback
 from collections.abc import Callable, Mapping
 
 from bot.adapters.base import Adapter, SendError
+from bot.adapters.redact import redact
 from bot.events import ChatRef
 from bot.metrics import Metrics
+from bot.outbox_queue import DROPPED_REASON, Queued, bound_lane
 from bot.outgoing import Outgoing, outgoing_from_dict
 from storage.repo import OutboxItem, Repo
 
@@ -52,8 +57,9 @@ class RateLimiter:
 
 class Outbox:
     def __init__(self, repo: Repo, adapters: Mapping[str, Adapter], metrics: Metrics,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], max_queued_per_chat: int = 100) -> None:
         self.repo = repo
+        self.max_queued_per_chat = max_queued_per_chat
         self.adapters = adapters
         self.metrics = metrics
         self.clock = clock
@@ -61,6 +67,15 @@ class Outbox:
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._stopping = False
+
+    def _describe(self, exc: BaseException, trace: bool = False) -> str:
+        """``exc`` as text to log or store, credentials removed (the boundary: nothing leaves unredacted)."""
+        secrets = [v for a in self.adapters.values() for v in a.secrets().values()]
+        if trace:
+            text = "".join(traceback.format_exception(exc))
+        else:
+            text = str(exc) if isinstance(exc, SendError) else repr(exc)
+        return redact(text, secrets)
 
     def wake(self) -> None:
         self._idle.clear()
@@ -89,8 +104,8 @@ class Outbox:
                 delay = await self.send_due()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox round failed")
+            except Exception as exc:
+                log.error("outbox round failed: %s", self._describe(exc, trace=True))
                 delay = 1.0
             self._idle.set()
             if self._stopping:
@@ -105,16 +120,32 @@ class Outbox:
         for item in items:
             out = outgoing_from_dict(item.payload)
             lanes[f"{out.target.adapter}:{type(out.target).__name__}:{out.target.id}"].append((item, out))
-        if lanes:
-            await asyncio.gather(*(self._lane(lane, batch) for lane, batch in lanes.items()))
+        plans = [(lane, await self._bounded(lane, batch)) for lane, batch in lanes.items()]
+        if plans:
+            await asyncio.gather(*(self._lane(lane, plan) for lane, plan in plans))
         nxt = await self.repo.next_outgoing_at()
         return 30.0 if nxt is None else min(30.0, max(0.05, nxt - self.clock()))
 
-    async def _lane(self, lane: str, batch: list[tuple[OutboxItem, Outgoing]]) -> None:
-        for item, out in batch:
+    async def _bounded(self, lane: str, batch: list[tuple[OutboxItem, Outgoing]]) -> list[Queued]:
+        """The lane's messages within the per-chat bound; rows over it are removed, counted and logged."""
+        adapter = self.adapters.get(batch[0][0].adapter)
+        max_len = adapter.capabilities.max_text_len if adapter is not None else 4000
+        plan, dropped = bound_lane(batch, self.max_queued_per_chat, max_len)
+        if dropped:
+            name = dropped[0].adapter
+            for item in dropped:
+                await self.repo.outgoing_sent(item.id)  # removed like a delivered row: nothing is left of it
+            self.metrics.outbox_dropped.labels(name, DROPPED_REASON).inc(len(dropped))
+            log.warning("dropped the %d oldest queued messages for %s: more than %d were waiting",
+                        len(dropped), lane, self.max_queued_per_chat, extra={"adapter": name})
+        return plan
+
+    async def _lane(self, lane: str, plan: list[Queued]) -> None:
+        for queued in plan:
+            item = queued.items[0]
             adapter = self.adapters.get(item.adapter)
             if adapter is None:
-                await self.repo.outgoing_failed(item.id, self.clock() + PARKED_S, "adapter not configured")
+                await self._failed(queued, self.clock() + PARKED_S, "adapter not configured")
                 continue
             caps = adapter.capabilities
             wait = self.limiter.wait_time(lane, caps.per_chat_per_minute, caps.per_chat_per_second)
@@ -122,10 +153,15 @@ class Outbox:
                 if wait > 5.0 or self._stopping:
                     return  # leave the rest of the lane for the next round
                 await asyncio.sleep(wait)
-            if not await self._send_one(adapter, item, out, lane):
+            if not await self._send_one(adapter, queued, lane):
                 return  # keep order within the chat: stop this lane until the retry is due
 
-    async def _send_one(self, adapter: Adapter, item: OutboxItem, out: Outgoing, lane: str) -> bool:
+    async def _failed(self, queued: Queued, next_at: float, detail: str) -> None:
+        for row in queued.items:
+            await self.repo.outgoing_failed(row.id, next_at, detail)
+
+    async def _send_one(self, adapter: Adapter, queued: Queued, lane: str) -> bool:
+        item, out = queued.items[0], queued.out
         if not out.key:
             out = dataclasses.replace(out, key=f"quntag-{item.id}")
         try:
@@ -139,12 +175,13 @@ class Outbox:
                 await adapter.send(out)
         except SendError as exc:
             self.metrics.send_failures.labels(item.adapter).inc()
+            detail = self._describe(exc)
             if exc.moved_to is not None and isinstance(out.target, ChatRef):
                 # the group moved (Telegram supergroup migration): re-target and retry right away
                 new = ChatRef(out.target.adapter, exc.moved_to)
                 log.warning("group %s moved to %s; re-targeting outbox=%s", out.target.id, new.id, item.id)
                 await self.repo.move_group(out.target.id, new.id, out.target.adapter, self.clock())
-                await self.repo.outgoing_failed(item.id, self.clock(), str(exc))
+                await self._failed(queued, self.clock(), detail)
                 return False
             if exc.permanent:
                 delay = PARKED_S
@@ -152,16 +189,17 @@ class Outbox:
                 delay = max(0.0, exc.retry_after)
             else:
                 delay = min(MAX_BACKOFF_S, 2.0 ** min(item.attempts, 12))
-            log.warning("send failed (attempt %s): %s; retry in %.0fs", item.attempts + 1, exc, delay,
+            log.warning("send failed (attempt %s): %s; retry in %.0fs", item.attempts + 1, detail, delay,
                         extra={"adapter": item.adapter, "outbox": item.id})
-            await self.repo.outgoing_failed(item.id, self.clock() + delay, str(exc))
+            await self._failed(queued, self.clock() + delay, detail)
             return False
         except Exception as exc:  # an adapter bug must not kill the worker
             self.metrics.send_failures.labels(item.adapter).inc()
-            log.exception("send crashed", extra={"adapter": item.adapter, "outbox": item.id})
-            await self.repo.outgoing_failed(item.id, self.clock() + min(MAX_BACKOFF_S, 2.0 ** item.attempts),
-                                            repr(exc))
+            log.error("send crashed: %s", self._describe(exc, trace=True),
+                      extra={"adapter": item.adapter, "outbox": item.id})
+            await self._failed(queued, self.clock() + min(MAX_BACKOFF_S, 2.0 ** item.attempts), self._describe(exc))
             return False
         self.metrics.sent.labels(item.adapter).inc()
-        await self.repo.outgoing_sent(item.id)
+        for row in queued.items:
+            await self.repo.outgoing_sent(row.id)
         return True

@@ -60,7 +60,7 @@ class Runtime:
         self.context = Context(config=config, repo=self.repo, render=Renderer(), clock=clock)
         self.dispatcher = build_dispatcher(config)
         self.inbox = Inbox(self.repo, self.dispatcher, self.context, self.metrics)
-        self.outbox = Outbox(self.repo, self.adapters, self.metrics, clock)
+        self.outbox = Outbox(self.repo, self.adapters, self.metrics, clock, config.outbox.max_queued_per_chat)
         self.inbox.on_committed = self.outbox.wake
         self.jobs = Jobs(self.context, self.scheduler)
         self.jobs.on_sent = self.outbox.wake

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import aiohttp
 
+from bot.adapters.redact import redact
 from bot.events import ChatRef, Event, UserRef
 from bot.outgoing import Outgoing
 
@@ -38,12 +39,13 @@ class WebhookRejected(Exception):
 class SendError(Exception):
     """A failed send. ``permanent`` errors are not retried; ``retry_after`` overrides the backoff.
 
-    ``moved_to`` is set when the platform says the group now lives under another id.
+    ``moved_to`` is set when the platform says the group now lives under another id. ``detail`` is
+    redacted here: it is logged and stored, and HTTP errors quote URLs that carry credentials.
     """
 
     def __init__(self, detail: str, *, permanent: bool = False, retry_after: float | None = None,
                  moved_to: str | None = None) -> None:
-        super().__init__(detail)
+        super().__init__(redact(detail))
         self.permanent = permanent
         self.retry_after = retry_after
         self.moved_to = moved_to

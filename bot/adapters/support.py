@@ -1,23 +1,20 @@
 """Shared plumbing for the signed/encrypted platform adapters (Feishu, DingTalk, WeCom).
 
-Nothing here knows a platform: option readers, a case-insensitive header lookup, a replay (nonce)
-cache, an access-token cache and one JSON-over-HTTP call that maps transport failures to SendError.
+Nothing here knows a platform: option readers, a case-insensitive header lookup, an access-token cache
+and one JSON-over-HTTP call that maps transport failures to SendError.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
-import hashlib
 import json
-import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp
 
-from bot.adapters.base import MALFORMED, ConfigError, SendError, StateStore, WebhookRejected
+from bot.adapters.base import MALFORMED, ConfigError, SendError, WebhookRejected
 
 
 def opt_bool(options: Mapping[str, Any], key: str, where: str, default: bool) -> bool:
@@ -27,11 +24,15 @@ def opt_bool(options: Mapping[str, Any], key: str, where: str, default: bool) ->
     return val
 
 
-def opt_num(options: Mapping[str, Any], key: str, where: str, default: float, low: float = 0.0) -> float:
+def opt_num(options: Mapping[str, Any], key: str, where: str, default: float, low: float = 0.0,
+            high: float = float("inf")) -> float:
     val = options.get(key, default)
-    if isinstance(val, bool) or not isinstance(val, int | float) or val < low:
-        raise ConfigError(f"{where}.{key}: must be a number >= {low:g}")
+    if isinstance(val, bool) or not isinstance(val, int | float) or not low <= val <= high:
+        raise ConfigError(f"{where}.{key}: must be a number >= {low:g}" + (f" and <= {high:g}" if high < 1e300 else ""))
     return float(val)
+
+
+MAX_WINDOW_S = 7 * 86400.0  # replay caches keep every key for the whole window: it must be finite
 
 
 def opt_url(options: Mapping[str, Any], key: str, where: str, default: str) -> str:
@@ -141,35 +142,6 @@ def as_str(value: Any) -> str:
     return str(value) if isinstance(value, str | int) else ""
 
 
-class ReplayCache:
-    """Nonces seen within ``ttl`` seconds, each with a digest of the request it came with.
-
-    The same nonce with the same request is a platform retry (let through; the inbox de-duplicates it);
-    the same nonce with a different request is a replay and is refused.
-    """
-
-    def __init__(self, ttl: float, clock: Callable[[], float], max_items: int = 100_000) -> None:
-        self.ttl = ttl
-        self.clock = clock
-        self.max_items = max_items
-        self._seen: collections.OrderedDict[str, tuple[float, bytes]] = collections.OrderedDict()
-
-    def check(self, nonce: str, *parts: bytes) -> bool:
-        """Record ``nonce``; False when it was seen before with different content."""
-        now = self.clock()
-        while self._seen:
-            first = next(iter(self._seen.values()))
-            if first[0] > now and len(self._seen) <= self.max_items:
-                break
-            self._seen.popitem(last=False)
-        digest = hashlib.sha256(b"\0".join(parts)).digest()
-        prev = self._seen.get(nonce)
-        if prev is not None:
-            return prev[1] == digest
-        self._seen[nonce] = (now + self.ttl, digest)
-        return True
-
-
 class TokenCache:
     """One access token, fetched on demand, refreshed ``margin`` seconds before it expires."""
 
@@ -257,25 +229,3 @@ def ascii_int(value: str, *, negative: bool = False) -> int | None:
     if not (digits.isascii() and digits.isdigit()):
         return None
     return int(value)
-
-
-def persist_later(label: str, state: StateStore | None, writes: Sequence[tuple[str, str | None]],
-                  pending: set[asyncio.Task[None]]) -> None:
-    """Save learned adapter facts in the background (parse stays synchronous); ``pending`` keeps the
-    tasks so ``close()`` can wait for them. Without a running loop (pure parsing) they stay in memory."""
-    if not writes or state is None:
-        return
-
-    async def save() -> None:
-        for key, value in writes:
-            try:
-                await state.save(key, value)
-            except Exception:
-                logging.getLogger("quntag.adapters").exception("%s: could not save state %s", label, key)
-
-    try:
-        task = asyncio.get_running_loop().create_task(save())
-    except RuntimeError:
-        return
-    pending.add(task)
-    task.add_done_callback(pending.discard)

@@ -149,7 +149,8 @@ async def test_reply_goes_through_the_session_webhook_while_valid(api: FakeAPI,
                                                                   session: aiohttp.ClientSession) -> None:
     clock = Clock(NOW)
     a = adapter(clock, session, api_base=api.base, session_webhook_prefix=api.base + "/")
-    a.parse(with_session_webhook(api, TS + 5400_000))
+    body = with_session_webhook(api, TS + 5400_000)
+    a.parse(a.verify(dingtalk_headers(TS), {}, body))
     await a.send(hello())
     [call] = api.to(SESSION)
     assert call.query == {"session": "abc"} and not api.to(TOKEN)
@@ -168,7 +169,8 @@ async def test_reply_goes_through_the_session_webhook_while_valid(api: FakeAPI,
 
 async def test_session_webhooks_elsewhere_are_never_used(api: FakeAPI, session: aiohttp.ClientSession) -> None:
     a = adapter(Clock(NOW), session, api_base=api.base)  # default prefix: https://oapi.dingtalk.com/
-    a.parse(with_session_webhook(api, TS + 5400_000))
+    body = with_session_webhook(api, TS + 5400_000)
+    a.parse(a.verify(dingtalk_headers(TS), {}, body))
     await a.send(hello())
     assert not api.to(SESSION) and len(api.to(GROUP_SEND)) == 1
 

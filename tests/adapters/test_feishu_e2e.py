@@ -79,7 +79,7 @@ async def test_feishu_end_to_end(aiohttp_client: Any, tmp_path: Path, api: FakeA
     await settle(client)
     calls = api.to(reply_path)
     assert len(calls) == 2 and calls[0].body["uuid"] == calls[1].body["uuid"]
-    assert "红酒" in json.loads(calls[1].body["content"])["text"]
+    assert "红酒" in json.dumps(json.loads(calls[1].body["content"]), ensure_ascii=False)
     assert len(api.to(TOKEN)) == 1
 
     health = await (await client.get("/healthz")).json()

@@ -37,7 +37,8 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 def make(api: FakeAPI, session: aiohttp.ClientSession, clock: Clock) -> Any:
-    opts = {"app_id": "cli_x", "app_secret": "sec", "verification_token": "vt", "api_base": api.base}
+    opts = {"app_id": "cli_x", "app_secret": "sec", "verification_token": "vt", "encrypt_key": "k",
+            "api_base": api.base}
     return build("fs", opts, AdapterDeps(session=session, clock=clock))
 
 
@@ -46,7 +47,7 @@ def hello(key: str = "quntag-1", reply_to: str | None = None) -> Outgoing:
                     reply_to=reply_to, key=key)
 
 
-async def test_send_fetches_token_once_and_posts_text_with_uuid(api: FakeAPI, session: aiohttp.ClientSession) -> None:
+async def test_send_fetches_token_once_and_posts_with_uuid(api: FakeAPI, session: aiohttp.ClientSession) -> None:
     a = make(api, session, Clock(NOW))
     await a.send(hello("quntag-1"))
     await a.send(hello("quntag-2"))
@@ -55,8 +56,9 @@ async def test_send_fetches_token_once_and_posts_text_with_uuid(api: FakeAPI, se
     first, second = api.to(MESSAGES)
     assert first.query == {"receive_id_type": "chat_id"}
     assert first.headers["Authorization"] == "Bearer t-1"
-    assert first.body["receive_id"] == "oc_group_01" and first.body["msg_type"] == "text"
-    assert json.loads(first.body["content"]) == {"text": 'hi <at user_id="ou_bob">Bob</at>'}
+    assert first.body["receive_id"] == "oc_group_01" and first.body["msg_type"] == "post"
+    assert json.loads(first.body["content"]) == {"zh_cn": {"title": "", "content": [
+        [{"tag": "text", "text": "hi "}, {"tag": "at", "user_id": "ou_bob"}]]}}
     assert [first.body["uuid"], second.body["uuid"]] == ["quntag-1", "quntag-2"]
 
 
@@ -134,7 +136,8 @@ async def test_start_learns_the_bot_open_id(api: FakeAPI, session: aiohttp.Clien
 
 
 async def test_start_survives_an_unreachable_api(session: aiohttp.ClientSession) -> None:
-    a = build("fs", {"app_id": "a", "app_secret": "s", "verification_token": "v", "api_base": "http://127.0.0.1:9"},
+    a = build("fs", {"app_id": "a", "app_secret": "s", "verification_token": "v", "encrypt_key": "k",
+                     "api_base": "http://127.0.0.1:9"},
               AdapterDeps(session=session, clock=Clock(NOW)))
     await a.start()
     assert a.bot_open_id == ""

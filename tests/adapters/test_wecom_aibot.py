@@ -130,20 +130,27 @@ def callback(api: FakeAPI, msgid: str, text: str, code: str) -> bytes:
     return json.dumps(raw, ensure_ascii=False).encode()
 
 
+def deliver(a: Any, plain: bytes, nonce: str) -> None:
+    """What the webhook does: verify the encrypted callback, then parse what it decrypted to."""
+    query, body = wecom_aibot_request(plain, ts=str(int(a.deps.clock())), nonce=nonce)
+    a.parse(a.verify({}, query, body))
+
+
 async def test_reply_uses_each_response_url_once(api: FakeAPI) -> None:
     chat = ChatRef("wecombot", CHAT)
     async with aiohttp.ClientSession() as session:
         clock = Clock(NOW)
-        a = adapter(clock, session)
-        a.parse(callback(api, "m1", "/me", "RC1"))
+        a = adapter(clock, session, response_url_prefix=api.base + "/")
+        deliver(a, callback(api, "m1", "/me", "RC1"), "n1")
         await a.send(Outgoing(chat, (Text("**你的画像**"),), reply_to="m1"))
         [call] = api.to(RESPONSE)
         assert call.query == {"response_code": "RC1"}
-        assert call.body == {"msgtype": "markdown", "markdown": {"content": "**你的画像**"}}
+        # Text is text: markdown in it is shown, not applied
+        assert call.body == {"msgtype": "markdown", "markdown": {"content": "\\*\\*你的画像\\*\\*"}}
         with pytest.raises(SendError) as info:  # used up, no webhook key
             await a.send(Outgoing(chat, (Text("again"),), reply_to="m1"))
         assert info.value.permanent
-        a.parse(callback(api, "m2", "hi", "RC2"))
+        deliver(a, callback(api, "m2", "hi", "RC2"), "n2")
         clock.now += 3600  # expired after an hour
         with pytest.raises(SendError):
             await a.send(Outgoing(chat, (Text("late"),), reply_to="m2"))
@@ -153,8 +160,9 @@ async def test_reply_uses_each_response_url_once(api: FakeAPI) -> None:
 async def test_network_failure_keeps_the_url_and_webhook_serves_scheduled_posts(api: FakeAPI) -> None:
     chat = ChatRef("wecombot", CHAT)
     async with aiohttp.ClientSession() as session:
-        a = adapter(Clock(NOW), session, {chat.id: {"wecom_webhook_key": "K"}}, api_base=api.base)
-        a.parse(callback(api, "m1", "/me", "RC1"))
+        a = adapter(Clock(NOW), session, {chat.id: {"wecom_webhook_key": "K"}}, api_base=api.base,
+                    response_url_prefix=api.base + "/")
+        deliver(a, callback(api, "m1", "/me", "RC1"), "n1")
         api.queue(RESPONSE, 502, {})
         with pytest.raises(SendError) as info:
             await a.send(Outgoing(chat, (Text("x"),), reply_to="m1"))
@@ -168,7 +176,8 @@ async def test_network_failure_keeps_the_url_and_webhook_serves_scheduled_posts(
 
 async def test_wecom_aibot_end_to_end(aiohttp_client: Any, tmp_path: Path, api: FakeAPI) -> None:
     config = e2e_config(tmp_path, {"wecombot": {"type": "wecom_aibot", "token": WECOM_TOKEN,
-                                                "encoding_aes_key": WECOM_AES, "api_base": api.base}})
+                                                "encoding_aes_key": WECOM_AES, "api_base": api.base,
+                                                "response_url_prefix": api.base + "/"}})
     client = await aiohttp_client(create_app(config, schedule=False))
     now = str(int(time.time()))
     query, body = wecom_aibot_request(callback(api, "m-1", "昨晚开了一瓶赤霞珠", "RC1"), ts=now, nonce="a")

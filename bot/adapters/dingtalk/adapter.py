@@ -1,13 +1,15 @@
 """``type = "dingtalk"``: an enterprise-internal app robot's HTTP callback (only @robot messages).
 
 Inbound: headers ``timestamp`` (ms) and ``sign`` = Base64(HMAC-SHA256(appSecret, timestamp + "\\n" +
-appSecret)), ±1 h. The body itself is not signed, so each (timestamp, sign) pair is accepted with
-one body only. Outbound: the message's ``sessionWebhook`` while valid, else the robot group-message
-API with a cached access token.
+appSecret)), ±1 h. The body itself is not signed, so each (timestamp, sign) pair — exactly as
+verified, canonical spelling only — is accepted with one body only, across restarts. Outbound: the
+message's ``sessionWebhook`` (only from a verified delivery, only on DingTalk's host, at most 2 h)
+while valid, else the robot group-message API with a cached access token.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -16,13 +18,12 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from bot.adapters import credentials
 from bot.adapters.base import (
-    BAD_SIGNATURE,
     MISSING,
     STALE,
     AdapterDeps,
     Capabilities,
-    ConfigError,
     Parsed,
     SendError,
     WebhookRejected,
@@ -30,9 +31,11 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
+from bot.adapters.replay import ReplayCache
+from bot.adapters.reply_url import ReplyUrls, prefix_option
 from bot.adapters.support import (
     MAX_TIME,
-    ReplayCache,
+    MAX_WINDOW_S,
     TokenCache,
     as_dict,
     as_list,
@@ -85,12 +88,15 @@ class DingTalkAdapter:
         self.app_secret = opt_str(options, "app_secret", where)
         self.robot_code = opt_str(options, "robot_code", where, self.app_key)
         self.api_base = opt_url(options, "api_base", where, "https://api.dingtalk.com")
-        self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0, low=1.0)
-        self.session_prefix = opt_str(options, "session_webhook_prefix", where, "https://oapi.dingtalk.com/")
-        if not self.session_prefix.startswith(("http://", "https://")):
-            raise ConfigError(f"{where}.session_webhook_prefix: must be an http(s) URL prefix")
+        self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0, low=1.0, high=MAX_WINDOW_S)
+        # platforms.md §4d: sessionWebhook is https://oapi.dingtalk.com/robot/sendBySession?session=…
+        prefix = prefix_option(opt_str(options, "session_webhook_prefix", where, "https://oapi.dingtalk.com/"),
+                               f"{where}.session_webhook_prefix")
+        self.reply_urls = ReplyUrls(prefix, deps.clock)
         self.replay_guard = opt_bool(options, "replay_guard", where, True)
+        self._pending: set[asyncio.Task[None]] = set()
         self.replays = ReplayCache(2 * self.max_skew_s, deps.clock)
+        self.replays.attach(f"dingtalk {self.name}", deps.state, self._pending)
         self.tokens = TokenCache(deps.clock, margin=600.0)
         self.sessions: dict[str, tuple[str, float]] = {}  # conversationId → (sessionWebhook, expires at)
         self.capabilities = Capabilities(visibility="mentions", private_messages=False, membership_events=False,
@@ -98,10 +104,14 @@ class DingTalkAdapter:
                                          per_chat_per_second=1.0)
 
     async def start(self) -> None:
-        return None
+        await self.replays.restore()
+        if not self.replay_guard:
+            log.warning("dingtalk %s: replay_guard = false: an observed (timestamp, sign) pair may carry any body "
+                        "for %.0f s; for development only", self.name, self.max_skew_s)
 
     async def close(self) -> None:
-        return None
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
 
     def secrets(self) -> dict[str, str]:
         return {"app_secret": self.app_secret}
@@ -121,19 +131,22 @@ class DingTalkAdapter:
         ts, got = header(headers, "timestamp"), header(headers, "sign")
         if not ts or not got:
             raise WebhookRejected(401, MISSING, "missing timestamp or sign")
-        if not hmac.compare_digest(sign(self.app_secret, ts).encode(), wire(got.strip())):
-            raise WebhookRejected(403, BAD_SIGNATURE, "bad sign")
-        try:
-            skew = abs(self.deps.clock() - int(ts) / 1000.0)
-        except (ValueError, OverflowError):
-            raise WebhookRejected(403, STALE, "bad timestamp") from None
-        if skew > self.max_skew_s:
+        sent_ms = credentials.timestamp(ts)
+        credentials.require_same(got, sign(self.app_secret, ts), "sign")
+        if not abs(self.deps.clock() - sent_ms / 1000.0) <= self.max_skew_s:
             raise WebhookRejected(403, STALE, "stale timestamp")
-        if self.replay_guard and not self.replays.check(ts + got, body):
+        # ts and sign are now byte-exact and canonical: the key is exactly what was verified.
+        if self.replay_guard and not self.replays.check(f"{ts}:{got}", body, body=body):
             raise WebhookRejected(403, STALE, "timestamp/sign reused with another body")
+        self.reply_urls.verified(body)
         return body
 
     def parse(self, body: bytes) -> Parsed:
+        parsed = self._parse(body)
+        self.replays.persist(body)  # only now: a rejected delivery leaves no trace
+        return parsed
+
+    def _parse(self, body: bytes) -> Parsed:
         p = load_json_object(body)
         msg_id, conv = as_str(p.get("msgId")), as_str(p.get("conversationId"))
         if not msg_id or not conv:
@@ -153,21 +166,23 @@ class DingTalkAdapter:
             uid = as_str(u.get("staffId")) or as_str(u.get("dingtalkId"))
             if uid:
                 mentions.append(UserRef(self.name, uid))
-        self._remember_session(conv, p)
+        self._remember_session(body, conv, p)
         ev = Message(event_id=msg_id, chat=ChatRef(self.name, conv), user=UserRef(self.name, user_id), time=when,
                      text=message_text(p), user_name=as_str(p.get("senderNick")),
                      chat_name=as_str(p.get("conversationTitle")), mentions=tuple(mentions),
                      mentions_bot=p.get("isInAtList") is not False)
         return Parsed(key=msg_id, events=(ev,))
 
-    def _remember_session(self, conv: str, p: Mapping[str, Any]) -> None:
+    def _remember_session(self, body: bytes, conv: str, p: Mapping[str, Any]) -> None:
         url, expires = as_str(p.get("sessionWebhook")), p.get("sessionWebhookExpiredTime")
-        if (not url.startswith(self.session_prefix) or isinstance(expires, bool) or not isinstance(expires, int | float)
-                or not 0 <= expires < MAX_TIME * 1000):  # huge ints overflow a float, NaN and inf mean nothing
-            return  # a sessionWebhook elsewhere would make us post our replies to any URL a body names
+        if isinstance(expires, bool) or not isinstance(expires, int | float) or not 0 <= expires < MAX_TIME * 1000:
+            return  # huge ints overflow a float, NaN and inf mean nothing
+        until = self.reply_urls.accept(body, url, expires / 1000.0)
+        if until is None:
+            return  # unverified body, or a URL elsewhere: we would post our replies wherever a body says
         prev = self.sessions.get(conv)
-        if prev is None or expires / 1000.0 >= prev[1]:
-            self.sessions[conv] = (url, expires / 1000.0)
+        if prev is None or until >= prev[1]:
+            self.sessions[conv] = (url, until)
 
     def handshake(self, query: Mapping[str, str]) -> WebReply:
         raise WebhookRejected(405, "malformed", "GET not supported")

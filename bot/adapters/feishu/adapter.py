@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import hmac
-import html
+import asyncio
 import json
 import logging
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from bot.adapters import credentials
 from bot.adapters.base import (
     BAD_SIGNATURE,
     MISSING,
     STALE,
     AdapterDeps,
     Capabilities,
+    ConfigError,
     Parsed,
     SendError,
     WebhookRejected,
@@ -25,8 +26,10 @@ from bot.adapters.base import (
 )
 from bot.adapters.feishu import crypto
 from bot.adapters.feishu.events import parse_payload
+from bot.adapters.feishu.render import render_post
+from bot.adapters.replay import ReplayCache
 from bot.adapters.support import (
-    ReplayCache,
+    MAX_WINDOW_S,
     TokenCache,
     as_dict,
     as_str,
@@ -38,28 +41,16 @@ from bot.adapters.support import (
     opt_num,
     opt_url,
     retry_after,
-    wire,
 )
 from bot.events import ChatRef, UserRef
-from bot.outgoing import Outgoing, Text
+from bot.outgoing import Outgoing
 
 log = logging.getLogger("quntag.feishu")
 
 KEYS = {"app_id", "app_secret", "verification_token", "encrypt_key", "api_base", "group_msg_scope",
-        "bot_open_id", "max_skew_s"}
+        "bot_open_id", "max_skew_s", "allow_unencrypted"}
 RATE_LIMITED = 99991400
 TOKEN_INVALID = {99991661, 99991663, 99991664, 99991665, 99991668}
-
-
-def render_text(out: Outgoing) -> str:
-    """Text content with ``<at user_id="ou_…">name</at>`` mentions."""
-    parts = []
-    for p in out.parts:
-        if isinstance(p, Text):
-            parts.append(p.text)
-        else:
-            parts.append(f'<at user_id="{html.escape(p.user.user_id)}">{html.escape(p.name)}</at>')
-    return "".join(parts)
 
 
 class FeishuAdapter:
@@ -75,20 +66,34 @@ class FeishuAdapter:
         self.app_secret = opt_str(options, "app_secret", where)
         self.verification_token = opt_str(options, "verification_token", where)
         self.encrypt_key = opt_str(options, "encrypt_key", where, "")
+        # Without an Encrypt Key Feishu signs nothing: only the verification token, which every delivery
+        # repeats, stands between a stranger and the webhook — no timestamp, no replay protection.
+        self.allow_unencrypted = opt_bool(options, "allow_unencrypted", where, False)
+        if not self.encrypt_key and not self.allow_unencrypted:
+            raise ConfigError(f"{where}.encrypt_key: required (without it callbacks are unsigned and replayable); "
+                              "set allow_unencrypted = true only for development")
         self.api_base = opt_url(options, "api_base", where, "https://open.feishu.cn")
         self.group_msg_scope = opt_bool(options, "group_msg_scope", where, False)
         self.bot_open_id = opt_str(options, "bot_open_id", where, "")
-        # Feishu documents no timestamp window and retries for ~7.1 h: default 8 h (0 = no check).
-        self.max_skew_s = opt_num(options, "max_skew_s", where, 8 * 3600.0)
-        self.replays = ReplayCache(max(self.max_skew_s, 8 * 3600.0), deps.clock)
+        # Feishu documents no timestamp window and retries for ~7.1 h: default 8 h, never unbounded.
+        self.max_skew_s = opt_num(options, "max_skew_s", where, 8 * 3600.0, low=1.0, high=MAX_WINDOW_S)
+        self._pending: set[asyncio.Task[None]] = set()
+        # a timestamp is good from ts - window to ts + window: keep its key that long after we first see it
+        self.replays = ReplayCache(2 * self.max_skew_s, deps.clock)
+        self.replays.attach(f"feishu {self.name}", deps.state, self._pending)
         self.tokens = TokenCache(deps.clock, margin=600.0)
+        # max_text_len: a post body is limited to 30 KB, and 8000 CJK characters stay below it.
         self.capabilities = Capabilities(
             visibility="all" if self.group_msg_scope else "mentions", private_messages=False,
-            membership_events=True, retries_deliveries=True, max_text_len=10000,
+            membership_events=True, retries_deliveries=True, max_text_len=8000,
             per_chat_per_minute=300, per_chat_per_second=5.0)
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:
+        await self.replays.restore()
+        if not self.encrypt_key:
+            log.warning("feishu %s: allow_unencrypted = true: callbacks are checked by the verification token "
+                        "only (no signature, timestamp or replay check); for development only", self.name)
         if self.bot_open_id or self.deps.session is None:
             return
         try:
@@ -101,7 +106,8 @@ class FeishuAdapter:
         self.bot_open_id = as_str(as_dict(data.get("bot")).get("open_id"))
 
     async def close(self) -> None:
-        return None
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
 
     def secrets(self) -> dict[str, str]:
         out = {"app_secret": self.app_secret, "verification_token": self.verification_token}
@@ -121,29 +127,25 @@ class FeishuAdapter:
                 "bot_open_id_known": bool(self.bot_open_id)}
 
     # -- inbound ---------------------------------------------------------------------------------
-    def _check_signature(self, headers: Mapping[str, str], body: bytes) -> bool:
+    def _check_signature(self, headers: Mapping[str, str], body: bytes) -> str:
+        """The replay key of a correctly signed request ("" when it carries no signature)."""
         sig = header(headers, "X-Lark-Signature")
         if not sig:
-            return False
+            return ""
         ts, nonce = header(headers, "X-Lark-Request-Timestamp"), header(headers, "X-Lark-Request-Nonce")
-        expected = crypto.signature(ts, nonce, self.encrypt_key, body)
-        if not hmac.compare_digest(expected.encode(), wire(sig.strip().lower())):
-            raise WebhookRejected(403, BAD_SIGNATURE, "bad X-Lark-Signature")
-        if self.max_skew_s:
-            try:
-                sent = float(ts)
-            except ValueError:
-                raise WebhookRejected(403, STALE, "bad timestamp") from None
-            sent = sent / 1000.0 if sent > 1e11 else sent  # seconds expected; tolerate ms (unit UNVERIFIED)
-            if not abs(self.deps.clock() - sent) <= self.max_skew_s:  # NaN too
-                raise WebhookRejected(403, STALE, "stale timestamp")
-        if not self.replays.check(nonce, wire(ts), body):
-            raise WebhookRejected(403, STALE, "replayed nonce")
-        return True
+        sent = credentials.timestamp(ts)
+        credentials.nonce(nonce)
+        credentials.require_same(sig, crypto.signature(ts, nonce, self.encrypt_key, body), "X-Lark-Signature")
+        at = sent / 1000.0 if sent > 1e11 else float(sent)  # seconds expected; tolerate ms (unit UNVERIFIED)
+        if not abs(self.deps.clock() - at) <= self.max_skew_s:
+            raise WebhookRejected(403, STALE, "stale timestamp")
+        # The signature covers the concatenation ts + nonce: key on exactly that, so moving characters
+        # between the two headers names the same entry.
+        return ts + nonce
 
     def verify(self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes) -> bytes:
         outer = load_json_object(body)
-        signed = bool(self.encrypt_key) and self._check_signature(headers, body)
+        signed = self._check_signature(headers, body) if self.encrypt_key else ""
         plain, payload = body, outer
         if "encrypt" in outer:
             if not self.encrypt_key:
@@ -160,14 +162,18 @@ class FeishuAdapter:
         token = as_str(as_dict(payload.get("header")).get("token") if "header" in payload else payload.get("token"))
         if not token:
             raise WebhookRejected(401, MISSING, "missing verification token")
-        if not hmac.compare_digest(wire(token), self.verification_token.encode()):
+        if not credentials.same(token, self.verification_token):
             raise WebhookRejected(403, BAD_SIGNATURE, "wrong verification token")
         if self.encrypt_key and not challenge and not signed:
             raise WebhookRejected(401, MISSING, "missing X-Lark-Signature")
+        if signed and not self.replays.check(signed, body, body=plain):
+            raise WebhookRejected(403, STALE, "replayed nonce")
         return plain
 
     def parse(self, body: bytes) -> Parsed:
-        return parse_payload(self.name, load_json_object(body), self.bot_open_id)
+        parsed = parse_payload(self.name, load_json_object(body), self.bot_open_id)
+        self.replays.persist(body)  # only now: a rejected delivery leaves no trace
+        return parsed
 
     def handshake(self, query: Mapping[str, str]) -> WebReply:
         raise WebhookRejected(405, "malformed", "GET not supported")
@@ -199,8 +205,7 @@ class FeishuAdapter:
             raise SendError(f"feishu HTTP {status} code {code}: {data.get('msg', '')}", permanent=True)
 
     async def send(self, out: Outgoing) -> None:
-        body: dict[str, Any] = {"msg_type": "text",
-                                "content": json.dumps({"text": render_text(out)}, ensure_ascii=False)}
+        body: dict[str, Any] = {"msg_type": "post", "content": json.dumps(render_post(out), ensure_ascii=False)}
         if out.key:
             body["uuid"] = out.key[:50]
         base = f"{self.api_base}/open-apis/im/v1/messages"

@@ -13,11 +13,28 @@ from bot.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRe
 MESSAGE = "im.message.receive_v1"
 ADDED = "im.chat.member.user.added_v1"
 DELETED = "im.chat.member.user.deleted_v1"
+PLACEHOLDER = re.compile(r"@_[A-Za-z0-9_]++")  # mention keys: "@_user_1", "@_all"; possessive
+SPACES = re.compile(r"[ \t]{2,}+")
+MAX_KEY = 64  # longer "keys" are not Feishu placeholders
 
 
 def challenge_reply(payload: dict[str, Any]) -> WebReply:
     body = json.dumps({"challenge": as_str(payload.get("challenge"))}).encode()
     return WebReply(200, body, "application/json")
+
+
+def _fill_placeholders(text: str, labels: dict[str, str]) -> str:
+    """Replace ``@_user_N`` placeholders (the longest matching key first) in one linear pass; one
+    ``str.replace`` per mention would cost mentions × text."""
+    keys = {k: v for k, v in labels.items() if k.startswith("@_") and len(k) <= MAX_KEY}
+    lengths = sorted({len(k) for k in keys}, reverse=True)
+
+    def one(m: re.Match[str]) -> str:
+        token = m.group()
+        n = next((n for n in lengths if n <= len(token) and token[:n] in keys), 0)
+        return keys[token[:n]] + token[n:] if n else token
+
+    return PLACEHOLDER.sub(one, text) if keys else text
 
 
 def _ms(value: Any) -> float:
@@ -73,14 +90,12 @@ def message_event(adapter: str, payload: dict[str, Any], bot_open_id: str) -> Pa
     content = as_dict(loads(as_str(msg.get("content")) or "{}"))
     kind = msg.get("message_type")
     if kind == "text":
-        text = as_str(content.get("text"))
-        for key in sorted((k for k in labels if k.startswith("@_")), key=len, reverse=True):
-            text = text.replace(key, labels[key])
+        text = _fill_placeholders(as_str(content.get("text")), labels)
     elif kind == "post":
         text = _post_text(content, labels)
     else:
         text = ""  # images, files, stickers: activity without text
-    text = re.sub(r"[ \t]{2,}", " ", text).strip()
+    text = SPACES.sub(" ", text).strip()
     parent = as_str(msg.get("parent_id"))
     ev = Message(event_id=message_id, chat=ChatRef(adapter, chat_id), user=UserRef(adapter, open_id),
                  time=_ms(msg.get("create_time")), text=text, reply_to=parent or None,

@@ -81,7 +81,7 @@ class EventParser:
         if segs is None:
             raise _bad("field message must be a CQ string or a segment array")
         texts: list[str] = []
-        mentions: list[UserRef] = []
+        mentions: dict[UserRef, None] = {}  # ordered and de-duplicated in O(1) per @
         mentions_bot = False
         reply_to: str | None = None
         for seg_type, data in segs:
@@ -91,8 +91,8 @@ class EventParser:
                 qq = data.get("qq", "")
                 if qq == self_id:
                     mentions_bot = True
-                elif qq and qq != "all" and UserRef(self.name, qq) not in mentions:
-                    mentions.append(UserRef(self.name, qq))
+                elif qq and qq != "all":
+                    mentions.setdefault(UserRef(self.name, qq))
             elif seg_type == "reply" and data.get("id"):
                 reply_to = data["id"]
         sender = p.get("sender") if isinstance(p.get("sender"), dict) else {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from bot.adapters.support import ascii_int
 from bot.outgoing import Mention, Outgoing, Text
 
 MAX_LEN = 4096
@@ -47,7 +48,7 @@ def atoms(out: Outgoing, limit: int = MAX_LEN) -> list[tuple[str, int]]:
         elif isinstance(part, Mention):
             label = (part.name or part.user.user_id)[:64]
             uid = part.user.user_id
-            if uid.lstrip("-").isdigit():
+            if ascii_int(uid) is not None:  # only ASCII digits go into the href
                 result.append((f'<a href="tg://user?id={uid}">{escape(label)}</a>', utf16_len(label)))
             else:
                 result.append((escape("@" + label), utf16_len(label) + 1))

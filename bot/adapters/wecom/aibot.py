@@ -1,8 +1,9 @@
 """``type = "wecom_aibot"``: the 智能机器人 (AI bot, API mode) JSON callback.
 
 WeCom calls it only when someone @-mentions the bot in a group (or in 1:1 chats, which we ignore).
-Each message carries a ``response_url`` usable once within an hour; replies go out through it from
-the outbox, or through the group webhook when the group has a ``wecom_webhook_key``.
+Each message carries a ``response_url`` usable once within an hour (kept only from a verified delivery
+and only on WeCom's host); replies go out through it from the outbox, or through the group webhook
+when the group has a ``wecom_webhook_key``.
 """
 
 from __future__ import annotations
@@ -24,17 +25,20 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
+from bot.adapters.reply_url import ReplyUrls, prefix_option
 from bot.adapters.support import as_dict, as_list, as_str, bad, call_json, load_json_object, truncate_utf8
+from bot.adapters.wecom.markup import markdown
 from bot.adapters.wecom.receiver import TEXT_MAX_BYTES, WeComReceiver
 from bot.events import ChatRef, Message, UserRef
 from bot.outgoing import Outgoing, Text
 
 log = logging.getLogger("quntag.wecom")
 
-KEYS = {"token", "encoding_aes_key", "api_base", "bot_name", "receive_id", "max_skew_s"}
+KEYS = {"token", "encoding_aes_key", "api_base", "bot_name", "receive_id", "max_skew_s", "response_url_prefix"}
 QUERY = ("msg_signature", "timestamp", "nonce")
 RESPONSE_URL_TTL_S = 3600.0  # "每个 response_url 可调用一次, 有效期为 1 个小时"
-LEADING_MENTION = re.compile(r"^\s*@\S+\s*")
+LEADING_MENTION = re.compile(r"\s*+@\S++\s*+")  # used with match(); possessive: no backtracking
+SPACES = re.compile(r"[ \t]{2,}+")
 
 
 class WeComAIBotAdapter(WeComReceiver):
@@ -49,6 +53,10 @@ class WeComAIBotAdapter(WeComReceiver):
                             retries_deliveries=True, max_text_len=680, per_chat_per_minute=20,
                             per_chat_per_second=1.0)
         super().__init__(name, options, deps, opt_str(options, "receive_id", where, ""), caps)
+        # response_url is on WeCom's API host (platforms.md §5c; the path is not documented).
+        prefix = prefix_option(opt_str(options, "response_url_prefix", where, "https://qyapi.weixin.qq.com/"),
+                               f"{where}.response_url_prefix")
+        self.reply_urls = ReplyUrls(prefix, deps.clock)
         # msgid → (chat id, response_url, expires at); each URL is used at most once.
         self.response_urls: collections.OrderedDict[str, tuple[str, str, float]] = collections.OrderedDict()
 
@@ -62,14 +70,22 @@ class WeComAIBotAdapter(WeComReceiver):
         encrypted = as_str(load_json_object(body).get("encrypt"))
         if not encrypted:
             raise bad("missing encrypt")
-        return self.authenticate(query, encrypted)
+        plain = self.authenticate(query, encrypted)
+        self.reply_urls.verified(plain)
+        return plain
 
     def _strip_bot(self, text: str) -> str:
         if self.bot_name:
-            return re.sub(r"[ \t]{2,}", " ", text.replace("@" + self.bot_name, "")).strip()
-        return LEADING_MENTION.sub("", text, count=1).strip()
+            return SPACES.sub(" ", text.replace("@" + self.bot_name, "")).strip()
+        lead = LEADING_MENTION.match(text)
+        return (text[lead.end():] if lead else text).strip()
 
     def parse(self, body: bytes) -> Parsed:
+        parsed = self._parse(body)
+        self.replays.persist(body)  # only now: a rejected delivery leaves no trace
+        return parsed
+
+    def _parse(self, body: bytes) -> Parsed:
         payload = load_json_object(body)
         msgid, kind = as_str(payload.get("msgid")), as_str(payload.get("msgtype"))
         if kind == "event" or not msgid:
@@ -89,14 +105,15 @@ class WeComAIBotAdapter(WeComReceiver):
             text = ""
         url = as_str(payload.get("response_url"))
         now = self.deps.clock()  # the callback carries no send time
-        if url:
-            self._remember(msgid, chat_id, url, now)
+        until = self.reply_urls.accept(body, url, now + RESPONSE_URL_TTL_S) if url else None
+        if until is not None:
+            self._remember(msgid, chat_id, url, until)
         ev = Message(event_id=msgid, chat=ChatRef(self.name, chat_id), user=UserRef(self.name, user_id),
                      time=now, text=self._strip_bot(text), mentions_bot=True)
         return Parsed(key=msgid, events=(ev,))
 
-    def _remember(self, msgid: str, chat_id: str, url: str, now: float) -> None:
-        self.response_urls[msgid] = (chat_id, url, now + RESPONSE_URL_TTL_S)
+    def _remember(self, msgid: str, chat_id: str, url: str, until: float) -> None:
+        self.response_urls[msgid] = (chat_id, url, until)
         while len(self.response_urls) > 10_000:
             self.response_urls.popitem(last=False)
 
@@ -127,7 +144,8 @@ class WeComAIBotAdapter(WeComReceiver):
             raise SendError(f"no response_url left for {out.target.id} (replies only within 1 h of an @bot "
                             "message) and no wecom_webhook_key", permanent=True)
         mid, entry = taken
-        text = "".join(p.text if isinstance(p, Text) else f"@{p.name or p.user.user_id}" for p in out.parts)
+        # response_url takes markdown only: the whole text is escaped (line starts matter) to show as written
+        text = markdown("".join(p.text if isinstance(p, Text) else f"@{p.name or p.user.user_id}" for p in out.parts))
         body = {"msgtype": "markdown", "markdown": {"content": truncate_utf8(text, TEXT_MAX_BYTES)}}
         try:
             status, _, data = await call_json(self.deps.session, "POST", entry[1], body=body)

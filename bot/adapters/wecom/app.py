@@ -66,6 +66,11 @@ class WeComAppAdapter(WeComReceiver):
         return self.authenticate(query, encrypted)
 
     def parse(self, body: bytes) -> Parsed:
+        parsed = self._parse(body)
+        self.replays.persist(body)  # only now: a rejected delivery leaves no trace
+        return parsed
+
+    def _parse(self, body: bytes) -> Parsed:
         root = _xml(body)
         msg_type = xml_text(root, "MsgType")
         if msg_type != "event":

@@ -53,7 +53,7 @@ class WeComCrypto:
 
     def check(self, msg_signature: str, timestamp: str, nonce: str, encrypted: str) -> None:
         expected = signature(self.token, timestamp, nonce, encrypted)
-        if not hmac.compare_digest(expected.encode(), wire(msg_signature.strip().lower())):
+        if not hmac.compare_digest(expected.encode(), wire(msg_signature)):  # exact: lowercase hex, no padding
             raise CryptoError("bad msg_signature")
 
     def decrypt(self, encrypted: str) -> bytes:

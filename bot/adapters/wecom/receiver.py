@@ -3,10 +3,12 @@ the send-only group webhook (``webhook/send?key=``) for groups with a ``wecom_we
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
 
+from bot.adapters import credentials
 from bot.adapters.base import (
     BAD_SIGNATURE,
     MISSING,
@@ -19,8 +21,10 @@ from bot.adapters.base import (
     WebReply,
     opt_str,
 )
-from bot.adapters.support import ReplayCache, call_json, opt_num, opt_url, truncate_utf8, wire
+from bot.adapters.replay import ReplayCache
+from bot.adapters.support import MAX_WINDOW_S, call_json, opt_num, opt_url, truncate_utf8, wire
 from bot.adapters.wecom.crypto import CryptoError, WeComCrypto
+from bot.adapters.wecom.markup import plain
 from bot.events import ChatRef, UserRef
 from bot.outgoing import Outgoing, Text
 
@@ -31,8 +35,9 @@ TEXT_MAX_BYTES = 2048
 
 
 def render_webhook(out: Outgoing) -> dict[str, Any]:
-    """Group-webhook text body: mentions as ``@name`` in the text and as ``mentioned_list`` userids."""
-    text = "".join(p.text if isinstance(p, Text) else f"@{p.name or p.user.user_id}" for p in out.parts)
+    """Group-webhook text body: mentions as ``@name`` in the text and as ``mentioned_list`` userids;
+    member text cannot spell a ``<@userid>`` mention of its own."""
+    text = plain("".join(p.text if isinstance(p, Text) else f"@{p.name or p.user.user_id}" for p in out.parts))
     mentioned = [p.user.user_id for p in out.parts if not isinstance(p, Text)]
     body: dict[str, Any] = {"content": truncate_utf8(text, TEXT_MAX_BYTES)}
     if mentioned:
@@ -58,16 +63,21 @@ class WeComReceiver:
         except ValueError as exc:
             raise ConfigError(f"{where}.encoding_aes_key: {exc}") from None
         self.api_base = opt_url(options, "api_base", where, "https://qyapi.weixin.qq.com")
-        # No timestamp window is documented (UNVERIFIED): default 1 h, 0 turns the check off.
-        self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0)
-        self.replays = ReplayCache(max(self.max_skew_s, 7200.0), deps.clock)
+        # No timestamp window is documented (UNVERIFIED): default 1 h, never unbounded (the replay cache
+        # must cover it).
+        self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0, low=1.0, high=MAX_WINDOW_S)
+        self._pending: set[asyncio.Task[None]] = set()
+        # WeCom: "nonce unique within 2 h"; a timestamp is good from ts - window to ts + window.
+        self.replays = ReplayCache(max(2 * self.max_skew_s, 7200.0), deps.clock)
+        self.replays.attach(f"{self.type} {name}", deps.state, self._pending)
         self.capabilities = capabilities
 
     async def start(self) -> None:
-        return None
+        await self.replays.restore()
 
     async def close(self) -> None:
-        return None
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
 
     def secrets(self) -> dict[str, str]:
         return {"token": self.token, "encoding_aes_key": self.encoding_aes_key}
@@ -84,23 +94,22 @@ class WeComReceiver:
         sig, ts, nonce = (query.get(k, "") for k in ("msg_signature", "timestamp", "nonce"))
         if not sig or not ts or not nonce:
             raise WebhookRejected(401, MISSING, "missing msg_signature, timestamp or nonce")
+        sent = credentials.timestamp(ts)
+        credentials.nonce(nonce)
         try:
             self.crypto.check(sig, ts, nonce, encrypted)
         except CryptoError:
             raise WebhookRejected(403, BAD_SIGNATURE, "bad msg_signature") from None
-        if self.max_skew_s:
-            try:
-                skew = abs(self.deps.clock() - int(ts))
-            except (ValueError, OverflowError):
-                raise WebhookRejected(403, STALE, "bad timestamp") from None
-            if skew > self.max_skew_s:
-                raise WebhookRejected(403, STALE, "stale timestamp")
-        if not self.replays.check(nonce, wire(ts), wire(encrypted)):
-            raise WebhookRejected(403, STALE, "replayed nonce")
+        if not abs(self.deps.clock() - sent) <= self.max_skew_s:
+            raise WebhookRejected(403, STALE, "stale timestamp")
         try:
-            return self.crypto.decrypt(encrypted)
+            plain = self.crypto.decrypt(encrypted)
         except CryptoError as exc:
             raise WebhookRejected(403, BAD_SIGNATURE, f"cannot decrypt: {exc}") from None
+        # timestamp and nonce are canonical (one spelling each), so the nonce key is exactly what was signed.
+        if not self.replays.check(nonce, wire(ts), wire(encrypted), body=plain):
+            raise WebhookRejected(403, STALE, "replayed nonce")
+        return plain
 
     def handshake(self, query: Mapping[str, str]) -> WebReply:
         """GET ``?msg_signature&timestamp&nonce&echostr`` → the decrypted echostr, as plain text."""
