@@ -18,10 +18,11 @@ from aiohttp import web
 
 from bot.config import Config, load, secret_problems
 from bot.events import ChatRef
-from bot.export import to_csv, to_json
+from bot.export import to_csv, to_json, write_file
 from bot.runtime import Runtime
 from bot.timeutil import parse_iso
 from handlers import profiles
+from storage.files import write_private
 
 T = TypeVar("T")
 
@@ -124,7 +125,7 @@ def export(args: argparse.Namespace) -> int:
     found = _group_profiles(cfg, args.group, time.time(), action=f"export_{args.format}")
     data = to_csv(found) if args.format == "csv" else to_json(found) + "\n"
     if args.output:
-        Path(args.output).write_text(data, encoding="utf-8", newline="")
+        write_file(Path(args.output), data)
     else:
         sys.stdout.write(data)
     return 0
@@ -146,7 +147,7 @@ def init(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise CliExit(1, f"{target} exists; use --force to overwrite")
     text = files("bot.demo").joinpath("config.example.toml").read_text(encoding="utf-8")
-    target.write_text(text, encoding="utf-8")
+    write_private(target, text.encode("utf-8"))  # the config will hold secrets: owner-only
     print(f"wrote {target}; set server.api_token and each adapter's secret, then run: quntag serve --config {target}")
     return 0
 
