@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.appkeys import CONFIG, RUNTIME
+from bot.bearer import bearer_ok
 from bot.timeutil import parse_iso
 from handlers import profiles
 from handlers.insights import segment
@@ -19,15 +19,10 @@ def _error(status: int, detail: str) -> web.Response:
     return web.json_response({"error": detail}, status=status)
 
 
-def _authorized(request: web.Request) -> bool:
-    token = request.app[CONFIG].server.api_token
-    got = request.headers.get("Authorization", "")
-    return bool(token) and hmac.compare_digest(got.encode(), f"Bearer {token}".encode())
-
-
 @web.middleware
 async def require_token(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path.startswith("/api/") and not _authorized(request):
+    """Everything under ``/api/`` needs the API token; an empty or CHANGE-ME token opens nothing."""
+    if request.path.startswith("/api/") and not bearer_ok(request, request.app[CONFIG].server.api_token):
         return _error(401, "missing or wrong bearer token")
     return await handler(request)
 

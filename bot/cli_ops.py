@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -14,9 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
-from aiohttp import web
-
-from bot.config import Config, load, secret_problems
+from bot.config import Config, load
 from bot.events import ChatRef
 from bot.export import to_csv, to_json, write_file
 from bot.runtime import Runtime
@@ -172,59 +169,6 @@ def demo(args: argparse.Namespace) -> int:
         print(asyncio.run(run_demo(keep=args.keep)))
     except DemoFailed as exc:
         raise CliExit(1, str(exc)) from None
-    return 0
-
-
-def serve(args: argparse.Namespace) -> int:
-
-    cfg = _config(args)
-    bad = secret_problems(cfg)
-    if bad and not args.insecure_dev:
-        raise CliExit(2, f"config error: {bad[0]}: empty or CHANGE-ME secret (set it, or use --insecure-dev)")
-    host = args.host or cfg.server.host
-    port = cfg.server.port if args.port is None else args.port
-    return asyncio.run(_serve(cfg, host, port))
-
-
-async def _serve(cfg: Config, host: str, port: int) -> int:
-    from storage.backup import ServeLock
-
-    lock = ServeLock(cfg.database_url())
-    if not lock.acquire():
-        raise CliExit(2, f"config error: storage.url: {cfg.database_url()} is in use by another quntag serve")
-    try:
-        return await _serve_locked(cfg, host, port)
-    finally:
-        lock.release()
-
-
-async def _serve_locked(cfg: Config, host: str, port: int) -> int:
-    from bot.appkeys import RUNTIME
-    from bot.server import create_app
-
-    app = create_app(cfg)
-    # No per-request access log: at webhook rates it would dwarf everything else (metrics count requests).
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=10, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    bound = port
-    server = getattr(site, "_server", None)
-    if server is not None and server.sockets:
-        bound = server.sockets[0].getsockname()[1]
-    print(f"quntag listening on http://{host}:{bound}", flush=True)
-    for name, adapter in app[RUNTIME].adapters.items():
-        print(f"adapter {name} ({adapter.type}): visibility {adapter.visibility()}", flush=True)
-    for line in app[RUNTIME].jobs.describe():
-        print(f"schedule: {line}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    print("quntag: stopping (finishing in-flight work)", flush=True)
-    await runner.cleanup()
-    print("quntag: stopped", flush=True)
     return 0
 
 

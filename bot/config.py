@@ -38,6 +38,7 @@ from bot.config_types import (
     StorageConfig,
     TaggingConfig,
     TagRule,
+    unset_secret,
 )
 
 __all__ = ["ActivityTagsConfig", "AdapterConfig", "AlertsConfig", "CheckinConfig", "Config", "ConfigError",
@@ -235,9 +236,9 @@ def secret_problems(cfg: Config) -> list[str]:
     from bot.adapters.base import AdapterDeps
 
     bad = []
-    if cfg.server.api_token in ("", PLACEHOLDER):
+    if unset_secret(cfg.server.api_token):
         bad.append("server.api_token")
     for a in cfg.adapters.values():
         adapter = adapter_types()[a.type](a.name, a.options, AdapterDeps(session=None))
-        bad += [f"adapters.{a.name}.{k}" for k, v in adapter.secrets().items() if v in ("", PLACEHOLDER)]
+        bad += [f"adapters.{a.name}.{k}" for k, v in adapter.secrets().items() if unset_secret(v)]
     return bad

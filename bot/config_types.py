@@ -13,6 +13,11 @@ from bot.config_schema import SurveyConfig
 PLACEHOLDER = "CHANGE-ME"
 
 
+def unset_secret(value: str) -> bool:
+    """An empty (or blank) secret or the ``CHANGE-ME`` placeholder: it must never authenticate anyone."""
+    return value.strip() in ("", PLACEHOLDER)
+
+
 @dataclass(frozen=True, slots=True)
 class ServerConfig:
     host: str = "127.0.0.1"
