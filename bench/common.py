@@ -305,10 +305,12 @@ def cpu_seconds(pid: int) -> float:
 # -- HTTP helpers (stdlib: the benchmark's own requests must not need the event loop) -------------
 
 def http_get(url: str, timeout: float = 30.0, tries: int = 3) -> bytes:
-    """GET on loopback; retried, since a saturated 2-core box can starve the server for a while."""
+    """GET on loopback; retried, since a saturated 2-core box can starve the server for a while.
+    Sends the API token: /healthz details (the inbox backlog) need it."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {API_TOKEN}"})
     for attempt in range(tries):
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as r:
+            with urllib.request.urlopen(request, timeout=timeout) as r:
                 return bytes(r.read())
         except (TimeoutError, urllib.error.URLError):
             if attempt == tries - 1:

@@ -27,7 +27,7 @@ def insecure_note(bad: list[str]) -> str:
     if not bad:
         return ""
     closed = [f"{path} answers 401 to everyone until {key} is set" for key, path in
-              (("server.api_token", "/api"),) if key in bad]
+              (("server.api_token", "/api"), ("server.metrics_token", "/metrics")) if key in bad]
     return f" (insecure dev mode: {'; '.join([*closed, 'unset secrets: ' + ', '.join(bad)])})"
 
 

@@ -1,7 +1,8 @@
 """Config: one documented TOML file → frozen dataclasses (contract §3).
 
 Every problem raises :class:`ConfigError` whose message is one line naming the key. Secrets may come
-from the environment: ``QUNTAG_API_TOKEN`` for ``server.api_token`` and
+from the environment: ``QUNTAG_API_TOKEN`` for ``server.api_token``, ``QUNTAG_METRICS_TOKEN`` for
+``server.metrics_token`` and
 ``QUNTAG_ADAPTER_<NAME>_<KEY>`` for ``adapters.<name>.<key>`` (name upper-cased, ``-`` → ``_``).
 """
 
@@ -156,6 +157,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     srv = Section(top.table("server"), "server")
     server = ServerConfig(host=srv.text("host", "127.0.0.1"), port=srv.integer("port", 8080, 0, 65535),
                           api_token=env.get("QUNTAG_API_TOKEN", srv.text("api_token", PLACEHOLDER)),
+                          metrics_token=env.get("QUNTAG_METRICS_TOKEN", srv.text("metrics_token", "")),
                           only_listed_groups=srv.flag("only_listed_groups", False),
                           max_body_bytes=srv.integer("max_body_bytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
                           max_in_flight=srv.integer("max_in_flight", 256, 1, 100000),
@@ -231,13 +233,17 @@ def load(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
 
 
 def secret_problems(cfg: Config) -> list[str]:
-    """Keys whose secret is empty or the CHANGE-ME placeholder (``serve`` refuses to start)."""
+    """Keys whose secret is empty or the CHANGE-ME placeholder (``serve`` refuses to start).
+
+    ``server.metrics_token`` may be left empty (``/metrics`` is then open) but not at the placeholder."""
     from bot.adapters import adapter_types
     from bot.adapters.base import AdapterDeps
 
     bad = []
     if unset_secret(cfg.server.api_token):
         bad.append("server.api_token")
+    if cfg.server.metrics_token and unset_secret(cfg.server.metrics_token):
+        bad.append("server.metrics_token")
     for a in cfg.adapters.values():
         adapter = adapter_types()[a.type](a.name, a.options, AdapterDeps(session=None))
         bad += [f"adapters.{a.name}.{k}" for k, v in adapter.secrets().items() if unset_secret(v)]

@@ -23,6 +23,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     api_token: str = PLACEHOLDER
+    metrics_token: str = ""
     only_listed_groups: bool = False
     max_body_bytes: int = 1024 * 1024
     max_in_flight: int = 256
