@@ -17,7 +17,7 @@ from bot.config import Config, load
 from bot.events import ChatRef
 from bot.export import to_csv, to_json, write_file
 from bot.runtime import Runtime
-from bot.timeutil import parse_iso
+from bot.timeutil import parse_at
 from handlers import profiles
 from storage.files import write_private
 
@@ -55,9 +55,9 @@ def _with_runtime(cfg: Config, fn: Callable[[Runtime], Awaitable[T]]) -> T:
 def _at(args: argparse.Namespace) -> float:
     if getattr(args, "at", None):
         try:
-            return parse_iso(args.at)
-        except ValueError:
-            raise CliExit(1, f"--at: not an ISO-8601 time: {args.at}") from None
+            return parse_at(args.at)
+        except ValueError as exc:
+            raise CliExit(1, f"--at {exc}: {args.at}") from None
     return time.time()
 
 

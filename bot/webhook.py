@@ -138,3 +138,7 @@ async def handle_get(request: web.Request) -> web.StreamResponse:
     except WebhookRejected as rej:
         request.app[METRICS].rejected.labels(adapter.name, rej.reason).inc()
         return _error(rej.status, rej.detail)
+    except Exception:  # a handshake query is platform input: junk is a 400, never a 5xx
+        log.exception("adapter failed to answer a handshake", extra={"adapter": adapter.name})
+        request.app[METRICS].rejected.labels(adapter.name, MALFORMED).inc()
+        return _error(400, "malformed handshake")
