@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.config_intel import ActivityTagsConfig, InsightsConfig, TiersConfig
 from bot.config_schema import SurveyConfig
+from bot.events import Event, Message
 
 PLACEHOLDER = "CHANGE-ME"
 
@@ -141,6 +142,14 @@ class Config:
         return GroupConfig(id=group_id, timezone=self.defaults.timezone, locale=self.defaults.locale,
                            admins=self.defaults.admins, welcome=self.defaults.welcome,
                            onboarding_survey=self.defaults.onboarding_survey)
+
+    def admits(self, event: Event) -> bool:
+        """Intake keeps ``event`` unless ``only_listed_groups`` drops it. A private chat with the bot (a
+        gate answer, a command, a survey answer) belongs to no group, so the group listing never filters
+        it; a group's events need settings for that group (listed, or defaults when not only-listed)."""
+        if isinstance(event, Message) and event.is_private:
+            return True
+        return self.group(event.chat.id) is not None
 
     def survey(self, survey_id: str) -> SurveyConfig | None:
         return next((s for s in self.surveys if s.id == survey_id), None)

@@ -112,7 +112,7 @@ async def _handle(request: web.Request, adapter: Adapter, name: str) -> web.Stre
         return _error(400, "malformed payload")
     if parsed.reply is not None:
         return _reply(parsed.reply)
-    events = [e for e in parsed.events if config.group(e.chat.id) is not None]
+    events = [e for e in parsed.events if config.admits(e)]
     if len(events) < len(parsed.events):
         metrics.ignored.labels(name, "unlisted_group").inc(len(parsed.events) - len(events))
     if not events:
