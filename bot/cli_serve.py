@@ -6,10 +6,9 @@ import argparse
 import asyncio
 import signal
 
-from aiohttp import web
-
 from bot.cli_ops import CliExit, _config
 from bot.config import Config, secret_problems
+from bot.listener import listen
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -48,15 +47,7 @@ async def _serve_locked(cfg: Config, host: str, port: int, note: str) -> int:
     from bot.server import create_app
 
     app = create_app(cfg)
-    # No per-request access log: at webhook rates it would dwarf everything else (metrics count requests).
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=10, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    bound = port
-    server = getattr(site, "_server", None)
-    if server is not None and server.sockets:
-        bound = server.sockets[0].getsockname()[1]
+    runner, bound = await listen(app, host, port)
     print(f"quntag listening on http://{host}:{bound}{note}", flush=True)
     for name, adapter in app[RUNTIME].adapters.items():
         print(f"adapter {name} ({adapter.type}): visibility {adapter.visibility()}", flush=True)

@@ -12,6 +12,7 @@ from bot.appkeys import CONFIG, METRICS, RUNTIME
 
 OVERLOADED = "overloaded"
 TIMEOUT = "timeout"
+CLIENT_DISCONNECTED = "client_disconnected"
 
 log = logging.getLogger("quntag.webhook")
 
@@ -31,6 +32,10 @@ async def _read_body(request: web.Request, limit: int, timeout: float) -> bytes:
         return await asyncio.wait_for(_read_all(request, limit), timeout)
     except TimeoutError:
         raise WebhookRejected(408, TIMEOUT, "request body not received in time") from None
+    except ConnectionError:  # the client went away mid-body: nobody is left to answer
+        raise WebhookRejected(400, CLIENT_DISCONNECTED, "client disconnected before the body ended") from None
+    except web.RequestPayloadError:  # broken chunked/compressed encoding: the client's fault, not ours
+        raise WebhookRejected(400, MALFORMED, "malformed request body encoding") from None
 
 
 async def _read_all(request: web.Request, limit: int) -> bytes:
@@ -105,6 +110,8 @@ async def _handle(request: web.Request, adapter: Adapter, name: str) -> web.Stre
         parsed = adapter.parse(authed)
     except WebhookRejected as rej:
         metrics.rejected.labels(name, rej.reason).inc()
+        if rej.reason == CLIENT_DISCONNECTED:  # routine on flaky networks: one line, no traceback
+            log.info("client %s disconnected before sending the whole body", request.remote, extra={"adapter": name})
         return _error(rej.status, rej.detail)
     except Exception:  # platform junk must never become a 5xx
         log.exception("adapter failed to parse a delivery", extra={"adapter": name})
