@@ -146,7 +146,8 @@ def write_config(folder: Path, db: Path, groups: int, rules: Sequence[tuple[str,
                  sync: str = "normal") -> Path:
     """A quntag config: one OneBot adapter, ``groups`` listed groups, the given ``[[tags]]``."""
     lines = [
-        "[server]", f"api_token = {toml_str(API_TOKEN)}", "",
+        # the load generator is one client address opening up to 128 connections: no per-client cap
+        "[server]", f"api_token = {toml_str(API_TOKEN)}", "max_connections_per_client = 0", "",
         "[storage]", f"url = {toml_str('sqlite:///' + str(db))}", f"sync = {toml_str(sync)}", "",
         f"[adapters.{ADAPTER}]", 'type = "onebot"', f"secret = {toml_str(SECRET)}",
         'access_token = "bench-access-token"', 'api_base = "http://127.0.0.1:9"', "",

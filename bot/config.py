@@ -25,6 +25,7 @@ from bot.config_intel import (
     parse_tiers,
 )
 from bot.config_schema import Section, SurveyConfig, parse_surveys
+from bot.config_server import parse_server
 from bot.config_types import PLACEHOLDER as PLACEHOLDER
 from bot.config_types import (
     AdapterConfig,
@@ -154,17 +155,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     """Validate a parsed TOML document; raises ConfigError naming the first bad key."""
     env = os.environ if env is None else env
     top = Section(data, "")
-    srv = Section(top.table("server"), "server")
-    server = ServerConfig(host=srv.text("host", "127.0.0.1"), port=srv.integer("port", 8080, 0, 65535),
-                          api_token=env.get("QUNTAG_API_TOKEN", srv.text("api_token", PLACEHOLDER)),
-                          metrics_token=env.get("QUNTAG_METRICS_TOKEN", srv.text("metrics_token", "")),
-                          only_listed_groups=srv.flag("only_listed_groups", False),
-                          max_body_bytes=srv.integer("max_body_bytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
-                          max_in_flight=srv.integer("max_in_flight", 256, 1, 100000),
-                          overload_wait_s=srv.number("overload_wait_s", 5.0, 0.0),
-                          request_timeout_s=srv.number("request_timeout_s", 10.0, 0.1),
-                          member_commands_per_minute=srv.integer("member_commands_per_minute", 10, 0, 10000))
-    srv.done()
+    server = parse_server(top.table("server"), env)
     st = Section(top.table("storage"), "storage")
     storage = StorageConfig(url=st.text("url", "sqlite:///quntag.db"),
                             sync=st.choice("sync", ("normal", "full"), "normal"),

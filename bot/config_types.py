@@ -30,6 +30,8 @@ class ServerConfig:
     max_in_flight: int = 256
     overload_wait_s: float = 5.0
     request_timeout_s: float = 10.0
+    idle_timeout_s: float = 15.0
+    max_connections_per_client: int = 128
     member_commands_per_minute: int = 10
 
 
