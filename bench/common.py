@@ -146,7 +146,8 @@ def write_config(folder: Path, db: Path, groups: int, rules: Sequence[tuple[str,
                  sync: str = "normal") -> Path:
     """A quntag config: one OneBot adapter, ``groups`` listed groups, the given ``[[tags]]``."""
     lines = [
-        "[server]", f"api_token = {toml_str(API_TOKEN)}", "",
+        # the load generator is one client address opening up to 128 connections: no per-client cap
+        "[server]", f"api_token = {toml_str(API_TOKEN)}", "max_connections_per_client = 0", "",
         "[storage]", f"url = {toml_str('sqlite:///' + str(db))}", f"sync = {toml_str(sync)}", "",
         f"[adapters.{ADAPTER}]", 'type = "onebot"', f"secret = {toml_str(SECRET)}",
         'access_token = "bench-access-token"', 'api_base = "http://127.0.0.1:9"', "",
@@ -305,10 +306,12 @@ def cpu_seconds(pid: int) -> float:
 # -- HTTP helpers (stdlib: the benchmark's own requests must not need the event loop) -------------
 
 def http_get(url: str, timeout: float = 30.0, tries: int = 3) -> bytes:
-    """GET on loopback; retried, since a saturated 2-core box can starve the server for a while."""
+    """GET on loopback; retried, since a saturated 2-core box can starve the server for a while.
+    Sends the API token: /healthz details (the inbox backlog) need it."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {API_TOKEN}"})
     for attempt in range(tries):
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as r:
+            with urllib.request.urlopen(request, timeout=timeout) as r:
                 return bytes(r.read())
         except (TimeoutError, urllib.error.URLError):
             if attempt == tries - 1:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import hmac
 import json
+import re
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.appkeys import CONFIG, RUNTIME
-from bot.timeutil import parse_iso
+from bot.bearer import bearer_ok
+from bot.timeutil import parse_at
 from handlers import profiles
 from handlers.insights import segment
 from handlers.segments import QueryError
@@ -19,31 +20,36 @@ def _error(status: int, detail: str) -> web.Response:
     return web.json_response({"error": detail}, status=status)
 
 
-def _authorized(request: web.Request) -> bool:
-    token = request.app[CONFIG].server.api_token
-    got = request.headers.get("Authorization", "")
-    return bool(token) and hmac.compare_digest(got.encode(), f"Bearer {token}".encode())
-
-
 @web.middleware
 async def require_token(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path.startswith("/api/") and not _authorized(request):
+    """Everything under ``/api/`` needs the API token; an empty or CHANGE-ME token opens nothing."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    if not bearer_ok(request, request.app[CONFIG].server.api_token):
         return _error(401, "missing or wrong bearer token")
-    return await handler(request)
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:  # the router's own 404/405: JSON like every other /api answer
+        if exc.status < 400 or exc.content_type == "application/json":
+            raise
+        return _error(exc.status, exc.reason.lower())
+
+
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: int() would also take "١٢", " 5" and "1_0"
+
+
+def _bad(detail: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(text=json.dumps({"error": detail}), content_type="application/json")
 
 
 def _int(request: web.Request, key: str, default: int, hi: int) -> int:
+    """A whole-number query parameter in 0..hi; anything else is 400 naming the parameter."""
     raw = request.query.get(key)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise web.HTTPBadRequest(text=json.dumps({"error": f"{key} must be an integer"}),
-                                 content_type="application/json") from None
-    if value < 0 or value > hi:
-        raise web.HTTPBadRequest(text=json.dumps({"error": f"{key} out of range"}), content_type="application/json")
-    return value
+    if not _DIGITS.fullmatch(raw) or len(raw.lstrip("0")) > len(str(hi)) or int(raw) > hi:
+        raise _bad(f"{key} must be a whole number from 0 to {hi}")
+    return int(raw)
 
 
 async def list_groups(request: web.Request) -> web.Response:
@@ -71,9 +77,9 @@ async def get_member(request: web.Request) -> web.Response:
     t = rt.clock()
     if "at" in request.query:
         try:
-            t = parse_iso(request.query["at"])
-        except ValueError:
-            return _error(400, "at must be ISO-8601")
+            t = parse_at(request.query["at"])
+        except ValueError as exc:
+            return _error(400, f"at {exc}")
     found = await profiles.load(rt.repo, rt.config, group, [member], t)
     if not found:
         return _error(404, f"unknown member {member} in group {group}")
@@ -104,6 +110,7 @@ def _dumps(obj: object) -> str:
 def add_routes(app: web.Application) -> None:
     app.middlewares.append(require_token)
     app.router.add_get("/api/groups", list_groups)
-    app.router.add_get("/api/groups/{group}/members", list_members)
-    app.router.add_get("/api/groups/{group}/members/{member}", get_member)
-    app.router.add_get("/api/groups/{group}/segments", segment_members)
+    # [^/]+ rather than aiohttp's default [^{}/]+: a platform id may contain braces (percent-encoded)
+    app.router.add_get("/api/groups/{group:[^/]+}/members", list_members)
+    app.router.add_get("/api/groups/{group:[^/]+}/members/{member:[^/]+}", get_member)
+    app.router.add_get("/api/groups/{group:[^/]+}/segments", segment_members)

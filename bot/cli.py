@@ -84,10 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     quiet = logging.INFO if args.cmd == "serve" else logging.WARNING
     setup(logging.DEBUG if args.verbose else quiet, args.log_format or os.environ.get("QUNTAG_LOG_FORMAT", "text"))
-    from bot import cli_intel, cli_ops, cli_privacy
+    from bot import cli_intel, cli_ops, cli_privacy, cli_serve
 
     ops: dict[str, Callable[[argparse.Namespace], int]] = {
-        "serve": cli_ops.serve, "demo": cli_ops.demo, "init": cli_ops.init, "profile": cli_ops.profile,
+        "serve": cli_serve.serve, "demo": cli_ops.demo, "init": cli_ops.init, "profile": cli_ops.profile,
         "members": cli_ops.members, "export": cli_ops.export, "replay": cli_ops.replay, "db": cli_ops.db,
         "forget": cli_privacy.forget, "backup": cli_ops.backup, "restore": cli_ops.restore,
         "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,

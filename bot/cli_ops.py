@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -14,14 +13,13 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
-from aiohttp import web
-
-from bot.config import Config, load, secret_problems
+from bot.config import Config, load
 from bot.events import ChatRef
-from bot.export import to_csv, to_json
+from bot.export import to_csv, to_json, write_file
 from bot.runtime import Runtime
-from bot.timeutil import parse_iso
+from bot.timeutil import parse_at
 from handlers import profiles
+from storage.files import write_private
 
 T = TypeVar("T")
 
@@ -57,9 +55,9 @@ def _with_runtime(cfg: Config, fn: Callable[[Runtime], Awaitable[T]]) -> T:
 def _at(args: argparse.Namespace) -> float:
     if getattr(args, "at", None):
         try:
-            return parse_iso(args.at)
-        except ValueError:
-            raise CliExit(1, f"--at: not an ISO-8601 time: {args.at}") from None
+            return parse_at(args.at)
+        except ValueError as exc:
+            raise CliExit(1, f"--at {exc}: {args.at}") from None
     return time.time()
 
 
@@ -124,7 +122,7 @@ def export(args: argparse.Namespace) -> int:
     found = _group_profiles(cfg, args.group, time.time(), action=f"export_{args.format}")
     data = to_csv(found) if args.format == "csv" else to_json(found) + "\n"
     if args.output:
-        Path(args.output).write_text(data, encoding="utf-8", newline="")
+        write_file(Path(args.output), data)
     else:
         sys.stdout.write(data)
     return 0
@@ -146,7 +144,7 @@ def init(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise CliExit(1, f"{target} exists; use --force to overwrite")
     text = files("bot.demo").joinpath("config.example.toml").read_text(encoding="utf-8")
-    target.write_text(text, encoding="utf-8")
+    write_private(target, text.encode("utf-8"))  # the config will hold secrets: owner-only
     print(f"wrote {target}; set server.api_token and each adapter's secret, then run: quntag serve --config {target}")
     return 0
 
@@ -171,59 +169,6 @@ def demo(args: argparse.Namespace) -> int:
         print(asyncio.run(run_demo(keep=args.keep)))
     except DemoFailed as exc:
         raise CliExit(1, str(exc)) from None
-    return 0
-
-
-def serve(args: argparse.Namespace) -> int:
-
-    cfg = _config(args)
-    bad = secret_problems(cfg)
-    if bad and not args.insecure_dev:
-        raise CliExit(2, f"config error: {bad[0]}: empty or CHANGE-ME secret (set it, or use --insecure-dev)")
-    host = args.host or cfg.server.host
-    port = cfg.server.port if args.port is None else args.port
-    return asyncio.run(_serve(cfg, host, port))
-
-
-async def _serve(cfg: Config, host: str, port: int) -> int:
-    from storage.backup import ServeLock
-
-    lock = ServeLock(cfg.database_url())
-    if not lock.acquire():
-        raise CliExit(2, f"config error: storage.url: {cfg.database_url()} is in use by another quntag serve")
-    try:
-        return await _serve_locked(cfg, host, port)
-    finally:
-        lock.release()
-
-
-async def _serve_locked(cfg: Config, host: str, port: int) -> int:
-    from bot.appkeys import RUNTIME
-    from bot.server import create_app
-
-    app = create_app(cfg)
-    # No per-request access log: at webhook rates it would dwarf everything else (metrics count requests).
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=10, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    bound = port
-    server = getattr(site, "_server", None)
-    if server is not None and server.sockets:
-        bound = server.sockets[0].getsockname()[1]
-    print(f"quntag listening on http://{host}:{bound}", flush=True)
-    for name, adapter in app[RUNTIME].adapters.items():
-        print(f"adapter {name} ({adapter.type}): visibility {adapter.visibility()}", flush=True)
-    for line in app[RUNTIME].jobs.describe():
-        print(f"schedule: {line}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    print("quntag: stopping (finishing in-flight work)", flush=True)
-    await runner.cleanup()
-    print("quntag: stopped", flush=True)
     return 0
 
 

@@ -1,7 +1,8 @@
 """Config: one documented TOML file → frozen dataclasses (contract §3).
 
 Every problem raises :class:`ConfigError` whose message is one line naming the key. Secrets may come
-from the environment: ``QUNTAG_API_TOKEN`` for ``server.api_token`` and
+from the environment: ``QUNTAG_API_TOKEN`` for ``server.api_token``, ``QUNTAG_METRICS_TOKEN`` for
+``server.metrics_token`` and
 ``QUNTAG_ADAPTER_<NAME>_<KEY>`` for ``adapters.<name>.<key>`` (name upper-cased, ``-`` → ``_``).
 """
 
@@ -24,6 +25,7 @@ from bot.config_intel import (
     parse_tiers,
 )
 from bot.config_schema import Section, SurveyConfig, parse_surveys
+from bot.config_server import parse_server
 from bot.config_types import PLACEHOLDER as PLACEHOLDER
 from bot.config_types import (
     AdapterConfig,
@@ -39,6 +41,7 @@ from bot.config_types import (
     StorageConfig,
     TaggingConfig,
     TagRule,
+    unset_secret,
 )
 
 __all__ = ["ActivityTagsConfig", "AdapterConfig", "AlertsConfig", "CheckinConfig", "Config", "ConfigError",
@@ -154,16 +157,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     """Validate a parsed TOML document; raises ConfigError naming the first bad key."""
     env = os.environ if env is None else env
     top = Section(data, "")
-    srv = Section(top.table("server"), "server")
-    server = ServerConfig(host=srv.text("host", "127.0.0.1"), port=srv.integer("port", 8080, 0, 65535),
-                          api_token=env.get("QUNTAG_API_TOKEN", srv.text("api_token", PLACEHOLDER)),
-                          only_listed_groups=srv.flag("only_listed_groups", False),
-                          max_body_bytes=srv.integer("max_body_bytes", 1024 * 1024, 1024, 64 * 1024 * 1024),
-                          max_in_flight=srv.integer("max_in_flight", 256, 1, 100000),
-                          overload_wait_s=srv.number("overload_wait_s", 5.0, 0.0),
-                          request_timeout_s=srv.number("request_timeout_s", 10.0, 0.1),
-                          member_commands_per_minute=srv.integer("member_commands_per_minute", 10, 0, 10000))
-    srv.done()
+    server = parse_server(top.table("server"), env)
     st = Section(top.table("storage"), "storage")
     storage = StorageConfig(url=st.text("url", "sqlite:///quntag.db"),
                             sync=st.choice("sync", ("normal", "full"), "normal"),
@@ -235,14 +229,18 @@ def load(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
 
 
 def secret_problems(cfg: Config) -> list[str]:
-    """Keys whose secret is empty or the CHANGE-ME placeholder (``serve`` refuses to start)."""
+    """Keys whose secret is empty or the CHANGE-ME placeholder (``serve`` refuses to start).
+
+    ``server.metrics_token`` may be left empty (``/metrics`` is then open) but not at the placeholder."""
     from bot.adapters import adapter_types
     from bot.adapters.base import AdapterDeps
 
     bad = []
-    if cfg.server.api_token in ("", PLACEHOLDER):
+    if unset_secret(cfg.server.api_token):
         bad.append("server.api_token")
+    if cfg.server.metrics_token and unset_secret(cfg.server.metrics_token):
+        bad.append("server.metrics_token")
     for a in cfg.adapters.values():
         adapter = adapter_types()[a.type](a.name, a.options, AdapterDeps(session=None))
-        bad += [f"adapters.{a.name}.{k}" for k, v in adapter.secrets().items() if v in ("", PLACEHOLDER)]
+        bad += [f"adapters.{a.name}.{k}" for k, v in adapter.secrets().items() if unset_secret(v)]
     return bad

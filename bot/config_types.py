@@ -9,8 +9,14 @@ from typing import Any
 
 from bot.config_intel import ActivityTagsConfig, InsightsConfig, TiersConfig
 from bot.config_schema import SurveyConfig
+from bot.events import Event, Message
 
 PLACEHOLDER = "CHANGE-ME"
+
+
+def unset_secret(value: str) -> bool:
+    """An empty (or blank) secret or the ``CHANGE-ME`` placeholder: it must never authenticate anyone."""
+    return value.strip() in ("", PLACEHOLDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,11 +24,14 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     api_token: str = PLACEHOLDER
+    metrics_token: str = ""
     only_listed_groups: bool = False
     max_body_bytes: int = 1024 * 1024
     max_in_flight: int = 256
     overload_wait_s: float = 5.0
     request_timeout_s: float = 10.0
+    idle_timeout_s: float = 15.0
+    max_connections_per_client: int = 128
     member_commands_per_minute: int = 10
 
 
@@ -143,6 +152,14 @@ class Config:
                            admins=self.defaults.admins, welcome=self.defaults.welcome,
                            onboarding_survey=self.defaults.onboarding_survey,
                            admin_replies=self.defaults.admin_replies)
+
+    def admits(self, event: Event) -> bool:
+        """Intake keeps ``event`` unless ``only_listed_groups`` drops it. A private chat with the bot (a
+        gate answer, a command, a survey answer) belongs to no group, so the group listing never filters
+        it; a group's events need settings for that group (listed, or defaults when not only-listed)."""
+        if isinstance(event, Message) and event.is_private:
+            return True
+        return self.group(event.chat.id) is not None
 
     def survey(self, survey_id: str) -> SurveyConfig | None:
         return next((s for s in self.surveys if s.id == survey_id), None)

@@ -6,7 +6,10 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+
+from storage.files import write_private
 
 COLUMNS = ["group", "member", "name", "lifecycle", "tier", "messages", "active_days", "first_seen",
            "last_seen", "tags"]
@@ -40,3 +43,8 @@ def to_csv(profiles: Sequence[dict[str, Any]]) -> str:
 
 def to_json(profiles: Sequence[dict[str, Any]]) -> str:
     return json.dumps(list(profiles), ensure_ascii=False, indent=2)
+
+
+def write_file(path: Path, data: str) -> None:
+    """Write an export owner-only (it holds member profiles), whatever the process umask."""
+    write_private(path, data.encode("utf-8"))

@@ -21,6 +21,10 @@ class Metrics:
         self.dropped = Counter("quntag_events_dropped_total",
                                "Deliveries refused under overload by platforms that never retry", ["adapter"],
                                registry=r)
+        self.connections_refused = Counter(
+            "quntag_connections_refused_total",
+            "Connections closed at once: their client address already had max_connections_per_client open",
+            registry=r)
         self.lag = Gauge("quntag_processing_lag_seconds", "Age of the oldest unprocessed event", registry=r)
         self.sent = Counter("quntag_messages_sent_total", "Messages delivered to platforms", ["adapter"],
                             registry=r)

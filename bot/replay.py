@@ -48,7 +48,7 @@ async def replay_file(cfg: Config, path: Path, adapter: str) -> tuple[int, int, 
                 except (json.JSONDecodeError, WebhookRejected, RecursionError) as exc:
                     rejected.append(f"{path}:{lineno}: rejected: {getattr(exc, 'detail', exc)}")
                     continue
-                if cfg.group(ev.chat.id) is None:
+                if not cfg.admits(ev):
                     continue
                 batch.append(Delivery(adapter, ev.event_id, (event_to_dict(ev),)))
                 if len(batch) >= CHUNK:

@@ -9,14 +9,19 @@ from aiohttp import web
 
 from bot import api, webhook
 from bot.appkeys import CONFIG, METRICS, RUNTIME
+from bot.bearer import bearer_ok
 from bot.config import Config
 from bot.metrics import Metrics
 from bot.runtime import Runtime
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """``{"status": "ok"|"error"}`` for anyone; the details (adapters, failed parts, inbox) name chats,
+    the bot's accounts and OneBot self ids, so they need the API token."""
     rt = request.app[RUNTIME]
     failed = await rt.healthy()
+    if not bearer_ok(request, rt.config.server.api_token):
+        return web.json_response({"status": "error" if failed else "ok"}, status=503 if failed else 200)
     stats = await rt.repo.outbox_stats() if "database" not in failed else {}
     now = rt.clock()
     adapters = {}
@@ -32,6 +37,10 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text; behind ``Authorization: Bearer <metrics_token>`` when ``[server] metrics_token`` is set."""
+    token = request.app[CONFIG].server.metrics_token
+    if token and not bearer_ok(request, token):
+        return web.json_response({"error": "missing or wrong bearer token"}, status=401)
     body = request.app[METRICS].render()
     return web.Response(body=body, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 

@@ -28,7 +28,26 @@ def parse_iso(value: str) -> float:
     dt = datetime.fromisoformat(v)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.timestamp()
+    try:
+        return dt.timestamp()
+    except OverflowError:  # an offset pushing year 1 or 9999 past the calendar
+        raise ValueError(f"{value!r} is outside the calendar") from None
+
+
+# The instants a caller may evaluate profiles at (``?at=``, ``--at``): profile maths moves by days and
+# local offsets, which overflow the calendar near years 1 and 9999; nothing real lies outside these.
+EARLIEST_AT, LATEST_AT = "1970-01-01", "3000-01-01"
+
+
+def parse_at(value: str) -> float:
+    """An ISO-8601 instant between ``EARLIEST_AT`` and ``LATEST_AT`` (UTC). Raises ValueError saying which."""
+    try:
+        t = parse_iso(value)
+    except ValueError:
+        raise ValueError("must be an ISO-8601 time such as 2026-11-20T08:00:00Z") from None
+    if not parse_iso(EARLIEST_AT) <= t < parse_iso(LATEST_AT):
+        raise ValueError(f"must be between {EARLIEST_AT} and {LATEST_AT}")
+    return t
 
 
 def local(ts: float, tz: str) -> datetime:

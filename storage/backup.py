@@ -7,6 +7,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from storage.files import ensure_private
+
 REQUIRED_TABLES = {"alembic_version", "members", "messages", "inbox", "dedupe_keys", "outbox"}
 
 
@@ -29,6 +31,7 @@ def backup(url: str, target: Path) -> dict[str, int]:
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file")
     tmp = target.with_name(target.name + ".partial")
+    ensure_private(tmp)  # a backup holds every member's data: owner-only before the first page is copied
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     try:
         dst = sqlite3.connect(tmp)
@@ -77,7 +80,8 @@ class ServeLock:
     def acquire(self) -> bool:
         if self.path is None:
             return True
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        ensure_private(self.path)
+        fd = os.open(self.path, os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -108,6 +112,7 @@ def restore(url: str, source: Path) -> dict[str, int]:
 
 def _replace(source: Path, target: Path, counts: dict[str, int]) -> dict[str, int]:
     tmp = target.with_name(target.name + ".restoring")
+    ensure_private(tmp)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(tmp)

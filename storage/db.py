@@ -17,9 +17,12 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import as_file, files
+from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+
+from storage.files import private_sqlite
 
 log = logging.getLogger("quntag.db")
 T = TypeVar("T")
@@ -28,8 +31,13 @@ _STOP = object()
 
 
 def make_engine(url: str, sync: str = "normal") -> Engine:
-    """Engine with SQLite tuned for a single writer: WAL, busy timeout, explicit transactions."""
+    """Engine with SQLite tuned for a single writer: WAL, busy timeout, explicit transactions.
+
+    A SQLite database file is made owner-only before the first connection (see ``storage.files``)."""
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            private_sqlite(Path(database))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")

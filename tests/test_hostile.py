@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.adapters.base import AdapterDeps, WebhookRejected
 from bot.adapters.generic import GenericAdapter, parse_event
-from bot.webhook import InFlight
+from bot.webhook import IN_FLIGHT, InFlight
 from tests.conftest import message
 
 json_values = st.recursive(
@@ -86,7 +86,7 @@ async def test_nasty_bodies_and_no_partial_rows(make_bot):
     assert (await bot.client.get("/healthz")).status == 200
 
 
-async def test_slow_body_holds_a_slot_and_overload_answers_503(make_bot):
+async def test_a_slow_body_holds_no_slot_and_overload_answers_503(make_bot):
     bot = await make_bot(server={"max_in_flight": 1, "request_timeout_s": 1.0})
     release = asyncio.Event()
 
@@ -98,12 +98,18 @@ async def test_slow_body_holds_a_slot_and_overload_answers_503(make_bot):
     first = asyncio.create_task(bot.client.post("/webhook/generic", data=slow(),
                                                 headers={"X-Quntag-Timestamp": "1", "X-Quntag-Signature": "v1=0"}))
     await asyncio.sleep(0.2)
-    r = await bot.post(message("m1", "u-1", "hi", time.time()))
-    assert r.status == 503 and r.headers["Retry-After"] == "1"
+    assert (await bot.post(message("m1", "u-1", "hi", time.time()))).status == 200  # the one slot was free
     r1 = await first
     assert r1.status == 408  # the slow body timed out
     release.set()
-    assert (await bot.post(message("m1", "u-1", "hi", time.time()))).status == 200
+    slots = bot.client.server.app[IN_FLIGHT]
+    assert await slots.acquire(0.0)  # the server is busy with verified work
+    try:
+        r = await bot.post(message("m2", "u-1", "hi", time.time()))
+        assert r.status == 503 and r.headers["Retry-After"] == "1"
+    finally:
+        slots.release()
+    assert (await bot.post(message("m2", "u-1", "hi", time.time()))).status == 200
     metrics = await (await bot.client.get("/metrics")).text()
     assert 'quntag_events_rejected_total{adapter="generic",reason="overloaded"} 1.0' in metrics
 

@@ -91,7 +91,7 @@ async def test_metrics_expose_every_contract_name(make_bot):
 async def test_unknown_adapter_is_404_and_healthz_reports(make_bot):
     bot = await make_bot()
     assert (await bot.client.post("/webhook/nope", data=b"{}")).status == 404
-    r = await bot.client.get("/healthz")
+    r = await bot.client.get("/healthz", headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status == 200
     body = await r.json()
     assert body["status"] == "ok" and body["adapters"]["generic"]["visibility"] == "all"

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import _cn_helpers
 import pytest
 from _cn_helpers import FEISHU_KEY, FakeAPI, e2e_config, feishu_request, fixture_bytes, groups, member, settle
 
@@ -82,5 +83,5 @@ async def test_feishu_end_to_end(aiohttp_client: Any, tmp_path: Path, api: FakeA
     assert "红酒" in json.dumps(json.loads(calls[1].body["content"]), ensure_ascii=False)
     assert len(api.to(TOKEN)) == 1
 
-    health = await (await client.get("/healthz")).json()
+    health = await (await client.get("/healthz", headers={"Authorization": f"Bearer {_cn_helpers.API_TOKEN}"})).json()
     assert health["adapters"]["feishu"]["visibility"] == "mentions"

@@ -115,7 +115,7 @@ async def test_join_and_leave_notices(client: Client) -> None:
 
 
 async def test_healthz(client: Client) -> None:
-    body = await (await client.get("/healthz")).json()
+    body = await (await client.get("/healthz", headers=auth())).json()
     assert body["adapters"]["qq"]["visibility"] == "all"
 
 

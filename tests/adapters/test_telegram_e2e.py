@@ -192,11 +192,11 @@ async def test_migration_service_message_moves_the_group(client: Client) -> None
 
 
 async def test_healthz_reports_visibility(client: Client) -> None:
-    resp = await client.get("/healthz")
+    resp = await client.get("/healthz", headers=auth())
     body = await resp.json()
     assert body["adapters"]["telegram"]["visibility"] == "mentions"
     await post(client, fixture("telegram", "my_chat_member_admin")["payload"])
-    body = await (await client.get("/healthz")).json()
+    body = await (await client.get("/healthz", headers=auth())).json()
     assert body["adapters"]["telegram"]["visibility"] == "all"
     assert body["adapters"]["telegram"]["groups"] == {GROUP: "all"}
 

@@ -91,7 +91,7 @@ async def post(http: aiohttp.ClientSession, base: str, event: dict[str, Any]) ->
 async def wait_processed(http: aiohttp.ClientSession, base: str, timeout: float = 30) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
-        async with http.get(f"{base}/healthz") as r:
+        async with http.get(f"{base}/healthz", headers={"Authorization": f"Bearer {TOKEN}"}) as r:
             body = await r.json()
         if body.get("inbox", {}).get("pending") == 0:
             return
