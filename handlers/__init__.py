@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from bot.config import Config
-from bot.dispatcher import Dispatcher
-from bot.router import CommandSpec
-from handlers import (
-    activity,
-    admin,
-    admin_insights,
-    checkins,
-    commands,
-    community,
-    gate,
-    privacy,
-    signals,
-    surveys,
-    tagging,
-)
+from bot.core.config import Config
+from bot.core.dispatch import Dispatcher
+from bot.core.routing import CommandSpec
+from handlers import activity, checkins, community, gate, privacy, signals, surveys, tagging
+from handlers import audience as admin_insights
+from handlers import basics as commands
+from handlers import member_admin as admin
 
 
 def build_dispatcher(config: Config) -> Dispatcher:

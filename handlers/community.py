@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.compose import mentions_for, post
-from bot.context import Context
-from bot.events import MemberJoined, Message
-from bot.filters import is_admin
-from bot.router import CommandSpec, Router
-from bot.scheduler import DAY_NAMES, ScheduleError, parse_hhmm, parse_schedule, weekday_index
+from bot.core.context import Context
+from bot.core.events import MemberJoined, Message
+from bot.core.filters import is_admin
+from bot.core.posting import mentions_for, post
+from bot.core.routing import CommandSpec, Router
+from bot.core.scheduler import DAY_NAMES, ScheduleError, parse_hhmm, parse_schedule, weekday_index
 from handlers import reports
 
 MORNING = CommandSpec("morning", ("早报",), "早报：/早报 预览 · /早报 时间 08:00（off 关闭，reset 恢复配置）",
@@ -30,7 +30,7 @@ def looks_like_question(text: str) -> bool:
 
 
 async def _schedule_command(ctx: Context, job: str) -> None:
-    from bot.jobs import config_value, effective, schedule_key
+    from bot.core.jobs import config_value, effective, schedule_key
 
     ev = ctx.event
     assert isinstance(ev, Message) and ctx.command is not None and ctx.group is not None

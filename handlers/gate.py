@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.compose import post
-from bot.config import GroupConfig
-from bot.context import Context
-from bot.events import ChatRef, JoinRequest, MemberJoined, Message, UserRef
-from bot.filters import is_admin
-from bot.outgoing import JoinDecision, Outgoing
-from bot.router import CommandSpec, Router
-from bot.textnorm import normalize
+from bot.core.config import GroupConfig
+from bot.core.context import Context
+from bot.core.events import ChatRef, JoinRequest, MemberJoined, Message, UserRef
+from bot.core.filters import is_admin
+from bot.core.outgoing import JoinDecision, Outgoing
+from bot.core.posting import post
+from bot.core.routing import CommandSpec, Router
+from bot.core.textnorm import normalize
 
 if TYPE_CHECKING:
-    from bot.jobs import Jobs
+    from bot.core.jobs import Jobs
 
 GATE = CommandSpec("gate", ("门槛", "审核"), "入群审核：/gate list · /gate approve 成员编号 · /gate decline 成员编号",
                    admin=True)
@@ -44,7 +44,7 @@ async def decide(ctx: Context, group_id: str, member_id: str, request_id: str, a
 
 
 async def hold(ctx: Context, group: GroupConfig, member_id: str, name: str, answer: str) -> None:
-    from handlers.ops_jobs import notify_admins
+    from handlers.routine import notify_admins
 
     await notify_admins(ctx, group, ctx.render("alert", group.locale, kind="gate_hold", group=group.name or group.id,
                                                name=name or member_id, member=member_id, answer=answer))

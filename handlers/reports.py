@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.compose import mentions_for, plain, post
-from bot.config import Config, GroupConfig
-from bot.context import Context
-from bot.events import ChatRef, UserRef, display_name
-from bot.outgoing import Mention
-from bot.render import Renderer
-from bot.timeutil import day_minus, local_day, local_midnight
-from handlers import profiles
-from handlers.ops_insights import best_push_time, core_members
+from bot.core.config import Config, GroupConfig
+from bot.core.context import Context
+from bot.core.events import ChatRef, UserRef, display_name
+from bot.core.outgoing import Mention
+from bot.core.posting import mentions_for, plain, post
+from bot.core.render import Renderer
+from bot.core.timeutil import day_minus, local_day, local_midnight
+from bot.domain import profiles
+from bot.domain.push_time import best_push_time, core_members
 from storage.repo import Repo, Window
 
 WEEKDAYS = {"zh-CN": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),

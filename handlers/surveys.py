@@ -14,13 +14,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from bot.compose import post
-from bot.config import SurveyConfig
-from bot.config_schema import QuestionConfig
-from bot.context import Context
-from bot.events import ChatRef, Message
-from bot.filters import is_admin
-from bot.router import CommandSpec, Router
+from bot.core.config import SurveyConfig
+from bot.core.config.schema import QuestionConfig
+from bot.core.context import Context
+from bot.core.events import ChatRef, Message
+from bot.core.filters import is_admin
+from bot.core.posting import post
+from bot.core.routing import CommandSpec, Router
 from storage.repo import AnswerWrite
 
 SURVEY = CommandSpec("survey", ("问卷",), "问卷：/survey list · /survey start ID · /survey results ID")

@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from hypothesis import strategies as st
 
 from bot.adapters import adapter_types
-from bot.adapters.base import Adapter, AdapterDeps, Parsed
 from bot.adapters.dingtalk import sign as dingtalk_sign
 from bot.adapters.feishu import crypto as feishu_crypto
 from bot.adapters.generic import signed_headers
@@ -27,7 +26,8 @@ from bot.adapters.onebot import signature as onebot_signature
 from bot.adapters.telegram.adapter import SECRET_HEADER
 from bot.adapters.wecom.crypto import BLOCK, WeComCrypto
 from bot.adapters.wecom.crypto import signature as wecom_signature
-from bot.events import GroupMoved, MemberJoined, Message, event_to_dict
+from bot.core.adapter import Adapter, AdapterDeps, Parsed
+from bot.core.events import GroupMoved, MemberJoined, Message, event_to_dict
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEAD = "http://127.0.0.1:9"  # nothing listens: outbound calls fail fast, never leave the machine

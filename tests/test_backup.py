@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from bot.cli import main
+from bot.faces.cli import main
 from storage.backup import ServeLock
 from tests.test_cli import history, write_config
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.faces.cli import main
 from tests.conftest import config_dict, message
 
 NOW = float(int(time.time()))
@@ -111,8 +111,8 @@ def test_init_writes_a_loadable_config(tmp_path, capsys):
 def test_cli_follows_a_moved_group(loaded, capsys):
     import asyncio
 
-    from bot.config import load
-    from bot.runtime import Runtime
+    from bot.core.config import load
+    from bot.faces.runtime import Runtime
 
     async def move() -> None:
         rt = Runtime(load(loaded))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.config import ConfigError, load, parse, secret_problems
+from bot.core.config import ConfigError, load, parse, secret_problems
+from bot.faces.cli import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 
@@ -21,7 +21,7 @@ def test_example_config_loads_with_its_documented_defaults():
 
 
 def test_packaged_example_is_the_same_file():
-    packaged = Path(__file__).resolve().parent.parent / "bot" / "demo" / "config.example.toml"
+    packaged = Path(__file__).resolve().parent.parent / "bot" / "faces" / "demo" / "config.example.toml"
     assert packaged.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
 
 

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.adapters.base import WebhookRejected, WebReply
 from bot.adapters.feishu.crypto import signature as feishu_signature
 from bot.adapters.wecom.crypto import signature as wecom_signature
+from bot.core.adapter import WebhookRejected, WebReply
 from tests._fuzz_platforms import (
     FEISHU_KEY,
     HEADER_NAMES,

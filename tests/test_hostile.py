@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.adapters.base import AdapterDeps, WebhookRejected
 from bot.adapters.generic import GenericAdapter, parse_event
-from bot.webhook import InFlight
+from bot.core.adapter import AdapterDeps, WebhookRejected
+from bot.faces.webhook import InFlight
 from tests.conftest import message
 
 json_values = st.recursive(

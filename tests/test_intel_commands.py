@@ -39,10 +39,10 @@ async def test_non_admins_get_a_polite_refusal_and_nothing_runs(make_bot, cmd):
 
 
 def test_platform_group_admin_role_is_enough(tmp_path):
-    from bot.context import Context
-    from bot.events import ChatRef, Message, UserRef
-    from bot.filters import is_admin
-    from bot.render import Renderer
+    from bot.core.context import Context
+    from bot.core.events import ChatRef, Message, UserRef
+    from bot.core.filters import is_admin
+    from bot.core.render import Renderer
     from tests.conftest import make_config
 
     cfg = make_config(tmp_path)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
-from bot.config import ConfigError, parse
+from bot.core.config import ConfigError, parse
+from bot.faces.cli import main
 
 
 @pytest.mark.parametrize(("data", "key"), [

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
-from handlers.recompute import recompute_group
+from bot.domain.recompute import recompute_group
+from bot.faces.cli import main
 from tests.conftest import message
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -114,7 +114,7 @@ async def test_associations_have_the_known_lift(make_bot):
     bot = await population_bot(make_bot, insights={"min_support": 2},
                                tags=[{"name": "红酒", "keywords": ["红酒"]}, {"name": "摄影", "keywords": ["摄影"]},
                                      {"name": "健身", "keywords": ["健身"]}])
-    from handlers.insights import insights
+    from bot.domain.insights import insights
     data = await insights(bot.runtime.repo, bot.config, "generic:g-1", NOW)
     pairs = {(a["if"], a["then"]): a for a in data["associations"]}
     a = pairs[("红酒", "摄影")]
@@ -132,14 +132,14 @@ async def test_min_support_default_five_hides_small_pairs(make_bot):
     assert status == 200 and sorted(data) == [f"generic:p{i}" for i in range(4)]
     status, err = await bot.api("/api/groups/generic%3Ag-1/segments?q=%26")
     assert status == 400 and "position 1" in err["error"]
-    from handlers.insights import insights
+    from bot.domain.insights import insights
     data = await insights(bot.runtime.repo, bot.config, "generic:g-1", NOW)
     assert data["associations"] == []
 
 
 async def test_personas_suppress_small_cells(make_bot):
     bot = await population_bot(make_bot, insights={"min_cell": 5})
-    from handlers.personas import personas
+    from bot.domain.personas import personas
     cards = await personas(bot.runtime.repo, bot.config, "generic:g-1", NOW)
     assert 1 <= len(cards) <= 7 and all(c["size"] >= 5 for c in cards)
     active = next(c for c in cards if c["key"] == "stage:active")

@@ -6,8 +6,8 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import LifecycleConfig
-from handlers.lifecycle import rate_ratio, stage
+from bot.core.config import LifecycleConfig
+from bot.domain.lifecycle import rate_ratio, stage
 from storage.repo import MemberFacts
 from tests.conftest import message
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.config import TagRule
-from bot.textnorm import KeywordAutomaton, normalize
+from bot.core.config import TagRule
+from bot.core.textnorm import KeywordAutomaton, normalize
 from handlers.tagging import Tagger
 
 

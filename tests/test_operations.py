@@ -9,17 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.base import ConfigError
 from bot.adapters.joins import (
     onebot_decision_call,
     onebot_group_request,
     telegram_decision_call,
     telegram_join_request,
 )
-from bot.compose import split_parts, to_parts
-from bot.events import ChatRef, UserRef, event_to_dict
-from bot.outgoing import JoinDecision, Outgoing, Text
-from bot.scheduler import crontab_dow_to_apscheduler, parse_schedule
+from bot.core.adapter import ConfigError
+from bot.core.events import ChatRef, UserRef, event_to_dict
+from bot.core.outgoing import JoinDecision, Outgoing, Text
+from bot.core.posting import split_parts, to_parts
+from bot.core.scheduler import crontab_dow_to_apscheduler, parse_schedule
 from handlers import reports
 from handlers.surveys import AnswerError, parse_answers
 from tests.conftest import make_config, message
@@ -96,7 +96,7 @@ def _mornings(bot):
 
 
 async def test_missed_run_is_caught_up_once_across_a_restart(make_bot, aiohttp_client):
-    from bot.server import create_app
+    from bot.faces.server import create_app
 
     clock = Clock(ts("2026-11-25 08:20"))
     groups = [{"id": "generic:g-1", "admins": ["generic:u-9"], "morning_report": "08:00"}]
@@ -106,7 +106,7 @@ async def test_missed_run_is_caught_up_once_across_a_restart(make_bot, aiohttp_c
     await bot.client.close()
     clock.t = ts("2026-11-25 08:40")
     second = await aiohttp_client(create_app(bot.config, clock=clock))
-    from bot.appkeys import RUNTIME
+    from bot.faces.appkeys import RUNTIME
     await second.server.app[RUNTIME].outbox.drained()
     assert len(_mornings(bot)) == 1  # the restart did not send it again
     await second.close()
@@ -142,7 +142,7 @@ async def test_one_failing_group_does_not_stop_the_others(make_bot):
 async def test_chat_override_holds_until_the_config_value_changes(make_bot, tmp_path):
     from dataclasses import replace
 
-    from bot.jobs import effective
+    from bot.core.jobs import effective
 
     clock = Clock(ts("2026-11-25 12:00"))
     bot = await make_bot(clock=clock, groups=[{"id": "generic:g-1", "admins": ["generic:u-9"],
@@ -446,7 +446,7 @@ async def test_gate_on_recorded_requests(make_bot):
 
 
 def test_join_decision_survives_the_outbox_round_trip():
-    from bot.outgoing import outgoing_from_dict, outgoing_to_dict
+    from bot.core.outgoing import outgoing_from_dict, outgoing_to_dict
 
     out = Outgoing(ChatRef("onebot", "1"), (), join=JoinDecision(UserRef("onebot", "2"), False, "flag", "no"))
     assert outgoing_from_dict(outgoing_to_dict(out)) == out
@@ -465,13 +465,13 @@ async def test_checkin_streak_tags_the_member_and_feeds_the_tier(make_bot):
     _s, p2 = await bot.profile("generic:u-2")
     assert any(t["name"] == "打卡达人" and t["source"] == "activity" and t["score"] == 6 for t in p1["tags"])
     assert not any(t["name"] == "打卡达人" for t in p2["tags"])
-    from handlers.recompute import compute
+    from bot.domain.recompute import compute
     result = await compute(bot.runtime.repo, bot.config, "generic:g-1", clock.t)
     assert result.breakdowns["generic:u-1"]["inputs"]["checkins"] == 6
 
 
 async def test_scheduled_survey_is_posted_once_across_a_restart(make_bot, aiohttp_client):
-    from bot.server import create_app
+    from bot.faces.server import create_app
 
     clock = Clock(ts("2026-11-23 20:10"))  # a Monday, ten minutes after the survey's time
     sv = {**SURVEY, "schedule": "mon 20:00", "groups": ["generic:g-1"]}
@@ -482,7 +482,7 @@ async def test_scheduled_survey_is_posted_once_across_a_restart(make_bot, aiohtt
     assert [r["group"] for r in posted] == ["g-1"]
     await bot.client.close()
     second = await aiohttp_client(create_app(bot.config, clock=clock))
-    from bot.appkeys import RUNTIME
+    from bot.faces.appkeys import RUNTIME
     await second.server.app[RUNTIME].outbox.drained()
     assert len([r for r in bot.receiver.received if "新人问卷" in r.get("text", "")]) == 1
 
@@ -493,7 +493,7 @@ def test_survey_schedule_is_validated(tmp_path):
 
 
 def test_activity_occurrence_is_local_wall_clock_on_dst_days():
-    from handlers.ops_jobs import occurrence
+    from handlers.routine import occurrence
 
     for day in ("2026-03-08", "2026-11-01", "2026-07-01"):  # New York: DST starts, ends, summer
         t = occurrence(day, "20:00", "America/New_York")

@@ -6,8 +6,8 @@ import dataclasses
 import random
 import time
 
-from bot.config import TaggingConfig
-from handlers import profiles
+from bot.core.config import TaggingConfig
+from bot.domain import profiles
 from tests.conftest import message
 
 DAY = 86400.0

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handlers.segments import And, Atom, Not, Or, QueryError, matches, parse, select
+from bot.domain.segments import And, Atom, Not, Or, QueryError, matches, parse, select
 
 
 def prof(member="generic:u-1", tags=(), attrs=None, tier="ordinary", lifecycle="active", opted_out=False):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.adapters import dingtalk, feishu, generic, onebot, telegram, wecom
-from bot.adapters.base import Adapter, AdapterDeps
+from bot.core.adapter import Adapter, AdapterDeps
 
 Factory = Callable[[str, Mapping[str, Any], AdapterDeps], Adapter]
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.adapters.base import (
+from bot.adapters.support import loads, wire
+from bot.core.adapter import (
     BAD_SIGNATURE,
     MALFORMED,
     MISSING,
@@ -25,9 +26,8 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
-from bot.adapters.support import loads, wire
-from bot.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRef
-from bot.outgoing import Mention, Outgoing, Text
+from bot.core.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRef
+from bot.core.outgoing import Mention, Outgoing, Text
 
 MAX_SKEW_S = 300
 KINDS = ("message", "member_joined", "member_left")

@@ -17,7 +17,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.adapters.base import MALFORMED, ConfigError, SendError, StateStore, WebhookRejected
+from bot.core.adapter import MALFORMED, ConfigError, SendError, StateStore, WebhookRejected
 
 
 def opt_bool(options: Mapping[str, Any], key: str, where: str, default: bool) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from _cn_helpers import FEISHU_KEY, FakeAPI, e2e_config, feishu_request, fixture_bytes, groups, member, settle
 
-from bot.server import create_app
+from bot.faces.server import create_app
 
 TOKEN = "/open-apis/auth/v3/tenant_access_token/internal"
 MESSAGES = "/open-apis/im/v1/messages"

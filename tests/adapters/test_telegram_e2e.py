@@ -16,9 +16,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 
-from bot.appkeys import RUNTIME
-from bot.demo.receiver import start_site
-from bot.server import create_app
+from bot.faces.appkeys import RUNTIME
+from bot.faces.demo.receiver import start_site
+from bot.faces.server import create_app
 
 SECRET = "tg-secret"
 GROUP = "telegram:-1001234567890"

@@ -27,12 +27,12 @@ from _cn_helpers import (
     wecom_app_request,
 )
 
-from bot.adapters.base import AdapterDeps, ConfigError, SendError, WebhookRejected
 from bot.adapters.wecom import build_app
 from bot.adapters.wecom.crypto import WeComCrypto, parse_xml, signature
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Mention, Outgoing, Text
-from bot.server import create_app
+from bot.core.adapter import AdapterDeps, ConfigError, SendError, WebhookRejected
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Mention, Outgoing, Text
+from bot.faces.server import create_app
 
 NOW = 1767225600.0
 VECTOR_ENCRYPT = (

@@ -16,20 +16,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.base import (
-    BAD_SIGNATURE,
-    MISSING,
-    STALE,
-    AdapterDeps,
-    Capabilities,
-    ConfigError,
-    Parsed,
-    SendError,
-    WebhookRejected,
-    WebReply,
-    check_keys,
-    opt_str,
-)
 from bot.adapters.support import (
     MAX_TIME,
     ReplayCache,
@@ -48,8 +34,22 @@ from bot.adapters.support import (
     unix_time,
     wire,
 )
-from bot.events import ChatRef, Message, UserRef
-from bot.outgoing import Mention, Outgoing, Text
+from bot.core.adapter import (
+    BAD_SIGNATURE,
+    MISSING,
+    STALE,
+    AdapterDeps,
+    Capabilities,
+    ConfigError,
+    Parsed,
+    SendError,
+    WebhookRejected,
+    WebReply,
+    check_keys,
+    opt_str,
+)
+from bot.core.events import ChatRef, Message, UserRef
+from bot.core.outgoing import Mention, Outgoing, Text
 
 log = logging.getLogger("quntag.dingtalk")
 

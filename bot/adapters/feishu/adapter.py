@@ -10,19 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from bot.adapters.base import (
-    BAD_SIGNATURE,
-    MISSING,
-    STALE,
-    AdapterDeps,
-    Capabilities,
-    Parsed,
-    SendError,
-    WebhookRejected,
-    WebReply,
-    check_keys,
-    opt_str,
-)
 from bot.adapters.feishu import crypto
 from bot.adapters.feishu.events import parse_payload
 from bot.adapters.support import (
@@ -40,8 +27,21 @@ from bot.adapters.support import (
     retry_after,
     wire,
 )
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Outgoing, Text
+from bot.core.adapter import (
+    BAD_SIGNATURE,
+    MISSING,
+    STALE,
+    AdapterDeps,
+    Capabilities,
+    Parsed,
+    SendError,
+    WebhookRejected,
+    WebReply,
+    check_keys,
+    opt_str,
+)
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Outgoing, Text
 
 log = logging.getLogger("quntag.feishu")
 

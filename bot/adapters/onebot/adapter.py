@@ -12,7 +12,10 @@ from typing import Any
 
 import aiohttp
 
-from bot.adapters.base import (
+from bot.adapters.joins import onebot_decision_call
+from bot.adapters.onebot.parse import EventParser, OneBotState
+from bot.adapters.support import ascii_int, loads, persist_later, wire
+from bot.core.adapter import (
     BAD_SIGNATURE,
     MALFORMED,
     MISSING,
@@ -25,11 +28,8 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
-from bot.adapters.joins import onebot_decision_call
-from bot.adapters.onebot.parse import EventParser, OneBotState
-from bot.adapters.support import ascii_int, loads, persist_later, wire
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Mention, Outgoing, Text
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Mention, Outgoing, Text
 
 log = logging.getLogger("quntag.onebot")
 OPTIONS = {"secret", "access_token", "api_base"}

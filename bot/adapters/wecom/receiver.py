@@ -7,7 +7,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.base import (
+from bot.adapters.support import ReplayCache, call_json, opt_num, opt_url, truncate_utf8, wire
+from bot.adapters.wecom.crypto import CryptoError, WeComCrypto
+from bot.core.adapter import (
     BAD_SIGNATURE,
     MISSING,
     STALE,
@@ -19,10 +21,8 @@ from bot.adapters.base import (
     WebReply,
     opt_str,
 )
-from bot.adapters.support import ReplayCache, call_json, opt_num, opt_url, truncate_utf8, wire
-from bot.adapters.wecom.crypto import CryptoError, WeComCrypto
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Outgoing, Text
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Outgoing, Text
 
 log = logging.getLogger("quntag.wecom")
 
