@@ -20,9 +20,10 @@ from typing import Any
 
 from common import ADAPTER, chinese_text, group_id, make_rules, write_config
 
-from bot.core.config import TagRule, load
+from bot.core.config import TagRule
 from bot.core.textnorm import normalize  # noqa: F401  (warms opencc before timing)
 from bot.domain import profiles
+from bot.faces.settings import load
 from handlers.tagging import Tagger
 from storage.db import Database, make_engine, upgrade
 from storage.repo import Repo
@@ -42,9 +43,9 @@ HOOKS: dict[str, tuple[str, str]] = {
 async def weekly_digest(repo: Any, cfg: Any, group_id: str, t: float) -> Any:
     """The weekly digest exactly as ``quntag report weekly`` renders it."""
     from bot.core.render import Renderer
-    from handlers import reports
+    from bot.domain import reports as report_texts
 
-    return await reports.weekly(repo, Renderer(), cfg, cfg.group(group_id), t)
+    return await report_texts.weekly(repo, Renderer(), cfg, cfg.group(group_id), t)
 
 
 async def segment_query(repo: Any, cfg: Any, group_id: str, t: float) -> Any:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from bot.core.config import GroupConfig
 from bot.core.context import Context
-from bot.core.events import ChatRef, UserRef, display_name
-from bot.core.posting import post
+from bot.core.events import ChatRef, display_name
+from bot.core.jobs import Jobs, MinuteJob
+from bot.core.posting import notify_admins, post
 from bot.core.scheduler import parse_hhmm
 from bot.core.timeutil import day_minus, day_plus, local_day, local_midnight, zone
 from bot.domain import profiles
 from bot.domain.push_time import core_members
-from handlers import gate
-
-if TYPE_CHECKING:
-    from bot.core.jobs import Jobs
 
 log = logging.getLogger("quntag.jobs")
 REMIND_BEFORE_S = 3600.0
@@ -32,14 +28,6 @@ def occurrence(day: str, hhmm: str, tz: str) -> float:
     h, m = parse_hhmm(hhmm)
     d = date.fromisoformat(day)
     return datetime(d.year, d.month, d.day, h, m, tzinfo=zone(tz)).timestamp()
-
-
-async def every_minute(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
-    for step in (remind_activities, alerts, gate.timeouts):
-        try:
-            await step(jobs, ctx, group)
-        except Exception:
-            log.exception("%s failed for group %s", step.__name__, group.id)
 
 
 async def remind_activities(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
@@ -58,19 +46,6 @@ async def remind_activities(jobs: Jobs, ctx: Context, group: GroupConfig) -> Non
                 await post(c, chat_of(g), c.render("ops", g.locale, kind="activity_reminder", title=title,
                                                    time=hhmm))
             await jobs.run(group, f"remind:{act_id}", at, remind)
-
-
-async def notify_admins(ctx: Context, group: GroupConfig, text: str) -> int:
-    """Post ``text`` privately to every admin who can be reached; returns how many."""
-    sent = 0
-    for a in group.admins:
-        if ":" not in a:
-            continue
-        user = UserRef(*a.split(":", 1))
-        if ctx.can_dm(user):
-            await post(ctx, user, text)
-            sent += 1
-    return sent
 
 
 async def alerts(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
@@ -113,3 +88,7 @@ async def core_declining(ctx: Context, group: GroupConfig) -> None:
             await notify_admins(ctx, group, ctx.render(
                 "alert", group.locale, kind="core_declining", group=group.name or group.id,
                 name=display_name(p["name"], p["member"])))
+
+
+ACTIVITY_REMINDERS = MinuteJob("activity_reminders", remind_activities)
+ALERTS = MinuteJob("alerts", alerts)

@@ -111,8 +111,8 @@ def test_init_writes_a_loadable_config(tmp_path, capsys):
 def test_cli_follows_a_moved_group(loaded, capsys):
     import asyncio
 
-    from bot.core.config import load
     from bot.faces.runtime import Runtime
+    from bot.faces.settings import load
 
     async def move() -> None:
         rt = Runtime(load(loaded))

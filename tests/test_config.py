@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.config import ConfigError, load, parse, secret_problems
+from bot.core.config import ConfigError
 from bot.faces.cli import main
+from bot.faces.settings import load, parse, secret_problems
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.config import ConfigError, parse
+from bot.core.config import ConfigError
 from bot.faces.cli import main
+from bot.faces.settings import parse
 
 
 @pytest.mark.parametrize(("data", "key"), [

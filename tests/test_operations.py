@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from bot.core.events import ChatRef, UserRef, event_to_dict
 from bot.core.outgoing import JoinDecision, Outgoing, Text
 from bot.core.posting import split_parts, to_parts
 from bot.core.scheduler import crontab_dow_to_apscheduler, parse_schedule
+from bot.domain import reports as report_texts
 from handlers import reports
 from handlers.surveys import AnswerError, parse_answers
 from tests.conftest import make_config, message
@@ -126,9 +128,9 @@ async def test_one_failing_group_does_not_stop_the_others(make_bot):
     async def flaky(ctx, group):
         if group.id == "generic:g-1":
             raise RuntimeError("boom")
-        await real(ctx, group)
+        await real.run(ctx, group)
 
-    jobs.jobs["morning_report"] = flaky
+    jobs.jobs["morning_report"] = replace(real, run=flaky)
     clock.t = ts("2026-11-25 08:01")
     await jobs.catch_up()
     await bot.settle()
@@ -152,10 +154,10 @@ async def test_chat_override_holds_until_the_config_value_changes(make_bot, tmp_
     await bot.settle()
     rt = bot.runtime
     group = bot.config.groups["generic:g-1"]
-    eff = await effective(rt.context, group, "morning_report")
+    eff = await effective(rt.context, group, rt.jobs.jobs["morning_report"])
     assert (eff.spec, eff.source) == ("09:30", "chat")
     edited = replace(group, morning_report="07:00")  # the operator edits the config value
-    eff = await effective(rt.context, edited, "morning_report")
+    eff = await effective(rt.context, edited, rt.jobs.jobs["morning_report"])
     assert (eff.spec, eff.source) == ("07:00", "config")
     assert any("09:30" in r["text"] for r in bot.receiver.received)
     await rt.jobs.install()
@@ -188,7 +190,7 @@ async def test_morning_report_from_a_seeded_database(make_bot):
     await bot.settle()
     rt = bot.runtime
     group = bot.config.groups["generic:g-1"]
-    rep = await reports.morning(rt.repo, rt.context.render, group, clock.t)
+    rep = await report_texts.morning(rt.repo, rt.context.render, group, clock.t)
     text = rep.plain()
     for fragment in ("☀️ 早报 · 2026-11-25 周三", "消息 4 条 · 活跃 2 人 · 新人 1 位", "欢迎新朋友：@李四",
                      "红酒（2）", "摄影（1）", "· 20:00 红酒品鉴会", "1. 本周六线下聚会报名开始",
@@ -215,12 +217,12 @@ async def test_weekly_digest_sections_and_suggestions(make_bot):
     await bot.settle()
     rt = bot.runtime
     group = bot.config.groups["generic:g-1"]
-    text = (await reports.weekly(rt.repo, rt.context.render, bot.config, group, clock.t)).plain()
+    text = (await report_texts.weekly(rt.repo, rt.context.render, bot.config, group, clock.t)).plain()
     for fragment in ("📊 周报", "2026-11-23 至 2026-11-29", "贡献榜：张三 3 条", "热心解答：张三 1 次",
                      "热门话题：红酒（2）", "潜水成员：1 人", "无人回答的问题：1 个", "最佳推送时间：", "下周建议："):
         assert fragment in text, (fragment, text)
     assert text.count("\n1. ") >= 1 and "\n3. " in text
-    public = (await reports.weekly(rt.repo, rt.context.render, bot.config, group, clock.t, public=True)).plain()
+    public = (await report_texts.weekly(rt.repo, rt.context.render, bot.config, group, clock.t, public=True)).plain()
     assert "【管理】" not in public and "潜水成员" not in public
     # it was due at start (Monday 09:00): sent once, privately to the admin; a later tick does nothing
     assert not await rt.jobs.tick("generic:g-1", "weekly_digest")
@@ -240,10 +242,10 @@ async def test_weekly_digest_notes_mentions_only_visibility(make_bot):
     note = {"zh-CN": "成员画像仅基于提及机器人的消息", "en": "profiles are built from mentions only"}
     for group in (zh, en):
         for public in (False, True):
-            seen = (await reports.weekly(rt.repo, rt.context.render, bot.config, group, clock.t, public=public,
+            seen = (await report_texts.weekly(rt.repo, rt.context.render, bot.config, group, clock.t, public=public,
                                          visibility="mentions")).plain()
             assert note[group.locale] in seen, seen
-        full = (await reports.weekly(rt.repo, rt.context.render, bot.config, group, clock.t)).plain()
+        full = (await report_texts.weekly(rt.repo, rt.context.render, bot.config, group, clock.t)).plain()
         assert note[group.locale] not in full
     # sent by the scheduler path: the adapter's own answer for the group decides
     assert rt.context.visibility(ChatRef("generic", "g-1")) == "all"

@@ -154,6 +154,9 @@ class Adapter(Protocol):
         ...
 
 
+AdapterFactory = Callable[[str, Mapping[str, Any], AdapterDeps], Adapter]
+
+
 class ConfigError(Exception):
     """A configuration problem; the message is one line naming the key."""
 

@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from bot.core.adapter import Capabilities
+from bot.core.commands import Command
 from bot.core.config import Config, GroupConfig
 from bot.core.events import ChatRef, Event, Message, UserRef
 from bot.core.outgoing import Outgoing, Part, Text, outgoing_to_dict
 from bot.core.render import Renderer
-from bot.core.routing import Command
 from storage.repo import Repo
 
 

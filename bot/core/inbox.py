@@ -14,12 +14,12 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from bot.core.commands import parse_command
 from bot.core.context import Context
 from bot.core.dispatch import Dispatcher
 from bot.core.events import Event, Message, event_from_dict, event_to_dict
 from bot.core.handoff import Handoff, Item
 from bot.core.metrics import Metrics
-from bot.core.routing import parse_command
 from storage.repo import Delivery, Repo, UnitOfWork
 
 log = logging.getLogger("quntag.inbox")

@@ -6,35 +6,53 @@ the latest fire time of the group's schedule within ``[scheduler] grace_minutes`
 a missed run is caught up once and a restart never sends twice. Each run sits behind its own error
 boundary: one group's failure never stops another's.
 
-Schedules come from ``[[groups]]``; an admin may change them in chat (``/早报 时间 08:00``), which
-overrides the config value until that config value itself is edited. With no morning-report time
-set, the group's best push time is used, fixed each Monday.
+Feature modules declare their jobs (:class:`ScheduledJob`, :class:`MinuteJob`); the faces pass those
+lists in, so this module knows no feature. Schedules come from ``[[groups]]``; an admin may change them
+in chat (``/早报 时间 08:00``), which overrides the config value until that config value itself is
+edited; with none set, the job's default applies.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 
-from bot.core.config import Config, GroupConfig, SurveyConfig
+from bot.core.config import Config, GroupConfig
 from bot.core.context import Context
-from bot.core.events import ChatRef
 from bot.core.scheduler import Schedule, ScheduleError, Scheduler, parse_schedule
-from bot.core.timeutil import local_day
-from bot.domain.push_time import best_push_time
-from handlers import reports, surveys
-from handlers import routine as ops_jobs
 from storage.repo import UnitOfWork
 
 log = logging.getLogger("quntag.jobs")
 
 JobFn = Callable[[Context, GroupConfig], Awaitable[None]]
-MORNING = "morning_report"
-WEEKLY = "weekly_digest"
-DEFAULT_WEEKLY = "mon 09:00"
 EARLY_S = 2.0  # APScheduler may wake us a hair before the minute
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledJob:
+    """A job a feature declares: it fires on each group's schedule, at most once per fire time.
+
+    ``configured`` reads the group's configured schedule ("" when unset, "off" to disable); ``default``
+    is used when it is unset: a fixed spec, or a function of the group (e.g. its best push time).
+    """
+
+    name: str
+    run: JobFn
+    configured: Callable[[Config, GroupConfig], str]
+    default: str | Callable[[Context, GroupConfig], Awaitable[str]] = ""
+
+
+MinuteFn = Callable[["Jobs", Context, GroupConfig], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class MinuteJob:
+    """A check a feature runs every minute for every group (reminders, alerts, timeouts); it sends
+    through :meth:`Jobs.run` with its own job name and fire time, so each message goes out once."""
+
+    name: str
+    run: MinuteFn
 
 
 def schedule_key(job: str) -> str:
@@ -54,22 +72,11 @@ class Effective:
         return parse_schedule(self.spec)
 
 
-SURVEY_PREFIX = "survey:"
-
-
-def config_value(group: GroupConfig, job: str, config: Config | None = None) -> str:
-    """The configured schedule of ``job`` for ``group`` ("" when unset)."""
-    if job.startswith(SURVEY_PREFIX):
-        sv = config.survey(job[len(SURVEY_PREFIX):]) if config is not None else None
-        return sv.schedule if sv is not None and (not sv.groups or group.id in sv.groups) else "off"
-    return group.morning_report if job == MORNING else group.weekly_digest
-
-
-async def effective(ctx: Context, group: GroupConfig, job: str) -> Effective:
+async def effective(ctx: Context, group: GroupConfig, job: ScheduledJob) -> Effective:
     """Resolve the schedule: a chat override (while the config value it overrode is unchanged), else
-    the config value, else the automatic default."""
-    cfg_value = config_value(group, job, ctx.config)
-    override = await ctx.repo.setting(group.id, schedule_key(job))
+    the config value, else the job's default."""
+    cfg_value = job.configured(ctx.config, group)
+    override = await ctx.repo.setting(group.id, schedule_key(job.name))
     if override is not None:
         value, overridden = override
         if overridden == cfg_value:
@@ -78,42 +85,18 @@ async def effective(ctx: Context, group: GroupConfig, job: str) -> Effective:
         return Effective("", "off")
     if cfg_value:
         return Effective(cfg_value, "config")
-    if job == WEEKLY:
-        return Effective(DEFAULT_WEEKLY, "auto")
-    return Effective(await auto_push_time(ctx, group), "auto")
-
-
-def _week_of(day: str) -> str:
-    y, w, _d = date.fromisoformat(day).isocalendar()
-    return f"{y}-W{w:02d}"
-
-
-async def auto_push_time(ctx: Context, group: GroupConfig) -> str:
-    """The group's best push time, computed once per ISO week (so it only changes on Mondays)."""
-    week = _week_of(local_day(ctx.clock(), group.timezone))
-    stored = await ctx.repo.setting(group.id, "auto:push_time")
-    if stored is not None and stored[1] == week:
-        return stored[0]
-    value = best_push_time(await ctx.repo.group_hours(group.id))
-    await ctx.repo.set_setting(group.id, "auto:push_time", value, week)
-    return value
-
-
-def _survey_job(sv: SurveyConfig) -> JobFn:
-    async def post_survey(ctx: Context, group: GroupConfig) -> None:
-        await surveys.start(ctx, sv, ChatRef.of(group.id))
-    return post_survey
+    default = job.default if isinstance(job.default, str) else await job.default(ctx, group)
+    return Effective(default, "auto") if default else Effective("", "off")
 
 
 class Jobs:
-    def __init__(self, base: Context, scheduler: Scheduler) -> None:
+    def __init__(self, base: Context, scheduler: Scheduler, scheduled: Sequence[ScheduledJob] = (),
+                 minutely: Sequence[MinuteJob] = ()) -> None:
         self.base = base
         self.scheduler = scheduler
         self.installed: dict[tuple[str, str], Effective] = {}
-        self.jobs: dict[str, JobFn] = {MORNING: reports.send_morning, WEEKLY: reports.send_weekly}
-        for sv in base.config.surveys:
-            if sv.schedule:
-                self.jobs[SURVEY_PREFIX + sv.id] = _survey_job(sv)
+        self.jobs: dict[str, ScheduledJob] = {j.name: j for j in scheduled}
+        self.minute_jobs = list(minutely)
         self.on_sent: Callable[[], None] | None = None
 
     @property
@@ -131,7 +114,7 @@ class Jobs:
         for group in self.groups():
             for job in self.jobs:
                 try:
-                    eff = await effective(self.ctx(group), group, job)
+                    eff = await effective(self.ctx(group), group, self.jobs[job])
                     sched = eff.schedule()
                 except (ScheduleError, Exception):
                     log.exception("group %s: cannot resolve %s schedule", group.id, job)
@@ -197,7 +180,7 @@ class Jobs:
         uow = UnitOfWork()
         ctx = replace(self.ctx(group), repo=repo.bound(uow))
         try:
-            await (fn or self.jobs[job])(ctx, group)
+            await (fn or self.jobs[job].run)(ctx, group)
             done = await repo.claim_run(group.id, job, fire_time, uow)
         except Exception:
             log.exception("job %s failed for group %s (fire time %s)", job, group.id, fire_time)
@@ -213,9 +196,10 @@ class Jobs:
         except Exception:
             log.exception("reinstalling schedules failed")
         for group in self.groups():
-            try:
-                await ops_jobs.every_minute(self, self.ctx(group), group)
-            except Exception:
-                log.exception("minutely jobs failed for group %s", group.id)
+            for step in self.minute_jobs:
+                try:
+                    await step.run(self, self.ctx(group), group)
+                except Exception:
+                    log.exception("%s failed for group %s", step.name, group.id)
         if self.on_sent is not None:
             self.on_sent()

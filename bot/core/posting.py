@@ -16,6 +16,7 @@ from bot.core.events import ChatRef, UserRef, display_name
 from bot.core.outgoing import Mention, Outgoing, Part, Text
 
 if TYPE_CHECKING:
+    from bot.core.config import GroupConfig
     from bot.core.context import Context
 
 _TOKEN = re.compile("\x00(\\d+)\x00")
@@ -114,3 +115,16 @@ def mentions_for(members: Sequence[tuple[str, str]]) -> tuple[list[Mention], lis
 def names(pairs: Mapping[str, str] | Sequence[tuple[str, str]]) -> list[str]:
     items = pairs.items() if isinstance(pairs, Mapping) else pairs
     return [display_name(n, m) for m, n in items]
+
+
+async def notify_admins(ctx: Context, group: GroupConfig, text: str) -> int:
+    """Post ``text`` privately to every admin of ``group`` who can be reached; returns how many."""
+    sent = 0
+    for a in group.admins:
+        if ":" not in a:
+            continue
+        user = UserRef.of(a)
+        if ctx.can_dm(user):
+            await post(ctx, user, text)
+            sent += 1
+    return sent

@@ -5,7 +5,6 @@ Each handler module exposes ``router(...) -> Router`` built on call, so nothing 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -17,25 +16,6 @@ if TYPE_CHECKING:
 
 Callback = Callable[["Context"], Awaitable[None]]
 Filter = Callable[["Context"], bool]
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    """A parsed chat command: ``/名字 args`` → name (case-folded) and the rest of the text."""
-
-    name: str
-    args: str
-
-
-def parse_command(text: str) -> Command | None:
-    s = unicodedata.normalize("NFKC", text).strip()
-    if not s.startswith("/") or len(s) < 2:
-        return None
-    head, _, rest = s[1:].partition(" ")
-    head = head.split("\n", 1)[0]
-    if not head:
-        return None
-    return Command(head.casefold(), rest.strip())
 
 
 @dataclass(frozen=True, slots=True)

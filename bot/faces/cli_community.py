@@ -16,12 +16,13 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from bot.core.config import Config, load, secret_problems
+from bot.core.config import Config
 from bot.core.events import ChatRef
 from bot.core.timeutil import parse_iso
 from bot.domain import profiles
 from bot.faces.export import to_csv, to_json
 from bot.faces.runtime import Runtime
+from bot.faces.settings import load, secret_problems
 
 T = TypeVar("T")
 
@@ -280,6 +281,7 @@ def report(args: argparse.Namespace) -> int:
     """``quntag report morning|weekly GROUP [--send]``: render now and print; ``--send`` also posts."""
     from dataclasses import replace
 
+    from bot.domain import reports as report_texts
     from handlers import reports
 
     cfg = _config(args)
@@ -295,10 +297,10 @@ def report(args: argparse.Namespace) -> int:
                 raise CliExit(1, f"unknown group: {args.group}")
             now = time.time()
             if args.kind == "morning":
-                text = (await reports.morning(rt.repo, rt.context.render, group, now)).plain()
+                text = (await report_texts.morning(rt.repo, rt.context.render, group, now)).plain()
             else:
                 vis = rt.context.visibility(ChatRef(*group.id.split(":", 1)))
-                text = (await reports.weekly(rt.repo, rt.context.render, cfg, group, now, visibility=vis)).plain()
+                text = (await report_texts.weekly(rt.repo, rt.context.render, cfg, group, now, visibility=vis)).plain()
             if args.send:
                 ctx = replace(rt.context, group=group)
                 await (reports.send_morning if args.kind == "morning" else reports.send_weekly)(ctx, group)

@@ -24,7 +24,7 @@ from bot.core.metrics import Metrics
 from bot.core.outbox import Outbox
 from bot.core.render import Renderer
 from bot.core.scheduler import Scheduler
-from handlers import build_dispatcher
+from handlers import build_dispatcher, minute_jobs, scheduled_jobs
 from storage.db import Database
 from storage.repo import Repo
 
@@ -62,7 +62,7 @@ class Runtime:
         self.inbox = Inbox(self.repo, self.dispatcher, self.context, self.metrics)
         self.outbox = Outbox(self.repo, self.adapters, self.metrics, clock)
         self.inbox.on_committed = self.outbox.wake
-        self.jobs = Jobs(self.context, self.scheduler)
+        self.jobs = Jobs(self.context, self.scheduler, scheduled_jobs(config), minute_jobs())
         self.jobs.on_sent = self.outbox.wake
 
     async def start(self, *, process: bool = True, deliver: bool = True, schedule: bool = True) -> None:

@@ -147,7 +147,7 @@ API_TOKEN = "api-secret"
 
 
 def e2e_config(tmp_path: Path, adapters: dict[str, Any], groups: list[dict[str, Any]] | None = None) -> Any:
-    from bot.core.config import parse
+    from bot.faces.settings import parse
 
     return parse({"server": {"api_token": API_TOKEN}, "storage": {"url": f"sqlite:///{tmp_path}/t.db"},
                   "tagging": {"min_score": 0.5},

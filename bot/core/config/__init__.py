@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.adapter import ConfigError
+from bot.core.adapter import AdapterDeps, AdapterFactory, ConfigError
 from bot.core.config.intelligence import (
     ActivityTagsConfig,
     InsightsConfig,
@@ -120,13 +120,9 @@ def _env_key(name: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in name).upper()
 
 
-def _adapters(raw: Any, env: Mapping[str, str]) -> dict[str, AdapterConfig]:
-    from bot.adapters import adapter_types
-    from bot.core.adapter import AdapterDeps
-
+def _adapters(raw: Any, env: Mapping[str, str], types: Mapping[str, AdapterFactory]) -> dict[str, AdapterConfig]:
     if not isinstance(raw, dict):
         raise ConfigError("adapters: must be a table")
-    types = adapter_types()
     out: dict[str, AdapterConfig] = {}
     for name, opts in raw.items():
         where = f"adapters.{name}"
@@ -135,7 +131,7 @@ def _adapters(raw: Any, env: Mapping[str, str]) -> dict[str, AdapterConfig]:
         if not name or "/" in name or ":" in name:
             raise ConfigError(f"{where}: name may not contain '/' or ':'")
         kind = opts.get("type", name)
-        if kind not in types:
+        if not isinstance(kind, str) or kind not in types:
             raise ConfigError(f"{where}.type: unknown adapter type {kind!r} (known: {', '.join(types)})")
         options = dict(opts)
         prefix = f"QUNTAG_ADAPTER_{_env_key(name)}_"
@@ -148,8 +144,12 @@ def _adapters(raw: Any, env: Mapping[str, str]) -> dict[str, AdapterConfig]:
     return out
 
 
-def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None = None) -> Config:
-    """Validate a parsed TOML document; raises ConfigError naming the first bad key."""
+def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None = None, *,
+          adapters: Mapping[str, AdapterFactory]) -> Config:
+    """Validate a parsed TOML document; raises ConfigError naming the first bad key.
+
+    ``adapters`` are the adapter types the faces offer (by ``type``); each instance's options are
+    checked by its type, so this module knows no platform."""
     env = os.environ if env is None else env
     top = Section(data, "")
     srv = Section(top.table("server"), "server")
@@ -201,7 +201,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
             raise ConfigError(f"groups[{i}].id: must be a full id '<adapter>:<group id>'")
         groups[grp.id] = grp
     cfg = Config(server=server, storage=storage, defaults=defaults, tagging=tagging, lifecycle=lifecycle,
-                 tags=_tags(top.array("tags")), adapters=_adapters(top.table("adapters"), env),
+                 tags=_tags(top.array("tags")), adapters=_adapters(top.table("adapters"), env, adapters),
                  groups=groups, surveys=parse_surveys(top.array("surveys")),
                  insights=parse_insights(top.table("insights")), tiers=parse_tiers(top.table("tiers")),
                  activity_tags=parse_activity_tags(top.table("activity_tags")), scheduler=scheduler,
@@ -215,7 +215,8 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     return cfg
 
 
-def load(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
+def load(path: str | Path, env: Mapping[str, str] | None = None, *,
+         adapters: Mapping[str, AdapterFactory]) -> Config:
     """Read and validate a config file."""
     p = Path(path)
     try:
@@ -226,18 +227,15 @@ def load(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config: {p}: invalid TOML: {exc}") from None
-    return parse(data, p.resolve().parent, env)
+    return parse(data, p.resolve().parent, env, adapters=adapters)
 
 
-def secret_problems(cfg: Config) -> list[str]:
+def secret_problems(cfg: Config, types: Mapping[str, AdapterFactory]) -> list[str]:
     """Keys whose secret is empty or the CHANGE-ME placeholder (``serve`` refuses to start)."""
-    from bot.adapters import adapter_types
-    from bot.core.adapter import AdapterDeps
-
     bad = []
     if cfg.server.api_token in ("", PLACEHOLDER):
         bad.append("server.api_token")
     for a in cfg.adapters.values():
-        adapter = adapter_types()[a.type](a.name, a.options, AdapterDeps(session=None))
+        adapter = types[a.type](a.name, a.options, AdapterDeps(session=None))
         bad += [f"adapters.{a.name}.{k}" for k, v in adapter.secrets().items() if v in ("", PLACEHOLDER)]
     return bad

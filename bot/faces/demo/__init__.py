@@ -23,11 +23,12 @@ import aiohttp
 from aiohttp import web
 
 from bot.adapters.generic import signed_headers
-from bot.core.config import Config, parse
+from bot.core.config import Config
 from bot.core.events import ChatRef
 from bot.faces.appkeys import RUNTIME
 from bot.faces.demo.receiver import Receiver, start_site
 from bot.faces.server import create_app
+from bot.faces.settings import parse
 
 GROUP = "g-1"
 REDELIVERED = 10
@@ -124,13 +125,13 @@ async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receive
 
 async def _reports(app: web.Application, cfg: Config) -> tuple[str, str]:
     """Both reports rendered now from the demo database (what the scheduler would post)."""
-    from handlers import reports
+    from bot.domain import reports as report_texts
 
     rt = app[RUNTIME]
     group = cfg.groups[f"generic:{GROUP}"]
     now = rt.clock()
-    morning = await reports.morning(rt.repo, rt.context.render, group, now)
-    weekly = await reports.weekly(rt.repo, rt.context.render, cfg, group, now,
+    morning = await report_texts.morning(rt.repo, rt.context.render, group, now)
+    weekly = await report_texts.weekly(rt.repo, rt.context.render, cfg, group, now,
                                   visibility=rt.context.visibility(ChatRef("generic", GROUP)))
     return morning.plain(), weekly.plain()
 

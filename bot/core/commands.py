@@ -1,0 +1,25 @@
+"""A chat command as typed: ``/名字 args`` → name (case-folded) and the rest of the text."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A parsed chat command: ``/名字 args`` → name (case-folded) and the rest of the text."""
+
+    name: str
+    args: str
+
+
+def parse_command(text: str) -> Command | None:
+    s = unicodedata.normalize("NFKC", text).strip()
+    if not s.startswith("/") or len(s) < 2:
+        return None
+    head, _, rest = s[1:].partition(" ")
+    head = head.split("\n", 1)[0]
+    if not head:
+        return None
+    return Command(head.casefold(), rest.strip())
