@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _helpers import TG_TOKEN, FakeTelegram, auth, fixture, make_config
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import text
@@ -19,6 +18,7 @@ from sqlalchemy import text
 from bot.faces.appkeys import RUNTIME
 from bot.faces.demo.receiver import start_site
 from bot.faces.server import create_app
+from tests.adapters._helpers import TG_TOKEN, FakeTelegram, auth, fixture, make_config
 
 SECRET = "tg-secret"
 GROUP = "telegram:-1001234567890"

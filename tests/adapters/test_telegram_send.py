@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from _helpers import TG_TOKEN, FakeTelegram
 
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram.render import render_chunks, utf16_len
@@ -17,6 +16,7 @@ from bot.core.adapter import AdapterDeps, SendError
 from bot.core.events import ChatRef, UserRef
 from bot.core.outgoing import JoinDecision, Mention, Outgoing, Text
 from bot.faces.demo.receiver import start_site
+from tests.adapters._helpers import TG_TOKEN, FakeTelegram
 
 GROUP = ChatRef("telegram", "-1001234567890")
 

@@ -10,7 +10,7 @@ from bot.core.config import ConfigError
 from bot.faces.cli import main
 from bot.faces.settings import load, parse, secret_problems
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 
 
 def test_example_config_loads_with_its_documented_defaults():
@@ -22,7 +22,7 @@ def test_example_config_loads_with_its_documented_defaults():
 
 
 def test_packaged_example_is_the_same_file():
-    packaged = Path(__file__).resolve().parent.parent / "bot" / "faces" / "demo" / "config.example.toml"
+    packaged = Path(__file__).resolve().parents[2] / "bot" / "faces" / "demo" / "config.example.toml"
     assert packaged.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bot.adapters.feishu.crypto import signature as feishu_signature
 from bot.adapters.wecom.crypto import signature as wecom_signature
 from bot.core.adapter import WebhookRejected, WebReply
-from tests._fuzz_platforms import (
+from tests.adapters._fuzz_platforms import (
     FEISHU_KEY,
     HEADER_NAMES,
     PLATFORMS,

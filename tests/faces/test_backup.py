@@ -7,7 +7,7 @@ import sqlite3
 
 from bot.faces.cli import main
 from storage.backup import ServeLock
-from tests.test_cli import history, write_config
+from tests.faces.test_cli import history, write_config
 
 
 def test_backup_restore_roundtrip(tmp_path, capsys):

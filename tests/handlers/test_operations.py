@@ -27,7 +27,7 @@ from handlers.surveys import AnswerError, parse_answers
 from tests.conftest import make_config, message
 
 SH = "Asia/Shanghai"
-FIXTURES = Path(__file__).parent / "fixtures" / "gate"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "gate"
 
 
 def ts(s: str, tz: str = SH) -> float:

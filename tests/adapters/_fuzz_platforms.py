@@ -29,7 +29,7 @@ from bot.adapters.wecom.crypto import signature as wecom_signature
 from bot.core.adapter import Adapter, AdapterDeps, Parsed
 from bot.core.events import GroupMoved, MemberJoined, Message, event_to_dict
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DEAD = "http://127.0.0.1:9"  # nothing listens: outbound calls fail fast, never leave the machine
 FEISHU_KEY, FEISHU_TOKEN = "test_encrypt_key", "vt-abc"
 DINGTALK_SECRET = "test-app-secret"

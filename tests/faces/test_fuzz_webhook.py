@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests._fuzz_platforms import PLATFORMS, Platform
+from tests.adapters._fuzz_platforms import PLATFORMS, Platform
 
 # Everything a delivery can write: intake, member data, replies, adapter state.
 TABLES = ["dedupe_keys", "inbox", "dead_letters", "groups", "members", "messages", "member_days", "member_hours",
