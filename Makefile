@@ -25,6 +25,7 @@ demo: $(STAMP)
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check bot handlers storage tests bench
 	$(BIN)/mypy --strict bot handlers storage
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(BIN)/pytest -q

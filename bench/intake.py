@@ -75,7 +75,7 @@ def start_quntag(folder: Path, port: int, rules: list[tuple[str, str, list[str]]
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     cfg = write_config(folder, db, GROUPS, rules, sync="normal")
-    proc = Proc(python_cmd(["-m", "bot.cli", "serve", "--config", str(cfg), "--port", str(port)]), "listening on")
+    proc = Proc(python_cmd(["-m", "bot.faces.cli", "serve", "--config", str(cfg), "--port", str(port)]), "listening on")
     return proc, f"http://127.0.0.1:{port}"
 
 

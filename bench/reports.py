@@ -20,9 +20,10 @@ from typing import Any
 
 from common import ADAPTER, chinese_text, group_id, make_rules, write_config
 
-from bot.config import TagRule, load
-from bot.textnorm import normalize  # noqa: F401  (warms opencc before timing)
-from handlers import profiles
+from bot.core.config import TagRule
+from bot.core.textnorm import normalize  # noqa: F401  (warms opencc before timing)
+from bot.domain import profiles
+from bot.faces.settings import load
 from handlers.tagging import Tagger
 from storage.db import Database, make_engine, upgrade
 from storage.repo import Repo
@@ -41,15 +42,15 @@ HOOKS: dict[str, tuple[str, str]] = {
 
 async def weekly_digest(repo: Any, cfg: Any, group_id: str, t: float) -> Any:
     """The weekly digest exactly as ``quntag report weekly`` renders it."""
-    from bot.render import Renderer
-    from handlers import reports
+    from bot.core.render import Renderer
+    from bot.domain import reports as report_texts
 
-    return await reports.weekly(repo, Renderer(), cfg, cfg.group(group_id), t)
+    return await report_texts.weekly(repo, Renderer(), cfg, cfg.group(group_id), t)
 
 
 async def segment_query(repo: Any, cfg: Any, group_id: str, t: float) -> Any:
     """A typical operator query: core or high-tier members who carry a keyword tag."""
-    from handlers import insights
+    from bot.domain import insights
 
     return await insights.segment(repo, cfg, group_id, "(tier=core | tier=high) & !lifecycle=dormant & 红酒", t)
 
@@ -181,8 +182,8 @@ def run_reports(work: Path, log: Any) -> dict[str, Any]:
         f"tag hits in {gen['generate_s']:.1f}s")
     cfg = load(write_config(work, db, 1, rules))
     out: dict[str, Any] = {"data": gen, "queries": []}
-    from bot.timeutil import day_minus, local
-    from handlers.lifecycle import HISTORY_DAYS
+    from bot.core.timeutil import day_minus, local
+    from bot.domain.lifecycle import HISTORY_DAYS
 
     since = day_minus(local(time.time(), "Asia/Shanghai").date().isoformat(), HISTORY_DAYS)
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from common import chinese_text, make_rules
 
-from bot.config import TagRule
-from bot.textnorm import normalize
+from bot.core.config import TagRule
+from bot.core.textnorm import normalize
 from handlers.tagging import Tagger
 
 

@@ -1,19 +1,26 @@
-"""Feature handlers. ROUTERS are listed explicitly, in dispatch order: observers first, then commands."""
+"""Feature modules: chat routers, observers and the jobs they declare.
+
+Everything is listed explicitly here, in dispatch order (observers first, then commands); the faces
+call these functions, so nothing registers itself at import time.
+"""
 
 from __future__ import annotations
 
-from bot.config import Config
-from bot.dispatcher import Dispatcher
-from bot.router import CommandSpec
+from bot.core.config import Config
+from bot.core.dispatch import Dispatcher
+from bot.core.jobs import MinuteJob, ScheduledJob
+from bot.core.routing import CommandSpec
 from handlers import (
     activity,
-    admin,
-    admin_insights,
+    audience,
+    basics,
     checkins,
-    commands,
     community,
     gate,
+    member_admin,
     privacy,
+    reports,
+    routine,
     signals,
     surveys,
     tagging,
@@ -29,13 +36,23 @@ def build_dispatcher(config: Config) -> Dispatcher:
         signals.router(),
         community.router(),
         gate.router(),
-        commands.router(lambda: specs),
+        basics.router(lambda: specs),
         privacy.router(),
-        admin.router(),
-        admin_insights.router(),
+        member_admin.router(),
+        audience.router(),
         checkins.router(),
         surveys.router(),
     ]
     dispatcher = Dispatcher(routers, config.server.member_commands_per_minute)
     specs.extend(dispatcher.commands)
     return dispatcher
+
+
+def scheduled_jobs(config: Config) -> list[ScheduledJob]:
+    """Jobs that fire on each group's schedule (reports, scheduled surveys)."""
+    return [reports.MORNING_REPORT, reports.WEEKLY_DIGEST, *surveys.scheduled_jobs(config)]
+
+
+def minute_jobs() -> list[MinuteJob]:
+    """Checks run every minute for every group."""
+    return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.events import GroupMoved, MemberJoined, MemberLeft, Message
-from bot.router import Router
-from bot.timeutil import local_day_hour
+from bot.core.context import Context
+from bot.core.events import GroupMoved, MemberJoined, MemberLeft, Message
+from bot.core.routing import Router
+from bot.core.timeutil import local_day_hour
 from storage.repo import MessageFacts
 
 

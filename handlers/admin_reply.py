@@ -7,9 +7,9 @@ instead. Either way each lookup is written to the audit log: who, what, about wh
 
 from __future__ import annotations
 
-from bot.compose import post
-from bot.context import Context
-from bot.events import Message
+from bot.core.context import Context
+from bot.core.events import Message
+from bot.core.posting import post
 
 
 async def answer_lookup(ctx: Context, text: str, action: str, detail: str) -> None:

@@ -3,11 +3,11 @@ group's zone, with streaks, points and a leaderboard (``/rank``, ``/签到榜``)
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.events import Message, display_name
-from bot.router import CommandSpec, Router, is_message
-from bot.textnorm import analysis_text
-from bot.timeutil import day_minus, local_day
+from bot.core.context import Context
+from bot.core.events import Message, display_name
+from bot.core.routing import CommandSpec, Router, is_message
+from bot.core.textnorm import analysis_text
+from bot.core.timeutil import day_minus, local_day
 
 CHECKIN = CommandSpec("checkin", ("签到", "打卡"), "每日签到：累计连续天数和积分")
 RANK = CommandSpec("rank", ("签到榜", "积分榜", "排行"), "签到连续榜和积分榜")

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import re
 
-from bot.compose import mentions_for, post
-from bot.context import Context
-from bot.events import MemberJoined, Message
-from bot.filters import is_admin
-from bot.router import CommandSpec, Router
-from bot.scheduler import DAY_NAMES, ScheduleError, parse_hhmm, parse_schedule, weekday_index
-from bot.textnorm import analysis_text, small_int
+from bot.core.context import Context
+from bot.core.events import MemberJoined, Message
+from bot.core.filters import is_admin
+from bot.core.jobs import ScheduledJob, effective, schedule_key
+from bot.core.posting import mentions_for, post
+from bot.core.routing import CommandSpec, Router
+from bot.core.scheduler import DAY_NAMES, ScheduleError, parse_hhmm, parse_schedule, weekday_index
+from bot.core.textnorm import analysis_text, small_int
+from bot.domain import reports as report_texts
+from bot.domain.reports import weekday_names
 from handlers import reports
 
 MORNING = CommandSpec("morning", ("早报",), "早报：/早报 预览 · /早报 时间 08:00（off 关闭，reset 恢复配置）",
@@ -30,26 +33,24 @@ def looks_like_question(text: str) -> bool:
     return bool(s) and not s.startswith("/") and len(s) >= 4 and bool(QUESTION_MARKS.search(s))
 
 
-async def _schedule_command(ctx: Context, job: str) -> None:
-    from bot.jobs import config_value, effective, schedule_key
-
+async def _schedule_command(ctx: Context, scheduled: ScheduledJob) -> None:
     ev = ctx.event
     assert isinstance(ev, Message) and ctx.command is not None and ctx.group is not None
-    group = ctx.group
+    group, job = ctx.group, scheduled.name
     sub, _, rest = ctx.command.args.partition(" ")
     sub, rest = sub.casefold(), rest.strip()
     if sub in ("预览", "preview", "看看", ""):
         if sub == "":
-            eff = await effective(ctx, group, job)
+            eff = await effective(ctx, group, scheduled)
             await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_show", job=job, spec=eff.spec or "off",
                                        source=eff.source, tz=group.timezone))
             return
         now = ctx.clock()
         if job == "morning_report":
-            rep = await reports.morning(ctx.repo, ctx.render, group, now)
+            rep = await report_texts.morning(ctx.repo, ctx.render, group, now)
             await post(ctx, ev.chat, rep.text, rep.mentions, reply_to=ev.event_id)
         else:
-            rep = await reports.weekly(ctx.repo, ctx.render, ctx.config, group, now, public=True,
+            rep = await report_texts.weekly(ctx.repo, ctx.render, ctx.config, group, now, public=True,
                                        visibility=ctx.visibility(ev.chat))
             await post(ctx, ev.chat, rep.text, reply_to=ev.event_id)
         return
@@ -67,9 +68,10 @@ async def _schedule_command(ctx: Context, job: str) -> None:
         except ScheduleError as exc:
             await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_bad", error=str(exc)))
             return
-    await ctx.repo.set_setting(group.id, schedule_key(job), value, config_value(group, job, ctx.config))
+    configured = scheduled.configured(ctx.config, group)
+    await ctx.repo.set_setting(group.id, schedule_key(job), value, configured)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_set", job=job,
-                               spec=value if value is not None else (config_value(group, job, ctx.config) or "auto"),
+                               spec=value if value is not None else (configured or "auto"),
                                tz=group.timezone))
 
 
@@ -114,11 +116,11 @@ def router() -> Router:
 
     @r.command(MORNING, is_admin)
     async def morning(ctx: Context) -> None:
-        await _schedule_command(ctx, "morning_report")
+        await _schedule_command(ctx, reports.MORNING_REPORT)
 
     @r.command(DIGEST, is_admin)
     async def digest(ctx: Context) -> None:
-        await _schedule_command(ctx, "weekly_digest")
+        await _schedule_command(ctx, reports.WEEKLY_DIGEST)
 
     @r.command(NEWS, is_admin)
     async def news(ctx: Context) -> None:
@@ -148,7 +150,7 @@ def router() -> Router:
         items = await ctx.repo.activities(ev.chat.id)
         if sub in ("", *LIST):
             await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_list", items=[
-                {"day": reports.WEEKDAYS.get(ctx.locale, reports.WEEKDAYS["zh-CN"])[w], "time": t, "title": title}
+                {"day": weekday_names(ctx.locale)[w], "time": t, "title": title}
                 for _i, w, t, title in items]))
             return
         if not is_admin(ctx):
@@ -164,7 +166,7 @@ def router() -> Router:
                 title = " ".join(parts[3:])
                 await ctx.repo.add_activity(ev.chat.id, day, f"{h:02d}:{m:02d}", title, ev.user.id)
                 await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_added", title=title,
-                                           day=reports.WEEKDAYS.get(ctx.locale, reports.WEEKDAYS["zh-CN"])[day],
+                                           day=weekday_names(ctx.locale)[day],
                                            time=f"{h:02d}:{m:02d}", dayname=DAY_NAMES[day]))
                 return
         elif sub in RM and len(parts) == 2 and 1 <= (n := small_int(parts[1]) or 0) <= len(items):

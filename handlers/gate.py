@@ -10,20 +10,16 @@ keyword the request is held for an admin or declined. Decisions go through the o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.compose import post
-from bot.config import GroupConfig
-from bot.context import Context
-from bot.events import ChatRef, JoinRequest, MemberJoined, Message, UserRef
-from bot.filters import is_admin
-from bot.outgoing import JoinDecision, Outgoing
-from bot.router import CommandSpec, Router
-from bot.textnorm import normalize
+from bot.core.config import GroupConfig
+from bot.core.context import Context
+from bot.core.events import ChatRef, JoinRequest, MemberJoined, Message, UserRef
+from bot.core.filters import is_admin
+from bot.core.jobs import Jobs, MinuteJob
+from bot.core.outgoing import JoinDecision, Outgoing
+from bot.core.posting import notify_admins, post
+from bot.core.routing import CommandSpec, Router
+from bot.core.textnorm import normalize
 from handlers.admin_reply import answer_lookup, audit_admin
-
-if TYPE_CHECKING:
-    from bot.jobs import Jobs
 
 GATE = CommandSpec("gate", ("门槛", "审核"), "入群审核：/gate list · /gate approve 成员编号 · /gate decline 成员编号",
                    admin=True)
@@ -45,7 +41,6 @@ async def decide(ctx: Context, group_id: str, member_id: str, request_id: str, a
 
 
 async def hold(ctx: Context, group: GroupConfig, member_id: str, name: str, answer: str) -> None:
-    from handlers.ops_jobs import notify_admins
 
     await notify_admins(ctx, group, ctx.render("alert", group.locale, kind="gate_hold", group=group.name or group.id,
                                                name=name or member_id, member=member_id, answer=answer))
@@ -145,3 +140,6 @@ async def timeouts(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
         else:
             await ctx.repo.upsert_join_request(gid, mid, request_id, name, at, "held", "gate")
             await hold(ctx, group, mid, name, "")
+
+
+JOIN_TIMEOUTS = MinuteJob("join_request_timeouts", timeouts)

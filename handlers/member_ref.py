@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.context import Context
-from bot.events import Message, display_name
+from bot.core.context import Context
+from bot.core.events import Message, display_name
 
 SHOWN = 10  # candidates listed when a name is ambiguous
 

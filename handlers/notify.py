@@ -13,10 +13,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.context import Context
-from bot.events import Message, UserRef
-from bot.outgoing import Mention, Outgoing, Part, Text
-from handlers import insights, segments
+from bot.core.context import Context
+from bot.core.events import Message, UserRef
+from bot.core.outgoing import Mention, Outgoing, Part, Text
+from bot.domain import insights, segments
 from handlers.admin_reply import audit_admin
 
 SHOWN = 10

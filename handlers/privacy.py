@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from bot.compose import post
-from bot.context import Context
-from bot.events import Message
-from bot.router import CommandSpec, Router
-from handlers import profiles
+from bot.core.context import Context
+from bot.core.events import Message
+from bot.core.posting import post
+from bot.core.routing import CommandSpec, Router
+from bot.domain import profiles
 
 OPTOUT = CommandSpec("optout", ("退出画像",), "停止为我建立画像，并隐藏已有标签")
 OPTIN = CommandSpec("optin", ("加入画像", "恢复画像"), "重新允许为我建立画像")

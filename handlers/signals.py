@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from bot.context import Context
-from bot.events import Message
-from bot.router import Router
-from bot.textnorm import analysis_text
+from bot.core.context import Context
+from bot.core.events import Message
+from bot.core.routing import Router
+from bot.core.textnorm import analysis_text
 from storage.repo import Signal
 
 QUESTION_WORDS = ("怎么", "怎样", "如何", "为什么", "为啥", "哪里", "哪儿", "哪个", "哪家", "哪款", "什么", "多少",

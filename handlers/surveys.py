@@ -14,14 +14,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from bot.compose import post
-from bot.config import SurveyConfig
-from bot.config_schema import QuestionConfig
-from bot.context import Context
-from bot.events import ChatRef, Message
-from bot.filters import is_admin
-from bot.router import CommandSpec, Router
-from bot.textnorm import analysis_text, small_int
+from bot.core.config import Config, GroupConfig, SurveyConfig
+from bot.core.config.schema import QuestionConfig
+from bot.core.context import Context
+from bot.core.events import ChatRef, Message
+from bot.core.filters import is_admin
+from bot.core.jobs import ScheduledJob
+from bot.core.posting import post
+from bot.core.routing import CommandSpec, Router
+from bot.core.textnorm import analysis_text, small_int
 from storage.repo import AnswerWrite
 
 SURVEY = CommandSpec("survey", ("问卷",), "问卷：/survey list · /survey start ID · /survey results ID")
@@ -120,6 +121,18 @@ async def results(ctx: Context, sv: SurveyConfig, group_id: str) -> dict[str, An
     return {"survey": sv, "rows": rows, "responders": len(responders), "members": total,
             "rate": f"{len(responders) * 100 / total:.0f}%" if total else "0%",
             "non_responders": len([m for m in members if m not in responders])}
+
+
+def scheduled_jobs(config: Config) -> list[ScheduledJob]:
+    """One job per survey that has a ``schedule``: it is posted in every group it targets."""
+    def job(sv: SurveyConfig) -> ScheduledJob:
+        async def post_survey(ctx: Context, group: GroupConfig) -> None:
+            await start(ctx, sv, ChatRef.of(group.id))
+
+        def configured(_config: Config, group: GroupConfig) -> str:
+            return sv.schedule if not sv.groups or group.id in sv.groups else "off"
+        return ScheduledJob(f"survey:{sv.id}", post_survey, configured)
+    return [job(sv) for sv in config.surveys if sv.schedule]
 
 
 def router() -> Router:

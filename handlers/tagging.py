@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from bot.config import TagRule
-from bot.context import Context
-from bot.events import Message
-from bot.router import Router
-from bot.textnorm import KeywordAutomaton, normalize
+from bot.core.config import TagRule
+from bot.core.context import Context
+from bot.core.events import Message
+from bot.core.routing import Router
+from bot.core.textnorm import KeywordAutomaton, normalize
 from storage.repo import Hit
 
 SECONDS_PER_DAY = 86400.0

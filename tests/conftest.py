@@ -13,10 +13,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from bot.adapters.generic import signed_headers
-from bot.appkeys import RUNTIME
-from bot.config import Config, parse
-from bot.demo.receiver import Receiver, start_site
-from bot.server import create_app
+from bot.core.config import Config
+from bot.faces.appkeys import RUNTIME
+from bot.faces.demo.receiver import Receiver, start_site
+from bot.faces.server import create_app
+from bot.faces.settings import parse
 
 SECRET = "test-secret"
 TOKEN = "test-token"

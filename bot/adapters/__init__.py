@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
-
 from bot.adapters import dingtalk, feishu, generic, onebot, telegram, wecom
-from bot.adapters.base import Adapter, AdapterDeps
-
-Factory = Callable[[str, Mapping[str, Any], AdapterDeps], Adapter]
+from bot.core.adapter import AdapterFactory
 
 
-def adapter_types() -> dict[str, Factory]:
+def adapter_types() -> dict[str, AdapterFactory]:
     """Map of ``type`` → factory. A new platform adds one line here."""
     return {
         "generic": generic.build,

@@ -12,7 +12,8 @@ from typing import Any
 import aiohttp
 
 from bot.adapters import credentials
-from bot.adapters.base import (
+from bot.adapters.support import loads, wire
+from bot.core.adapter import (
     MALFORMED,
     MISSING,
     STALE,
@@ -26,9 +27,8 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
-from bot.adapters.support import loads, wire
-from bot.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRef
-from bot.outgoing import Mention, Outgoing, Text
+from bot.core.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRef
+from bot.core.outgoing import Mention, Outgoing, Text
 
 log = logging.getLogger("quntag.generic")
 MAX_SKEW_S = 300

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.adapters.support import ascii_int
-from bot.events import ChatRef, JoinRequest, UserRef
-from bot.outgoing import Outgoing
+from bot.core.events import ChatRef, JoinRequest, UserRef
+from bot.core.outgoing import Outgoing
 
 
 def telegram_join_request(adapter: str, update: Mapping[str, Any]) -> JoinRequest | None:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from bot.adapters.base import StateStore
+from bot.core.adapter import StateStore
 
 
 def persist_later(label: str, state: StateStore | None, writes: Sequence[tuple[str, str | None]],

@@ -23,8 +23,8 @@ import hashlib
 import logging
 from collections.abc import Callable
 
-from bot.adapters.base import StateStore
 from bot.adapters.persist import persist_later
+from bot.core.adapter import StateStore
 
 PREFIX = "replay:"
 STAGED = 1024  # verify and parse run back to back per request: only a few are ever staged

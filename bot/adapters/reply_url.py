@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from yarl import URL
 
-from bot.adapters.base import ConfigError
+from bot.core.adapter import ConfigError
 
 MAX_TTL_S = 7200.0  # DingTalk documents ~90 min, WeCom 1 h: a claimed far-future expiry is capped here
 _REMEMBERED = 1024  # verified bodies not parsed yet (verify and parse run back to back per request)

@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.adapters.base import MALFORMED, ConfigError, SendError, WebhookRejected
+from bot.core.adapter import MALFORMED, ConfigError, SendError, WebhookRejected
 
 
 def opt_bool(options: Mapping[str, Any], key: str, where: str, default: bool) -> bool:

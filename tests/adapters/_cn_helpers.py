@@ -11,12 +11,12 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.adapters.base import AdapterDeps, Parsed
 from bot.adapters.dingtalk import sign as dingtalk_sign
 from bot.adapters.feishu import crypto as feishu_crypto
 from bot.adapters.wecom.crypto import WeComCrypto, signature
-from bot.demo.receiver import start_site
-from bot.events import event_to_dict
+from bot.core.adapter import AdapterDeps, Parsed
+from bot.core.events import event_to_dict
+from bot.faces.demo.receiver import start_site
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -147,7 +147,7 @@ API_TOKEN = "api-secret"
 
 
 def e2e_config(tmp_path: Path, adapters: dict[str, Any], groups: list[dict[str, Any]] | None = None) -> Any:
-    from bot.config import parse
+    from bot.faces.settings import parse
 
     return parse({"server": {"api_token": API_TOKEN}, "storage": {"url": f"sqlite:///{tmp_path}/t.db"},
                   "tagging": {"min_score": 0.5},
@@ -157,7 +157,7 @@ def e2e_config(tmp_path: Path, adapters: dict[str, Any], groups: list[dict[str, 
 
 async def settle(client: Any) -> None:
     """Wait until everything accepted is processed and every due reply was sent."""
-    from bot.appkeys import RUNTIME
+    from bot.faces.appkeys import RUNTIME
 
     rt = client.app[RUNTIME]
     await rt.inbox.drained()

@@ -9,7 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.config import Config, parse
+from bot.core.config import Config
+from bot.faces.settings import parse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 TG_TOKEN = "123456:TEST-token"

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.adapters.base import WebhookRejected
 from bot.adapters.telegram.adapter import SECRET_HEADER
-from tests._fuzz_platforms import PLATFORMS, Platform
+from bot.core.adapter import WebhookRejected
+from tests.adapters._fuzz_platforms import PLATFORMS, Platform
 
 # (where, name, kind) of every credential a platform sends with a delivery
 CREDENTIALS: dict[str, list[tuple[str, str, str]]] = {

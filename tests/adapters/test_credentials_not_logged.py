@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _helpers import TG_TOKEN, make_config
 from aiohttp import web
 
-from bot.adapters.redact import redact
-from bot.server import create_app
+from bot.core.redact import redact
+from bot.faces.server import create_app
+from tests.adapters._helpers import TG_TOKEN, make_config
 
 SECRET = "tg-secret"
 

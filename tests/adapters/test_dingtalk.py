@@ -10,7 +10,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-from _cn_helpers import (
+
+from bot.adapters.dingtalk import build, sign
+from bot.core.adapter import AdapterDeps, ConfigError, SendError, WebhookRejected
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Mention, Outgoing, Text
+from bot.faces.server import create_app
+from tests.adapters._cn_helpers import (
     DINGTALK_SECRET,
     Clock,
     FakeAPI,
@@ -23,12 +29,6 @@ from _cn_helpers import (
     normalized,
     settle,
 )
-
-from bot.adapters.base import AdapterDeps, ConfigError, SendError, WebhookRejected
-from bot.adapters.dingtalk import build, sign
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Mention, Outgoing, Text
-from bot.server import create_app
 
 TS = 1767225600000
 NOW = TS / 1000

@@ -6,10 +6,18 @@ import json
 from typing import Any
 
 import pytest
-from _cn_helpers import FEISHU_KEY, FEISHU_TOKEN, Clock, expected, feishu_request, fixture_bytes, normalized
 
-from bot.adapters.base import AdapterDeps, ConfigError, WebhookRejected
 from bot.adapters.feishu import build, crypto
+from bot.core.adapter import AdapterDeps, ConfigError, WebhookRejected
+from tests.adapters._cn_helpers import (
+    FEISHU_KEY,
+    FEISHU_TOKEN,
+    Clock,
+    expected,
+    feishu_request,
+    fixture_bytes,
+    normalized,
+)
 
 VECTOR_PLAIN = b'{"challenge":"ch-123","token":"vt-abc","type":"url_verification"}'
 VECTOR_ENCRYPT = ("AAECAwQFBgcICQoLDA0OD8LaqYrx1z7HTGcS5WFOdRGxO1Rzh+I89Z2lUiY6xIQICQfyVMLe+rh+rJZLm048SPCob+YlHhpI"

@@ -8,11 +8,20 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import _cn_helpers
 import pytest
-from _cn_helpers import FEISHU_KEY, FakeAPI, e2e_config, feishu_request, fixture_bytes, groups, member, settle
 
-from bot.server import create_app
+from bot.faces.server import create_app
+from tests.adapters import _cn_helpers
+from tests.adapters._cn_helpers import (
+    FEISHU_KEY,
+    FakeAPI,
+    e2e_config,
+    feishu_request,
+    fixture_bytes,
+    groups,
+    member,
+    settle,
+)
 
 TOKEN = "/open-apis/auth/v3/tenant_access_token/internal"
 MESSAGES = "/open-apis/im/v1/messages"

@@ -8,12 +8,12 @@ from typing import Any
 
 import aiohttp
 import pytest
-from _cn_helpers import Clock, FakeAPI
 
-from bot.adapters.base import AdapterDeps, SendError
 from bot.adapters.feishu import build
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Mention, Outgoing, Text
+from bot.core.adapter import AdapterDeps, SendError
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Mention, Outgoing, Text
+from tests.adapters._cn_helpers import Clock, FakeAPI
 
 TOKEN = "/open-apis/auth/v3/tenant_access_token/internal"
 MESSAGES = "/open-apis/im/v1/messages"

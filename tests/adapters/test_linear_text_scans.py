@@ -25,7 +25,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bot.adapters
-from bot.adapters.base import AdapterDeps
 from bot.adapters.feishu.events import parse_payload
 from bot.adapters.onebot.cq import parse_cq, unescape
 from bot.adapters.onebot.parse import EventParser, OneBotState
@@ -33,6 +32,7 @@ from bot.adapters.telegram.parse import UpdateParser
 from bot.adapters.telegram.state import TelegramState
 from bot.adapters.wecom import build_aibot
 from bot.adapters.wecom.markup import markdown
+from bot.core.adapter import AdapterDeps
 
 N = 64 * 1024
 BOUND_S = 1.0

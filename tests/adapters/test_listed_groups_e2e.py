@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _helpers import API_TOKEN, TG_TOKEN, FakeTelegram, auth, make_config
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from test_telegram_e2e import GATE, GROUP, SECRET, join_request, post, private, settle, update
 
-from bot.demo.receiver import start_site
-from bot.server import create_app
+from bot.faces.demo.receiver import start_site
+from bot.faces.server import create_app
+from tests.adapters._helpers import API_TOKEN, TG_TOKEN, FakeTelegram, auth, make_config
+from tests.adapters.test_telegram_e2e import GATE, GROUP, SECRET, join_request, post, private, settle, update
 
 Client = TestClient[Any, Any]
 APPLICANT = 555555555

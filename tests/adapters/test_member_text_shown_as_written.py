@@ -16,18 +16,18 @@ from typing import Any
 
 import aiohttp
 import pytest
-from _cn_helpers import DINGTALK_SECRET, WECOM_AES, WECOM_TOKEN, Clock, FakeAPI, dingtalk_headers
-from _helpers import TG_TOKEN, FakeOneBot, FakeTelegram
 from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from bot.adapters import adapter_types
-from bot.adapters.base import AdapterDeps
-from bot.demo.receiver import start_site
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Mention, Outgoing, Text
+from bot.core.adapter import AdapterDeps
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Mention, Outgoing, Text
+from bot.faces.demo.receiver import start_site
+from tests.adapters._cn_helpers import DINGTALK_SECRET, WECOM_AES, WECOM_TOKEN, Clock, FakeAPI, dingtalk_headers
+from tests.adapters._helpers import TG_TOKEN, FakeOneBot, FakeTelegram
 
 MARKUP = ['<at user_id="all">所有人</at>', "<at user_id='ou_x'></at>", "[点我领红包](http://evil.example)", "<@all>",
           "<@bob>", "[CQ:at,qq=all]", "&#91;CQ:at,qq=all&#93;", "**", "__", "`", "```", "~~", "# ", "- ", "+ ", "1. ",

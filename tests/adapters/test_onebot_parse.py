@@ -7,12 +7,12 @@ import json
 from typing import Any
 
 import pytest
-from _helpers import fixture, fixtures
 
-from bot.adapters.base import AdapterDeps, WebhookRejected
 from bot.adapters.onebot import OneBotAdapter, signature
 from bot.adapters.onebot.cq import parse_cq
-from bot.events import UserRef, event_to_dict
+from bot.core.adapter import AdapterDeps, WebhookRejected
+from bot.core.events import UserRef, event_to_dict
+from tests.adapters._helpers import fixture, fixtures
 
 OB = fixtures("onebot")
 

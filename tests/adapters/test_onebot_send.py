@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from _helpers import FakeOneBot
 
-from bot.adapters.base import AdapterDeps, SendError
 from bot.adapters.onebot import OneBotAdapter
-from bot.demo.receiver import start_site
-from bot.events import ChatRef, UserRef
-from bot.outgoing import JoinDecision, Mention, Outgoing, Text
+from bot.core.adapter import AdapterDeps, SendError
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import JoinDecision, Mention, Outgoing, Text
+from bot.faces.demo.receiver import start_site
+from tests.adapters._helpers import FakeOneBot
 
 GROUP = ChatRef("onebot", "987654")
 

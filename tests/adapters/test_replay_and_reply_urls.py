@@ -15,7 +15,15 @@ from typing import Any
 
 import aiohttp
 import pytest
-from _cn_helpers import (
+
+from bot.adapters import adapter_types
+from bot.adapters.dingtalk import build as build_dingtalk
+from bot.adapters.wecom import build_aibot
+from bot.core.adapter import AdapterDeps, SendError, WebhookRejected
+from bot.core.events import ChatRef
+from bot.core.outgoing import Outgoing, Text
+from bot.faces.server import create_app
+from tests.adapters._cn_helpers import (
     DINGTALK_SECRET,
     FEISHU_KEY,
     FEISHU_TOKEN,
@@ -31,14 +39,6 @@ from _cn_helpers import (
     wecom_aibot_request,
     wecom_app_request,
 )
-
-from bot.adapters import adapter_types
-from bot.adapters.base import AdapterDeps, SendError, WebhookRejected
-from bot.adapters.dingtalk import build as build_dingtalk
-from bot.adapters.wecom import build_aibot
-from bot.events import ChatRef
-from bot.outgoing import Outgoing, Text
-from bot.server import create_app
 
 SESSION = "/robot/sendBySession"
 GROUP_SEND = "/v1.0/robot/groupMessages/send"

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.config import ConfigError, parse, secret_problems
+from bot.core.config import ConfigError
+from bot.faces.settings import parse, secret_problems
 
 
 def cfg(tmp_path: Path, adapters: dict[str, Any]) -> Any:

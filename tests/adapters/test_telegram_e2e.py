@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _helpers import TG_TOKEN, FakeTelegram, auth, fixture, make_config
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 
-from bot.appkeys import RUNTIME
-from bot.demo.receiver import start_site
-from bot.server import create_app
+from bot.faces.appkeys import RUNTIME
+from bot.faces.demo.receiver import start_site
+from bot.faces.server import create_app
+from tests.adapters._helpers import TG_TOKEN, FakeTelegram, auth, fixture, make_config
 
 SECRET = "tg-secret"
 GROUP = "telegram:-1001234567890"

@@ -7,11 +7,11 @@ import json
 from typing import Any
 
 import pytest
-from _helpers import fixture, fixtures
 
-from bot.adapters.base import AdapterDeps, WebhookRejected
 from bot.adapters.telegram import TelegramAdapter
-from bot.events import ChatRef, MemberJoined, Message, UserRef, event_to_dict
+from bot.core.adapter import AdapterDeps, WebhookRejected
+from bot.core.events import ChatRef, MemberJoined, Message, UserRef, event_to_dict
+from tests.adapters._helpers import fixture, fixtures
 
 TG = fixtures("telegram")
 

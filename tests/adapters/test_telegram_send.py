@@ -9,14 +9,14 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from _helpers import TG_TOKEN, FakeTelegram
 
-from bot.adapters.base import AdapterDeps, SendError
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram.render import render_chunks, utf16_len
-from bot.demo.receiver import start_site
-from bot.events import ChatRef, UserRef
-from bot.outgoing import JoinDecision, Mention, Outgoing, Text
+from bot.core.adapter import AdapterDeps, SendError
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import JoinDecision, Mention, Outgoing, Text
+from bot.faces.demo.receiver import start_site
+from tests.adapters._helpers import TG_TOKEN, FakeTelegram
 
 GROUP = ChatRef("telegram", "-1001234567890")
 

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from bot.adapters import adapter_types
-from bot.adapters.base import AdapterDeps, ConfigError
-from bot.cli import main
-from bot.config import parse
+from bot.core.adapter import AdapterDeps, ConfigError
+from bot.faces.cli import main
+from bot.faces.settings import parse
 
 AES = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
 FEISHU = {"type": "feishu", "app_id": "cli", "app_secret": "s3cret-app", "verification_token": "vt-123456",

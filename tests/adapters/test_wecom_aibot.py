@@ -10,7 +10,14 @@ from typing import Any
 
 import aiohttp
 import pytest
-from _cn_helpers import (
+
+from bot.adapters.wecom import build_aibot
+from bot.adapters.wecom.crypto import WeComCrypto, signature
+from bot.core.adapter import AdapterDeps, SendError, WebhookRejected
+from bot.core.events import ChatRef
+from bot.core.outgoing import Outgoing, Text
+from bot.faces.server import create_app
+from tests.adapters._cn_helpers import (
     WECOM_AES,
     WECOM_CORP,
     WECOM_TOKEN,
@@ -25,13 +32,6 @@ from _cn_helpers import (
     settle,
     wecom_aibot_request,
 )
-
-from bot.adapters.base import AdapterDeps, SendError, WebhookRejected
-from bot.adapters.wecom import build_aibot
-from bot.adapters.wecom.crypto import WeComCrypto, signature
-from bot.events import ChatRef
-from bot.outgoing import Outgoing, Text
-from bot.server import create_app
 
 NOW = 1767225600.0
 FIXTURES = ["group_text.json", "group_mixed.json", "single_text.json"]

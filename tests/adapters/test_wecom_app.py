@@ -11,7 +11,14 @@ from typing import Any
 
 import aiohttp
 import pytest
-from _cn_helpers import (
+
+from bot.adapters.wecom import build_app
+from bot.adapters.wecom.crypto import WeComCrypto, parse_xml, signature
+from bot.core.adapter import AdapterDeps, ConfigError, SendError, WebhookRejected
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Mention, Outgoing, Text
+from bot.faces.server import create_app
+from tests.adapters._cn_helpers import (
     WECOM_AES,
     WECOM_CORP,
     WECOM_TOKEN,
@@ -26,13 +33,6 @@ from _cn_helpers import (
     settle,
     wecom_app_request,
 )
-
-from bot.adapters.base import AdapterDeps, ConfigError, SendError, WebhookRejected
-from bot.adapters.wecom import build_app
-from bot.adapters.wecom.crypto import WeComCrypto, parse_xml, signature
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Mention, Outgoing, Text
-from bot.server import create_app
 
 NOW = 1767225600.0
 VECTOR_ENCRYPT = (

@@ -56,7 +56,7 @@ class Server:
         self.log = open(self.config.parent / f"serve-{self.port}.log", "a+", encoding="utf-8")  # noqa: SIM115
         start = self.log.tell()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--config", str(self.config), "--port", str(self.port)],
+            [sys.executable, "-m", "bot.faces.cli", "serve", "--config", str(self.config), "--port", str(self.port)],
             stdout=self.log, stderr=subprocess.STDOUT, text=True, env=env)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -8,7 +8,7 @@ import sys
 
 
 def test_demo_end_to_end(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "demo"], cwd=tmp_path, capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "bot.faces.cli", "demo"], cwd=tmp_path, capture_output=True, text=True,
                          timeout=120, check=False)
     assert out.returncode == 0, out.stderr
     text = out.stdout

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.cli import main
+from bot.faces.cli import main
 from tests.system.serve import Server, free_port, post, wait_processed, write_config
 
 

@@ -12,7 +12,7 @@ from tests.system.serve import Server, free_port, post, wait_processed, write_co
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, timeout=60,
+    return subprocess.run([sys.executable, "-m", "bot.faces.cli", *args], capture_output=True, text=True, timeout=60,
                           check=False)
 
 

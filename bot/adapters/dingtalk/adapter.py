@@ -19,18 +19,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.adapters import credentials
-from bot.adapters.base import (
-    MISSING,
-    STALE,
-    AdapterDeps,
-    Capabilities,
-    Parsed,
-    SendError,
-    WebhookRejected,
-    WebReply,
-    check_keys,
-    opt_str,
-)
 from bot.adapters.replay import ReplayCache
 from bot.adapters.reply_url import ReplyUrls, prefix_option
 from bot.adapters.support import (
@@ -51,8 +39,20 @@ from bot.adapters.support import (
     unix_time,
     wire,
 )
-from bot.events import ChatRef, Message, UserRef
-from bot.outgoing import Mention, Outgoing, Text
+from bot.core.adapter import (
+    MISSING,
+    STALE,
+    AdapterDeps,
+    Capabilities,
+    Parsed,
+    SendError,
+    WebhookRejected,
+    WebReply,
+    check_keys,
+    opt_str,
+)
+from bot.core.events import ChatRef, Message, UserRef
+from bot.core.outgoing import Mention, Outgoing, Text
 
 log = logging.getLogger("quntag.dingtalk")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.base import AdapterDeps, ConfigError
 from bot.adapters.feishu.adapter import FeishuAdapter
+from bot.core.adapter import AdapterDeps, ConfigError
 
 
 def build(name: str, options: Mapping[str, Any], deps: AdapterDeps) -> FeishuAdapter:

@@ -10,20 +10,6 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.adapters import credentials
-from bot.adapters.base import (
-    BAD_SIGNATURE,
-    MISSING,
-    STALE,
-    AdapterDeps,
-    Capabilities,
-    ConfigError,
-    Parsed,
-    SendError,
-    WebhookRejected,
-    WebReply,
-    check_keys,
-    opt_str,
-)
 from bot.adapters.feishu import crypto
 from bot.adapters.feishu.events import parse_payload
 from bot.adapters.feishu.render import render_post
@@ -42,8 +28,22 @@ from bot.adapters.support import (
     opt_url,
     retry_after,
 )
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Outgoing
+from bot.core.adapter import (
+    BAD_SIGNATURE,
+    MISSING,
+    STALE,
+    AdapterDeps,
+    Capabilities,
+    ConfigError,
+    Parsed,
+    SendError,
+    WebhookRejected,
+    WebReply,
+    check_keys,
+    opt_str,
+)
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Outgoing
 
 log = logging.getLogger("quntag.feishu")
 

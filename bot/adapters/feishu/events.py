@@ -6,9 +6,9 @@ import json
 import re
 from typing import Any
 
-from bot.adapters.base import Parsed, WebReply
 from bot.adapters.support import as_dict, as_list, as_str, bad, loads, unix_time
-from bot.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRef
+from bot.core.adapter import Parsed, WebReply
+from bot.core.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRef
 
 MESSAGE = "im.message.receive_v1"
 ADDED = "im.chat.member.user.added_v1"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.outgoing import Mention, Outgoing, Text
+from bot.core.outgoing import Mention, Outgoing, Text
 
 
 def _text(value: str) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.base import AdapterDeps, ConfigError
 from bot.adapters.onebot.adapter import OneBotAdapter, signature
+from bot.core.adapter import AdapterDeps, ConfigError
 
 __all__ = ["OneBotAdapter", "build", "signature"]
 

@@ -13,7 +13,11 @@ from typing import Any
 import aiohttp
 
 from bot.adapters import credentials
-from bot.adapters.base import (
+from bot.adapters.joins import onebot_decision_call
+from bot.adapters.onebot.parse import EventParser, OneBotState
+from bot.adapters.persist import persist_later
+from bot.adapters.support import ascii_int, loads
+from bot.core.adapter import (
     MALFORMED,
     MISSING,
     AdapterDeps,
@@ -25,12 +29,8 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
-from bot.adapters.joins import onebot_decision_call
-from bot.adapters.onebot.parse import EventParser, OneBotState
-from bot.adapters.persist import persist_later
-from bot.adapters.support import ascii_int, loads
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Mention, Outgoing, Text
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Mention, Outgoing, Text
 
 log = logging.getLogger("quntag.onebot")
 OPTIONS = {"secret", "access_token", "api_base"}

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.adapters.base import MALFORMED, Parsed, WebhookRejected
 from bot.adapters.joins import onebot_group_request
 from bot.adapters.onebot.cq import segments
 from bot.adapters.support import unix_time
-from bot.events import ChatRef, MemberJoined, MemberLeft, Message, UserRef
+from bot.core.adapter import MALFORMED, Parsed, WebhookRejected
+from bot.core.events import ChatRef, MemberJoined, MemberLeft, Message, UserRef
 
 ADMIN_ROLES = ("owner", "admin")
 

@@ -13,7 +13,13 @@ from typing import Any
 import aiohttp
 
 from bot.adapters import credentials
-from bot.adapters.base import (
+from bot.adapters.joins import telegram_decision_call
+from bot.adapters.persist import persist_later
+from bot.adapters.support import ascii_int, loads
+from bot.adapters.telegram.parse import UpdateParser
+from bot.adapters.telegram.render import MAX_LEN, render_chunks
+from bot.adapters.telegram.state import APPLICANT_DM_S, TelegramState, Write
+from bot.core.adapter import (
     MALFORMED,
     MISSING,
     AdapterDeps,
@@ -25,14 +31,8 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
-from bot.adapters.joins import telegram_decision_call
-from bot.adapters.persist import persist_later
-from bot.adapters.support import ascii_int, loads
-from bot.adapters.telegram.parse import UpdateParser
-from bot.adapters.telegram.render import MAX_LEN, render_chunks
-from bot.adapters.telegram.state import APPLICANT_DM_S, TelegramState, Write
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Outgoing
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Outgoing
 
 log = logging.getLogger("quntag.telegram")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

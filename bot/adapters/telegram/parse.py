@@ -6,11 +6,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.base import MALFORMED, Parsed, WebhookRejected
 from bot.adapters.joins import telegram_join_request
 from bot.adapters.support import unix_time
 from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState, Write
-from bot.events import ChatRef, Event, GroupMoved, JoinRequest, MemberJoined, MemberLeft, Message, UserRef
+from bot.core.adapter import MALFORMED, Parsed, WebhookRejected
+from bot.core.events import ChatRef, Event, GroupMoved, JoinRequest, MemberJoined, MemberLeft, Message, UserRef
 
 GROUP_TYPES = ("group", "supergroup")
 CONTENT_KEYS = ("text", "caption", "photo", "sticker", "video", "voice", "audio", "document", "animation",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from bot.adapters.support import ascii_int
-from bot.outgoing import Mention, Outgoing, Text
+from bot.core.outgoing import Mention, Outgoing, Text
 
 MAX_LEN = 4096
 

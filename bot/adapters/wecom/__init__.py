@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.base import AdapterDeps, ConfigError
 from bot.adapters.wecom.aibot import WeComAIBotAdapter
 from bot.adapters.wecom.app import WeComAppAdapter
+from bot.core.adapter import AdapterDeps, ConfigError
 
 
 def build_app(name: str, options: Mapping[str, Any], deps: AdapterDeps) -> WeComAppAdapter:

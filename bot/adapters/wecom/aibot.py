@@ -14,7 +14,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.base import (
+from bot.adapters.reply_url import ReplyUrls, prefix_option
+from bot.adapters.support import as_dict, as_list, as_str, bad, call_json, load_json_object, truncate_utf8
+from bot.adapters.wecom.markup import markdown
+from bot.adapters.wecom.receiver import TEXT_MAX_BYTES, WeComReceiver
+from bot.core.adapter import (
     MISSING,
     AdapterDeps,
     Capabilities,
@@ -25,12 +29,8 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
-from bot.adapters.reply_url import ReplyUrls, prefix_option
-from bot.adapters.support import as_dict, as_list, as_str, bad, call_json, load_json_object, truncate_utf8
-from bot.adapters.wecom.markup import markdown
-from bot.adapters.wecom.receiver import TEXT_MAX_BYTES, WeComReceiver
-from bot.events import ChatRef, Message, UserRef
-from bot.outgoing import Outgoing, Text
+from bot.core.events import ChatRef, Message, UserRef
+from bot.core.outgoing import Outgoing, Text
 
 log = logging.getLogger("quntag.wecom")
 

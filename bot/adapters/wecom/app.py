@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from bot.adapters.base import (
+from bot.adapters.support import bad, unix_time
+from bot.adapters.wecom.crypto import parse_xml, xml_text
+from bot.adapters.wecom.receiver import WeComReceiver
+from bot.core.adapter import (
     MISSING,
     AdapterDeps,
     Capabilities,
@@ -23,11 +26,8 @@ from bot.adapters.base import (
     check_keys,
     opt_str,
 )
-from bot.adapters.support import bad, unix_time
-from bot.adapters.wecom.crypto import parse_xml, xml_text
-from bot.adapters.wecom.receiver import WeComReceiver
-from bot.events import ChatRef, Event, MemberJoined, MemberLeft, UserRef
-from bot.outgoing import Outgoing
+from bot.core.events import ChatRef, Event, MemberJoined, MemberLeft, UserRef
+from bot.core.outgoing import Outgoing
 
 KEYS = {"token", "encoding_aes_key", "corp_id", "api_base", "max_skew_s"}
 QUERY = ("msg_signature", "timestamp", "nonce")

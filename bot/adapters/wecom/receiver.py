@@ -9,7 +9,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.adapters import credentials
-from bot.adapters.base import (
+from bot.adapters.replay import ReplayCache
+from bot.adapters.support import MAX_WINDOW_S, call_json, opt_num, opt_url, truncate_utf8, wire
+from bot.adapters.wecom.crypto import CryptoError, WeComCrypto
+from bot.adapters.wecom.markup import plain
+from bot.core.adapter import (
     BAD_SIGNATURE,
     MISSING,
     STALE,
@@ -21,12 +25,8 @@ from bot.adapters.base import (
     WebReply,
     opt_str,
 )
-from bot.adapters.replay import ReplayCache
-from bot.adapters.support import MAX_WINDOW_S, call_json, opt_num, opt_url, truncate_utf8, wire
-from bot.adapters.wecom.crypto import CryptoError, WeComCrypto
-from bot.adapters.wecom.markup import plain
-from bot.events import ChatRef, UserRef
-from bot.outgoing import Outgoing, Text
+from bot.core.events import ChatRef, UserRef
+from bot.core.outgoing import Outgoing, Text
 
 log = logging.getLogger("quntag.wecom")
 

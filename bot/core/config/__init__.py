@@ -1,0 +1,244 @@
+"""Config: one documented TOML file → frozen dataclasses (contract §3).
+
+Every problem raises :class:`ConfigError` whose message is one line naming the key. Secrets may come
+from the environment: ``QUNTAG_API_TOKEN`` for ``server.api_token``, ``QUNTAG_METRICS_TOKEN`` for
+``server.metrics_token`` and
+``QUNTAG_ADAPTER_<NAME>_<KEY>`` for ``adapters.<name>.<key>`` (name upper-cased, ``-`` → ``_``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.adapter import AdapterDeps, AdapterFactory, ConfigError
+from bot.core.config.intelligence import (
+    ActivityTagsConfig,
+    InsightsConfig,
+    TiersConfig,
+    parse_activity_tags,
+    parse_insights,
+    parse_tiers,
+)
+from bot.core.config.schema import Section, SurveyConfig, parse_surveys
+from bot.core.config.server import parse_server
+from bot.core.config.types import PLACEHOLDER as PLACEHOLDER
+from bot.core.config.types import (
+    AdapterConfig,
+    AlertsConfig,
+    CheckinConfig,
+    Config,
+    GateConfig,
+    GroupConfig,
+    LifecycleConfig,
+    OutboxConfig,
+    SchedulerConfig,
+    ServerConfig,
+    StorageConfig,
+    TaggingConfig,
+    TagRule,
+    unset_secret,
+)
+
+__all__ = ["ActivityTagsConfig", "AdapterConfig", "AlertsConfig", "CheckinConfig", "Config", "ConfigError",
+           "GateConfig", "GroupConfig", "InsightsConfig", "LifecycleConfig", "SchedulerConfig", "ServerConfig",
+           "StorageConfig", "SurveyConfig", "TagRule", "TaggingConfig", "TiersConfig", "load", "parse",
+           "secret_problems"]
+
+
+def _tz(value: str, key: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{key}: unknown timezone {value!r}") from None
+    return value
+
+
+def _group(raw: Any, key: str, base: GroupConfig, need_id: bool) -> GroupConfig:
+    s = Section(raw, key)
+    g = GroupConfig(
+        id=s.text("id") if need_id else "*",
+        name=s.text("name", ""),
+        timezone=_tz(s.text("timezone", base.timezone), f"{key}.timezone"),
+        locale=s.choice("locale", ("zh-CN", "en"), base.locale),
+        admins=tuple(s.strings("admins", list(base.admins))),
+        morning_report=_schedule(s.text("morning_report", ""), f"{key}.morning_report"),
+        weekly_digest=_schedule(s.text("weekly_digest", ""), f"{key}.weekly_digest"),
+        wecom_webhook_key=s.text("wecom_webhook_key", ""),
+        onboarding_survey=s.text("onboarding_survey", base.onboarding_survey),
+        welcome=s.flag("welcome", base.welcome),
+        gate=_gate(s.table("gate"), f"{key}.gate") if "gate" in s.raw else None,
+        admin_replies=s.choice("admin_replies", ("private", "group"), base.admin_replies),
+    )
+    s.done()
+    return g
+
+
+def _schedule(value: str, key: str) -> str:
+    """A schedule string (contract §3), "" (automatic) or "off"; validated here so serve never fails later."""
+    from bot.core.scheduler import ScheduleError, parse_schedule
+
+    if value.strip() in ("", "off"):
+        return value.strip()
+    try:
+        parse_schedule(value)
+    except ScheduleError as exc:
+        raise ConfigError(f"{key}: {exc}") from None
+    return value
+
+
+def _gate(raw: Any, key: str) -> GateConfig:
+    s = Section(raw, key)
+    g = GateConfig(keyword=s.text("keyword"), question=s.text("question", ""),
+                   timeout_minutes=s.integer("timeout_minutes", 60, 1, 7 * 24 * 60),
+                   otherwise=s.choice("otherwise", ("hold", "decline"), "hold"))
+    s.done()
+    if not g.keyword.strip():
+        raise ConfigError(f"{key}.keyword: must not be empty")
+    return g
+
+
+def _tags(raw: Any) -> tuple[TagRule, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("tags: must be an array of tables ([[tags]])")
+    out: list[TagRule] = []
+    for i, item in enumerate(raw):
+        s = Section(item, f"tags[{i}]")
+        rule = TagRule(name=s.text("name"), category=s.text("category", "interest"),
+                       keywords=tuple(s.strings("keywords")), weight=s.number("weight", 1.0))
+        s.done()
+        if not rule.name.strip():
+            raise ConfigError(f"tags[{i}].name: must not be empty")
+        if not rule.keywords or any(not k.strip() for k in rule.keywords):
+            raise ConfigError(f"tags[{i}].keywords: needs at least one non-empty keyword")
+        if rule.weight < 0:
+            raise ConfigError(f"tags[{i}].weight: must be >= 0")
+        out.append(rule)
+    return tuple(out)
+
+
+def _env_key(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name).upper()
+
+
+def _adapters(raw: Any, env: Mapping[str, str], types: Mapping[str, AdapterFactory]) -> dict[str, AdapterConfig]:
+    if not isinstance(raw, dict):
+        raise ConfigError("adapters: must be a table")
+    out: dict[str, AdapterConfig] = {}
+    for name, opts in raw.items():
+        where = f"adapters.{name}"
+        if not isinstance(opts, dict):
+            raise ConfigError(f"{where}: must be a table")
+        if not name or "/" in name or ":" in name:
+            raise ConfigError(f"{where}: name may not contain '/' or ':'")
+        kind = opts.get("type", name)
+        if not isinstance(kind, str) or kind not in types:
+            raise ConfigError(f"{where}.type: unknown adapter type {kind!r} (known: {', '.join(types)})")
+        options = dict(opts)
+        prefix = f"QUNTAG_ADAPTER_{_env_key(name)}_"
+        for k in [*options, "secret", "token", "secret_token", "access_token", "app_secret",
+                                  "encrypt_key", "verification_token", "encoding_aes_key"]:
+            if prefix + _env_key(k) in env:
+                options[k] = env[prefix + _env_key(k)]
+        types[kind](name, options, AdapterDeps(session=None))  # validates keys, raises ConfigError
+        out[name] = AdapterConfig(name=name, type=kind, options=options)
+    return out
+
+
+def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None = None, *,
+          adapters: Mapping[str, AdapterFactory]) -> Config:
+    """Validate a parsed TOML document; raises ConfigError naming the first bad key.
+
+    ``adapters`` are the adapter types the faces offer (by ``type``); each instance's options are
+    checked by its type, so this module knows no platform."""
+    env = os.environ if env is None else env
+    top = Section(data, "")
+    server = parse_server(top.table("server"), env)
+    st = Section(top.table("storage"), "storage")
+    storage = StorageConfig(url=st.text("url", "sqlite:///quntag.db"),
+                            sync=st.choice("sync", ("normal", "full"), "normal"),
+                            store_text=st.flag("store_text", False),
+                            text_retention_days=st.integer("text_retention_days", 30, 0, 36500))
+    st.done()
+    if not storage.url.startswith("sqlite:///"):
+        # The storage layer is dialect-neutral, but only SQLite is installed and tested so far.
+        raise ConfigError("storage.url: must start with sqlite:/// (PostgreSQL support is not available yet)")
+    defaults = _group(top.table("defaults"), "defaults", GroupConfig(id="*"), need_id=False)
+    tg = Section(top.table("tagging"), "tagging")
+    tagging = TaggingConfig(half_life_days=tg.number("half_life_days", 30.0, 0.001),
+                            min_score=tg.number("min_score", 1.0, 0.0))
+    tg.done()
+    lc = Section(top.table("lifecycle"), "lifecycle")
+    lifecycle = LifecycleConfig(new_days=lc.integer("new_days", 7, 0, 3650),
+                                dormant_days=lc.integer("dormant_days", 30, 1, 3650))
+    lc.done()
+    sc = Section(top.table("scheduler"), "scheduler")
+    scheduler = SchedulerConfig(grace_minutes=sc.integer("grace_minutes", 60, 0, 7 * 24 * 60))
+    sc.done()
+    al = Section(top.table("alerts"), "alerts")
+    alerts = AlertsConfig(unanswered_minutes=al.integer("unanswered_minutes", 30, 0, 7 * 24 * 60),
+                          complaint_tags=tuple(al.strings("complaint_tags", ["投诉"])),
+                          complaint_burst=al.integer("complaint_burst", 3, 0, 10000),
+                          complaint_window_minutes=al.integer("complaint_window_minutes", 60, 1, 7 * 24 * 60),
+                          max_per_hour=al.integer("max_per_hour", 6, 0, 1000))
+    al.done()
+    ci = Section(top.table("checkin"), "checkin")
+    checkin = CheckinConfig(points=ci.integer("points", 1, 0, 1000),
+                            weekly_bonus=ci.integer("weekly_bonus", 5, 0, 1000))
+    ci.done()
+    ob = Section(top.table("outbox"), "outbox")
+    outbox = OutboxConfig(max_queued_per_chat=ob.integer("max_queued_per_chat", 100, 1, 100_000))
+    ob.done()
+    groups: dict[str, GroupConfig] = {}
+    for i, g in enumerate(top.array("groups")):
+        grp = _group(g, f"groups[{i}]", defaults, need_id=True)
+        if ":" not in grp.id:
+            raise ConfigError(f"groups[{i}].id: must be a full id '<adapter>:<group id>'")
+        groups[grp.id] = grp
+    cfg = Config(server=server, storage=storage, defaults=defaults, tagging=tagging, lifecycle=lifecycle,
+                 tags=_tags(top.array("tags")), adapters=_adapters(top.table("adapters"), env, adapters),
+                 groups=groups, surveys=parse_surveys(top.array("surveys")),
+                 insights=parse_insights(top.table("insights")), tiers=parse_tiers(top.table("tiers")),
+                 activity_tags=parse_activity_tags(top.table("activity_tags")), scheduler=scheduler,
+                 alerts=alerts, checkin=checkin, outbox=outbox, base_dir=base_dir)
+    top.done()
+    ids = {sv.id for sv in cfg.surveys}
+    for i, grp in enumerate([defaults, *groups.values()]):
+        if grp.onboarding_survey and grp.onboarding_survey not in ids:
+            where = "defaults" if i == 0 else f"groups[{i - 1}]"
+            raise ConfigError(f"{where}.onboarding_survey: no [[surveys]] with id {grp.onboarding_survey!r}")
+    return cfg
+
+
+def load(path: str | Path, env: Mapping[str, str] | None = None, *,
+         adapters: Mapping[str, AdapterFactory]) -> Config:
+    """Read and validate a config file."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"config: cannot read {p}: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config: {p}: invalid TOML: {exc}") from None
+    return parse(data, p.resolve().parent, env, adapters=adapters)
+
+
+def secret_problems(cfg: Config, types: Mapping[str, AdapterFactory]) -> list[str]:
+    """Keys whose secret is empty or the CHANGE-ME placeholder (``serve`` refuses to start).
+
+    ``server.metrics_token`` may be left empty (``/metrics`` is then open) but not at the placeholder."""
+    bad = []
+    if unset_secret(cfg.server.api_token):
+        bad.append("server.api_token")
+    if cfg.server.metrics_token and unset_secret(cfg.server.metrics_token):
+        bad.append("server.metrics_token")
+    for a in cfg.adapters.values():
+        adapter = types[a.type](a.name, a.options, AdapterDeps(session=None))
+        bad += [f"adapters.{a.name}.{k}" for k, v in adapter.secrets().items() if unset_secret(v)]
+    return bad

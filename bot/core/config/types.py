@@ -1,0 +1,173 @@
+"""Config dataclasses: the typed, frozen shape of a quntag config (parsed by ``bot.config``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.core.config.intelligence import ActivityTagsConfig, InsightsConfig, TiersConfig
+from bot.core.config.schema import SurveyConfig
+from bot.core.events import Event, Message
+
+PLACEHOLDER = "CHANGE-ME"
+
+
+def unset_secret(value: str) -> bool:
+    """An empty (or blank) secret or the ``CHANGE-ME`` placeholder: it must never authenticate anyone."""
+    return value.strip() in ("", PLACEHOLDER)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    api_token: str = PLACEHOLDER
+    metrics_token: str = ""
+    only_listed_groups: bool = False
+    max_body_bytes: int = 1024 * 1024
+    max_in_flight: int = 256
+    overload_wait_s: float = 5.0
+    request_timeout_s: float = 10.0
+    idle_timeout_s: float = 15.0
+    max_connections_per_client: int = 128
+    member_commands_per_minute: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class StorageConfig:
+    url: str = "sqlite:///quntag.db"
+    sync: str = "normal"
+    store_text: bool = False
+    text_retention_days: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class TaggingConfig:
+    half_life_days: float = 30.0
+    min_score: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleConfig:
+    new_days: int = 7
+    dormant_days: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class TagRule:
+    name: str
+    keywords: tuple[str, ...]
+    category: str = "interest"
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class AdapterConfig:
+    name: str
+    type: str
+    options: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupConfig:
+    id: str
+    name: str = ""
+    timezone: str = "Asia/Shanghai"
+    locale: str = "zh-CN"
+    admins: tuple[str, ...] = ()
+    morning_report: str = ""
+    weekly_digest: str = ""
+    wecom_webhook_key: str = ""
+    onboarding_survey: str = ""
+    welcome: bool = True
+    gate: GateConfig | None = None
+    admin_replies: str = "private"  # private | group: where admin lookups of member data are answered
+
+
+@dataclass(frozen=True, slots=True)
+class GateConfig:
+    """The entry threshold of one group (``[groups.gate]``)."""
+
+    keyword: str
+    question: str = ""
+    timeout_minutes: int = 60
+    otherwise: str = "hold"  # hold (for an admin) | decline
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerConfig:
+    grace_minutes: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class AlertsConfig:
+    unanswered_minutes: int = 30
+    complaint_tags: tuple[str, ...] = ("投诉",)
+    complaint_burst: int = 3
+    complaint_window_minutes: int = 60
+    max_per_hour: int = 6
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinConfig:
+    points: int = 1
+    weekly_bonus: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxConfig:
+    max_queued_per_chat: int = 100  # beyond: consecutive texts merged, then the oldest dropped
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    server: ServerConfig = field(default_factory=ServerConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    defaults: GroupConfig = field(default_factory=lambda: GroupConfig(id="*"))
+    tagging: TaggingConfig = field(default_factory=TaggingConfig)
+    lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
+    tags: tuple[TagRule, ...] = ()
+    adapters: Mapping[str, AdapterConfig] = field(default_factory=dict)
+    groups: Mapping[str, GroupConfig] = field(default_factory=dict)
+    surveys: tuple[SurveyConfig, ...] = ()
+    insights: InsightsConfig = field(default_factory=InsightsConfig)
+    tiers: TiersConfig = field(default_factory=TiersConfig)
+    activity_tags: ActivityTagsConfig = field(default_factory=ActivityTagsConfig)
+    scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    checkin: CheckinConfig = field(default_factory=CheckinConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    base_dir: Path = field(default_factory=Path.cwd)
+
+    def group(self, group_id: str) -> GroupConfig | None:
+        """Settings for a group: its ``[[groups]]`` entry, else ``[defaults]`` unless only-listed."""
+        g = self.groups.get(group_id)
+        if g is not None:
+            return g
+        if self.server.only_listed_groups:
+            return None
+        return GroupConfig(id=group_id, timezone=self.defaults.timezone, locale=self.defaults.locale,
+                           admins=self.defaults.admins, welcome=self.defaults.welcome,
+                           onboarding_survey=self.defaults.onboarding_survey,
+                           admin_replies=self.defaults.admin_replies)
+
+    def admits(self, event: Event) -> bool:
+        """Intake keeps ``event`` unless ``only_listed_groups`` drops it. A private chat with the bot (a
+        gate answer, a command, a survey answer) belongs to no group, so the group listing never filters
+        it; a group's events need settings for that group (listed, or defaults when not only-listed)."""
+        if isinstance(event, Message) and event.is_private:
+            return True
+        return self.group(event.chat.id) is not None
+
+    def survey(self, survey_id: str) -> SurveyConfig | None:
+        return next((s for s in self.surveys if s.id == survey_id), None)
+
+    def database_url(self) -> str:
+        """``storage.url`` with a relative SQLite path resolved against the config file's folder."""
+        url = self.storage.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
+            return prefix + str((self.base_dir / url[len(prefix):]).resolve())
+        return url

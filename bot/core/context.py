@@ -1,0 +1,89 @@
+"""The one thing handlers and scheduled jobs receive."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from bot.core.adapter import Capabilities
+from bot.core.commands import Command
+from bot.core.config import Config, GroupConfig
+from bot.core.events import ChatRef, Event, Message, UserRef
+from bot.core.outgoing import Outgoing, Part, Text, outgoing_to_dict
+from bot.core.render import Renderer
+from storage.repo import Repo
+
+
+@dataclass(slots=True)
+class Context:
+    """Config, repo, renderer, clock and ``send``; plus the event being handled, if any.
+
+    ``send`` stores the message in the outbox through the repo, so during event processing it commits
+    together with the event's other effects and is delivered after the commit.
+    """
+
+    config: Config
+    repo: Repo
+    render: Renderer
+    clock: Callable[[], float] = time.time
+    capabilities: Mapping[str, Capabilities] = field(default_factory=dict)
+    event: Event | None = None
+    command: Command | None = None
+    group: GroupConfig | None = None
+    muted: bool = False
+    dm_allowed: Callable[[UserRef], bool] = lambda _user: False
+    visibility_of: Callable[[ChatRef], str] = lambda _chat: ""  # the running adapter's answer per group
+
+    def for_event(self, repo: Repo, event: Event, command: Command | None) -> Context:
+        return replace(self, repo=repo, event=event, command=command,
+                       group=self.config.group(event.chat.id))
+
+    async def send(self, out: Outgoing) -> None:
+        if self.muted:  # replaying history: record, never talk
+            return
+        await self.repo.enqueue_outgoing(out.adapter, outgoing_to_dict(out))
+
+    async def reply(self, *parts: Part | str) -> None:
+        """Answer the current message in its group, as a reply to it."""
+        ev = self.event
+        if ev is None:
+            raise RuntimeError("reply() needs an event")
+        items = tuple(Text(p) if isinstance(p, str) else p for p in parts)
+        reply_to = ev.event_id if isinstance(ev, Message) else None
+        await self.send(Outgoing(target=ev.chat, parts=items, reply_to=reply_to))
+
+    async def reply_private(self, *parts: Part | str, notice: str = "") -> bool:
+        """Send to the sender privately where the platform allows; else post ``notice`` in the group
+        (never the private content). Returns True when the private message was queued."""
+        ev = self.event
+        if ev is None:
+            raise RuntimeError("reply_private() needs an event")
+        items = tuple(Text(p) if isinstance(p, str) else p for p in parts)
+        if self.can_dm(ev.user):
+            await self.send(Outgoing(target=ev.user, parts=items))
+            return True
+        if notice:
+            await self.reply(notice)
+        return False
+
+    @property
+    def locale(self) -> str:
+        return self.group.locale if self.group else self.config.defaults.locale
+
+    @property
+    def timezone(self) -> str:
+        return self.group.timezone if self.group else self.config.defaults.timezone
+
+    def can_dm(self, user: UserRef) -> bool:
+        """Whether a private message to ``user`` can be delivered (else post in the group)."""
+        return self.dm_allowed(user)
+
+    def visibility(self, chat: ChatRef) -> str:
+        """What the bot sees in ``chat``: ``all``, ``mentions`` or ``mixed`` (adapter-wide fallback)."""
+        vis = self.visibility_of(chat)
+        if vis:
+            return vis
+        caps = self.capabilities.get(chat.adapter)
+        return caps.visibility if caps else "all"
+

@@ -1,0 +1,184 @@
+"""Durable, de-duplicated intake and the processor behind it.
+
+``accept`` returns once the delivery is committed (group-committed with concurrent requests), so a
+2xx answer always means the event survives a killed process. The processor drains the inbox in
+arrival order; each event's effects and the deletion of its inbox row commit in one transaction, so
+an event is processed exactly once even across crashes. Rows left over by a crash are picked up on
+start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from bot.core.commands import parse_command
+from bot.core.context import Context
+from bot.core.dispatch import Dispatcher
+from bot.core.events import Event, Message, event_from_dict, event_to_dict
+from bot.core.handoff import Handoff, Item
+from bot.core.metrics import Metrics
+from storage.repo import Delivery, Repo, UnitOfWork
+
+log = logging.getLogger("quntag.inbox")
+BATCH = 256
+SAFETY_NET_S = 5.0
+
+
+class Inbox:
+    def __init__(self, repo: Repo, dispatcher: Dispatcher, base_ctx: Context, metrics: Metrics,
+                 on_committed: Callable[[], None] = lambda: None) -> None:
+        self.repo = repo
+        self.dispatcher = dispatcher
+        self.base_ctx = base_ctx
+        self.metrics = metrics
+        self.on_committed = on_committed
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._stopping = False
+        self.handoff = Handoff()
+
+    async def accept(self, adapter: str, key: str | None, events: Sequence[Event]) -> bool:
+        """Store one delivery durably; False when ``key`` was accepted before (nothing changes)."""
+        received = self.base_ctx.clock()
+        [seq] = await self.repo.accept([Delivery(adapter, key, tuple(event_to_dict(e) for e in events))])
+        if seq is None:
+            return False
+        if seq and events:
+            self.handoff.add(Item(seq, adapter, key, tuple(events), received))
+            self._idle.clear()
+            self._wake.set()
+        return True
+
+    def wake(self) -> None:
+        """Process what the table holds (rows stored by someone other than :meth:`accept`, e.g. replay)."""
+        self.handoff.backlog = True
+        self._idle.clear()
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Process until stopped; started by the server (and by replay/demo)."""
+        self._wake.set()  # leftovers from a previous run
+        while not self._stopping:
+            try:
+                await asyncio.wait_for(self._wake.wait(), SAFETY_NET_S)
+            except TimeoutError:
+                # Idle: look at the table once in case an accept was interrupted between its commit
+                # and the hand-off (the row is durable either way).
+                self.handoff.backlog = True
+            self._wake.clear()
+            try:
+                while await self.process_batch():
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("processing batch failed; retrying in 1 s")
+                await asyncio.sleep(1.0)
+                self._wake.set()
+                continue
+            await self._update_lag()
+            self._idle.set()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def drained(self) -> None:
+        """Wait until everything accepted so far has been processed."""
+        while True:
+            await self._idle.wait()
+            if await self.repo.oldest_pending() is None:
+                return
+            self.wake()
+            await asyncio.sleep(0.01)
+
+    async def process_batch(self) -> int:
+        """Process up to BATCH pending deliveries; returns how many.
+
+        Two commits per batch: first every observer's writes (idempotent on event ids), then the
+        handlers' writes (replies in the outbox) together with the deletion of each inbox row. So a
+        handler such as /me sees the message that carried it, and a crash between the two commits
+        only re-runs idempotent observers.
+        """
+        pending = await self._next_items()
+        if not pending:
+            return 0
+        contexts: dict[int, list[Context]] = {}
+        observed: list[tuple[int, UnitOfWork]] = []
+        for p in pending:
+            uow = UnitOfWork(p.seq)
+            repo = self.repo.bound(uow)
+            contexts[p.seq] = []
+            for ev in p.events:
+                ctx = self.base_ctx.for_event(repo, ev, parse_command(ev.text) if isinstance(ev, Message) else None)
+                contexts[p.seq].append(ctx)
+                await self.dispatcher.observe(ctx)
+            observed.append((p.seq, uow))
+        first = await self.repo.commit_units(observed, finish=False)
+        failed, dropped = first.failed, first.dropped
+        sends = any(uow.sends for _seq, uow in observed)
+        handled: list[tuple[int, UnitOfWork]] = []
+
+        async def commit() -> None:
+            done = await self.repo.commit_units(handled, finish=True)
+            failed.update(done.failed)
+            dropped.update(done.dropped)
+            handled.clear()
+
+        for p in pending:
+            if p.seq in failed or p.seq in dropped:  # dropped: its member was erased since it was accepted
+                continue
+            uow = UnitOfWork(p.seq)
+            repo = self.repo.bound(uow)
+            took = False
+            for ctx in contexts[p.seq]:
+                took = await self.dispatcher.handle(replace(ctx, repo=repo)) or took
+            handled.append((p.seq, uow))
+            sends = sends or uow.sends
+            if took:  # a handler ran: commit now, so the next command in this batch sees its writes
+                await commit()
+        await commit()
+        for p in pending:
+            if p.seq in failed:
+                log.error("event moved to dead letters (seq %s): %s", p.seq, failed[p.seq],
+                          extra={"adapter": p.adapter, "event": p.key})
+            elif p.seq in dropped:
+                log.info("event not recorded: its member's data was erased after it arrived (seq %s)", p.seq,
+                         extra={"adapter": p.adapter})
+            else:
+                self.metrics.processed.labels(p.adapter).inc(len(p.events))
+        self.handoff.done(p.seq for p in pending)
+        if sends:  # only then is there anything new for the outbox to look at
+            self.on_committed()
+        if len(pending) < BATCH:  # caught up: what is left arrived while this batch ran
+            self.metrics.lag.set(0.0)
+        else:
+            await self._update_lag()
+        return len(pending)
+
+    async def _next_items(self) -> list[Item]:
+        """The next batch: from the table while there may be rows the hand-off does not hold, else from
+        the hand-off."""
+        if not self.handoff.backlog:
+            return self.handoff.take(BATCH)
+        rows = await self.repo.pending(BATCH)
+        if len(rows) < BATCH:
+            self.handoff.backlog = False  # everything committed so far is in this batch or queued
+        items = []
+        for p in rows:
+            events = []
+            for raw in p.events:
+                try:
+                    events.append(event_from_dict(raw))
+                except (KeyError, ValueError, TypeError) as exc:
+                    log.error("undecodable event in inbox (seq %s): %r", p.seq, exc,
+                              extra={"adapter": p.adapter, "event": p.key})
+            items.append(Item(p.seq, p.adapter, p.key, tuple(events), p.received_at))
+        return items  # copies still queued in the hand-off are dropped by ``done`` after the batch
+
+    async def _update_lag(self) -> None:
+        oldest = await self.repo.oldest_pending()
+        self.metrics.lag.set(0.0 if oldest is None else max(0.0, self.base_ctx.clock() - oldest))

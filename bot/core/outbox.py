@@ -1,0 +1,205 @@
+"""Delivery of stored outgoing messages: per-chat rate limits, retries with backoff, a per-chat bound.
+
+Messages enter the ``outbox`` table through ``Context.send`` (in the same transaction as the event
+that caused them). This worker picks up due rows, sends each through its adapter, and deletes it only
+after the platform accepted it. Failures back off exponentially (or as the platform's retry-after
+says); permanent errors are parked for a day and logged, still kept. Sends never block intake: the
+worker runs as its own task and chats are served in parallel lanes, each lane in order. A chat with
+more than ``max_queued_per_chat`` waiting messages has them merged, then the oldest dropped
+(:mod:`bot.outbox_queue`), counted and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import dataclasses
+import logging
+import traceback
+from collections.abc import Callable, Mapping
+
+from bot.core.adapter import Adapter, SendError
+from bot.core.events import ChatRef
+from bot.core.metrics import Metrics
+from bot.core.outbox_queue import DROPPED_REASON, Queued, bound_lane
+from bot.core.outgoing import Outgoing, outgoing_from_dict
+from bot.core.redact import redact
+from storage.repo import OutboxItem, Repo
+
+log = logging.getLogger("quntag.outbox")
+MAX_BACKOFF_S = 3600.0
+PARKED_S = 86400.0
+
+
+class RateLimiter:
+    """Sliding windows per lane: at most ``per_minute`` in 60 s and ``per_second`` in 1 s."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self.sent: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
+
+    def wait_time(self, lane: str, per_minute: int, per_second: float) -> float:
+        now = self.clock()
+        q = self.sent[lane]
+        while q and now - q[0] >= 60.0:
+            q.popleft()
+        waits = [0.0]
+        if per_minute > 0 and len(q) >= per_minute:
+            waits.append(60.0 - (now - q[-per_minute]))
+        if per_second > 0 and q:
+            waits.append(1.0 / per_second - (now - q[-1]))
+        return max(waits)
+
+    def record(self, lane: str) -> None:
+        self.sent[lane].append(self.clock())
+
+
+class Outbox:
+    def __init__(self, repo: Repo, adapters: Mapping[str, Adapter], metrics: Metrics,
+                 clock: Callable[[], float], max_queued_per_chat: int = 100) -> None:
+        self.repo = repo
+        self.max_queued_per_chat = max_queued_per_chat
+        self.adapters = adapters
+        self.metrics = metrics
+        self.clock = clock
+        self.limiter = RateLimiter(clock)
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._stopping = False
+
+    def _describe(self, exc: BaseException, trace: bool = False) -> str:
+        """``exc`` as text to log or store, credentials removed (the boundary: nothing leaves unredacted)."""
+        secrets = [v for a in self.adapters.values() for v in a.secrets().values()]
+        if trace:
+            text = "".join(traceback.format_exception(exc))
+        else:
+            text = str(exc) if isinstance(exc, SendError) else repr(exc)
+        return redact(text, secrets)
+
+    def wake(self) -> None:
+        self._idle.clear()
+        self._wake.set()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def drained(self, timeout: float = 30.0) -> bool:
+        """Wait until nothing is due; False on timeout (used by demo and tests)."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while loop.time() < end:
+            nxt = await self.repo.next_outgoing_at()
+            if nxt is None or nxt > self.clock() + 1:
+                return True
+            self.wake()
+            await asyncio.sleep(0.02)
+        return False
+
+    async def run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()  # before the round: a wake-up during it triggers the next round at once
+            try:
+                delay = await self.send_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.error("outbox round failed: %s", self._describe(exc, trace=True))
+                delay = 1.0
+            self._idle.set()
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    async def send_due(self) -> float:
+        """Send everything due now, lane by lane; returns seconds until the next attempt."""
+        items = await self.repo.due_outgoing(500)
+        lanes: dict[str, list[tuple[OutboxItem, Outgoing]]] = collections.defaultdict(list)
+        for item in items:
+            out = outgoing_from_dict(item.payload)
+            lanes[f"{out.target.adapter}:{type(out.target).__name__}:{out.target.id}"].append((item, out))
+        plans = [(lane, await self._bounded(lane, batch)) for lane, batch in lanes.items()]
+        if plans:
+            await asyncio.gather(*(self._lane(lane, plan) for lane, plan in plans))
+        nxt = await self.repo.next_outgoing_at()
+        return 30.0 if nxt is None else min(30.0, max(0.05, nxt - self.clock()))
+
+    async def _bounded(self, lane: str, batch: list[tuple[OutboxItem, Outgoing]]) -> list[Queued]:
+        """The lane's messages within the per-chat bound; rows over it are removed, counted and logged."""
+        adapter = self.adapters.get(batch[0][0].adapter)
+        max_len = adapter.capabilities.max_text_len if adapter is not None else 4000
+        plan, dropped = bound_lane(batch, self.max_queued_per_chat, max_len)
+        if dropped:
+            name = dropped[0].adapter
+            for item in dropped:
+                await self.repo.outgoing_sent(item.id)  # removed like a delivered row: nothing is left of it
+            self.metrics.outbox_dropped.labels(name, DROPPED_REASON).inc(len(dropped))
+            log.warning("dropped the %d oldest queued messages for %s: more than %d were waiting",
+                        len(dropped), lane, self.max_queued_per_chat, extra={"adapter": name})
+        return plan
+
+    async def _lane(self, lane: str, plan: list[Queued]) -> None:
+        for queued in plan:
+            item = queued.items[0]
+            adapter = self.adapters.get(item.adapter)
+            if adapter is None:
+                await self._failed(queued, self.clock() + PARKED_S, "adapter not configured")
+                continue
+            caps = adapter.capabilities
+            wait = self.limiter.wait_time(lane, caps.per_chat_per_minute, caps.per_chat_per_second)
+            if wait > 0:
+                if wait > 5.0 or self._stopping:
+                    return  # leave the rest of the lane for the next round
+                await asyncio.sleep(wait)
+            if not await self._send_one(adapter, queued, lane):
+                return  # keep order within the chat: stop this lane until the retry is due
+
+    async def _failed(self, queued: Queued, next_at: float, detail: str) -> None:
+        for row in queued.items:
+            await self.repo.outgoing_failed(row.id, next_at, detail)
+
+    async def _send_one(self, adapter: Adapter, queued: Queued, lane: str) -> bool:
+        item, out = queued.items[0], queued.out
+        if not out.key:
+            out = dataclasses.replace(out, key=f"quntag-{item.id}")
+        try:
+            self.limiter.record(lane)
+            if out.join is not None:  # an action (join request decision), not a message
+                decide = getattr(adapter, "decide_join", None)
+                if decide is None:
+                    raise SendError(f"adapter {item.adapter} cannot decide join requests", permanent=True)
+                await decide(out)
+            else:
+                await adapter.send(out)
+        except SendError as exc:
+            self.metrics.send_failures.labels(item.adapter).inc()
+            detail = self._describe(exc)
+            if exc.moved_to is not None and isinstance(out.target, ChatRef):
+                # the group moved (Telegram supergroup migration): re-target and retry right away
+                new = ChatRef(out.target.adapter, exc.moved_to)
+                log.warning("group %s moved to %s; re-targeting outbox=%s", out.target.id, new.id, item.id)
+                await self.repo.move_group(out.target.id, new.id, out.target.adapter, self.clock())
+                await self._failed(queued, self.clock(), detail)
+                return False
+            if exc.permanent:
+                delay = PARKED_S
+            elif exc.retry_after is not None:
+                delay = max(0.0, exc.retry_after)
+            else:
+                delay = min(MAX_BACKOFF_S, 2.0 ** min(item.attempts, 12))
+            log.warning("send failed (attempt %s): %s; retry in %.0fs", item.attempts + 1, detail, delay,
+                        extra={"adapter": item.adapter, "outbox": item.id})
+            await self._failed(queued, self.clock() + delay, detail)
+            return False
+        except Exception as exc:  # an adapter bug must not kill the worker
+            self.metrics.send_failures.labels(item.adapter).inc()
+            log.error("send crashed: %s", self._describe(exc, trace=True),
+                      extra={"adapter": item.adapter, "outbox": item.id})
+            await self._failed(queued, self.clock() + min(MAX_BACKOFF_S, 2.0 ** item.attempts), self._describe(exc))
+            return False
+        self.metrics.sent.labels(item.adapter).inc()
+        for row in queued.items:
+            await self.repo.outgoing_sent(row.id)
+        return True

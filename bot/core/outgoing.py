@@ -1,0 +1,96 @@
+"""Normalized outbound messages: handlers build these, each adapter renders them its own way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.events import ChatRef, UserRef
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Plain text; adapters escape it for their markup (Telegram HTML, CQ codes, …)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An @-mention of ``user``; ``name`` is the fallback label where the platform shows text."""
+
+    user: UserRef
+    name: str = ""
+
+
+Part = Text | Mention
+
+
+@dataclass(frozen=True, slots=True)
+class JoinDecision:
+    """Approve or decline a join request (an action, not a message): the adapter renders it as its
+    platform call (Telegram ``approveChatJoinRequest``/``declineChatJoinRequest``, OneBot
+    ``set_group_add_request``) in an optional ``decide_join(out)`` method."""
+
+    user: UserRef
+    approve: bool
+    request_id: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message to a group (``ChatRef``) or privately to a person (``UserRef``).
+
+    ``reply_to`` is a platform message id in the target chat; ``key`` is a stable idempotency key
+    (the outbox fills it) for platforms that deduplicate sends (Feishu ``uuid``).
+    """
+
+    target: ChatRef | UserRef
+    parts: tuple[Part, ...]
+    reply_to: str | None = None
+    key: str = ""
+    join: JoinDecision | None = None
+
+    @property
+    def adapter(self) -> str:
+        return self.target.adapter
+
+def text(s: str, target: ChatRef | UserRef, reply_to: str | None = None) -> Outgoing:
+    """Shortcut for a text-only message."""
+    return Outgoing(target=target, parts=(Text(s),), reply_to=reply_to)
+
+
+def outgoing_to_dict(out: Outgoing) -> dict[str, Any]:
+    """JSON-ready form (the outbox stores it until it is delivered)."""
+    target_kind = "chat" if isinstance(out.target, ChatRef) else "user"
+    target_id = out.target.chat_id if isinstance(out.target, ChatRef) else out.target.user_id
+    parts: list[dict[str, Any]] = []
+    for p in out.parts:
+        if isinstance(p, Text):
+            parts.append({"t": p.text})
+        else:
+            parts.append({"m": [p.user.adapter, p.user.user_id], "n": p.name})
+    d: dict[str, Any] = {"target": [target_kind, out.target.adapter, target_id], "parts": parts,
+                         "reply_to": out.reply_to, "key": out.key}
+    if out.join is not None:
+        j = out.join
+        d["join"] = {"user": [j.user.adapter, j.user.user_id], "approve": j.approve, "request_id": j.request_id,
+                     "reason": j.reason}
+    return d
+
+
+def outgoing_from_dict(d: dict[str, Any]) -> Outgoing:
+    """Inverse of :func:`outgoing_to_dict`."""
+    kind, adapter, tid = d["target"]
+    target: ChatRef | UserRef = ChatRef(adapter, tid) if kind == "chat" else UserRef(adapter, tid)
+    parts: list[Part] = []
+    for p in d["parts"]:
+        if "t" in p:
+            parts.append(Text(p["t"]))
+        else:
+            parts.append(Mention(UserRef(*p["m"]), p.get("n", "")))
+    j = d.get("join")
+    join = JoinDecision(UserRef(*j["user"]), bool(j["approve"]), j.get("request_id", ""), j.get("reason", "")) \
+        if j else None
+    return Outgoing(target=target, parts=tuple(parts), reply_to=d.get("reply_to"), key=d.get("key", ""), join=join)

@@ -1,0 +1,148 @@
+"""Tag associations (contract §7), best push hours, and the group-level entry points for segments."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from itertools import permutations
+from typing import Any
+
+from bot.core.config import Config
+from bot.domain import profiles as profiles_mod
+from bot.domain import segments
+from bot.domain.recompute import ensure_fresh
+from storage.repo import MemberFacts, Repo
+
+BEST_HOURS = 3
+
+
+def population(profiles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """N of contract §7: current, not-opted-out members with at least one message."""
+    return [p for p in profiles if not p["opted_out"] and p["lifecycle"] != "left" and p["stats"]["messages"] >= 1]
+
+
+def items(p: dict[str, Any], with_attributes: bool = True) -> set[str]:
+    """The tags a member carries, plus ``key=value`` for each attribute."""
+    out = {t["name"] for t in p["tags"]}
+    if with_attributes:
+        out |= {f"{k}={v['value']}" for k, v in p.get("attributes", {}).items()}
+    return out
+
+
+def associations(profiles: Sequence[dict[str, Any]], min_support: int) -> list[dict[str, Any]]:
+    """``if → then`` for every ordered pair of tags (and tag–attribute pairs) with support ≥ min_support;
+    strongest lift first. Attribute–attribute pairs are left out (they are not interests travelling together)."""
+    pop = population(profiles)
+    n = len(pop)
+    if n == 0:
+        return []
+    baskets = [items(p) for p in pop]
+    counts: Counter[str] = Counter(i for b in baskets for i in b)
+    frequent = sorted(i for i, c in counts.items() if c >= min_support)
+    pair_counts: Counter[tuple[str, str]] = Counter()
+    for b in baskets:
+        present = [i for i in frequent if i in b]
+        for a, c in permutations(present, 2):
+            pair_counts[(a, c)] += 1
+    rows: list[tuple[float, int, str, str, float]] = []
+    for (a, c), support in pair_counts.items():
+        if support < min_support or ("=" in a and "=" in c):
+            continue
+        confidence = support / counts[a]
+        rows.append((confidence / (counts[c] / n), support, a, c, confidence))
+    rows.sort(key=lambda r: (-r[0], -r[1], r[2], r[3]))
+    return [{"if": a, "then": c, "support": support, "confidence": round(confidence, 4), "lift": round(lift, 4)}
+            for lift, support, a, c, confidence in rows]
+
+
+def hour_histogram(profiles: Sequence[dict[str, Any]]) -> list[int]:
+    hist = [0] * 24
+    for p in profiles:
+        if p["opted_out"]:
+            continue
+        for h, n in enumerate(p["stats"]["hours"]):
+            hist[h] += n
+    return hist
+
+
+def best_hours(profiles: Sequence[dict[str, Any]], k: int = BEST_HOURS) -> list[int]:
+    """Up to ``k`` local hours with messages, busiest first (earlier hour on ties)."""
+    hist = hour_histogram(profiles)
+    return [h for h in sorted(range(24), key=lambda h: (-hist[h], h)) if hist[h] > 0][:k]
+
+
+async def group_profiles(repo: Repo, cfg: Config, group_id: str, now: float,
+                         evidence: bool = True) -> list[dict[str, Any]]:
+    return await profiles_mod.load(repo, cfg, group_id, None, now, evidence=evidence)
+
+
+async def insights(repo: Repo, cfg: Config, group_id: str, now: float) -> dict[str, Any]:
+    """``{"associations": [...], "best_hours": [...]}`` for the CLI, the API and ``/insights``."""
+    found = await group_profiles(repo, cfg, group_id, now, evidence=False)  # tag names and hours only
+    return {"associations": associations(found, cfg.insights.min_support),
+            "best_hours": best_hours(population(found))}
+
+
+def atom_names(node: segments.Node) -> set[str]:
+    """Folded names of every atom in the query."""
+    if isinstance(node, segments.Or | segments.And):
+        return set().union(*(atom_names(n) for n in node.items))
+    if isinstance(node, segments.Not):
+        return atom_names(node.item)
+    return {segments.fold(node.name)}
+
+
+def maybe(node: segments.Node, p: dict[str, Any]) -> bool | None:
+    """``segments.matches`` on a profile without its lifecycle: None where the answer depends on it."""
+    if isinstance(node, segments.Or | segments.And):
+        values = [maybe(n, p) for n in node.items]
+        decisive = isinstance(node, segments.Or)  # True decides an Or, False an And
+        if decisive in values:
+            return decisive
+        return None if None in values else not decisive
+    if isinstance(node, segments.Not):
+        inner = maybe(node.item, p)
+        return None if inner is None else not inner
+    if node.name == "lifecycle" and node.op is not None and not node.value_quoted:
+        return None
+    return segments.matches(node, p)
+
+
+async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float) -> list[dict[str, Any]]:
+    """Profiles matching ``query`` (raises segments.QueryError), holding only the keyword tags the query names,
+    without evidence (callers read member, name, opted_out and hours).
+
+    Every member's tier, attributes and the named tags (no day counts) rule out whoever cannot match whatever
+    their lifecycle; the rest get their lifecycle (from two window sums each) and the exact test; the members
+    selected get their stats. Both tests over the members run in a worker thread (the reads already run on
+    the storage's), so a large query never holds the event loop."""
+    node = segments.parse(query)
+    names = atom_names(node)
+    tags = [r.name for r in cfg.tags if segments.fold(r.name) in names]
+    await ensure_fresh(repo, cfg, group_id, repo.clock())
+    want = profiles_mod.score_want(cfg, now, tags, evidence=False)
+    facts = await repo.member_facts(group_id, None, "", scores=want, lite=True, days=False)
+    left = await asyncio.to_thread(_candidates, node, facts, cfg, now)
+    ids = [f.member_id for f in left]
+    declining = await profiles_mod.declining_at(repo, cfg, group_id, ids, now)
+    late = await repo.last_messages_before(group_id, [f.member_id for f in left if f.last_message_at is not None
+                                                      and f.last_message_at > now], now)
+    found = await asyncio.to_thread(_selected, node, left, cfg, now, late, declining)
+    stats = await repo.member_stats(group_id, [p["member"] for p in found])
+    for p in found:
+        p["stats"]["active_days"], p["stats"]["hours"] = stats[p["member"]]
+    return found
+
+
+def _candidates(node: segments.Node, facts: Sequence[MemberFacts], cfg: Config, now: float) -> list[MemberFacts]:
+    """Members not opted out whom ``node`` does not rule out before their lifecycle is known."""
+    return [f for f in facts if not f.opted_out
+            and maybe(node, profiles_mod.build(f, cfg, now, None, lifecycle=False)) is not False]
+
+
+def _selected(node: segments.Node, left: Sequence[MemberFacts], cfg: Config, now: float,
+              late: Mapping[str, float | None], declining: Mapping[str, bool]) -> list[dict[str, Any]]:
+    """The exact test on full profiles of the candidates."""
+    return segments.select(node, [profiles_mod.build(f, cfg, now, late.get(f.member_id, f.last_message_at),
+                                                     declining=declining.get(f.member_id)) for f in left])

@@ -1,0 +1,98 @@
+"""Lifecycle stages (contract §5), evaluated at any time T from stored facts.
+
+Order: left → new → dormant → declining → active. ``declining`` has hysteresis: a member enters it when
+the last 14 days' daily message rate falls under 50 % of the 28 days before, and leaves it only at 70 %
+or more; in between, the state of the previous day holds (walked back day by day).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from functools import lru_cache
+from itertools import accumulate, repeat
+
+from bot.core.config import LifecycleConfig
+from bot.core.timeutil import local
+from storage.repo import MemberFacts
+
+DAY = 86400.0
+ENTER_DECLINING = 0.5
+LEAVE_DECLINING = 0.7
+RECENT_DAYS = 14
+PREVIOUS_DAYS = 28
+LOOKBACK_DAYS = 90
+HISTORY_DAYS = RECENT_DAYS + PREVIOUS_DAYS + LOOKBACK_DAYS + 2
+
+
+SPAN = LOOKBACK_DAYS + RECENT_DAYS + PREVIOUS_DAYS - 1  # days the hysteresis walk looks at, ``day`` included
+
+
+@lru_cache(maxsize=64)
+def _window(day: str, span: int) -> tuple[str, ...]:
+    """The ``span`` ISO days ending with ``day``, oldest first."""
+    end = date.fromisoformat(day)
+    return tuple((end - timedelta(days=span - 1 - i)).isoformat() for i in range(span))
+
+
+def _prefix(days: Mapping[str, int], day: str, span: int) -> list[int]:
+    """Running totals over the ``span`` days ending with ``day``: ``p[i]`` = messages on the first ``i`` of them."""
+    return [0, *accumulate(map(days.get, _window(day, span), repeat(0, span)))]
+
+
+def _ratio(p: list[int], e: int) -> float | None:
+    """Rate ratio for the day whose exclusive end index in ``p`` is ``e`` (integer sums, as in the contract)."""
+    prev = (p[e - RECENT_DAYS] - p[e - RECENT_DAYS - PREVIOUS_DAYS]) / PREVIOUS_DAYS
+    if prev <= 0:
+        return None
+    return ((p[e] - p[e - RECENT_DAYS]) / RECENT_DAYS) / prev
+
+
+def rate_ratio(days: Mapping[str, int], day: str) -> float | None:
+    """Recent 14-day daily rate ÷ the 28 days before; None when there was nothing before."""
+    span = RECENT_DAYS + PREVIOUS_DAYS
+    return _ratio(_prefix(days, day, span), span)
+
+
+def is_declining(days: Mapping[str, int], day: str) -> bool:
+    if not days:
+        return False
+    p = _prefix(days, day, SPAN)
+    for k in range(LOOKBACK_DAYS):
+        r = _ratio(p, SPAN - k)
+        if r is None or r >= LEAVE_DECLINING:
+            return False
+        if r < ENTER_DECLINING:
+            return True
+    return False
+
+
+def first_step(recent: int, prev: int) -> bool | None:
+    """``is_declining`` from the first day's window sums alone, or None when it must walk further back."""
+    prev_rate = prev / PREVIOUS_DAYS  # the same arithmetic as ``_ratio``
+    if prev_rate <= 0:
+        return False
+    r = (recent / RECENT_DAYS) / prev_rate
+    if r >= LEAVE_DECLINING:
+        return False
+    if r < ENTER_DECLINING:
+        return True
+    return None
+
+
+def stage(f: MemberFacts, t: float, cfg: LifecycleConfig, tz: str, last_message: float | None,
+          declining: bool | None = None) -> str:
+    """The member's stage at ``t``; ``last_message`` is their latest message at or before ``t``; ``declining``,
+    when known, saves the walk over ``f.days``."""
+    events = [(kind, at) for kind, at in f.membership if at <= t]
+    if events and max(events, key=lambda e: (e[1], e[0] == "leave"))[0] == "leave":
+        return "left"
+    joins = [at for kind, at in events if kind == "join"]
+    joined = max(joins) if joins else None
+    if joined is not None and t - joined < cfg.new_days * DAY:
+        return "new"
+    if last_message is None or t - last_message >= cfg.dormant_days * DAY:
+        return "dormant"
+    if is_declining(f.days, local(t, tz).date().isoformat()) if declining is None else declining:
+        return "declining"
+    return "active"

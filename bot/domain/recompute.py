@@ -1,0 +1,99 @@
+"""The intelligence recompute: activity tags, value tiers and lifecycle transitions for one group.
+
+``recompute_group`` is scheduler-independent (CLI, tests and the operations jobs call it); ``ensure_fresh``
+runs it cheaply on read — only when an input changed (a fingerprint of the group's facts) or the hour
+turned (recency moves with the clock).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.config import Config
+from bot.core.context import Context
+from bot.core.timeutil import day_minus, local
+from bot.domain.activity_tags import compute_tags, interactions, invited_stayed
+from bot.domain.lifecycle import HISTORY_DAYS, stage
+from bot.domain.tiers import Weights, breakdown
+from storage.repo import DerivedState, DerivedTag, MemberFacts, Repo, Transition
+
+DAY = 86400.0
+WEIGHTS_KEY = "tier_weights"
+
+
+@dataclass(frozen=True, slots=True)
+class Recomputed:
+    tags: list[DerivedTag]
+    states: list[DerivedState]
+    breakdowns: dict[str, dict[str, Any]]
+    transitions: list[Transition]
+
+
+def group_tz(cfg: Config, group_id: str) -> str:
+    g = cfg.group(group_id)
+    return g.timezone if g else cfg.defaults.timezone
+
+
+def _repo(ctx_or_repo: Context | Repo) -> Repo:
+    return ctx_or_repo.repo if isinstance(ctx_or_repo, Context) else ctx_or_repo
+
+
+async def group_weights(repo: Repo, cfg: Config, group_id: str) -> Weights:
+    """Tier weights: saved for this group from chat, else ``[tiers]``."""
+    raw = await repo.intel_setting(group_id, WEIGHTS_KEY)
+    return Weights.from_json(raw) if raw else Weights.from_config(cfg.tiers)
+
+
+async def group_facts(repo: Repo, cfg: Config, group_id: str, now: float) -> list[MemberFacts]:
+    since = day_minus(local(now, group_tz(cfg, group_id)).date().isoformat(), HISTORY_DAYS)
+    return await repo.member_facts(group_id, None, since)  # no keyword scores: nothing here uses them
+
+
+async def compute(repo: Repo, cfg: Config, group_id: str, now: float,
+                  weights: Weights | None = None) -> Recomputed:
+    """Everything a recompute would write, without writing it (dry runs use this)."""
+    tz = group_tz(cfg, group_id)
+    facts = await group_facts(repo, cfg, group_id, now)
+    window = cfg.activity_tags.window_days * DAY
+    inter = interactions(await repo.message_signals(group_id, now - window, now))
+    stages = {f.member_id: stage(f, now, cfg.lifecycle, tz, f.last_message_at) for f in facts}
+    today = local(now, tz).date().isoformat()
+    checkins = await repo.checkin_stats(group_id, day_minus(today, cfg.activity_tags.window_days - 1), today,
+                                        day_minus(today, 1))
+    tags = compute_tags(facts, inter, stages, cfg.activity_tags, now, tz,
+                        {m: streak for m, (_n, streak) in checkins.items()})
+    stayed = invited_stayed(facts, stages)
+    w = weights or await group_weights(repo, cfg, group_id)
+    breakdowns: dict[str, dict[str, Any]] = {}
+    states: list[DerivedState] = []
+    for f in facts:
+        b = breakdown(f, stages[f.member_id], len(inter.answers.get(f.member_id, {})), stayed.get(f.member_id, 0),
+                      checkins.get(f.member_id, (0, 0))[0], w, cfg.tiers, cfg.lifecycle.dormant_days, now, tz)
+        breakdowns[f.member_id] = b
+        states.append(DerivedState(f.member_id, b["tier"], b["score"], json.dumps(b, ensure_ascii=False),
+                                   stages[f.member_id]))
+    return Recomputed(tags, states, breakdowns, [])
+
+
+def _stamp(fingerprint: str, now: float) -> str:
+    return json.dumps([fingerprint, int(now // 3600)])
+
+
+async def recompute_group(ctx_or_repo: Context | Repo, config: Config, group_id: str, now: float) -> Recomputed:
+    """Recompute and store one group's activity tags, tiers and lifecycle stages; transitions are recorded
+    with time ``now``. Safe to run any time, from any caller."""
+    repo = _repo(ctx_or_repo)
+    fingerprint, _stored = await repo.intel_fingerprint(group_id)
+    result = await compute(repo, config, group_id, now)
+    moved = await repo.save_recompute(group_id, result.tags, result.states, now, _stamp(fingerprint, now))
+    return Recomputed(result.tags, result.states, result.breakdowns, moved)
+
+
+async def ensure_fresh(ctx_or_repo: Context | Repo, config: Config, group_id: str, now: float) -> None:
+    """Recompute when the group's facts changed since the last recompute or the hour turned."""
+    repo = _repo(ctx_or_repo)
+    fingerprint, stored = await repo.intel_fingerprint(group_id)
+    if stored != _stamp(fingerprint, now):
+        await recompute_group(repo, config, group_id, now)

@@ -1,0 +1,224 @@
+"""The segment query language (contract §7): a recursive-descent parser over ``segment_lexer``'s tokens into a
+small AST, evaluated over §5 profiles in Python. Nothing is ever eval'd or turned into SQL.
+
+    expr := and ('|' and)*        and := not ('&' not)*        not := '!' not | '(' expr ')' | atom
+    atom := NAME [op VALUE]       op  := = | > | >= | < | <=    NAME and VALUE may be "quoted"
+
+``tier`` and ``lifecycle`` are reserved (``tier=high``); ``NAME op NUMBER`` compares a keyword tag's score
+(0 when the member does not carry it); ``NAME=VALUE`` otherwise tests an attribute; a bare NAME means the
+member carries that tag. A quoted VALUE is always text. Positions in errors are 1-based characters of
+the NFKC-normalized query. A query longer than ``MAX_LENGTH`` characters, with more than ``MAX_ATOMS`` atoms
+or nested deeper than ``MAX_DEPTH`` is refused; evaluation over a group runs in a worker thread
+(:func:`select_off_loop`), never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.domain.segment_lexer import MAX_LENGTH, QueryError, Token, tokenize
+
+__all__ = ["MAX_ATOMS", "MAX_DEPTH", "MAX_LENGTH", "And", "Atom", "Node", "Not", "Or", "QueryError", "asks_for_left",
+           "fold", "matches", "parse", "select", "select_off_loop"]
+
+RESERVED = {"tier": ("core", "high", "growth", "ordinary"),
+            "lifecycle": ("new", "active", "declining", "dormant", "left")}
+# Evaluation costs atoms × members; nesting costs stack. Both are refused past these (contract §7).
+MAX_ATOMS = 200
+MAX_DEPTH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    name: str
+    op: str | None = None
+    value: str | None = None
+    value_quoted: bool = False
+
+
+Node = Or | And | Not | Atom
+
+
+class Parser:
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.depth = 0
+        self.atoms = 0
+
+    def peek(self) -> Token:
+        return self.tokens[self.i]
+
+    def take(self) -> Token:
+        t = self.tokens[self.i]
+        self.i += 1
+        return t
+
+    def parse(self) -> Node:
+        if self.peek().kind == "end":
+            raise QueryError("empty query", self.peek().pos, "empty")
+        node = self.expr()
+        t = self.peek()
+        if t.kind != "end":
+            raise QueryError(f"unexpected {t.text!r}", t.pos, "unexpected", text=t.text)
+        return node
+
+    def expr(self) -> Node:
+        items = [self.and_()]
+        while self.peek().kind == "|":
+            self.take()
+            items.append(self.and_())
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def and_(self) -> Node:
+        items = [self.not_()]
+        while self.peek().kind == "&":
+            self.take()
+            items.append(self.not_())
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def not_(self) -> Node:
+        t = self.peek()
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"query nested more than {MAX_DEPTH} deep", t.pos, "too_deep", limit=MAX_DEPTH)
+        try:
+            if t.kind == "!":
+                self.take()
+                return Not(self.not_())
+            if t.kind == "(":
+                self.take()
+                node = self.expr()
+                close = self.take()
+                if close.kind != ")":
+                    raise QueryError("expected ')'" if close.kind == "end" else f"expected ')' not {close.text!r}",
+                                     close.pos, "expected_close", text=close.text)
+                return node
+            return self.atom()
+        finally:
+            self.depth -= 1
+
+    def atom(self) -> Atom:
+        t = self.take()
+        if t.kind != "word" or (not t.text and not t.quoted):
+            what = "end of query" if t.kind == "end" else repr(t.text)
+            raise QueryError(f"expected a tag or attribute name, found {what}", t.pos, "expected_name", text=t.text)
+        if not t.text.strip():
+            raise QueryError("empty name", t.pos, "empty_name")
+        self.atoms += 1
+        if self.atoms > MAX_ATOMS:
+            raise QueryError(f"query has more than {MAX_ATOMS} atoms", t.pos, "too_many_atoms", limit=MAX_ATOMS)
+        name = t.text if t.quoted else t.text.strip()
+        if self.peek().kind != "op":
+            if not t.quoted and name.casefold() in RESERVED:
+                example = f"{name}={RESERVED[name.casefold()][0]}"
+                raise QueryError(f"{name} needs a value, e.g. {example}", t.pos, "needs_value", name=name,
+                                 example=example)
+            return Atom(name)
+        op = self.take()
+        v = self.take()
+        if v.kind != "word":
+            what = "end of query" if v.kind == "end" else repr(v.text)
+            raise QueryError(f"expected a value after {op.text!r}, found {what}", v.pos, "expected_value",
+                             op=op.text, text=v.text)
+        key = name.casefold()
+        if not t.quoted and key in RESERVED:
+            if op.text != "=":
+                raise QueryError(f"{name} only supports '='", op.pos, "equals_only", name=name)
+            if v.text.casefold() not in RESERVED[key]:
+                raise QueryError(f"{name} must be one of {', '.join(RESERVED[key])}", v.pos, "one_of", name=name,
+                                 choices=RESERVED[key])
+            return Atom(key, "=", v.text.casefold())
+        if op.text != "=" and (v.quoted or number(v.text) is None):
+            raise QueryError(f"{op.text!r} needs a number", v.pos, "needs_number", op=op.text)
+        return Atom(name, op.text, v.text, v.quoted)
+
+
+def number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def parse(query: str) -> Node:
+    """The AST of ``query``; raises QueryError naming the position."""
+    return Parser(tokenize(query)).parse()
+
+
+COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "=": lambda a, b: a == b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+}
+
+
+def fold(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).casefold()
+
+
+def matches(node: Node, p: dict[str, Any]) -> bool:
+    """Whether profile ``p`` (contract §5) is in the segment."""
+    if isinstance(node, Or):
+        return any(matches(n, p) for n in node.items)
+    if isinstance(node, And):
+        return all(matches(n, p) for n in node.items)
+    if isinstance(node, Not):
+        return not matches(node.item, p)
+    if node.op is None:
+        want = fold(node.name)
+        return any(fold(t["name"]) == want for t in p["tags"])
+    if node.name in RESERVED and not node.value_quoted:
+        return str(p.get(node.name, "")) == node.value
+    value = node.value or ""
+    num = None if node.value_quoted else number(value)
+    if num is not None:
+        key = fold(node.name)
+        tag = next((t for t in p["tags"] if fold(t["name"]) == key and t["source"] == "keyword"), None)
+        if tag is not None or node.name not in p.get("attributes", {}):
+            return COMPARE[node.op](float(tag["score"]) if tag else 0.0, num)
+        attr = number(str(p["attributes"][node.name]["value"]))
+        return attr is not None and COMPARE[node.op](attr, num)
+    attr_v = p.get("attributes", {}).get(node.name)
+    return attr_v is not None and fold(str(attr_v["value"])) == fold(value)
+
+
+def asks_for_left(node: Node) -> bool:
+    if isinstance(node, Or | And):
+        return any(asks_for_left(n) for n in node.items)
+    if isinstance(node, Not):
+        return asks_for_left(node.item)
+    return node.name == "lifecycle" and node.value == "left" and not node.value_quoted
+
+
+def select(node: Node, profiles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Not-opted-out members matching ``node``; members who left only when the query asks for them."""
+    keep_left = asks_for_left(node)
+    return [p for p in profiles if not p["opted_out"] and (keep_left or p["lifecycle"] != "left")
+            and matches(node, p)]
+
+
+async def select_off_loop(node: Node, profiles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`select` in a worker thread: a query over thousands of members is seconds of pure Python that
+    would otherwise hold the event loop (webhooks, /healthz) for as long."""
+    return await asyncio.to_thread(select, node, profiles)

@@ -1,0 +1,115 @@
+"""The ``quntag`` command line (contract §2). Exit codes: 0 ok, 1 unknown group/member or rejected
+input, 2 bad config, 3 not available yet."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.core.adapter import ConfigError
+
+LATER: dict[str, int] = {}  # commands of features not delivered yet: exit 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="quntag", description="Chat-group bot with explainable member profiles")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="config file (default: $QUNTAG_CONFIG, then ./config.toml)")
+    common.add_argument("--json", action="store_true", help="print JSON")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    common.add_argument("--log-format", choices=["text", "json"], default=None,
+                        help="log format (default: $QUNTAG_LOG_FORMAT or text)")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("serve", parents=[common], help="webhook server and scheduler")
+    s.add_argument("--insecure-dev", action="store_true", help="allow empty / CHANGE-ME secrets (development)")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    d = sub.add_parser("demo", parents=[common], help="run the bundled sample chat end to end")
+    d.add_argument("--keep", metavar="DIR", help="keep the demo database in DIR")
+    i = sub.add_parser("init", parents=[common], help="write a starter config")
+    i.add_argument("path", nargs="?", default="config.toml")
+    i.add_argument("--force", action="store_true", help="overwrite an existing file")
+    pr = sub.add_parser("profile", parents=[common], help="one member's profile")
+    pr.add_argument("group")
+    pr.add_argument("member")
+    pr.add_argument("--at", help="evaluate scores at this ISO-8601 time")
+    m = sub.add_parser("members", parents=[common], help="profiles of a group")
+    m.add_argument("group")
+    m.add_argument("--tag", help="only members carrying this tag")
+    m.add_argument("--at", help="evaluate scores at this ISO-8601 time")
+    e = sub.add_parser("export", parents=[common], help="export a group's profiles")
+    e.add_argument("group")
+    e.add_argument("--format", choices=["csv", "json"], default="csv")
+    e.add_argument("-o", "--output", help="file to write (default: stdout)")
+    r = sub.add_parser("replay", parents=[common], help="import generic events from a JSONL file")
+    r.add_argument("file")
+    r.add_argument("--adapter", default="generic", help="adapter name the events belong to")
+    db = sub.add_parser("db", parents=[common], help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    f = sub.add_parser("forget", parents=[common], help="erase everything about one member in one group")
+    f.add_argument("group")
+    f.add_argument("member")
+    f.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    b = sub.add_parser("backup", parents=[common], help="consistent online backup of the SQLite database")
+    b.add_argument("path")
+    rs = sub.add_parser("restore", parents=[common], help="check a backup and restore it (server stopped)")
+    rs.add_argument("path")
+    sg = sub.add_parser("segment", parents=[common], help="members matching a segment query (contract §7)")
+    sg.add_argument("group")
+    sg.add_argument("query")
+    ins = sub.add_parser("insights", parents=[common], help="tag associations and best push hours")
+    ins.add_argument("group")
+    pe = sub.add_parser("personas", parents=[common], help="persona cards per segment, tier and lifecycle stage")
+    pe.add_argument("group")
+    rc = sub.add_parser("recompute", parents=[common], help="recompute activity tags, tiers and lifecycle now")
+    rc.add_argument("group")
+    rp = sub.add_parser("report", parents=[common], help="render the morning report or weekly digest now")
+    rp.add_argument("kind", choices=["morning", "weekly"])
+    rp.add_argument("group")
+    rp.add_argument("--send", action="store_true", help="also post it (through the outbox)")
+    for name in LATER:
+        later = sub.add_parser(name, parents=[common], help="(not available yet)")
+        later.add_argument("rest", nargs="*")
+        later.add_argument("--send", action="store_true")
+        later.add_argument("--yes", action="store_true")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from bot.faces.logs import setup
+
+    quiet = logging.INFO if args.cmd == "serve" else logging.WARNING
+    setup(logging.DEBUG if args.verbose else quiet, args.log_format or os.environ.get("QUNTAG_LOG_FORMAT", "text"))
+    from bot.faces import cli_community as cli_ops
+    from bot.faces import cli_insights as cli_intel
+    from bot.faces import cli_privacy, cli_serve
+
+    ops: dict[str, Callable[[argparse.Namespace], int]] = {
+        "serve": cli_serve.serve, "demo": cli_ops.demo, "init": cli_ops.init, "profile": cli_ops.profile,
+        "members": cli_ops.members, "export": cli_ops.export, "replay": cli_ops.replay, "db": cli_ops.db,
+        "forget": cli_privacy.forget, "backup": cli_ops.backup, "restore": cli_ops.restore,
+        "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
+        "recompute": cli_intel.recompute,
+        "report": cli_ops.report,
+    }
+    if args.cmd in LATER:
+        print(f"not available yet (issue {LATER[args.cmd]})", file=sys.stderr)
+        return 3
+    try:
+        return ops[args.cmd](args)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        return 2
+    except cli_ops.CliExit as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

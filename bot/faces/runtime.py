@@ -1,0 +1,154 @@
+"""Every long-lived service of one quntag instance, started and stopped in order.
+
+Used by the web app (through ``cleanup_ctx``) and by in-process commands such as ``replay``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+
+import aiohttp
+
+from bot.adapters import adapter_types
+from bot.core.adapter import Adapter, AdapterDeps
+from bot.core.config import Config
+from bot.core.context import Context
+from bot.core.events import ChatRef, UserRef
+from bot.core.inbox import Inbox
+from bot.core.jobs import Jobs
+from bot.core.metrics import Metrics
+from bot.core.outbox import Outbox
+from bot.core.render import Renderer
+from bot.core.scheduler import Scheduler
+from handlers import build_dispatcher, minute_jobs, scheduled_jobs
+from storage.db import Database
+from storage.repo import Repo
+
+log = logging.getLogger("quntag.runtime")
+
+
+class RepoState:
+    """An adapter's durable key/value store, kept in the ``adapter_state`` table."""
+
+    def __init__(self, repo: Repo, adapter: str) -> None:
+        self.repo = repo
+        self.adapter = adapter
+
+    async def load(self) -> dict[str, str]:
+        return await self.repo.adapter_state(self.adapter)
+
+    async def save(self, key: str, value: str | None) -> None:
+        await self.repo.set_adapter_state(self.adapter, key, value)
+
+
+class Runtime:
+    def __init__(self, config: Config, metrics: Metrics | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        self.metrics = metrics or Metrics()
+        self.clock = clock
+        self.db = Database(config.database_url(), config.storage.sync)
+        self.repo = Repo(self.db, clock=clock, keep_text=config.storage.store_text)
+        self.adapters: dict[str, Adapter] = {}
+        self.scheduler = Scheduler()
+        self.session: aiohttp.ClientSession | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self.context = Context(config=config, repo=self.repo, render=Renderer(), clock=clock)
+        self.dispatcher = build_dispatcher(config)
+        self.inbox = Inbox(self.repo, self.dispatcher, self.context, self.metrics)
+        self.outbox = Outbox(self.repo, self.adapters, self.metrics, clock, config.outbox.max_queued_per_chat)
+        self.inbox.on_committed = self.outbox.wake
+        self.jobs = Jobs(self.context, self.scheduler, scheduled_jobs(config), minute_jobs())
+        self.jobs.on_sent = self.outbox.wake
+
+    async def start(self, *, process: bool = True, deliver: bool = True, schedule: bool = True) -> None:
+        """Open the database (migrating it), build adapters, start processor, outbox and scheduler."""
+        self.db.start()
+        await self.db.migrate()
+        self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        types = adapter_types()
+        for a in self.config.adapters.values():
+            groups = {g.id: {"wecom_webhook_key": g.wecom_webhook_key, "timezone": g.timezone}
+                      for g in self.config.groups.values() if g.id.startswith(a.name + ":")}
+            deps = AdapterDeps(self.session, self.clock, RepoState(self.repo, a.name), groups)
+            self.adapters[a.name] = types[a.type](a.name, a.options, deps)
+            for counter in (self.metrics.accepted, self.metrics.duplicate, self.metrics.processed,
+                            self.metrics.sent, self.metrics.send_failures):
+                counter.labels(a.name)
+        for adapter in self.adapters.values():
+            try:
+                await adapter.start()
+            except Exception:
+                log.exception("adapter %s failed to start; continuing", adapter.name)
+        self.context.capabilities = {n: a.capabilities for n, a in self.adapters.items()}
+        self.context.dm_allowed = self._dm_allowed
+        self.context.visibility_of = self._visibility
+        if process:
+            self._tasks.append(asyncio.create_task(self.inbox.run(), name="quntag-inbox"))
+        if deliver:
+            self._tasks.append(asyncio.create_task(self.outbox.run(), name="quntag-outbox"))
+        if schedule:
+            self.scheduler.add_interval("purge_text", self.purge_text, 3600)
+            self.scheduler.start()
+            await self.purge_text()
+            try:
+                await self.jobs.start()
+            except Exception:
+                log.exception("installing scheduled jobs failed; continuing")
+
+    async def purge_text(self) -> None:
+        """Hourly: member text older than ``text_retention_days`` goes from every copy (``storage.repo.
+        retention``), and the write-ahead log is truncated (processed payloads leave no old pages)."""
+        days = self.config.storage.text_retention_days
+        try:
+            purged = await self.repo.purge_text(self.clock() - days * 86400.0 if days > 0 else None)
+        except Exception:
+            log.exception("text retention purge failed")
+            return
+        if purged:
+            log.info("text older than %d days erased: %s", days,
+                     ", ".join(f"{table} {n}" for table, n in sorted(purged.items())))
+
+    def _dm_allowed(self, user: UserRef) -> bool:
+        adapter = self.adapters.get(user.adapter)
+        return adapter is not None and adapter.capabilities.private_messages and adapter.can_dm(user)
+
+    def _visibility(self, chat: ChatRef) -> str:
+        adapter = self.adapters.get(chat.adapter)
+        return adapter.visibility(chat) if adapter is not None else ""
+
+    async def stop(self) -> None:
+        """Finish in-flight processing, stop workers, flush and close the database."""
+        await self.inbox.stop()
+        await self.outbox.stop()
+        self.scheduler.shutdown()
+        for task in self._tasks:
+            try:
+                await asyncio.wait_for(asyncio.shield(task), timeout=10)
+            except (TimeoutError, asyncio.CancelledError):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            except Exception:
+                log.exception("worker %s ended with an error", task.get_name())
+        self._tasks.clear()
+        for adapter in self.adapters.values():
+            with contextlib.suppress(Exception):
+                await adapter.close()
+        if self.session is not None:
+            await self.session.close()
+        await self.db.close()
+
+    async def healthy(self) -> list[str]:
+        """Names of failed components (empty when healthy)."""
+        failed = []
+        if not await self.repo.ping():
+            failed.append("database")
+        if not self.scheduler.running:
+            failed.append("scheduler")
+        failed += [t.get_name() for t in self._tasks if t.done()]
+        return failed

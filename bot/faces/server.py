@@ -1,0 +1,68 @@
+"""``create_app(config)``: the only composition root. Services live in the Runtime under an AppKey."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+
+from bot.core.config import Config
+from bot.core.metrics import Metrics
+from bot.faces import api, webhook
+from bot.faces.appkeys import CONFIG, METRICS, RUNTIME
+from bot.faces.bearer import bearer_ok
+from bot.faces.runtime import Runtime
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """``{"status": "ok"|"error"}`` for anyone; the details (adapters, failed parts, inbox) name chats,
+    the bot's accounts and OneBot self ids, so they need the API token."""
+    rt = request.app[RUNTIME]
+    failed = await rt.healthy()
+    if not bearer_ok(request, rt.config.server.api_token):
+        return web.json_response({"status": "error" if failed else "ok"}, status=503 if failed else 200)
+    stats = await rt.repo.outbox_stats() if "database" not in failed else {}
+    now = rt.clock()
+    adapters = {}
+    for name, a in rt.adapters.items():
+        queued, oldest = stats.get(name, (0, None))
+        adapters[name] = {**a.health(), "outbox_queued": queued,
+                          "outbox_lag_seconds": round(now - oldest, 3) if oldest else 0.0}
+    inbox = {"pending": await rt.repo.pending_count()} if "database" not in failed else {}
+    if failed:
+        return web.json_response({"status": "error", "failed": failed, "adapters": adapters, "inbox": inbox},
+                                 status=503)
+    return web.json_response({"status": "ok", "adapters": adapters, "inbox": inbox})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text; behind ``Authorization: Bearer <metrics_token>`` when ``[server] metrics_token`` is set."""
+    token = request.app[CONFIG].server.metrics_token
+    if token and not bearer_ok(request, token):
+        return web.json_response({"error": "missing or wrong bearer token"}, status=401)
+    body = request.app[METRICS].render()
+    return web.Response(body=body, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
+
+
+def create_app(config: Config, *, clock: Callable[[], float] = time.time, schedule: bool = True) -> web.Application:
+    """Build the web application; services start in ``cleanup_ctx`` and stop in reverse order."""
+    app = web.Application(client_max_size=config.server.max_body_bytes + 1024)
+    app[CONFIG] = config
+    app[METRICS] = Metrics()
+    app[RUNTIME] = Runtime(config, app[METRICS], clock)
+    app[webhook.IN_FLIGHT] = webhook.InFlight(config.server.max_in_flight)
+
+    async def services(app: web.Application) -> AsyncIterator[None]:
+        rt = app[RUNTIME]
+        await rt.start(schedule=schedule)
+        yield
+        await rt.stop()
+
+    app.cleanup_ctx.append(services)
+    app.router.add_post("/webhook/{name}", webhook.handle_post)
+    app.router.add_get("/webhook/{name}", webhook.handle_get)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    api.add_routes(app)
+    return app

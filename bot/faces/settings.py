@@ -1,0 +1,25 @@
+"""Loading the config with the adapter types this build offers (the core config knows no platform)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from bot.adapters import adapter_types
+from bot.core import config
+
+
+def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None = None) -> config.Config:
+    """A parsed TOML document → Config, adapters checked; ConfigError naming the first bad key."""
+    return config.parse(data, base_dir, env, adapters=adapter_types())
+
+
+def load(path: str | Path, env: Mapping[str, str] | None = None) -> config.Config:
+    """Read and validate the config file at ``path``."""
+    return config.load(path, env, adapters=adapter_types())
+
+
+def secret_problems(cfg: config.Config) -> list[str]:
+    """Keys whose secret is empty or the CHANGE-ME placeholder (``serve`` refuses to start)."""
+    return config.secret_problems(cfg, adapter_types())
