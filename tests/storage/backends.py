@@ -1,4 +1,5 @@
-"""The storage backends the storage suite runs against, and how a test gets a fresh database of one.
+"""The storage backends the storage suite runs against, how a test gets a fresh database of one, and two
+helpers for tests of what sits on a database (a clock moved by hand, a write that holds the writer).
 
 ``STORE_URLS`` holds one database URL per backend; ``{tmp_path}`` stands for the test's own folder. Every
 test of ``tests/storage`` that takes ``store_url`` (or ``repo``) runs once per entry. Adding a backend is
@@ -8,11 +9,13 @@ database before each test, so a shared server database starts as empty as a new 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine
+from sqlalchemy import Connection, MetaData, create_engine
 
 from storage.db import Database
 
@@ -60,3 +63,26 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+class Held:
+    """A write that keeps the writer busy (inside its transaction) until :meth:`release`."""
+
+    def __init__(self, then: Callable[[Connection], object] = lambda _conn: None) -> None:
+        self.then = then
+        self.started = threading.Event()
+        self.gate = threading.Event()
+
+    def __call__(self, conn: Connection) -> object:
+        value = self.then(conn)
+        self.started.set()
+        self.gate.wait(10)
+        return value
+
+    async def hold(self, db: Database) -> asyncio.Task[object]:
+        task = asyncio.create_task(db.write(self))
+        assert await asyncio.to_thread(self.started.wait, 10)
+        return task
+
+    def release(self) -> None:
+        self.gate.set()

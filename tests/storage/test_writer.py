@@ -9,7 +9,6 @@ before it. To make batches deterministic a first write holds the writer until th
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -17,31 +16,9 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
+from tests.storage.backends import Held
 
 Job = Callable[[Connection], object]
-
-
-class Held:
-    """A write that keeps the writer busy (inside its transaction) until :meth:`release`."""
-
-    def __init__(self, then: Job = lambda _conn: None) -> None:
-        self.then = then
-        self.started = threading.Event()
-        self.gate = threading.Event()
-
-    def __call__(self, conn: Connection) -> object:
-        value = self.then(conn)
-        self.started.set()
-        self.gate.wait(10)
-        return value
-
-    async def hold(self, db: Database) -> asyncio.Task[object]:
-        task = asyncio.create_task(db.write(self))
-        assert await asyncio.to_thread(self.started.wait, 10)
-        return task
-
-    def release(self) -> None:
-        self.gate.set()
 
 
 def note(i: int, body: str = "记一笔") -> Job:
