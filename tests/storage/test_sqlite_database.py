@@ -5,10 +5,6 @@ SQLite only (the pragmas and file modes are SQLite's); what every backend keeps 
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-from collections.abc import Iterator
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -23,6 +19,7 @@ import storage.models  # noqa: F401  (the tables every migration must end up wit
 from storage.db import make_engine
 from storage.repo import Repo
 from tests.storage.backends import T0, open_database
+from tests.system.test_file_modes import mode, permissive_umask
 
 PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "secure_delete", "temp_store")
 
@@ -54,19 +51,6 @@ def migrate_to(url: str, rev: str, *statements: str) -> None:
         for sql in statements:
             conn.exec_driver_sql(sql)
     engine.dispose()
-
-
-@contextlib.contextmanager
-def umask(mask: int) -> Iterator[None]:
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 @pytest.mark.parametrize(("sync", "level"), [("normal", 1), ("full", 2)])
@@ -110,7 +94,7 @@ async def test_a_database_of_the_first_revision_is_upgraded_keeping_its_rows(tmp
 
 async def test_the_database_and_its_log_files_are_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "quntag.db"
-    with umask(0o022):
+    with permissive_umask():
         async with open_database(f"sqlite:///{path}") as db:
             await db.write(lambda c: c.execute(text("CREATE TABLE notes (body TEXT)")))
             sides = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
