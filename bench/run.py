@@ -1,9 +1,10 @@
 """``make bench``: every benchmark, each next to its baseline from the same run; prints a table and writes
 bench/results.json. Ratios, never pass/fail: absolute figures drift on shared machines.
 
-Environment: BENCH_ONLY=intake,tagging,reports,rss (default: all), BENCH_SECONDS (20), BENCH_WARMUP (3),
+Environment: BENCH_ONLY=intake,tagging,reports,rss,text (default: all), BENCH_SECONDS (20), BENCH_WARMUP (3),
 BENCH_CONNECTIONS (32,128), BENCH_CLIENT=python (skip wrk), BENCH_PROFILE=1 (also py-spy the intake),
-BENCH_RSS_MEMBERS (100000), BENCH_REPORT_MEMBERS (10000), BENCH_REPORT_MESSAGES (1000000).
+BENCH_RSS_MEMBERS (100000), BENCH_REPORT_MEMBERS (10000), BENCH_REPORT_MESSAGES (1000000),
+BENCH_TEXT_ROUND_S (0.05).
 """
 
 from __future__ import annotations
@@ -98,11 +99,14 @@ def table(res: dict[str, Any]) -> str:
                 f"| quntag serve after {r['members']:,} members | {r['quntag_hwm_bytes'] / mib:.0f} |",
                 f"| quntag serve at start | {r['quntag_start_rss_bytes'] / mib:.0f} |",
                 f"| bare aiohttp after the same requests | {r['bare_hwm_bytes'] / mib:.0f} |"]
+    if "text" in res:
+        from text_scans import table as text_table
+        out += text_table(res["text"])
     return "\n".join(out)
 
 
 def main() -> None:
-    only = set(filter(None, os.environ.get("BENCH_ONLY", "intake,tagging,reports,rss").split(",")))
+    only = set(filter(None, os.environ.get("BENCH_ONLY", "intake,tagging,reports,rss,text").split(",")))
     res: dict[str, Any] = {"machine": machine(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     rules = make_rules(200)
     t0 = time.perf_counter()
@@ -115,6 +119,10 @@ def main() -> None:
         if "tagging" in only:
             from tagging import run_tagging
             res["tagging"] = run_tagging(log)
+            save()
+        if "text" in only:
+            from text_scans import run_text
+            res["text"] = run_text(log)
             save()
         if "intake" in only:
             from intake import run_intake

@@ -31,7 +31,7 @@ AGREE = frozenset({"同意", "agree", "yes", "y", "ok", "好"})
 REFUSE = frozenset({"拒绝", "不同意", "refuse", "no", "n", "skip", "跳过"})
 # A question number has at most three digits: a bounded run leaves the engine nothing long to backtrack
 # over, and int() never sees the thousands of digits it refuses (or converts in quadratic time).
-_PAIR = re.compile(r"(?:^|\s)(\d{1,3})\s*=")
+_PAIR = re.compile(r"(?:^|\s)(\d{1,3})\s*+=")
 
 
 class AnswerError(ValueError):

@@ -175,12 +175,14 @@ class Database:
                 with conn.begin():
                     results = [(fut, True, fn(conn)) for fn, fut in batch]
             except Exception:  # a job (or the commit) failed: redo with a savepoint per job
+                _end_failed_transaction(conn)
                 with conn.begin():
                     results = [self._isolated(conn, fn, fut) for fn, fut in batch]
             self.batches += 1
             self.healthy = True
         except Exception as exc:  # the commit itself failed: nothing in the batch is durable
             log.exception("write batch of %d failed", len(batch))
+            _end_failed_transaction(conn)
             self.healthy = False
             results = [(fut, False, exc) for _fn, fut in batch]
         # One wake-up of each event loop per batch, not one per job.
@@ -202,6 +204,13 @@ class Database:
             return fut, False, exc
         sp.commit()
         return fut, True, value
+
+
+def _end_failed_transaction(conn: Connection) -> None:
+    """Roll back what a failed COMMIT left open: SQLite keeps the transaction when its commit fails (a
+    deferred foreign key), and the next BEGIN would then fail with an error about nothing the caller did."""
+    raw: Any = conn.connection.driver_connection
+    raw.rollback()
 
 
 def _resolve(items: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:

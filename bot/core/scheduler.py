@@ -36,6 +36,7 @@ _CN_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6
 _EN_DAYS = {**{d: i for i, d in enumerate(DAY_NAMES)},
             **{full: i for i, full in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
                                                  "saturday", "sunday"))}}
+_HHMM = re.compile(r"(\d{1,2})[:：](\d{2})")
 
 
 class ScheduleError(ValueError):
@@ -54,7 +55,7 @@ def weekday_index(word: str) -> int | None:
 
 
 def parse_hhmm(text: str) -> tuple[int, int]:
-    m = re.fullmatch(r"(\d{1,2})[:：](\d{2})", unicodedata.normalize("NFKC", text).strip())
+    m = _HHMM.fullmatch(unicodedata.normalize("NFKC", text).strip())
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         raise ScheduleError(f"not a time of day (HH:MM): {text!r}")
     return int(m.group(1)), int(m.group(2))

@@ -35,7 +35,7 @@ async def require_token(request: web.Request, handler: Handler) -> web.StreamRes
         return _error(exc.status, exc.reason.lower())
 
 
-_DIGITS = re.compile(r"[0-9]+")  # ASCII only: int() would also take "١٢", " 5" and "1_0"
+_DIGITS = re.compile(r"[0-9]++")  # ASCII only: int() would also take "١٢", " 5" and "1_0"
 
 
 def _bad(detail: str) -> web.HTTPBadRequest:

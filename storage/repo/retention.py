@@ -22,8 +22,11 @@ from storage.repo.scrub import events_of
 REDACTED = "***"
 # Fields of a serialized event (``bot.events.event_to_dict``) that carry what a member wrote.
 EVENT_TEXT_FIELDS = ("text", "comment")
-# SQLAlchemy error texts end with the statement's parameters, i.e. the values being written.
-_PARAMETERS = re.compile(r"\s*\[parameters: .*?\](?=\s*(\(Background on this error|\[SQL|$))", re.DOTALL)
+# SQLAlchemy error texts end with the statement's parameters, i.e. the values being written: from
+# "[parameters: " to the first "]" followed (after spaces) by the error's next part or its end. Possessive
+# repeats and one pass (see _without_parameters) keep this linear in what a member wrote.
+_PARAMETERS = "[parameters: "
+_PARAMETERS_REST = re.compile(r"(?:[^\]]*+\](?!\s*+(?:\(Background on this error|\[SQL|$)))*+[^\]]*+\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +61,23 @@ def redact_events(payload: str) -> str:
     return payload if out == events else json.dumps(out, ensure_ascii=False)
 
 
+def _without_parameters(error: str) -> str:
+    """``error`` without its ``[parameters: …]`` parts and the spaces before each. When one part has no
+    closing bracket no later part has one either, so the scan stops there."""
+    kept: list[str] = []
+    pos = 0
+    while (start := error.find(_PARAMETERS, pos)) >= 0:
+        rest = _PARAMETERS_REST.match(error, start + len(_PARAMETERS))
+        if rest is None:
+            break
+        kept.append(error[pos:start].rstrip())
+        pos = rest.end()
+    return "".join(kept) + error[pos:]
+
+
 def clean_error(error: str, payload: str) -> str:
     """An error text without the statement parameters and without any text the payload's events carry."""
-    error = _PARAMETERS.sub("", error)
+    error = _without_parameters(error)
     for e in events_of(payload):
         for k in EVENT_TEXT_FIELDS:
             said = e.get(k)

@@ -1,0 +1,88 @@
+"""The storage backends the storage suite runs against, how a test gets a fresh database of one, and two
+helpers for tests of what sits on a database (a clock moved by hand, a write that holds the writer).
+
+``STORE_URLS`` holds one database URL per backend; ``{tmp_path}`` stands for the test's own folder. Every
+test of ``tests/storage`` that takes ``store_url`` (or ``repo``) runs once per entry. Adding a backend is
+one entry, e.g. ``"postgresql+psycopg://quntag:quntag@localhost/quntag_test"``: :func:`fresh` empties the
+database before each test, so a shared server database starts as empty as a new file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+from sqlalchemy import Connection, MetaData, create_engine
+
+from storage.db import Database
+
+STORE_URLS = [
+    "sqlite:///{tmp_path}/quntag.db",
+]
+T0 = 1767225600.0  # 2026-01-01T00:00:00Z
+
+
+def backend_name(url: str) -> str:
+    """``sqlite`` / ``postgresql``: the test id of a backend."""
+    return url.partition(":")[0].partition("+")[0]
+
+
+def fresh(template: str, tmp_path: Path) -> str:
+    """The URL of ``template`` for this test, its database emptied (every table dropped)."""
+    url = template.format(tmp_path=tmp_path)
+    engine = create_engine(url)
+    try:
+        tables = MetaData()
+        tables.reflect(engine)
+        tables.drop_all(engine)
+    finally:
+        engine.dispose()
+    return url
+
+
+@contextlib.asynccontextmanager
+async def open_database(url: str, sync: str = "normal") -> AsyncIterator[Database]:
+    """A started :class:`Database` migrated to the newest schema, closed on exit."""
+    db = Database(url, sync)
+    db.start()
+    try:
+        await db.migrate()
+        yield db
+    finally:
+        await db.close()
+
+
+class Clock:
+    """A clock the test moves by hand (unix seconds)."""
+
+    def __init__(self, now: float = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Held:
+    """A write that keeps the writer busy (inside its transaction) until :meth:`release`."""
+
+    def __init__(self, then: Callable[[Connection], object] = lambda _conn: None) -> None:
+        self.then = then
+        self.started = threading.Event()
+        self.gate = threading.Event()
+
+    def __call__(self, conn: Connection) -> object:
+        value = self.then(conn)
+        self.started.set()
+        self.gate.wait(10)
+        return value
+
+    async def hold(self, db: Database) -> asyncio.Task[object]:
+        task = asyncio.create_task(db.write(self))
+        assert await asyncio.to_thread(self.started.wait, 10)
+        return task
+
+    def release(self) -> None:
+        self.gate.set()
