@@ -21,8 +21,8 @@ STAGE_LABELS = {"zh-CN": {"new": "新人", "active": "活跃", "declining": "活
 
 
 async def help_(ctx: Context[Message]) -> None:
-    """Every command the asker may run (admins also see admin commands), with subcommands."""
-    everyone, admin = help_entries(ctx.data[CATALOGUE], ctx.locale, is_admin(ctx))
+    """Every command the asker may run here (admins also see admin commands), with subcommands."""
+    everyone, admin = help_entries(ctx.data[CATALOGUE], ctx.locale, is_admin(ctx), ctx.event.is_private)
     await ctx.reply(ctx.render("help", ctx.locale, commands=everyone, admin_commands=admin))
 
 

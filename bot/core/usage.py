@@ -2,7 +2,8 @@
 
 Usage lines follow the member's own spelling: ``/资讯 添加`` without its text answers ``用法：/资讯 添加 内容``,
 ``/news add`` answers ``用法：/news add 内容``. /help lists only what the asker may run: members see member
-commands and member subcommands; admins also see admin commands, every subcommand with its aliases.
+commands and member subcommands; admins also see admin commands, every subcommand with its aliases. In a
+private chat it lists only the commands that work there.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.commands import INVOCATION, CommandSpec, Invocation, Sub
+from bot.core.commands import ANYWHERE, INVOCATION, PRIVATE, CommandSpec, Invocation, Sub
 from bot.core.context import Context
 from bot.core.events import Message
 from bot.core.filters import is_admin
@@ -70,12 +71,15 @@ async def reply_usage(ctx: Context[Message], problem: str = "") -> None:
                                problem=problem))
 
 
-def help_entries(specs: Sequence[CommandSpec], locale: str,
-                 admin: bool) -> tuple[list[HelpEntry], list[HelpEntry]]:
-    """(commands for everyone, admin commands) as the asker may run them; the second is empty for members."""
+def help_entries(specs: Sequence[CommandSpec], locale: str, admin: bool,
+                 private: bool = False) -> tuple[list[HelpEntry], list[HelpEntry]]:
+    """(commands for everyone, admin commands) as the asker may run them — here: in a private chat only
+    what works there, in a group only what works there. The second list is empty for members."""
     everyone: list[HelpEntry] = []
     admins: list[HelpEntry] = []
     for spec in specs:
+        if spec.chat != ANYWHERE and (spec.chat == PRIVATE) != private:
+            continue
         subs = [s for s in spec.subs if admin or not spec.admin_only(s)]
         if (spec.subs and not subs) or (not spec.subs and spec.admin and not admin):
             continue
