@@ -17,9 +17,9 @@ async def answer_lookup(ctx: Context[Message], text: str, action: str, detail: s
     ``action`` with ``detail`` (whom or what it was about)."""
     ev = ctx.event
     mode = ctx.group.admin_replies if ctx.group else ctx.config.defaults.admin_replies
-    if ev.is_private or mode == "group":
+    if mode == "group":
         await post(ctx, ev.chat, text, reply_to=ev.event_id)
-        how = "private" if ev.is_private else "group"
+        how = "group"
     elif ctx.can_dm(ev.user):
         await post(ctx, ev.user, text)
         await ctx.reply(ctx.render("admin_private", ctx.locale, sent=True))

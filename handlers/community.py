@@ -4,6 +4,8 @@ welcoming new members (with the onboarding survey), channel tags, and question t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TypeVar
 
 from bot.core.arguments import Integer, Text, TimeOfDay, Weekday
 from bot.core.commands import INVOCATION, CommandSpec, Sub, bare
@@ -18,6 +20,8 @@ from bot.core.usage import reply_usage
 from bot.domain import reports as report_texts
 from bot.domain.reports import weekday_names
 from handlers import reports
+
+T = TypeVar("T")
 
 SCHEDULE = Text("08:00", "08:00")
 INDEX = Integer("序号", "N")
@@ -149,13 +153,19 @@ async def news_list(ctx: Context[Message]) -> None:
 
 async def news_rm(ctx: Context[Message]) -> None:
     ev = ctx.event
-    items = await ctx.repo.pending_news(ev.chat.id)
+    item = await _numbered(ctx, await ctx.repo.pending_news(ev.chat.id))
+    if item is not None:
+        await ctx.repo.remove_news(ev.chat.id, item[0])
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="news_removed", text=item[1]))
+
+
+async def _numbered(ctx: Context[Message], items: Sequence[T]) -> T | None:
+    """The item at the position ``序号`` names (1 = first), else None after answering with the usage."""
     n = ctx.data[INDEX]
-    if not 1 <= n <= len(items):
-        await reply_usage(ctx)
-        return
-    await ctx.repo.remove_news(ev.chat.id, items[n - 1][0])
-    await ctx.reply(ctx.render("ops", ctx.locale, kind="news_removed", text=items[n - 1][1]))
+    if 1 <= n <= len(items):
+        return items[n - 1]
+    await reply_usage(ctx)
+    return None
 
 
 async def activity_list(ctx: Context[Message]) -> None:
@@ -175,13 +185,10 @@ async def activity_add(ctx: Context[Message]) -> None:
 
 async def activity_rm(ctx: Context[Message]) -> None:
     ev = ctx.event
-    items = await ctx.repo.activities(ev.chat.id)
-    n = ctx.data[INDEX]
-    if not 1 <= n <= len(items):
-        await reply_usage(ctx)
-        return
-    await ctx.repo.remove_activity(ev.chat.id, items[n - 1][0])
-    await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_removed", title=items[n - 1][3]))
+    item = await _numbered(ctx, await ctx.repo.activities(ev.chat.id))
+    if item is not None:
+        await ctx.repo.remove_activity(ev.chat.id, item[0])
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_removed", title=item[3]))
 
 
 def router() -> Router:

@@ -173,7 +173,7 @@ class Member(Arg[MemberRef]):
 
 
 class Maybe(Arg[T | None]):
-    """``inner``, or None when no words are left."""
+    """``inner``, or None when the text has run out and ``inner`` finds nothing (a mention still counts)."""
 
     __slots__ = ("inner",)
 
@@ -185,6 +185,9 @@ class Maybe(Arg[T | None]):
         return f"[{self.inner.usage(locale)}]"
 
     def take(self, words: Words, ev: Message) -> T | None:
-        if words.done:
+        if not words.done:
+            return self.inner.take(words, ev)
+        try:
+            return self.inner.take(words, ev)
+        except ArgError:
             return None
-        return self.inner.take(words, ev)

@@ -12,7 +12,9 @@ Handlers are module-level functions typed by the event they take, so each can be
         return r
 
 Registration is explicit calls on a router instance (no decorator fills anything at import time); the
-dispatcher tries routes in the order routers and registrations are listed.
+dispatcher tries routes in the order routers and registrations are listed. A feature exposes a function
+``router()`` rather than a router constant: it is built by these calls, one may need the config (tagging),
+and each app gets its own.
 """
 
 from __future__ import annotations

@@ -102,6 +102,13 @@ def test_keyword_word_and_optional_arguments():
     assert invoke(spec, "/segment 红酒&摄影").sub.name == "query"
 
 
+def test_an_optional_member_is_still_found_by_a_mention_alone():
+    someone = Maybe(Member("成员", "MEMBER"))
+    spec = CommandSpec("rank", (), "排行", args=(someone,))
+    assert invoke(spec, "/rank").values[someone] is None
+    assert invoke(spec, "/rank", mentions=("u-2",)).values[someone] == MemberRef("generic:u-2", "")
+
+
 def test_who_may_run_it_is_per_command_or_per_subcommand():
     assert invoke(NEWS, "/news").admin_only
     assert not invoke(ACTIVITY, "/activity").admin_only

@@ -75,6 +75,7 @@ async def test_help_for_an_admin_adds_admin_commands_with_subcommands_and_aliase
     ("/资讯 添加", "用法：/资讯 添加 内容（加一条资讯）"),
     ("/活动 添加 周八 20:00 品鉴会", "用法：/活动 添加 星期 时间 标题（"),
     ("/gate approve", "用法：/gate approve 成员编号（通过某人的入群申请）"),
+    ("/news rm 3", "用法：/news rm 序号（删除第几条资讯）"),  # there is no third item
 ])
 async def test_a_usage_error_answers_in_chinese_in_the_members_spelling(make_bot, text, usage):
     bot = await _bot(make_bot)
