@@ -2,6 +2,11 @@
 
 Everything is listed explicitly here, in dispatch order (observers first, then commands); the faces
 call these functions, so nothing registers itself at import time.
+
+Each feature module keeps its handlers as module-level functions (import one and call it with a context
+to test it alone) and exposes ``router() -> Router``, a function rather than a module constant: a router
+is built by registration calls, one feature (tagging) builds it from the config, and a fresh one per app
+means two apps in one process (as in the tests) share nothing.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 from bot.core.config import Config
 from bot.core.dispatch import Dispatcher
 from bot.core.jobs import MinuteJob, ScheduledJob
-from bot.core.routing import CommandSpec
+from bot.core.middleware import AdminOnly, ChatGate, MemberRateLimit, Middleware
 from handlers import (
     activity,
     audience,
@@ -28,24 +33,22 @@ from handlers import (
 
 
 def build_dispatcher(config: Config) -> Dispatcher:
-    """The dispatcher with every router, built fresh for one app (nothing global)."""
-    specs: list[CommandSpec] = []
+    """The dispatcher with every router and the middleware chain, built fresh for one app (nothing global)."""
     routers = [
         activity.router(),
         tagging.router(config.tags),
         signals.router(),
         community.router(),
         gate.router(),
-        basics.router(lambda: specs),
+        basics.router(),
         privacy.router(),
         member_admin.router(),
         audience.router(),
         checkins.router(),
         surveys.router(),
     ]
-    dispatcher = Dispatcher(routers, config.server.member_commands_per_minute)
-    specs.extend(dispatcher.commands)
-    return dispatcher
+    middlewares: list[Middleware] = [MemberRateLimit(config.server.member_commands_per_minute), ChatGate(), AdminOnly()]
+    return Dispatcher(routers, middlewares)
 
 
 def scheduled_jobs(config: Config) -> list[ScheduledJob]:

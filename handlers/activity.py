@@ -9,35 +9,35 @@ from bot.core.timeutil import local_day_hour
 from storage.repo import MessageFacts
 
 
+async def count_message(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    day, hour = local_day_hour(ev.time, ctx.timezone)
+    await ctx.repo.record_message(MessageFacts(
+        group_id=ev.chat.id, group_name=ev.chat_name, adapter=ev.chat.adapter, member_id=ev.user.id,
+        member_name=ev.user_name, message_id=ev.event_id, at=ev.time, local_day=day, local_hour=hour,
+        reply_to=ev.reply_to, text=ev.text if ctx.config.storage.store_text else None))
+
+
+async def membership(ctx: Context[MemberJoined | MemberLeft]) -> None:
+    ev = ctx.event
+    joined = isinstance(ev, MemberJoined)
+    await ctx.repo.record_membership(
+        group_id=ev.chat.id, adapter=ev.chat.adapter, group_name=ev.chat_name, member_id=ev.user.id,
+        member_name=ev.user_name if isinstance(ev, MemberJoined) else "",
+        kind="join" if joined else "leave", at=ev.time, event_id=ev.event_id,
+        invited_by=ev.invited_by.id if isinstance(ev, MemberJoined) and ev.invited_by else None)
+
+
+async def moved(ctx: Context[GroupMoved]) -> None:
+    ev = ctx.event
+    old = f"{ev.chat.adapter}:{ev.old_chat_id}"
+    await ctx.repo.move_group(old, ev.chat.id, ev.chat.adapter, ev.time)
+
+
 def router() -> Router:
     r = Router("activity")
-
-    @r.observer(Message)
-    async def count_message(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message)
-        day, hour = local_day_hour(ev.time, ctx.timezone)
-        await ctx.repo.record_message(MessageFacts(
-            group_id=ev.chat.id, group_name=ev.chat_name, adapter=ev.chat.adapter, member_id=ev.user.id,
-            member_name=ev.user_name, message_id=ev.event_id, at=ev.time, local_day=day, local_hour=hour,
-            reply_to=ev.reply_to, text=ev.text if ctx.config.storage.store_text else None))
-
-    @r.observer(MemberJoined, MemberLeft)
-    async def membership(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, MemberJoined | MemberLeft)
-        joined = isinstance(ev, MemberJoined)
-        await ctx.repo.record_membership(
-            group_id=ev.chat.id, adapter=ev.chat.adapter, group_name=ev.chat_name, member_id=ev.user.id,
-            member_name=ev.user_name if isinstance(ev, MemberJoined) else "",
-            kind="join" if joined else "leave", at=ev.time, event_id=ev.event_id,
-            invited_by=ev.invited_by.id if isinstance(ev, MemberJoined) and ev.invited_by else None)
-
-    @r.observer(GroupMoved)
-    async def moved(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, GroupMoved)
-        old = f"{ev.chat.adapter}:{ev.old_chat_id}"
-        await ctx.repo.move_group(old, ev.chat.id, ev.chat.adapter, ev.time)
-
+    r.observe(Message, count_message)
+    r.observe(MemberJoined, membership)
+    r.observe(MemberLeft, membership)
+    r.observe(GroupMoved, moved)
     return r

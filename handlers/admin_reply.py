@@ -12,15 +12,14 @@ from bot.core.events import Message
 from bot.core.posting import post
 
 
-async def answer_lookup(ctx: Context, text: str, action: str, detail: str) -> None:
+async def answer_lookup(ctx: Context[Message], text: str, action: str, detail: str) -> None:
     """Deliver ``text`` (an admin lookup's answer) as the group's ``admin_replies`` says, and audit it as
     ``action`` with ``detail`` (whom or what it was about)."""
     ev = ctx.event
-    assert isinstance(ev, Message)
     mode = ctx.group.admin_replies if ctx.group else ctx.config.defaults.admin_replies
-    if ev.is_private or mode == "group":
+    if mode == "group":
         await post(ctx, ev.chat, text, reply_to=ev.event_id)
-        how = "private" if ev.is_private else "group"
+        how = "group"
     elif ctx.can_dm(ev.user):
         await post(ctx, ev.user, text)
         await ctx.reply(ctx.render("admin_private", ctx.locale, sent=True))
@@ -31,8 +30,7 @@ async def answer_lookup(ctx: Context, text: str, action: str, detail: str) -> No
     await audit_admin(ctx, action, f"{detail} ({how})")
 
 
-async def audit_admin(ctx: Context, action: str, detail: str) -> None:
+async def audit_admin(ctx: Context[Message], action: str, detail: str) -> None:
     """Record an admin's look at, or change of, member data in the audit log."""
     ev = ctx.event
-    assert isinstance(ev, Message)
     await ctx.repo.audit(f"admin:{ev.user.id}", action, ev.chat.id, detail)

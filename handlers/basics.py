@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
+from bot.core.commands import ANYWHERE, CATALOGUE, CommandSpec
 from bot.core.context import Context
 from bot.core.events import Message
 from bot.core.filters import is_admin
-from bot.core.routing import CommandSpec, Router
+from bot.core.routing import Router
+from bot.core.usage import help_entries
 from bot.domain import profiles
 
-HELP = CommandSpec("help", ("帮助", "菜单"), "列出所有命令")
+HELP = CommandSpec("help", ("帮助", "菜单"), "列出你可以用的命令", chat=ANYWHERE)
 ME = CommandSpec("me", ("我的画像", "画像"), "查看我的画像：标签、强度与活跃阶段")
-ID = CommandSpec("id", ("编号", "群号"), "显示本群编号和你的成员编号（管理员配置用）")
+ID = CommandSpec("id", ("编号", "群号"), "显示本群编号和你的成员编号（管理员配置用）", chat=ANYWHERE)
 
 STAGE_LABELS = {"zh-CN": {"new": "新人", "active": "活跃", "declining": "活跃下降", "dormant": "沉睡",
                           "left": "已退群"},
@@ -20,32 +20,33 @@ STAGE_LABELS = {"zh-CN": {"new": "新人", "active": "活跃", "declining": "活
                        "left": "left"}}
 
 
-def router(all_commands: Callable[[], Sequence[CommandSpec]]) -> Router:
-    r = Router("commands")
+async def help_(ctx: Context[Message]) -> None:
+    """Every command the asker may run here (admins also see admin commands), with subcommands."""
+    everyone, admin = help_entries(ctx.data[CATALOGUE], ctx.locale, is_admin(ctx), ctx.event.is_private)
+    await ctx.reply(ctx.render("help", ctx.locale, commands=everyone, admin_commands=admin))
 
-    @r.command(HELP)
-    async def help_(ctx: Context) -> None:
-        cmds = [c for c in all_commands() if not c.admin]
-        admin = [c for c in all_commands() if c.admin] if is_admin(ctx) else []
-        await ctx.reply(ctx.render("help", ctx.locale, commands=cmds, admin_commands=admin))
 
-    @r.command(ME)
-    async def me(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message)
-        found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], ctx.clock())
-        if not found:
-            await ctx.reply(ctx.render("profile_empty", ctx.locale, name=ev.user_name))
-            return
-        p = found[0]
-        labels = STAGE_LABELS.get(ctx.locale, STAGE_LABELS["zh-CN"])
-        await ctx.reply(ctx.render("profile", ctx.locale, p=p, name=p["name"] or ev.user_name,
-                                   stage=labels[p["lifecycle"]]))
+async def me(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], ctx.clock())
+    if not found:
+        await ctx.reply(ctx.render("profile_empty", ctx.locale, name=ev.user_name))
+        return
+    p = found[0]
+    labels = STAGE_LABELS.get(ctx.locale, STAGE_LABELS["zh-CN"])
+    await ctx.reply(ctx.render("profile", ctx.locale, p=p, name=p["name"] or ev.user_name,
+                               stage=labels[p["lifecycle"]]))
 
-    @r.command(ID)
-    async def id_(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message)
-        await ctx.reply(ctx.render("ids", ctx.locale, group=ev.chat.id, member=ev.user.id))
 
+async def id_(ctx: Context[Message]) -> None:
+    """The group's and the sender's ids (privately only the sender's: a private chat is no group)."""
+    ev = ctx.event
+    await ctx.reply(ctx.render("ids", ctx.locale, group="" if ev.is_private else ev.chat.id, member=ev.user.id))
+
+
+def router() -> Router:
+    r = Router("basics")
+    r.command(HELP, help_)
+    r.command(ME, me)
+    r.command(ID, id_)
     return r

@@ -3,27 +3,21 @@ group's zone, with streaks, points and a leaderboard (``/rank``, ``/签到榜``)
 
 from __future__ import annotations
 
+from bot.core.commands import CommandSpec
 from bot.core.context import Context
 from bot.core.events import Message, display_name
-from bot.core.routing import CommandSpec, Router, is_message
-from bot.core.textnorm import analysis_text
+from bot.core.filters import BareWords
+from bot.core.routing import Router
 from bot.core.timeutil import day_minus, local_day
 
 CHECKIN = CommandSpec("checkin", ("签到", "打卡"), "每日签到：累计连续天数和积分")
 RANK = CommandSpec("rank", ("签到榜", "积分榜", "排行"), "签到连续榜和积分榜")
-BARE_WORDS = frozenset({"签到", "打卡", "簽到"})
+BARE_CHECKIN = BareWords({"签到", "打卡", "簽到"})
+"""The whole message is 签到 or 打卡 (where the adapter shows us every message)."""
 
 
-def is_bare_checkin(ctx: Context) -> bool:
-    """The whole message is 签到 or 打卡 (where the adapter shows us every message)."""
+async def check_in(ctx: Context[Message]) -> None:
     ev = ctx.event
-    return (is_message(ctx) and isinstance(ev, Message) and ctx.command is None
-            and analysis_text(ev.text).strip().rstrip("!！~～") in BARE_WORDS)
-
-
-async def check_in(ctx: Context) -> None:
-    ev = ctx.event
-    assert isinstance(ev, Message)
     day = local_day(ev.time, ctx.timezone)
     yesterday = day_minus(day, 1)
     gid, mid = ev.chat.id, ev.user.id
@@ -40,21 +34,20 @@ async def check_in(ctx: Context) -> None:
                                earned=earned, points=state.points + earned))
 
 
+async def rank(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    day = local_day(ev.time, ctx.timezone)
+    count, streaks = await ctx.repo.checkin_leaders(ev.chat.id, day, day_minus(day, 1), 10)
+    points = await ctx.repo.points_leaders(ev.chat.id, 10)
+    await ctx.reply(ctx.render(
+        "ops", ctx.locale, kind="rank", today=count,
+        streaks=[{"name": display_name(n, m), "streak": s} for m, n, s in streaks],
+        points=[{"name": display_name(n, m), "points": p} for m, n, p in points]))
+
+
 def router() -> Router:
     r = Router("checkins")
-    r.command(CHECKIN)(check_in)
-    r.handler(is_bare_checkin)(check_in)
-
-    @r.command(RANK)
-    async def rank(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message)
-        day = local_day(ev.time, ctx.timezone)
-        count, streaks = await ctx.repo.checkin_leaders(ev.chat.id, day, day_minus(day, 1), 10)
-        points = await ctx.repo.points_leaders(ev.chat.id, 10)
-        await ctx.reply(ctx.render(
-            "ops", ctx.locale, kind="rank", today=count,
-            streaks=[{"name": display_name(n, m), "streak": s} for m, n, s in streaks],
-            points=[{"name": display_name(n, m), "points": p} for m, n, p in points]))
-
+    r.command(CHECKIN, check_in)
+    r.message(check_in, BARE_CHECKIN)
+    r.command(RANK, rank)
     return r

@@ -4,28 +4,54 @@ welcoming new members (with the onboarding survey), channel tags, and question t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TypeVar
 
+from bot.core.arguments import Integer, Text, TimeOfDay, Weekday
+from bot.core.commands import INVOCATION, CommandSpec, Sub, bare
 from bot.core.context import Context
 from bot.core.events import MemberJoined, Message
-from bot.core.filters import is_admin
 from bot.core.jobs import ScheduledJob, effective, schedule_key
 from bot.core.posting import mentions_for, post
-from bot.core.routing import CommandSpec, Router
-from bot.core.scheduler import DAY_NAMES, ScheduleError, parse_hhmm, parse_schedule, weekday_index
-from bot.core.textnorm import analysis_text, small_int
+from bot.core.routing import Router
+from bot.core.scheduler import DAY_NAMES, ScheduleError, parse_schedule
+from bot.core.textnorm import analysis_text
+from bot.core.usage import reply_usage
 from bot.domain import reports as report_texts
 from bot.domain.reports import weekday_names
 from handlers import reports
 
-MORNING = CommandSpec("morning", ("早报",), "早报：/早报 预览 · /早报 时间 08:00（off 关闭，reset 恢复配置）",
-                      admin=True)
-DIGEST = CommandSpec("digest", ("周报",), "周报：/周报 预览 · /周报 时间 mon 09:00", admin=True)
-NEWS = CommandSpec("news", ("资讯", "新闻"), "早报资讯：/news add 内容 · /news list · /news rm 序号", admin=True)
-ACTIVITY = CommandSpec("activity", ("活动",), "每周活动：/activity · /activity add 周三 20:00 标题 · /activity rm 序号")
+T = TypeVar("T")
+
+SCHEDULE = Text("08:00", "08:00")
+INDEX = Integer("序号", "N")
+CONTENT = Text("内容", "TEXT")
+DAY, AT, TITLE = Weekday("星期", "DAY"), TimeOfDay("时间", "HH:MM"), Text("标题", "TITLE")
+MORNING = CommandSpec("morning", ("早报",), "早报的时间和预览", admin=True, subs=(
+    bare("show", "查看早报时间"),
+    Sub("preview", ("预览", "看看"), "在群里预览今天的早报"),
+    Sub("time", ("时间", "设置", "set"), "设置早报时间：也可 mon 09:00 或 crontab；off 关闭，reset 恢复配置",
+        (SCHEDULE,)),
+))
+DIGEST = CommandSpec("digest", ("周报",), "周报的时间和预览", admin=True, subs=(
+    bare("show", "查看周报时间"),
+    Sub("preview", ("预览", "看看"), "在群里预览周报（不含管理部分）"),
+    Sub("time", ("时间", "设置", "set"), "设置周报时间，如 mon 09:00；off 关闭，reset 恢复配置", (SCHEDULE,)),
+))
+NEWS = CommandSpec("news", ("资讯", "新闻"), "早报资讯：下一期早报带上的消息", admin=True, default="list", subs=(
+    Sub("add", ("添加", "加"), "加一条资讯", (CONTENT,)),
+    Sub("list", ("列表", "ls"), "待发的资讯"),
+    Sub("rm", ("del", "删除", "移除"), "删除第几条资讯", (INDEX,)),
+))
+ACTIVITY = CommandSpec("activity", ("活动",), "每周活动：早报公布，开始前一小时提醒", default="list", subs=(
+    Sub("list", ("列表", "ls"), "本群的每周活动"),
+    Sub("add", ("添加", "加"), "添加每周活动，如 /activity add 周三 20:00 红酒品鉴会",
+        (DAY, AT, TITLE), admin=True),
+    Sub("rm", ("del", "删除", "移除"), "删除第几个活动", (INDEX,), admin=True),
+))
 
 # Literal alternatives, each of fixed width: a search is linear in the text.
 QUESTION_MARKS = re.compile(r"[?？]|吗$|吗[\s。!！~～]|请问|怎么|如何|哪里|哪儿|哪个|有没有|是不是|能不能|求推荐")
-ADD, LIST, RM = ("add", "添加", "加"), ("list", "列表", "ls"), ("rm", "del", "删除", "移除")
 
 
 def looks_like_question(text: str) -> bool:
@@ -33,18 +59,17 @@ def looks_like_question(text: str) -> bool:
     return bool(s) and not s.startswith("/") and len(s) >= 4 and bool(QUESTION_MARKS.search(s))
 
 
-async def _schedule_command(ctx: Context, scheduled: ScheduledJob) -> None:
+async def _schedule_command(ctx: Context[Message], scheduled: ScheduledJob) -> None:
     ev = ctx.event
-    assert isinstance(ev, Message) and ctx.command is not None and ctx.group is not None
+    assert ctx.group is not None
     group, job = ctx.group, scheduled.name
-    sub, _, rest = ctx.command.args.partition(" ")
-    sub, rest = sub.casefold(), rest.strip()
-    if sub in ("预览", "preview", "看看", ""):
-        if sub == "":
-            eff = await effective(ctx, group, scheduled)
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_show", job=job, spec=eff.spec or "off",
-                                       source=eff.source, tz=group.timezone))
-            return
+    sub = ctx.data[INVOCATION].sub
+    if sub is None or sub.name == "show":
+        eff = await effective(ctx, group, scheduled)
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_show", job=job, spec=eff.spec or "off",
+                                   source=eff.source, tz=group.timezone))
+        return
+    if sub.name == "preview":
         now = ctx.clock()
         if job == "morning_report":
             rep = await report_texts.morning(ctx.repo, ctx.render, group, now)
@@ -54,9 +79,7 @@ async def _schedule_command(ctx: Context, scheduled: ScheduledJob) -> None:
                                        visibility=ctx.visibility(ev.chat))
             await post(ctx, ev.chat, rep.text, reply_to=ev.event_id)
         return
-    if sub not in ("时间", "time", "设置", "set"):
-        await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_usage", job=job))
-        return
+    rest = ctx.data[SCHEDULE]
     value: str | None = rest
     if rest.casefold() in ("reset", "恢复", "默认"):
         value = None
@@ -75,104 +98,106 @@ async def _schedule_command(ctx: Context, scheduled: ScheduledJob) -> None:
                                tz=group.timezone))
 
 
+async def morning(ctx: Context[Message]) -> None:
+    await _schedule_command(ctx, reports.MORNING_REPORT)
+
+
+async def digest(ctx: Context[Message]) -> None:
+    await _schedule_command(ctx, reports.WEEKLY_DIGEST)
+
+
+async def track_questions(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    if ev.reply_to or ev.mentions:
+        await ctx.repo.answer_questions(ev.chat.id, ev.user.id, ev.time, ev.reply_to,
+                                        [m.id for m in ev.mentions])
+    if looks_like_question(ev.text):
+        excerpt = ev.text[:60] if ctx.config.storage.store_text else None
+        await ctx.repo.record_question(ev.chat.id, ev.event_id, ev.user.id, ev.time, excerpt)
+
+
+async def channel_tags(ctx: Context[MemberJoined]) -> None:
+    ev = ctx.event
+    if ev.invite_link:
+        await ctx.repo.tag_member(ev.chat.id, ev.user.id, f"渠道:{ev.invite_link}", "channel", "activity")
+    elif ev.invited_by is not None:
+        await ctx.repo.tag_member(ev.chat.id, ev.user.id, "渠道:成员邀请", "channel", "activity")
+
+
+async def welcome(ctx: Context[MemberJoined]) -> None:
+    ev = ctx.event
+    group = ctx.group
+    if group is None or not group.welcome:
+        return
+    mentions, tokens = mentions_for([(ev.user.id, ev.user_name)])
+    sv = ctx.config.survey(group.onboarding_survey) if group.onboarding_survey else None
+    private = sv is not None and ctx.can_dm(ev.user)
+    await post(ctx, ev.chat, ctx.render("welcome", ctx.locale, who=tokens[0], group=ev.chat_name or group.name,
+                                        survey=sv, private=private), mentions)
+    if sv is not None:
+        text = ctx.render("survey", ctx.locale, survey=sv, questions=list(enumerate(sv.questions, 1)))
+        await post(ctx, ev.user if private else ev.chat, text)
+
+
+async def news_add(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    items = await ctx.repo.pending_news(ev.chat.id)
+    await ctx.repo.add_news(ev.chat.id, ctx.data[CONTENT], ev.user.id)
+    await ctx.reply(ctx.render("ops", ctx.locale, kind="news_added", count=len(items) + 1))
+
+
+async def news_list(ctx: Context[Message]) -> None:
+    items = await ctx.repo.pending_news(ctx.event.chat.id)
+    await ctx.reply(ctx.render("ops", ctx.locale, kind="news_list", items=[t for _i, t in items]))
+
+
+async def news_rm(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    item = await _numbered(ctx, await ctx.repo.pending_news(ev.chat.id))
+    if item is not None:
+        await ctx.repo.remove_news(ev.chat.id, item[0])
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="news_removed", text=item[1]))
+
+
+async def _numbered(ctx: Context[Message], items: Sequence[T]) -> T | None:
+    """The item at the position ``序号`` names (1 = first), else None after answering with the usage."""
+    n = ctx.data[INDEX]
+    if 1 <= n <= len(items):
+        return items[n - 1]
+    await reply_usage(ctx)
+    return None
+
+
+async def activity_list(ctx: Context[Message]) -> None:
+    items = await ctx.repo.activities(ctx.event.chat.id)
+    await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_list", items=[
+        {"day": weekday_names(ctx.locale)[w], "time": t, "title": title}
+        for _i, w, t, title in items]))
+
+
+async def activity_add(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    day, at, title = ctx.data[DAY], ctx.data[AT], ctx.data[TITLE]
+    await ctx.repo.add_activity(ev.chat.id, day, at, title, ev.user.id)
+    await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_added", title=title,
+                               day=weekday_names(ctx.locale)[day], time=at, dayname=DAY_NAMES[day]))
+
+
+async def activity_rm(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    item = await _numbered(ctx, await ctx.repo.activities(ev.chat.id))
+    if item is not None:
+        await ctx.repo.remove_activity(ev.chat.id, item[0])
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_removed", title=item[3]))
+
+
 def router() -> Router:
     r = Router("community")
-
-    @r.observer(Message)
-    async def track_questions(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message)
-        if ev.reply_to or ev.mentions:
-            await ctx.repo.answer_questions(ev.chat.id, ev.user.id, ev.time, ev.reply_to,
-                                            [m.id for m in ev.mentions])
-        if looks_like_question(ev.text):
-            excerpt = ev.text[:60] if ctx.config.storage.store_text else None
-            await ctx.repo.record_question(ev.chat.id, ev.event_id, ev.user.id, ev.time, excerpt)
-
-    @r.observer(MemberJoined)
-    async def channel_tags(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, MemberJoined)
-        if ev.invite_link:
-            await ctx.repo.tag_member(ev.chat.id, ev.user.id, f"渠道:{ev.invite_link}", "channel", "activity")
-        elif ev.invited_by is not None:
-            await ctx.repo.tag_member(ev.chat.id, ev.user.id, "渠道:成员邀请", "channel", "activity")
-
-    @r.handler(lambda ctx: isinstance(ctx.event, MemberJoined))
-    async def welcome(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, MemberJoined)
-        group = ctx.group
-        if group is None or not group.welcome:
-            return
-        mentions, tokens = mentions_for([(ev.user.id, ev.user_name)])
-        sv = ctx.config.survey(group.onboarding_survey) if group.onboarding_survey else None
-        private = sv is not None and ctx.can_dm(ev.user)
-        await post(ctx, ev.chat, ctx.render("welcome", ctx.locale, who=tokens[0], group=ev.chat_name or group.name,
-                                            survey=sv, private=private), mentions)
-        if sv is not None:
-            text = ctx.render("survey", ctx.locale, survey=sv, questions=list(enumerate(sv.questions, 1)))
-            await post(ctx, ev.user if private else ev.chat, text)
-
-    @r.command(MORNING, is_admin)
-    async def morning(ctx: Context) -> None:
-        await _schedule_command(ctx, reports.MORNING_REPORT)
-
-    @r.command(DIGEST, is_admin)
-    async def digest(ctx: Context) -> None:
-        await _schedule_command(ctx, reports.WEEKLY_DIGEST)
-
-    @r.command(NEWS, is_admin)
-    async def news(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message) and ctx.command is not None
-        sub, _, rest = ctx.command.args.partition(" ")
-        sub, rest = sub.casefold(), rest.strip()
-        items = await ctx.repo.pending_news(ev.chat.id)
-        n = small_int(rest) or 0
-        if sub in ADD and rest:
-            await ctx.repo.add_news(ev.chat.id, rest, ev.user.id)
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="news_added", count=len(items) + 1))
-        elif sub in RM and 1 <= n <= len(items):
-            await ctx.repo.remove_news(ev.chat.id, items[n - 1][0])
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="news_removed", text=items[n - 1][1]))
-        elif sub in LIST or sub == "":
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="news_list", items=[t for _i, t in items]))
-        else:
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="news_usage"))
-
-    @r.command(ACTIVITY)
-    async def activity(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message) and ctx.command is not None
-        parts = ctx.command.args.split()
-        sub = parts[0].casefold() if parts else ""
-        items = await ctx.repo.activities(ev.chat.id)
-        if sub in ("", *LIST):
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_list", items=[
-                {"day": weekday_names(ctx.locale)[w], "time": t, "title": title}
-                for _i, w, t, title in items]))
-            return
-        if not is_admin(ctx):
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="admin_only"))
-            return
-        if sub in ADD and len(parts) >= 4:
-            day = weekday_index(parts[1])
-            try:
-                h, m = parse_hhmm(parts[2])
-            except ScheduleError:
-                day = None
-            if day is not None:
-                title = " ".join(parts[3:])
-                await ctx.repo.add_activity(ev.chat.id, day, f"{h:02d}:{m:02d}", title, ev.user.id)
-                await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_added", title=title,
-                                           day=weekday_names(ctx.locale)[day],
-                                           time=f"{h:02d}:{m:02d}", dayname=DAY_NAMES[day]))
-                return
-        elif sub in RM and len(parts) == 2 and 1 <= (n := small_int(parts[1]) or 0) <= len(items):
-            await ctx.repo.remove_activity(ev.chat.id, items[n - 1][0])
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_removed", title=items[n - 1][3]))
-            return
-        await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_usage"))
-
+    r.observe(Message, track_questions)
+    r.observe(MemberJoined, channel_tags)
+    r.member_joined(welcome)
+    r.command(MORNING, morning)
+    r.command(DIGEST, digest)
+    r.command(NEWS, {"add": news_add, "list": news_list, "rm": news_rm})
+    r.command(ACTIVITY, {"list": activity_list, "add": activity_add, "rm": activity_rm})
     return r

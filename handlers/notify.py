@@ -49,10 +49,9 @@ def _split(found: Sequence[dict[str, Any]], recent: dict[str, float],
     return fresh[:limit], len(found) - len(fresh)
 
 
-async def dry_run(ctx: Context, group: str, name: str, query: str, text: str, now: float) -> str:
+async def dry_run(ctx: Context[Message], group: str, name: str, query: str, text: str, now: float) -> str:
     """Store the pending notification and return the preview to show the admin."""
     ev = ctx.event
-    assert isinstance(ev, Message)
     found = await _members_of(ctx, group, query, now)
     cfg = ctx.config.insights
     reach, cooling = _split(found, await recently_mentioned(ctx, group, now), cfg.notify_max_members)
@@ -63,10 +62,9 @@ async def dry_run(ctx: Context, group: str, name: str, query: str, text: str, no
                       batches=batches, names=[p["name"] or p["member"] for p in reach[:SHOWN]], text=text)
 
 
-async def confirm(ctx: Context, group: str, now: float) -> None:
+async def confirm(ctx: Context[Message], group: str, now: float) -> None:
     """Send the admin's pending notification to the members not cooling down, and remember them."""
     ev = ctx.event
-    assert isinstance(ev, Message)
     raw = await ctx.repo.intel_setting(group, _pending_key(ev.user.id))
     pending = json.loads(raw) if raw else None
     if pending is None or now - float(pending["at"]) > CONFIRM_WINDOW_S:

@@ -42,18 +42,17 @@ def has_link(text: str) -> bool:
     return LINK.search(analysis_text(text)) is not None
 
 
+async def record(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    if ctx.command is not None:
+        return  # commands to the bot are not conversation
+    mentions = tuple(sorted({m.id for m in ev.mentions if m.id != ev.user.id}))
+    await ctx.repo.record_signal(ev.chat.id, Signal(
+        message_id=ev.event_id, member_id=ev.user.id, at=ev.time, question=is_question(ev.text),
+        link=has_link(ev.text), reply_to=ev.reply_to, mentions=mentions))
+
+
 def router() -> Router:
     r = Router("signals")
-
-    @r.observer(Message)
-    async def record(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message)
-        if ctx.command is not None:
-            return  # commands to the bot are not conversation
-        mentions = tuple(sorted({m.id for m in ev.mentions if m.id != ev.user.id}))
-        await ctx.repo.record_signal(ev.chat.id, Signal(
-            message_id=ev.event_id, member_id=ev.user.id, at=ev.time, question=is_question(ev.text),
-            link=has_link(ev.text), reply_to=ev.reply_to, mentions=mentions))
-
+    r.observe(Message, record)
     return r

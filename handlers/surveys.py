@@ -14,19 +14,28 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.arguments import Maybe, Text, Word
+from bot.core.commands import ANYWHERE, CommandSpec, Sub
 from bot.core.config import Config, GroupConfig, SurveyConfig
 from bot.core.config.schema import QuestionConfig
 from bot.core.context import Context
 from bot.core.events import ChatRef, Message
-from bot.core.filters import is_admin
 from bot.core.jobs import ScheduledJob
 from bot.core.posting import post
-from bot.core.routing import CommandSpec, Router
+from bot.core.routing import Router
 from bot.core.textnorm import analysis_text, small_int
 from storage.repo import AnswerWrite
 
-SURVEY = CommandSpec("survey", ("问卷",), "问卷：/survey list · /survey start ID · /survey results ID")
-ANSWER = CommandSpec("answer", ("答题", "回答"), "回答问卷：/answer 问卷ID 1=2 2=1,3 3=文字")
+SURVEY_ID = Word("问卷ID", "ID")
+ANSWERS = Maybe(Text("1=2 2=1,3 3=文字", "1=2 2=1,3 3=TEXT"))
+SURVEY = CommandSpec("survey", ("问卷",), "问卷：列出、发起、查看结果", default="list", subs=(
+    Sub("list", ("列表",), "可用的问卷"),
+    Sub("start", ("开始", "发起"), "在群里发起问卷", (SURVEY_ID,), admin=True),
+    Sub("results", ("结果", "统计"), "问卷的统计结果", (SURVEY_ID,), admin=True),
+))
+# Anywhere: an onboarding survey sent privately is answered there, in the same form as in the group.
+ANSWER = CommandSpec("answer", ("答题", "回答"), "回答问卷（题号=选项序号，多选用逗号分隔）",
+                     args=(SURVEY_ID, ANSWERS), chat=ANYWHERE)
 AGREE = frozenset({"同意", "agree", "yes", "y", "ok", "好"})
 REFUSE = frozenset({"拒绝", "不同意", "refuse", "no", "n", "skip", "跳过"})
 # A question number has at most three digits: a bounded run leaves the engine nothing long to backtrack
@@ -135,92 +144,94 @@ def scheduled_jobs(config: Config) -> list[ScheduledJob]:
     return [job(sv) for sv in config.surveys if sv.schedule]
 
 
+async def survey_list(ctx: Context[Message]) -> None:
+    await ctx.reply(ctx.render("ops", ctx.locale, kind="survey_list", surveys=ctx.config.surveys))
+
+
+async def survey_start(ctx: Context[Message]) -> None:
+    """Post the survey in the group."""
+    sv = await _survey(ctx)
+    if sv is not None:
+        await start(ctx, sv, ctx.event.chat)
+
+
+async def survey_results(ctx: Context[Message]) -> None:
+    """The tally so far, in the group."""
+    ev = ctx.event
+    sv = await _survey(ctx)
+    if sv is not None:
+        await post(ctx, ev.chat, ctx.render("survey_results", ctx.locale, **await results(ctx, sv, ev.chat.id)),
+                   reply_to=ev.event_id)
+
+
+async def _survey(ctx: Context[Message]) -> SurveyConfig | None:
+    """The survey the command names, else a reply listing the ones there are."""
+    sv = ctx.config.survey(ctx.data[SURVEY_ID])
+    if sv is None:
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="survey_unknown", id=ctx.data[SURVEY_ID],
+                                   surveys=ctx.config.surveys))
+    return sv
+
+
+async def answer(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    sid, rest = ctx.data[SURVEY_ID], ctx.data[ANSWERS] or ""
+    sv = ctx.config.survey(sid)
+    if sv is None:
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="survey_unknown", id=sid, surveys=ctx.config.surveys))
+        return
+    gid, mid = ev.chat.id, ev.user.id
+    word = rest.strip().casefold()
+    if word in AGREE or word in REFUSE:
+        await ctx.repo.set_consent(gid, sv.id, mid, word in AGREE)
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="consent_yes" if word in AGREE else "consent_no",
+                                   survey=sv))
+        return
+    try:
+        parsed = parse_answers(rest)
+    except AnswerError:
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="answer_syntax", survey=sv))
+        return
+    consent = await ctx.repo.consent_of(gid, sv.id, mid)
+    writes: list[AnswerWrite] = []
+    errors: list[dict[str, Any]] = []
+    need_consent: list[int] = []
+    refused: list[int] = []
+    for n, raw in sorted(parsed.items()):
+        if not 1 <= n <= len(sv.questions):
+            errors.append({"n": n, "reason": f"range:{len(sv.questions)}"})
+            continue
+        q = sv.questions[n - 1]
+        try:
+            c = check(q, raw)
+        except AnswerError as exc:
+            errors.append({"n": n, "reason": str(exc)})
+            continue
+        if q.sensitive and consent is None:
+            need_consent.append(n)
+            continue
+        if q.sensitive and consent is False:
+            refused.append(n)
+            continue
+        writes.append(AnswerWrite(q.id, c.value, q.attribute, c.tags))
+    if writes:
+        await ctx.repo.record_answers(gid, sv.id, mid, writes)
+    before = await ctx.repo.member_answers(gid, sv.id, mid)
+    answered = set(before) | {w.question_id for w in writes}
+    required = [i for i, q in enumerate(sv.questions, 1) if not (q.sensitive and consent is False)]
+    missing = [i for i in required if sv.questions[i - 1].id not in answered]
+    reward = 0
+    if not missing and writes and sv.reward_points:
+        await ctx.repo.credit(gid, mid, f"survey:{sv.id}", sv.reward_points)
+        reward = sv.reward_points if not set(before) >= {q.id for q in sv.questions
+                                                          if not (q.sensitive and consent is False)} else 0
+    await ctx.reply(ctx.render("ops", ctx.locale, kind="answered", survey=sv, saved=len(writes), errors=errors,
+                               need_consent=need_consent, refused=refused, missing=missing, reward=reward,
+                               name=ev.user_name or ev.user.user_id))
+
+
 def router() -> Router:
     r = Router("surveys")
-
-    @r.command(SURVEY)
-    async def survey(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message) and ctx.command is not None
-        sub, _, rest = ctx.command.args.partition(" ")
-        sub = sub.casefold()
-        sv = ctx.config.survey(rest.strip()) if rest.strip() else None
-        if sub in ("", "list", "列表"):
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="survey_list", surveys=ctx.config.surveys))
-            return
-        if sub not in ("start", "开始", "发起", "results", "结果", "统计"):
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="survey_usage"))
-            return
-        if not is_admin(ctx):
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="admin_only"))
-            return
-        if sv is None:
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="survey_unknown", id=rest.strip(),
-                                       surveys=ctx.config.surveys))
-            return
-        if sub in ("start", "开始", "发起"):
-            await start(ctx, sv, ev.chat)
-        else:
-            await post(ctx, ev.chat, ctx.render("survey_results", ctx.locale, **await results(ctx, sv, ev.chat.id)),
-                       reply_to=ev.event_id)
-
-    @r.command(ANSWER)
-    async def answer(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message) and ctx.command is not None
-        args = unicodedata.normalize("NFKC", ctx.command.args).strip()
-        sid, _, rest = args.partition(" ")
-        sv = ctx.config.survey(sid)
-        if sv is None:
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="survey_unknown", id=sid, surveys=ctx.config.surveys))
-            return
-        gid, mid = ev.chat.id, ev.user.id
-        word = rest.strip().casefold()
-        if word in AGREE or word in REFUSE:
-            await ctx.repo.set_consent(gid, sv.id, mid, word in AGREE)
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="consent_yes" if word in AGREE else "consent_no",
-                                       survey=sv))
-            return
-        try:
-            parsed = parse_answers(rest)
-        except AnswerError:
-            await ctx.reply(ctx.render("ops", ctx.locale, kind="answer_syntax", survey=sv))
-            return
-        consent = await ctx.repo.consent_of(gid, sv.id, mid)
-        writes: list[AnswerWrite] = []
-        errors: list[dict[str, Any]] = []
-        need_consent: list[int] = []
-        refused: list[int] = []
-        for n, raw in sorted(parsed.items()):
-            if not 1 <= n <= len(sv.questions):
-                errors.append({"n": n, "reason": f"range:{len(sv.questions)}"})
-                continue
-            q = sv.questions[n - 1]
-            try:
-                c = check(q, raw)
-            except AnswerError as exc:
-                errors.append({"n": n, "reason": str(exc)})
-                continue
-            if q.sensitive and consent is None:
-                need_consent.append(n)
-                continue
-            if q.sensitive and consent is False:
-                refused.append(n)
-                continue
-            writes.append(AnswerWrite(q.id, c.value, q.attribute, c.tags))
-        if writes:
-            await ctx.repo.record_answers(gid, sv.id, mid, writes)
-        before = await ctx.repo.member_answers(gid, sv.id, mid)
-        answered = set(before) | {w.question_id for w in writes}
-        required = [i for i, q in enumerate(sv.questions, 1) if not (q.sensitive and consent is False)]
-        missing = [i for i in required if sv.questions[i - 1].id not in answered]
-        reward = 0
-        if not missing and writes and sv.reward_points:
-            await ctx.repo.credit(gid, mid, f"survey:{sv.id}", sv.reward_points)
-            reward = sv.reward_points if not set(before) >= {q.id for q in sv.questions
-                                                              if not (q.sensitive and consent is False)} else 0
-        await ctx.reply(ctx.render("ops", ctx.locale, kind="answered", survey=sv, saved=len(writes), errors=errors,
-                                   need_consent=need_consent, refused=refused, missing=missing, reward=reward,
-                                   name=ev.user_name or ev.user.user_id))
-
+    r.command(SURVEY, {"list": survey_list, "start": survey_start, "results": survey_results})
+    r.command(ANSWER, answer)
     return r

@@ -29,6 +29,15 @@ class Tagger:
         """(tag, first keyword that hit), one per tag."""
         return sorted(self.automaton.first_hits(normalize(text)).items())
 
+    async def tag_message(self, ctx: Context[Message]) -> None:
+        """Observer: record this message's hits as evidence for its sender."""
+        ev = ctx.event
+        if ctx.command is not None:
+            return  # "/segment 红酒" is a question to the bot, not evidence about the admin
+        hits = self.match(ev.text)
+        if hits:
+            await ctx.repo.record_tag_hits(ev.chat.id, ev.user.id, ev.event_id, ev.time, hits)
+
 
 def decayed(at: float, t: float, half_life_days: float) -> float:
     """``0.5 ^ (max(0, T − t) / half_life)`` with times in days."""
@@ -44,17 +53,7 @@ def score(hits: Iterable[Hit], weight: float, half_life_days: float, t: float,
 
 
 def router(rules: Sequence[TagRule]) -> Router:
+    """The tagger is built from ``[[tags]]``, so this router is the one that needs the config."""
     r = Router("tagging")
-    tagger = Tagger(rules)
-
-    @r.observer(Message)
-    async def tag_message(ctx: Context) -> None:
-        ev = ctx.event
-        assert isinstance(ev, Message)
-        if ctx.command is not None:
-            return  # "/segment 红酒" is a question to the bot, not evidence about the admin
-        hits = tagger.match(ev.text)
-        if hits:
-            await ctx.repo.record_tag_hits(ev.chat.id, ev.user.id, ev.event_id, ev.time, hits)
-
+    r.observe(Message, Tagger(rules).tag_message)
     return r

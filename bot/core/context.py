@@ -1,22 +1,37 @@
-"""The one thing handlers and scheduled jobs receive."""
+"""The one thing handlers and scheduled jobs receive: ``Context[EventT]``, generic over the event it carries.
+
+A handler registered with ``router.message(...)`` receives ``Context[Message]``, one registered with
+``router.join_request(...)`` a ``Context[JoinRequest]``: ``ctx.event`` has that type, so handlers need no
+``isinstance`` checks. Scheduled jobs get a context without an event (``Context`` alone means
+``Context[Event | None]``). ``ctx.data`` holds what the handler's filters found (parsed command arguments).
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any, Generic, cast
+
+from typing_extensions import TypeVar
 
 from bot.core.adapter import Capabilities
 from bot.core.commands import Command
 from bot.core.config import Config, GroupConfig
+from bot.core.data import Data
 from bot.core.events import ChatRef, Event, Message, UserRef
 from bot.core.outgoing import Outgoing, Part, Text, outgoing_to_dict
 from bot.core.render import Renderer
 from storage.repo import Repo
 
+# Covariant, so a ``Context[Message]`` goes wherever a plain ``Context`` is expected (posting, jobs, the
+# domain); the default keeps a bare ``Context`` meaning "any event, or none".
+EventT = TypeVar("EventT", bound=Event | None, default=Event | None, covariant=True)
+E = TypeVar("E", bound=Event)
+
 
 @dataclass(slots=True)
-class Context:
+class Context(Generic[EventT]):
     """Config, repo, renderer, clock and ``send``; plus the event being handled, if any.
 
     ``send`` stores the message in the outbox through the repo, so during event processing it commits
@@ -28,16 +43,20 @@ class Context:
     render: Renderer
     clock: Callable[[], float] = time.time
     capabilities: Mapping[str, Capabilities] = field(default_factory=dict)
-    event: Event | None = None
+    # A job's context has no event; mypy cannot see that None is a valid EventT for every instantiation.
+    event: EventT = None  # type: ignore[assignment]
     command: Command | None = None
     group: GroupConfig | None = None
+    data: Data = field(default_factory=Data)
     muted: bool = False
     dm_allowed: Callable[[UserRef], bool] = lambda _user: False
     visibility_of: Callable[[ChatRef], str] = lambda _chat: ""  # the running adapter's answer per group
 
-    def for_event(self, repo: Repo, event: Event, command: Command | None) -> Context:
-        return replace(self, repo=repo, event=event, command=command,
-                       group=self.config.group(event.chat.id))
+    def for_event(self, repo: Repo, event: E, command: Command | None) -> Context[E]:
+        """This context bound to one event (and the unit of work ``repo`` of its processing)."""
+        base = cast("Context[Any]", self)
+        return replace(base, repo=repo, event=event, command=command, group=self.config.group(event.chat.id),
+                       data=Data())
 
     async def send(self, out: Outgoing) -> None:
         if self.muted:  # replaying history: record, never talk
@@ -45,13 +64,17 @@ class Context:
         await self.repo.enqueue_outgoing(out.adapter, outgoing_to_dict(out))
 
     async def reply(self, *parts: Part | str) -> None:
-        """Answer the current message in its group, as a reply to it."""
+        """Answer the current message where it was written: in its group as a reply to it, or privately
+        when it came in a private chat."""
         ev = self.event
         if ev is None:
             raise RuntimeError("reply() needs an event")
         items = tuple(Text(p) if isinstance(p, str) else p for p in parts)
-        reply_to = ev.event_id if isinstance(ev, Message) else None
-        await self.send(Outgoing(target=ev.chat, parts=items, reply_to=reply_to))
+        if isinstance(ev, Message):
+            target: ChatRef | UserRef = ev.user if ev.is_private else ev.chat
+            await self.send(Outgoing(target=target, parts=items, reply_to=ev.event_id))
+            return
+        await self.send(Outgoing(target=ev.chat, parts=items))
 
     async def reply_private(self, *parts: Part | str, notice: str = "") -> bool:
         """Send to the sender privately where the platform allows; else post ``notice`` in the group
@@ -86,4 +109,3 @@ class Context:
             return vis
         caps = self.capabilities.get(chat.adapter)
         return caps.visibility if caps else "all"
-

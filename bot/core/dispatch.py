@@ -1,56 +1,52 @@
-"""Event dispatch."""
+"""Event dispatch: observers, then the first matching handler behind the middleware chain."""
 
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
+from bot.core.commands import CATALOGUE, CommandSpec
 from bot.core.context import Context
+from bot.core.data import Data
 from bot.core.events import Message
-from bot.core.routing import CommandSpec, Router, kinds_match
+from bot.core.middleware import Middleware, Next
+from bot.core.routing import Route, Router, Run
 
 log = logging.getLogger("quntag.dispatch")
 
 
+def _chain(run: Run, middlewares: Sequence[Middleware]) -> Next:
+    """``run`` wrapped by ``middlewares``, the first outermost."""
+    call: Next = run
+    for mw in reversed(middlewares):
+        call = _step(mw, call)
+    return call
+
+
+def _step(mw: Middleware, call_next: Next) -> Next:
+    async def step(ctx: Context[Any]) -> None:
+        await mw(ctx, call_next)
+    return step
+
+
 class Dispatcher:
-    """Observers see every event; handlers are tried in order and the first whose filters all pass wins.
+    """Observers see every event; handlers are tried in order and the first whose filters pass wins.
 
     An exception in one observer or handler is logged with adapter and event id and does not stop the
     others. Commands addressed to another bot (``addressed_elsewhere``) reach observers, never handlers.
-    Every message a handler would answer — a command, a bare word such as 签到, a private gate answer —
-    counts against its sender's ``commands_per_minute``; past it the handler does not run.
+    The chosen handler runs inside the ``middlewares`` (rate limit, chat and admin checks), first outermost;
+    it finds its filters' data, and every command spec (:data:`~bot.core.commands.CATALOGUE`), in ``ctx.data``.
     """
 
-    def __init__(self, routers: Sequence[Router], commands_per_minute: int = 0) -> None:
+    def __init__(self, routers: Sequence[Router], middlewares: Sequence[Middleware] = ()) -> None:
         self.routers = list(routers)
-        self.commands_per_minute = commands_per_minute
-        self._recent: dict[tuple[str, str], deque[float]] = {}
-        self.observers = [(fn, kinds, private) for r in self.routers for fn, kinds, private in r.observers]
-        self.handlers = [(fn, filters) for r in self.routers for fn, filters in r.handlers]
-
-    def _over_limit(self, ev: Message, now: float) -> bool:
-        """Per-member command rate limit, so nobody can spam the bot into spamming the group."""
-        if self.commands_per_minute <= 0:
-            return False
-        if len(self._recent) > 10000:  # keep memory bounded: forget members idle for a minute
-            self._recent = {k: q for k, q in self._recent.items() if q and now - q[-1] < 60}
-        q = self._recent.setdefault((ev.chat.id, ev.user.id), deque())
-        while q and now - q[0] >= 60:
-            q.popleft()
-        if len(q) >= self.commands_per_minute:
-            return True
-        q.append(now)
-        return False
-
-    @property
-    def commands(self) -> list[CommandSpec]:
-        return [c for r in self.routers for c in r.commands]
-
-    async def dispatch(self, ctx: Context) -> bool:
-        """Run one event through observers, then handlers; True when a handler took it."""
-        await self.observe(ctx)
-        return await self.handle(ctx)
+        self.observers = [o for r in self.routers for o in r.observers]
+        self.routes: list[tuple[Route, Next]] = [(route, _chain(route.run, middlewares))
+                                                 for r in self.routers for route in r.routes]
+        self.commands: tuple[CommandSpec, ...] = tuple(c for r in self.routers for c in r.commands)
+        self._catalogue = Data.of(CATALOGUE, self.commands)
 
     async def observe(self, ctx: Context) -> None:
         """Every observer interested in the event's kind."""
@@ -58,34 +54,29 @@ class Dispatcher:
         if ev is None:
             raise ValueError("dispatch needs ctx.event")
         private_msg = isinstance(ev, Message) and ev.is_private
-        for fn, kinds, private_ok in self.observers:
-            if kinds_match(ev, kinds) and (private_ok or not private_msg):
+        for o in self.observers:
+            if isinstance(ev, o.kind) and (o.private or not private_msg):
                 try:
-                    await fn(ctx)
+                    await o.run(ctx)
                 except Exception:
-                    log.exception("observer %s failed", getattr(fn, "__qualname__", fn),
+                    log.exception("observer %s failed", o.name,
                                   extra={"adapter": ev.chat.adapter, "event": ev.event_id, "group": ev.chat.id})
 
     async def handle(self, ctx: Context) -> bool:
-        """The first handler whose filters all pass; True when one took the event."""
+        """The first handler whose filters pass, through the middlewares; True when one took the event."""
         ev = ctx.event
         if ev is None:
             raise ValueError("dispatch needs ctx.event")
         if isinstance(ev, Message) and ev.addressed_elsewhere:
             return False
-        for fn, filters in self.handlers:
+        for route, call in self.routes:
             try:
-                if not all(f(ctx) for f in filters):
+                data = route.match(ctx)
+                if data is None:
                     continue
-                # Checked where a handler is chosen, not by the shape of the text: any path that answers a
-                # member's message is one the member could otherwise repeat to make the bot flood the group.
-                if isinstance(ev, Message) and self._over_limit(ev, ctx.clock()):
-                    log.warning("member rate limit: %s in %s (event %s) ignored", ev.user.id, ev.chat.id,
-                                ev.event_id)
-                    return False
-                await fn(ctx)
+                await call(replace(ctx, data=self._catalogue | data))
             except Exception:
-                log.exception("handler %s failed", getattr(fn, "__qualname__", fn),
+                log.exception("handler %s failed", route.name,
                               extra={"adapter": ev.chat.adapter, "event": ev.event_id, "group": ev.chat.id})
             return True
         return False

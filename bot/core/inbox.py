@@ -113,7 +113,8 @@ class Inbox:
             repo = self.repo.bound(uow)
             contexts[p.seq] = []
             for ev in p.events:
-                ctx = self.base_ctx.for_event(repo, ev, parse_command(ev.text) if isinstance(ev, Message) else None)
+                command = parse_command(ev.text) if isinstance(ev, Message) else None
+                ctx: Context = self.base_ctx.for_event(repo, ev, command)
                 contexts[p.seq].append(ctx)
                 await self.dispatcher.observe(ctx)
             observed.append((p.seq, uow))

@@ -27,7 +27,7 @@ def _bare_checkin(text: str) -> bool:
     ev = Message("e", ChatRef("generic", "g-1"), UserRef("generic", "u-1"), 0.0, text)
     ctx = Context(config=None, repo=None, render=Renderer(), event=ev,  # type: ignore[arg-type]
                   command=parse_command(text))
-    return checkins.is_bare_checkin(ctx)
+    return checkins.BARE_CHECKIN.check(ctx) is not None
 
 
 def _answers(text: str) -> object:

@@ -150,7 +150,7 @@ async def test_chat_override_holds_until_the_config_value_changes(make_bot, tmp_
     bot = await make_bot(clock=clock, groups=[{"id": "generic:g-1", "admins": ["generic:u-9"],
                                                "morning_report": "08:00"}])
     await bot.post(message("c1", "u-9", "/早报 时间 09:30", clock.t))
-    await bot.post(message("c2", "u-1", "/早报 时间 06:00", clock.t))  # not an admin: ignored
+    await bot.post(message("c2", "u-1", "/早报 时间 06:00", clock.t))  # not an admin: refused, nothing changes
     await bot.settle()
     rt = bot.runtime
     group = bot.config.groups["generic:g-1"]
