@@ -19,7 +19,7 @@ from bot.core.scheduler import ScheduleError, parse_hhmm, weekday_index
 from bot.core.textnorm import small_int
 
 T = TypeVar("T")
-_WORD = re.compile(r"\S+")
+_WORD = re.compile(r"\S++")
 
 
 class ArgError(ValueError):
