@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 36.0, 8.0, 10.0, 22.0
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 34.0, 8.0, 10.0, 28.0
+LEGEND = 20.0  # room above the plot for a line chart's legend
 
 
 def _n(x: float) -> str:
@@ -50,29 +51,32 @@ def sparkline(values: Sequence[float], label: str, width: float = 120.0, height:
                   + f'<circle class="spark-dot" cx="{_n(lx)}" cy="{_n(ly)}" r="2"/></svg>')
 
 
-def _axes(labels: Sequence[str], top: float, width: float, height: float, slots: bool = False) -> str:
+def _axes(labels: Sequence[str], top: float, width: float, height: float, slots: bool = False,
+          pad_top: float = PAD_TOP) -> str:
     """Baseline, the top value on the left, and the first, middle and last label under the plot (under the
     points of a line, or under the middle of the slots of bars)."""
     base = height - PAD_BOTTOM
     parts = [f'<line class="axis" x1="{_n(PAD_LEFT)}" y1="{_n(base)}" x2="{_n(width - PAD_RIGHT)}" y2="{_n(base)}"/>',
-             f'<line class="gridline" x1="{_n(PAD_LEFT)}" y1="{_n(PAD_TOP)}" x2="{_n(width - PAD_RIGHT)}" '
-             f'y2="{_n(PAD_TOP)}"/>',
-             f'<text class="tick" x="{_n(PAD_LEFT - 4)}" y="{_n(PAD_TOP + 4)}" text-anchor="end">{_num(top)}</text>',
+             f'<line class="gridline" x1="{_n(PAD_LEFT)}" y1="{_n(pad_top)}" x2="{_n(width - PAD_RIGHT)}" '
+             f'y2="{_n(pad_top)}"/>',
+             f'<text class="tick" x="{_n(PAD_LEFT - 4)}" y="{_n(pad_top + 4)}" text-anchor="end">{_num(top)}</text>',
              f'<text class="tick" x="{_n(PAD_LEFT - 4)}" y="{_n(base)}" text-anchor="end">0</text>']
     plot, n = width - PAD_LEFT - PAD_RIGHT, len(labels)
     for i in sorted({0, (n - 1) // 2, n - 1}) if n else []:
+        # The first label starts at the plot's left edge and the last ends at its right edge, so neither
+        # leaves the chart; bars span slots, points sit on them.
+        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
         if slots:
-            x, anchor = PAD_LEFT + (i + 0.5) * plot / n, "middle"
+            x = PAD_LEFT + plot * {"start": i, "end": i + 1, "middle": i + 0.5}[anchor] / n
         else:
             x = PAD_LEFT + i * plot / (n - 1) if n > 1 else PAD_LEFT
-            anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
         parts.append(f'<text class="tick" x="{_n(x)}" y="{_n(height - 6)}" text-anchor="{anchor}">'
                      f'{escape(labels[i])}</text>')
     return "".join(parts)
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[float], label: str,
-              width: float = 640.0, height: float = 200.0) -> Markup:
+              width: float = 480.0, height: float = 180.0) -> Markup:
     """One bar per label (a day, an hour); each bar's ``<title>`` says its label and value."""
     top = max([*values, 1.0])
     plot_w, plot_h = width - PAD_LEFT - PAD_RIGHT, height - PAD_TOP - PAD_BOTTOM
@@ -87,21 +91,21 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], label: str,
 
 
 def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], label: str,
-               width: float = 640.0, height: float = 200.0) -> Markup:
+               width: float = 480.0, height: float = 180.0) -> Markup:
     """One line per ``(name, values)`` over shared ``labels``, with a legend; series are styled
     ``series-0``, ``series-1``… in the stylesheet."""
     top = max([1.0, *(v for _name, vals in series for v in vals)])
-    plot_w, plot_h = width - PAD_LEFT - PAD_RIGHT, height - PAD_TOP - PAD_BOTTOM
+    pad_top = PAD_TOP + LEGEND
+    plot_w, plot_h = width - PAD_LEFT - PAD_RIGHT, height - pad_top - PAD_BOTTOM
     lines, legend = [], []
     for k, (name, vals) in enumerate(series):
-        pts = _points(list(vals) or [0.0], PAD_LEFT, PAD_TOP, plot_w, plot_h, top)
+        pts = _points(list(vals) or [0.0], PAD_LEFT, pad_top, plot_w, plot_h, top)
         coords = " ".join(f"{_n(x)},{_n(y)}" for x, y in pts)
         lines.append(f'<polyline class="line series-{k}" fill="none" points="{coords}">'
                      f'<title>{escape(name)}</title></polyline>')
-        legend.append(f'<g class="legend series-{k}"><rect x="{_n(PAD_LEFT + 4 + k * 110)}" y="{_n(PAD_TOP)}" '
-                      f'width="10" height="10"/><text x="{_n(PAD_LEFT + 18 + k * 110)}" y="{_n(PAD_TOP + 9)}">'
-                      f'{escape(name)}</text></g>')
-    return Markup(_open("line", width, height, label) + _axes(labels, top, width, height)
+        legend.append(f'<g class="legend series-{k}"><rect x="{_n(PAD_LEFT + k * 96)}" y="2" width="10" '
+                      f'height="10"/><text x="{_n(PAD_LEFT + 14 + k * 96)}" y="11">{escape(name)}</text></g>')
+    return Markup(_open("line", width, height, label) + _axes(labels, top, width, height, pad_top=pad_top)
                   + "".join(lines) + "".join(legend) + "</svg>")
 
 

@@ -28,6 +28,11 @@ def _mix(pages: Pages, row: dict[str, Any]) -> list[tuple[str, str, int]]:
     return [(f"stage-{s}", str(pages.t["stages"][s]), int(row["lifecycle"][s])) for s in STAGES]
 
 
+def _trend(pct: float | None) -> str:
+    """The CSS class of a week-over-week change: ``up``, ``down`` or ``flat`` (also when unknown)."""
+    return "flat" if pct is None or round(pct) == 0 else "up" if pct > 0 else "down"
+
+
 def card(pages: Pages, row: dict[str, Any]) -> dict[str, Any]:
     """One overview row as the page shows it: words, formatted numbers and sparklines."""
     t, fmt = pages.t, pages.fmt
@@ -35,7 +40,7 @@ def card(pages: Pages, row: dict[str, Any]) -> dict[str, Any]:
         "row": row, "url": group_url(row["id"]),
         "reasons": [_reason(pages, r) for r in row["attention"]["reasons"]],
         "change": fmt.change(row["week"]["messages_change"]),
-        "falling": (row["week"]["messages_change"] or 0) < 0,
+        "trend": _trend(row["week"]["messages_change"]),
         "spark_members": charts.sparkline(row["members_by_day"], f"{row['name']} · {t['members_30d']}"),
         "spark_messages": charts.sparkline(row["messages"], f"{row['name']} · {t['messages_30d']}"),
         "spark_joins": charts.sparkline(row["joins"], f"{row['name']} · {t['joins_30d']}"),

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import TOKEN
-from tests.faces.console._community import A, ADMIN_A, ADMIN_B, B, C, NAMES, ROOT, login, seed, sections
+from tests.faces.console._community import ADMIN_A, ADMIN_B, NAMES, ROOT, A, B, C, login, sections, seed
 
 
 @pytest.fixture
