@@ -9,7 +9,7 @@ import time
 
 from bot.core.config import Config
 from bot.faces.cli_community import CliExit, _config
-from bot.faces.console import ConsoleLogins, NotAnAdmin
+from bot.faces.console import ConsoleLogins
 from storage.db import Database
 from storage.repo import Repo
 from storage.repo.console_store import ConsoleStore
@@ -17,23 +17,23 @@ from storage.repo.console_store import ConsoleStore
 
 def console_link(args: argparse.Namespace) -> int:
     cfg = _config(args)
-    try:
-        url = asyncio.run(_issue(cfg, args.member))
-    except NotAnAdmin:
+    url = asyncio.run(_issue(cfg, args.member))
+    if url is None:
         raise CliExit(1, f"{args.member} is no admin of any group (add it to a group's admins or to "
-                         "[defaults] admins)") from None
+                         "[defaults] admins)")
     print(url)
     return 0
 
 
-async def _issue(cfg: Config, member_id: str) -> str:
+async def _issue(cfg: Config, member_id: str) -> str | None:
     """Only the database is opened (migrated first): the link works whether or not ``serve`` is running."""
     db = Database(cfg.database_url(), cfg.storage.sync)
     db.start()
     try:
         await db.migrate()
         url = await ConsoleLogins(cfg, ConsoleStore(db), time.time).issue(member_id)
-        await Repo(db).audit("cli", "console_link", "", member_id)
+        if url is not None:
+            await Repo(db).audit("cli", "console_link", "", member_id)
         return url
     finally:
         await db.close()

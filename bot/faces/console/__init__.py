@@ -6,7 +6,7 @@ mounts everything on the server; ``access`` decides who sees which group; ``over
 the overview page and ``GET /api/overview`` share; ``charts`` draws SVG on the server.
 """
 
-from bot.faces.console.auth import ConsoleLogins, NotAnAdmin
+from bot.faces.console.auth import ConsoleLogins
 from bot.faces.console.routes import add_routes
 
-__all__ = ["ConsoleLogins", "NotAnAdmin", "add_routes"]
+__all__ = ["ConsoleLogins", "add_routes"]

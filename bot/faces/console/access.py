@@ -47,19 +47,21 @@ def group_name(cfg: Config, group_id: str, stored_name: str) -> str:
     return (listed.name if listed else "") or stored_name or group_id.partition(":")[2]
 
 
-async def visible_groups(cfg: Config, repo: Repo, member_id: str, everything: bool = False) -> list[GroupView]:
-    """Groups ``member_id`` administers (``everything``: all groups, for the API token), listed ones in config
-    order first, then groups only stored (platform groups the config does not list, which only
-    ``[defaults] admins`` see)."""
+async def all_groups(cfg: Config, repo: Repo) -> list[GroupView]:
+    """Every group: listed ones in config order, then groups only stored (platform groups the config does
+    not list; ``only_listed_groups`` leaves them out)."""
     stored = {gid: name for gid, name, _n in await repo.groups()}
-    ids = [*cfg.groups, *(gid for gid in stored if gid not in cfg.groups)]
     out = []
-    for gid in ids:
+    for gid in [*cfg.groups, *(gid for gid in stored if gid not in cfg.groups)]:
         group = cfg.group(gid)
-        if group is None or not (everything or administers(cfg, member_id, gid)):
-            continue
-        out.append(GroupView(gid, group_name(cfg, gid, stored.get(gid, "")), group.timezone, group.locale))
+        if group is not None:
+            out.append(GroupView(gid, group_name(cfg, gid, stored.get(gid, "")), group.timezone, group.locale))
     return out
+
+
+async def visible_groups(cfg: Config, repo: Repo, member_id: str) -> list[GroupView]:
+    """The groups ``member_id`` administers, in :func:`all_groups` order."""
+    return [g for g in await all_groups(cfg, repo) if administers(cfg, member_id, g.id)]
 
 
 async def group_view(cfg: Config, repo: Repo, member_id: str, group_id: str) -> GroupView | None:

@@ -8,7 +8,7 @@ import json
 from aiohttp import web
 
 from bot.core.timeutil import iso_utc
-from bot.faces.console.access import visible_groups
+from bot.faces.console.access import all_groups
 from bot.faces.console.overview import overview
 from bot.faces.console.service import CONSOLE
 
@@ -17,7 +17,7 @@ async def overview_json(request: web.Request) -> web.Response:
     """Every group, as on the overview page (the API token sees every group, like ``[defaults] admins``)."""
     c = request.app[CONSOLE]
     now = c.clock()
-    groups = await visible_groups(c.config, c.repo, member_id="", everything=True)
+    groups = await all_groups(c.config, c.repo)
     rows = await overview(c.config, c.repo, c.store, groups, now)
     return web.json_response({"generated_at": iso_utc(now), "groups": rows},
                              dumps=lambda o: json.dumps(o, ensure_ascii=False))

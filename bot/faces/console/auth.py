@@ -25,14 +25,6 @@ LOGIN_PATH = "/console/login"
 NOT_ADMIN = "not_admin"
 
 
-class NotAnAdmin(Exception):
-    """The member administers no group, so no console link is made for them."""
-
-    def __init__(self, member_id: str) -> None:
-        super().__init__(f"{member_id} is no admin of any group")
-        self.member_id = member_id
-
-
 def one_way(kind: str, secret: str) -> str:
     """What storage keeps of a token or session id (``kind`` keeps the two apart)."""
     return hashlib.sha256(f"quntag-console-{kind}:{secret}".encode()).hexdigest()
@@ -59,17 +51,19 @@ class Login:
 
 class ConsoleLogins:
     """Issues login links and turns them into sessions. ``issue`` is what ``quntag console-link`` and the
-    ``/console`` chat command call."""
+    ``/console`` chat command call (a feature reaches it as a plain ``Callable[[str], Awaitable[str | None]]``
+    handed over by the face, since features do not import faces)."""
 
     def __init__(self, config: Config, store: ConsoleStore, clock: Callable[[], float]) -> None:
         self.config = config
         self.store = store
         self.clock = clock
 
-    async def issue(self, member_id: str) -> str:
-        """A one-time login URL ``<public_url>/console/login?t=<token>`` for an admin; raises NotAnAdmin."""
+    async def issue(self, member_id: str) -> str | None:
+        """A one-time login URL ``<public_url>/console/login?t=<token>``; None (and nothing stored) when the
+        member administers no group."""
         if not admin_anywhere(self.config, member_id):
-            raise NotAnAdmin(member_id)
+            return None
         token = secrets.token_urlsafe(32)
         now = self.clock()
         await self.store.add_login_token(one_way("link", token), member_id, now, now + LINK_VALID_S)

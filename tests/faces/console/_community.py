@@ -78,18 +78,22 @@ async def seed(runtime: Any, now: float) -> None:
     await runtime.inbox.drained()
 
 
-async def link(client: TestClient[Any, Any], member: str) -> str:
-    """A fresh login link for ``member``, as ``quntag console-link`` would print it."""
+async def link(client: TestClient[Any, Any], member: str) -> str | None:
+    """A fresh login link for ``member``, as ``quntag console-link`` would print it (None: no admin)."""
     return await client.server.app[CONSOLE].logins.issue(member)
 
 
-def path_of(url: str) -> str:
+def path_of(url: str | None) -> str:
+    """The path and query of a login link (the test client has its own host and port)."""
+    assert url is not None
     return url[url.index("/console/"):]
 
 
 async def login(client: TestClient[Any, Any], member: str) -> str:
     """Log ``client`` in as ``member``; returns the session's CSRF token (read from a page's form)."""
-    r = await client.get(path_of(await link(client, member)), allow_redirects=False)
+    url = await link(client, member)
+    assert url is not None
+    r = await client.get(path_of(url), allow_redirects=False)
     assert r.status == 303, await r.text()
     assert COOKIE in r.cookies
     page = await (await client.get("/console/")).text()

@@ -93,7 +93,9 @@ class LiveConsole:
     def link(self, member: str) -> str:
         """A login link, as ``quntag console-link`` prints it."""
         assert self.app is not None
-        return self.call(self.app[CONSOLE].logins.issue(member))
+        url = self.call(self.app[CONSOLE].logins.issue(member))
+        assert url is not None
+        return url
 
     def planted_link(self, member: str) -> str:
         """A link stored for ``member`` whatever the config says (one made before they lost admin rights)."""
