@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import time
 
 from bot.core.config import Config
 from bot.faces.cli_community import CliExit, _config
 from bot.faces.console import ConsoleLogins
+from bot.faces.console.auth import LINK_VALID_S
 from storage.db import Database
 from storage.repo import Repo
 from storage.repo.console_store import ConsoleStore
@@ -21,7 +23,10 @@ def console_link(args: argparse.Namespace) -> int:
     if url is None:
         raise CliExit(1, f"{args.member} is no admin of any group (add it to a group's admins or to "
                          "[defaults] admins)")
-    print(url)
+    if args.json:
+        print(json.dumps({"member": args.member, "url": url, "valid_seconds": int(LINK_VALID_S)}))
+    else:
+        print(url)
     return 0
 
 

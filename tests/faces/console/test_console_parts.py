@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,23 @@ def test_console_link_prints_a_one_time_link_for_admins_only(tmp_path: Path, cap
             (owner,) = db.execute("SELECT member_id FROM console_login_tokens WHERE token_hash = ?",
                                   (one_way("link", url.split("t=", 1)[1]),)).fetchone()
         assert owner == member
+    assert main(["console-link", ADMIN_A, "--json", "--config", cfg]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["member"] == ADMIN_A and out["valid_seconds"] == 600 and "/console/login?t=" in out["url"]
     assert main(["console-link", NOBODY, "--config", cfg]) == 1
     out = capsys.readouterr()
     assert out.out == "" and len(out.err.strip().splitlines()) == 1 and NOBODY in out.err
+
+
+def test_every_console_word_exists_in_both_languages() -> None:
+    from bot.faces.console.views import labels
+
+    def keys(table: dict[str, Any], prefix: str = "") -> set[str]:
+        out = set()
+        for k, v in table.items():
+            out |= keys(v, f"{prefix}{k}.") if isinstance(v, dict) else {prefix + k}
+        return out
+
+    zh, en = labels("zh-CN"), labels("en")
+    assert keys(zh) == keys(en)
+    assert labels("fr") == zh  # an unknown locale reads Chinese
