@@ -11,7 +11,7 @@ from aiohttp import web
 from bot.faces.console import charts
 from bot.faces.console.access import group_view, visible_groups
 from bot.faces.console.overview import STAGES, build_row, gather, overview
-from bot.faces.console.service import CONSOLE, Console, viewer
+from bot.faces.console.service import CONSOLE, Console, Viewer, viewer
 from bot.faces.console.views import Pages
 
 
@@ -80,7 +80,8 @@ async def group_page(request: web.Request) -> web.Response:
                                       f"{group.name} · {t['joins_and_leaves']}"))
 
 
-def not_yours(c: Console, who: Any) -> web.Response:
+def not_yours(c: Console, who: Viewer) -> web.Response:
+    """The one answer for a group that does not exist and a group the viewer does not administer."""
     t = c.pages.t
     return c.pages.message(404, t["no_group_title"], [t["no_group_text"]], viewer=who,
                            link=("/console/", t["back_home"]))

@@ -88,7 +88,7 @@ class Pages:
         return web.Response(text=self.render(name, **ctx), status=status, content_type="text/html",
                             charset="utf-8", headers=HEADERS)
 
-    def message(self, status: int, title: str, lines: list[str], viewer: Any = None,
+    def message(self, status: int, title: str, lines: list[str], viewer: object | None = None,
                 link: tuple[str, str] | None = None) -> web.Response:
         """A page that explains something (an expired link, a group one may not open, an error)."""
         return self.response("message", status, title=title, lines=lines, viewer=viewer, link=link)
