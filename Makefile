@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck serve bench bench-profile soak clean
+.PHONY: demo test lint typecheck serve bench bench-profile soak clean console-screenshots
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -40,6 +40,11 @@ bench: $(DEVSTAMP)
 # The intake path under load, sampled by py-spy (summary printed, raw stacks in bench/profile.txt).
 bench-profile: $(DEVSTAMP)
 	BENCH_ONLY=none BENCH_PROFILE=1 $(BIN)/python bench/run.py
+
+# Every console page at desktop and phone width, as the browser tests see them (needs Chromium).
+console-screenshots: $(DEVSTAMP)
+	QUNTAG_SCREENSHOTS=build/screenshots $(BIN)/pytest -q -m browser tests/faces/console
+	@echo "screenshots in build/screenshots"
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("kind", choices=["morning", "weekly"])
     rp.add_argument("group")
     rp.add_argument("--send", action="store_true", help="also post it (through the outbox)")
+    cl = sub.add_parser("console-link", parents=[common], help="print a one-time console login link for an admin")
+    cl.add_argument("member", help="full member id, an admin of some group")
     for name in LATER:
         later = sub.add_parser(name, parents=[common], help="(not available yet)")
         later.add_argument("rest", nargs="*")
@@ -85,8 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     quiet = logging.INFO if args.cmd == "serve" else logging.WARNING
     setup(logging.DEBUG if args.verbose else quiet, args.log_format or os.environ.get("QUNTAG_LOG_FORMAT", "text"))
     from bot.faces import cli_community as cli_ops
+    from bot.faces import cli_console, cli_privacy, cli_serve
     from bot.faces import cli_insights as cli_intel
-    from bot.faces import cli_privacy, cli_serve
 
     ops: dict[str, Callable[[argparse.Namespace], int]] = {
         "serve": cli_serve.serve, "demo": cli_ops.demo, "init": cli_ops.init, "profile": cli_ops.profile,
@@ -94,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "forget": cli_privacy.forget, "backup": cli_ops.backup, "restore": cli_ops.restore,
         "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
         "recompute": cli_intel.recompute,
-        "report": cli_ops.report,
+        "report": cli_ops.report, "console-link": cli_console.console_link,
     }
     if args.cmd in LATER:
         print(f"not available yet (issue {LATER[args.cmd]})", file=sys.stderr)

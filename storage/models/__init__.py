@@ -4,6 +4,7 @@ Only ``storage/`` imports these. Schema changes go through alembic migrations in
 ``storage/migrations/versions`` (never ``create_all``).
 """
 
+from storage.models.console import ConsoleLoginToken, ConsoleSession
 from storage.models.core import (
     AdapterState,
     AuditEntry,
@@ -52,6 +53,8 @@ __all__ = [
     "AlertSent",
     "AuditEntry",
     "Checkin",
+    "ConsoleLoginToken",
+    "ConsoleSession",
     "DeadLetter",
     "DedupeKey",
     "DoNotProfile",

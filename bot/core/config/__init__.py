@@ -25,13 +25,14 @@ from bot.core.config.intelligence import (
     parse_tiers,
 )
 from bot.core.config.schema import Section, SurveyConfig, parse_surveys
-from bot.core.config.server import parse_server
+from bot.core.config.server import parse_console, parse_server
 from bot.core.config.types import PLACEHOLDER as PLACEHOLDER
 from bot.core.config.types import (
     AdapterConfig,
     AlertsConfig,
     CheckinConfig,
     Config,
+    ConsoleConfig,
     GateConfig,
     GroupConfig,
     LifecycleConfig,
@@ -45,8 +46,8 @@ from bot.core.config.types import (
 )
 
 __all__ = ["ActivityTagsConfig", "AdapterConfig", "AlertsConfig", "CheckinConfig", "Config", "ConfigError",
-           "GateConfig", "GroupConfig", "InsightsConfig", "LifecycleConfig", "SchedulerConfig", "ServerConfig",
-           "StorageConfig", "SurveyConfig", "TagRule", "TaggingConfig", "TiersConfig", "load", "parse",
+           "ConsoleConfig", "GateConfig", "GroupConfig", "InsightsConfig", "LifecycleConfig", "SchedulerConfig",
+           "ServerConfig", "StorageConfig", "SurveyConfig", "TagRule", "TaggingConfig", "TiersConfig", "load", "parse",
            "secret_problems"]
 
 
@@ -204,7 +205,8 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
                  groups=groups, surveys=parse_surveys(top.array("surveys")),
                  insights=parse_insights(top.table("insights")), tiers=parse_tiers(top.table("tiers")),
                  activity_tags=parse_activity_tags(top.table("activity_tags")), scheduler=scheduler,
-                 alerts=alerts, checkin=checkin, outbox=outbox, base_dir=base_dir)
+                 alerts=alerts, checkin=checkin, outbox=outbox, console=parse_console(top.table("console")),
+                 base_dir=base_dir)
     top.done()
     ids = {sv.id for sv in cfg.surveys}
     for i, grp in enumerate([defaults, *groups.values()]):

@@ -1,12 +1,14 @@
-"""The ``[server]`` section: where quntag listens, its own credentials, and how much one client may take."""
+"""The ``[server]`` section (where quntag listens and is reached, its own credentials, how much one client may
+take) and ``[console]`` (the operator console's logins)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from bot.core.adapter import ConfigError
 from bot.core.config.schema import Section
-from bot.core.config.types import PLACEHOLDER, ServerConfig
+from bot.core.config.types import PLACEHOLDER, ConsoleConfig, ServerConfig
 
 
 def parse_server(raw: Any, env: Mapping[str, str]) -> ServerConfig:
@@ -22,6 +24,27 @@ def parse_server(raw: Any, env: Mapping[str, str]) -> ServerConfig:
                           request_timeout_s=srv.number("request_timeout_s", 10.0, 0.1),
                           idle_timeout_s=srv.number("idle_timeout_s", 15.0, 0.1),
                           max_connections_per_client=srv.integer("max_connections_per_client", 128, 0, 1000000),
-                          member_commands_per_minute=srv.integer("member_commands_per_minute", 10, 0, 10000))
+                          member_commands_per_minute=srv.integer("member_commands_per_minute", 10, 0, 10000),
+                          public_url=_public_url(srv.text("public_url", "")))
     srv.done()
     return server
+
+
+def _public_url(value: str) -> str:
+    """An absolute http(s) URL without a trailing slash (login links are built by appending a path)."""
+    url = value.strip().rstrip("/")
+    if not url:
+        return ""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or not rest or any(c in rest for c in "?# "):
+        raise ConfigError("server.public_url: must be an http:// or https:// address such as "
+                          "https://bot.example.com (no query or fragment)")
+    return url
+
+
+def parse_console(raw: Any) -> ConsoleConfig:
+    """Validate ``[console]``: how long a console login lasts."""
+    sec = Section(raw, "console")
+    console = ConsoleConfig(session_hours=sec.integer("session_hours", 12, 1, 24 * 30))
+    sec.done()
+    return console

@@ -33,6 +33,12 @@ class ServerConfig:
     idle_timeout_s: float = 15.0
     max_connections_per_client: int = 128
     member_commands_per_minute: int = 10
+    public_url: str = ""  # where operators reach the console; "" = http://host:port
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleConfig:
+    session_hours: int = 12  # how long a console login lasts
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +145,7 @@ class Config:
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     checkin: CheckinConfig = field(default_factory=CheckinConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    console: ConsoleConfig = field(default_factory=ConsoleConfig)
     base_dir: Path = field(default_factory=Path.cwd)
 
     def group(self, group_id: str) -> GroupConfig | None:
@@ -163,6 +170,10 @@ class Config:
 
     def survey(self, survey_id: str) -> SurveyConfig | None:
         return next((s for s in self.surveys if s.id == survey_id), None)
+
+    def public_url(self) -> str:
+        """Where the server is reached from outside: ``server.public_url``, else ``http://host:port``."""
+        return self.server.public_url or f"http://{self.server.host}:{self.server.port}"
 
     def database_url(self) -> str:
         """``storage.url`` with a relative SQLite path resolved against the config file's folder."""

@@ -1,0 +1,25 @@
+"""Console chart reads: a group's activity as daily series (one aggregate query each, whatever the size)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, func, select
+from sqlmodel import col
+
+from storage.models import MemberDay, MembershipEvent
+
+
+def messages_by_day(conn: Connection, group_id: str, since_day: str) -> dict[str, int]:
+    """Local day (ISO, the group's zone) → messages, from ``since_day`` on; days without messages absent."""
+    d = MemberDay
+    rows = conn.execute(select(col(d.day), func.sum(col(d.messages)))
+                        .where(col(d.group_id) == group_id, col(d.day) >= since_day).group_by(col(d.day))).all()
+    return {str(day): int(n or 0) for day, n in rows}
+
+
+def membership_times(conn: Connection, group_id: str, since: float) -> list[tuple[str, str, float]]:
+    """(kind, member, at) of every join and leave since ``since``, oldest first (the caller buckets them
+    into local days: only it knows the group's zone)."""
+    e = MembershipEvent
+    rows = conn.execute(select(col(e.kind), col(e.member_id), col(e.at))
+                        .where(col(e.group_id) == group_id, col(e.at) >= since).order_by(col(e.at))).all()
+    return [(str(k), str(m), float(a)) for k, m, a in rows]

@@ -1,0 +1,44 @@
+"""The operator console's storage: login links, sessions and chart series (a feature store of its own,
+beside the Repo facade). Callers pass one-way hashes, never a link's token or a cookie's session id."""
+
+from __future__ import annotations
+
+from storage.db import Database
+from storage.repo import console_logins, console_series
+
+
+class ConsoleStore:
+    """Console storage calls over one :class:`Database`; every write is committed on return."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add_login_token(self, token_hash: str, member_id: str, now: float, expires_at: float) -> None:
+        """Store a one-time login link for ``member_id`` (and drop what ran out)."""
+        await self.db.write(lambda c: console_logins.add_token(c, token_hash, member_id, now, expires_at))
+
+    async def redeem_login(self, token_hash: str, session_hash: str, now: float,
+                           session_expires_at: float) -> tuple[str, str | None]:
+        """Spend a link and open a session atomically: (``ok|unknown|expired|used``, member or None)."""
+        return await self.db.write(lambda c: console_logins.redeem(c, token_hash, session_hash, now,
+                                                                   session_expires_at))
+
+    async def session(self, session_hash: str, now: float) -> tuple[str, float] | None:
+        """(member, expires_at) of a live session, else None."""
+        return await self.db.read(lambda c: console_logins.session(c, session_hash, now))
+
+    async def end_session(self, session_hash: str) -> bool:
+        return bool(await self.db.write(lambda c: console_logins.end_session(c, session_hash)))
+
+    async def end_member_sessions(self, member_id: str) -> int:
+        """Log a member out everywhere; the number of sessions ended."""
+        return await self.db.write(lambda c: console_logins.end_member_sessions(c, member_id))
+
+    async def open_sessions(self, member_id: str, now: float) -> int:
+        return await self.db.read(lambda c: console_logins.open_sessions(c, member_id, now))
+
+    async def messages_by_day(self, group_id: str, since_day: str) -> dict[str, int]:
+        return await self.db.read(lambda c: console_series.messages_by_day(c, group_id, since_day))
+
+    async def membership_times(self, group_id: str, since: float) -> list[tuple[str, str, float]]:
+        return await self.db.read(lambda c: console_series.membership_times(c, group_id, since))
