@@ -30,7 +30,7 @@ from bot.adapters.onebot.cq import parse_cq, unescape
 from bot.adapters.onebot.parse import EventParser, OneBotState
 from bot.adapters.telegram.parse import UpdateParser
 from bot.adapters.telegram.state import TelegramState
-from bot.adapters.wecom import build_aibot
+from bot.adapters.wecom.aibot import WeComAIBotAdapter
 from bot.adapters.wecom.markup import markdown
 from bot.core.adapter import AdapterDeps
 
@@ -97,7 +97,7 @@ def tg_parser() -> UpdateParser:
 
 
 def aibot(bot_name: str = "") -> Any:
-    return build_aibot("wb", {"token": "t", "encoding_aes_key": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+    return WeComAIBotAdapter("wb", {"token": "t", "encoding_aes_key": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
                               "bot_name": bot_name}, AdapterDeps(session=None))
 
 

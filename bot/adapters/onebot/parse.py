@@ -1,15 +1,15 @@
-"""OneBot v11 event JSON → normalized events (pure apart from the DM consent the adapter learns)."""
+"""OneBot v11 event JSON → normalized events and what they teach (pure: the state is only read)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.adapters.joins import onebot_group_request
 from bot.adapters.onebot.cq import segments
+from bot.adapters.onebot.joins import group_request
 from bot.adapters.support import unix_time
-from bot.core.adapter import MALFORMED, Parsed, WebhookRejected
+from bot.core.adapter import MALFORMED, Learned, Parsed, WebhookRejected
 from bot.core.events import ChatRef, MemberJoined, MemberLeft, Message, UserRef
 
 ADMIN_ROLES = ("owner", "admin")
@@ -32,15 +32,28 @@ def _time(d: Mapping[str, Any]) -> float:
 
 @dataclass(slots=True)
 class OneBotState:
+    """What the adapter learned; stored as ``dm:<user>`` (durable) and ``self:<account>`` (memory only)."""
+
     dm_users: set[str] = field(default_factory=set)  # users who wrote to the bot privately
     self_ids: set[str] = field(default_factory=set)  # accounts seen reporting (memory only)
 
+    def apply(self, facts: Iterable[Learned]) -> None:
+        for fact in facts:
+            kind, _, rest = fact.key.partition(":")
+            known = {"dm": self.dm_users, "self": self.self_ids}.get(kind)
+            if known is not None and fact.value is not None:
+                known.add(rest)
+            elif known is not None:
+                known.discard(rest)
+
 
 class EventParser:
+    """Parses one event against ``state`` (never changing it); ``learned`` collects what it teaches."""
+
     def __init__(self, name: str, state: OneBotState) -> None:
         self.name = name
         self.st = state
-        self.writes: list[tuple[str, str | None]] = []
+        self.learned: list[Learned] = []
 
     def parse(self, payload: Any) -> Parsed:
         if not isinstance(payload, dict):
@@ -61,7 +74,8 @@ class EventParser:
             parsed = self.request(payload, self_id)
         else:
             parsed = Parsed(key=None, ignored="unsupported")
-        self.st.self_ids.add(self_id)  # not before: a rejected event teaches nothing
+        if self_id not in self.st.self_ids:  # not before: a rejected event teaches nothing
+            self.learned.append(Learned(f"self:{self_id}", "1", durable=False))
         return parsed
 
     def message(self, p: Mapping[str, Any], self_id: str) -> Parsed:
@@ -70,8 +84,7 @@ class EventParser:
         if kind == "private":
             uid = _id(p, "user_id")
             if uid not in self.st.dm_users:
-                self.st.dm_users.add(uid)
-                self.writes.append((f"dm:{uid}", "1"))
+                self.learned.append(Learned(f"dm:{uid}", "1"))
             return Parsed(key=key, ignored="private")
         if kind != "group":
             return Parsed(key=key, ignored="unsupported")
@@ -142,7 +155,7 @@ class EventParser:
         comment = p.get("comment")
         if not isinstance(comment, str | None):
             raise _bad("field comment must be a string")
-        ev = onebot_group_request(self.name, {"post_type": "request", "request_type": "group", "sub_type": "add",
+        ev = group_request(self.name, {"post_type": "request", "request_type": "group", "sub_type": "add",
                                               "group_id": gid, "user_id": uid, "flag": flag, "time": at,
                                               "comment": comment or ""})
         return Parsed(key=f"{self_id}:request:{flag}", events=(ev,) if ev is not None else ())

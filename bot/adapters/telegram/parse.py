@@ -1,4 +1,4 @@
-"""Telegram ``Update`` JSON → normalized events (pure apart from the adapter's learned state)."""
+"""Telegram ``Update`` JSON → normalized events and what they teach (pure: the state is only read)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.joins import telegram_join_request
 from bot.adapters.support import unix_time
-from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState, Write
-from bot.core.adapter import MALFORMED, Parsed, WebhookRejected
+from bot.adapters.telegram.joins import join_request
+from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState
+from bot.core.adapter import MALFORMED, Learned, Parsed, WebhookRejected
 from bot.core.events import ChatRef, Event, GroupMoved, JoinRequest, MemberJoined, MemberLeft, Message, UserRef
 
 GROUP_TYPES = ("group", "supergroup")
@@ -60,12 +60,12 @@ def _utf16_slice(raw: bytes, offset: int, length: int) -> str:
 
 
 class UpdateParser:
-    """Parses one adapter's updates, keeping ``state`` current; ``writes`` collects durable changes."""
+    """Parses one update against ``state`` (never changing it); ``learned`` collects what it teaches."""
 
     def __init__(self, name: str, state: TelegramState) -> None:
         self.name = name
         self.st = state
-        self.writes: list[Write] = []
+        self.learned: list[Learned] = []
 
     def chat(self, chat_id: str) -> ChatRef:
         return ChatRef(self.name, self.st.resolve(chat_id))
@@ -127,7 +127,7 @@ class UpdateParser:
             return Parsed(key=key, ignored="private")
         uid = _id(sender, "id")
         at = _time(msg)  # validated first: a rejected update must not grant DM consent
-        self.writes += self.st.mark_dm(uid, True)
+        self.learned += self.st.dm_facts(uid, True)
         if self.st.applicant(uid, at) is None:
             return Parsed(key=key, ignored="private")
         text = msg.get("text")
@@ -150,13 +150,13 @@ class UpdateParser:
             raise _bad("fields bio and invite_link.name must be strings")
         if _str(chat, "type") not in GROUP_TYPES:
             return Parsed(key=key, ignored="channel")
-        # the shared wire helper, fed only validated values
-        ev = telegram_join_request(self.name, {"update_id": key, "chat_join_request": {
+        # the wire helper, fed only validated values
+        ev = join_request(self.name, {"update_id": key, "chat_join_request": {
             "chat": {"id": self.st.resolve(chat_id), "title": _str(chat, "title")},
             "from": {"id": uid, "first_name": user_name(sender)}, "date": at, "user_chat_id": private_chat,
             "bio": bio or "", "invite_link": {"name": link_name or ""}}})
         assert isinstance(ev, JoinRequest)
-        self.writes += self.st.mark_applicant(uid, private_chat, at)
+        self.learned += self.st.applicant_facts(uid, private_chat, at)
         return Parsed(key=key, events=(ev,))
 
     def moved(self, msg: Mapping[str, Any], chat_id: str, at: float, title: str) -> GroupMoved:
@@ -166,7 +166,7 @@ class UpdateParser:
             old, new = _id(msg, "migrate_from_chat_id"), chat_id
         sender = _obj(msg, "from", required=False)
         who = _id(sender, "id") if sender is not None else (self.st.bot_id or "0")
-        self.writes += self.st.mark_alias(old, new)  # only once everything validated: a 400 learns nothing
+        self.learned += self.st.alias_facts(old, new)  # only once everything validated: a 400 learns nothing
         return GroupMoved(event_id=f"moved:{old}", chat=ChatRef(self.name, self.st.resolve(new)),
                           user=self.user(who), time=at, old_chat_id=old, chat_name=title)
 
@@ -184,7 +184,7 @@ class UpdateParser:
         events: list[Event] = []
         for u, uid in zip(people, uids, strict=True):
             if self.st.is_bot(uid, _str(u, "username")):
-                self.writes += self.st.mark_status(chat_id, self.st.bot_status.get(chat_id, "member"))
+                self.learned += self.st.status_facts(chat_id, self.st.bot_status.get(chat_id, "member"))
                 continue
             inviter = self.user(actor) if actor and actor != uid else None
             events.append(MemberJoined(event_id=f"{mid}:join:{uid}", chat=self.chat(chat_id),
@@ -192,7 +192,7 @@ class UpdateParser:
                                        invited_by=inviter))
         if left is not None:
             if self.st.is_bot(left_id, _str(left, "username")):
-                self.writes += self.st.mark_status(chat_id, "left")
+                self.learned += self.st.status_facts(chat_id, "left")
             else:
                 events.append(MemberLeft(event_id=f"{mid}:leave:{left_id}",
                                          chat=self.chat(chat_id), user=self.user(left_id), time=at, chat_name=title))
@@ -235,7 +235,7 @@ class UpdateParser:
         text, addressed_elsewhere, to_us = self.command(text)
         event_id = _id(msg, "message_id")
         if learn is not None:
-            self.st.usernames[learn[0]] = learn[1]
+            self.learned += self.st.username_facts(*learn)
         return Message(event_id=event_id, chat=self.chat(chat_id), user=self.user(uid), time=at,
                        text=text, user_name=name, chat_name=title, reply_to=reply_to, mentions=mentions,
                        mentions_bot=mentions_bot or to_us, is_group_admin=is_admin,
@@ -303,11 +303,11 @@ class UpdateParser:
         link_name = _str(link, "name") if link is not None else ""
         creator = _obj(link, "creator", required=False) if link is not None else None
         link_creator = _id(creator, "id") if creator is not None else ""
-        self.writes += self.st.mark_chat_member_group(self.st.resolve(chat_id))
+        self.learned += self.st.chat_member_facts(self.st.resolve(chat_id))
         if self.st.is_bot(uid, _str(member, "username")):
-            self.writes += self.st.mark_status(chat_id, _str(new, "status"))
+            self.learned += self.st.status_facts(chat_id, _str(new, "status"))
             return Parsed(key=key, ignored="bot_status")
-        self.st.admins[(self.st.resolve(chat_id), uid)] = _str(new, "status") in ADMIN_STATUSES
+        self.learned += self.st.admin_facts(self.st.resolve(chat_id), uid, _str(new, "status") in ADMIN_STATUSES)
         was, now = self._is_member(old), self._is_member(new)
         if was == now:
             return Parsed(key=key, ignored="member_status")
@@ -316,7 +316,7 @@ class UpdateParser:
                                                       user=self.user(uid), time=at, chat_name=title),))
         inviter = link_creator if actor == uid else actor
         invited_by = self.user(inviter) if inviter and inviter != uid else None
-        self.writes += self.st.clear_applicant(uid)  # a member now: decided, by us or by an admin
+        self.learned += self.st.decided_facts(uid)  # a member now: decided, by us or by an admin
         return Parsed(key=key, events=(MemberJoined(
             event_id=f"cm:{uid}:{int(at)}:join", chat=self.chat(chat_id), user=self.user(uid), time=at,
             user_name=user_name(member), chat_name=title, invited_by=invited_by, invite_link=link_name),))
@@ -327,7 +327,7 @@ class UpdateParser:
         assert chat is not None and new is not None
         chat_id, status = _id(chat, "id"), _str(new, "status")
         if _str(chat, "type") == "private":
-            self.writes += self.st.mark_dm(chat_id, status not in ("kicked", "left"))
+            self.learned += self.st.dm_facts(chat_id, status not in ("kicked", "left"))
         elif _str(chat, "type") in GROUP_TYPES:
-            self.writes += self.st.mark_status(self.st.resolve(chat_id), status)
+            self.learned += self.st.status_facts(self.st.resolve(chat_id), status)
         return Parsed(key=key, ignored="bot_status")
