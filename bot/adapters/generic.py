@@ -11,8 +11,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.adapters import credentials
-from bot.adapters.support import loads, wire
+from bot.adapters.shared import credentials
+from bot.adapters.shared.support import loads, wire
 from bot.core.adapter import (
     MALFORMED,
     MISSING,

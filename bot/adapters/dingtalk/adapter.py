@@ -18,10 +18,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from bot.adapters import credentials
-from bot.adapters.replay import ReplayCache
-from bot.adapters.reply_url import ReplyUrls, url_prefix
-from bot.adapters.support import (
+from bot.adapters.shared import credentials
+from bot.adapters.shared.replay_cache import ReplayCache
+from bot.adapters.shared.reply_urls import ReplyUrls, url_prefix
+from bot.adapters.shared.support import (
     MAX_TIME,
     MAX_WINDOW_S,
     TokenCache,

@@ -9,12 +9,12 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from bot.adapters import credentials
 from bot.adapters.feishu import crypto
 from bot.adapters.feishu.events import parse_payload
 from bot.adapters.feishu.render import render_post
-from bot.adapters.replay import ReplayCache
-from bot.adapters.support import (
+from bot.adapters.shared import credentials
+from bot.adapters.shared.replay_cache import ReplayCache
+from bot.adapters.shared.support import (
     MAX_WINDOW_S,
     TokenCache,
     as_dict,

@@ -12,10 +12,10 @@ from typing import Any
 
 import aiohttp
 
-from bot.adapters import credentials
 from bot.adapters.onebot.joins import decision_call
 from bot.adapters.onebot.parse import EventParser, OneBotState
-from bot.adapters.support import ascii_int, loads
+from bot.adapters.shared import credentials
+from bot.adapters.shared.support import ascii_int, loads
 from bot.core.adapter import (
     MALFORMED,
     MISSING,

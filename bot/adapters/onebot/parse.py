@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.adapters.onebot.cq import segments
 from bot.adapters.onebot.joins import group_request
-from bot.adapters.support import unix_time
+from bot.adapters.shared.support import unix_time
 from bot.core.adapter import MALFORMED, Learned, Parsed, WebhookRejected
 from bot.core.events import ChatRef, MemberJoined, MemberLeft, Message, UserRef
 

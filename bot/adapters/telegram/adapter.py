@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from bot.adapters import credentials
-from bot.adapters.support import ascii_int, loads
+from bot.adapters.shared import credentials
+from bot.adapters.shared.support import ascii_int, loads
 from bot.adapters.telegram.api import call_api, chat_id_param, user_id_param
 from bot.adapters.telegram.joins import decision_call
 from bot.adapters.telegram.parse import UpdateParser

@@ -9,7 +9,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.adapters.support import ascii_int
+from bot.adapters.shared.support import ascii_int
 from bot.core.adapter import SendError
 
 USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")  # a public chat's @username, also a valid chat_id

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.support import ascii_int
+from bot.adapters.shared.support import ascii_int
 from bot.core.events import ChatRef, JoinRequest, UserRef
 from bot.core.outgoing import Outgoing
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.support import unix_time
+from bot.adapters.shared.support import unix_time
 from bot.adapters.telegram.joins import join_request
 from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState
 from bot.core.adapter import MALFORMED, Learned, Parsed, WebhookRejected

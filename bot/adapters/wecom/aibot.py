@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from bot.adapters.reply_url import ReplyUrls, url_prefix
-from bot.adapters.support import as_dict, as_list, as_str, bad, call_json, load_json_object, truncate_utf8
+from bot.adapters.shared.reply_urls import ReplyUrls, url_prefix
+from bot.adapters.shared.support import as_dict, as_list, as_str, bad, call_json, load_json_object, truncate_utf8
 from bot.adapters.wecom.markup import markdown
 from bot.adapters.wecom.receiver import COMMON_OPTIONS, GROUP_OPTIONS, TEXT_MAX_BYTES, WeComReceiver
 from bot.core.adapter import (

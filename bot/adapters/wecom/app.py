@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from bot.adapters.support import bad, unix_time
+from bot.adapters.shared.support import bad, unix_time
 from bot.adapters.wecom.crypto import parse_xml, xml_text
 from bot.adapters.wecom.receiver import COMMON_OPTIONS, GROUP_OPTIONS, WeComReceiver
 from bot.core.adapter import (

@@ -11,9 +11,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.adapters import credentials
-from bot.adapters.replay import ReplayCache
-from bot.adapters.support import MAX_WINDOW_S, call_json, truncate_utf8, wire
+from bot.adapters.shared import credentials
+from bot.adapters.shared.replay_cache import ReplayCache
+from bot.adapters.shared.support import MAX_WINDOW_S, call_json, truncate_utf8, wire
 from bot.adapters.wecom.crypto import CryptoError, WeComCrypto, aes_key
 from bot.adapters.wecom.markup import plain
 from bot.core.adapter import (

@@ -2,7 +2,7 @@
 
 Platforms with a timestamp window (Feishu, DingTalk, WeCom) would otherwise accept a captured delivery
 again anywhere inside that window, and DingTalk, whose body is not signed at all, with any body. The key
-is exactly the credential that was verified (canonical, see :mod:`bot.adapters.credentials`); the value
+is exactly the credential that was verified (canonical, see :mod:`bot.adapters.shared.credentials`); the value
 is a digest of what it came with. The same key with the same request is a platform retry (let through;
 the inbox de-duplicates it); the same key with anything else is a replay and is refused.
 
