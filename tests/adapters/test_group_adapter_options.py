@@ -4,30 +4,17 @@ reads it. The documented spelling (directly under ``[[groups]]``, contract §3) 
 
 from __future__ import annotations
 
-import time
 import tomllib
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.core.config import ConfigError
-from bot.faces.server import create_app
 from bot.faces.settings import load, parse
-from tests.adapters._cn_helpers import (
-    API_TOKEN,
-    WECOM_AES,
-    WECOM_CORP,
-    WECOM_TOKEN,
-    FakeAPI,
-    fixture_bytes,
-    settle,
-    wecom_app_request,
-)
+from tests.adapters._cn_helpers import API_TOKEN, WECOM_AES, WECOM_CORP, WECOM_TOKEN
 
 CHAT = "wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA"
-WEBHOOK = "/cgi-bin/webhook/send"
 
 
 def toml(tmp_path: Path, api_base: str, group: str) -> Path:
@@ -85,25 +72,3 @@ def test_bad_group_options_are_named(group: dict[str, Any], key: str) -> None:
     with pytest.raises(ConfigError) as err:
         parse(data, Path("."), env={})
     assert str(err.value).startswith(key)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeAPI]:
-    fake = FakeAPI(defaults={WEBHOOK: (200, {"errcode": 0, "errmsg": "ok"})})
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.mark.parametrize("spelling", [FLAT, TABLE], ids=["documented", "groups.adapter"])
-async def test_the_welcome_goes_out_through_the_groups_webhook_key(aiohttp_client: Any, tmp_path: Path,
-                                                                  api: FakeAPI, spelling: str) -> None:
-    cfg = load(toml(tmp_path, api.base, spelling), env={})
-    client = await aiohttp_client(create_app(cfg, schedule=False))
-    now = str(int(time.time()))
-    xml = fixture_bytes("wecom_app", "external_chat_add_member.xml").replace(b"1767225700", now.encode())
-    query, body = wecom_app_request(xml, ts=now, nonce="7")
-    assert (await client.post("/webhook/wecom", params=query, data=body)).status == 200
-    await settle(client)
-    calls = api.to(WEBHOOK)
-    assert calls and {c.query["key"] for c in calls} == {"KEY-1"}

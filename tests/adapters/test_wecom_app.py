@@ -225,3 +225,20 @@ async def test_wecom_app_end_to_end(aiohttp_client: Any, tmp_path: Path, api: Fa
     status, profile = await member(client, chat, "wecom:zhangsan")
     assert status == 200 and profile["lifecycle"] == "new" and profile["stats"]["messages"] == 0
     assert json.loads(json.dumps(profile))["member"] == "wecom:zhangsan"
+
+
+@pytest.mark.parametrize("group", [{"wecom_webhook_key": "KEY-1"}, {"adapter": {"wecom_webhook_key": "KEY-1"}}],
+                         ids=["documented", "groups.adapter"])
+async def test_the_welcome_goes_out_through_the_groups_webhook_key(aiohttp_client: Any, tmp_path: Path,
+                                                                  api: FakeAPI, group: dict[str, Any]) -> None:
+    chat = "wecom:wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA"
+    config = e2e_config(tmp_path, {"wecom": {"type": "wecom_app", "token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES,
+                                             "corp_id": WECOM_CORP, "api_base": api.base}}, [{"id": chat, **group}])
+    client = await aiohttp_client(create_app(config, schedule=False))
+    now = str(int(time.time()))
+    xml = fixture_bytes("wecom_app", "external_chat_add_member.xml").replace(b"1767225700", now.encode())
+    query, body = wecom_app_request(xml, ts=now, nonce="7")
+    assert (await client.post("/webhook/wecom", params=query, data=body)).status == 200
+    await settle(client)
+    calls = api.to(WEBHOOK)
+    assert calls and {c.query["key"] for c in calls} == {"KEY-1"}
