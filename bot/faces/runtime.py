@@ -80,7 +80,7 @@ class Runtime:
         self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         types = adapter_types()
         for a in self.config.adapters.values():
-            groups = {g.id: g.adapter for g in self.config.groups.values() if g.id.startswith(a.name + ":")}
+            groups = {g.id: g.adapter_options for g in self.config.groups.values() if g.id.startswith(a.name + ":")}
             self.states[a.name] = RepoState(self.repo, a.name)
             deps = AdapterDeps(self.session, self.clock, self.states[a.name], groups)
             self.adapters[a.name] = types[a.type].build(a.name, a.options, deps)

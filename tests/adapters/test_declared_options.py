@@ -125,5 +125,5 @@ def test_core_validates_from_declarations_alone_and_builds_nothing() -> None:
     cfg = config.parse(data, Path("."), env={}, adapters=declared)
     assert dict(cfg.adapters["pager"].options) == {"dial": "CHANGE-ME", "tone": "beep"}
     assert config.secret_problems(cfg, declared) == ["server.api_token", "adapters.pager.dial"]
-    assert cfg.groups["pager:lobby"].adapter == {"extension": "12"}
-    assert cfg.groups["pager:hall"].adapter == {"extension": "7"}
+    assert cfg.groups["pager:lobby"].adapter_options == {"extension": "12"}
+    assert cfg.groups["pager:hall"].adapter_options == {"extension": "7"}

@@ -46,7 +46,7 @@ TABLE = '[groups.adapter]\nwecom_webhook_key = "KEY-1"'
 @pytest.mark.parametrize("spelling", [FLAT, TABLE], ids=["documented", "groups.adapter"])
 def test_both_spellings_give_the_group_its_key(tmp_path: Path, spelling: str) -> None:
     cfg = load(toml(tmp_path, "https://qyapi.weixin.qq.com", spelling), env={})
-    assert cfg.groups[f"wecom:{CHAT}"].adapter == {"wecom_webhook_key": "KEY-1"}
+    assert cfg.groups[f"wecom:{CHAT}"].adapter_options == {"wecom_webhook_key": "KEY-1"}
 
 
 def test_the_documented_key_stays_accepted_wherever_it_was() -> None:
@@ -54,7 +54,7 @@ def test_the_documented_key_stays_accepted_wherever_it_was() -> None:
     data = tomllib.loads('[adapters.generic]\nsecret = "s"\n[defaults]\nwecom_webhook_key = ""\n'
                          '[[groups]]\nid = "generic:g-1"\nwecom_webhook_key = "K"\n')
     cfg = parse(data, Path("."), env={})
-    assert cfg.groups["generic:g-1"].adapter == {"wecom_webhook_key": "K"}
+    assert cfg.groups["generic:g-1"].adapter_options == {"wecom_webhook_key": "K"}
 
 
 @pytest.mark.parametrize(("group", "key"), [

@@ -76,7 +76,7 @@ def _group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: Mappi
         welcome=s.flag("welcome", base.welcome),
         gate=_gate(s.table("gate"), f"{key}.gate") if "gate" in s.raw else None,
         admin_replies=s.choice("admin_replies", ("private", "group"), base.admin_replies),
-        adapter=group_adapter_options(s, gid, adapters, declared),
+        adapter_options=group_adapter_options(s, gid, adapters, declared),
     )
     s.done()
     return g

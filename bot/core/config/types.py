@@ -86,7 +86,7 @@ class GroupConfig:
     gate: GateConfig | None = None
     admin_replies: str = "private"  # private | group: where admin lookups of member data are answered
     # options of the group's adapter ([groups.adapter]), opaque here: the adapter type declares and reads them
-    adapter: Mapping[str, Any] = field(default_factory=dict)
+    adapter_options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
