@@ -28,8 +28,8 @@ import bot.adapters
 from bot.adapters.feishu.events import parse_payload
 from bot.adapters.onebot.cq import parse_cq, unescape
 from bot.adapters.onebot.parse import EventParser, OneBotState
-from bot.adapters.telegram.parse import UpdateParser
 from bot.adapters.telegram.state import TelegramState
+from bot.adapters.telegram.text import command_address, mentions_in
 from bot.adapters.wecom.aibot import WeComAIBotAdapter
 from bot.adapters.wecom.markup import markdown
 from bot.core.adapter import AdapterDeps
@@ -92,8 +92,8 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def tg_parser() -> UpdateParser:
-    return UpdateParser("tg", TelegramState(bot_username="demo_bot"))
+def tg_state() -> TelegramState:
+    return TelegramState(bot_username="demo_bot")
 
 
 def aibot(bot_name: str = "") -> Any:
@@ -128,9 +128,9 @@ WORST: dict[str, Callable[[], object]] = {
     "cq: one long name": lambda: parse_cq("[CQ:" + "a" * N),
     "cq: brackets": lambda: parse_cq("[" * N + "]" * N),
     "cq: escapes": lambda: parse_cq("&#91;&amp;" * (N // 10)),
-    "telegram: command without @": lambda: tg_parser().command("/" + "a" * N),
-    "telegram: command, bot name not ended": lambda: tg_parser().command("/a@" + "b" * N + "!"),
-    "telegram: 20k mention entities": lambda: tg_parser().mentions(*telegram_mentions(20_000)),
+    "telegram: command without @": lambda: command_address(tg_state(), "/" + "a" * N),
+    "telegram: command, bot name not ended": lambda: command_address(tg_state(), "/a@" + "b" * N + "!"),
+    "telegram: 20k mention entities": lambda: mentions_in(tg_state(), "tg", *telegram_mentions(20_000)),
     "wecom: leading spaces, no @": lambda: aibot()._strip_bot(" " * N + "x"),
     "wecom: one long @word": lambda: aibot()._strip_bot("@" + "a" * N),
     "wecom: bot name everywhere": lambda: aibot("Bot")._strip_bot("@Bot  \t" * (N // 7)),
