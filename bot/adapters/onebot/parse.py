@@ -8,22 +8,11 @@ from typing import Any
 
 from bot.adapters.onebot.cq import segments
 from bot.adapters.onebot.joins import group_request
-from bot.adapters.shared.support import unix_time
-from bot.core.adapter import MALFORMED, Learned, Parsed, WebhookRejected
+from bot.adapters.shared.support import bad, id_field, unix_time
+from bot.core.adapter import Learned, Parsed
 from bot.core.events import ChatRef, MemberJoined, MemberLeft, Message, UserRef
 
 ADMIN_ROLES = ("owner", "admin")
-
-
-def _bad(detail: str) -> WebhookRejected:
-    return WebhookRejected(400, MALFORMED, detail)
-
-
-def _id(d: Mapping[str, Any], key: str) -> str:
-    val = d.get(key)
-    if isinstance(val, bool) or not isinstance(val, int | str) or val == "":
-        raise _bad(f"field {key} must be an id")
-    return str(val)
 
 
 def _time(d: Mapping[str, Any]) -> float:
@@ -57,13 +46,13 @@ class EventParser:
 
     def parse(self, payload: Any) -> Parsed:
         if not isinstance(payload, dict):
-            raise _bad("body must be a JSON object")
+            raise bad("body must be a JSON object")
         post_type = payload.get("post_type")
         if not isinstance(post_type, str):
-            raise _bad("missing field: post_type")
+            raise bad("missing field: post_type")
         if post_type == "meta_event":
             return Parsed(key=None, ignored="meta_event")
-        self_id = _id(payload, "self_id")
+        self_id = id_field(payload, "self_id")
         if post_type == "message":
             parsed = self.message(payload, self_id)
         elif post_type == "notice":
@@ -80,9 +69,9 @@ class EventParser:
 
     def message(self, p: Mapping[str, Any], self_id: str) -> Parsed:
         kind = p.get("message_type")
-        key = f"{self_id}:{_id(p, 'message_id')}:{int(_time(p))}"
+        key = f"{self_id}:{id_field(p, 'message_id')}:{int(_time(p))}"
         if kind == "private":
-            uid = _id(p, "user_id")
+            uid = id_field(p, "user_id")
             if uid not in self.st.dm_users:
                 self.learned.append(Learned(f"dm:{uid}", "1"))
             return Parsed(key=key, ignored="private")
@@ -92,7 +81,7 @@ class EventParser:
             return Parsed(key=key, ignored="anonymous")
         segs = segments(p.get("message"))
         if segs is None:
-            raise _bad("field message must be a CQ string or a segment array")
+            raise bad("field message must be a CQ string or a segment array")
         texts: list[str] = []
         mentions: dict[UserRef, None] = {}  # ordered and de-duplicated in O(1) per @
         mentions_bot = False
@@ -115,8 +104,8 @@ class EventParser:
         role = sender.get("role")
         is_admin = (role in ADMIN_ROLES) if isinstance(role, str) and role else None
         group_name = p.get("group_name")
-        ev = Message(event_id=_id(p, "message_id"), chat=ChatRef(self.name, _id(p, "group_id")),
-                     user=UserRef(self.name, _id(p, "user_id")), time=_time(p), text="".join(texts).strip(),
+        ev = Message(event_id=id_field(p, "message_id"), chat=ChatRef(self.name, id_field(p, "group_id")),
+                     user=UserRef(self.name, id_field(p, "user_id")), time=_time(p), text="".join(texts).strip(),
                      user_name=name, chat_name=group_name if isinstance(group_name, str) else "",
                      reply_to=reply_to, mentions=tuple(mentions), mentions_bot=mentions_bot,
                      is_group_admin=is_admin)
@@ -126,7 +115,7 @@ class EventParser:
         kind = p.get("notice_type")
         if kind not in ("group_increase", "group_decrease"):
             return Parsed(key=None, ignored="notice")
-        gid, uid, at = _id(p, "group_id"), _id(p, "user_id"), _time(p)
+        gid, uid, at = id_field(p, "group_id"), id_field(p, "user_id"), _time(p)
         key = f"{self_id}:{kind}:{gid}:{uid}:{int(at)}"
         if uid == self_id:
             return Parsed(key=key, ignored="bot_membership")
@@ -151,10 +140,10 @@ class EventParser:
             return Parsed(key=None, ignored="request")
         if p.get("sub_type") != "add":
             return Parsed(key=None, ignored="bot_invite" if p.get("sub_type") == "invite" else "request")
-        gid, uid, flag, at = _id(p, "group_id"), _id(p, "user_id"), _id(p, "flag"), _time(p)
+        gid, uid, flag, at = id_field(p, "group_id"), id_field(p, "user_id"), id_field(p, "flag"), _time(p)
         comment = p.get("comment")
         if not isinstance(comment, str | None):
-            raise _bad("field comment must be a string")
+            raise bad("field comment must be a string")
         ev = group_request(self.name, {"post_type": "request", "request_type": "group", "sub_type": "add",
                                               "group_id": gid, "user_id": uid, "flag": flag, "time": at,
                                               "comment": comment or ""})

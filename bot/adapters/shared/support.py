@@ -112,6 +112,15 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def id_field(d: Mapping[str, Any], key: str) -> str:
+    """A required id field (an integer or a non-empty string, never a bool) as a string, else
+    WebhookRejected(400) naming it."""
+    val = d.get(key)
+    if isinstance(val, bool) or not isinstance(val, int | str) or val == "":
+        raise bad(f"field {key} must be an id")
+    return str(val)
+
+
 def as_str(value: Any) -> str:
     """Platform ids arrive as strings or numbers; anything else is ''."""
     if isinstance(value, bool) or value is None:

@@ -5,12 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.shared.support import unix_time
-from bot.core.adapter import MALFORMED, WebhookRejected
-
-
-def bad(detail: str) -> WebhookRejected:
-    return WebhookRejected(400, MALFORMED, detail)
+from bot.adapters.shared.support import bad, unix_time
 
 
 def optional(d: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
@@ -29,14 +24,6 @@ def obj(d: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     if not isinstance(val, dict):
         raise bad(f"field {key} must be an object")
     return val
-
-
-def ident(d: Mapping[str, Any], key: str) -> str:
-    """An id field (Telegram sends integers; strings are taken too), as a string."""
-    val = d.get(key)
-    if isinstance(val, bool) or not isinstance(val, int | str) or val == "":
-        raise bad(f"field {key} must be an id")
-    return str(val)
 
 
 def date(d: Mapping[str, Any]) -> float:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.telegram.fields import bad, date, ident, obj, optional, string, user_name
+from bot.adapters.shared.support import bad, id_field
+from bot.adapters.telegram.fields import date, obj, optional, string, user_name
 from bot.adapters.telegram.joins import join_request
 from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState
 from bot.adapters.telegram.text import command_address, mentions_in
@@ -60,7 +61,7 @@ class UpdateParser:
     # -- messages ---------------------------------------------------------------------------------
     def message(self, key: str, msg: Mapping[str, Any]) -> Parsed:
         chat = obj(msg, "chat")
-        chat_id, chat_type = ident(chat, "id"), string(chat, "type")
+        chat_id, chat_type = id_field(chat, "id"), string(chat, "type")
         sender = optional(msg, "from")
         if chat_type == "private":
             return self.private_message(key, msg, sender)
@@ -80,7 +81,7 @@ class UpdateParser:
         gate's private answer: a Message whose chat id is the user id)."""
         if sender is None:
             return Parsed(key=key, ignored="private")
-        uid = ident(sender, "id")
+        uid = id_field(sender, "id")
         at = date(msg)  # validated first: a rejected update must not grant DM consent
         self.learned += self.st.dm_facts(uid, True)
         if self.st.applicant(uid, at) is None:
@@ -90,14 +91,14 @@ class UpdateParser:
             caption = msg.get("caption")
             text = caption if isinstance(caption, str) else ""
         return Parsed(key=key, events=(Message(
-            event_id=ident(msg, "message_id"), chat=ChatRef(self.name, uid), user=self.user(uid), time=at,
+            event_id=id_field(msg, "message_id"), chat=ChatRef(self.name, uid), user=self.user(uid), time=at,
             text=text, user_name=user_name(sender)),))
 
     def join_request(self, key: str, payload: Mapping[str, Any], req: Mapping[str, Any]) -> Parsed:
         """``chat_join_request`` → JoinRequest; the applicant may then be messaged privately."""
         chat, sender = obj(req, "chat"), obj(req, "from")
-        chat_id, uid, at = ident(chat, "id"), ident(sender, "id"), date(req)
-        private_chat = ident(req, "user_chat_id") if req.get("user_chat_id") is not None else uid
+        chat_id, uid, at = id_field(chat, "id"), id_field(sender, "id"), date(req)
+        private_chat = id_field(req, "user_chat_id") if req.get("user_chat_id") is not None else uid
         link = optional(req, "invite_link")
         bio, link_name = req.get("bio"), link.get("name") if link is not None else None
         if not isinstance(bio, str | None) or not isinstance(link_name, str | None):
@@ -115,11 +116,11 @@ class UpdateParser:
 
     def moved(self, msg: Mapping[str, Any], chat_id: str, at: float, title: str) -> GroupMoved:
         if "migrate_to_chat_id" in msg:
-            old, new = chat_id, ident(msg, "migrate_to_chat_id")
+            old, new = chat_id, id_field(msg, "migrate_to_chat_id")
         else:
-            old, new = ident(msg, "migrate_from_chat_id"), chat_id
+            old, new = id_field(msg, "migrate_from_chat_id"), chat_id
         sender = optional(msg, "from")
-        who = ident(sender, "id") if sender is not None else (self.st.bot_id or "0")
+        who = id_field(sender, "id") if sender is not None else (self.st.bot_id or "0")
         self.learned += self.st.alias_facts(old, new)  # only once everything validated: a 400 learns nothing
         return GroupMoved(event_id=f"moved:{old}", chat=ChatRef(self.name, self.st.resolve(new)),
                           user=self.user(who), time=at, old_chat_id=old, chat_name=title)
@@ -131,10 +132,10 @@ class UpdateParser:
         people = [u for u in joined if isinstance(u, dict)] if isinstance(joined, list) else []
         if joined is not None and not isinstance(joined, list):
             raise bad("field new_chat_members must be an array")
-        actor = ident(sender, "id") if sender is not None else ""
+        actor = id_field(sender, "id") if sender is not None else ""
         # validate every id before the first state change: a rejected update must learn nothing
-        uids, left_id = [ident(u, "id") for u in people], ident(left, "id") if left is not None else ""
-        mid = ident(msg, "message_id") if people or left is not None else ""
+        uids, left_id = [id_field(u, "id") for u in people], id_field(left, "id") if left is not None else ""
+        mid = id_field(msg, "message_id") if people or left is not None else ""
         events: list[Event] = []
         for u, uid in zip(people, uids, strict=True):
             if self.st.is_bot(uid, string(u, "username")):
@@ -167,11 +168,11 @@ class UpdateParser:
         is_admin: bool | None
         learn: tuple[str, str] | None = None  # the sender's username, learned once the update is valid
         if sender_chat is not None:
-            uid = ident(sender_chat, "id")
+            uid = id_field(sender_chat, "id")
             name = string(sender_chat, "title") or string(sender_chat, "username")
             is_admin = True if uid == chat_id else None
         elif sender is not None:
-            uid, name = ident(sender, "id"), user_name(sender)
+            uid, name = id_field(sender, "id"), user_name(sender)
             username = string(sender, "username")
             if username:
                 learn = (username.casefold(), uid)
@@ -182,12 +183,12 @@ class UpdateParser:
         reply_to = None
         replied = optional(msg, "reply_to_message")
         if replied is not None:
-            reply_to = ident(replied, "message_id")
+            reply_to = id_field(replied, "message_id")
             rfrom = optional(replied, "from")
-            if rfrom is not None and self.st.is_bot(ident(rfrom, "id"), string(rfrom, "username")):
+            if rfrom is not None and self.st.is_bot(id_field(rfrom, "id"), string(rfrom, "username")):
                 mentions_bot = True
         text, addressed_elsewhere, to_us = command_address(self.st, text)
-        event_id = ident(msg, "message_id")
+        event_id = id_field(msg, "message_id")
         if learn is not None:
             self.learned += self.st.username_facts(*learn)
         return Message(event_id=event_id, chat=self.chat(chat_id), user=self.user(uid), time=at,
@@ -205,18 +206,18 @@ class UpdateParser:
     def chat_member(self, key: str, upd: Mapping[str, Any]) -> Parsed:
         chat = obj(upd, "chat")
         old, new = obj(upd, "old_chat_member"), obj(upd, "new_chat_member")
-        chat_id, title, at = ident(chat, "id"), string(chat, "title"), date(upd)
+        chat_id, title, at = id_field(chat, "id"), string(chat, "title"), date(upd)
         if string(chat, "type") not in GROUP_TYPES:
             return Parsed(key=key, ignored="channel")
         member = obj(new, "user")
-        uid = ident(member, "id")
+        uid = id_field(member, "id")
         # validate the rest before the first state change: a rejected update must learn nothing
         performer = optional(upd, "from")
-        actor = ident(performer, "id") if performer is not None else ""
+        actor = id_field(performer, "id") if performer is not None else ""
         link = optional(upd, "invite_link")
         link_name = string(link, "name") if link is not None else ""
         creator = optional(link, "creator") if link is not None else None
-        link_creator = ident(creator, "id") if creator is not None else ""
+        link_creator = id_field(creator, "id") if creator is not None else ""
         self.learned += self.st.chat_member_facts(self.st.resolve(chat_id))
         if self.st.is_bot(uid, string(member, "username")):
             self.learned += self.st.status_facts(chat_id, string(new, "status"))
@@ -238,7 +239,7 @@ class UpdateParser:
     def my_chat_member(self, key: str, upd: Mapping[str, Any]) -> Parsed:
         chat = obj(upd, "chat")
         new = obj(upd, "new_chat_member")
-        chat_id, status = ident(chat, "id"), string(new, "status")
+        chat_id, status = id_field(chat, "id"), string(new, "status")
         if string(chat, "type") == "private":
             self.learned += self.st.dm_facts(chat_id, status not in ("kicked", "left"))
         elif string(chat, "type") in GROUP_TYPES:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.adapters.telegram.fields import ident, string
+from bot.adapters.shared.support import id_field
+from bot.adapters.telegram.fields import string
 from bot.adapters.telegram.state import TelegramState
 from bot.core.events import UserRef
 
@@ -29,7 +30,7 @@ def mentions_in(st: TelegramState, adapter: str, text: str, entities: Any,
         kind = ent.get("type")
         if kind == "text_mention" and isinstance(ent.get("user"), dict):
             u = ent["user"]
-            uid = ident(u, "id")
+            uid = id_field(u, "id")
             if st.is_bot(uid, string(u, "username")):
                 to_bot = True
             else:
