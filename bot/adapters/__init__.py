@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from bot.adapters import dingtalk, feishu, generic, onebot, telegram, wecom
-from bot.core.adapter import AdapterFactory
+from bot.core.adapter import AdapterType
 
 
-def adapter_types() -> dict[str, AdapterFactory]:
-    """Map of ``type`` → factory. A new platform adds one line here."""
-    return {
-        "generic": generic.build,
-        "telegram": telegram.build,
-        "onebot": onebot.build,
-        "feishu": feishu.build,
-        "dingtalk": dingtalk.build,
-        "wecom_app": wecom.build_app,
-        "wecom_aibot": wecom.build_aibot,
-    }
+def adapter_types() -> dict[str, AdapterType]:
+    """Map of ``type`` → declaration. A new platform adds one entry here."""
+    offered = (generic.TYPE, telegram.TYPE, onebot.TYPE, feishu.TYPE, dingtalk.TYPE, wecom.APP_TYPE,
+               wecom.AIBOT_TYPE)
+    return {t.name: t for t in offered}

@@ -6,33 +6,37 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import aiohttp
 
-from bot.adapters import credentials
-from bot.adapters.support import loads, wire
+from bot.adapters.shared import credentials
+from bot.adapters.shared.support import loads, wire
 from bot.core.adapter import (
     MALFORMED,
     MISSING,
     STALE,
     AdapterDeps,
+    AdapterType,
     Capabilities,
-    ConfigError,
+    Learned,
     Parsed,
     SendError,
     WebhookRejected,
     WebReply,
-    check_keys,
-    opt_str,
 )
+from bot.core.config.options import AdapterOptions, text
 from bot.core.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRef
 from bot.core.outgoing import Mention, Outgoing, Text
 
 log = logging.getLogger("quntag.generic")
 MAX_SKEW_S = 300
 KINDS = ("message", "member_joined", "member_left")
+OPTIONS = AdapterOptions((
+    text("secret", secret=True),
+    text("outbound_url", ""),  # empty: no sending
+))
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -115,11 +119,10 @@ class GenericAdapter:
     ack = WebReply(200, b'{"ok": true}', "application/json")
 
     def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps) -> None:
-        where = f"adapters.{name}"
-        check_keys(options, {"secret", "outbound_url"}, where)
         self.name = name
-        self.secret = opt_str(options, "secret", where)
-        self.outbound_url = opt_str(options, "outbound_url", where, "")
+        self.options = OPTIONS.read(f"adapters.{name}", options)
+        self.secret = self.options.text("secret")
+        self.outbound_url = self.options.text("outbound_url")
         self.deps = deps
         self.capabilities = Capabilities(visibility="all", private_messages=True, membership_events=True,
                                          retries_deliveries=True, max_text_len=4000,
@@ -133,7 +136,7 @@ class GenericAdapter:
         return None
 
     def secrets(self) -> dict[str, str]:
-        return {"secret": self.secret}
+        return self.options.secrets()
 
     def verify(self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes) -> bytes:
         ts, sig = headers.get("X-Quntag-Timestamp"), headers.get("X-Quntag-Signature")
@@ -148,6 +151,9 @@ class GenericAdapter:
     def parse(self, body: bytes) -> Parsed:
         ev = parse_event(self.name, loads(body))
         return Parsed(key=ev.event_id, events=(ev,))
+
+    def learn(self, facts: Sequence[Learned]) -> None:
+        return None  # a generic event teaches nothing
 
     def handshake(self, query: Mapping[str, str]) -> WebReply:
         raise WebhookRejected(405, MALFORMED, "GET not supported")
@@ -179,6 +185,9 @@ class GenericAdapter:
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise SendError(f"network: {exc}") from exc
 
+    async def decide_join(self, out: Outgoing) -> None:
+        raise SendError("generic events carry no join requests", permanent=True)
+
 
 def render(out: Outgoing) -> dict[str, Any]:
     """Outgoing → the contract §4 outbound JSON."""
@@ -192,7 +201,4 @@ def render(out: Outgoing) -> dict[str, Any]:
     return body
 
 
-def build(name: str, options: Mapping[str, Any], deps: AdapterDeps) -> GenericAdapter:
-    if not isinstance(options, Mapping):
-        raise ConfigError(f"adapters.{name}: must be a table")
-    return GenericAdapter(name, options, deps)
+TYPE = AdapterType("generic", OPTIONS, GenericAdapter)

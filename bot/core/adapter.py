@@ -1,19 +1,23 @@
-"""The adapter seam: three methods (verify, parse, send) plus declared capabilities.
+"""The adapter seam: an adapter type declares its options; an instance verifies, parses and sends.
 
 Platform JSON stops here. ``verify`` authenticates the raw request and returns the authenticated
-body (decrypted where the platform encrypts); ``parse`` is pure and turns that body into normalized
-events; ``send`` renders an :class:`~bot.outgoing.Outgoing` for the platform's API.
+body (decrypted where the platform encrypts); ``parse`` is pure: it turns that body into normalized
+events and returns what the delivery taught the adapter, which the runtime hands back through
+``learn`` (and saves) once the delivery is accepted; ``send`` renders an
+:class:`~bot.core.outgoing.Outgoing` for the platform's API, and ``decide_join`` answers a join request
+where the capabilities say the platform has them.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import aiohttp
 
+from bot.core.config.options import AdapterOptions
 from bot.core.events import ChatRef, Event, UserRef
 from bot.core.outgoing import Outgoing
 from bot.core.redact import redact
@@ -61,18 +65,33 @@ class WebReply:
 
 
 @dataclass(frozen=True, slots=True)
+class Learned:
+    """One fact a delivery taught an adapter: ``key`` now holds ``value`` (None: forget it).
+
+    ``durable`` facts are saved in the adapter's :class:`StateStore` (they survive restarts); the
+    others are caches kept in memory only (Telegram usernames, DingTalk session webhooks).
+    """
+
+    key: str
+    value: str | None
+    durable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Parsed:
     """What one webhook request carried.
 
     ``key`` is the platform's delivery id used for de-duplication (None: nothing to dedupe, e.g. an
     ignored meta event). ``reply`` replaces the normal ack (handshakes). ``ignored`` names why a
     well-formed payload carried nothing for us (counted in metrics, answered like an accept).
+    ``learned`` is what the adapter takes in through ``learn`` once the delivery is accepted.
     """
 
     key: str | None
     events: tuple[Event, ...] = ()
     reply: WebReply | None = None
     ignored: str | None = None
+    learned: tuple[Learned, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +105,7 @@ class Capabilities:
     max_text_len: int = 4000
     per_chat_per_minute: int = 20
     per_chat_per_second: float = 1.0
+    join_requests: bool = False  # the platform asks before someone joins, and decide_join answers it
 
 
 class StateStore(Protocol):
@@ -93,7 +113,9 @@ class StateStore(Protocol):
 
     async def load(self) -> dict[str, str]: ...
 
-    async def save(self, key: str, value: str | None) -> None: ...
+    async def save(self, changes: Mapping[str, str | None]) -> None:
+        """Set each key to its value (None: delete it); returns once they are durable."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +125,7 @@ class AdapterDeps:
     session: aiohttp.ClientSession | None
     clock: Callable[[], float] = time.time
     state: StateStore | None = None
-    # Per-group settings adapters may need, by full group id, e.g. {"generic:g-1": {"wecom_webhook_key": ...}}.
+    # Each listed group's options for this adapter ([groups.adapter]) by full group id, as declared by its type.
     groups: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
@@ -128,7 +150,13 @@ class Adapter(Protocol):
         ...
 
     def parse(self, body: bytes) -> Parsed:
-        """Pure: authenticated body → normalized events. Raises WebhookRejected(400) when malformed."""
+        """Pure: authenticated body → normalized events and what they teach (``Parsed.learned``); the
+        adapter does not change. Raises WebhookRejected(400) when malformed."""
+        ...
+
+    def learn(self, facts: Sequence[Learned]) -> None:
+        """Take in what ``parse`` returned, once the delivery was accepted (the runtime saves the durable
+        facts through this adapter's StateStore)."""
         ...
 
     def handshake(self, query: Mapping[str, str]) -> WebReply:
@@ -137,6 +165,11 @@ class Adapter(Protocol):
 
     async def send(self, out: Outgoing) -> None:
         """Deliver one message through the platform API; raise SendError on failure."""
+        ...
+
+    async def decide_join(self, out: Outgoing) -> None:
+        """Approve or decline a join request (``out.join``); raise SendError on failure, a permanent one
+        where ``capabilities.join_requests`` is False."""
         ...
 
     def visibility(self, chat: ChatRef | None = None) -> str:
@@ -152,29 +185,18 @@ class Adapter(Protocol):
         ...
 
     def secrets(self) -> dict[str, str]:
-        """Secret option values by key, checked by ``serve`` for empty / CHANGE-ME."""
+        """Secret option values by key (removed from everything logged or stored)."""
         ...
 
 
 AdapterFactory = Callable[[str, Mapping[str, Any], AdapterDeps], Adapter]
 
 
-class ConfigError(Exception):
-    """A configuration problem; the message is one line naming the key."""
+@dataclass(frozen=True, slots=True)
+class AdapterType:
+    """What a platform package declares: its ``type`` name, its options (config validates a section against
+    them without building anything) and ``build(name, options, deps)``, which makes one instance."""
 
-
-def opt_str(options: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
-    """Read a string option or raise ConfigError naming ``where.key``."""
-    val = options.get(key, default)
-    if val is None:
-        raise ConfigError(f"{where}.{key}: required")
-    if not isinstance(val, str):
-        raise ConfigError(f"{where}.{key}: must be a string")
-    return val
-
-
-def check_keys(options: Mapping[str, Any], allowed: set[str], where: str) -> None:
-    """Reject unknown option keys, naming the first one."""
-    for key in options:
-        if key not in allowed and key != "type":
-            raise ConfigError(f"{where}.{key}: unknown key")
+    name: str
+    options: AdapterOptions
+    build: AdapterFactory

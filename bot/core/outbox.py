@@ -167,10 +167,7 @@ class Outbox:
         try:
             self.limiter.record(lane)
             if out.join is not None:  # an action (join request decision), not a message
-                decide = getattr(adapter, "decide_join", None)
-                if decide is None:
-                    raise SendError(f"adapter {item.adapter} cannot decide join requests", permanent=True)
-                await decide(out)
+                await adapter.decide_join(out)
             else:
                 await adapter.send(out)
         except SendError as exc:

@@ -28,9 +28,9 @@ Part = Text | Mention
 
 @dataclass(frozen=True, slots=True)
 class JoinDecision:
-    """Approve or decline a join request (an action, not a message): the adapter renders it as its
-    platform call (Telegram ``approveChatJoinRequest``/``declineChatJoinRequest``, OneBot
-    ``set_group_add_request``) in an optional ``decide_join(out)`` method."""
+    """Approve or decline a join request (an action, not a message): the adapter's ``decide_join(out)``
+    renders it as its platform call (Telegram ``approveChatJoinRequest``/``declineChatJoinRequest``,
+    OneBot ``set_group_add_request``) where its capabilities declare ``join_requests``."""
 
     user: UserRef
     approve: bool

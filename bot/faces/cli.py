@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from bot.core.adapter import ConfigError
+from bot.core.config import ConfigError
 
 LATER: dict[str, int] = {}  # commands of features not delivered yet: exit 3
 

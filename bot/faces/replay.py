@@ -1,18 +1,28 @@
-"""``quntag replay FILE.jsonl``: import generic events through the same durable intake, in-process."""
+"""``quntag replay FILE.jsonl``: generic events, one a line, through the runtime's intake, in-process.
+
+Each line goes to the configured adapter instance the way a webhook delivery does (``parse`` → only listed
+groups → durable inbox → what it taught), except ``verify``: a local file carries no signature, and whoever
+runs the command holds the config and its secrets already.
+"""
 
 from __future__ import annotations
 
-import json
+import asyncio
 from pathlib import Path
 
-from bot.adapters.generic import parse_event
-from bot.core.adapter import WebhookRejected
+from bot.core.adapter import Adapter, WebhookRejected
 from bot.core.config import Config
-from bot.core.events import event_to_dict
+from bot.faces.intake import Delivered, Intake
 from bot.faces.runtime import Runtime
-from storage.repo import Delivery
 
-CHUNK = 500
+CHUNK = 500  # lines in flight at once: the writer commits them together, in file order
+
+
+async def _one(intake: Intake, adapter: Adapter, body: bytes) -> Delivered | WebhookRejected:
+    try:
+        return await intake.deliver(adapter, body)
+    except WebhookRejected as rej:
+        return rej
 
 
 async def replay_file(cfg: Config, path: Path, adapter: str) -> tuple[int, int, list[str]]:
@@ -27,33 +37,28 @@ async def replay_file(cfg: Config, path: Path, adapter: str) -> tuple[int, int, 
     accepted = duplicate = 0
     rejected: list[str] = []
     try:
-        batch: list[Delivery] = []
+        target = rt.adapters[adapter]
+        chunk: list[tuple[int, bytes]] = []
 
-        async def flush() -> None:
+        async def feed() -> None:
             nonlocal accepted, duplicate
-            if not batch:
-                return
-            for seq in await rt.repo.accept(batch):
-                accepted += seq is not None
-                duplicate += seq is None
-            batch.clear()
-            rt.inbox.wake()
+            # started in file order, each reaches the writer before the next starts: stored in that order
+            results = await asyncio.gather(*(_one(rt.intake, target, body) for _n, body in chunk))
+            for (lineno, _body), result in zip(chunk, results, strict=True):
+                if isinstance(result, WebhookRejected):
+                    rejected.append(f"{path}:{lineno}: rejected: {result.detail}")
+                elif result.new is not None:
+                    accepted += result.new
+                    duplicate += not result.new
+            chunk.clear()
 
         with path.open(encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    ev = parse_event(adapter, json.loads(line))
-                except (json.JSONDecodeError, WebhookRejected, RecursionError) as exc:
-                    rejected.append(f"{path}:{lineno}: rejected: {getattr(exc, 'detail', exc)}")
-                    continue
-                if not cfg.admits(ev):
-                    continue
-                batch.append(Delivery(adapter, ev.event_id, (event_to_dict(ev),)))
-                if len(batch) >= CHUNK:
-                    await flush()
-        await flush()
+                if line.strip():
+                    chunk.append((lineno, line.encode("utf-8")))
+                if len(chunk) >= CHUNK:
+                    await feed()
+        await feed()
         await rt.inbox.drained()
     finally:
         await rt.stop()

@@ -9,12 +9,12 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import aiohttp
 
 from bot.adapters import adapter_types
-from bot.core.adapter import Adapter, AdapterDeps
+from bot.core.adapter import Adapter, AdapterDeps, StateStore
 from bot.core.config import Config
 from bot.core.context import Context
 from bot.core.events import ChatRef, UserRef
@@ -24,6 +24,7 @@ from bot.core.metrics import Metrics
 from bot.core.outbox import Outbox
 from bot.core.render import Renderer
 from bot.core.scheduler import Scheduler
+from bot.faces.intake import Intake
 from handlers import build_dispatcher, minute_jobs, scheduled_jobs
 from storage.db import Database
 from storage.repo import Repo
@@ -34,6 +35,8 @@ log = logging.getLogger("quntag.runtime")
 class RepoState:
     """An adapter's durable key/value store, kept in the ``adapter_state`` table."""
 
+    CHUNK = 1000  # writes issued at once: the writer commits them together (group commit)
+
     def __init__(self, repo: Repo, adapter: str) -> None:
         self.repo = repo
         self.adapter = adapter
@@ -41,8 +44,11 @@ class RepoState:
     async def load(self) -> dict[str, str]:
         return await self.repo.adapter_state(self.adapter)
 
-    async def save(self, key: str, value: str | None) -> None:
-        await self.repo.set_adapter_state(self.adapter, key, value)
+    async def save(self, changes: Mapping[str, str | None]) -> None:
+        items = list(changes.items())
+        for i in range(0, len(items), self.CHUNK):
+            await asyncio.gather(*(self.repo.set_adapter_state(self.adapter, key, value)
+                                   for key, value in items[i:i + self.CHUNK]))
 
 
 class Runtime:
@@ -54,6 +60,7 @@ class Runtime:
         self.db = Database(config.database_url(), config.storage.sync)
         self.repo = Repo(self.db, clock=clock, keep_text=config.storage.store_text)
         self.adapters: dict[str, Adapter] = {}
+        self.states: dict[str, StateStore] = {}
         self.scheduler = Scheduler()
         self.session: aiohttp.ClientSession | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -62,6 +69,7 @@ class Runtime:
         self.inbox = Inbox(self.repo, self.dispatcher, self.context, self.metrics)
         self.outbox = Outbox(self.repo, self.adapters, self.metrics, clock, config.outbox.max_queued_per_chat)
         self.inbox.on_committed = self.outbox.wake
+        self.intake = Intake(config, self.inbox, self.metrics, self.states)
         self.jobs = Jobs(self.context, self.scheduler, scheduled_jobs(config), minute_jobs())
         self.jobs.on_sent = self.outbox.wake
 
@@ -72,10 +80,10 @@ class Runtime:
         self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         types = adapter_types()
         for a in self.config.adapters.values():
-            groups = {g.id: {"wecom_webhook_key": g.wecom_webhook_key, "timezone": g.timezone}
-                      for g in self.config.groups.values() if g.id.startswith(a.name + ":")}
-            deps = AdapterDeps(self.session, self.clock, RepoState(self.repo, a.name), groups)
-            self.adapters[a.name] = types[a.type](a.name, a.options, deps)
+            groups = {g.id: g.adapter_options for g in self.config.groups.values() if g.id.startswith(a.name + ":")}
+            self.states[a.name] = RepoState(self.repo, a.name)
+            deps = AdapterDeps(self.session, self.clock, self.states[a.name], groups)
+            self.adapters[a.name] = types[a.type].build(a.name, a.options, deps)
             for counter in (self.metrics.accepted, self.metrics.duplicate, self.metrics.processed,
                             self.metrics.sent, self.metrics.send_failures):
                 counter.labels(a.name)

@@ -8,18 +8,24 @@ from typing import Any
 
 from bot.adapters import adapter_types
 from bot.core import config
+from bot.core.config.options import AdapterOptions
+
+
+def declared_options() -> dict[str, AdapterOptions]:
+    """What each offered adapter type accepts, by ``type`` (read by config validation; nothing is built)."""
+    return {name: t.options for name, t in adapter_types().items()}
 
 
 def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None = None) -> config.Config:
     """A parsed TOML document → Config, adapters checked; ConfigError naming the first bad key."""
-    return config.parse(data, base_dir, env, adapters=adapter_types())
+    return config.parse(data, base_dir, env, adapters=declared_options())
 
 
 def load(path: str | Path, env: Mapping[str, str] | None = None) -> config.Config:
     """Read and validate the config file at ``path``."""
-    return config.load(path, env, adapters=adapter_types())
+    return config.load(path, env, adapters=declared_options())
 
 
 def secret_problems(cfg: config.Config) -> list[str]:
     """Keys whose secret is empty or the CHANGE-ME placeholder (``serve`` refuses to start)."""
-    return config.secret_problems(cfg, adapter_types())
+    return config.secret_problems(cfg, declared_options())

@@ -1,4 +1,5 @@
-"""``POST /webhook/<name>``: verify on the raw bytes, parse, make durable, ack — in that order."""
+"""``POST /webhook/<name>``: verify on the raw bytes, then the runtime's intake (parse, make durable, learn),
+then ack — in that order."""
 
 from __future__ import annotations
 
@@ -127,31 +128,11 @@ def _adapter_failed(request: web.Request, name: str, step: str) -> web.Response:
 
 async def _accept(request: web.Request, adapter: Adapter, name: str, authed: bytes) -> web.StreamResponse:
     """Parse a verified delivery and make its events durable (holding an in-flight slot)."""
-    app = request.app
-    metrics, config = app[METRICS], app[CONFIG]
     try:
-        parsed = adapter.parse(authed)
+        done = await request.app[RUNTIME].intake.deliver(adapter, authed)
     except WebhookRejected as rej:
         return _rejected(request, name, rej)
-    except Exception:  # platform junk must never become a 5xx
-        return _adapter_failed(request, name, "parse")
-    if parsed.reply is not None:
-        return _reply(parsed.reply)
-    events = [e for e in parsed.events if config.admits(e)]
-    if len(events) < len(parsed.events):
-        metrics.ignored.labels(name, "unlisted_group").inc(len(parsed.events) - len(events))
-    if not events:
-        if parsed.ignored:
-            metrics.ignored.labels(name, parsed.ignored).inc()
-        if not parsed.events and not parsed.ignored:
-            metrics.ignored.labels(name, "empty").inc()
-        return _reply(adapter.ack)
-    new = await app[RUNTIME].inbox.accept(name, parsed.key, events)
-    if new:
-        metrics.accepted.labels(name).inc(len(events))
-    else:
-        metrics.duplicate.labels(name).inc()
-    return _reply(adapter.ack)
+    return _reply(done.reply or adapter.ack)
 
 
 async def handle_get(request: web.Request) -> web.StreamResponse:

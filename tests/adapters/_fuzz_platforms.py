@@ -129,7 +129,7 @@ class Platform:
     xml: bool = False
 
     def adapter(self, clock: Callable[[], float] = time.time) -> Adapter:
-        return adapter_types()[self.type](self.name, self.options, AdapterDeps(session=None, clock=clock))
+        return adapter_types()[self.type].build(self.name, self.options, AdapterDeps(session=None, clock=clock))
 
     def config(self) -> dict[str, Any]:
         return {self.name: {"type": self.type, **self.options}}

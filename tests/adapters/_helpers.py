@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.core.adapter import Adapter, Parsed
 from bot.core.config import Config
 from bot.faces.settings import parse
 
@@ -137,3 +138,11 @@ def make_config(tmp_path: Path, adapters: Mapping[str, Any], **extra: Any) -> Co
 
 def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {API_TOKEN}"}
+
+
+def parse_and_learn(adapter: Adapter, body: bytes) -> Parsed:
+    """``adapter.parse(body)``, then what the runtime does once the delivery is accepted: hand back what
+    it learned (these tests run no StateStore)."""
+    parsed = adapter.parse(body)
+    adapter.learn(parsed.learned)
+    return parsed

@@ -15,21 +15,25 @@ from typing import Any
 from bot.adapters.feishu.events import parse_payload
 from bot.adapters.onebot.cq import parse_cq
 from bot.adapters.onebot.parse import EventParser, OneBotState
-from bot.adapters.telegram.parse import UpdateParser
 from bot.adapters.telegram.state import TelegramState
-from bot.adapters.wecom import build_aibot
+from bot.adapters.telegram.text import command_address, mentions_in
+from bot.adapters.wecom.aibot import WeComAIBotAdapter
 from bot.adapters.wecom.markup import markdown
 from bot.core.adapter import AdapterDeps
 
 Call = Callable[[], object]
 
 
-def _tg_parser() -> UpdateParser:
-    return UpdateParser("tg", TelegramState(bot_username="demo_bot"))
+def _tg_state() -> TelegramState:
+    return TelegramState(bot_username="demo_bot")
+
+
+def _tg_command(text: str) -> object:
+    return command_address(_tg_state(), text)
 
 
 def _aibot(bot_name: str = "") -> Any:
-    return build_aibot("wb", {"token": "t", "encoding_aes_key": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+    return WeComAIBotAdapter("wb", {"token": "t", "encoding_aes_key": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
                               "bot_name": bot_name}, AdapterDeps(session=None))
 
 
@@ -51,8 +55,8 @@ def _onebot_ats(count: int) -> dict[str, Any]:
 def _telegram_mentions(n: int) -> Call:
     text = "@abcd " * (n // 6)
     entities = [{"type": "mention", "offset": 6 * (i % (n // 6)), "length": 5} for i in range(n * 20 // 64)]
-    parser = _tg_parser()
-    return lambda: parser.mentions(text, entities)
+    state = _tg_state()
+    return lambda: mentions_in(state, "tg", text, entities)
 
 
 def _call(fn: Callable[[Any], object], arg: Any) -> Call:
@@ -81,8 +85,8 @@ SCANS: dict[str, Callable[[int], Call]] = {
     "cq: one long name": lambda n: _call(parse_cq, "[CQ:" + "a" * n),
     "cq: brackets": lambda n: _call(parse_cq, "[" * n + "]" * n),
     "cq: escapes": lambda n: _call(parse_cq, "&#91;&amp;" * (n // 10)),
-    "telegram: command without @": lambda n: _call(_tg_parser().command, "/" + "a" * n),
-    "telegram: command, bot name not ended": lambda n: _call(_tg_parser().command, "/a@" + "b" * n + "!"),
+    "telegram: command without @": lambda n: _call(_tg_command, "/" + "a" * n),
+    "telegram: command, bot name not ended": lambda n: _call(_tg_command, "/a@" + "b" * n + "!"),
     "telegram: n × 20/64 mention entities": _telegram_mentions,
     "wecom: leading spaces, no @": _wecom("", lambda n: " " * n + "x"),
     "wecom: one long @word": _wecom("", lambda n: "@" + "a" * n),

@@ -11,8 +11,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.adapters.dingtalk import build, sign
-from bot.core.adapter import AdapterDeps, ConfigError, SendError, WebhookRejected
+from bot.adapters.dingtalk import DingTalkAdapter, sign
+from bot.core.adapter import AdapterDeps, SendError, WebhookRejected
+from bot.core.config import ConfigError
 from bot.core.events import ChatRef, UserRef
 from bot.core.outgoing import Mention, Outgoing, Text
 from bot.faces.server import create_app
@@ -29,6 +30,7 @@ from tests.adapters._cn_helpers import (
     normalized,
     settle,
 )
+from tests.adapters._helpers import parse_and_learn
 
 TS = 1767225600000
 NOW = TS / 1000
@@ -40,7 +42,7 @@ SESSION = "/robot/sendBySession"
 
 def adapter(clock: Clock | None = None, session: aiohttp.ClientSession | None = None, **opts: Any) -> Any:
     options = {"app_key": "dingkey", "app_secret": DINGTALK_SECRET, "robot_code": "dingrobot01", **opts}
-    return build("dingtalk", options, AdapterDeps(session=session, clock=clock or Clock(NOW)))
+    return DingTalkAdapter("dingtalk", options, AdapterDeps(session=session, clock=clock or Clock(NOW)))
 
 
 def rejected(a: Any, headers: dict[str, str], body: bytes) -> int:
@@ -60,7 +62,7 @@ def test_section7_sign_vector() -> None:
 def test_fixtures_normalize(name: str) -> None:
     a = adapter()
     body = fixture_bytes("dingtalk", name)
-    assert normalized(a.parse(a.verify(dingtalk_headers(TS), {}, body))) == expected("dingtalk", name)
+    assert normalized(parse_and_learn(a, a.verify(dingtalk_headers(TS), {}, body))) == expected("dingtalk", name)
 
 
 def test_rejections() -> None:
@@ -87,19 +89,19 @@ def test_timestamp_and_sign_are_good_for_one_body_only() -> None:
 def test_malformed_is_400() -> None:
     a = adapter()
     with pytest.raises(WebhookRejected) as info:
-        a.parse(b"[1]")
+        parse_and_learn(a, b"[1]")
     assert info.value.status == 400
     with pytest.raises(WebhookRejected):
-        a.parse(json.dumps({"msgId": "m", "conversationId": "c", "conversationType": "2"}).encode())
+        parse_and_learn(a, json.dumps({"msgId": "m", "conversationId": "c", "conversationType": "2"}).encode())
 
 
 def test_capabilities_and_config() -> None:
     a = adapter()
     assert a.visibility() == "mentions" and not a.capabilities.membership_events
     assert a.health()["visibility"] == "mentions"
-    assert build("d", {"app_key": "k", "app_secret": "s"}, AdapterDeps(session=None)).robot_code == "k"
+    assert DingTalkAdapter("d", {"app_key": "k", "app_secret": "s"}, AdapterDeps(session=None)).robot_code == "k"
     with pytest.raises(ConfigError, match=r"adapters\.dingtalk\.app_secret"):
-        build("dingtalk", {"app_key": "k"}, AdapterDeps(session=None))
+        DingTalkAdapter("dingtalk", {"app_key": "k"}, AdapterDeps(session=None))
 
 
 def test_dingtalk_stream_sdk_reads_fixtures_like_we_do() -> None:
@@ -108,7 +110,7 @@ def test_dingtalk_stream_sdk_reads_fixtures_like_we_do() -> None:
         raw = json.loads(fixture_bytes("dingtalk", name))
         sdk = ds.ChatbotMessage.from_dict(raw)
         body = json.dumps(sdk.to_dict()).encode()  # a body produced by the official SDK model
-        ours = normalized(adapter().parse(body))
+        ours = normalized(parse_and_learn(adapter(), body))
         assert ours == expected("dingtalk", name)
         if ours["events"]:
             ev = ours["events"][0]
@@ -150,7 +152,7 @@ async def test_reply_goes_through_the_session_webhook_while_valid(api: FakeAPI,
     clock = Clock(NOW)
     a = adapter(clock, session, api_base=api.base, session_webhook_prefix=api.base + "/")
     body = with_session_webhook(api, TS + 5400_000)
-    a.parse(a.verify(dingtalk_headers(TS), {}, body))
+    parse_and_learn(a, a.verify(dingtalk_headers(TS), {}, body))
     await a.send(hello())
     [call] = api.to(SESSION)
     assert call.query == {"session": "abc"} and not api.to(TOKEN)
@@ -170,7 +172,7 @@ async def test_reply_goes_through_the_session_webhook_while_valid(api: FakeAPI,
 async def test_session_webhooks_elsewhere_are_never_used(api: FakeAPI, session: aiohttp.ClientSession) -> None:
     a = adapter(Clock(NOW), session, api_base=api.base)  # default prefix: https://oapi.dingtalk.com/
     body = with_session_webhook(api, TS + 5400_000)
-    a.parse(a.verify(dingtalk_headers(TS), {}, body))
+    parse_and_learn(a, a.verify(dingtalk_headers(TS), {}, body))
     await a.send(hello())
     assert not api.to(SESSION) and len(api.to(GROUP_SEND)) == 1
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.feishu import build, crypto
-from bot.core.adapter import AdapterDeps, ConfigError, WebhookRejected
+from bot.adapters.feishu import FeishuAdapter, crypto
+from bot.core.adapter import AdapterDeps, WebhookRejected
+from bot.core.config import ConfigError
 from tests.adapters._cn_helpers import (
     FEISHU_KEY,
     FEISHU_TOKEN,
@@ -18,6 +19,7 @@ from tests.adapters._cn_helpers import (
     fixture_bytes,
     normalized,
 )
+from tests.adapters._helpers import parse_and_learn
 
 VECTOR_PLAIN = b'{"challenge":"ch-123","token":"vt-abc","type":"url_verification"}'
 VECTOR_ENCRYPT = ("AAECAwQFBgcICQoLDA0OD8LaqYrx1z7HTGcS5WFOdRGxO1Rzh+I89Z2lUiY6xIQICQfyVMLe+rh+rJZLm048SPCob+YlHhpI"
@@ -31,7 +33,7 @@ FIXTURES = ["message_text.json", "message_mentions.json", "message_post.json", "
 def adapter(clock: Clock | None = None, **opts: Any) -> Any:
     options = {"app_id": "cli_a1b2c3d4e5f6", "app_secret": "sec", "verification_token": FEISHU_TOKEN,
                "encrypt_key": FEISHU_KEY, "bot_open_id": "ou_bot", **opts}
-    return build("feishu", options, AdapterDeps(session=None, clock=clock or Clock(NOW)))
+    return FeishuAdapter("feishu", options, AdapterDeps(session=None, clock=clock or Clock(NOW)))
 
 
 def rejected(a: Any, headers: dict[str, str], body: bytes) -> WebhookRejected:
@@ -52,16 +54,16 @@ def test_encrypted_challenge_is_echoed() -> None:
     body = b'{"encrypt":"' + VECTOR_ENCRYPT.encode() + b'"}'
     headers = {"X-Lark-Request-Timestamp": "1767225600", "X-Lark-Request-Nonce": "n0nce",
                "X-Lark-Signature": VECTOR_SIGNATURE}
-    parsed = a.parse(a.verify(headers, {}, body))
+    parsed = parse_and_learn(a, a.verify(headers, {}, body))
     assert parsed.reply is not None and json.loads(parsed.reply.body) == {"challenge": "ch-123"}
     # Feishu does not sign the url_verification request: the token inside is the check
-    parsed = a.parse(a.verify({}, {}, body))
+    parsed = parse_and_learn(a, a.verify({}, {}, body))
     assert parsed.reply is not None and json.loads(parsed.reply.body) == {"challenge": "ch-123"}
 
 
 def test_plain_challenge_is_echoed_and_token_checked() -> None:
     a = adapter(encrypt_key="", allow_unencrypted=True)
-    parsed = a.parse(a.verify({}, {}, VECTOR_PLAIN))
+    parsed = parse_and_learn(a, a.verify({}, {}, VECTOR_PLAIN))
     assert parsed.reply is not None and parsed.reply.status == 200
     assert json.loads(parsed.reply.body) == {"challenge": "ch-123"}
     assert rejected(a, {}, VECTOR_PLAIN.replace(b"vt-abc", b"vt-bad")).status == 403
@@ -73,15 +75,16 @@ def test_fixtures_normalize(name: str) -> None:
     payload = json.loads(fixture_bytes("feishu", name))
     a = adapter()
     headers, body = feishu_request(payload)
-    assert normalized(a.parse(a.verify(headers, {}, body))) == expected("feishu", name)
+    assert normalized(parse_and_learn(a, a.verify(headers, {}, body))) == expected("feishu", name)
     # the same event unencrypted (console without Encrypt Key) gives the same result
     plain = adapter(encrypt_key="", allow_unencrypted=True)
-    assert normalized(plain.parse(plain.verify({}, {}, fixture_bytes("feishu", name)))) == expected("feishu", name)
+    unencrypted = plain.verify({}, {}, fixture_bytes("feishu", name))
+    assert normalized(parse_and_learn(plain, unencrypted)) == expected("feishu", name)
 
 
 def test_without_known_bot_id_mentions_stay_text() -> None:
     a = adapter(bot_open_id="")
-    parsed = a.parse(fixture_bytes("feishu", "message_text.json"))
+    parsed = parse_and_learn(a, fixture_bytes("feishu", "message_text.json"))
     ev = parsed.events[0]
     assert ev.text == "@DemoBot hello #python"  # type: ignore[union-attr]
 
@@ -141,7 +144,7 @@ def test_encrypted_body_without_key_is_400_and_junk_is_400() -> None:
 
 def test_config_errors_name_the_key() -> None:
     with pytest.raises(ConfigError, match=r"adapters\.feishu\.app_secret"):
-        build("feishu", {"app_id": "a", "verification_token": "v"}, AdapterDeps(session=None))
+        FeishuAdapter("feishu", {"app_id": "a", "verification_token": "v"}, AdapterDeps(session=None))
     with pytest.raises(ConfigError, match=r"adapters\.feishu\.group_msg_scope"):
         adapter(group_msg_scope="yes")
     with pytest.raises(ConfigError, match=r"adapters\.feishu\.nope"):
@@ -170,7 +173,7 @@ def test_lark_oapi_accepts_our_encrypted_signed_request() -> None:
     req.uri, req.body, req.headers = "/webhook/feishu", body, headers
     resp = handler.do(req)
     assert resp.status_code == 200, resp.content
-    ours = adapter().parse(adapter().verify(headers, {}, body))
+    ours = parse_and_learn(adapter(), adapter().verify(headers, {}, body))
     assert seen == [ours.events[0].event_id]
 
 

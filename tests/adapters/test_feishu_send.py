@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.adapters.feishu import build
+from bot.adapters.feishu import FeishuAdapter
 from bot.core.adapter import AdapterDeps, SendError
 from bot.core.events import ChatRef, UserRef
 from bot.core.outgoing import Mention, Outgoing, Text
@@ -39,7 +39,7 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 def make(api: FakeAPI, session: aiohttp.ClientSession, clock: Clock) -> Any:
     opts = {"app_id": "cli_x", "app_secret": "sec", "verification_token": "vt", "encrypt_key": "k",
             "api_base": api.base}
-    return build("fs", opts, AdapterDeps(session=session, clock=clock))
+    return FeishuAdapter("fs", opts, AdapterDeps(session=session, clock=clock))
 
 
 def hello(key: str = "quntag-1", reply_to: str | None = None) -> Outgoing:
@@ -136,7 +136,7 @@ async def test_start_learns_the_bot_open_id(api: FakeAPI, session: aiohttp.Clien
 
 
 async def test_start_survives_an_unreachable_api(session: aiohttp.ClientSession) -> None:
-    a = build("fs", {"app_id": "a", "app_secret": "s", "verification_token": "v", "encrypt_key": "k",
+    a = FeishuAdapter("fs", {"app_id": "a", "app_secret": "s", "verification_token": "v", "encrypt_key": "k",
                      "api_base": "http://127.0.0.1:9"},
               AdapterDeps(session=session, clock=Clock(NOW)))
     await a.start()

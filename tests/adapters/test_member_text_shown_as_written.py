@@ -27,7 +27,7 @@ from bot.core.events import ChatRef, UserRef
 from bot.core.outgoing import Mention, Outgoing, Text
 from bot.faces.demo.receiver import start_site
 from tests.adapters._cn_helpers import DINGTALK_SECRET, WECOM_AES, WECOM_TOKEN, Clock, FakeAPI, dingtalk_headers
-from tests.adapters._helpers import TG_TOKEN, FakeOneBot, FakeTelegram
+from tests.adapters._helpers import TG_TOKEN, FakeOneBot, FakeTelegram, parse_and_learn
 
 MARKUP = ['<at user_id="all">所有人</at>', "<at user_id='ou_x'></at>", "[点我领红包](http://evil.example)", "<@all>",
           "<@bob>", "[CQ:at,qq=all]", "&#91;CQ:at,qq=all&#93;", "**", "__", "`", "```", "~~", "# ", "- ", "+ ", "1. ",
@@ -83,7 +83,7 @@ async def api() -> AsyncIterator[FakeAPI]:
 
 
 def build(kind: str, options: dict[str, Any], session: aiohttp.ClientSession, **deps: Any) -> Any:
-    return adapter_types()[kind](kind, options, AdapterDeps(session=session, clock=Clock(NOW), **deps))
+    return adapter_types()[kind].build(kind, options, AdapterDeps(session=session, clock=Clock(NOW), **deps))
 
 
 async def send_through(platform: web.Application, kind: str, options: dict[str, Any],
@@ -182,7 +182,7 @@ async def test_dingtalk(api: FakeAPI, session: aiohttp.ClientSession, before: st
                            "conversationType": "2", "conversationId": "cid", "senderStaffId": "staff_alice",
                            "sessionWebhook": api.base + "/robot/sendBySession?session=s",
                            "sessionWebhookExpiredTime": NOW * 1000 + 3600_000}).encode()
-    a.parse(a.verify(dingtalk_headers(int(NOW * 1000)), {}, delivery))
+    parse_and_learn(a, a.verify(dingtalk_headers(int(NOW * 1000)), {}, delivery))
     await a.send(outgoing("dingtalk", "cid", "staff_bob", before, name, after))
     body = api.to("/robot/sendBySession")[-1].body
     # DingTalk pings exactly atUserIds (shown where "@id" stands in the text); the content is plain text
@@ -230,7 +230,7 @@ async def test_wecom_aibot_markdown(api: FakeAPI, session: aiohttp.ClientSession
                            "msgtype": "text", "text": {"content": "@bot hi"},
                            "response_url": api.base + "/cgi-bin/aibot/response?response_code=1"}).encode()
     a.reply_urls.verified(delivery)  # as verify does for a decrypted callback
-    a.parse(delivery)
+    parse_and_learn(a, delivery)
     await a.send(Outgoing(ChatRef("wecom_aibot", "chat"),
                           (Text(before), Mention(UserRef("wecom_aibot", "bob"), name), Text(after)), reply_to="m1"))
     content = api.to("/cgi-bin/aibot/response")[-1].body["markdown"]["content"]

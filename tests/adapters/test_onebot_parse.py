@@ -12,7 +12,7 @@ from bot.adapters.onebot import OneBotAdapter, signature
 from bot.adapters.onebot.cq import parse_cq
 from bot.core.adapter import AdapterDeps, WebhookRejected
 from bot.core.events import UserRef, event_to_dict
-from tests.adapters._helpers import fixture, fixtures
+from tests.adapters._helpers import fixture, fixtures, parse_and_learn
 
 OB = fixtures("onebot")
 
@@ -35,7 +35,7 @@ def test_fixture_is_a_valid_event(name: str, rec: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(("name", "rec"), OB, ids=[n for n, _ in OB])
 def test_fixture_normalizes_as_expected(name: str, rec: dict[str, Any]) -> None:
-    parsed = adapter().parse(json.dumps(rec["payload"]).encode())
+    parsed = parse_and_learn(adapter(), json.dumps(rec["payload"]).encode())
     assert parsed.key == rec["key"]
     assert parsed.ignored == rec["ignored"]
     assert [event_to_dict(e) for e in parsed.events] == rec["expected"]
@@ -75,14 +75,14 @@ def test_cq_unescaping() -> None:
                                  b' "message_id": 1, "group_id": 2, "user_id": 3, "message": 5}'])
 def test_malformed_is_400(raw: bytes) -> None:
     with pytest.raises(WebhookRejected) as exc:
-        adapter().parse(raw)
+        parse_and_learn(adapter(), raw)
     assert exc.value.status == 400
 
 
 def test_private_message_enables_dm_only() -> None:
     a = adapter()
     assert not a.can_dm(UserRef("onebot", "20002"))
-    parsed = a.parse(json.dumps(fixture("onebot", "private_message")["payload"]).encode())
+    parsed = parse_and_learn(a, json.dumps(fixture("onebot", "private_message")["payload"]).encode())
     assert parsed.events == ()
     assert a.can_dm(UserRef("onebot", "20002"))
 
@@ -112,7 +112,7 @@ def test_gate_fixture_is_a_valid_event() -> None:
 
 def test_group_add_request_becomes_a_join_request() -> None:
     rec = fixture("gate", "onebot_group_add_request")
-    parsed = adapter().parse(_request())
+    parsed = parse_and_learn(adapter(), _request())
     assert parsed.key == "10001:request:1767225600123456" and parsed.ignored is None
     [ev] = parsed.events
     got = event_to_dict(ev)
@@ -121,14 +121,14 @@ def test_group_add_request_becomes_a_join_request() -> None:
 
 def test_bot_invites_and_friend_requests_are_not_join_requests() -> None:
     # sub_type "invite" is the bot account itself being invited into a group (OneBot 11), not an applicant
-    invite = adapter().parse(_request(sub_type="invite", comment=""))
+    invite = parse_and_learn(adapter(), _request(sub_type="invite", comment=""))
     assert invite.events == () and invite.ignored == "bot_invite"
-    friend = adapter().parse(_request(request_type="friend"))
+    friend = parse_and_learn(adapter(), _request(request_type="friend"))
     assert friend.events == () and friend.ignored == "request"
 
 
 @pytest.mark.parametrize("bad", [{"flag": None}, {"flag": ""}, {"group_id": [1]}, {"time": "soon"}, {"comment": 5}])
 def test_malformed_group_request_is_400(bad: dict[str, Any]) -> None:
     with pytest.raises(WebhookRejected) as exc:
-        adapter().parse(_request(**bad))
+        parse_and_learn(adapter(), _request(**bad))
     assert exc.value.status == 400

@@ -12,7 +12,7 @@ from bot.core.adapter import AdapterDeps, SendError
 from bot.core.events import ChatRef, UserRef
 from bot.core.outgoing import JoinDecision, Mention, Outgoing, Text
 from bot.faces.demo.receiver import start_site
-from tests.adapters._helpers import FakeOneBot
+from tests.adapters._helpers import FakeOneBot, parse_and_learn
 
 GROUP = ChatRef("onebot", "987654")
 
@@ -86,8 +86,9 @@ async def test_private_only_after_user_wrote_privately(fake: tuple[FakeOneBot, O
     alice = UserRef("onebot", "20002")
     with pytest.raises(SendError):
         await a.send(Outgoing(alice, (Text("hi"),)))
-    a.parse(b'{"time": 1, "self_id": 10001, "post_type": "message", "message_type": "private", "sub_type": "friend",'
-            b' "message_id": 5, "user_id": 20002, "message": "hi", "raw_message": "hi", "font": 0, "sender": {}}')
+    parse_and_learn(a, b'{"time": 1, "self_id": 10001, "post_type": "message", "message_type": "private",'
+                    b' "sub_type": "friend", "message_id": 5, "user_id": 20002, "message": "hi", "raw_message": "hi",'
+                    b' "font": 0, "sender": {}}')
     await a.send(Outgoing(alice, (Text("hi"),), reply_to="5"))
     assert server.sent == [("send_private_msg", {"user_id": 20002,
                                                  "message": [{"type": "text", "data": {"text": "hi"}}]})]

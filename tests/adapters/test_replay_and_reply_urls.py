@@ -17,8 +17,8 @@ import aiohttp
 import pytest
 
 from bot.adapters import adapter_types
-from bot.adapters.dingtalk import build as build_dingtalk
-from bot.adapters.wecom import build_aibot
+from bot.adapters.dingtalk import DingTalkAdapter
+from bot.adapters.wecom.aibot import WeComAIBotAdapter
 from bot.core.adapter import AdapterDeps, SendError, WebhookRejected
 from bot.core.events import ChatRef
 from bot.core.outgoing import Outgoing, Text
@@ -39,6 +39,7 @@ from tests.adapters._cn_helpers import (
     wecom_aibot_request,
     wecom_app_request,
 )
+from tests.adapters._helpers import parse_and_learn
 
 SESSION = "/robot/sendBySession"
 GROUP_SEND = "/v1.0/robot/groupMessages/send"
@@ -112,7 +113,7 @@ async def api() -> AsyncIterator[FakeAPI]:
 
 
 def _dingtalk(api: FakeAPI, clock: Clock, session: aiohttp.ClientSession) -> Any:
-    return build_dingtalk("dingtalk", {"app_key": "k", "app_secret": DINGTALK_SECRET, "api_base": api.base,
+    return DingTalkAdapter("dingtalk", {"app_key": "k", "app_secret": DINGTALK_SECRET, "api_base": api.base,
                                        "session_webhook_prefix": api.base + "/robot/"},
                           AdapterDeps(session=session, clock=clock))
 
@@ -134,16 +135,16 @@ async def test_dingtalk_session_webhook_only_from_a_verified_body_on_the_platfor
     async with aiohttp.ClientSession() as session:
         a = _dingtalk(api, clock, session)
         good = _with_session(f"{api.base}{SESSION}?session=s", 1767225600_000 + 3600_000)
-        a.parse(good)  # never verified: ignored
+        parse_and_learn(a, good)  # never verified: ignored
         assert await _reply_path(a, api) == GROUP_SEND
         for n, url in enumerate([f"http://evil.example{SESSION}?session=s",
                                  f"{api.base}/elsewhere?session=s",
                                  f"{api.base.replace('127.0.0.1', 'user@127.0.0.1')}{SESSION}",
                                  f"{api.base}:1{SESSION}"]):
             body = _with_session(url, 1767225600_000 + 3600_000)
-            a.parse(a.verify(dingtalk_headers(1767225600_000 + n), {}, body))
+            parse_and_learn(a, a.verify(dingtalk_headers(1767225600_000 + n), {}, body))
             assert await _reply_path(a, api) == GROUP_SEND, url
-        a.parse(a.verify(dingtalk_headers(1767225600_000 + 10), {}, good))
+        parse_and_learn(a, a.verify(dingtalk_headers(1767225600_000 + 10), {}, good))
         assert await _reply_path(a, api) == SESSION
 
 
@@ -152,7 +153,7 @@ async def test_dingtalk_session_webhook_expiry_is_capped_at_two_hours(api: FakeA
     async with aiohttp.ClientSession() as session:
         a = _dingtalk(api, clock, session)
         body = _with_session(f"{api.base}{SESSION}?session=s", 4102444800_000)  # the year 2100
-        a.parse(a.verify(dingtalk_headers(1767225600_000), {}, body))
+        parse_and_learn(a, a.verify(dingtalk_headers(1767225600_000), {}, body))
         clock.now += 7200 - 60
         assert await _reply_path(a, api) == SESSION
         clock.now += 60
@@ -163,14 +164,14 @@ async def test_wecom_response_url_only_from_a_verified_body_on_the_platform_host
     chat = ChatRef("wecombot", "wrkSFfCgAAxxxx")
     raw = json.loads(fixture_bytes("wecom_aibot", "group_text.json"))
     async with aiohttp.ClientSession() as session:
-        a = build_aibot("wecombot", {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES,
+        a = WeComAIBotAdapter("wecombot", {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES,
                                      "response_url_prefix": api.base + "/cgi-bin/aibot/"},
                         AdapterDeps(session=session, clock=Clock(1767225600.0)))
 
         def deliver(msgid: str, url: str, nonce: str, verified: bool = True) -> None:
             plain = json.dumps({**raw, "msgid": msgid, "response_url": url}).encode()
             query, body = wecom_aibot_request(plain, nonce=nonce)
-            a.parse(a.verify({}, query, body) if verified else plain)
+            parse_and_learn(a, a.verify({}, query, body) if verified else plain)
 
         deliver("m1", f"{api.base}{RESPONSE}?response_code=1", "n1", verified=False)
         deliver("m2", f"http://evil.example{RESPONSE}?response_code=2", "n2")
@@ -186,21 +187,21 @@ def _window_requests(kind: str, ts: int) -> tuple[Any, Any, Any]:
     """(adapter factory, genuine request, another body under the same credential) sent at ``ts``."""
     if kind == "dingtalk":
         headers = dingtalk_headers(ts * 1000)
-        return (lambda clock: build_dingtalk("d", {"app_key": "k", "app_secret": DINGTALK_SECRET},
+        return (lambda clock: DingTalkAdapter("d", {"app_key": "k", "app_secret": DINGTALK_SECRET},
                                              AdapterDeps(session=None, clock=clock)),
                 (headers, {}, _dingtalk_body("staff_alice")), (headers, {}, _dingtalk_body("staff_mallory")))
     if kind == "feishu":
         raw = json.loads(fixture_bytes("feishu", "message_text.json"))
         a = feishu_request(raw, ts=str(ts), nonce="n-w")
         b = feishu_request({**raw, "header": {**raw["header"], "event_id": "other"}}, ts=str(ts), nonce="n-w")
-        return (lambda clock: adapter_types()["feishu"]("f", {"app_id": "a", "app_secret": "s",
+        return (lambda clock: adapter_types()["feishu"].build("f", {"app_id": "a", "app_secret": "s",
                                                                "verification_token": FEISHU_TOKEN,
                                                                "encrypt_key": FEISHU_KEY},
                                                          AdapterDeps(session=None, clock=clock)),
                 (a[0], {}, a[1]), (b[0], {}, b[1]))
     add = wecom_app_request(fixture_bytes("wecom_app", "external_chat_add_member.xml"), ts=str(ts), nonce="9")
     delete = wecom_app_request(fixture_bytes("wecom_app", "external_chat_del_member.xml"), ts=str(ts), nonce="9")
-    return (lambda clock: adapter_types()["wecom_app"]("w", {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES,
+    return (lambda clock: adapter_types()["wecom_app"].build("w", {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES,
                                                               "corp_id": WECOM_CORP},
                                                         AdapterDeps(session=None, clock=clock)),
             ({}, add[0], add[1]), ({}, delete[0], delete[1]))
@@ -213,7 +214,7 @@ def test_a_key_is_kept_for_as_long_as_its_timestamp_is_accepted(kind: str, windo
     make, genuine, forged = _window_requests(kind, now + window - 1)
     clock = Clock(float(now))
     adapter = make(clock)
-    adapter.parse(adapter.verify(*genuine))
+    parse_and_learn(adapter, adapter.verify(*genuine))
     clock.now = now + 2 * window - 2  # the timestamp is still inside the window
     with pytest.raises(WebhookRejected) as info:
         adapter.verify(*forged)

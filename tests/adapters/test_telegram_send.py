@@ -16,7 +16,7 @@ from bot.core.adapter import AdapterDeps, SendError
 from bot.core.events import ChatRef, UserRef
 from bot.core.outgoing import JoinDecision, Mention, Outgoing, Text
 from bot.faces.demo.receiver import start_site
-from tests.adapters._helpers import TG_TOKEN, FakeTelegram
+from tests.adapters._helpers import TG_TOKEN, FakeTelegram, parse_and_learn
 
 GROUP = ChatRef("telegram", "-1001234567890")
 
@@ -127,7 +127,7 @@ async def test_private_messages_only_to_users_who_started_the_bot(
     with pytest.raises(SendError) as exc:
         await a.send(Outgoing(bob, (Text("hi"),)))
     assert exc.value.permanent and not server.attempts
-    a.parse(b'{"update_id": 1, "message": {"message_id": 1, "date": 1, "text": "/start",'
+    parse_and_learn(a, b'{"update_id": 1, "message": {"message_id": 1, "date": 1, "text": "/start",'
             b' "chat": {"id": 333, "type": "private"}, "from": {"id": 333, "is_bot": false, "first_name": "B"}}}')
     await a.send(Outgoing(bob, (Text("hi"),)))
     assert server.sent[0]["chat_id"] == 333
@@ -201,7 +201,7 @@ async def test_decide_join_follows_migration(fake: tuple[FakeTelegram, TelegramA
 async def test_decision_closes_the_applicant_window(fake: tuple[FakeTelegram, TelegramAdapter]) -> None:
     server, a = fake
     now = int(a.deps.clock())
-    a.parse(json.dumps({"update_id": 3, "chat_join_request": {
+    parse_and_learn(a, json.dumps({"update_id": 3, "chat_join_request": {
         "chat": {"id": -1001234567890, "type": "supergroup", "title": "G"},
         "from": {"id": 555555555, "is_bot": False, "first_name": "Eve"}, "user_chat_id": 555555555,
         "date": now}}).encode())

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from bot.adapters import adapter_types
-from bot.core.adapter import AdapterDeps, ConfigError
+from bot.core.adapter import AdapterDeps
+from bot.core.config import ConfigError
 from bot.faces.cli import main
 from bot.faces.settings import parse
 
@@ -54,7 +55,7 @@ def test_an_unbounded_timestamp_window_is_refused(options: dict[str, Any], windo
 async def start_and_warnings(kind: str, options: dict[str, Any], caplog: Any) -> list[str]:
     caplog.clear()
     with caplog.at_level(logging.WARNING):
-        adapter = adapter_types()[kind]("x", options, AdapterDeps(session=None))
+        adapter = adapter_types()[kind].build("x", options, AdapterDeps(session=None))
         await adapter.start()
         await adapter.close()
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]

@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.adapters.wecom import build_aibot
+from bot.adapters.wecom.aibot import WeComAIBotAdapter
 from bot.adapters.wecom.crypto import WeComCrypto, signature
 from bot.core.adapter import AdapterDeps, SendError, WebhookRejected
 from bot.core.events import ChatRef
@@ -32,6 +32,7 @@ from tests.adapters._cn_helpers import (
     settle,
     wecom_aibot_request,
 )
+from tests.adapters._helpers import parse_and_learn
 
 NOW = 1767225600.0
 FIXTURES = ["group_text.json", "group_mixed.json", "single_text.json"]
@@ -43,7 +44,7 @@ CHAT = "wrkSFfCgAAxxxx"
 def adapter(clock: Clock | None = None, session: aiohttp.ClientSession | None = None,
             groups_: dict[str, dict[str, Any]] | None = None, **opts: Any) -> Any:
     options = {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES, **opts}
-    return build_aibot("wecombot", options, AdapterDeps(session=session, clock=clock or Clock(NOW),
+    return WeComAIBotAdapter("wecombot", options, AdapterDeps(session=session, clock=clock or Clock(NOW),
                                                         groups=groups_ or {}))
 
 
@@ -64,7 +65,8 @@ def renamed(d: dict[str, Any], adapter_name: str) -> dict[str, Any]:
 def test_fixtures_normalize(name: str) -> None:
     a = adapter()
     query, body = wecom_aibot_request(fixture_bytes("wecom_aibot", name))
-    assert normalized(a.parse(a.verify({}, query, body))) == renamed(expected("wecom_aibot", name), "wecombot")
+    parsed = parse_and_learn(a, a.verify({}, query, body))
+    assert normalized(parsed) == renamed(expected("wecom_aibot", name), "wecombot")
 
 
 def test_configured_bot_name_is_removed_wherever_it_is() -> None:
@@ -72,7 +74,7 @@ def test_configured_bot_name_is_removed_wherever_it_is() -> None:
     raw["text"]["content"] = "大家看 @DemoBot /me"
     ev = adapter(bot_name="DemoBot").parse(json.dumps(raw).encode()).events[0]
     assert ev.text == "大家看 /me"
-    assert adapter().parse(fixture_bytes("wecom_aibot", "group_text.json")).events[0].text == "hello #python"
+    assert parse_and_learn(adapter(), fixture_bytes("wecom_aibot", "group_text.json")).events[0].text == "hello #python"
 
 
 def test_rejections() -> None:
@@ -133,7 +135,7 @@ def callback(api: FakeAPI, msgid: str, text: str, code: str) -> bytes:
 def deliver(a: Any, plain: bytes, nonce: str) -> None:
     """What the webhook does: verify the encrypted callback, then parse what it decrypted to."""
     query, body = wecom_aibot_request(plain, ts=str(int(a.deps.clock())), nonce=nonce)
-    a.parse(a.verify({}, query, body))
+    parse_and_learn(a, a.verify({}, query, body))
 
 
 async def test_reply_uses_each_response_url_once(api: FakeAPI) -> None:

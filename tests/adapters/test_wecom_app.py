@@ -12,9 +12,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.adapters.wecom import build_app
+from bot.adapters.wecom.app import WeComAppAdapter
 from bot.adapters.wecom.crypto import WeComCrypto, parse_xml, signature
-from bot.core.adapter import AdapterDeps, ConfigError, SendError, WebhookRejected
+from bot.core.adapter import AdapterDeps, SendError, WebhookRejected
+from bot.core.config import ConfigError
 from bot.core.events import ChatRef, UserRef
 from bot.core.outgoing import Mention, Outgoing, Text
 from bot.faces.server import create_app
@@ -33,6 +34,7 @@ from tests.adapters._cn_helpers import (
     settle,
     wecom_app_request,
 )
+from tests.adapters._helpers import parse_and_learn
 
 NOW = 1767225600.0
 VECTOR_ENCRYPT = (
@@ -49,7 +51,7 @@ WEBHOOK = "/cgi-bin/webhook/send"
 def adapter(clock: Clock | None = None, session: aiohttp.ClientSession | None = None,
             groups_: dict[str, dict[str, Any]] | None = None, **opts: Any) -> Any:
     options = {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES, "corp_id": WECOM_CORP, **opts}
-    return build_app("wecom_app", options, AdapterDeps(session=session, clock=clock or Clock(NOW),
+    return WeComAppAdapter("wecom_app", options, AdapterDeps(session=session, clock=clock or Clock(NOW),
                                                        groups=groups_ or {}))
 
 
@@ -70,14 +72,14 @@ def test_section7_vector() -> None:
     assert signature(WECOM_TOKEN, "1767225600", "1372623149", VECTOR_ENCRYPT) == VECTOR_QUERY["msg_signature"]
     a = adapter()
     assert a.verify({}, VECTOR_QUERY, envelope(VECTOR_ENCRYPT)) == plain
-    assert normalized(a.parse(plain)) == expected("wecom_app", "text_message.xml")
+    assert normalized(parse_and_learn(a, plain)) == expected("wecom_app", "text_message.xml")
 
 
 @pytest.mark.parametrize("name", FIXTURES)
 def test_fixtures_normalize(name: str) -> None:
     query, body = wecom_app_request(fixture_bytes("wecom_app", name))
     a = adapter()
-    assert normalized(a.parse(a.verify({}, query, body))) == expected("wecom_app", name)
+    assert normalized(parse_and_learn(a, a.verify({}, query, body))) == expected("wecom_app", name)
 
 
 def test_same_change_reported_twice_has_the_same_key_and_member_order_does_not_matter() -> None:
@@ -85,11 +87,11 @@ def test_same_change_reported_twice_has_the_same_key_and_member_order_does_not_m
     xml = fixture_bytes("wecom_app", "external_chat_add_member.xml")
     a_then_b = b"wmXYZexternal01]]></Item><Item><![CDATA[zhangsan"
     swapped = xml.replace(a_then_b, b"zhangsan]]></Item><Item><![CDATA[wmXYZexternal01")
-    assert swapped != xml and a.parse(swapped).key == a.parse(xml).key
+    assert swapped != xml and parse_and_learn(a, swapped).key == parse_and_learn(a, xml).key
     later = xml.replace(b"<CreateTime>1767225700", b"<CreateTime>1767225701")
-    assert a.parse(later).key != a.parse(xml).key
+    assert parse_and_learn(a, later).key != parse_and_learn(a, xml).key
     other = xml.replace(b"<ChangeType><![CDATA[update]]>", b"<ChangeType><![CDATA[dismiss]]>")
-    assert a.parse(other).ignored == "chat_change"
+    assert parse_and_learn(a, other).ignored == "chat_change"
 
 
 def test_echostr_handshake() -> None:
@@ -138,7 +140,7 @@ def test_capabilities_and_config() -> None:
     with pytest.raises(ConfigError, match=r"adapters\.wecom_app\.encoding_aes_key"):
         adapter(encoding_aes_key="short")
     with pytest.raises(ConfigError, match=r"adapters\.wecom_app\.corp_id"):
-        build_app("wecom_app", {"token": "t", "encoding_aes_key": WECOM_AES}, AdapterDeps(session=None))
+        WeComAppAdapter("wecom_app", {"token": "t", "encoding_aes_key": WECOM_AES}, AdapterDeps(session=None))
 
 
 # -- wechatpy as an independent implementation ---------------------------------------------------------
@@ -157,7 +159,7 @@ def test_wechatpy_decrypts_ours_and_we_accept_wechatpys() -> None:
         sig = parse_xml(encrypted.encode()).findtext("MsgSignature") or ""
         query = {"msg_signature": sig, "timestamp": "1767225600", "nonce": "9876"}
         a = adapter()
-        assert normalized(a.parse(a.verify({}, query, encrypted.encode()))) == expected("wecom_app", name)
+        assert normalized(parse_and_learn(a, a.verify({}, query, encrypted.encode()))) == expected("wecom_app", name)
     echostr = WeComCrypto(WECOM_TOKEN, WECOM_AES, WECOM_CORP).encrypt(b"echo-1")
     assert theirs.check_signature(signature(WECOM_TOKEN, "1", "2", echostr), "1", "2", echostr) == "echo-1"
 
@@ -223,3 +225,20 @@ async def test_wecom_app_end_to_end(aiohttp_client: Any, tmp_path: Path, api: Fa
     status, profile = await member(client, chat, "wecom:zhangsan")
     assert status == 200 and profile["lifecycle"] == "new" and profile["stats"]["messages"] == 0
     assert json.loads(json.dumps(profile))["member"] == "wecom:zhangsan"
+
+
+@pytest.mark.parametrize("group", [{"wecom_webhook_key": "KEY-1"}, {"adapter": {"wecom_webhook_key": "KEY-1"}}],
+                         ids=["documented", "groups.adapter"])
+async def test_the_welcome_goes_out_through_the_groups_webhook_key(aiohttp_client: Any, tmp_path: Path,
+                                                                  api: FakeAPI, group: dict[str, Any]) -> None:
+    chat = "wecom:wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA"
+    config = e2e_config(tmp_path, {"wecom": {"type": "wecom_app", "token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES,
+                                             "corp_id": WECOM_CORP, "api_base": api.base}}, [{"id": chat, **group}])
+    client = await aiohttp_client(create_app(config, schedule=False))
+    now = str(int(time.time()))
+    xml = fixture_bytes("wecom_app", "external_chat_add_member.xml").replace(b"1767225700", now.encode())
+    query, body = wecom_app_request(xml, ts=now, nonce="7")
+    assert (await client.post("/webhook/wecom", params=query, data=body)).status == 200
+    await settle(client)
+    calls = api.to(WEBHOOK)
+    assert calls and {c.query["key"] for c in calls} == {"KEY-1"}

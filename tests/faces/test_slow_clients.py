@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.core.adapter import ConfigError
+from bot.core.config import ConfigError
 from bot.faces.listener import listen
 from bot.faces.server import create_app
 from tests.adapters._fuzz_platforms import FIXTURES, PLATFORMS

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from bot.core.adapter import ConfigError
+from bot.core.config import ConfigError
 from bot.core.events import ChatRef, JoinRequest, UserRef
 from tests.conftest import make_config, message
 

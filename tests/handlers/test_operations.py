@@ -10,13 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.joins import (
-    onebot_decision_call,
-    onebot_group_request,
-    telegram_decision_call,
-    telegram_join_request,
-)
-from bot.core.adapter import ConfigError
+from bot.adapters.onebot.joins import decision_call as onebot_decision_call
+from bot.adapters.onebot.joins import group_request as onebot_group_request
+from bot.adapters.telegram.joins import decision_call as telegram_decision_call
+from bot.adapters.telegram.joins import join_request as telegram_join_request
+from bot.core.config import ConfigError
 from bot.core.events import ChatRef, UserRef, event_to_dict
 from bot.core.outgoing import JoinDecision, Outgoing, Text
 from bot.core.posting import split_parts, to_parts

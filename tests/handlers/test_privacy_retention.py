@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 import storage.repo.activity
-from bot.adapters.joins import onebot_group_request
+from bot.adapters.onebot.joins import group_request as onebot_group_request
 from storage.repo.retention import TEXT_COPIES
 from tests.conftest import message
 from tests.handlers.privacy_helpers import raw_files_containing, tables_containing

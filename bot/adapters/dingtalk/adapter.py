@@ -9,19 +9,19 @@ while valid, else the robot group-message API with a cached access token.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from bot.adapters import credentials
-from bot.adapters.replay import ReplayCache
-from bot.adapters.reply_url import ReplyUrls, prefix_option
-from bot.adapters.support import (
+from bot.adapters.shared import credentials
+from bot.adapters.shared.replay_cache import ReplayCache
+from bot.adapters.shared.reply_urls import ReplyUrls, url_prefix
+from bot.adapters.shared.support import (
     MAX_TIME,
     MAX_WINDOW_S,
     TokenCache,
@@ -32,9 +32,6 @@ from bot.adapters.support import (
     call_json,
     header,
     load_json_object,
-    opt_bool,
-    opt_num,
-    opt_url,
     retry_after,
     unix_time,
     wire,
@@ -44,20 +41,29 @@ from bot.core.adapter import (
     STALE,
     AdapterDeps,
     Capabilities,
+    Learned,
     Parsed,
     SendError,
     WebhookRejected,
     WebReply,
-    check_keys,
-    opt_str,
 )
+from bot.core.config.options import AdapterOptions, flag, number, text, url
 from bot.core.events import ChatRef, Message, UserRef
 from bot.core.outgoing import Mention, Outgoing, Text
 
 log = logging.getLogger("quntag.dingtalk")
 
-KEYS = {"app_key", "app_secret", "robot_code", "api_base", "max_skew_s", "session_webhook_prefix",
-        "replay_guard"}
+OPTIONS = AdapterOptions((
+    text("app_key"),
+    text("app_secret", secret=True),
+    text("robot_code", ""),  # empty: the app_key
+    url("api_base", "https://api.dingtalk.com"),
+    number("max_skew_s", 3600.0, low=1.0, high=MAX_WINDOW_S),
+    # platforms.md §4d: sessionWebhook is https://oapi.dingtalk.com/robot/sendBySession?session=…
+    text("session_webhook_prefix", "https://oapi.dingtalk.com/", check=url_prefix),
+    flag("replay_guard", True),
+))
+SESSION = "session:"  # learned in memory only: session:<conversationId> → [sessionWebhook, expires at]
 
 
 def sign(app_secret: str, timestamp: str) -> str:
@@ -80,23 +86,17 @@ class DingTalkAdapter:
     ack = WebReply(200, b"", None)
 
     def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps) -> None:
-        where = f"adapters.{name}"
-        check_keys(options, KEYS, where)
         self.name = name
         self.deps = deps
-        self.app_key = opt_str(options, "app_key", where)
-        self.app_secret = opt_str(options, "app_secret", where)
-        self.robot_code = opt_str(options, "robot_code", where, self.app_key)
-        self.api_base = opt_url(options, "api_base", where, "https://api.dingtalk.com")
-        self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0, low=1.0, high=MAX_WINDOW_S)
-        # platforms.md §4d: sessionWebhook is https://oapi.dingtalk.com/robot/sendBySession?session=…
-        prefix = prefix_option(opt_str(options, "session_webhook_prefix", where, "https://oapi.dingtalk.com/"),
-                               f"{where}.session_webhook_prefix")
-        self.reply_urls = ReplyUrls(prefix, deps.clock)
-        self.replay_guard = opt_bool(options, "replay_guard", where, True)
-        self._pending: set[asyncio.Task[None]] = set()
+        self.options = OPTIONS.read(f"adapters.{name}", options)
+        self.app_key = self.options.text("app_key")
+        self.app_secret = self.options.text("app_secret")
+        self.robot_code = self.options.text("robot_code") or self.app_key
+        self.api_base = self.options.text("api_base")
+        self.max_skew_s = self.options.number("max_skew_s")
+        self.reply_urls = ReplyUrls(self.options.text("session_webhook_prefix"), deps.clock)
+        self.replay_guard = self.options.flag("replay_guard")
         self.replays = ReplayCache(2 * self.max_skew_s, deps.clock)
-        self.replays.attach(f"dingtalk {self.name}", deps.state, self._pending)
         self.tokens = TokenCache(deps.clock, margin=600.0)
         self.sessions: dict[str, tuple[str, float]] = {}  # conversationId → (sessionWebhook, expires at)
         self.capabilities = Capabilities(visibility="mentions", private_messages=False, membership_events=False,
@@ -104,17 +104,16 @@ class DingTalkAdapter:
                                          per_chat_per_second=1.0)
 
     async def start(self) -> None:
-        await self.replays.restore()
+        await self.replays.restore(self.deps.state, f"dingtalk {self.name}")
         if not self.replay_guard:
             log.warning("dingtalk %s: replay_guard = false: an observed (timestamp, sign) pair may carry any body "
                         "for %.0f s; for development only", self.name, self.max_skew_s)
 
     async def close(self) -> None:
-        if self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
+        return None
 
     def secrets(self) -> dict[str, str]:
-        return {"app_secret": self.app_secret}
+        return self.options.secrets()
 
     def visibility(self, chat: ChatRef | None = None) -> str:
         return "mentions"
@@ -143,8 +142,18 @@ class DingTalkAdapter:
 
     def parse(self, body: bytes) -> Parsed:
         parsed = self._parse(body)
-        self.replays.persist(body)  # only now: a rejected delivery leaves no trace
-        return parsed
+        # only now: a rejected delivery leaves no trace
+        return replace(parsed, learned=(*parsed.learned, *self.replays.learned(body)))
+
+    def learn(self, facts: Sequence[Learned]) -> None:
+        for fact in facts:
+            if fact.key.startswith(SESSION) and fact.value is not None:
+                url, until = json.loads(fact.value)
+                conv = fact.key[len(SESSION):]
+                prev = self.sessions.get(conv)
+                if prev is None or until >= prev[1]:
+                    self.sessions[conv] = (url, until)
+        self.replays.saved(facts)
 
     def _parse(self, body: bytes) -> Parsed:
         p = load_json_object(body)
@@ -166,23 +175,22 @@ class DingTalkAdapter:
             uid = as_str(u.get("staffId")) or as_str(u.get("dingtalkId"))
             if uid:
                 mentions.append(UserRef(self.name, uid))
-        self._remember_session(body, conv, p)
+        session = self._session(body, conv, p)
         ev = Message(event_id=msg_id, chat=ChatRef(self.name, conv), user=UserRef(self.name, user_id), time=when,
                      text=message_text(p), user_name=as_str(p.get("senderNick")),
                      chat_name=as_str(p.get("conversationTitle")), mentions=tuple(mentions),
                      mentions_bot=p.get("isInAtList") is not False)
-        return Parsed(key=msg_id, events=(ev,))
+        return Parsed(key=msg_id, events=(ev,), learned=session)
 
-    def _remember_session(self, body: bytes, conv: str, p: Mapping[str, Any]) -> None:
+    def _session(self, body: bytes, conv: str, p: Mapping[str, Any]) -> tuple[Learned, ...]:
+        """The group's sessionWebhook as a fact to learn, if this body may supply one."""
         url, expires = as_str(p.get("sessionWebhook")), p.get("sessionWebhookExpiredTime")
         if isinstance(expires, bool) or not isinstance(expires, int | float) or not 0 <= expires < MAX_TIME * 1000:
-            return  # huge ints overflow a float, NaN and inf mean nothing
-        until = self.reply_urls.accept(body, url, expires / 1000.0)
+            return ()  # huge ints overflow a float, NaN and inf mean nothing
+        until = self.reply_urls.expiry(body, url, expires / 1000.0)
         if until is None:
-            return  # unverified body, or a URL elsewhere: we would post our replies wherever a body says
-        prev = self.sessions.get(conv)
-        if prev is None or until >= prev[1]:
-            self.sessions[conv] = (url, until)
+            return ()  # unverified body, or a URL elsewhere: we would post our replies wherever a body says
+        return (Learned(SESSION + conv, json.dumps([url, until]), durable=False),)
 
     def handshake(self, query: Mapping[str, str]) -> WebReply:
         raise WebhookRejected(405, "malformed", "GET not supported")
@@ -233,3 +241,6 @@ class DingTalkAdapter:
             if "limit" in code.lower() or "throttl" in code.lower():
                 raise SendError(f"dingtalk rate limit: {code}", retry_after=retry_after(rh, 60.0))
             raise SendError(f"dingtalk HTTP {status} {code}: {data.get('message', '')}", permanent=True)
+
+    async def decide_join(self, out: Outgoing) -> None:
+        raise SendError("dingtalk has no join requests to decide", permanent=True)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from bot.adapters import credentials
 from bot.adapters.feishu import crypto
 from bot.adapters.feishu.events import parse_payload
 from bot.adapters.feishu.render import render_post
-from bot.adapters.replay import ReplayCache
-from bot.adapters.support import (
+from bot.adapters.shared import credentials
+from bot.adapters.shared.replay_cache import ReplayCache
+from bot.adapters.shared.support import (
     MAX_WINDOW_S,
     TokenCache,
     as_dict,
@@ -23,9 +23,6 @@ from bot.adapters.support import (
     call_json,
     header,
     load_json_object,
-    opt_bool,
-    opt_num,
-    opt_url,
     retry_after,
 )
 from bot.core.adapter import (
@@ -34,21 +31,40 @@ from bot.core.adapter import (
     STALE,
     AdapterDeps,
     Capabilities,
-    ConfigError,
+    Learned,
     Parsed,
     SendError,
     WebhookRejected,
     WebReply,
-    check_keys,
-    opt_str,
 )
+from bot.core.config.options import AdapterOptions, OptionError, Options, flag, number, text, url
 from bot.core.events import ChatRef, UserRef
 from bot.core.outgoing import Outgoing
 
 log = logging.getLogger("quntag.feishu")
 
-KEYS = {"app_id", "app_secret", "verification_token", "encrypt_key", "api_base", "group_msg_scope",
-        "bot_open_id", "max_skew_s", "allow_unencrypted"}
+
+
+def _encryption_required(opts: Options) -> None:
+    # Without an Encrypt Key Feishu signs nothing: only the verification token, which every delivery
+    # repeats, stands between a stranger and the webhook — no timestamp, no replay protection.
+    if not opts.text("encrypt_key") and not opts.flag("allow_unencrypted"):
+        raise OptionError("encrypt_key", "required (without it callbacks are unsigned and replayable); "
+                                         "set allow_unencrypted = true only for development")
+
+
+OPTIONS = AdapterOptions((
+    text("app_id"),
+    text("app_secret", secret=True),
+    text("verification_token", secret=True),
+    text("encrypt_key", "", secret=True, blank_ok=True),
+    flag("allow_unencrypted", False),
+    url("api_base", "https://open.feishu.cn"),
+    flag("group_msg_scope", False),
+    text("bot_open_id", ""),
+    # Feishu documents no timestamp window and retries for ~7.1 h: default 8 h, never unbounded.
+    number("max_skew_s", 8 * 3600.0, low=1.0, high=MAX_WINDOW_S),
+), rules=(_encryption_required,))
 RATE_LIMITED = 99991400
 TOKEN_INVALID = {99991661, 99991663, 99991664, 99991665, 99991668}
 
@@ -58,29 +74,19 @@ class FeishuAdapter:
     ack = WebReply(200, b"{}", "application/json")
 
     def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps) -> None:
-        where = f"adapters.{name}"
-        check_keys(options, KEYS, where)
         self.name = name
         self.deps = deps
-        self.app_id = opt_str(options, "app_id", where)
-        self.app_secret = opt_str(options, "app_secret", where)
-        self.verification_token = opt_str(options, "verification_token", where)
-        self.encrypt_key = opt_str(options, "encrypt_key", where, "")
-        # Without an Encrypt Key Feishu signs nothing: only the verification token, which every delivery
-        # repeats, stands between a stranger and the webhook — no timestamp, no replay protection.
-        self.allow_unencrypted = opt_bool(options, "allow_unencrypted", where, False)
-        if not self.encrypt_key and not self.allow_unencrypted:
-            raise ConfigError(f"{where}.encrypt_key: required (without it callbacks are unsigned and replayable); "
-                              "set allow_unencrypted = true only for development")
-        self.api_base = opt_url(options, "api_base", where, "https://open.feishu.cn")
-        self.group_msg_scope = opt_bool(options, "group_msg_scope", where, False)
-        self.bot_open_id = opt_str(options, "bot_open_id", where, "")
-        # Feishu documents no timestamp window and retries for ~7.1 h: default 8 h, never unbounded.
-        self.max_skew_s = opt_num(options, "max_skew_s", where, 8 * 3600.0, low=1.0, high=MAX_WINDOW_S)
-        self._pending: set[asyncio.Task[None]] = set()
+        self.options = OPTIONS.read(f"adapters.{name}", options)
+        self.app_id = self.options.text("app_id")
+        self.app_secret = self.options.text("app_secret")
+        self.verification_token = self.options.text("verification_token")
+        self.encrypt_key = self.options.text("encrypt_key")
+        self.api_base = self.options.text("api_base")
+        self.group_msg_scope = self.options.flag("group_msg_scope")
+        self.bot_open_id = self.options.text("bot_open_id")
+        self.max_skew_s = self.options.number("max_skew_s")
         # a timestamp is good from ts - window to ts + window: keep its key that long after we first see it
         self.replays = ReplayCache(2 * self.max_skew_s, deps.clock)
-        self.replays.attach(f"feishu {self.name}", deps.state, self._pending)
         self.tokens = TokenCache(deps.clock, margin=600.0)
         # max_text_len: a post body is limited to 30 KB, and 8000 CJK characters stay below it.
         self.capabilities = Capabilities(
@@ -90,7 +96,7 @@ class FeishuAdapter:
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:
-        await self.replays.restore()
+        await self.replays.restore(self.deps.state, f"feishu {self.name}")
         if not self.encrypt_key:
             log.warning("feishu %s: allow_unencrypted = true: callbacks are checked by the verification token "
                         "only (no signature, timestamp or replay check); for development only", self.name)
@@ -106,14 +112,10 @@ class FeishuAdapter:
         self.bot_open_id = as_str(as_dict(data.get("bot")).get("open_id"))
 
     async def close(self) -> None:
-        if self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
+        return None
 
     def secrets(self) -> dict[str, str]:
-        out = {"app_secret": self.app_secret, "verification_token": self.verification_token}
-        if self.encrypt_key:
-            out["encrypt_key"] = self.encrypt_key
-        return out
+        return self.options.secrets()
 
     def visibility(self, chat: ChatRef | None = None) -> str:
         return self.capabilities.visibility
@@ -172,8 +174,10 @@ class FeishuAdapter:
 
     def parse(self, body: bytes) -> Parsed:
         parsed = parse_payload(self.name, load_json_object(body), self.bot_open_id)
-        self.replays.persist(body)  # only now: a rejected delivery leaves no trace
-        return parsed
+        return replace(parsed, learned=self.replays.learned(body))  # only now: a rejected one leaves no trace
+
+    def learn(self, facts: Sequence[Learned]) -> None:
+        self.replays.saved(facts)
 
     def handshake(self, query: Mapping[str, str]) -> WebReply:
         raise WebhookRejected(405, "malformed", "GET not supported")
@@ -221,3 +225,6 @@ class FeishuAdapter:
                     raise
                 log.info("feishu %s: reply to %s failed (%s); posting to the group", self.name, out.reply_to, exc)
         await self._post(base, {**body, "receive_id": out.target.chat_id}, {"receive_id_type": "chat_id"})
+
+    async def decide_join(self, out: Outgoing) -> None:
+        raise SendError("feishu has no join requests to decide", permanent=True)

@@ -15,7 +15,7 @@ import os
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from bot.adapters.support import wire
+from bot.adapters.shared.support import wire
 
 BLOCK = 16
 

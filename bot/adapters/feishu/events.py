@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from bot.adapters.support import as_dict, as_list, as_str, bad, loads, unix_time
+from bot.adapters.shared.support import as_dict, as_list, as_str, bad, loads, unix_time
 from bot.core.adapter import Parsed, WebReply
 from bot.core.events import ChatRef, Event, MemberJoined, MemberLeft, Message, UserRef
 

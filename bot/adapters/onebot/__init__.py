@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from bot.adapters.onebot.adapter import OPTIONS, OneBotAdapter, signature
+from bot.core.adapter import AdapterType
 
-from bot.adapters.onebot.adapter import OneBotAdapter, signature
-from bot.core.adapter import AdapterDeps, ConfigError
+__all__ = ["TYPE", "OneBotAdapter", "signature"]
 
-__all__ = ["OneBotAdapter", "build", "signature"]
-
-
-def build(name: str, options: Mapping[str, Any], deps: AdapterDeps) -> OneBotAdapter:
-    if not isinstance(options, Mapping):
-        raise ConfigError(f"adapters.{name}: must be a table")
-    return OneBotAdapter(name, options, deps)
+TYPE = AdapterType("onebot", OPTIONS, OneBotAdapter)

@@ -2,38 +2,41 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
 
-from bot.adapters import credentials
-from bot.adapters.joins import onebot_decision_call
+from bot.adapters.onebot.joins import decision_call
 from bot.adapters.onebot.parse import EventParser, OneBotState
-from bot.adapters.persist import persist_later
-from bot.adapters.support import ascii_int, loads
+from bot.adapters.shared import credentials
+from bot.adapters.shared.support import ascii_int, loads
 from bot.core.adapter import (
     MALFORMED,
     MISSING,
     AdapterDeps,
     Capabilities,
+    Learned,
     Parsed,
     SendError,
     WebhookRejected,
     WebReply,
-    check_keys,
-    opt_str,
 )
+from bot.core.config.options import AdapterOptions, text
 from bot.core.events import ChatRef, UserRef
 from bot.core.outgoing import Mention, Outgoing, Text
 
 log = logging.getLogger("quntag.onebot")
-OPTIONS = {"secret", "access_token", "api_base"}
+OPTIONS = AdapterOptions((
+    text("secret", "", secret=True),  # empty: deliveries are accepted unsigned (serve refuses it)
+    text("access_token", "", secret=True),
+    text("api_base", "http://127.0.0.1:3000"),
+))
 PERMANENT_RETCODES = frozenset({100, 102, 104, 1400, 1401, 1403, 1404})
 
 
@@ -72,18 +75,16 @@ class OneBotAdapter:
     ack = WebReply(204, b"")
 
     def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps) -> None:
-        where = f"adapters.{name}"
-        check_keys(options, OPTIONS, where)
         self.name = name
-        self.secret = opt_str(options, "secret", where, "")
-        self.access_token = opt_str(options, "access_token", where, "")
-        self.api_base = opt_str(options, "api_base", where, "http://127.0.0.1:3000").rstrip("/")
+        self.options = OPTIONS.read(f"adapters.{name}", options)
+        self.secret = self.options.text("secret")
+        self.access_token = self.options.text("access_token")
+        self.api_base = self.options.text("api_base").rstrip("/")
         self.deps = deps
         self.state = OneBotState()
-        self._pending: set[asyncio.Task[None]] = set()
         self.capabilities = Capabilities(visibility="all", private_messages=True, membership_events=True,
                                          retries_deliveries=False, max_text_len=4000,
-                                         per_chat_per_minute=20, per_chat_per_second=1.0)
+                                         per_chat_per_minute=20, per_chat_per_second=1.0, join_requests=True)
 
     async def start(self) -> None:
         if not self.secret:  # serve refuses this unless --insecure-dev
@@ -95,14 +96,13 @@ class OneBotAdapter:
         except Exception:
             log.exception("onebot %s: could not load stored state", self.name)
             return
-        self.state.dm_users |= {k[3:] for k in stored if k.startswith("dm:")}
+        self.state.apply(Learned(k, v) for k, v in stored.items())
 
     async def close(self) -> None:
-        if self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
+        return None
 
     def secrets(self) -> dict[str, str]:
-        return {"secret": self.secret, "access_token": self.access_token}
+        return self.options.secrets()
 
     def verify(self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes) -> bytes:
         if not self.secret:
@@ -114,14 +114,12 @@ class OneBotAdapter:
         return body
 
     def parse(self, body: bytes) -> Parsed:
-        payload = loads(body)
         parser = EventParser(self.name, self.state)
-        parsed = parser.parse(payload)
-        self._persist(parser.writes)
-        return parsed
+        parsed = parser.parse(loads(body))
+        return replace(parsed, learned=tuple(parser.learned)) if parser.learned else parsed
 
-    def _persist(self, writes: list[tuple[str, str | None]]) -> None:
-        persist_later(f"onebot {self.name}", self.deps.state, writes, self._pending)
+    def learn(self, facts: Sequence[Learned]) -> None:
+        self.state.apply(facts)
 
     def handshake(self, query: Mapping[str, str]) -> WebReply:
         raise WebhookRejected(405, MALFORMED, "GET not supported")
@@ -147,9 +145,10 @@ class OneBotAdapter:
 
     async def decide_join(self, out: Outgoing) -> None:
         """A JoinDecision → ``set_group_add_request`` (same Bearer token and retcode rules as sends)."""
-        if out.join is None or not out.join.request_id:
-            raise SendError("join decision without a request flag", permanent=True)
-        action, params = onebot_decision_call(out)
+        try:
+            action, params = decision_call(out)
+        except ValueError as exc:
+            raise SendError(str(exc), permanent=True) from None
         await self.call(action, params)
 
     async def call(self, action: str, params: Mapping[str, Any]) -> Any:

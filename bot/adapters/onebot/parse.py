@@ -1,29 +1,18 @@
-"""OneBot v11 event JSON → normalized events (pure apart from the DM consent the adapter learns)."""
+"""OneBot v11 event JSON → normalized events and what they teach (pure: the state is only read)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.adapters.joins import onebot_group_request
 from bot.adapters.onebot.cq import segments
-from bot.adapters.support import unix_time
-from bot.core.adapter import MALFORMED, Parsed, WebhookRejected
+from bot.adapters.onebot.joins import group_request
+from bot.adapters.shared.support import bad, id_field, unix_time
+from bot.core.adapter import Learned, Parsed
 from bot.core.events import ChatRef, MemberJoined, MemberLeft, Message, UserRef
 
 ADMIN_ROLES = ("owner", "admin")
-
-
-def _bad(detail: str) -> WebhookRejected:
-    return WebhookRejected(400, MALFORMED, detail)
-
-
-def _id(d: Mapping[str, Any], key: str) -> str:
-    val = d.get(key)
-    if isinstance(val, bool) or not isinstance(val, int | str) or val == "":
-        raise _bad(f"field {key} must be an id")
-    return str(val)
 
 
 def _time(d: Mapping[str, Any]) -> float:
@@ -32,25 +21,38 @@ def _time(d: Mapping[str, Any]) -> float:
 
 @dataclass(slots=True)
 class OneBotState:
+    """What the adapter learned; stored as ``dm:<user>`` (durable) and ``self:<account>`` (memory only)."""
+
     dm_users: set[str] = field(default_factory=set)  # users who wrote to the bot privately
     self_ids: set[str] = field(default_factory=set)  # accounts seen reporting (memory only)
 
+    def apply(self, facts: Iterable[Learned]) -> None:
+        for fact in facts:
+            kind, _, rest = fact.key.partition(":")
+            known = {"dm": self.dm_users, "self": self.self_ids}.get(kind)
+            if known is not None and fact.value is not None:
+                known.add(rest)
+            elif known is not None:
+                known.discard(rest)
+
 
 class EventParser:
+    """Parses one event against ``state`` (never changing it); ``learned`` collects what it teaches."""
+
     def __init__(self, name: str, state: OneBotState) -> None:
         self.name = name
         self.st = state
-        self.writes: list[tuple[str, str | None]] = []
+        self.learned: list[Learned] = []
 
     def parse(self, payload: Any) -> Parsed:
         if not isinstance(payload, dict):
-            raise _bad("body must be a JSON object")
+            raise bad("body must be a JSON object")
         post_type = payload.get("post_type")
         if not isinstance(post_type, str):
-            raise _bad("missing field: post_type")
+            raise bad("missing field: post_type")
         if post_type == "meta_event":
             return Parsed(key=None, ignored="meta_event")
-        self_id = _id(payload, "self_id")
+        self_id = id_field(payload, "self_id")
         if post_type == "message":
             parsed = self.message(payload, self_id)
         elif post_type == "notice":
@@ -61,17 +63,17 @@ class EventParser:
             parsed = self.request(payload, self_id)
         else:
             parsed = Parsed(key=None, ignored="unsupported")
-        self.st.self_ids.add(self_id)  # not before: a rejected event teaches nothing
+        if self_id not in self.st.self_ids:  # not before: a rejected event teaches nothing
+            self.learned.append(Learned(f"self:{self_id}", "1", durable=False))
         return parsed
 
     def message(self, p: Mapping[str, Any], self_id: str) -> Parsed:
         kind = p.get("message_type")
-        key = f"{self_id}:{_id(p, 'message_id')}:{int(_time(p))}"
+        key = f"{self_id}:{id_field(p, 'message_id')}:{int(_time(p))}"
         if kind == "private":
-            uid = _id(p, "user_id")
+            uid = id_field(p, "user_id")
             if uid not in self.st.dm_users:
-                self.st.dm_users.add(uid)
-                self.writes.append((f"dm:{uid}", "1"))
+                self.learned.append(Learned(f"dm:{uid}", "1"))
             return Parsed(key=key, ignored="private")
         if kind != "group":
             return Parsed(key=key, ignored="unsupported")
@@ -79,7 +81,7 @@ class EventParser:
             return Parsed(key=key, ignored="anonymous")
         segs = segments(p.get("message"))
         if segs is None:
-            raise _bad("field message must be a CQ string or a segment array")
+            raise bad("field message must be a CQ string or a segment array")
         texts: list[str] = []
         mentions: dict[UserRef, None] = {}  # ordered and de-duplicated in O(1) per @
         mentions_bot = False
@@ -102,8 +104,8 @@ class EventParser:
         role = sender.get("role")
         is_admin = (role in ADMIN_ROLES) if isinstance(role, str) and role else None
         group_name = p.get("group_name")
-        ev = Message(event_id=_id(p, "message_id"), chat=ChatRef(self.name, _id(p, "group_id")),
-                     user=UserRef(self.name, _id(p, "user_id")), time=_time(p), text="".join(texts).strip(),
+        ev = Message(event_id=id_field(p, "message_id"), chat=ChatRef(self.name, id_field(p, "group_id")),
+                     user=UserRef(self.name, id_field(p, "user_id")), time=_time(p), text="".join(texts).strip(),
                      user_name=name, chat_name=group_name if isinstance(group_name, str) else "",
                      reply_to=reply_to, mentions=tuple(mentions), mentions_bot=mentions_bot,
                      is_group_admin=is_admin)
@@ -113,7 +115,7 @@ class EventParser:
         kind = p.get("notice_type")
         if kind not in ("group_increase", "group_decrease"):
             return Parsed(key=None, ignored="notice")
-        gid, uid, at = _id(p, "group_id"), _id(p, "user_id"), _time(p)
+        gid, uid, at = id_field(p, "group_id"), id_field(p, "user_id"), _time(p)
         key = f"{self_id}:{kind}:{gid}:{uid}:{int(at)}"
         if uid == self_id:
             return Parsed(key=key, ignored="bot_membership")
@@ -138,11 +140,11 @@ class EventParser:
             return Parsed(key=None, ignored="request")
         if p.get("sub_type") != "add":
             return Parsed(key=None, ignored="bot_invite" if p.get("sub_type") == "invite" else "request")
-        gid, uid, flag, at = _id(p, "group_id"), _id(p, "user_id"), _id(p, "flag"), _time(p)
+        gid, uid, flag, at = id_field(p, "group_id"), id_field(p, "user_id"), id_field(p, "flag"), _time(p)
         comment = p.get("comment")
         if not isinstance(comment, str | None):
-            raise _bad("field comment must be a string")
-        ev = onebot_group_request(self.name, {"post_type": "request", "request_type": "group", "sub_type": "add",
+            raise bad("field comment must be a string")
+        ev = group_request(self.name, {"post_type": "request", "request_type": "group", "sub_type": "add",
                                               "group_id": gid, "user_id": uid, "flag": flag, "time": at,
                                               "comment": comment or ""})
         return Parsed(key=f"{self_id}:request:{flag}", events=(ev,) if ev is not None else ())

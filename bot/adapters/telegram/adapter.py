@@ -3,60 +3,43 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-import aiohttp
-
-from bot.adapters import credentials
-from bot.adapters.joins import telegram_decision_call
-from bot.adapters.persist import persist_later
-from bot.adapters.support import ascii_int, loads
+from bot.adapters.shared import credentials
+from bot.adapters.shared.support import ascii_int, loads
+from bot.adapters.telegram.api import call_api, chat_id_param, user_id_param
+from bot.adapters.telegram.joins import decision_call
 from bot.adapters.telegram.parse import UpdateParser
 from bot.adapters.telegram.render import MAX_LEN, render_chunks
-from bot.adapters.telegram.state import APPLICANT_DM_S, TelegramState, Write
+from bot.adapters.telegram.state import APPLICANT_DM_S, TelegramState
 from bot.core.adapter import (
     MALFORMED,
     MISSING,
     AdapterDeps,
     Capabilities,
+    Learned,
     Parsed,
     SendError,
     WebhookRejected,
     WebReply,
-    check_keys,
-    opt_str,
 )
+from bot.core.config.options import AdapterOptions, text
 from bot.core.events import ChatRef, UserRef
 from bot.core.outgoing import Outgoing
 
 log = logging.getLogger("quntag.telegram")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-OPTIONS = {"token", "secret_token", "api_base", "bot_username"}
-USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")  # a public chat's @username, also a valid chat_id
+OPTIONS = AdapterOptions((
+    text("token", secret=True),
+    text("secret_token", secret=True),
+    text("api_base", "https://api.telegram.org"),
+    text("bot_username", ""),  # without @; read from getMe when empty
+))
 # Answers to a join decision meaning the request is already settled: nothing left to do, not a failure.
 SETTLED = ("HIDE_REQUESTER_MISSING", "USER_ALREADY_PARTICIPANT")
-
-
-def _chat_id(value: str) -> int | str:
-    """A Bot API ``chat_id``: an ASCII integer (negative for groups) or ``@username``; else SendError."""
-    num = ascii_int(value, negative=True)
-    if num is not None:
-        return num
-    if USERNAME.fullmatch(value):
-        return value
-    raise SendError(f"not a Telegram chat id: {value!r}", permanent=True)
-
-
-def _user_id(value: str) -> int:
-    num = ascii_int(value)
-    if num is None:
-        raise SendError(f"not a Telegram user id: {value!r}", permanent=True)
-    return num
 
 
 class TelegramAdapter:
@@ -65,22 +48,19 @@ class TelegramAdapter:
 
     def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
-        where = f"adapters.{name}"
-        check_keys(options, OPTIONS, where)
         self.name = name
-        self.token = opt_str(options, "token", where)
-        self.secret_token = opt_str(options, "secret_token", where)
-        self.api_base = opt_str(options, "api_base", where, "https://api.telegram.org").rstrip("/")
-        username = opt_str(options, "bot_username", where, "").lstrip("@")
+        self.options = OPTIONS.read(f"adapters.{name}", options)
+        self.token = self.options.text("token")
+        self.secret_token = self.options.text("secret_token")
+        self.api_base = self.options.text("api_base").rstrip("/")
+        username = self.options.text("bot_username").lstrip("@")
         self.deps = deps
         self.sleep = sleep
-        self.state = TelegramState(bot_username=username)
-        self._configured_username = bool(username)
-        self._pending: set[asyncio.Task[None]] = set()
+        self.state = TelegramState(bot_username=username, keep_username=bool(username))
         self._progress: dict[str, int] = {}  # outgoing key → chunks already accepted
         self.capabilities = Capabilities(visibility="mentions", private_messages=True, membership_events=True,
                                          retries_deliveries=True, max_text_len=MAX_LEN,
-                                         per_chat_per_minute=20, per_chat_per_second=1.0)
+                                         per_chat_per_minute=20, per_chat_per_second=1.0, join_requests=True)
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -97,24 +77,30 @@ class TelegramAdapter:
             log.warning("telegram %s: getMe failed (%s); visibility unknown until it succeeds", self.name, exc)
         else:
             if isinstance(me, dict):
-                self._persist([self.state.set_me(me, keep_username=self._configured_username)])
+                await self._keep([self.state.me_fact(me)])
         self._refresh_capabilities()
         log.info("telegram %s: bot @%s, visibility %s", self.name, self.state.bot_username or "?",
                  self.visibility())
 
     async def close(self) -> None:
-        if self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
+        return None
 
     def _refresh_capabilities(self) -> None:
         self.capabilities = replace(self.capabilities, visibility=self.visibility())
 
-    def _persist(self, writes: list[Write]) -> None:
-        persist_later(f"telegram {self.name}", self.deps.state, writes, self._pending)
+    async def _keep(self, facts: list[Learned]) -> None:
+        """Learn what a send (or getMe) taught, and save it: no delivery carries these facts."""
+        self.learn(facts)
+        durable = {f.key: f.value for f in facts if f.durable}
+        if durable and self.deps.state is not None:
+            try:
+                await self.deps.state.save(durable)
+            except Exception:
+                log.exception("telegram %s: could not save state", self.name)
 
     # -- inbound ----------------------------------------------------------------------------------
     def secrets(self) -> dict[str, str]:
-        return {"token": self.token, "secret_token": self.secret_token}
+        return self.options.secrets()
 
     def verify(self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes) -> bytes:
         if not self.secret_token:
@@ -126,15 +112,14 @@ class TelegramAdapter:
         return body
 
     def parse(self, body: bytes) -> Parsed:
-        payload = loads(body)
         parser = UpdateParser(self.name, self.state)
-        try:
-            parsed = parser.parse(payload)
-        finally:
-            if parser.writes:
-                self._persist(parser.writes)
-                self._refresh_capabilities()
-        return parsed
+        parsed = parser.parse(loads(body))
+        return replace(parsed, learned=tuple(parser.learned)) if parser.learned else parsed
+
+    def learn(self, facts: Sequence[Learned]) -> None:
+        if facts:
+            self.state.apply(facts)
+            self._refresh_capabilities()
 
     def handshake(self, query: Mapping[str, str]) -> WebReply:
         raise WebhookRejected(405, MALFORMED, "GET not supported")
@@ -158,50 +143,19 @@ class TelegramAdapter:
     # -- outbound ---------------------------------------------------------------------------------
     async def call(self, method: str, params: Mapping[str, Any]) -> Any:
         """One Bot API call; returns ``result`` or raises SendError classified for the outbox."""
-        if self.deps.session is None:
-            raise SendError("no HTTP session", permanent=True)
-        url = f"{self.api_base}/bot{self.token}/{method}"
-        try:
-            async with self.deps.session.post(url, json=params) as resp:
-                status = resp.status
-                try:
-                    data = json.loads(await resp.read())
-                except (json.JSONDecodeError, UnicodeDecodeError):
-                    data = None
-        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-            raise SendError(f"network: {exc}") from exc
-        if isinstance(data, dict) and data.get("ok") is True:
-            return data.get("result")
-        desc = f"HTTP {status}"
-        params_: dict[str, Any] = {}
-        code = status
-        if isinstance(data, dict):
-            desc = f"{data.get('error_code', status)} {data.get('description', '')}".strip()
-            raw_params, raw_code = data.get("parameters"), data.get("error_code")
-            params_ = raw_params if isinstance(raw_params, dict) else {}
-            code = raw_code if isinstance(raw_code, int) else status
-        moved = params_.get("migrate_to_chat_id")
-        if moved is not None:
-            raise SendError(desc, moved_to=str(moved))
-        retry_after = params_.get("retry_after")
-        if code == 429 or status == 429:
-            wait = float(retry_after) if isinstance(retry_after, int | float) else 5.0
-            raise SendError(desc, retry_after=wait)
-        if status >= 500 or code >= 500 or (data is None and status < 400):
-            raise SendError(desc)
-        raise SendError(desc, permanent=True)
+        return await call_api(self.deps.session, f"{self.api_base}/bot{self.token}/{method}", params)
 
     async def send(self, out: Outgoing) -> None:
         if isinstance(out.target, UserRef):
             if not self.can_dm(out.target):
                 raise SendError(f"user {out.target.id} has not started the bot", permanent=True)
-            _user_id(out.target.user_id)
+            user_id_param(out.target.user_id)
             applicant = self.state.applicants.get(out.target.user_id)
             # an applicant's private chat is user_chat_id (Telegram does not promise it equals the user id)
             chat_id = applicant[0] if applicant is not None else out.target.user_id
         else:
             chat_id = self.state.resolve(out.target.chat_id)
-        target_id = _chat_id(chat_id)
+        target_id = chat_id_param(chat_id)
         chunks = render_chunks(out)
         done = self._progress.get(out.key, 0) if out.key else 0
         for i in range(done, len(chunks)):
@@ -216,11 +170,11 @@ class TelegramAdapter:
                 await self.call("sendMessage", params)
             except SendError as exc:
                 if exc.moved_to is not None and isinstance(out.target, ChatRef):
-                    self._persist(self.state.mark_alias(chat_id, exc.moved_to))
+                    await self._keep(self.state.alias_facts(chat_id, exc.moved_to))
                     self._progress.pop(out.key, None)
                     raise SendError(str(exc), moved_to=self.state.resolve(exc.moved_to)) from None
                 if exc.permanent and isinstance(out.target, UserRef) and "blocked" in str(exc):
-                    self._persist(self.state.mark_dm(chat_id, False))
+                    await self._keep(self.state.dm_facts(chat_id, False))
                 raise
             if out.key and i + 1 < len(chunks):
                 self._progress[out.key] = i + 1
@@ -234,17 +188,17 @@ class TelegramAdapter:
             raise SendError("not a join decision for a group", permanent=True)
         chat_id = self.state.resolve(out.target.chat_id)
         try:
-            method, params = telegram_decision_call(replace(out, target=ChatRef(out.target.adapter, chat_id)))
+            method, params = decision_call(replace(out, target=ChatRef(out.target.adapter, chat_id)))
         except ValueError as exc:
             raise SendError(str(exc), permanent=True) from None
         try:
             await self.call(method, params)
         except SendError as exc:
             if exc.moved_to is not None:
-                self._persist(self.state.mark_alias(chat_id, exc.moved_to))
+                await self._keep(self.state.alias_facts(chat_id, exc.moved_to))
                 raise SendError(str(exc), moved_to=self.state.resolve(exc.moved_to)) from None
             if not (exc.permanent and any(s in str(exc) for s in SETTLED)):
                 raise
             log.info("telegram %s: join request of %s in %s already settled (%s)", self.name,
                      out.join.user.user_id, chat_id, exc)
-        self._persist(self.state.clear_applicant(out.join.user.user_id))
+        await self._keep(self.state.decided_facts(out.join.user.user_id))

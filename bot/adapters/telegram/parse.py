@@ -1,71 +1,32 @@
-"""Telegram ``Update`` JSON → normalized events (pure apart from the adapter's learned state)."""
+"""Telegram ``Update`` JSON → normalized events and what they teach (pure: the state is only read)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.adapters.joins import telegram_join_request
-from bot.adapters.support import unix_time
-from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState, Write
-from bot.core.adapter import MALFORMED, Parsed, WebhookRejected
+from bot.adapters.shared.support import bad, id_field
+from bot.adapters.telegram.fields import date, obj, optional, string, user_name
+from bot.adapters.telegram.joins import join_request
+from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState
+from bot.adapters.telegram.text import command_address, mentions_in
+from bot.core.adapter import Learned, Parsed
 from bot.core.events import ChatRef, Event, GroupMoved, JoinRequest, MemberJoined, MemberLeft, Message, UserRef
 
 GROUP_TYPES = ("group", "supergroup")
 CONTENT_KEYS = ("text", "caption", "photo", "sticker", "video", "voice", "audio", "document", "animation",
                 "video_note", "poll", "location", "contact", "dice", "venue", "story")
-COMMAND = re.compile(r"^(/[^\s@/]++)@([A-Za-z0-9_]++)(?=\s|$)")  # used with match(); possessive: no backtracking
 IGNORED_UPDATES = {"edited_message": "edited", "edited_channel_post": "edited", "channel_post": "channel",
                    "business_message": "unsupported", "edited_business_message": "edited"}
 
 
-def _bad(detail: str) -> WebhookRejected:
-    return WebhookRejected(400, MALFORMED, detail)
-
-
-def _obj(d: Mapping[str, Any], key: str, required: bool = True) -> Mapping[str, Any] | None:
-    val = d.get(key)
-    if isinstance(val, dict):
-        return val
-    if val is None and not required:
-        return None
-    raise _bad(f"field {key} must be an object")
-
-
-def _id(d: Mapping[str, Any], key: str) -> str:
-    val = d.get(key)
-    if isinstance(val, bool) or not isinstance(val, int | str) or val == "":
-        raise _bad(f"field {key} must be an id")
-    return str(val)
-
-
-def _time(d: Mapping[str, Any]) -> float:
-    return unix_time(d.get("date"), "field date")
-
-
-def _str(d: Mapping[str, Any], key: str) -> str:
-    val = d.get(key)
-    return val if isinstance(val, str) else ""
-
-
-def user_name(user: Mapping[str, Any]) -> str:
-    """Telegram display name: first name + last name (contract §5)."""
-    return " ".join(p for p in (_str(user, "first_name"), _str(user, "last_name")) if p)
-
-
-def _utf16_slice(raw: bytes, offset: int, length: int) -> str:
-    """``raw`` is the text encoded once as UTF-16-LE (per entity it would cost the whole text each time)."""
-    return raw[2 * offset: 2 * (offset + length)].decode("utf-16-le", errors="ignore")
-
-
 class UpdateParser:
-    """Parses one adapter's updates, keeping ``state`` current; ``writes`` collects durable changes."""
+    """Parses one update against ``state`` (never changing it); ``learned`` collects what it teaches."""
 
     def __init__(self, name: str, state: TelegramState) -> None:
         self.name = name
         self.st = state
-        self.writes: list[Write] = []
+        self.learned: list[Learned] = []
 
     def chat(self, chat_id: str) -> ChatRef:
         return ChatRef(self.name, self.st.resolve(chat_id))
@@ -75,43 +36,38 @@ class UpdateParser:
 
     def parse(self, payload: Any) -> Parsed:
         if not isinstance(payload, dict):
-            raise _bad("body must be a JSON object")
+            raise bad("body must be a JSON object")
         uid = payload.get("update_id")
         if isinstance(uid, bool) or not isinstance(uid, int):
-            raise _bad("missing field: update_id")
+            raise bad("missing field: update_id")
         key = str(uid)
         for field, reason in IGNORED_UPDATES.items():
             if field in payload:
                 return Parsed(key=key, ignored=reason)
         if "message" in payload:
-            msg = _obj(payload, "message")
-            assert msg is not None
+            msg = obj(payload, "message")
             return self.message(key, msg)
         if "chat_member" in payload:
-            upd = _obj(payload, "chat_member")
-            assert upd is not None
+            upd = obj(payload, "chat_member")
             return self.chat_member(key, upd)
         if "my_chat_member" in payload:
-            upd = _obj(payload, "my_chat_member")
-            assert upd is not None
+            upd = obj(payload, "my_chat_member")
             return self.my_chat_member(key, upd)
         if "chat_join_request" in payload:
-            req = _obj(payload, "chat_join_request")
-            assert req is not None
+            req = obj(payload, "chat_join_request")
             return self.join_request(key, payload, req)
         return Parsed(key=key, ignored="unsupported")
 
     # -- messages ---------------------------------------------------------------------------------
     def message(self, key: str, msg: Mapping[str, Any]) -> Parsed:
-        chat = _obj(msg, "chat")
-        assert chat is not None
-        chat_id, chat_type = _id(chat, "id"), _str(chat, "type")
-        sender = _obj(msg, "from", required=False)
+        chat = obj(msg, "chat")
+        chat_id, chat_type = id_field(chat, "id"), string(chat, "type")
+        sender = optional(msg, "from")
         if chat_type == "private":
             return self.private_message(key, msg, sender)
         if chat_type not in GROUP_TYPES:
             return Parsed(key=key, ignored="channel")
-        at, title = _time(msg), _str(chat, "title")
+        at, title = date(msg), string(chat, "title")
         if "migrate_to_chat_id" in msg or "migrate_from_chat_id" in msg:
             return Parsed(key=key, events=(self.moved(msg, chat_id, at, title),))
         if "new_chat_members" in msg or "left_chat_member" in msg:
@@ -125,9 +81,9 @@ class UpdateParser:
         gate's private answer: a Message whose chat id is the user id)."""
         if sender is None:
             return Parsed(key=key, ignored="private")
-        uid = _id(sender, "id")
-        at = _time(msg)  # validated first: a rejected update must not grant DM consent
-        self.writes += self.st.mark_dm(uid, True)
+        uid = id_field(sender, "id")
+        at = date(msg)  # validated first: a rejected update must not grant DM consent
+        self.learned += self.st.dm_facts(uid, True)
         if self.st.applicant(uid, at) is None:
             return Parsed(key=key, ignored="private")
         text = msg.get("text")
@@ -135,64 +91,63 @@ class UpdateParser:
             caption = msg.get("caption")
             text = caption if isinstance(caption, str) else ""
         return Parsed(key=key, events=(Message(
-            event_id=_id(msg, "message_id"), chat=ChatRef(self.name, uid), user=self.user(uid), time=at,
+            event_id=id_field(msg, "message_id"), chat=ChatRef(self.name, uid), user=self.user(uid), time=at,
             text=text, user_name=user_name(sender)),))
 
     def join_request(self, key: str, payload: Mapping[str, Any], req: Mapping[str, Any]) -> Parsed:
         """``chat_join_request`` → JoinRequest; the applicant may then be messaged privately."""
-        chat, sender = _obj(req, "chat"), _obj(req, "from")
-        assert chat is not None and sender is not None
-        chat_id, uid, at = _id(chat, "id"), _id(sender, "id"), _time(req)
-        private_chat = _id(req, "user_chat_id") if req.get("user_chat_id") is not None else uid
-        link = _obj(req, "invite_link", required=False)
+        chat, sender = obj(req, "chat"), obj(req, "from")
+        chat_id, uid, at = id_field(chat, "id"), id_field(sender, "id"), date(req)
+        private_chat = id_field(req, "user_chat_id") if req.get("user_chat_id") is not None else uid
+        link = optional(req, "invite_link")
         bio, link_name = req.get("bio"), link.get("name") if link is not None else None
         if not isinstance(bio, str | None) or not isinstance(link_name, str | None):
-            raise _bad("fields bio and invite_link.name must be strings")
-        if _str(chat, "type") not in GROUP_TYPES:
+            raise bad("fields bio and invite_link.name must be strings")
+        if string(chat, "type") not in GROUP_TYPES:
             return Parsed(key=key, ignored="channel")
-        # the shared wire helper, fed only validated values
-        ev = telegram_join_request(self.name, {"update_id": key, "chat_join_request": {
-            "chat": {"id": self.st.resolve(chat_id), "title": _str(chat, "title")},
+        # the wire helper, fed only validated values
+        ev = join_request(self.name, {"update_id": key, "chat_join_request": {
+            "chat": {"id": self.st.resolve(chat_id), "title": string(chat, "title")},
             "from": {"id": uid, "first_name": user_name(sender)}, "date": at, "user_chat_id": private_chat,
             "bio": bio or "", "invite_link": {"name": link_name or ""}}})
         assert isinstance(ev, JoinRequest)
-        self.writes += self.st.mark_applicant(uid, private_chat, at)
+        self.learned += self.st.applicant_facts(uid, private_chat, at)
         return Parsed(key=key, events=(ev,))
 
     def moved(self, msg: Mapping[str, Any], chat_id: str, at: float, title: str) -> GroupMoved:
         if "migrate_to_chat_id" in msg:
-            old, new = chat_id, _id(msg, "migrate_to_chat_id")
+            old, new = chat_id, id_field(msg, "migrate_to_chat_id")
         else:
-            old, new = _id(msg, "migrate_from_chat_id"), chat_id
-        sender = _obj(msg, "from", required=False)
-        who = _id(sender, "id") if sender is not None else (self.st.bot_id or "0")
-        self.writes += self.st.mark_alias(old, new)  # only once everything validated: a 400 learns nothing
+            old, new = id_field(msg, "migrate_from_chat_id"), chat_id
+        sender = optional(msg, "from")
+        who = id_field(sender, "id") if sender is not None else (self.st.bot_id or "0")
+        self.learned += self.st.alias_facts(old, new)  # only once everything validated: a 400 learns nothing
         return GroupMoved(event_id=f"moved:{old}", chat=ChatRef(self.name, self.st.resolve(new)),
                           user=self.user(who), time=at, old_chat_id=old, chat_name=title)
 
     def service_membership(self, key: str, msg: Mapping[str, Any], chat_id: str, at: float, title: str,
                            sender: Mapping[str, Any] | None) -> Parsed:
         joined = msg.get("new_chat_members")
-        left = _obj(msg, "left_chat_member", required=False)
+        left = optional(msg, "left_chat_member")
         people = [u for u in joined if isinstance(u, dict)] if isinstance(joined, list) else []
         if joined is not None and not isinstance(joined, list):
-            raise _bad("field new_chat_members must be an array")
-        actor = _id(sender, "id") if sender is not None else ""
+            raise bad("field new_chat_members must be an array")
+        actor = id_field(sender, "id") if sender is not None else ""
         # validate every id before the first state change: a rejected update must learn nothing
-        uids, left_id = [_id(u, "id") for u in people], _id(left, "id") if left is not None else ""
-        mid = _id(msg, "message_id") if people or left is not None else ""
+        uids, left_id = [id_field(u, "id") for u in people], id_field(left, "id") if left is not None else ""
+        mid = id_field(msg, "message_id") if people or left is not None else ""
         events: list[Event] = []
         for u, uid in zip(people, uids, strict=True):
-            if self.st.is_bot(uid, _str(u, "username")):
-                self.writes += self.st.mark_status(chat_id, self.st.bot_status.get(chat_id, "member"))
+            if self.st.is_bot(uid, string(u, "username")):
+                self.learned += self.st.status_facts(chat_id, self.st.bot_status.get(chat_id, "member"))
                 continue
             inviter = self.user(actor) if actor and actor != uid else None
             events.append(MemberJoined(event_id=f"{mid}:join:{uid}", chat=self.chat(chat_id),
                                        user=self.user(uid), time=at, user_name=user_name(u), chat_name=title,
                                        invited_by=inviter))
         if left is not None:
-            if self.st.is_bot(left_id, _str(left, "username")):
-                self.writes += self.st.mark_status(chat_id, "left")
+            if self.st.is_bot(left_id, string(left, "username")):
+                self.learned += self.st.status_facts(chat_id, "left")
             else:
                 events.append(MemberLeft(event_id=f"{mid}:leave:{left_id}",
                                          chat=self.chat(chat_id), user=self.user(left_id), time=at, chat_name=title))
@@ -209,75 +164,37 @@ class UpdateParser:
         if not isinstance(text, str):
             caption = msg.get("caption")
             text, entities_key = (caption if isinstance(caption, str) else ""), "caption_entities"
-        sender_chat = _obj(msg, "sender_chat", required=False)
+        sender_chat = optional(msg, "sender_chat")
         is_admin: bool | None
         learn: tuple[str, str] | None = None  # the sender's username, learned once the update is valid
         if sender_chat is not None:
-            uid = _id(sender_chat, "id")
-            name = _str(sender_chat, "title") or _str(sender_chat, "username")
+            uid = id_field(sender_chat, "id")
+            name = string(sender_chat, "title") or string(sender_chat, "username")
             is_admin = True if uid == chat_id else None
         elif sender is not None:
-            uid, name = _id(sender, "id"), user_name(sender)
-            username = _str(sender, "username")
+            uid, name = id_field(sender, "id"), user_name(sender)
+            username = string(sender, "username")
             if username:
                 learn = (username.casefold(), uid)
             is_admin = self.st.admins.get((self.st.resolve(chat_id), uid))
         else:
-            raise _bad("message without a sender")
-        mentions, mentions_bot = self.mentions(text, msg.get(entities_key), learn)
+            raise bad("message without a sender")
+        mentions, mentions_bot = mentions_in(self.st, self.name, text, msg.get(entities_key), learn)
         reply_to = None
-        replied = _obj(msg, "reply_to_message", required=False)
+        replied = optional(msg, "reply_to_message")
         if replied is not None:
-            reply_to = _id(replied, "message_id")
-            rfrom = _obj(replied, "from", required=False)
-            if rfrom is not None and self.st.is_bot(_id(rfrom, "id"), _str(rfrom, "username")):
+            reply_to = id_field(replied, "message_id")
+            rfrom = optional(replied, "from")
+            if rfrom is not None and self.st.is_bot(id_field(rfrom, "id"), string(rfrom, "username")):
                 mentions_bot = True
-        text, addressed_elsewhere, to_us = self.command(text)
-        event_id = _id(msg, "message_id")
+        text, addressed_elsewhere, to_us = command_address(self.st, text)
+        event_id = id_field(msg, "message_id")
         if learn is not None:
-            self.st.usernames[learn[0]] = learn[1]
+            self.learned += self.st.username_facts(*learn)
         return Message(event_id=event_id, chat=self.chat(chat_id), user=self.user(uid), time=at,
                        text=text, user_name=name, chat_name=title, reply_to=reply_to, mentions=mentions,
                        mentions_bot=mentions_bot or to_us, is_group_admin=is_admin,
                        addressed_elsewhere=addressed_elsewhere)
-
-    def mentions(self, text: str, entities: Any,
-                 sender: tuple[str, str] | None = None) -> tuple[tuple[UserRef, ...], bool]:
-        found: dict[UserRef, None] = {}  # ordered and de-duplicated in O(1) per mention
-        to_bot, raw = False, text.encode("utf-16-le")
-        for ent in entities if isinstance(entities, list) else []:
-            if not isinstance(ent, dict):
-                continue
-            kind = ent.get("type")
-            if kind == "text_mention" and isinstance(ent.get("user"), dict):
-                u = ent["user"]
-                uid = _id(u, "id")
-                if self.st.is_bot(uid, _str(u, "username")):
-                    to_bot = True
-                else:
-                    found.setdefault(self.user(uid))
-            elif kind == "mention":
-                off, length = ent.get("offset"), ent.get("length")
-                if not isinstance(off, int) or not isinstance(length, int):
-                    continue
-                username = _utf16_slice(raw, off, length).lstrip("@")
-                if self.st.is_bot("", username):
-                    to_bot = True
-                else:
-                    cf = username.casefold()
-                    known = sender[1] if sender is not None and sender[0] == cf else self.st.usernames.get(cf)
-                    if known:
-                        found.setdefault(self.user(known))
-        return tuple(found), to_bot
-
-    def command(self, text: str) -> tuple[str, bool, bool]:
-        """Strip ``@our_bot`` from ``/cmd@our_bot``; flag commands addressed to other bots."""
-        m = COMMAND.match(text)
-        if m is None:
-            return text, False, False
-        if self.st.bot_username and m.group(2).casefold() == self.st.bot_username.casefold():
-            return m.group(1) + text[m.end():], False, True
-        return text, True, False
 
     # -- membership updates -----------------------------------------------------------------------
     @staticmethod
@@ -287,27 +204,25 @@ class UpdateParser:
                                                                       and cm.get("is_member") is True)
 
     def chat_member(self, key: str, upd: Mapping[str, Any]) -> Parsed:
-        chat = _obj(upd, "chat")
-        old, new = _obj(upd, "old_chat_member"), _obj(upd, "new_chat_member")
-        assert chat is not None and old is not None and new is not None
-        chat_id, title, at = _id(chat, "id"), _str(chat, "title"), _time(upd)
-        if _str(chat, "type") not in GROUP_TYPES:
+        chat = obj(upd, "chat")
+        old, new = obj(upd, "old_chat_member"), obj(upd, "new_chat_member")
+        chat_id, title, at = id_field(chat, "id"), string(chat, "title"), date(upd)
+        if string(chat, "type") not in GROUP_TYPES:
             return Parsed(key=key, ignored="channel")
-        member = _obj(new, "user")
-        assert member is not None
-        uid = _id(member, "id")
+        member = obj(new, "user")
+        uid = id_field(member, "id")
         # validate the rest before the first state change: a rejected update must learn nothing
-        performer = _obj(upd, "from", required=False)
-        actor = _id(performer, "id") if performer is not None else ""
-        link = _obj(upd, "invite_link", required=False)
-        link_name = _str(link, "name") if link is not None else ""
-        creator = _obj(link, "creator", required=False) if link is not None else None
-        link_creator = _id(creator, "id") if creator is not None else ""
-        self.writes += self.st.mark_chat_member_group(self.st.resolve(chat_id))
-        if self.st.is_bot(uid, _str(member, "username")):
-            self.writes += self.st.mark_status(chat_id, _str(new, "status"))
+        performer = optional(upd, "from")
+        actor = id_field(performer, "id") if performer is not None else ""
+        link = optional(upd, "invite_link")
+        link_name = string(link, "name") if link is not None else ""
+        creator = optional(link, "creator") if link is not None else None
+        link_creator = id_field(creator, "id") if creator is not None else ""
+        self.learned += self.st.chat_member_facts(self.st.resolve(chat_id))
+        if self.st.is_bot(uid, string(member, "username")):
+            self.learned += self.st.status_facts(chat_id, string(new, "status"))
             return Parsed(key=key, ignored="bot_status")
-        self.st.admins[(self.st.resolve(chat_id), uid)] = _str(new, "status") in ADMIN_STATUSES
+        self.learned += self.st.admin_facts(self.st.resolve(chat_id), uid, string(new, "status") in ADMIN_STATUSES)
         was, now = self._is_member(old), self._is_member(new)
         if was == now:
             return Parsed(key=key, ignored="member_status")
@@ -316,18 +231,17 @@ class UpdateParser:
                                                       user=self.user(uid), time=at, chat_name=title),))
         inviter = link_creator if actor == uid else actor
         invited_by = self.user(inviter) if inviter and inviter != uid else None
-        self.writes += self.st.clear_applicant(uid)  # a member now: decided, by us or by an admin
+        self.learned += self.st.decided_facts(uid)  # a member now: decided, by us or by an admin
         return Parsed(key=key, events=(MemberJoined(
             event_id=f"cm:{uid}:{int(at)}:join", chat=self.chat(chat_id), user=self.user(uid), time=at,
             user_name=user_name(member), chat_name=title, invited_by=invited_by, invite_link=link_name),))
 
     def my_chat_member(self, key: str, upd: Mapping[str, Any]) -> Parsed:
-        chat = _obj(upd, "chat")
-        new = _obj(upd, "new_chat_member")
-        assert chat is not None and new is not None
-        chat_id, status = _id(chat, "id"), _str(new, "status")
-        if _str(chat, "type") == "private":
-            self.writes += self.st.mark_dm(chat_id, status not in ("kicked", "left"))
-        elif _str(chat, "type") in GROUP_TYPES:
-            self.writes += self.st.mark_status(self.st.resolve(chat_id), status)
+        chat = obj(upd, "chat")
+        new = obj(upd, "new_chat_member")
+        chat_id, status = id_field(chat, "id"), string(new, "status")
+        if string(chat, "type") == "private":
+            self.learned += self.st.dm_facts(chat_id, status not in ("kicked", "left"))
+        elif string(chat, "type") in GROUP_TYPES:
+            self.learned += self.st.status_facts(self.st.resolve(chat_id), status)
         return Parsed(key=key, ignored="bot_status")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from bot.adapters.support import ascii_int
+from bot.adapters.shared.support import ascii_int
 from bot.core.outgoing import Mention, Outgoing, Text
 
 MAX_LEN = 4096

@@ -1,13 +1,18 @@
 """What a Telegram adapter instance learns and keeps: bot identity, statuses, aliases, DM consent.
 
-Every change goes through :meth:`TelegramState.set`, which returns the durable write to make; the
-adapter persists those with ``deps.state.save`` so the facts survive restarts.
+Nothing here changes the state but :meth:`TelegramState.apply`. The ``*_facts`` methods say what a piece of
+news would change (nothing when it is known already), so ``parse`` stays pure: the runtime applies the
+facts once the delivery is accepted and saves the durable ones, which :meth:`TelegramState.load` reads
+again after a restart.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from bot.core.adapter import Learned
 
 ADMIN_STATUSES = frozenset({"administrator", "creator"})
 # Bot API ChatJoinRequest.user_chat_id: "The bot can use this identifier for 5 minutes to send messages
@@ -15,13 +20,13 @@ ADMIN_STATUSES = frozenset({"administrator", "creator"})
 APPLICANT_DM_S = 300.0
 # How long an undecided applicant's private messages are passed on to the gate (state stays bounded).
 APPLICANT_TTL_S = 86400.0
-Write = tuple[str, str | None]
 
 
 @dataclass(slots=True)
 class TelegramState:
     bot_id: str = ""
     bot_username: str = ""  # without "@", as configured or from getMe
+    keep_username: bool = False  # the username was configured: getMe does not replace it
     can_read_all: bool | None = None  # getMe can_read_all_group_messages (privacy mode off)
     bot_status: dict[str, str] = field(default_factory=dict)  # chat id → our ChatMember status
     chat_member_groups: set[str] = field(default_factory=set)  # chats that send chat_member updates
@@ -32,37 +37,58 @@ class TelegramState:
     usernames: dict[str, str] = field(default_factory=dict)  # casefolded username → user id (memory only)
     admins: dict[tuple[str, str], bool] = field(default_factory=dict)  # (chat, user) → admin (memory only)
 
-    def load(self, stored: dict[str, str]) -> None:
+    def load(self, stored: Mapping[str, str]) -> None:
         """Restore from ``deps.state.load()``."""
-        for key, value in stored.items():
-            kind, _, rest = key.partition(":")
-            if kind == "cm":
-                self.chat_member_groups.add(rest)
-            elif kind == "dm":
-                self.dm_users.add(rest)
-            elif kind == "status":
-                self.bot_status[rest] = value
-            elif kind == "alias":
-                self.aliases[rest] = value
-            elif kind == "ap":
-                try:
-                    chat, at = json.loads(value)
-                    self.applicants[rest] = (str(chat), float(at))
-                except (ValueError, TypeError):
-                    continue
-            elif key == "me":
-                self.set_me(json.loads(value), keep_username=bool(self.bot_username))
+        self.apply(Learned(key, value) for key, value in stored.items())
 
-    def set_me(self, me: dict[str, object], keep_username: bool) -> Write:
-        """Record getMe's answer; returns the write that persists it."""
+    def apply(self, facts: Iterable[Learned]) -> None:
+        """Take in facts, in order (a later fact about the same key wins)."""
+        for fact in facts:
+            kind, _, rest = fact.key.partition(":")
+            value = fact.value
+            if fact.key == "me":
+                if value is not None:
+                    self._set_me(json.loads(value))
+            elif kind == "cm":
+                _put(self.chat_member_groups, rest, value is not None)
+            elif kind == "dm":
+                _put(self.dm_users, rest, value is not None)
+            elif kind == "status":
+                _assign(self.bot_status, rest, value)
+            elif kind == "alias":
+                _assign(self.aliases, rest, value)
+            elif kind == "ap":
+                self._set_applicant(rest, value)
+            elif kind == "user":
+                _assign(self.usernames, rest, value)
+            elif kind == "admin":
+                chat, _, user = rest.partition(":")
+                self.admins[(chat, user)] = value == "1"
+
+    def _set_me(self, me: Mapping[str, object]) -> None:
         self.bot_id = str(me.get("id", self.bot_id))
         username = me.get("username")
-        if isinstance(username, str) and username and not keep_username:
+        if isinstance(username, str) and username and not self.keep_username:
             self.bot_username = username
         can = me.get("can_read_all_group_messages")
         self.can_read_all = bool(can) if isinstance(can, bool) else self.can_read_all
-        return ("me", json.dumps({"id": self.bot_id, "username": username,
-                                  "can_read_all_group_messages": self.can_read_all}))
+
+    def _set_applicant(self, user_id: str, value: str | None) -> None:
+        if value is None:
+            self.applicants.pop(user_id, None)
+            return
+        try:
+            chat, at = json.loads(value)
+            self.applicants[user_id] = (str(chat), float(at))
+        except (ValueError, TypeError):
+            return
+
+    def me_fact(self, me: Mapping[str, object]) -> Learned:
+        """getMe's answer, as the fact to keep."""
+        can = me.get("can_read_all_group_messages")
+        return Learned("me", json.dumps({"id": str(me.get("id", self.bot_id)), "username": me.get("username"),
+                                         "can_read_all_group_messages": can if isinstance(can, bool) else
+                                         self.can_read_all}))
 
     def resolve(self, chat_id: str) -> str:
         """Follow migration aliases (old group id → current supergroup id)."""
@@ -77,66 +103,62 @@ class TelegramState:
             return True
         return bool(username and self.bot_username and username.casefold() == self.bot_username.casefold())
 
-    def mark_chat_member_group(self, chat_id: str) -> list[Write]:
-        if chat_id in self.chat_member_groups:
-            return []
-        self.chat_member_groups.add(chat_id)
-        return [(f"cm:{chat_id}", "1")]
+    def chat_member_facts(self, chat_id: str) -> list[Learned]:
+        """``chat_id`` sends ``chat_member`` updates (its service messages then duplicate them)."""
+        return [] if chat_id in self.chat_member_groups else [Learned(f"cm:{chat_id}", "1")]
 
-    def mark_dm(self, user_id: str, allowed: bool) -> list[Write]:
+    def dm_facts(self, user_id: str, allowed: bool) -> list[Learned]:
         if allowed == (user_id in self.dm_users):
             return []
-        if allowed:
-            self.dm_users.add(user_id)
-            return [(f"dm:{user_id}", "1")]
-        self.dm_users.discard(user_id)
-        return [(f"dm:{user_id}", None)]
+        return [Learned(f"dm:{user_id}", "1" if allowed else None)]
 
-    def mark_applicant(self, user_id: str, private_chat: str, at: float) -> list[Write]:
+    def applicant_facts(self, user_id: str, private_chat: str, at: float) -> list[Learned]:
         """A join request from ``user_id`` (``user_chat_id`` = ``private_chat``) sent at ``at``."""
         if self.applicants.get(user_id) == (private_chat, at):
             return []
-        writes = self.expired_applicants(at)
-        self.applicants[user_id] = (private_chat, at)
-        return [*writes, (f"ap:{user_id}", json.dumps([private_chat, at]))]
+        return [*self.expired_facts(at), Learned(f"ap:{user_id}", json.dumps([private_chat, at]))]
 
-    def clear_applicant(self, user_id: str) -> list[Write]:
-        """The request was decided (by us): the applicant window closes."""
-        if self.applicants.pop(user_id, None) is None:
-            return []
-        return [(f"ap:{user_id}", None)]
+    def decided_facts(self, user_id: str) -> list[Learned]:
+        """The request was decided: the applicant window closes."""
+        return [Learned(f"ap:{user_id}", None)] if user_id in self.applicants else []
 
     def applicant(self, user_id: str, now: float, within: float = APPLICANT_TTL_S) -> tuple[str, float] | None:
         """(private chat id, request time) of an undecided request sent less than ``within`` seconds ago."""
         entry = self.applicants.get(user_id)
         return entry if entry is not None and now - entry[1] < within else None
 
-    def expired_applicants(self, now: float) -> list[Write]:
-        """Forget applicants older than the TTL (their private messages no longer matter); called on each
+    def expired_facts(self, now: float) -> list[Learned]:
+        """Forget applicants older than the TTL (their private messages no longer matter); asked on each
         new request, so the state stays bounded without a clock."""
-        old = [u for u, (_c, at) in self.applicants.items() if now - at >= APPLICANT_TTL_S]
-        return [w for u in old for w in self.clear_applicant(u)]
+        return [f for u, (_c, at) in self.applicants.items() if now - at >= APPLICANT_TTL_S
+                for f in self.decided_facts(u)]
 
-    def mark_status(self, chat_id: str, status: str) -> list[Write]:
+    def status_facts(self, chat_id: str, status: str) -> list[Learned]:
         if status in ("left", "kicked"):
-            if self.bot_status.pop(chat_id, None) is None:
-                return []
-            return [(f"status:{chat_id}", None)]
-        if self.bot_status.get(chat_id) == status:
-            return []
-        self.bot_status[chat_id] = status
-        return [(f"status:{chat_id}", status)]
+            return [Learned(f"status:{chat_id}", None)] if chat_id in self.bot_status else []
+        return [] if self.bot_status.get(chat_id) == status else [Learned(f"status:{chat_id}", status)]
 
-    def mark_alias(self, old: str, new: str) -> list[Write]:
+    def alias_facts(self, old: str, new: str) -> list[Learned]:
+        """``old`` now lives on as ``new`` (our status and chat_member updates move along)."""
         if old == new or self.aliases.get(old) == new:
             return []
-        self.aliases[old] = new
-        writes: list[Write] = [(f"alias:{old}", new)]
+        facts = [Learned(f"alias:{old}", new)]
         if old in self.bot_status and new not in self.bot_status:
-            writes += self.mark_status(new, self.bot_status[old])
+            facts += self.status_facts(new, self.bot_status[old])
         if old in self.chat_member_groups:
-            writes += self.mark_chat_member_group(new)
-        return writes
+            facts += self.chat_member_facts(new)
+        return facts
+
+    def username_facts(self, username: str, user_id: str) -> list[Learned]:
+        """A sender's @username, so later ``@username`` mentions name them (kept in memory only)."""
+        cf = username.casefold()
+        return [] if self.usernames.get(cf) == user_id else [Learned(f"user:{cf}", user_id, durable=False)]
+
+    def admin_facts(self, chat_id: str, user_id: str, is_admin: bool) -> list[Learned]:
+        """Whether ``user_id`` administers ``chat_id`` (from ``chat_member``; kept in memory only)."""
+        if self.admins.get((chat_id, user_id)) == is_admin:
+            return []
+        return [Learned(f"admin:{chat_id}:{user_id}", "1" if is_admin else "0", durable=False)]
 
     def visibility(self, chat_id: str | None = None) -> str:
         """``all`` when privacy mode is off or the bot is an admin there, else ``mentions``."""
@@ -148,3 +170,17 @@ class TelegramState:
         if len(kinds) == 1:
             return kinds.pop()
         return "mixed" if kinds else "mentions"
+
+
+def _put(items: set[str], item: str, present: bool) -> None:
+    if present:
+        items.add(item)
+    else:
+        items.discard(item)
+
+
+def _assign(table: dict[str, str], key: str, value: str | None) -> None:
+    if value is None:
+        table.pop(key, None)
+    else:
+        table[key] = value

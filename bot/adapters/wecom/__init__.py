@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from bot.adapters.wecom import aibot, app
+from bot.core.adapter import AdapterType
 
-from bot.adapters.wecom.aibot import WeComAIBotAdapter
-from bot.adapters.wecom.app import WeComAppAdapter
-from bot.core.adapter import AdapterDeps, ConfigError
+__all__ = ["AIBOT_TYPE", "APP_TYPE"]
 
-
-def build_app(name: str, options: Mapping[str, Any], deps: AdapterDeps) -> WeComAppAdapter:
-    if not isinstance(options, Mapping):
-        raise ConfigError(f"adapters.{name}: must be a table")
-    return WeComAppAdapter(name, options, deps)
-
-
-def build_aibot(name: str, options: Mapping[str, Any], deps: AdapterDeps) -> WeComAIBotAdapter:
-    if not isinstance(options, Mapping):
-        raise ConfigError(f"adapters.{name}: must be a table")
-    return WeComAIBotAdapter(name, options, deps)
+APP_TYPE = AdapterType("wecom_app", app.OPTIONS, app.WeComAppAdapter)
+AIBOT_TYPE = AdapterType("wecom_aibot", aibot.OPTIONS, aibot.WeComAIBotAdapter)

@@ -9,32 +9,41 @@ when the group has a ``wecom_webhook_key``.
 from __future__ import annotations
 
 import collections
+import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from bot.adapters.reply_url import ReplyUrls, prefix_option
-from bot.adapters.support import as_dict, as_list, as_str, bad, call_json, load_json_object, truncate_utf8
+from bot.adapters.shared.reply_urls import ReplyUrls, url_prefix
+from bot.adapters.shared.support import as_dict, as_list, as_str, bad, call_json, load_json_object, truncate_utf8
 from bot.adapters.wecom.markup import markdown
-from bot.adapters.wecom.receiver import TEXT_MAX_BYTES, WeComReceiver
+from bot.adapters.wecom.receiver import COMMON_OPTIONS, GROUP_OPTIONS, TEXT_MAX_BYTES, WeComReceiver
 from bot.core.adapter import (
     MISSING,
     AdapterDeps,
     Capabilities,
+    Learned,
     Parsed,
     SendError,
     WebhookRejected,
     WebReply,
-    check_keys,
-    opt_str,
 )
+from bot.core.config.options import AdapterOptions, text
 from bot.core.events import ChatRef, Message, UserRef
 from bot.core.outgoing import Outgoing, Text
 
 log = logging.getLogger("quntag.wecom")
 
-KEYS = {"token", "encoding_aes_key", "api_base", "bot_name", "receive_id", "max_skew_s", "response_url_prefix"}
+OPTIONS = AdapterOptions((
+    text("bot_name", ""),
+    text("receive_id", ""),
+    *COMMON_OPTIONS,
+    # response_url is on WeCom's API host (platforms.md §5c; the path is not documented).
+    text("response_url_prefix", "https://qyapi.weixin.qq.com/", check=url_prefix),
+), group_options=GROUP_OPTIONS)
+RESPONSE_URL = "response_url:"  # learned in memory only: response_url:<msgid> → [chat id, URL, expires at]
 QUERY = ("msg_signature", "timestamp", "nonce")
 RESPONSE_URL_TTL_S = 3600.0  # "每个 response_url 可调用一次, 有效期为 1 个小时"
 LEADING_MENTION = re.compile(r"\s*+@\S++\s*+")  # used with match(); possessive: no backtracking
@@ -46,17 +55,13 @@ class WeComAIBotAdapter(WeComReceiver):
     ack = WebReply(200, b"", None)
 
     def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps) -> None:
-        where = f"adapters.{name}"
-        check_keys(options, KEYS, where)
-        self.bot_name = opt_str(options, "bot_name", where, "")
+        opts = OPTIONS.read(f"adapters.{name}", options)
+        self.bot_name = opts.text("bot_name")
         caps = Capabilities(visibility="mentions", private_messages=False, membership_events=False,
                             retries_deliveries=True, max_text_len=680, per_chat_per_minute=20,
                             per_chat_per_second=1.0)
-        super().__init__(name, options, deps, opt_str(options, "receive_id", where, ""), caps)
-        # response_url is on WeCom's API host (platforms.md §5c; the path is not documented).
-        prefix = prefix_option(opt_str(options, "response_url_prefix", where, "https://qyapi.weixin.qq.com/"),
-                               f"{where}.response_url_prefix")
-        self.reply_urls = ReplyUrls(prefix, deps.clock)
+        super().__init__(name, opts, deps, opts.text("receive_id"), caps)
+        self.reply_urls = ReplyUrls(opts.text("response_url_prefix"), deps.clock)
         # msgid → (chat id, response_url, expires at); each URL is used at most once.
         self.response_urls: collections.OrderedDict[str, tuple[str, str, float]] = collections.OrderedDict()
 
@@ -82,8 +87,15 @@ class WeComAIBotAdapter(WeComReceiver):
 
     def parse(self, body: bytes) -> Parsed:
         parsed = self._parse(body)
-        self.replays.persist(body)  # only now: a rejected delivery leaves no trace
-        return parsed
+        # only now: a rejected delivery leaves no trace
+        return replace(parsed, learned=(*parsed.learned, *self.replays.learned(body)))
+
+    def learn(self, facts: Sequence[Learned]) -> None:
+        for fact in facts:
+            if fact.key.startswith(RESPONSE_URL) and fact.value is not None:
+                chat_id, url, until = json.loads(fact.value)
+                self._remember(fact.key[len(RESPONSE_URL):], chat_id, url, until)
+        super().learn(facts)
 
     def _parse(self, body: bytes) -> Parsed:
         payload = load_json_object(body)
@@ -105,12 +117,12 @@ class WeComAIBotAdapter(WeComReceiver):
             text = ""
         url = as_str(payload.get("response_url"))
         now = self.deps.clock()  # the callback carries no send time
-        until = self.reply_urls.accept(body, url, now + RESPONSE_URL_TTL_S) if url else None
-        if until is not None:
-            self._remember(msgid, chat_id, url, until)
+        until = self.reply_urls.expiry(body, url, now + RESPONSE_URL_TTL_S) if url else None
+        learned = () if until is None else (Learned(RESPONSE_URL + msgid, json.dumps([chat_id, url, until]),
+                                                    durable=False),)
         ev = Message(event_id=msgid, chat=ChatRef(self.name, chat_id), user=UserRef(self.name, user_id),
                      time=now, text=self._strip_bot(text), mentions_bot=True)
-        return Parsed(key=msgid, events=(ev,))
+        return Parsed(key=msgid, events=(ev,), learned=learned)
 
     def _remember(self, msgid: str, chat_id: str, url: str, until: float) -> None:
         self.response_urls[msgid] = (chat_id, url, until)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from bot.adapters.support import bad, unix_time
+from bot.adapters.shared.support import bad, unix_time
 from bot.adapters.wecom.crypto import parse_xml, xml_text
-from bot.adapters.wecom.receiver import WeComReceiver
+from bot.adapters.wecom.receiver import COMMON_OPTIONS, GROUP_OPTIONS, WeComReceiver
 from bot.core.adapter import (
     MISSING,
     AdapterDeps,
@@ -23,13 +24,12 @@ from bot.core.adapter import (
     SendError,
     WebhookRejected,
     WebReply,
-    check_keys,
-    opt_str,
 )
+from bot.core.config.options import AdapterOptions, text
 from bot.core.events import ChatRef, Event, MemberJoined, MemberLeft, UserRef
 from bot.core.outgoing import Outgoing
 
-KEYS = {"token", "encoding_aes_key", "corp_id", "api_base", "max_skew_s"}
+OPTIONS = AdapterOptions((text("corp_id"), *COMMON_OPTIONS), group_options=GROUP_OPTIONS)
 QUERY = ("msg_signature", "timestamp", "nonce")
 
 
@@ -45,13 +45,12 @@ class WeComAppAdapter(WeComReceiver):
     ack = WebReply(200, b"success", "text/plain")
 
     def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps) -> None:
-        where = f"adapters.{name}"
-        check_keys(options, KEYS, where)
-        self.corp_id = opt_str(options, "corp_id", where)
+        opts = OPTIONS.read(f"adapters.{name}", options)
+        self.corp_id = opts.text("corp_id")
         caps = Capabilities(visibility="mentions", private_messages=False, membership_events=True,
                             retries_deliveries=True, max_text_len=680, per_chat_per_minute=20,
                             per_chat_per_second=1.0)
-        super().__init__(name, options, deps, self.corp_id, caps)
+        super().__init__(name, opts, deps, self.corp_id, caps)
 
     def health(self) -> dict[str, Any]:
         return {"visibility": self.capabilities.visibility, "type": self.type,
@@ -67,8 +66,7 @@ class WeComAppAdapter(WeComReceiver):
 
     def parse(self, body: bytes) -> Parsed:
         parsed = self._parse(body)
-        self.replays.persist(body)  # only now: a rejected delivery leaves no trace
-        return parsed
+        return replace(parsed, learned=self.replays.learned(body))  # only now: a rejected one leaves no trace
 
     def _parse(self, body: bytes) -> Parsed:
         root = _xml(body)

@@ -19,7 +19,7 @@ from xml.etree.ElementTree import Element, TreeBuilder
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from bot.adapters.support import wire
+from bot.adapters.shared.support import wire
 
 BLOCK = 32
 

@@ -1,17 +1,20 @@
 """What both WeCom receivers share: the signed query, the GET echostr handshake, replay defence and
-the send-only group webhook (``webhook/send?key=``) for groups with a ``wecom_webhook_key``."""
+the send-only group webhook (``webhook/send?key=``) for groups with a ``wecom_webhook_key``.
+
+``wecom_webhook_key`` is a per-group option both types declare: ``[groups.adapter] wecom_webhook_key``,
+or directly under ``[[groups]]`` (the older spelling, kept).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.adapters import credentials
-from bot.adapters.replay import ReplayCache
-from bot.adapters.support import MAX_WINDOW_S, call_json, opt_num, opt_url, truncate_utf8, wire
-from bot.adapters.wecom.crypto import CryptoError, WeComCrypto
+from bot.adapters.shared import credentials
+from bot.adapters.shared.replay_cache import ReplayCache
+from bot.adapters.shared.support import MAX_WINDOW_S, call_json, truncate_utf8, wire
+from bot.adapters.wecom.crypto import CryptoError, WeComCrypto, aes_key
 from bot.adapters.wecom.markup import plain
 from bot.core.adapter import (
     BAD_SIGNATURE,
@@ -19,12 +22,12 @@ from bot.core.adapter import (
     STALE,
     AdapterDeps,
     Capabilities,
-    ConfigError,
+    Learned,
     SendError,
     WebhookRejected,
     WebReply,
-    opt_str,
 )
+from bot.core.config.options import Option, Options, number, text, url
 from bot.core.events import ChatRef, UserRef
 from bot.core.outgoing import Outgoing, Text
 
@@ -32,6 +35,24 @@ log = logging.getLogger("quntag.wecom")
 
 WEBHOOK_RATE_LIMITED = 45009
 TEXT_MAX_BYTES = 2048
+WEBHOOK_KEY = "wecom_webhook_key"
+
+
+def _aes_key(value: str) -> str:
+    aes_key(value)  # ValueError names what is wrong with it
+    return value
+
+
+# The options both receivers declare (each adds its own).
+COMMON_OPTIONS = (
+    text("token", secret=True),
+    text("encoding_aes_key", secret=True, check=_aes_key),  # 43 characters
+    url("api_base", "https://qyapi.weixin.qq.com"),
+    # No timestamp window is documented (UNVERIFIED): default 1 h, never unbounded (the replay cache
+    # must cover it).
+    number("max_skew_s", 3600.0, low=1.0, high=MAX_WINDOW_S),
+)
+GROUP_OPTIONS: tuple[Option, ...] = (text(WEBHOOK_KEY, ""),)  # the group's send-only webhook key
 
 
 def render_webhook(out: Outgoing) -> dict[str, Any]:
@@ -51,36 +72,31 @@ class WeComReceiver:
     type = "wecom"
     ack = WebReply(200, b"", None)
 
-    def __init__(self, name: str, options: Mapping[str, Any], deps: AdapterDeps, receive_id: str,
+    def __init__(self, name: str, options: Options, deps: AdapterDeps, receive_id: str,
                  capabilities: Capabilities) -> None:
-        where = f"adapters.{name}"
         self.name = name
         self.deps = deps
-        self.token = opt_str(options, "token", where)
-        self.encoding_aes_key = opt_str(options, "encoding_aes_key", where)
-        try:
-            self.crypto = WeComCrypto(self.token, self.encoding_aes_key, receive_id)
-        except ValueError as exc:
-            raise ConfigError(f"{where}.encoding_aes_key: {exc}") from None
-        self.api_base = opt_url(options, "api_base", where, "https://qyapi.weixin.qq.com")
-        # No timestamp window is documented (UNVERIFIED): default 1 h, never unbounded (the replay cache
-        # must cover it).
-        self.max_skew_s = opt_num(options, "max_skew_s", where, 3600.0, low=1.0, high=MAX_WINDOW_S)
-        self._pending: set[asyncio.Task[None]] = set()
+        self.options = options
+        self.token = options.text("token")
+        self.encoding_aes_key = options.text("encoding_aes_key")
+        self.crypto = WeComCrypto(self.token, self.encoding_aes_key, receive_id)
+        self.api_base = options.text("api_base")
+        self.max_skew_s = options.number("max_skew_s")
         # WeCom: "nonce unique within 2 h"; a timestamp is good from ts - window to ts + window.
         self.replays = ReplayCache(max(2 * self.max_skew_s, 7200.0), deps.clock)
-        self.replays.attach(f"{self.type} {name}", deps.state, self._pending)
         self.capabilities = capabilities
 
     async def start(self) -> None:
-        await self.replays.restore()
+        await self.replays.restore(self.deps.state, f"{self.type} {self.name}")
 
     async def close(self) -> None:
-        if self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
+        return None
 
     def secrets(self) -> dict[str, str]:
-        return {"token": self.token, "encoding_aes_key": self.encoding_aes_key}
+        return self.options.secrets()
+
+    def learn(self, facts: Sequence[Learned]) -> None:
+        self.replays.saved(facts)
 
     def visibility(self, chat: ChatRef | None = None) -> str:
         return self.capabilities.visibility
@@ -121,9 +137,12 @@ class WeComReceiver:
 
     # -- outbound --------------------------------------------------------------------------------
     def webhook_key(self, chat: ChatRef) -> str:
-        settings = self.deps.groups.get(chat.id) or {}
-        key = settings.get("wecom_webhook_key")
+        """The group's ``wecom_webhook_key`` ("" when it has none)."""
+        key = (self.deps.groups.get(chat.id) or {}).get(WEBHOOK_KEY)
         return key if isinstance(key, str) else ""
+
+    async def decide_join(self, out: Outgoing) -> None:
+        raise SendError(f"{self.type} has no join requests to decide", permanent=True)
 
     async def send_webhook(self, key: str, out: Outgoing) -> None:
         url = f"{self.api_base}/cgi-bin/webhook/send"

@@ -2,8 +2,9 @@
 
 Every problem raises :class:`ConfigError` whose message is one line naming the key. Secrets may come
 from the environment: ``QUNTAG_API_TOKEN`` for ``server.api_token``, ``QUNTAG_METRICS_TOKEN`` for
-``server.metrics_token`` and
-``QUNTAG_ADAPTER_<NAME>_<KEY>`` for ``adapters.<name>.<key>`` (name upper-cased, ``-`` → ``_``).
+``server.metrics_token`` and ``QUNTAG_ADAPTER_<NAME>_<KEY>`` for each secret an adapter type declares
+(name upper-cased, ``-`` → ``_``). Adapter options are checked against the declarations the faces hand
+in (``adapters``), so this package knows no platform.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.adapter import AdapterDeps, AdapterFactory, ConfigError
+from bot.core.config.adapters import group_adapter_options, parse_adapters
+from bot.core.config.adapters import secret_problems as secret_problems
 from bot.core.config.intelligence import (
     ActivityTagsConfig,
     InsightsConfig,
@@ -24,7 +26,8 @@ from bot.core.config.intelligence import (
     parse_insights,
     parse_tiers,
 )
-from bot.core.config.schema import Section, SurveyConfig, parse_surveys
+from bot.core.config.options import AdapterOptions
+from bot.core.config.schema import ConfigError, Section, SurveyConfig, parse_surveys
 from bot.core.config.server import parse_console, parse_server
 from bot.core.config.types import PLACEHOLDER as PLACEHOLDER
 from bot.core.config.types import (
@@ -42,7 +45,6 @@ from bot.core.config.types import (
     StorageConfig,
     TaggingConfig,
     TagRule,
-    unset_secret,
 )
 
 __all__ = ["ActivityTagsConfig", "AdapterConfig", "AlertsConfig", "CheckinConfig", "Config", "ConfigError",
@@ -59,21 +61,23 @@ def _tz(value: str, key: str) -> str:
     return value
 
 
-def _group(raw: Any, key: str, base: GroupConfig, need_id: bool) -> GroupConfig:
+def _group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: Mapping[str, AdapterConfig],
+           declared: Mapping[str, AdapterOptions]) -> GroupConfig:
     s = Section(raw, key)
+    gid = s.text("id") if need_id else "*"
     g = GroupConfig(
-        id=s.text("id") if need_id else "*",
+        id=gid,
         name=s.text("name", ""),
         timezone=_tz(s.text("timezone", base.timezone), f"{key}.timezone"),
         locale=s.choice("locale", ("zh-CN", "en"), base.locale),
         admins=tuple(s.strings("admins", list(base.admins))),
         morning_report=_schedule(s.text("morning_report", ""), f"{key}.morning_report"),
         weekly_digest=_schedule(s.text("weekly_digest", ""), f"{key}.weekly_digest"),
-        wecom_webhook_key=s.text("wecom_webhook_key", ""),
         onboarding_survey=s.text("onboarding_survey", base.onboarding_survey),
         welcome=s.flag("welcome", base.welcome),
         gate=_gate(s.table("gate"), f"{key}.gate") if "gate" in s.raw else None,
         admin_replies=s.choice("admin_replies", ("private", "group"), base.admin_replies),
+        adapter_options=group_adapter_options(s, gid, adapters, declared),
     )
     s.done()
     return g
@@ -122,42 +126,14 @@ def _tags(raw: Any) -> tuple[TagRule, ...]:
     return tuple(out)
 
 
-def _env_key(name: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in name).upper()
-
-
-def _adapters(raw: Any, env: Mapping[str, str], types: Mapping[str, AdapterFactory]) -> dict[str, AdapterConfig]:
-    if not isinstance(raw, dict):
-        raise ConfigError("adapters: must be a table")
-    out: dict[str, AdapterConfig] = {}
-    for name, opts in raw.items():
-        where = f"adapters.{name}"
-        if not isinstance(opts, dict):
-            raise ConfigError(f"{where}: must be a table")
-        if not name or "/" in name or ":" in name:
-            raise ConfigError(f"{where}: name may not contain '/' or ':'")
-        kind = opts.get("type", name)
-        if not isinstance(kind, str) or kind not in types:
-            raise ConfigError(f"{where}.type: unknown adapter type {kind!r} (known: {', '.join(types)})")
-        options = dict(opts)
-        prefix = f"QUNTAG_ADAPTER_{_env_key(name)}_"
-        for k in [*options, "secret", "token", "secret_token", "access_token", "app_secret",
-                                  "encrypt_key", "verification_token", "encoding_aes_key"]:
-            if prefix + _env_key(k) in env:
-                options[k] = env[prefix + _env_key(k)]
-        types[kind](name, options, AdapterDeps(session=None))  # validates keys, raises ConfigError
-        out[name] = AdapterConfig(name=name, type=kind, options=options)
-    return out
-
-
 def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None = None, *,
-          adapters: Mapping[str, AdapterFactory]) -> Config:
+          adapters: Mapping[str, AdapterOptions]) -> Config:
     """Validate a parsed TOML document; raises ConfigError naming the first bad key.
 
-    ``adapters`` are the adapter types the faces offer (by ``type``); each instance's options are
-    checked by its type, so this module knows no platform."""
+    ``adapters`` are the option declarations of the adapter types the faces offer (by ``type``)."""
     env = os.environ if env is None else env
     top = Section(data, "")
+    instances = parse_adapters(top.table("adapters"), env, adapters)
     server = parse_server(top.table("server"), env)
     st = Section(top.table("storage"), "storage")
     storage = StorageConfig(url=st.text("url", "sqlite:///quntag.db"),
@@ -168,7 +144,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     if not storage.url.startswith("sqlite:///"):
         # The storage layer is dialect-neutral, but only SQLite is installed and tested so far.
         raise ConfigError("storage.url: must start with sqlite:/// (PostgreSQL support is not available yet)")
-    defaults = _group(top.table("defaults"), "defaults", GroupConfig(id="*"), need_id=False)
+    defaults = _group(top.table("defaults"), "defaults", GroupConfig(id="*"), False, instances, adapters)
     tg = Section(top.table("tagging"), "tagging")
     tagging = TaggingConfig(half_life_days=tg.number("half_life_days", 30.0, 0.001),
                             min_score=tg.number("min_score", 1.0, 0.0))
@@ -196,12 +172,12 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     ob.done()
     groups: dict[str, GroupConfig] = {}
     for i, g in enumerate(top.array("groups")):
-        grp = _group(g, f"groups[{i}]", defaults, need_id=True)
+        grp = _group(g, f"groups[{i}]", defaults, True, instances, adapters)
         if ":" not in grp.id:
             raise ConfigError(f"groups[{i}].id: must be a full id '<adapter>:<group id>'")
         groups[grp.id] = grp
     cfg = Config(server=server, storage=storage, defaults=defaults, tagging=tagging, lifecycle=lifecycle,
-                 tags=_tags(top.array("tags")), adapters=_adapters(top.table("adapters"), env, adapters),
+                 tags=_tags(top.array("tags")), adapters=instances,
                  groups=groups, surveys=parse_surveys(top.array("surveys")),
                  insights=parse_insights(top.table("insights")), tiers=parse_tiers(top.table("tiers")),
                  activity_tags=parse_activity_tags(top.table("activity_tags")), scheduler=scheduler,
@@ -217,7 +193,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
 
 
 def load(path: str | Path, env: Mapping[str, str] | None = None, *,
-         adapters: Mapping[str, AdapterFactory]) -> Config:
+         adapters: Mapping[str, AdapterOptions]) -> Config:
     """Read and validate a config file."""
     p = Path(path)
     try:
@@ -229,18 +205,3 @@ def load(path: str | Path, env: Mapping[str, str] | None = None, *,
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config: {p}: invalid TOML: {exc}") from None
     return parse(data, p.resolve().parent, env, adapters=adapters)
-
-
-def secret_problems(cfg: Config, types: Mapping[str, AdapterFactory]) -> list[str]:
-    """Keys whose secret is empty or the CHANGE-ME placeholder (``serve`` refuses to start).
-
-    ``server.metrics_token`` may be left empty (``/metrics`` is then open) but not at the placeholder."""
-    bad = []
-    if unset_secret(cfg.server.api_token):
-        bad.append("server.api_token")
-    if cfg.server.metrics_token and unset_secret(cfg.server.metrics_token):
-        bad.append("server.metrics_token")
-    for a in cfg.adapters.values():
-        adapter = types[a.type](a.name, a.options, AdapterDeps(session=None))
-        bad += [f"adapters.{a.name}.{k}" for k, v in adapter.secrets().items() if unset_secret(v)]
-    return bad

@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.adapter import ConfigError
-from bot.core.config.schema import Section
+from bot.core.config.schema import ConfigError, Section
 
 
 @dataclass(frozen=True, slots=True)

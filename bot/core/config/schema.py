@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.adapter import ConfigError
+
+class ConfigError(Exception):
+    """A configuration problem; the message is one line naming the key."""
 
 
 class Section:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.core.adapter import ConfigError
-from bot.core.config.schema import Section
+from bot.core.config.schema import ConfigError, Section
 from bot.core.config.types import PLACEHOLDER, ConsoleConfig, ServerConfig
 
 

@@ -71,6 +71,8 @@ class TagRule:
 
 @dataclass(frozen=True, slots=True)
 class AdapterConfig:
+    """One ``[adapters.<name>]`` instance: its ``type`` and its options as that type declared them."""
+
     name: str
     type: str
     options: Mapping[str, Any]
@@ -85,11 +87,12 @@ class GroupConfig:
     admins: tuple[str, ...] = ()
     morning_report: str = ""
     weekly_digest: str = ""
-    wecom_webhook_key: str = ""
     onboarding_survey: str = ""
     welcome: bool = True
     gate: GateConfig | None = None
     admin_replies: str = "private"  # private | group: where admin lookups of member data are answered
+    # options of the group's adapter ([groups.adapter]), opaque here: the adapter type declares and reads them
+    adapter_options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.adapter import ConfigError
+from bot.core.config import ConfigError
 from bot.faces.cli import main
 from bot.faces.console import charts
 from bot.faces.console.access import GroupView

@@ -2,29 +2,26 @@
 
 Platforms with a timestamp window (Feishu, DingTalk, WeCom) would otherwise accept a captured delivery
 again anywhere inside that window, and DingTalk, whose body is not signed at all, with any body. The key
-is exactly the credential that was verified (canonical, see :mod:`bot.adapters.credentials`); the value
+is exactly the credential that was verified (canonical, see :mod:`bot.adapters.shared.credentials`); the value
 is a digest of what it came with. The same key with the same request is a platform retry (let through;
 the inbox de-duplicates it); the same key with anything else is a replay and is refused.
 
 Persistence: entries live in memory for the hot path and are mirrored into the adapter's
-:class:`~bot.adapters.base.StateStore` (the ``adapter_state`` table, keys ``replay:<key>``) by a
-background write once the delivery also parsed (a rejected request leaves no trace), and loaded again
-by ``restore()`` at start. The trade-off is deliberate: ``verify`` stays synchronous and cheap (no
-await, no disk I/O per request), and the write reaches the database a few milliseconds later through
-the storage writer. A crash inside that gap can forget the newest key — the one request that arrived
-just before the crash — never a whole window's worth.
+:class:`~bot.core.adapter.StateStore` (the ``adapter_state`` table, keys ``replay:<key>``): ``verify``
+stages the entry, ``parse`` returns it (with the deletions of expired ones) as learned facts, and the
+runtime saves them once the delivery is accepted (a rejected request leaves no trace); ``restore()``
+loads them again at start. ``verify`` stays synchronous and cheap (no await, no disk I/O), and the
+entry is durable before the delivery is acknowledged.
 """
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from bot.adapters.persist import persist_later
-from bot.core.adapter import StateStore
+from bot.core.adapter import Learned, StateStore
 
 PREFIX = "replay:"
 STAGED = 1024  # verify and parse run back to back per request: only a few are ever staged
@@ -39,29 +36,24 @@ class ReplayCache:
         self.clock = clock
         self.max_items = max_items
         self._seen: collections.OrderedDict[str, tuple[float, bytes]] = collections.OrderedDict()
-        self._label = ""
-        self._state: StateStore | None = None
-        self._pending: set[asyncio.Task[None]] = set()
-        # verified but not parsed yet: body digest → (state key, value)
-        self._staged: collections.OrderedDict[bytes, tuple[str, str]] = collections.OrderedDict()
-        self._unsaved: dict[str, str | None] = {}  # writes waiting for the next persist()
+        # verified, to be saved once parsed and accepted: body digest → the entry as a fact (a platform
+        # retry verifies the same body again, so entries stay until pushed out by newer ones)
+        self._staged: collections.OrderedDict[bytes, Learned] = collections.OrderedDict()
+        self._expired: dict[str, None] = {}  # state keys of pruned entries, deleted with the next delivery
 
-    def attach(self, label: str, state: StateStore | None, pending: set[asyncio.Task[None]]) -> None:
-        """Mirror entries into ``state``; ``pending`` collects the writes so ``close()`` can wait for them."""
-        self._label, self._state, self._pending = label, state, pending
-
-    async def restore(self) -> None:
-        """Load the entries a previous run stored that are still inside the window; forget the rest."""
-        if self._state is None:
+    async def restore(self, state: StateStore | None, label: str) -> None:
+        """Load the entries a previous run stored in ``state`` that are still inside the window; delete
+        the rest."""
+        if state is None:
             return
         try:
-            stored = await self._state.load()
+            stored = await state.load()
         except Exception:
-            log.exception("%s: could not load the replay cache", self._label)
+            log.exception("%s: could not load the replay cache", label)
             return
         now = self.clock()
         entries: list[tuple[float, str, bytes]] = []
-        stale: list[tuple[str, str | None]] = []
+        stale: dict[str, str | None] = {}
         for name, value in stored.items():
             if not name.startswith(PREFIX):
                 continue
@@ -71,19 +63,23 @@ class ReplayCache:
             except ValueError:
                 entry = None
             if entry is None or not entry[0] > now:
-                stale.append((name, None))
+                stale[name] = None
             elif entry[1] not in self._seen:
                 entries.append(entry)
         for expires, key, digest in sorted(entries):
             self._seen[key] = (expires, digest)
         # Keep insertion order = expiry order (what pruning relies on) after merging.
         self._seen = collections.OrderedDict(sorted(self._seen.items(), key=lambda kv: kv[1][0]))
-        persist_later(self._label, self._state, stale, self._pending)
+        if stale:
+            try:
+                await state.save(stale)
+            except Exception:
+                log.exception("%s: could not delete expired replay keys", label)
 
     def check(self, key: str, *parts: bytes, body: bytes) -> bool:
         """Record ``key`` with ``parts``; False when ``key`` was seen before with different parts.
 
-        ``body`` is what verify returns for this request: :meth:`persist` with it makes the entry durable.
+        ``body`` is what verify returns for this request: :meth:`learned` with it gives the entry to save.
         """
         now = self.clock()
         while self._seen:
@@ -91,26 +87,31 @@ class ReplayCache:
             if expires > now and len(self._seen) < self.max_items:
                 break
             del self._seen[first_key]
-            self._unsaved[PREFIX + first_key] = None
+            self._expired[PREFIX + first_key] = None
         digest = hashlib.sha256(b"\0".join(parts)).digest()
         prev = self._seen.get(key)
         if prev is not None and prev[1] != digest:
             return False
         if prev is None:
             prev = self._seen[key] = (now + self.ttl, digest)
-        self._staged[hashlib.sha256(body).digest()] = (PREFIX + key, f"{prev[0]:.3f} {digest.hex()}")
+            self._expired.pop(PREFIX + key, None)  # stored anew, not deleted
+        self._staged[hashlib.sha256(body).digest()] = Learned(PREFIX + key, f"{prev[0]:.3f} {digest.hex()}")
         while len(self._staged) > STAGED:
             self._staged.popitem(last=False)
         return True
 
-    def persist(self, body: bytes) -> None:
-        """The request that returned ``body`` from verify was also parsed: write its entry (and forget
-        expired ones) in the background."""
-        staged = self._staged.pop(hashlib.sha256(body).digest(), None)
-        if staged is not None:
-            self._unsaved[staged[0]] = staged[1]
-        writes, self._unsaved = list(self._unsaved.items()), {}
-        persist_later(self._label, self._state, writes, self._pending)
+    def learned(self, body: bytes) -> tuple[Learned, ...]:
+        """Pure: the facts to save for the request whose verified body is ``body`` — its entry, and the
+        deletion of entries pruned since the last save."""
+        facts = [Learned(key, None) for key in self._expired]
+        staged = self._staged.get(hashlib.sha256(body).digest())
+        return (*facts, staged) if staged is not None else tuple(facts)
+
+    def saved(self, facts: Iterable[Learned]) -> None:
+        """``facts`` (from :meth:`learned`) were handed to the store: their deletions are done."""
+        for fact in facts:
+            if fact.value is None:
+                self._expired.pop(fact.key, None)
 
     def __len__(self) -> int:
         return len(self._seen)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hmac
 
-from bot.adapters.support import wire
+from bot.adapters.shared.support import wire
 from bot.core.adapter import BAD_SIGNATURE, STALE, WebhookRejected
 
 MAX_TIMESTAMP_DIGITS = 16  # unix milliseconds have 13 digits; more is never a real timestamp

@@ -1,7 +1,7 @@
 """Shared plumbing for the signed/encrypted platform adapters (Feishu, DingTalk, WeCom).
 
-Nothing here knows a platform: option readers, a case-insensitive header lookup, an access-token cache
-and one JSON-over-HTTP call that maps transport failures to SendError.
+Nothing here knows a platform: a case-insensitive header lookup, untrusted JSON and timestamps, an
+access-token cache and one JSON-over-HTTP call that maps transport failures to SendError.
 """
 
 from __future__ import annotations
@@ -14,32 +14,9 @@ from typing import Any
 
 import aiohttp
 
-from bot.core.adapter import MALFORMED, ConfigError, SendError, WebhookRejected
-
-
-def opt_bool(options: Mapping[str, Any], key: str, where: str, default: bool) -> bool:
-    val = options.get(key, default)
-    if not isinstance(val, bool):
-        raise ConfigError(f"{where}.{key}: must be true or false")
-    return val
-
-
-def opt_num(options: Mapping[str, Any], key: str, where: str, default: float, low: float = 0.0,
-            high: float = float("inf")) -> float:
-    val = options.get(key, default)
-    if isinstance(val, bool) or not isinstance(val, int | float) or not low <= val <= high:
-        raise ConfigError(f"{where}.{key}: must be a number >= {low:g}" + (f" and <= {high:g}" if high < 1e300 else ""))
-    return float(val)
-
+from bot.core.adapter import MALFORMED, SendError, WebhookRejected
 
 MAX_WINDOW_S = 7 * 86400.0  # replay caches keep every key for the whole window: it must be finite
-
-
-def opt_url(options: Mapping[str, Any], key: str, where: str, default: str) -> str:
-    val = options.get(key, default)
-    if not isinstance(val, str) or not val.startswith(("http://", "https://")):
-        raise ConfigError(f"{where}.{key}: must be an http(s) URL")
-    return val.rstrip("/")
 
 
 def header(headers: Mapping[str, str], name: str) -> str:
@@ -133,6 +110,15 @@ def as_dict(value: Any) -> dict[str, Any]:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def id_field(d: Mapping[str, Any], key: str) -> str:
+    """A required id field (an integer or a non-empty string, never a bool) as a string, else
+    WebhookRejected(400) naming it."""
+    val = d.get(key)
+    if isinstance(val, bool) or not isinstance(val, int | str) or val == "":
+        raise bad(f"field {key} must be an id")
+    return str(val)
 
 
 def as_str(value: Any) -> str:

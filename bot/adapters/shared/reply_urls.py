@@ -2,9 +2,10 @@
 ``response_url``): whatever posts there reaches the group as the bot, so they are trusted narrowly.
 
 A URL is taken only from a body that passed ``verify`` (the adapter calls :meth:`ReplyUrls.verified`
-with it), only under the configured prefix (scheme, host and port exactly, path by prefix; the
-platform's documented host by default, configurable so tests can use a loopback server), and for at
-most :data:`MAX_TTL_S` seconds whatever expiry the body claims.
+with it; ``parse`` asks :meth:`ReplyUrls.expiry`, which changes nothing), only under the configured
+prefix (scheme, host and port exactly, path by prefix; the platform's documented host by default,
+configurable so tests can use a loopback server), and for at most :data:`MAX_TTL_S` seconds whatever
+expiry the body claims.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import hashlib
 from collections.abc import Callable
 
 from yarl import URL
-
-from bot.core.adapter import ConfigError
 
 MAX_TTL_S = 7200.0  # DingTalk documents ~90 min, WeCom 1 h: a claimed far-future expiry is capped here
 _REMEMBERED = 1024  # verified bodies not parsed yet (verify and parse run back to back per request)
@@ -35,10 +34,10 @@ def _parts(url: str) -> tuple[str, str, int | None, str] | None:
     return parsed.scheme, parsed.host.lower(), parsed.port, parsed.path
 
 
-def prefix_option(value: str, key: str) -> str:
-    """Validate a ``*_prefix`` option (an http(s) URL prefix such as ``https://oapi.dingtalk.com/``)."""
+def url_prefix(value: str) -> str:
+    """Check of a ``*_prefix`` option (an http(s) URL prefix such as ``https://oapi.dingtalk.com/``)."""
     if _parts(value) is None:
-        raise ConfigError(f"{key}: must be an http(s) URL prefix without credentials")
+        raise ValueError("must be an http(s) URL prefix without credentials")
     return value
 
 
@@ -66,13 +65,11 @@ class ReplyUrls:
         scheme, host, port, path = self.allowed
         return got is not None and got[:3] == (scheme, host, port) and got[3].startswith(path)
 
-    def accept(self, body: bytes, url: str, expires: float) -> float | None:
+    def expiry(self, body: bytes, url: str, expires: float) -> float | None:
         """The expiry (unix seconds, capped) to keep ``url`` until, or None when it must not be used:
         ``body`` was not verified, the URL is elsewhere, or it has expired already."""
-        digest = hashlib.sha256(body).digest()
-        if digest not in self._verified:
+        if hashlib.sha256(body).digest() not in self._verified:
             return None
-        del self._verified[digest]
         now = self.clock()
         if not self.allows(url) or not expires > now:  # "not >": NaN too
             return None
