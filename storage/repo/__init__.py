@@ -177,9 +177,6 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
         return await self.db.read(lambda c: profiles.member_facts(c, group_id, ids, since_day, with_text, scores,
                                                                   lite, days))
 
-    async def last_message_before(self, group_id: str, member_id: str, at: float) -> float | None:
-        return await self.db.read(lambda c: profiles.last_message_before(c, group_id, member_id, at))
-
     async def rate_sums(self, group_id: str, ids: Sequence[str], recent_from: str, prev_from: str,
                         day: str) -> dict[str, tuple[int, int]]:
         """Per member: messages from ``recent_from`` to ``day``, and from ``prev_from`` to before ``recent_from``."""

@@ -119,9 +119,6 @@ class OpsMixin:
     async def survey_answers(self, group_id: str, survey_id: str) -> list[tuple[str, str, str]]:
         return await self.db.read(lambda c: ops_surveys.survey_answers(c, group_id, survey_id))
 
-    async def survey_refusals(self, group_id: str, survey_id: str) -> set[str]:
-        return await self.db.read(lambda c: ops_surveys.survey_refusals(c, group_id, survey_id))
-
     async def current_members(self, group_id: str) -> list[str]:
         return await self.db.read(lambda c: ops_surveys.current_members(c, group_id))
 

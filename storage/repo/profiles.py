@@ -144,13 +144,6 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
     return [by_id[i] for i in idl if i in by_id]
 
 
-def last_message_before(conn: Connection, group_id: str, member_id: str, at: float) -> float | None:
-    value = conn.execute(select(func.max(col(MessageRow.at))).where(
-        col(MessageRow.group_id) == group_id, col(MessageRow.member_id) == member_id,
-        col(MessageRow.at) <= at)).scalar()
-    return float(value) if value is not None else None
-
-
 def last_messages_before(conn: Connection, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
     if not ids:
         return {}
