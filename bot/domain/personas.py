@@ -15,7 +15,7 @@ from typing import Any
 from bot.core.config import Config
 from bot.core.timeutil import day_minus, local
 from bot.domain import insights, segments
-from bot.domain.recompute import group_facts, group_tz
+from bot.domain.recompute import group_facts
 from storage.repo import Repo
 
 MAX_PERSONAS = 7
@@ -128,7 +128,7 @@ async def personas(repo: Repo, cfg: Config, group_id: str, now: float, locale: s
     profiles = await insights.group_profiles(repo, cfg, group_id, now)
     facts = await group_facts(repo, cfg, group_id, now)
     days = {f.member_id: f.days for f in facts}
-    today = local(now, group_tz(cfg, group_id)).date().isoformat()
+    today = local(now, cfg.timezone_of(group_id)).date().isoformat()
     current = [p for p in profiles if not p["opted_out"] and p["lifecycle"] != "left"]
     layers: list[tuple[str, str, str, list[dict[str, Any]]]] = []
     for seg_name, query in (await repo.saved_segments(group_id)).items():

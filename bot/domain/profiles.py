@@ -70,8 +70,7 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None,
           lifecycle: bool = True, declining: bool | None = None) -> dict[str, Any]:
     """The §5 profile (``lifecycle`` False: ``"lifecycle": None``, for facts fetched without day counts;
     ``declining`` when already known)."""
-    group = cfg.group(f.group_id)
-    tz = group.timezone if group else cfg.defaults.timezone
+    tz = cfg.timezone_of(f.group_id)
     tags: list[dict[str, Any]] = []
     if not f.opted_out:
         tags = keyword_tags(f, cfg)
@@ -103,8 +102,7 @@ async def load(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str] | None
     active days at zero; ``fresh`` False skips the recompute check (the caller just made it)."""
     if fresh:
         await ensure_fresh(repo, cfg, group_id, repo.clock())
-    group = cfg.group(group_id)
-    tz = group.timezone if group else cfg.defaults.timezone
+    tz = cfg.timezone_of(group_id)
     since = day_minus(local(t, tz).date().isoformat(), HISTORY_DAYS)
     want = score_want(cfg, t, tags, evidence) if keyword else None
     facts = await repo.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want, lite=lite)
@@ -122,8 +120,7 @@ async def lifecycles(repo: Repo, cfg: Config, group_id: str, times: Sequence[flo
     """For each of ``times``: member → ``{"member", "name", "lifecycle"}`` (the profile fields the weekly digest
     reads), from one fetch of the group's facts without day counts and two window sums per member and time."""
     await ensure_fresh(repo, cfg, group_id, repo.clock())
-    group = cfg.group(group_id)
-    tz = group.timezone if group else cfg.defaults.timezone
+    tz = cfg.timezone_of(group_id)
     facts = await repo.member_facts(group_id, None, "", lite=True, days=False)
     ids = [f.member_id for f in facts]
     out = []
@@ -159,7 +156,7 @@ async def load_group(repo: Repo, cfg: Config, group_id: str, t: float, tag: str 
 async def declining_at(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str], t: float) -> dict[str, bool]:
     """Whether each member's message rate is declining at ``t`` (contract §5), from two window sums per member;
     only members whose first day is undecided get their day counts fetched and walked back."""
-    tz = _tz(cfg, group_id)
+    tz = cfg.timezone_of(group_id)
     day = local(t, tz).date().isoformat()
     sums = await repo.rate_sums(group_id, ids, day_minus(day, RECENT_DAYS - 1),
                                 day_minus(day, RECENT_DAYS + PREVIOUS_DAYS - 1), day)
@@ -175,8 +172,3 @@ async def declining_at(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str
         for f in await repo.member_facts(group_id, walk, day_minus(day, HISTORY_DAYS), lite=True):
             out[f.member_id] = is_declining(f.days, day)
     return out
-
-
-def _tz(cfg: Config, group_id: str) -> str:
-    group = cfg.group(group_id)
-    return group.timezone if group else cfg.defaults.timezone

@@ -31,11 +31,6 @@ class Recomputed:
     transitions: list[Transition]
 
 
-def group_tz(cfg: Config, group_id: str) -> str:
-    g = cfg.group(group_id)
-    return g.timezone if g else cfg.defaults.timezone
-
-
 def _repo(ctx_or_repo: Context | Repo) -> Repo:
     return ctx_or_repo.repo if isinstance(ctx_or_repo, Context) else ctx_or_repo
 
@@ -47,14 +42,14 @@ async def group_weights(repo: Repo, cfg: Config, group_id: str) -> Weights:
 
 
 async def group_facts(repo: Repo, cfg: Config, group_id: str, now: float) -> list[MemberFacts]:
-    since = day_minus(local(now, group_tz(cfg, group_id)).date().isoformat(), HISTORY_DAYS)
+    since = day_minus(local(now, cfg.timezone_of(group_id)).date().isoformat(), HISTORY_DAYS)
     return await repo.member_facts(group_id, None, since)  # no keyword scores: nothing here uses them
 
 
 async def compute(repo: Repo, cfg: Config, group_id: str, now: float,
                   weights: Weights | None = None) -> Recomputed:
     """Everything a recompute would write, without writing it (dry runs use this)."""
-    tz = group_tz(cfg, group_id)
+    tz = cfg.timezone_of(group_id)
     facts = await group_facts(repo, cfg, group_id, now)
     window = cfg.activity_tags.window_days * DAY
     inter = interactions(await repo.message_signals(group_id, now - window, now))

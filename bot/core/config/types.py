@@ -164,6 +164,12 @@ class Config:
     def survey(self, survey_id: str) -> SurveyConfig | None:
         return next((s for s in self.surveys if s.id == survey_id), None)
 
+    def timezone_of(self, group_id: str) -> str:
+        """The zone a group's local days and hours are counted in: its ``[[groups]]`` entry, else
+        ``[defaults]`` (also for a group left out by ``only_listed_groups``, whose stored facts still have days)."""
+        g = self.groups.get(group_id)
+        return g.timezone if g is not None else self.defaults.timezone
+
     def database_url(self) -> str:
         """``storage.url`` with a relative SQLite path resolved against the config file's folder."""
         url = self.storage.url
