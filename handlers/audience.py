@@ -68,7 +68,7 @@ def router() -> Router:
                 await _query_error(ctx, exc)
                 return
             text = ctx.render("segment_result", ctx.locale, query=query, count=len(found),
-                              names=[p["name"] or p["member"] for p in found[:SHOWN]],
+                              names=[p.name or p.member for p in found[:SHOWN]],
                               best_hours=insights.best_hours(found))
             await answer_lookup(ctx, text, "segment", f"{query[:200]}: {len(found)} members")
 

@@ -39,8 +39,8 @@ def router(all_commands: Callable[[], Sequence[CommandSpec]]) -> Router:
             return
         p = found[0]
         labels = STAGE_LABELS.get(ctx.locale, STAGE_LABELS["zh-CN"])
-        await ctx.reply(ctx.render("profile", ctx.locale, p=p, name=p["name"] or ev.user_name,
-                                   stage=labels[p["lifecycle"]]))
+        await ctx.reply(ctx.render("profile", ctx.locale, p=p, name=p.name or ev.user_name,
+                                   stage=labels[p.lifecycle]))
 
     @r.command(ID)
     async def id_(ctx: Context) -> None:

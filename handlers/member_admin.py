@@ -86,12 +86,12 @@ def router() -> Router:
             await ctx.reply(ctx.render("usage", ctx.locale, usage=WHY.help))
             return
         p = found[0]
-        t = next((x for x in p["tags"] if x["name"] == name), None)
+        t = p.tag(name)
         carried = t is not None
         if t is None:  # below min_score, or rejected: still show what the hits amount to
             relaxed = replace(ctx.config, tagging=replace(ctx.config.tagging, min_score=0.0))
             again = await profiles.load(ctx.repo, relaxed, ev.chat.id, [member], ctx.clock())
-            t = next((x for x in again[0]["tags"] if x["name"] == name and x["source"] == "keyword"), None)
+            t = next((x for x in again[0].tags if x.name == name and x.source == "keyword"), None)
         detail = await ctx.repo.tag_detail(ev.chat.id, member, name)
         evidence = json.loads(detail.evidence) if detail and detail.evidence else {}
         at = iso_utc(detail.at) if detail else None
@@ -117,8 +117,8 @@ def router() -> Router:
             await ctx.reply(ctx.render("attr_done", ctx.locale, who=who.label, keys=[k for k, _s, _v in pairs]))
             return
         found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [member], ctx.clock())
-        attrs = found[0]["attributes"] if found else {}
-        await answer_lookup(ctx, ctx.render("attrs", ctx.locale, name=found[0]["name"] if found else who.label["name"],
+        attrs = found[0].attributes if found else {}
+        await answer_lookup(ctx, ctx.render("attrs", ctx.locale, name=found[0].name if found else who.label["name"],
                                             attributes=attrs), "attr", member)
 
     @r.command(TIER, is_admin)
@@ -169,7 +169,7 @@ def router() -> Router:
         ev = ctx.event
         assert isinstance(ev, Message)
         found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], ctx.clock())
-        attrs = found[0]["attributes"] if found else {}
+        attrs = found[0].attributes if found else {}
         await ctx.reply_private(ctx.render("attrs", ctx.locale, name=ev.user_name or ev.user.id, attributes=attrs),
                                 notice=ctx.render("private_unavailable", ctx.locale))
 
@@ -179,4 +179,4 @@ def router() -> Router:
 
 async def _names(ctx: Context, group: str) -> dict[str, str]:
     found = await profiles.load_group(ctx.repo, ctx.config, group, ctx.clock())
-    return {p["member"]: p["name"] or p["member"] for p in found}
+    return {p.member: p.name or p.member for p in found}

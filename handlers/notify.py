@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from bot.core.context import Context
 from bot.core.events import Message, UserRef
 from bot.core.outgoing import Mention, Outgoing, Part, Text
 from bot.domain import insights, segments
+from bot.domain.profiles import Profile
 from handlers.admin_reply import audit_admin
 
 SHOWN = 10
@@ -28,7 +28,7 @@ def _pending_key(admin: str) -> str:
     return f"notify_pending:{admin}"
 
 
-async def _members_of(ctx: Context, group: str, query: str, now: float) -> list[dict[str, Any]]:
+async def _members_of(ctx: Context, group: str, query: str, now: float) -> list[Profile]:
     try:
         return await insights.segment(ctx.repo, ctx.config, group, query, now)
     except segments.QueryError:
@@ -42,10 +42,9 @@ async def recently_mentioned(ctx: Context, group: str, now: float) -> dict[str, 
     return {m: float(at) for m, at in (json.loads(raw) if raw else {}).items() if now - float(at) < window}
 
 
-def _split(found: Sequence[dict[str, Any]], recent: dict[str, float],
-           limit: int) -> tuple[list[dict[str, Any]], int]:
+def _split(found: Sequence[Profile], recent: dict[str, float], limit: int) -> tuple[list[Profile], int]:
     """(members to mention now, how many matching members are still cooling down)."""
-    fresh = [p for p in found if p["member"] not in recent]
+    fresh = [p for p in found if p.member not in recent]
     return fresh[:limit], len(found) - len(fresh)
 
 
@@ -60,7 +59,7 @@ async def dry_run(ctx: Context, group: str, name: str, query: str, text: str, no
     await ctx.repo.set_intel_setting(group, _pending_key(ev.user.id), json.dumps(
         {"segment": name, "query": query, "text": text, "at": now}, ensure_ascii=False))
     return ctx.render("notify_preview", ctx.locale, name=name, count=len(found), reach=len(reach), cooling=cooling,
-                      batches=batches, names=[p["name"] or p["member"] for p in reach[:SHOWN]], text=text)
+                      batches=batches, names=[p.name or p.member for p in reach[:SHOWN]], text=text)
 
 
 async def confirm(ctx: Context, group: str, now: float) -> None:
@@ -77,17 +76,17 @@ async def confirm(ctx: Context, group: str, now: float) -> None:
     everyone = await _members_of(ctx, group, pending["query"], now)
     found, cooling = _split(everyone, recent, cfg.notify_max_members)
     if not found and cooling:
-        first_free = min(recent[p["member"]] for p in everyone) + cfg.notify_cooldown_minutes * 60
+        first_free = min(recent[p.member] for p in everyone) + cfg.notify_cooldown_minutes * 60
         await ctx.reply(ctx.render("notify_cooldown", ctx.locale, name=pending["segment"], count=cooling,
                                    minutes=int((first_free - now) // 60) + 1))
         return
     for i in range(0, len(found), cfg.notify_batch):
         parts: list[Part] = [Text(pending["text"] + "\n")]
         for p in found[i:i + cfg.notify_batch]:
-            parts += [Mention(UserRef.of(p["member"]), p["name"]), Text(" ")]
+            parts += [Mention(UserRef.of(p.member), p.name), Text(" ")]
         await ctx.send(Outgoing(target=ev.chat, parts=tuple(parts)))
     await audit_admin(ctx, "notify", f"{pending['segment']}: {len(found)} members mentioned")
     await ctx.repo.set_intel_setting(group, _pending_key(ev.user.id), None)
-    await ctx.repo.set_intel_setting(group, MENTIONED_KEY, json.dumps({**recent, **{p["member"]: now for p in found}}))
+    await ctx.repo.set_intel_setting(group, MENTIONED_KEY, json.dumps({**recent, **{p.member: now for p in found}}))
     await ctx.reply(ctx.render("notify_sent", ctx.locale, name=pending["segment"], count=len(found),
                                cooling=cooling))

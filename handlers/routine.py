@@ -81,13 +81,13 @@ async def core_declining(ctx: Context, group: GroupConfig) -> None:
         return
     week = date.fromisoformat(today).isocalendar()
     for p in await profiles.load(ctx.repo, ctx.config, group.id, core, now):
-        if p["lifecycle"] != "declining":
+        if p.lifecycle != "declining":
             continue
-        if await ctx.repo.claim_alert(group.id, "core_declining", f"{p['member']}:{week[0]}-{week[1]}",
+        if await ctx.repo.claim_alert(group.id, "core_declining", f"{p.member}:{week[0]}-{week[1]}",
                                       ctx.config.alerts.max_per_hour):
             await notify_admins(ctx, group, ctx.render(
                 "alert", group.locale, kind="core_declining", group=group.name or group.id,
-                name=display_name(p["name"], p["member"])))
+                name=display_name(p.name, p.member)))
 
 
 ACTIVITY_REMINDERS = MinuteJob("activity_reminders", remind_activities)

@@ -19,6 +19,7 @@ from bot.core.posting import mentions_for, plain
 from bot.core.render import Renderer
 from bot.core.timeutil import day_minus, local_day, local_midnight
 from bot.domain import profiles
+from bot.domain.profiles import MemberStage
 from bot.domain.push_time import best_push_time, core_members
 from storage.repo import Repo, Window
 
@@ -161,18 +162,19 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
     zh = locale != "en"
     week: Window = data["week"]
     prev: Window = data["prev"]
-    before: Mapping[str, Any] = data["before"]
-    after: Mapping[str, Any] = data["after"]
+    before: Mapping[str, MemberStage] = data["before"]
+    after: Mapping[str, MemberStage] = data["after"]
     stage = STAGES.get(locale, STAGES["zh-CN"])
     moves: Counter[tuple[str, str]] = Counter()
     declining_core: list[str] = []
     for mid, p in after.items():
-        old = before.get(mid, {}).get("lifecycle")
-        new = p["lifecycle"]
+        was = before.get(mid)
+        old = was.lifecycle if was is not None else None
+        new = p.lifecycle
         if old and old != new:
             moves[(old, new)] += 1
         if new == "declining" and old != "declining" and mid in data["core"]:
-            declining_core.append(display_name(p["name"], mid))
+            declining_core.append(display_name(p.name, mid))
     prev_tags = {t: h for t, h, _m in data["prev_tags"]}
     tags = [{"name": t, "hits": h, "members": m, "delta": h - prev_tags.get(t, 0)} for t, h, m in data["tags"]]
     trending = sorted(tags, key=lambda t: (-t["delta"], t["name"]))[:5]

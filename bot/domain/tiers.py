@@ -64,7 +64,7 @@ def parse_weights(text: str, base: Weights) -> Weights:
 
 
 def survey_answers(f: MemberFacts) -> int:
-    return (sum(1 for _v, src, _a in f.attributes.values() if src.startswith("survey:"))
+    return (sum(1 for a in f.attributes.values() if a.source.startswith("survey:"))
             + sum(1 for _t, _c, src, _s in f.other_tags if src.startswith("survey:")))
 
 

@@ -22,10 +22,10 @@ from storage.repo.ops_api import OpsMixin
 from storage.repo.ops_reports import Window
 from storage.repo.ops_surveys import AnswerWrite
 from storage.repo.privacy_api import PrivacyMixin
-from storage.repo.profiles import MemberFacts, ScoreWant
+from storage.repo.profiles import Attribute, MemberFacts, ScoreWant
 from storage.repo.scores import Hit, TagScore
 
-__all__ = ["AnswerWrite", "CheckinState", "Delivery", "DerivedState", "DerivedTag", "Hit", "MemberFacts",
+__all__ = ["AnswerWrite", "Attribute", "CheckinState", "Delivery", "DerivedState", "DerivedTag", "Hit", "MemberFacts",
            "MessageFacts", "OutboxItem", "Pending", "Repo", "ScoreWant", "Signal", "TagDetail", "TagScore",
            "Transition", "UnitOfWork", "Window"]
 
