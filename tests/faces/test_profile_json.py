@@ -95,3 +95,22 @@ async def test_profile_json_and_export_match_the_recorded_output(make_bot):
     member = json.loads(got["member"])
     assert {t["source"] for t in member["tags"]} >= {"keyword", "activity", "manual", "survey:onboarding"}
     assert member["attributes"] and member["tags"][0]["evidence"][0]["text"]
+
+
+async def test_chat_replies_show_a_profiles_times_and_texts_as_the_json_does(make_bot):
+    from bot.core.render import Renderer
+    from bot.domain import profiles
+
+    bot = await _rich_group(make_bot)
+    [p] = await profiles.load(bot.runtime.repo, bot.config, "generic:g-1", ["generic:u-1"], bot.clock())
+    shown = json.loads(json.loads(GOLDEN.read_text(encoding="utf-8"))["member"])
+    render = Renderer()
+    why = render("why", "zh-CN", p=p, tag="红酒", t=p.tag("红酒"), carried=True, evidence={}, at=None,
+                 half_life=30.0, min_score=1.0)
+    for e in shown["tags"][0]["evidence"]:
+        assert f"· {e['at']} 关键词「{e['keyword']}」 消息 {e['message']}：{e['text']}" in why
+    lines = {"zh-CN": "· {k}：{value}（来源 {source}，{at}）", "en": "- {k}: {value} (source {source}, {at})"}
+    for locale, line in lines.items():
+        attrs = render("attrs", locale, name=p.name, attributes=p.attributes)
+        for k, a in shown["attributes"].items():
+            assert line.format(k=k, **a) in attrs
