@@ -3,8 +3,6 @@ welcoming new members (with the onboarding survey), channel tags, and question t
 
 from __future__ import annotations
 
-import re
-
 from bot.core.context import Context
 from bot.core.events import MemberJoined, Message
 from bot.core.filters import is_admin
@@ -12,8 +10,9 @@ from bot.core.jobs import ScheduledJob, effective, schedule_key
 from bot.core.posting import mentions_for, post
 from bot.core.routing import CommandSpec, Router
 from bot.core.scheduler import DAY_NAMES, ScheduleError, parse_hhmm, parse_schedule, weekday_index
-from bot.core.textnorm import analysis_text, small_int
+from bot.core.textnorm import small_int
 from bot.domain import reports as report_texts
+from bot.domain.questions import is_question
 from bot.domain.reports import weekday_names
 from handlers import reports
 
@@ -23,14 +22,7 @@ DIGEST = CommandSpec("digest", ("周报",), "周报：/周报 预览 · /周报 
 NEWS = CommandSpec("news", ("资讯", "新闻"), "早报资讯：/news add 内容 · /news list · /news rm 序号", admin=True)
 ACTIVITY = CommandSpec("activity", ("活动",), "每周活动：/activity · /activity add 周三 20:00 标题 · /activity rm 序号")
 
-# Literal alternatives, each of fixed width: a search is linear in the text.
-QUESTION_MARKS = re.compile(r"[?？]|吗$|吗[\s。!！~～]|请问|怎么|如何|哪里|哪儿|哪个|有没有|是不是|能不能|求推荐")
 ADD, LIST, RM = ("add", "添加", "加"), ("list", "列表", "ls"), ("rm", "del", "删除", "移除")
-
-
-def looks_like_question(text: str) -> bool:
-    s = analysis_text(text).strip()
-    return bool(s) and not s.startswith("/") and len(s) >= 4 and bool(QUESTION_MARKS.search(s))
 
 
 async def _schedule_command(ctx: Context, scheduled: ScheduledJob) -> None:
@@ -85,7 +77,7 @@ def router() -> Router:
         if ev.reply_to or ev.mentions:
             await ctx.repo.answer_questions(ev.chat.id, ev.user.id, ev.time, ev.reply_to,
                                             [m.id for m in ev.mentions])
-        if looks_like_question(ev.text):
+        if is_question(ev.text):
             excerpt = ev.text[:60] if ctx.config.storage.store_text else None
             await ctx.repo.record_question(ev.chat.id, ev.event_id, ev.user.id, ev.time, excerpt)
 

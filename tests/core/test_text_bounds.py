@@ -21,9 +21,10 @@ from bot.core.context import Context
 from bot.core.events import ChatRef, Message, UserRef
 from bot.core.render import Renderer
 from bot.core.textnorm import ANALYSIS_CHARS, analysis_text, normalize, small_int
+from bot.domain import questions
 from bot.domain.segments import QueryError
 from bot.domain.segments import parse as parse_query
-from handlers import checkins, community, gate, signals, surveys
+from handlers import checkins, gate, signals, surveys
 from handlers.tagging import Tagger
 from tests.conftest import message
 
@@ -55,7 +56,7 @@ def _query(text: str) -> object:
 _TAGGER = Tagger([TagRule("a", "interest", ("a", "aa", "aaa", "紅酒"), 1.0)])
 
 ANALYSES: dict[str, Callable[[str], object]] = {
-    "question": signals.is_question, "link": signals.has_link, "open question": community.looks_like_question,
+    "question": questions.is_question, "link": signals.has_link,
     "survey answers": _answers, "command": parse_command, "bare check-in": _bare_checkin,
     "keyword tags": _TAGGER.match, "gate answer": lambda t: gate.passes("aab", t), "segment query": _query,
 }
@@ -83,7 +84,7 @@ def test_adversarial_64k_inputs_are_analysed_within_a_small_bound(name: str, tex
 
 def test_the_trailing_strip_itself_is_linear_on_uncapped_text() -> None:
     start = time.perf_counter()
-    assert ("。" * (16 * N) + "x吗" + "。 " * N).rstrip(signals.TRAILING).endswith("吗")
+    assert ("。" * (16 * N) + "x吗" + "。 " * N).rstrip(questions.TRAILING).endswith("吗")
     assert time.perf_counter() - start < BOUND_S
 
 
@@ -91,9 +92,9 @@ def test_the_trailing_strip_itself_is_linear_on_uncapped_text() -> None:
 def test_question_detection_is_unchanged_by_the_linear_rewrite(text: str) -> None:
     old_trailing = re.compile(r"[\s。.!！~～…,，:：;；)）\]】\"'”’]+$")
     s = analysis_text(text).strip()
-    old = bool(s) and not s.startswith("/") and ("?" in s or any(w in s for w in signals.QUESTION_WORDS)
-                                                 or old_trailing.sub("", s).endswith(signals.QUESTION_ENDINGS))
-    assert signals.is_question(text) == old
+    old = bool(s) and not s.startswith("/") and ("?" in s or any(w in s for w in questions.QUESTION_WORDS)
+                                                 or old_trailing.sub("", s).endswith(questions.QUESTION_ENDINGS))
+    assert questions.is_question(text) == old
 
 
 @given(st.text(alphabet="htps:/w.ab \u3000", max_size=30))
@@ -105,7 +106,7 @@ def test_link_detection_is_unchanged_by_the_linear_rewrite(text: str) -> None:
 @given(st.text(max_size=20), st.text(min_size=1, max_size=20))
 def test_analysis_looks_only_at_the_head(head: str, tail: str) -> None:
     text = (head * (ANALYSIS_CHARS // max(1, len(head)) + 1))[:ANALYSIS_CHARS] if head else "x" * ANALYSIS_CHARS
-    for fn in (signals.is_question, signals.has_link, community.looks_like_question, normalize, parse_command):
+    for fn in (questions.is_question, signals.has_link, normalize, parse_command):
         assert fn(text + tail) == fn(text)
 
 
