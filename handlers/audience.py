@@ -12,6 +12,7 @@ from bot.core.events import Message
 from bot.core.filters import is_admin
 from bot.core.routing import CommandSpec, Router
 from bot.domain import insights, personas, segments
+from bot.domain.hours import best_hours
 from handlers import notify
 from handlers.admin_reply import answer_lookup
 from handlers.member_admin import refusals
@@ -69,7 +70,7 @@ def router() -> Router:
                 return
             text = ctx.render("segment_result", ctx.locale, query=query, count=len(found),
                               names=[p.name or p.member for p in found[:SHOWN]],
-                              best_hours=insights.best_hours(found))
+                              best_hours=best_hours(found))
             await answer_lookup(ctx, text, "segment", f"{query[:200]}: {len(found)} members")
 
     @r.command(PERSONA, is_admin)
@@ -99,7 +100,7 @@ def router() -> Router:
             except segments.QueryError:
                 continue
             if len(members) >= ctx.config.insights.min_cell:
-                seg_hours.append((name, insights.best_hours(members)))
+                seg_hours.append((name, best_hours(members)))
         moved = Counter((t.from_stage, t.to_stage) for t in await ctx.repo.lifecycle_transitions(group, now - WEEK))
         await ctx.reply(ctx.render("insights", ctx.locale, associations=data["associations"][:8],
                                    best_hours=data["best_hours"], segment_hours=seg_hours,

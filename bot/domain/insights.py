@@ -1,4 +1,4 @@
-"""Tag associations (contract §7), best push hours, and the group-level entry points for segments."""
+"""Tag associations (contract §7), the group's insights, and the group-level entry points for segments."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from typing import Any
 from bot.core.config import Config
 from bot.domain import profiles as profiles_mod
 from bot.domain import segments
+from bot.domain.hours import best_hours
 from bot.domain.profiles import Profile
 from bot.domain.recompute import ensure_fresh
 from storage.repo import MemberFacts, Repo
-
-BEST_HOURS = 3
 
 
 def population(profiles: Sequence[Profile]) -> list[Profile]:
@@ -53,22 +52,6 @@ def associations(profiles: Sequence[Profile], min_support: int) -> list[dict[str
     rows.sort(key=lambda r: (-r[0], -r[1], r[2], r[3]))
     return [{"if": a, "then": c, "support": support, "confidence": round(confidence, 4), "lift": round(lift, 4)}
             for lift, support, a, c, confidence in rows]
-
-
-def hour_histogram(profiles: Sequence[Profile]) -> list[int]:
-    hist = [0] * 24
-    for p in profiles:
-        if p.opted_out:
-            continue
-        for h, n in enumerate(p.stats.hours):
-            hist[h] += n
-    return hist
-
-
-def best_hours(profiles: Sequence[Profile], k: int = BEST_HOURS) -> list[int]:
-    """Up to ``k`` local hours with messages, busiest first (earlier hour on ties)."""
-    hist = hour_histogram(profiles)
-    return [h for h in sorted(range(24), key=lambda h: (-hist[h], h)) if hist[h] > 0][:k]
 
 
 async def group_profiles(repo: Repo, cfg: Config, group_id: str, now: float,

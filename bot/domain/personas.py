@@ -15,6 +15,7 @@ from typing import Any
 from bot.core.config import Config
 from bot.core.timeutil import day_minus, local
 from bot.domain import insights, segments
+from bot.domain.hours import best_hours
 from bot.domain.profiles import Profile, evidence_json
 from bot.domain.recompute import group_facts
 from storage.repo import Repo
@@ -111,7 +112,7 @@ def card(key: str, name: str, description: str, members: Sequence[Profile], tota
          days: Mapping[str, Mapping[str, int]], today: str, min_cell: int, other: str) -> dict[str, Any]:
     top = _tag_stats(members, None, {"need", "feedback", "motive", "channel"}, min_cell)
     interests = [t["name"] for t in top if t["name"]]
-    hours = insights.best_hours(members)
+    hours = best_hours(members)
     return {"key": key, "name": name, "description": description, "size": len(members),
             "share": round(len(members) / total, 2) if total else 0.0,
             "trend": _trend(members, days, today), "top_tags": top,

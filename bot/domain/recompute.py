@@ -16,7 +16,7 @@ from bot.core.context import Context
 from bot.core.timeutil import day_minus, local
 from bot.domain.activity_tags import compute_tags, interactions, invited_stayed
 from bot.domain.lifecycle import HISTORY_DAYS, stage
-from bot.domain.tiers import Weights, breakdown
+from bot.domain.tiers import CORE, Weights, breakdown
 from storage.repo import DerivedState, DerivedTag, MemberFacts, Repo, Transition
 
 DAY = 86400.0
@@ -84,6 +84,13 @@ async def recompute_group(ctx_or_repo: Context | Repo, config: Config, group_id:
     result = await compute(repo, config, group_id, now)
     moved = await repo.save_recompute(group_id, result.tags, result.states, now, _stamp(fingerprint, now))
     return Recomputed(result.tags, result.states, result.breakdowns, moved)
+
+
+async def core_members(repo: Repo, config: Config, group_id: str) -> set[str]:
+    """The group's core members: those whose value tier is ``core`` as of now — the one definition that
+    ``/tier``, persona cards, ``tier=core`` segments, the weekly digest and the core-declining alert share."""
+    await ensure_fresh(repo, config, group_id, repo.clock())
+    return {m for m, (tier, _score, _breakdown) in (await repo.member_states(group_id)).items() if tier == CORE}
 
 
 async def ensure_fresh(ctx_or_repo: Context | Repo, config: Config, group_id: str, now: float) -> None:

@@ -20,14 +20,15 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.domain.lifecycle import STAGES
 from bot.domain.profiles import Profile
 from bot.domain.segment_lexer import MAX_LENGTH, QueryError, Token, tokenize
+from bot.domain.tiers import TIERS
 
 __all__ = ["MAX_ATOMS", "MAX_DEPTH", "MAX_LENGTH", "And", "Atom", "Node", "Not", "Or", "QueryError", "asks_for_left",
            "fold", "matches", "parse", "select", "select_off_loop"]
 
-RESERVED = {"tier": ("core", "high", "growth", "ordinary"),
-            "lifecycle": ("new", "active", "declining", "dormant", "left")}
+RESERVED = {"tier": TIERS, "lifecycle": STAGES}
 # Evaluation costs atoms × members; nesting costs stack. Both are refused past these (contract §7).
 MAX_ATOMS = 200
 MAX_DEPTH = 100

@@ -21,7 +21,8 @@ from bot.core.timeutil import day_minus, local
 from storage.repo import MemberFacts
 
 DAY = 86400.0
-TIERS = ("core", "high", "growth", "ordinary")
+CORE = "core"
+TIERS = (CORE, "high", "growth", "ordinary")
 FREQUENCY_WINDOW_DAYS = 30
 
 
@@ -95,7 +96,7 @@ def breakdown(f: MemberFacts, stage: str, answers: int, invited_stayed: int, che
 
 def tier_for(score: float, cfg: TiersConfig) -> str:
     if score >= cfg.core:
-        return "core"
+        return CORE
     if score >= cfg.high:
         return "high"
     if score >= cfg.growth:

@@ -182,9 +182,6 @@ class OpsMixin:
     async def silent_members(self, group_id: str, start: float, end: float) -> list[tuple[str, str]]:
         return await self.db.read(lambda c: ops_reports.silent_members(c, group_id, start, end))
 
-    async def member_day_counts(self, group_id: str, since_day: str) -> dict[str, dict[str, int]]:
-        return await self.db.read(lambda c: ops_reports.member_day_counts(c, group_id, since_day))
-
     async def tag_member(self, group_id: str, member_id: str, tag: str, category: str, source: str) -> None:
         now = self.clock()
         await self.writer.run(lambda c: ops_reports.tag_member(c, group_id, member_id, tag, category, source, now))

@@ -1,0 +1,183 @@
+"""The weekly digest: the past seven local days against the week before, lifecycle moves, core members
+declining, unanswered questions, surveys, check-ins, and three suggestions. Gather → build (pure) → render."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from bot.core.config import Config, GroupConfig
+from bot.core.events import display_name
+from bot.core.render import Renderer
+from bot.core.timeutil import day_minus, local_day, local_midnight
+from bot.domain import profiles
+from bot.domain.hours import push_time
+from bot.domain.lifecycle import stage_label
+from bot.domain.profiles import MemberStage
+from bot.domain.recompute import core_members
+from bot.domain.reports.report import Report, change, weekday_names
+from storage.repo import Repo, Window
+
+
+def _week_bounds(now: float, tz: str) -> tuple[str, str, float, float, float]:
+    """(first day, last day, previous-week start, week start, week end): the 7 local days before today."""
+    today = local_day(now, tz)
+    first = day_minus(today, 7)
+    return first, day_minus(today, 1), local_midnight(day_minus(today, 14), tz), local_midnight(first, tz), \
+        local_midnight(today, tz)
+
+
+async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float) -> dict[str, Any]:
+    tz, gid = group.timezone, group.id
+    first, last, prev_start, start, end = _week_bounds(now, tz)
+    before, after = await profiles.lifecycles(repo, cfg, gid, [start, end])
+    surveys = []
+    for sv in cfg.surveys:
+        if await repo.survey_started(gid, sv.id) is not None:
+            surveys.append(await survey_summary(repo, gid, sv.id, sv.title))
+    tags = await repo.top_tags(gid, start, end, 10)
+    return {
+        "first": first, "last": last,
+        "week": await repo.window(gid, start, end), "prev": await repo.window(gid, prev_start, start),
+        "contributors": await repo.top_contributors(gid, start, end, 5),
+        "helpers": await repo.top_helpers(gid, start, end, 5),
+        "tags": tags, "prev_tags": await repo.top_tags(gid, prev_start, start, 50),
+        "before": before, "after": after,
+        "core": await core_members(repo, cfg, gid),
+        "silent": await repo.silent_members(gid, start, end),
+        "unanswered": await repo.open_questions(gid, end - cfg.alerts.unanswered_minutes * 60, start),
+        "surveys": surveys,
+        "checkers": await repo.checkin_members_between(gid, first, last),
+        "hours": await repo.group_hours(gid),
+        # build_weekly looks at the week's top tag only
+        "tag_times": await repo.tag_message_times(gid, start - 21 * 86400, tags[0][0]) if tags else [],
+    }
+
+
+async def survey_summary(repo: Repo, group_id: str, survey_id: str, title: str) -> dict[str, Any]:
+    answers = await repo.survey_answers(group_id, survey_id)
+    members = await repo.current_members(group_id)
+    responders = {m for m, _q, _v in answers}
+    return {"id": survey_id, "title": title or survey_id, "responders": len(responders),
+            "members": len(members), "non_responders": len([m for m in members if m not in responders])}
+
+
+def _peak(times: Sequence[tuple[str, str, int]], tag: str) -> tuple[int, int] | None:
+    c = Counter((date.fromisoformat(d).weekday(), h) for t, d, h in times if t == tag)
+    if not c:
+        return None
+    (wd, hour), _n = max(c.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
+    return wd, hour
+
+
+def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") -> dict[str, Any]:
+    """Pure: gathered facts → the digest's template context (with three suggestions).
+
+    ``visibility`` is what the bot sees in the group (``all`` / ``mentions``): with ``mentions`` the
+    digest says that profiles are built from messages that mention the bot only.
+    """
+    zh = locale != "en"
+    week: Window = data["week"]
+    prev: Window = data["prev"]
+    before: Mapping[str, MemberStage] = data["before"]
+    after: Mapping[str, MemberStage] = data["after"]
+    moves: Counter[tuple[str, str]] = Counter()
+    declining_core: list[str] = []
+    for mid, p in after.items():
+        was = before.get(mid)
+        old = was.lifecycle if was is not None else None
+        new = p.lifecycle
+        if old and old != new:
+            moves[(old, new)] += 1
+        if new == "declining" and old != "declining" and mid in data["core"]:
+            declining_core.append(display_name(p.name, mid))
+    prev_tags = {t: h for t, h, _m in data["prev_tags"]}
+    tags = [{"name": t, "hits": h, "members": m, "delta": h - prev_tags.get(t, 0)} for t, h, m in data["tags"]]
+    trending = sorted(tags, key=lambda t: (-t["delta"], t["name"]))[:5]
+    silent = data["silent"]
+    active = week.active_members
+    checkin_rate = f"{data['checkers'] * 100 / active:.0f}%" if active else "0%"
+    best = push_time(data["hours"])
+    unanswered = [{"name": display_name(n, m), "excerpt": e} for _i, m, n, _a, e in data["unanswered"]]
+
+    suggestions: list[str] = []
+    if tags:
+        peak = _peak(data["tag_times"], tags[0]["name"])
+        if peak:
+            wd, hour = peak
+            suggestions.append(
+                f"带「{tags[0]['name']}」标签的话题在{weekday_names(locale)[wd]} {hour:02d}:00 最热，"
+                "下周把相关内容安排在这个时段"
+                if zh else f"members tagged {tags[0]['name']} peak at {hour:02d}:00 on {weekday_names(locale)[wd]}s: "
+                           f"schedule that content then")
+    if declining_core:
+        suggestions.append(f"私聊关心活跃下降的核心成员：{'、'.join(declining_core[:3])}" if zh else
+                           f"reach out privately to declining core members: {', '.join(declining_core[:3])}")
+    if unanswered:
+        suggestions.append(f"本周有 {len(unanswered)} 个问题没人回答，请安排答疑人跟进" if zh else
+                           f"{len(unanswered)} questions went unanswered this week: assign someone to follow up")
+    if silent and len(suggestions) < 3:
+        suggestions.append(f"{len(silent)} 位成员本周没有发言，发一个人人能答的话题或问卷唤醒他们" if zh else
+                           f"{len(silent)} members were silent this week: post an easy question or a survey")
+    if week.joined and len(suggestions) < 3:
+        suggestions.append("给本周新人发欢迎私信并邀请填写新人问卷" if zh else
+                           "welcome this week's new members privately and invite them to the onboarding survey")
+    if len(suggestions) < 3 and active and data["checkers"] * 2 < active:
+        suggestions.append(f"签到参与率只有 {checkin_rate}，在早报里提醒大家 /签到" if zh else
+                           f"only {checkin_rate} of active members checked in: remind them in the morning report")
+    fallback = [f"在 {best} 推送重要消息，这是本群最活跃的时段" if zh else
+                f"post important news at {best}, the group's busiest time",
+                "本周策划一次线上小活动，用 /activity add 安排" if zh else
+                "plan a small activity for next week with /activity add",
+                "邀请核心成员分享经验，带动讨论" if zh else
+                "invite a core member to share experience and lead a thread"]
+    for f in fallback:
+        if len(suggestions) >= 3:
+            break
+        suggestions.append(f)
+
+    return {
+        "first": data["first"], "last": data["last"],
+        "messages": week.messages, "messages_delta": change(week.messages, prev.messages),
+        "active": active, "active_delta": change(active, prev.active_members),
+        "joined": len(week.joined), "joined_prev": len(prev.joined), "left": week.left, "left_prev": prev.left,
+        "contributors": [{"name": display_name(n, m), "messages": c} for m, n, c in data["contributors"]],
+        "helpers": [{"name": display_name(n, m), "replies": c} for m, n, c in data["helpers"]],
+        "tags": tags[:5], "trending": [t for t in trending if t["delta"] > 0],
+        "declining_core": declining_core,
+        "moves": [{"from": stage_label(a, locale), "to": stage_label(b, locale), "count": n}
+                  for (a, b), n in sorted(moves.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "silent": len(silent), "silent_names": [display_name(n, m) for m, n in silent[:5]],
+        "unanswered": unanswered[:5], "unanswered_count": len(unanswered),
+        "surveys": data["surveys"],
+        "checkers": data["checkers"], "checkin_rate": checkin_rate,
+        "best_time": best,
+        "suggestions": suggestions[:3],
+        "matrix": [],
+        "mentions_only": visibility == "mentions",
+    }
+
+
+async def weekly(repo: Repo, render: Renderer, cfg: Config, group: GroupConfig, now: float,
+                 public: bool = False, matrix: Sequence[dict[str, Any]] = (), visibility: str = "all") -> Report:
+    ctx = build_weekly(await gather_weekly(repo, cfg, group, now), group.locale, visibility)
+    ctx["matrix"] = list(matrix)
+    return Report(render("weekly_digest", group.locale, public=public, group=group.name or group.id, **ctx))
+
+
+async def matrix_rows(repo: Repo, cfg: Config, now: float) -> list[dict[str, Any]]:
+    """Every configured group ranked by growth (joined − left) and then activity change."""
+    rows: list[dict[str, Any]] = []
+    for g in cfg.groups.values():
+        _f, _l, prev_start, start, end = _week_bounds(now, g.timezone)
+        w, p = await repo.window(g.id, start, end), await repo.window(g.id, prev_start, start)
+        rows.append({"group": g.name or g.id, "growth": len(w.joined) - w.left, "messages": w.messages,
+                     "messages_delta": change(w.messages, p.messages), "active": w.active_members,
+                     "_d": w.messages - p.messages})
+    rows.sort(key=lambda r: (-int(r["growth"]), -int(r["_d"]), str(r["group"])))
+    for i, r in enumerate(rows, 1):
+        r["rank"] = i
+        del r["_d"]
+    return rows
