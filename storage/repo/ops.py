@@ -19,7 +19,6 @@ from storage.models import (
     GroupSetting,
     JobRun,
     Member,
-    MemberTag,
     NewsItem,
     PointsEntry,
 )
@@ -111,10 +110,6 @@ def record_checkin(conn: Connection, group_id: str, member_id: str, day: str, ye
         credit(conn, group_id, member_id, f"checkin:{day}", points, at)
     if bonus and bonus_every and streak % bonus_every == 0:
         credit(conn, group_id, member_id, f"streak:{day}", bonus, at)
-    if streak >= bonus_every > 0:
-        upsert(conn, MemberTag, {"group_id": group_id, "member_id": member_id, "tag": "打卡达人",
-                                 "category": "activity", "source": "activity", "score": None, "at": at},
-               ["group_id", "member_id", "tag"], {"at": at})
     return streak
 
 
