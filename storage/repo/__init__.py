@@ -60,7 +60,7 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
 
     async def reject_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
         """An admin rejected a keyword tag for a member at ``at``."""
-        await self.writer.run(lambda c: activity.reject_tag(c, group_id, member_id, tag, at))
+        await self.writer.run(lambda c: intel.reject_tag(c, group_id, member_id, tag, at))
 
     async def move_group(self, old_id: str, new_id: str, adapter: str, at: float) -> None:
         """The group ``old_id`` now lives under ``new_id``: move its rows, keep ``old_id`` as an alias."""

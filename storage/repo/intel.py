@@ -230,6 +230,12 @@ def remove_tag(conn: Connection, group_id: str, member_id: str, tag: str, at: fl
     """Take a tag off: drop a stored tag and reject it from ``at`` (keyword hits before no longer count)."""
     conn.execute(delete(MemberTag).where(and_(col(MemberTag.group_id) == group_id,
                                               col(MemberTag.member_id) == member_id, col(MemberTag.tag) == tag)))
+    reject_tag(conn, group_id, member_id, tag, at)
+
+
+def reject_tag(conn: Connection, group_id: str, member_id: str, tag: str, at: float) -> None:
+    """From ``at`` on, only later hits of ``tag`` count for this member (contract §5). One rejection per member
+    and tag: the last one written holds (``set_tag`` lifts it)."""
     upsert(conn, TagRejection, {"group_id": group_id, "member_id": member_id, "tag": tag, "at": at},
            ["group_id", "member_id", "tag"], {"at": at})
 
