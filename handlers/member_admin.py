@@ -18,7 +18,7 @@ from bot.core.routing import CommandSpec, Router, command
 from bot.core.timeutil import iso_utc
 from bot.domain import profiles
 from bot.domain.activity_tags import ACTIVITY_TAGS
-from bot.domain.recompute import WEIGHTS_KEY, compute, ensure_fresh, group_weights
+from bot.domain.recompute import compute, ensure_fresh, group_weights, save_weights
 from bot.domain.tiers import TIERS, moves, parse_weights
 from handlers.admin_reply import answer_lookup, audit_admin
 from handlers.member_ref import target
@@ -138,7 +138,7 @@ def router() -> Router:
             after = {s.member_id: s.tier for s in (await compute(ctx.repo, ctx.config, group, now, weights)).states}
             saving = args[0].casefold() in ("save", "保存")
             if saving:
-                await ctx.repo.set_intel_setting(group, WEIGHTS_KEY, weights.to_json())
+                await save_weights(ctx.repo, group, weights)
             names = await _names(ctx, group)
             moved = [(names.get(m, m), a, b) for m, a, b in moves(before, after)]
             await answer_lookup(ctx, ctx.render("tier_preview", ctx.locale, saved=saving, weights=weights, moves=moved),

@@ -17,10 +17,9 @@ from bot.core.timeutil import day_minus, local
 from bot.domain.activity_tags import compute_tags, interactions, invited_stayed
 from bot.domain.lifecycle import HISTORY_DAYS, stage
 from bot.domain.tiers import CORE, Weights, breakdown
-from storage.repo import DerivedState, DerivedTag, MemberFacts, Repo, Transition
+from storage.repo import TIER_WEIGHTS, DerivedState, DerivedTag, MemberFacts, Repo, Transition
 
 DAY = 86400.0
-WEIGHTS_KEY = "tier_weights"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +36,13 @@ def _repo(ctx_or_repo: Context | Repo) -> Repo:
 
 async def group_weights(repo: Repo, cfg: Config, group_id: str) -> Weights:
     """Tier weights: saved for this group from chat, else ``[tiers]``."""
-    raw = await repo.intel_setting(group_id, WEIGHTS_KEY)
+    raw = await repo.setting_value(group_id, TIER_WEIGHTS)
     return Weights.from_json(raw) if raw else Weights.from_config(cfg.tiers)
+
+
+async def save_weights(repo: Repo, group_id: str, weights: Weights) -> None:
+    """Keep ``weights`` for this group (``/tier save``); the next recompute uses them."""
+    await repo.set_setting(group_id, TIER_WEIGHTS, weights.to_json())
 
 
 async def group_facts(repo: Repo, cfg: Config, group_id: str, now: float) -> list[MemberFacts]:

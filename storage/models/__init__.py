@@ -25,7 +25,6 @@ from storage.models.core import (
     TagRejection,
 )
 from storage.models.intel import (
-    IntelState,
     LifecycleTransition,
     MemberState,
     MessageSignal,
@@ -59,7 +58,6 @@ __all__ = [
     "GroupAlias",
     "GroupSetting",
     "InboxRow",
-    "IntelState",
     "JobRun",
     "JoinRequestRow",
     "LifecycleTransition",

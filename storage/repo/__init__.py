@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from storage.db import Database
-from storage.repo import activity, groups, intake, intel, profiles
+from storage.repo import activity, groups, intake, intel, profiles, settings
 from storage.repo.activity import MessageFacts
 from storage.repo.base import DirectWriter, UnitOfWork, Writer
 from storage.repo.intake import Delivery, OutboxItem, Pending
@@ -24,10 +24,30 @@ from storage.repo.ops_surveys import AnswerWrite
 from storage.repo.privacy_api import PrivacyMixin
 from storage.repo.profiles import Attribute, MemberFacts, ScoreWant
 from storage.repo.scores import Hit, TagScore
+from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
 
-__all__ = ["AnswerWrite", "Attribute", "CheckinState", "Delivery", "DerivedState", "DerivedTag", "Hit", "MemberFacts",
-           "MessageFacts", "OutboxItem", "Pending", "Repo", "ScoreWant", "Signal", "TagDetail", "TagScore",
-           "Transition", "UnitOfWork", "Window"]
+__all__ = [
+    "TIER_WEIGHTS",
+    "AnswerWrite",
+    "Attribute",
+    "CheckinState",
+    "Delivery",
+    "DerivedState",
+    "DerivedTag",
+    "Hit",
+    "MemberFacts",
+    "MessageFacts",
+    "OutboxItem",
+    "Pending",
+    "Repo",
+    "ScoreWant",
+    "Signal",
+    "TagDetail",
+    "TagScore",
+    "Transition",
+    "UnitOfWork",
+    "Window",
+]
 
 
 class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
@@ -80,7 +100,7 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
     async def intel_fingerprint(self, group_id: str) -> tuple[str, str | None]:
         """(current fingerprint of a recompute's inputs, the one stored by the last recompute)."""
         return await self.db.read(lambda c: (intel.fingerprint(c, group_id),
-                                             intel.get_state(c, group_id, "fingerprint")))
+                                             settings.value(c, group_id, FINGERPRINT)))
 
     async def save_recompute(self, group_id: str, tags: Sequence[DerivedTag], states: Sequence[DerivedState],
                              now: float, stamp: str) -> list[Transition]:
@@ -93,13 +113,6 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
 
     async def member_states(self, group_id: str) -> dict[str, tuple[str, float, str]]:
         return await self.db.read(lambda c: intel.states(c, group_id))
-
-    async def intel_setting(self, group_id: str, key: str) -> str | None:
-        return await self.db.read(lambda c: intel.get_state(c, group_id, key))
-
-    async def set_intel_setting(self, group_id: str, key: str, value: str | None) -> None:
-        now = self.clock()
-        await self.writer.run(lambda c: intel.set_state(c, group_id, key, value, now))
 
     async def find_members(self, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
         return await self.db.read(lambda c: intel.find_members(c, group_id, token, limit))

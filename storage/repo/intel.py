@@ -11,7 +11,6 @@ from sqlmodel import col
 
 from storage.models import (
     Checkin,
-    IntelState,
     LifecycleTransition,
     Member,
     MemberAttribute,
@@ -22,9 +21,11 @@ from storage.models import (
     SavedSegment,
     TagRejection,
 )
+from storage.repo import settings
 from storage.repo.base import insert_ignore, upsert
 from storage.repo.fast import Prepared, dialect_insert
 from storage.repo.privacy import refused, refused_among
+from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,20 +113,8 @@ def fingerprint(conn: Connection, group_id: str) -> str:
                                    .where(col(model.group_id) == group_id)).one())
     parts += list(conn.execute(select(func.count(), func.max(col(MemberTag.at))).where(
         col(MemberTag.group_id) == group_id, col(MemberTag.source) != "activity")).one())
-    parts.append(get_state(conn, group_id, "tier_weights"))
+    parts.append(settings.value(conn, group_id, TIER_WEIGHTS))
     return json.dumps(parts)
-
-
-def get_state(conn: Connection, group_id: str, key: str) -> str | None:
-    v = conn.execute(select(col(IntelState.value)).where(col(IntelState.group_id) == group_id,
-                                                         col(IntelState.key) == key)).scalar()
-    return str(v) if v is not None else None
-
-
-def set_state(conn: Connection, group_id: str, key: str, value: str | None, at: float) -> None:
-    conn.execute(delete(IntelState).where(col(IntelState.group_id) == group_id, col(IntelState.key) == key))
-    if value is not None:
-        conn.execute(insert(IntelState).values(group_id=group_id, key=key, value=value, at=at))
 
 
 def save_recompute(conn: Connection, group_id: str, tags: Sequence[DerivedTag], states: Sequence[DerivedState],
@@ -163,7 +152,7 @@ def save_recompute(conn: Connection, group_id: str, tags: Sequence[DerivedTag], 
         conn.execute(insert(LifecycleTransition), [{"group_id": group_id, "member_id": t.member_id,
                                                    "from_stage": t.from_stage, "to_stage": t.to_stage,
                                                    "at": t.at} for t in moved])
-    set_state(conn, group_id, "fingerprint", stamp, now)
+    settings.put(conn, group_id, FINGERPRINT, stamp, now)
     return moved
 
 
