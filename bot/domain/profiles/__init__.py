@@ -3,11 +3,11 @@ group (``load``) and turned into the contract's JSON in one place (``serialize``
 
 from __future__ import annotations
 
-from bot.domain.profiles.build import build, keyword_tags, score_want
+from bot.domain.profiles.build import build, score_want
 from bot.domain.profiles.load import declining_at, last_before, lifecycles, load, load_group
 from bot.domain.profiles.model import Attribute, Evidence, MemberStage, Profile, Stats, Tag
 from bot.domain.profiles.serialize import ProfileJSON, evidence_json, profile_json
 
 __all__ = ["Attribute", "Evidence", "MemberStage", "Profile", "ProfileJSON", "Stats", "Tag", "build", "declining_at",
-           "evidence_json", "keyword_tags", "last_before", "lifecycles", "load", "load_group", "profile_json",
+           "evidence_json", "last_before", "lifecycles", "load", "load_group", "profile_json",
            "score_want"]

@@ -14,17 +14,15 @@ from storage.repo import MemberFacts, Repo
 
 
 async def load(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str] | None, t: float, *,
-               tags: Collection[str] | None = None, evidence: bool = True, fresh: bool = True,
-               keyword: bool = True, lite: bool = False) -> list[Profile]:
+               tags: Collection[str] | None = None, evidence: bool = True, fresh: bool = True) -> list[Profile]:
     """Profiles of ``ids`` (None: the whole group) in ``group_id`` evaluated at ``t`` (tiers and activity tags
     as of now). Partial profiles for filtering: ``tags`` limits the keyword tags to those names, ``evidence``
-    False leaves evidence lists empty, ``keyword`` False leaves keyword tags out, ``lite`` leaves hours and
-    active days at zero; ``fresh`` False skips the recompute check (the caller just made it)."""
+    False leaves evidence lists empty; ``fresh`` False skips the recompute check (the caller just made it)."""
     if fresh:
         await ensure_fresh(repo, cfg, group_id, repo.clock())
     since = day_minus(local(t, cfg.timezone_of(group_id)).date().isoformat(), HISTORY_DAYS)
-    want = score_want(cfg, t, tags, evidence) if keyword else None
-    facts = await repo.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want, lite=lite)
+    want = score_want(cfg, t, tags, evidence)
+    facts = await repo.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want)
     before = await last_before(repo, group_id, facts, t)
     return [build(f, cfg, t, before.get(f.member_id, f.last_message_at)) for f in facts]
 
