@@ -11,12 +11,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from storage.db import Database
-from storage.repo import activity, groups, intake, intel, profiles, settings
+from storage.repo import activity, groups, intake, intel, member_tags, profiles, settings
 from storage.repo.activity import MessageFacts
 from storage.repo.base import DirectWriter, UnitOfWork, Writer
 from storage.repo.intake import Delivery, OutboxItem, Pending
 from storage.repo.intake_api import IntakeMixin
-from storage.repo.intel import DerivedState, DerivedTag, Signal, TagDetail, Transition
+from storage.repo.intel import DerivedState, DerivedTag, Signal, Transition
+from storage.repo.member_tags import TagDetail
 from storage.repo.ops import CheckinState
 from storage.repo.ops_api import OpsMixin
 from storage.repo.ops_reports import Window
@@ -80,7 +81,7 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
 
     async def reject_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
         """An admin rejected a keyword tag for a member at ``at``."""
-        await self.writer.run(lambda c: intel.reject_tag(c, group_id, member_id, tag, at))
+        await self.writer.run(lambda c: member_tags.reject_tag(c, group_id, member_id, tag, at))
 
     async def move_group(self, old_id: str, new_id: str, adapter: str, at: float) -> None:
         """The group ``old_id`` now lives under ``new_id``: move its rows, keep ``old_id`` as an alias."""
@@ -118,20 +119,20 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
         return await self.db.read(lambda c: intel.find_members(c, group_id, token, limit))
 
     async def tag_detail(self, group_id: str, member_id: str, tag: str) -> TagDetail | None:
-        return await self.db.read(lambda c: intel.tag_detail(c, group_id, member_id, tag))
+        return await self.db.read(lambda c: member_tags.tag_detail(c, group_id, member_id, tag))
 
     async def set_member_tag(self, group_id: str, member_id: str, tag: str, category: str, source: str,
                              evidence: str, at: float, score: float | None = None) -> None:
-        await self.writer.run(lambda c: intel.set_tag(c, group_id, member_id, tag, category, source, score,
+        await self.writer.run(lambda c: member_tags.set_tag(c, group_id, member_id, tag, category, source, score,
                                                       evidence, at))
 
     async def remove_member_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
-        await self.writer.run(lambda c: intel.remove_tag(c, group_id, member_id, tag, at))
+        await self.writer.run(lambda c: member_tags.remove_tag(c, group_id, member_id, tag, at))
 
     async def set_attribute(self, group_id: str, member_id: str, key: str, value: str | None, source: str,
                             at: float) -> None:
         """Set (or with None clear) a static attribute with its provenance."""
-        await self.writer.run(lambda c: intel.set_attribute(c, group_id, member_id, key, value, source, at))
+        await self.writer.run(lambda c: member_tags.set_attribute(c, group_id, member_id, key, value, source, at))
 
     async def save_segment(self, group_id: str, name: str, query: str, by: str, at: float) -> None:
         await self.writer.run(lambda c: intel.save_segment(c, group_id, name, query, by, at))
