@@ -15,6 +15,7 @@ HELP = CommandSpec("help", ("帮助", "菜单"), "列出所有命令")
 ME = CommandSpec("me", ("我的画像", "画像"), "查看我的画像：标签、强度与活跃阶段")
 ID = CommandSpec("id", ("编号", "群号"), "显示本群编号和你的成员编号（管理员配置用）")
 
+
 def router(all_commands: Callable[[], Sequence[CommandSpec]]) -> Router:
     r = Router("commands")
 
