@@ -56,6 +56,7 @@ class Outgoing:
     def adapter(self) -> str:
         return self.target.adapter
 
+
 def outgoing_to_dict(out: Outgoing) -> dict[str, Any]:
     """JSON-ready form (the outbox stores it until it is delivered)."""
     target_kind = "chat" if isinstance(out.target, ChatRef) else "user"
