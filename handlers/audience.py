@@ -14,6 +14,7 @@ from bot.core.events import Message
 from bot.core.routing import Router
 from bot.core.usage import reply_usage
 from bot.domain import insights, personas, segments
+from bot.domain.hours import best_hours
 from handlers import notify
 from handlers.admin_reply import answer_lookup
 
@@ -84,8 +85,8 @@ async def _run_query(ctx: Context[Message], args: str, saved: dict[str, str]) ->
         await _query_error(ctx, exc)
         return
     text = ctx.render("segment_result", ctx.locale, query=query, count=len(found),
-                      names=[p["name"] or p["member"] for p in found[:SHOWN]],
-                      best_hours=insights.best_hours(found))
+                      names=[p.name or p.member for p in found[:SHOWN]],
+                      best_hours=best_hours(found))
     await answer_lookup(ctx, text, "segment", f"{query[:200]}: {len(found)} members")
 
 
@@ -113,7 +114,7 @@ async def insights_(ctx: Context[Message]) -> None:
         except segments.QueryError:
             continue
         if len(members) >= ctx.config.insights.min_cell:
-            seg_hours.append((name, insights.best_hours(members)))
+            seg_hours.append((name, best_hours(members)))
     moved = Counter((t.from_stage, t.to_stage) for t in await ctx.repo.lifecycle_transitions(group, now - WEEK))
     await ctx.reply(ctx.render("insights", ctx.locale, associations=data["associations"][:8],
                                best_hours=data["best_hours"], segment_hours=seg_hours,

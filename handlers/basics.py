@@ -9,16 +9,11 @@ from bot.core.filters import is_admin
 from bot.core.routing import Router
 from bot.core.usage import help_entries
 from bot.domain import profiles
+from bot.domain.lifecycle import stage_label
 
 HELP = CommandSpec("help", ("帮助", "菜单"), "列出你可以用的命令", chat=ANYWHERE)
 ME = CommandSpec("me", ("我的画像", "画像"), "查看我的画像：标签、强度与活跃阶段")
 ID = CommandSpec("id", ("编号", "群号"), "显示本群编号和你的成员编号（管理员配置用）", chat=ANYWHERE)
-
-STAGE_LABELS = {"zh-CN": {"new": "新人", "active": "活跃", "declining": "活跃下降", "dormant": "沉睡",
-                          "left": "已退群"},
-                "en": {"new": "new", "active": "active", "declining": "declining", "dormant": "dormant",
-                       "left": "left"}}
-
 
 async def help_(ctx: Context[Message]) -> None:
     """Every command the asker may run here (admins also see admin commands), with subcommands."""
@@ -33,9 +28,8 @@ async def me(ctx: Context[Message]) -> None:
         await ctx.reply(ctx.render("profile_empty", ctx.locale, name=ev.user_name))
         return
     p = found[0]
-    labels = STAGE_LABELS.get(ctx.locale, STAGE_LABELS["zh-CN"])
-    await ctx.reply(ctx.render("profile", ctx.locale, p=p, name=p["name"] or ev.user_name,
-                               stage=labels[p["lifecycle"]]))
+    await ctx.reply(ctx.render("profile", ctx.locale, p=p, name=p.name or ev.user_name,
+                               stage=stage_label(p.lifecycle, ctx.locale)))
 
 
 async def id_(ctx: Context[Message]) -> None:

@@ -3,7 +3,6 @@ welcoming new members (with the onboarding survey), channel tags, and question t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -15,9 +14,9 @@ from bot.core.jobs import ScheduledJob, effective, schedule_key
 from bot.core.posting import mentions_for, post
 from bot.core.routing import Router
 from bot.core.scheduler import DAY_NAMES, ScheduleError, parse_schedule
-from bot.core.textnorm import analysis_text
 from bot.core.usage import reply_usage
 from bot.domain import reports as report_texts
+from bot.domain.questions import is_question
 from bot.domain.reports import weekday_names
 from handlers import reports
 
@@ -50,13 +49,6 @@ ACTIVITY = CommandSpec("activity", ("活动",), "每周活动：早报公布，�
     Sub("rm", ("del", "删除", "移除"), "删除第几个活动", (INDEX,), admin=True),
 ))
 
-# Literal alternatives, each of fixed width: a search is linear in the text.
-QUESTION_MARKS = re.compile(r"[?？]|吗$|吗[\s。!！~～]|请问|怎么|如何|哪里|哪儿|哪个|有没有|是不是|能不能|求推荐")
-
-
-def looks_like_question(text: str) -> bool:
-    s = analysis_text(text).strip()
-    return bool(s) and not s.startswith("/") and len(s) >= 4 and bool(QUESTION_MARKS.search(s))
 
 
 async def _schedule_command(ctx: Context[Message], scheduled: ScheduledJob) -> None:
@@ -111,7 +103,7 @@ async def track_questions(ctx: Context[Message]) -> None:
     if ev.reply_to or ev.mentions:
         await ctx.repo.answer_questions(ev.chat.id, ev.user.id, ev.time, ev.reply_to,
                                         [m.id for m in ev.mentions])
-    if looks_like_question(ev.text):
+    if is_question(ev.text):
         excerpt = ev.text[:60] if ctx.config.storage.store_text else None
         await ctx.repo.record_question(ev.chat.id, ev.event_id, ev.user.id, ev.time, excerpt)
 

@@ -18,7 +18,7 @@ from bot.core.timeutil import iso_utc
 from bot.core.usage import reply_usage
 from bot.domain import profiles
 from bot.domain.activity_tags import ACTIVITY_TAGS
-from bot.domain.recompute import WEIGHTS_KEY, compute, ensure_fresh, group_weights
+from bot.domain.recompute import compute, ensure_fresh, group_weights, save_weights
 from bot.domain.tiers import TIERS, moves, parse_weights
 from handlers.admin_reply import answer_lookup, audit_admin
 from handlers.member_ref import resolve
@@ -80,12 +80,12 @@ async def why(ctx: Context[Message]) -> None:
         await reply_usage(ctx)
         return
     p = found[0]
-    t = next((x for x in p["tags"] if x["name"] == name), None)
+    t = p.tag(name)
     carried = t is not None
     if t is None:  # below min_score, or rejected: still show what the hits amount to
         relaxed = replace(ctx.config, tagging=replace(ctx.config.tagging, min_score=0.0))
         again = await profiles.load(ctx.repo, relaxed, ev.chat.id, [member], ctx.clock())
-        t = next((x for x in again[0]["tags"] if x["name"] == name and x["source"] == "keyword"), None)
+        t = next((x for x in again[0].tags if x.name == name and x.source == "keyword"), None)
     detail = await ctx.repo.tag_detail(ev.chat.id, member, name)
     evidence = json.loads(detail.evidence) if detail and detail.evidence else {}
     at = iso_utc(detail.at) if detail else None
@@ -111,8 +111,8 @@ async def attr(ctx: Context[Message]) -> None:
         await ctx.reply(ctx.render("attr_done", ctx.locale, who=who.label, keys=[k for k, _s, _v in pairs]))
         return
     found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [member], ctx.clock())
-    attrs = found[0]["attributes"] if found else {}
-    await answer_lookup(ctx, ctx.render("attrs", ctx.locale, name=found[0]["name"] if found else who.label["name"],
+    attrs = found[0].attributes if found else {}
+    await answer_lookup(ctx, ctx.render("attrs", ctx.locale, name=found[0].name if found else who.label["name"],
                                         attributes=attrs), "attr", member)
 
 
@@ -139,7 +139,7 @@ async def _tier_weights(ctx: Context[Message], saving: bool) -> None:
     before = {m: t for m, (t, _s, _b) in (await ctx.repo.member_states(group)).items()}
     after = {s.member_id: s.tier for s in (await compute(ctx.repo, ctx.config, group, now, weights)).states}
     if saving:
-        await ctx.repo.set_intel_setting(group, WEIGHTS_KEY, weights.to_json())
+        await save_weights(ctx.repo, group, weights)
     names = await _names(ctx, group)
     moved = [(names.get(m, m), a, b) for m, a, b in moves(before, after)]
     await answer_lookup(ctx, ctx.render("tier_preview", ctx.locale, saved=saving, weights=weights, moves=moved),
@@ -178,7 +178,7 @@ async def tier_member(ctx: Context[Message]) -> None:
 async def myattr(ctx: Context[Message]) -> None:
     ev = ctx.event
     found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], ctx.clock())
-    attrs = found[0]["attributes"] if found else {}
+    attrs = found[0].attributes if found else {}
     await ctx.reply_private(ctx.render("attrs", ctx.locale, name=ev.user_name or ev.user.id, attributes=attrs),
                             notice=ctx.render("private_unavailable", ctx.locale))
 
@@ -195,4 +195,4 @@ def router() -> Router:
 
 async def _names(ctx: Context[Message], group: str) -> dict[str, str]:
     found = await profiles.load_group(ctx.repo, ctx.config, group, ctx.clock())
-    return {p["member"]: p["name"] or p["member"] for p in found}
+    return {p.member: p.name or p.member for p in found}

@@ -59,7 +59,8 @@ async def mydata(ctx: Context[Message]) -> None:
         return
     found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], ctx.clock())
     raw = await ctx.repo.member_raw_data(ev.chat.id, ev.user.id)
-    body = json.dumps({"profile": found[0] if found else None, "stored": raw}, ensure_ascii=False, indent=1)
+    body = json.dumps({"profile": profiles.profile_json(found[0]) if found else None, "stored": raw},
+                      ensure_ascii=False, indent=1)
     await ctx.reply_private(body)
     await ctx.reply(ctx.render("privacy", ctx.locale, action="sent_private"))
 

@@ -13,7 +13,7 @@ from bot.core.events import ChatRef, UserRef
 from bot.core.jobs import ScheduledJob
 from bot.core.posting import post
 from bot.core.timeutil import local_day
-from bot.domain.push_time import best_push_time
+from bot.domain.hours import push_time
 from bot.domain.reports import matrix_rows, morning, weekly
 
 
@@ -52,7 +52,7 @@ async def auto_push_time(ctx: Context, group: GroupConfig) -> str:
     stored = await ctx.repo.setting(group.id, "auto:push_time")
     if stored is not None and stored[1] == week:
         return stored[0]
-    value = best_push_time(await ctx.repo.group_hours(group.id))
+    value = push_time(await ctx.repo.group_hours(group.id))
     await ctx.repo.set_setting(group.id, "auto:push_time", value, week)
     return value
 

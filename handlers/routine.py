@@ -11,9 +11,9 @@ from bot.core.events import ChatRef, display_name
 from bot.core.jobs import Jobs, MinuteJob
 from bot.core.posting import notify_admins, post
 from bot.core.scheduler import parse_hhmm
-from bot.core.timeutil import day_minus, day_plus, local_day, local_midnight, zone
+from bot.core.timeutil import day_plus, local_day, local_midnight, zone
 from bot.domain import profiles
-from bot.domain.push_time import core_members
+from bot.domain.recompute import core_members
 
 log = logging.getLogger("quntag.jobs")
 REMIND_BEFORE_S = 3600.0
@@ -75,19 +75,18 @@ async def core_declining(ctx: Context, group: GroupConfig) -> None:
     """Once a day: alert about core members who are now declining (once per member per week)."""
     now = ctx.clock()
     today = local_day(now, group.timezone)
-    counts = await ctx.repo.member_day_counts(group.id, day_minus(today, 60))
-    core = core_members(counts, day_minus(today, 42), day_minus(today, 15))
+    core = await core_members(ctx.repo, ctx.config, group.id)
     if not core:
         return
     week = date.fromisoformat(today).isocalendar()
-    for p in await profiles.load(ctx.repo, ctx.config, group.id, core, now):
-        if p["lifecycle"] != "declining":
+    for p in await profiles.load(ctx.repo, ctx.config, group.id, sorted(core), now, fresh=False):
+        if p.lifecycle != "declining":
             continue
-        if await ctx.repo.claim_alert(group.id, "core_declining", f"{p['member']}:{week[0]}-{week[1]}",
+        if await ctx.repo.claim_alert(group.id, "core_declining", f"{p.member}:{week[0]}-{week[1]}",
                                       ctx.config.alerts.max_per_hour):
             await notify_admins(ctx, group, ctx.render(
                 "alert", group.locale, kind="core_declining", group=group.name or group.id,
-                name=display_name(p["name"], p["member"])))
+                name=display_name(p.name, p.member)))
 
 
 ACTIVITY_REMINDERS = MinuteJob("activity_reminders", remind_activities)

@@ -56,10 +56,6 @@ class Outgoing:
     def adapter(self) -> str:
         return self.target.adapter
 
-def text(s: str, target: ChatRef | UserRef, reply_to: str | None = None) -> Outgoing:
-    """Shortcut for a text-only message."""
-    return Outgoing(target=target, parts=(Text(s),), reply_to=reply_to)
-
 
 def outgoing_to_dict(out: Outgoing) -> dict[str, Any]:
     """JSON-ready form (the outbox stores it until it is delivered)."""

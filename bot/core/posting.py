@@ -9,7 +9,7 @@ truncated, and each piece goes through ``ctx.send`` (the outbox).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.core.events import ChatRef, UserRef, display_name
@@ -113,11 +113,6 @@ def mentions_for(members: Sequence[tuple[str, str]]) -> tuple[list[Mention], lis
         ms.append(Mention(UserRef.of(mid), display_name(name, mid)))
         tokens.append(mention_token(i))
     return ms, tokens
-
-
-def names(pairs: Mapping[str, str] | Sequence[tuple[str, str]]) -> list[str]:
-    items = pairs.items() if isinstance(pairs, Mapping) else pairs
-    return [display_name(n, m) for m, n in items]
 
 
 async def notify_admins(ctx: Context, group: GroupConfig, text: str) -> int:

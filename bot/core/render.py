@@ -1,7 +1,8 @@
 """One jinja2 environment over the packaged templates: ``templates/<locale>/<name>.j2``.
 
 Templates render data only (no queries), with StrictUndefined so a missing value fails loudly. They
-produce plain text; each adapter escapes it for its own markup on the way out.
+produce plain text; each adapter escapes it for its own markup on the way out. Times arrive as unix seconds
+and are shown with the ``utc`` filter.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from importlib.resources import files
 from typing import Any
 
 import jinja2
+
+from bot.core.timeutil import iso_utc
 
 DEFAULT_LOCALE = "zh-CN"
 
@@ -27,6 +30,7 @@ class Renderer:
         self.env = jinja2.Environment(loader=jinja2.FunctionLoader(_load), undefined=jinja2.StrictUndefined,
                                       autoescape=False, trim_blocks=True, lstrip_blocks=True,
                                       keep_trailing_newline=False)
+        self.env.filters["utc"] = iso_utc  # unix seconds → the contract's 2026-11-20T08:00:00Z
 
     def __call__(self, template: str, locale: str = DEFAULT_LOCALE, /, **data: Any) -> str:
         """Render ``name`` for ``locale``, falling back to zh-CN."""

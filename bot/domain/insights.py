@@ -1,36 +1,34 @@
-"""Tag associations (contract §7), best push hours, and the group-level entry points for segments."""
+"""Tag associations (contract §7), the group's insights, and the group-level entry points for segments."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from itertools import permutations
 from typing import Any
 
 from bot.core.config import Config
 from bot.domain import profiles as profiles_mod
 from bot.domain import segments
+from bot.domain.hours import best_hours
+from bot.domain.profiles import Profile
 from bot.domain.recompute import ensure_fresh
 from storage.repo import MemberFacts, Repo
 
-BEST_HOURS = 3
 
-
-def population(profiles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def population(profiles: Sequence[Profile]) -> list[Profile]:
     """N of contract §7: current, not-opted-out members with at least one message."""
-    return [p for p in profiles if not p["opted_out"] and p["lifecycle"] != "left" and p["stats"]["messages"] >= 1]
+    return [p for p in profiles if not p.opted_out and p.lifecycle != "left" and p.stats.messages >= 1]
 
 
-def items(p: dict[str, Any], with_attributes: bool = True) -> set[str]:
+def items(p: Profile) -> set[str]:
     """The tags a member carries, plus ``key=value`` for each attribute."""
-    out = {t["name"] for t in p["tags"]}
-    if with_attributes:
-        out |= {f"{k}={v['value']}" for k, v in p.get("attributes", {}).items()}
-    return out
+    return {t.name for t in p.tags} | {f"{k}={a.value}" for k, a in p.attributes.items()}
 
 
-def associations(profiles: Sequence[dict[str, Any]], min_support: int) -> list[dict[str, Any]]:
+def associations(profiles: Sequence[Profile], min_support: int) -> list[dict[str, Any]]:
     """``if → then`` for every ordered pair of tags (and tag–attribute pairs) with support ≥ min_support;
     strongest lift first. Attribute–attribute pairs are left out (they are not interests travelling together)."""
     pop = population(profiles)
@@ -56,24 +54,8 @@ def associations(profiles: Sequence[dict[str, Any]], min_support: int) -> list[d
             for lift, support, a, c, confidence in rows]
 
 
-def hour_histogram(profiles: Sequence[dict[str, Any]]) -> list[int]:
-    hist = [0] * 24
-    for p in profiles:
-        if p["opted_out"]:
-            continue
-        for h, n in enumerate(p["stats"]["hours"]):
-            hist[h] += n
-    return hist
-
-
-def best_hours(profiles: Sequence[dict[str, Any]], k: int = BEST_HOURS) -> list[int]:
-    """Up to ``k`` local hours with messages, busiest first (earlier hour on ties)."""
-    hist = hour_histogram(profiles)
-    return [h for h in sorted(range(24), key=lambda h: (-hist[h], h)) if hist[h] > 0][:k]
-
-
 async def group_profiles(repo: Repo, cfg: Config, group_id: str, now: float,
-                         evidence: bool = True) -> list[dict[str, Any]]:
+                         evidence: bool = True) -> list[Profile]:
     return await profiles_mod.load(repo, cfg, group_id, None, now, evidence=evidence)
 
 
@@ -93,7 +75,7 @@ def atom_names(node: segments.Node) -> set[str]:
     return {segments.fold(node.name)}
 
 
-def maybe(node: segments.Node, p: dict[str, Any]) -> bool | None:
+def maybe(node: segments.Node, p: Profile) -> bool | None:
     """``segments.matches`` on a profile without its lifecycle: None where the answer depends on it."""
     if isinstance(node, segments.Or | segments.And):
         values = [maybe(n, p) for n in node.items]
@@ -109,7 +91,7 @@ def maybe(node: segments.Node, p: dict[str, Any]) -> bool | None:
     return segments.matches(node, p)
 
 
-async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float) -> list[dict[str, Any]]:
+async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float) -> list[Profile]:
     """Profiles matching ``query`` (raises segments.QueryError), holding only the keyword tags the query names,
     without evidence (callers read member, name, opted_out and hours).
 
@@ -126,13 +108,11 @@ async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float
     left = await asyncio.to_thread(_candidates, node, facts, cfg, now)
     ids = [f.member_id for f in left]
     declining = await profiles_mod.declining_at(repo, cfg, group_id, ids, now)
-    late = await repo.last_messages_before(group_id, [f.member_id for f in left if f.last_message_at is not None
-                                                      and f.last_message_at > now], now)
+    late = await profiles_mod.last_before(repo, group_id, left, now)
     found = await asyncio.to_thread(_selected, node, left, cfg, now, late, declining)
-    stats = await repo.member_stats(group_id, [p["member"] for p in found])
-    for p in found:
-        p["stats"]["active_days"], p["stats"]["hours"] = stats[p["member"]]
-    return found
+    stats = await repo.member_stats(group_id, [p.member for p in found])
+    return [replace(p, stats=replace(p.stats, active_days=stats[p.member][0], hours=tuple(stats[p.member][1])))
+            for p in found]
 
 
 def _candidates(node: segments.Node, facts: Sequence[MemberFacts], cfg: Config, now: float) -> list[MemberFacts]:
@@ -142,7 +122,7 @@ def _candidates(node: segments.Node, facts: Sequence[MemberFacts], cfg: Config, 
 
 
 def _selected(node: segments.Node, left: Sequence[MemberFacts], cfg: Config, now: float,
-              late: Mapping[str, float | None], declining: Mapping[str, bool]) -> list[dict[str, Any]]:
+              late: Mapping[str, float | None], declining: Mapping[str, bool]) -> list[Profile]:
     """The exact test on full profiles of the candidates."""
     return segments.select(node, [profiles_mod.build(f, cfg, now, late.get(f.member_id, f.last_message_at),
                                                      declining=declining.get(f.member_id)) for f in left])

@@ -23,6 +23,9 @@ RECENT_DAYS = 14
 PREVIOUS_DAYS = 28
 LOOKBACK_DAYS = 90
 HISTORY_DAYS = RECENT_DAYS + PREVIOUS_DAYS + LOOKBACK_DAYS + 2
+STAGES = ("new", "active", "declining", "dormant", "left")
+STAGE_LABELS = {"zh-CN": dict(zip(STAGES, ("新人", "活跃", "活跃下降", "沉睡", "已退群"), strict=True)),
+                "en": dict(zip(STAGES, STAGES, strict=True))}
 
 
 SPAN = LOOKBACK_DAYS + RECENT_DAYS + PREVIOUS_DAYS - 1  # days the hysteresis walk looks at, ``day`` included
@@ -78,6 +81,11 @@ def first_step(recent: int, prev: int) -> bool | None:
     if r < ENTER_DECLINING:
         return True
     return None
+
+
+def stage_label(stage: str, locale: str) -> str:
+    """A stage's name as members read it in ``locale`` (zh-CN when unknown): ``declining`` → 活跃下降."""
+    return STAGE_LABELS.get(locale, STAGE_LABELS["zh-CN"])[stage]
 
 
 def stage(f: MemberFacts, t: float, cfg: LifecycleConfig, tz: str, last_message: float | None,

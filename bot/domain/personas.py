@@ -15,7 +15,9 @@ from typing import Any
 from bot.core.config import Config
 from bot.core.timeutil import day_minus, local
 from bot.domain import insights, segments
-from bot.domain.recompute import group_facts, group_tz
+from bot.domain.hours import best_hours
+from bot.domain.profiles import Profile, evidence_json
+from bot.domain.recompute import group_facts
 from storage.repo import Repo
 
 MAX_PERSONAS = 7
@@ -40,19 +42,22 @@ LAYERS = ("tier:core", "tier:high", "tier:growth", "stage:new", "stage:active", 
           "tier:ordinary")
 
 
-def _layer_members(key: str, profiles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _current(profiles: Sequence[Profile]) -> list[Profile]:
+    return [p for p in profiles if not p.opted_out and p.lifecycle != "left"]
+
+
+def _layer_members(key: str, profiles: Sequence[Profile]) -> list[Profile]:
     kind, value = key.split(":", 1)
-    current = [p for p in profiles if not p["opted_out"] and p["lifecycle"] != "left"]
-    return [p for p in current if (p["tier"] if kind == "tier" else p["lifecycle"]) == value]
+    return [p for p in _current(profiles) if (p.tier if kind == "tier" else p.lifecycle) == value]
 
 
-def _tag_stats(members: Sequence[dict[str, Any]], categories: set[str] | None, exclude: set[str],
+def _tag_stats(members: Sequence[Profile], categories: set[str] | None, exclude: set[str],
                min_cell: int) -> list[dict[str, Any]]:
     carried: dict[str, list[float | None]] = defaultdict(list)
     for p in members:
-        for t in p["tags"]:
-            if (categories is None or t["category"] in categories) and t["category"] not in exclude:
-                carried[t["name"]].append(t["score"])
+        for t in p.tags:
+            if (categories is None or t.category in categories) and t.category not in exclude:
+                carried[t.name].append(t.score)
     out = []
     for name, scores in sorted(carried.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         if len(scores) < min_cell:
@@ -63,11 +68,11 @@ def _tag_stats(members: Sequence[dict[str, Any]], categories: set[str] | None, e
     return out[:TOP]
 
 
-def _attribute_mix(members: Sequence[dict[str, Any]], min_cell: int, other: str) -> dict[str, list[dict[str, Any]]]:
+def _attribute_mix(members: Sequence[Profile], min_cell: int, other: str) -> dict[str, list[dict[str, Any]]]:
     by_key: dict[str, Counter[str]] = defaultdict(Counter)
     for p in members:
-        for k, v in p.get("attributes", {}).items():
-            by_key[k][str(v["value"])] += 1
+        for k, a in p.attributes.items():
+            by_key[k][a.value] += 1
     out: dict[str, list[dict[str, Any]]] = {}
     for key, counts in sorted(by_key.items()):
         shown = [(v, n) for v, n in counts.most_common() if n >= min_cell]
@@ -79,11 +84,11 @@ def _attribute_mix(members: Sequence[dict[str, Any]], min_cell: int, other: str)
     return out
 
 
-def _trend(members: Sequence[dict[str, Any]], days: Mapping[str, Mapping[str, int]], today: str) -> dict[str, Any]:
+def _trend(members: Sequence[Profile], days: Mapping[str, Mapping[str, int]], today: str) -> dict[str, Any]:
     recent_start, prev_start = day_minus(today, 6), day_minus(today, 13)
     recent = prev = 0
     for p in members:
-        for d, n in days.get(p["member"], {}).items():
+        for d, n in days.get(p.member, {}).items():
             if d >= recent_start:
                 recent += n
             elif d >= prev_start:
@@ -92,23 +97,22 @@ def _trend(members: Sequence[dict[str, Any]], days: Mapping[str, Mapping[str, in
     return {"messages_7d": recent, "messages_prev_7d": prev, "change": change}
 
 
-def _evidence(members: Sequence[dict[str, Any]], top: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _evidence(members: Sequence[Profile], top: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     names = {t["name"] for t in top}
     found = []
     for p in members:
-        for t in p["tags"]:
-            if t["name"] in names and t.get("evidence"):
-                e = t["evidence"][0]
-                found.append({"member": p["name"] or p["member"], "tag": t["name"], **e})
+        for t in p.tags:
+            if t.name in names and t.evidence:
+                found.append({"member": p.name or p.member, "tag": t.name, **evidence_json(t.evidence[0])})
     found.sort(key=lambda e: str(e["at"]), reverse=True)
     return found[:2]
 
 
-def card(key: str, name: str, description: str, members: Sequence[dict[str, Any]], total: int,
+def card(key: str, name: str, description: str, members: Sequence[Profile], total: int,
          days: Mapping[str, Mapping[str, int]], today: str, min_cell: int, other: str) -> dict[str, Any]:
     top = _tag_stats(members, None, {"need", "feedback", "motive", "channel"}, min_cell)
     interests = [t["name"] for t in top if t["name"]]
-    hours = insights.best_hours(members)
+    hours = best_hours(members)
     return {"key": key, "name": name, "description": description, "size": len(members),
             "share": round(len(members) / total, 2) if total else 0.0,
             "trend": _trend(members, days, today), "top_tags": top,
@@ -128,9 +132,9 @@ async def personas(repo: Repo, cfg: Config, group_id: str, now: float, locale: s
     profiles = await insights.group_profiles(repo, cfg, group_id, now)
     facts = await group_facts(repo, cfg, group_id, now)
     days = {f.member_id: f.days for f in facts}
-    today = local(now, group_tz(cfg, group_id)).date().isoformat()
-    current = [p for p in profiles if not p["opted_out"] and p["lifecycle"] != "left"]
-    layers: list[tuple[str, str, str, list[dict[str, Any]]]] = []
+    today = local(now, cfg.timezone_of(group_id)).date().isoformat()
+    current = _current(profiles)
+    layers: list[tuple[str, str, str, list[Profile]]] = []
     for seg_name, query in (await repo.saved_segments(group_id)).items():
         try:
             members = await segments.select_off_loop(segments.parse(query), profiles)

@@ -16,11 +16,10 @@ from bot.core.context import Context
 from bot.core.timeutil import day_minus, local
 from bot.domain.activity_tags import compute_tags, interactions, invited_stayed
 from bot.domain.lifecycle import HISTORY_DAYS, stage
-from bot.domain.tiers import Weights, breakdown
-from storage.repo import DerivedState, DerivedTag, MemberFacts, Repo, Transition
+from bot.domain.tiers import CORE, Weights, breakdown
+from storage.repo import TIER_WEIGHTS, DerivedState, DerivedTag, MemberFacts, Repo, Transition
 
 DAY = 86400.0
-WEIGHTS_KEY = "tier_weights"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,30 +30,30 @@ class Recomputed:
     transitions: list[Transition]
 
 
-def group_tz(cfg: Config, group_id: str) -> str:
-    g = cfg.group(group_id)
-    return g.timezone if g else cfg.defaults.timezone
-
-
 def _repo(ctx_or_repo: Context | Repo) -> Repo:
     return ctx_or_repo.repo if isinstance(ctx_or_repo, Context) else ctx_or_repo
 
 
 async def group_weights(repo: Repo, cfg: Config, group_id: str) -> Weights:
     """Tier weights: saved for this group from chat, else ``[tiers]``."""
-    raw = await repo.intel_setting(group_id, WEIGHTS_KEY)
+    raw = await repo.setting_value(group_id, TIER_WEIGHTS)
     return Weights.from_json(raw) if raw else Weights.from_config(cfg.tiers)
 
 
+async def save_weights(repo: Repo, group_id: str, weights: Weights) -> None:
+    """Keep ``weights`` for this group (``/tier save``); the next recompute uses them."""
+    await repo.set_setting(group_id, TIER_WEIGHTS, weights.to_json())
+
+
 async def group_facts(repo: Repo, cfg: Config, group_id: str, now: float) -> list[MemberFacts]:
-    since = day_minus(local(now, group_tz(cfg, group_id)).date().isoformat(), HISTORY_DAYS)
+    since = day_minus(local(now, cfg.timezone_of(group_id)).date().isoformat(), HISTORY_DAYS)
     return await repo.member_facts(group_id, None, since)  # no keyword scores: nothing here uses them
 
 
 async def compute(repo: Repo, cfg: Config, group_id: str, now: float,
                   weights: Weights | None = None) -> Recomputed:
     """Everything a recompute would write, without writing it (dry runs use this)."""
-    tz = group_tz(cfg, group_id)
+    tz = cfg.timezone_of(group_id)
     facts = await group_facts(repo, cfg, group_id, now)
     window = cfg.activity_tags.window_days * DAY
     inter = interactions(await repo.message_signals(group_id, now - window, now))
@@ -89,6 +88,13 @@ async def recompute_group(ctx_or_repo: Context | Repo, config: Config, group_id:
     result = await compute(repo, config, group_id, now)
     moved = await repo.save_recompute(group_id, result.tags, result.states, now, _stamp(fingerprint, now))
     return Recomputed(result.tags, result.states, result.breakdowns, moved)
+
+
+async def core_members(repo: Repo, config: Config, group_id: str) -> set[str]:
+    """The group's core members: those whose value tier is ``core`` as of now — the one definition that
+    ``/tier``, persona cards, ``tier=core`` segments, the weekly digest and the core-declining alert share."""
+    await ensure_fresh(repo, config, group_id, repo.clock())
+    return {m for m, (tier, _score, _breakdown) in (await repo.member_states(group_id)).items() if tier == CORE}
 
 
 async def ensure_fresh(ctx_or_repo: Context | Repo, config: Config, group_id: str, now: float) -> None:

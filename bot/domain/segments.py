@@ -19,15 +19,16 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from bot.domain.lifecycle import STAGES
+from bot.domain.profiles import Profile
 from bot.domain.segment_lexer import MAX_LENGTH, QueryError, Token, tokenize
+from bot.domain.tiers import TIERS
 
 __all__ = ["MAX_ATOMS", "MAX_DEPTH", "MAX_LENGTH", "And", "Atom", "Node", "Not", "Or", "QueryError", "asks_for_left",
            "fold", "matches", "parse", "select", "select_off_loop"]
 
-RESERVED = {"tier": ("core", "high", "growth", "ordinary"),
-            "lifecycle": ("new", "active", "declining", "dormant", "left")}
+RESERVED = {"tier": TIERS, "lifecycle": STAGES}
 # Evaluation costs atoms × members; nesting costs stack. Both are refused past these (contract §7).
 MAX_ATOMS = 200
 MAX_DEPTH = 100
@@ -177,7 +178,7 @@ def fold(s: str) -> str:
     return unicodedata.normalize("NFKC", s).casefold()
 
 
-def matches(node: Node, p: dict[str, Any]) -> bool:
+def matches(node: Node, p: Profile) -> bool:
     """Whether profile ``p`` (contract §5) is in the segment."""
     if isinstance(node, Or):
         return any(matches(n, p) for n in node.items)
@@ -187,20 +188,20 @@ def matches(node: Node, p: dict[str, Any]) -> bool:
         return not matches(node.item, p)
     if node.op is None:
         want = fold(node.name)
-        return any(fold(t["name"]) == want for t in p["tags"])
+        return any(fold(t.name) == want for t in p.tags)
     if node.name in RESERVED and not node.value_quoted:
-        return str(p.get(node.name, "")) == node.value
+        return (p.tier if node.name == "tier" else p.lifecycle) == node.value
     value = node.value or ""
     num = None if node.value_quoted else number(value)
+    attr_v = p.attributes.get(node.name)
     if num is not None:
         key = fold(node.name)
-        tag = next((t for t in p["tags"] if fold(t["name"]) == key and t["source"] == "keyword"), None)
-        if tag is not None or node.name not in p.get("attributes", {}):
-            return COMPARE[node.op](float(tag["score"]) if tag else 0.0, num)
-        attr = number(str(p["attributes"][node.name]["value"]))
+        tag = next((t for t in p.tags if fold(t.name) == key and t.source == "keyword"), None)
+        if tag is not None or attr_v is None:
+            return COMPARE[node.op](float(tag.score or 0.0) if tag else 0.0, num)
+        attr = number(attr_v.value)
         return attr is not None and COMPARE[node.op](attr, num)
-    attr_v = p.get("attributes", {}).get(node.name)
-    return attr_v is not None and fold(str(attr_v["value"])) == fold(value)
+    return attr_v is not None and fold(attr_v.value) == fold(value)
 
 
 def asks_for_left(node: Node) -> bool:
@@ -211,14 +212,14 @@ def asks_for_left(node: Node) -> bool:
     return node.name == "lifecycle" and node.value == "left" and not node.value_quoted
 
 
-def select(node: Node, profiles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def select(node: Node, profiles: Sequence[Profile]) -> list[Profile]:
     """Not-opted-out members matching ``node``; members who left only when the query asks for them."""
     keep_left = asks_for_left(node)
-    return [p for p in profiles if not p["opted_out"] and (keep_left or p["lifecycle"] != "left")
+    return [p for p in profiles if not p.opted_out and (keep_left or p.lifecycle != "left")
             and matches(node, p)]
 
 
-async def select_off_loop(node: Node, profiles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+async def select_off_loop(node: Node, profiles: Sequence[Profile]) -> list[Profile]:
     """:func:`select` in a worker thread: a query over thousands of members is seconds of pure Python that
     would otherwise hold the event loop (webhooks, /healthz) for as long."""
     return await asyncio.to_thread(select, node, profiles)

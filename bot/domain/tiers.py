@@ -21,7 +21,8 @@ from bot.core.timeutil import day_minus, local
 from storage.repo import MemberFacts
 
 DAY = 86400.0
-TIERS = ("core", "high", "growth", "ordinary")
+CORE = "core"
+TIERS = (CORE, "high", "growth", "ordinary")
 FREQUENCY_WINDOW_DAYS = 30
 
 
@@ -64,7 +65,7 @@ def parse_weights(text: str, base: Weights) -> Weights:
 
 
 def survey_answers(f: MemberFacts) -> int:
-    return (sum(1 for _v, src, _a in f.attributes.values() if src.startswith("survey:"))
+    return (sum(1 for a in f.attributes.values() if a.source.startswith("survey:"))
             + sum(1 for _t, _c, src, _s in f.other_tags if src.startswith("survey:")))
 
 
@@ -95,7 +96,7 @@ def breakdown(f: MemberFacts, stage: str, answers: int, invited_stayed: int, che
 
 def tier_for(score: float, cfg: TiersConfig) -> str:
     if score >= cfg.core:
-        return "core"
+        return CORE
     if score >= cfg.high:
         return "high"
     if score >= cfg.growth:

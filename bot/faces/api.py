@@ -67,7 +67,7 @@ async def list_members(request: web.Request) -> web.Response:
     found = await profiles.load_group(rt.repo, rt.config, group, rt.clock(), request.query.get("tag"),
                                       limit, offset)
     await rt.repo.audit("api", "list_members", group, f"{len(found)} profiles")
-    return web.json_response(found, dumps=_dumps)
+    return web.json_response([profiles.profile_json(p) for p in found], dumps=_dumps)
 
 
 async def get_member(request: web.Request) -> web.Response:
@@ -84,7 +84,7 @@ async def get_member(request: web.Request) -> web.Response:
     if not found:
         return _error(404, f"unknown member {member} in group {group}")
     await rt.repo.audit("api", "lookup", group, member)
-    return web.json_response(found[0], dumps=_dumps)
+    return web.json_response(profiles.profile_json(found[0]), dumps=_dumps)
 
 
 async def segment_members(request: web.Request) -> web.Response:
@@ -100,7 +100,7 @@ async def segment_members(request: web.Request) -> web.Response:
     except QueryError as exc:
         return _error(400, str(exc))
     await rt.repo.audit("api", "segment", group, f"{query[:200]}: {len(found)} members")
-    return web.json_response([p["member"] for p in found], dumps=_dumps)
+    return web.json_response([p.member for p in found], dumps=_dumps)
 
 
 def _dumps(obj: object) -> str:

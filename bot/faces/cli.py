@@ -1,5 +1,5 @@
 """The ``quntag`` command line (contract §2). Exit codes: 0 ok, 1 unknown group/member or rejected
-input, 2 bad config, 3 not available yet."""
+input, 2 bad config."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.core.config import ConfigError
-
-LATER: dict[str, int] = {}  # commands of features not delivered yet: exit 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,11 +70,6 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--send", action="store_true", help="also post it (through the outbox)")
     cl = sub.add_parser("console-link", parents=[common], help="print a one-time console login link for an admin")
     cl.add_argument("member", help="full member id, an admin of some group")
-    for name in LATER:
-        later = sub.add_parser(name, parents=[common], help="(not available yet)")
-        later.add_argument("rest", nargs="*")
-        later.add_argument("--send", action="store_true")
-        later.add_argument("--yes", action="store_true")
     return p
 
 
@@ -98,9 +91,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "recompute": cli_intel.recompute,
         "report": cli_ops.report, "console-link": cli_console.console_link,
     }
-    if args.cmd in LATER:
-        print(f"not available yet (issue {LATER[args.cmd]})", file=sys.stderr)
-        return 3
     try:
         return ops[args.cmd](args)
     except ConfigError as exc:

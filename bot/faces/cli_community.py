@@ -17,6 +17,7 @@ from bot.core.config import Config
 from bot.core.events import ChatRef
 from bot.core.timeutil import parse_at
 from bot.domain import profiles
+from bot.domain.profiles import Profile
 from bot.faces.export import to_csv, to_json, write_file
 from bot.faces.runtime import Runtime
 from bot.faces.settings import load
@@ -66,11 +67,10 @@ def _print_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
-def _profile_line(p: dict[str, Any]) -> str:
-    tags = ", ".join(f"{t['name']} {t['score']:.2f}" if t["score"] is not None else t["name"] for t in p["tags"])
-    st = p["stats"]
-    return (f"{p['name'] or p['member']} ({p['member']})  {p['lifecycle']}  messages {st['messages']}  "
-            f"active days {st['active_days']}  tags: {tags or '-'}")
+def _profile_line(p: Profile) -> str:
+    tags = ", ".join(f"{t.name} {t.score:.2f}" if t.score is not None else t.name for t in p.tags)
+    return (f"{p.name or p.member} ({p.member})  {p.lifecycle}  messages {p.stats.messages}  "
+            f"active days {p.stats.active_days}  tags: {tags or '-'}")
 
 
 async def _require_group(rt: Runtime, group: str) -> str:
@@ -84,7 +84,7 @@ async def _require_group(rt: Runtime, group: str) -> str:
 def profile(args: argparse.Namespace) -> int:
     cfg, t = _config(args), _at(args)
 
-    async def go(rt: Runtime) -> dict[str, Any]:
+    async def go(rt: Runtime) -> Profile:
         args.group = await _require_group(rt, args.group)
         found = await profiles.load(rt.repo, cfg, args.group, [args.member], t)
         if not found:
@@ -93,13 +93,13 @@ def profile(args: argparse.Namespace) -> int:
         return found[0]
 
     p = _with_runtime(cfg, go)
-    _print_json(p) if args.json else print(_profile_line(p))
+    _print_json(profiles.profile_json(p)) if args.json else print(_profile_line(p))
     return 0
 
 
 def _group_profiles(cfg: Config, group: str, t: float, tag: str | None = None,
-                    action: str = "list_members") -> list[dict[str, Any]]:
-    async def go(rt: Runtime) -> list[dict[str, Any]]:
+                    action: str = "list_members") -> list[Profile]:
+    async def go(rt: Runtime) -> list[Profile]:
         gid = await _require_group(rt, group)
         found = await profiles.load_group(rt.repo, cfg, gid, t, tag)
         await rt.repo.audit("cli", action, gid, f"{len(found)} profiles")
@@ -111,7 +111,7 @@ def members(args: argparse.Namespace) -> int:
     cfg = _config(args)
     found = _group_profiles(cfg, args.group, _at(args), args.tag)
     if args.json:
-        _print_json(found)
+        _print_json([profiles.profile_json(p) for p in found])
     else:
         for p in found:
             print(_profile_line(p))

@@ -9,6 +9,7 @@ from typing import Any
 from bot.core.render import Renderer
 from bot.domain import insights as insights_mod
 from bot.domain import personas as personas_mod
+from bot.domain.profiles import Profile
 from bot.domain.recompute import recompute_group
 from bot.domain.segments import QueryError
 from bot.faces.cli_community import CliExit, _config, _print_json, _require_group, _with_runtime
@@ -18,7 +19,7 @@ from bot.faces.runtime import Runtime
 def segment(args: argparse.Namespace) -> int:
     cfg = _config(args)
 
-    async def go(rt: Runtime) -> list[dict[str, Any]]:
+    async def go(rt: Runtime) -> list[Profile]:
         args.group = await _require_group(rt, args.group)
         try:
             found = await insights_mod.segment(rt.repo, cfg, args.group, args.query, time.time())
@@ -29,10 +30,10 @@ def segment(args: argparse.Namespace) -> int:
 
     found = _with_runtime(cfg, go)
     if args.json:
-        _print_json([p["member"] for p in found])
+        _print_json([p.member for p in found])
     else:
         for p in found:
-            print(f"{p['member']}\t{p['name']}")
+            print(f"{p.member}\t{p.name}")
         print(f"{len(found)} members")
     return 0
 

@@ -26,7 +26,6 @@ from storage.models.core import (
     TagRejection,
 )
 from storage.models.intel import (
-    IntelState,
     LifecycleTransition,
     MemberState,
     MessageSignal,
@@ -62,7 +61,6 @@ __all__ = [
     "GroupAlias",
     "GroupSetting",
     "InboxRow",
-    "IntelState",
     "JobRun",
     "JoinRequestRow",
     "LifecycleTransition",

@@ -54,12 +54,3 @@ class SavedSegment(SQLModel, table=True):
     query: str
     created_by: str = ""
     at: float
-
-class IntelState(SQLModel, table=True):
-    """Small per-group intelligence state: recompute fingerprint, saved tier weights, pending notifies."""
-
-    __tablename__ = "intel_state"
-    group_id: str = Field(primary_key=True)
-    key: str = Field(primary_key=True)
-    value: str
-    at: float

@@ -7,10 +7,11 @@ from sqlmodel import Field, SQLModel
 
 
 class GroupSetting(SQLModel, table=True):
-    """A per-group setting changed in chat (e.g. the morning report time).
+    """A per-group setting (``storage.repo.settings``): a report time changed in chat, saved tier weights,
+    the recompute fingerprint, mass-mention state.
 
-    ``config_value`` is the config file's value when the change was made: once the config value
-    itself is edited, the chat override no longer applies (contract §3).
+    ``config_value`` is the config file's value when a chat change was made: once the config value
+    itself is edited, the chat override no longer applies (contract §3). Empty when it overrides nothing.
     """
 
     __tablename__ = "group_settings"

@@ -11,23 +11,44 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from storage.db import Database
-from storage.repo import activity, groups, intake, intel, profiles
+from storage.repo import activity, groups, intake, intel, member_tags, profiles, settings
 from storage.repo.activity import MessageFacts
 from storage.repo.base import DirectWriter, UnitOfWork, Writer
 from storage.repo.intake import Delivery, OutboxItem, Pending
 from storage.repo.intake_api import IntakeMixin
-from storage.repo.intel import DerivedState, DerivedTag, Signal, TagDetail, Transition
+from storage.repo.intel import DerivedState, DerivedTag, Signal, Transition
+from storage.repo.member_tags import TagDetail
 from storage.repo.ops import CheckinState
 from storage.repo.ops_api import OpsMixin
 from storage.repo.ops_reports import Window
 from storage.repo.ops_surveys import AnswerWrite
 from storage.repo.privacy_api import PrivacyMixin
-from storage.repo.profiles import MemberFacts, ScoreWant
+from storage.repo.profiles import Attribute, MemberFacts, ScoreWant
 from storage.repo.scores import Hit, TagScore
+from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
 
-__all__ = ["AnswerWrite", "CheckinState", "Delivery", "DerivedState", "DerivedTag", "Hit", "MemberFacts",
-           "MessageFacts", "OutboxItem", "Pending", "Repo", "ScoreWant", "Signal", "TagDetail", "TagScore",
-           "Transition", "UnitOfWork", "Window"]
+__all__ = [
+    "TIER_WEIGHTS",
+    "AnswerWrite",
+    "Attribute",
+    "CheckinState",
+    "Delivery",
+    "DerivedState",
+    "DerivedTag",
+    "Hit",
+    "MemberFacts",
+    "MessageFacts",
+    "OutboxItem",
+    "Pending",
+    "Repo",
+    "ScoreWant",
+    "Signal",
+    "TagDetail",
+    "TagScore",
+    "Transition",
+    "UnitOfWork",
+    "Window",
+]
 
 
 class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
@@ -60,7 +81,7 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
 
     async def reject_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
         """An admin rejected a keyword tag for a member at ``at``."""
-        await self.writer.run(lambda c: activity.reject_tag(c, group_id, member_id, tag, at))
+        await self.writer.run(lambda c: member_tags.reject_tag(c, group_id, member_id, tag, at))
 
     async def move_group(self, old_id: str, new_id: str, adapter: str, at: float) -> None:
         """The group ``old_id`` now lives under ``new_id``: move its rows, keep ``old_id`` as an alias."""
@@ -80,7 +101,7 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
     async def intel_fingerprint(self, group_id: str) -> tuple[str, str | None]:
         """(current fingerprint of a recompute's inputs, the one stored by the last recompute)."""
         return await self.db.read(lambda c: (intel.fingerprint(c, group_id),
-                                             intel.get_state(c, group_id, "fingerprint")))
+                                             settings.value(c, group_id, FINGERPRINT)))
 
     async def save_recompute(self, group_id: str, tags: Sequence[DerivedTag], states: Sequence[DerivedState],
                              now: float, stamp: str) -> list[Transition]:
@@ -94,31 +115,24 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
     async def member_states(self, group_id: str) -> dict[str, tuple[str, float, str]]:
         return await self.db.read(lambda c: intel.states(c, group_id))
 
-    async def intel_setting(self, group_id: str, key: str) -> str | None:
-        return await self.db.read(lambda c: intel.get_state(c, group_id, key))
-
-    async def set_intel_setting(self, group_id: str, key: str, value: str | None) -> None:
-        now = self.clock()
-        await self.writer.run(lambda c: intel.set_state(c, group_id, key, value, now))
-
     async def find_members(self, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
         return await self.db.read(lambda c: intel.find_members(c, group_id, token, limit))
 
     async def tag_detail(self, group_id: str, member_id: str, tag: str) -> TagDetail | None:
-        return await self.db.read(lambda c: intel.tag_detail(c, group_id, member_id, tag))
+        return await self.db.read(lambda c: member_tags.tag_detail(c, group_id, member_id, tag))
 
     async def set_member_tag(self, group_id: str, member_id: str, tag: str, category: str, source: str,
                              evidence: str, at: float, score: float | None = None) -> None:
-        await self.writer.run(lambda c: intel.set_tag(c, group_id, member_id, tag, category, source, score,
+        await self.writer.run(lambda c: member_tags.set_tag(c, group_id, member_id, tag, category, source, score,
                                                       evidence, at))
 
     async def remove_member_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
-        await self.writer.run(lambda c: intel.remove_tag(c, group_id, member_id, tag, at))
+        await self.writer.run(lambda c: member_tags.remove_tag(c, group_id, member_id, tag, at))
 
     async def set_attribute(self, group_id: str, member_id: str, key: str, value: str | None, source: str,
                             at: float) -> None:
         """Set (or with None clear) a static attribute with its provenance."""
-        await self.writer.run(lambda c: intel.set_attribute(c, group_id, member_id, key, value, source, at))
+        await self.writer.run(lambda c: member_tags.set_attribute(c, group_id, member_id, key, value, source, at))
 
     async def save_segment(self, group_id: str, name: str, query: str, by: str, at: float) -> None:
         await self.writer.run(lambda c: intel.save_segment(c, group_id, name, query, by, at))
@@ -176,9 +190,6 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
         ``lite``: without hours and active days; ``days`` False: without day counts."""
         return await self.db.read(lambda c: profiles.member_facts(c, group_id, ids, since_day, with_text, scores,
                                                                   lite, days))
-
-    async def last_message_before(self, group_id: str, member_id: str, at: float) -> float | None:
-        return await self.db.read(lambda c: profiles.last_message_before(c, group_id, member_id, at))
 
     async def rate_sums(self, group_id: str, ids: Sequence[str], recent_from: str, prev_from: str,
                         day: str) -> dict[str, tuple[int, int]]:

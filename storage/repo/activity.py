@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, insert, select
 from sqlmodel import col
 
-from storage.models import Member, MembershipEvent, TagRejection
+from storage.models import Member, MembershipEvent
 from storage.repo import hot
 from storage.repo.base import upsert
+from storage.repo.member_upsert import later, sighting
 from storage.repo.privacy import one_way, refused
 
 MEMBERSHIP_IDEMPOTENCY_S = 60.0
@@ -40,24 +41,10 @@ def _touch_group(conn: Connection, group_id: str, adapter: str, name: str, at: f
 
 def _member_upsert(conn: Connection, group_id: str, member_id: str, name: str, at: float,
                    extra_values: dict[str, Any], extra_set: dict[str, Any]) -> None:
-    """Create or update a member; min/max via CASE so any dialect and any arrival order works."""
-    m = Member
-    set_: dict[str, Any] = {
-        "first_seen": case((col(m.first_seen) > at, at), else_=col(m.first_seen)),
-        "last_seen": case((col(m.last_seen) < at, at), else_=col(m.last_seen)),
-        **extra_set,
-    }
-    if name:
-        newer = col(m.name_at) <= at
-        set_["name"] = case((newer, name), else_=col(m.name))
-        set_["name_at"] = case((newer, at), else_=col(m.name_at))
+    """Create or update a member seen at ``at`` by a membership event."""
     values = {"group_id": group_id, "member_id": member_id, "name": name, "name_at": at if name else 0.0,
               "first_seen": at, "last_seen": at, **extra_values}
-    upsert(conn, Member, values, ["group_id", "member_id"], set_)
-
-
-def _later(column: Any, at: float) -> Any:
-    return case((column.is_(None), at), (column < at, at), else_=column)
+    upsert(conn, Member, values, ["group_id", "member_id"], {**sighting(at, name, bool(name)), **extra_set})
 
 
 def record_message(conn: Connection, f: MessageFacts) -> bool:
@@ -98,7 +85,7 @@ def record_membership(conn: Connection, group_id: str, adapter: str, group_name:
     _touch_group(conn, group_id, adapter, group_name, at)
     if kind == "join":
         extra_values: dict[str, Any] = {"joined_at": at, "invited_by": invited_by}
-        is_latest = _later(col(Member.joined_at), at)
+        is_latest = later(col(Member.joined_at), at)
         extra_set: dict[str, Any] = {"joined_at": is_latest}
         if invited_by:
             extra_set["invited_by"] = case((col(Member.joined_at).is_(None), invited_by),
@@ -106,15 +93,9 @@ def record_membership(conn: Connection, group_id: str, adapter: str, group_name:
                                            else_=col(Member.invited_by))
     else:
         extra_values = {"left_at": at}
-        extra_set = {"left_at": _later(col(Member.left_at), at)}
+        extra_set = {"left_at": later(col(Member.left_at), at)}
     _member_upsert(conn, group_id, member_id, member_name, at, extra_values, extra_set)
     return True
-
-
-def reject_tag(conn: Connection, group_id: str, member_id: str, tag: str, at: float) -> None:
-    """From ``at`` on, only later hits of ``tag`` count for this member (contract §5)."""
-    upsert(conn, TagRejection, {"group_id": group_id, "member_id": member_id, "tag": tag, "at": at},
-           ["group_id", "member_id", "tag"], {"at": at})
 
 
 def record_tag_hits(conn: Connection, group_id: str, member_id: str, message_id: str, at: float,

@@ -20,8 +20,8 @@ from storage.models import (
     AuditEntry,
     DeadLetter,
     DoNotProfile,
+    GroupSetting,
     InboxRow,
-    IntelState,
     JoinRequestRow,
     Member,
     MessageRow,
@@ -109,7 +109,7 @@ def _unlink(conn: Connection, who: Subject) -> None:
             col(s.group_id) == g, col(s.mentions).contains(m, autoescape=True))).all():
         kept = " ".join(x for x in str(mentions).split(" ") if x and x != m)
         conn.execute(update(s).where(col(s.group_id) == g, col(s.message_id) == mid).values(mentions=kept))
-    i = IntelState  # per-admin state such as a pending announcement is keyed by the admin's id
+    i = GroupSetting  # per-admin state such as a pending announcement is keyed by the admin's id
     for key in conn.execute(select(col(i.key)).where(col(i.group_id) == g,
                                                      col(i.key).contains(who.user_id, autoescape=True))).scalars():
         if who.text(str(key)) != key:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, exists, insert, select
+from sqlalchemy import bindparam, delete, exists, insert, select
 from sqlalchemy.sql import Executable
 from sqlmodel import col
 
 from storage.models import DedupeKey, DoNotProfile, Group, InboxRow, Member, MemberDay, MemberHour, MessageRow, TagHit
 from storage.repo.fast import Prepared, dialect_insert
+from storage.repo.member_upsert import later, sighting
 
 
 def _p(name: str) -> Any:
@@ -72,21 +73,13 @@ MEMBER_HOUR = _counter(MemberHour, "hour")
 
 
 def _member_message(dialect: str) -> Executable:
-    """Count one message for a member; min/max and latest-name via CASE so any arrival order works."""
+    """Count one message for a member (first/last sight and the latest name as every member upsert)."""
     m, at = Member, _p("at")
     stmt = dialect_insert(dialect, m).values(group_id=_p("group_id"), member_id=_p("member_id"), name=_p("name"),
                                              name_at=_p("name_at"), first_seen=at, last_seen=at, messages=1,
                                              last_message_at=at, opted_out=False)
-    newer = (col(m.name_at) <= at) & (_p("name") != "")
-    set_ = {
-        "messages": col(m.messages) + 1,
-        "first_seen": case((col(m.first_seen) > at, at), else_=col(m.first_seen)),
-        "last_seen": case((col(m.last_seen) < at, at), else_=col(m.last_seen)),
-        "last_message_at": case((col(m.last_message_at).is_(None), at), (col(m.last_message_at) < at, at),
-                                else_=col(m.last_message_at)),
-        "name": case((newer, _p("name")), else_=col(m.name)),
-        "name_at": case((newer, at), else_=col(m.name_at)),
-    }
+    set_ = {"messages": col(m.messages) + 1, "last_message_at": later(col(m.last_message_at), at),
+            **sighting(at, _p("name"), _p("name") != "")}
     result: Executable = stmt.on_conflict_do_update(index_elements=["group_id", "member_id"], set_=set_)
     return result
 

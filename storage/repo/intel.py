@@ -1,4 +1,5 @@
-"""Member intelligence storage: message signals, derived states, transitions, manual edits, segments."""
+"""Member intelligence storage: message signals, the recompute (fingerprint, derived tags and states,
+lifecycle transitions), member look-up by reference, saved segments."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, select
 from sqlmodel import col
 
 from storage.models import (
     Checkin,
-    IntelState,
     LifecycleTransition,
     Member,
     MemberAttribute,
@@ -22,9 +22,11 @@ from storage.models import (
     SavedSegment,
     TagRejection,
 )
+from storage.repo import settings
 from storage.repo.base import insert_ignore, upsert
 from storage.repo.fast import Prepared, dialect_insert
 from storage.repo.privacy import refused, refused_among
+from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +68,6 @@ class Transition:
     at: float
 
 
-@dataclass(frozen=True, slots=True)
-class TagDetail:
-    tag: str
-    category: str
-    source: str
-    score: float | None
-    at: float
-    evidence: str
-
-
 _SIGNAL = Prepared(lambda d: dialect_insert(d, MessageSignal).values(
     {c: bindparam(c) for c in ("group_id", "message_id", "member_id", "at", "question", "link", "reply_to",
                                "mentions")}).on_conflict_do_nothing())
@@ -112,20 +104,8 @@ def fingerprint(conn: Connection, group_id: str) -> str:
                                    .where(col(model.group_id) == group_id)).one())
     parts += list(conn.execute(select(func.count(), func.max(col(MemberTag.at))).where(
         col(MemberTag.group_id) == group_id, col(MemberTag.source) != "activity")).one())
-    parts.append(get_state(conn, group_id, "tier_weights"))
+    parts.append(settings.value(conn, group_id, TIER_WEIGHTS))
     return json.dumps(parts)
-
-
-def get_state(conn: Connection, group_id: str, key: str) -> str | None:
-    v = conn.execute(select(col(IntelState.value)).where(col(IntelState.group_id) == group_id,
-                                                         col(IntelState.key) == key)).scalar()
-    return str(v) if v is not None else None
-
-
-def set_state(conn: Connection, group_id: str, key: str, value: str | None, at: float) -> None:
-    conn.execute(delete(IntelState).where(col(IntelState.group_id) == group_id, col(IntelState.key) == key))
-    if value is not None:
-        conn.execute(insert(IntelState).values(group_id=group_id, key=key, value=value, at=at))
 
 
 def save_recompute(conn: Connection, group_id: str, tags: Sequence[DerivedTag], states: Sequence[DerivedState],
@@ -163,7 +143,7 @@ def save_recompute(conn: Connection, group_id: str, tags: Sequence[DerivedTag], 
         conn.execute(insert(LifecycleTransition), [{"group_id": group_id, "member_id": t.member_id,
                                                    "from_stage": t.from_stage, "to_stage": t.to_stage,
                                                    "at": t.at} for t in moved])
-    set_state(conn, group_id, "fingerprint", stamp, now)
+    settings.put(conn, group_id, FINGERPRINT, stamp, now)
     return moved
 
 
@@ -201,49 +181,6 @@ def find_members(conn: Connection, group_id: str, token: str, limit: int = 10) -
                         .where(col(m.group_id) == group_id, col(m.name).in_({tok, plain}))
                         .order_by(col(m.last_seen).desc()).limit(limit)).all()
     return [(str(i), str(n)) for i, n in rows]
-
-
-def tag_detail(conn: Connection, group_id: str, member_id: str, tag: str) -> TagDetail | None:
-    t = MemberTag
-    r = conn.execute(select(t).where(col(t.group_id) == group_id, col(t.member_id) == member_id,
-                                     col(t.tag) == tag)).first()
-    if r is None:
-        return None
-    return TagDetail(r.tag, r.category, r.source, r.score, r.at, r.evidence)
-
-
-def set_tag(conn: Connection, group_id: str, member_id: str, tag: str, category: str, source: str,
-            score: float | None, evidence: str, at: float) -> None:
-    """Give a member a manual or survey tag; lifts an earlier rejection of it. Not for a member who refused
-    profiling."""
-    if refused(conn, group_id, member_id):
-        return
-    values = {"group_id": group_id, "member_id": member_id, "tag": tag, "category": category, "source": source,
-              "score": score, "at": at, "evidence": evidence}
-    upsert(conn, MemberTag, values, ["group_id", "member_id", "tag"],
-           {k: v for k, v in values.items() if k not in ("group_id", "member_id", "tag")})
-    conn.execute(delete(TagRejection).where(col(TagRejection.group_id) == group_id,
-                                            col(TagRejection.member_id) == member_id, col(TagRejection.tag) == tag))
-
-
-def remove_tag(conn: Connection, group_id: str, member_id: str, tag: str, at: float) -> None:
-    """Take a tag off: drop a stored tag and reject it from ``at`` (keyword hits before no longer count)."""
-    conn.execute(delete(MemberTag).where(and_(col(MemberTag.group_id) == group_id,
-                                              col(MemberTag.member_id) == member_id, col(MemberTag.tag) == tag)))
-    upsert(conn, TagRejection, {"group_id": group_id, "member_id": member_id, "tag": tag, "at": at},
-           ["group_id", "member_id", "tag"], {"at": at})
-
-
-def set_attribute(conn: Connection, group_id: str, member_id: str, key: str, value: str | None, source: str,
-                  at: float) -> None:
-    """Set (or with None clear) an attribute; a member who refused profiling gets no new values."""
-    a = MemberAttribute
-    if value is not None and refused(conn, group_id, member_id):
-        return
-    conn.execute(delete(a).where(col(a.group_id) == group_id, col(a.member_id) == member_id, col(a.key) == key))
-    if value is not None:
-        conn.execute(insert(a).values(group_id=group_id, member_id=member_id, key=key, value=value, source=source,
-                                      at=at))
 
 
 def save_segment(conn: Connection, group_id: str, name: str, query: str, by: str, at: float) -> None:

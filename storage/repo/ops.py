@@ -16,14 +16,12 @@ from sqlmodel import col
 from storage.models import (
     Activity,
     Checkin,
-    GroupSetting,
     JobRun,
     Member,
-    MemberTag,
     NewsItem,
     PointsEntry,
 )
-from storage.repo.base import WriteFn, insert_ignore, upsert
+from storage.repo.base import WriteFn, insert_ignore
 
 # -- job runs ---------------------------------------------------------------------------------------
 
@@ -43,24 +41,6 @@ def run_done(conn: Connection, group_id: str, job: str, fire_time: float) -> boo
     return conn.execute(select(col(JobRun.done_at)).where(
         col(JobRun.group_id) == group_id, col(JobRun.job) == job,
         col(JobRun.fire_time) == fire_time)).first() is not None
-
-
-# -- settings ---------------------------------------------------------------------------------------
-
-
-def get_setting(conn: Connection, group_id: str, key: str) -> tuple[str, str] | None:
-    row = conn.execute(select(col(GroupSetting.value), col(GroupSetting.config_value)).where(
-        col(GroupSetting.group_id) == group_id, col(GroupSetting.key) == key)).first()
-    return None if row is None else (str(row[0]), str(row[1]))
-
-
-def set_setting(conn: Connection, group_id: str, key: str, value: str | None, config_value: str, at: float) -> None:
-    if value is None:
-        conn.execute(delete(GroupSetting).where(col(GroupSetting.group_id) == group_id, col(GroupSetting.key) == key))
-        return
-    upsert(conn, GroupSetting, {"group_id": group_id, "key": key, "value": value, "config_value": config_value,
-                                "at": at}, ["group_id", "key"],
-           {"value": value, "config_value": config_value, "at": at})
 
 
 # -- points and check-ins ---------------------------------------------------------------------------
@@ -111,10 +91,6 @@ def record_checkin(conn: Connection, group_id: str, member_id: str, day: str, ye
         credit(conn, group_id, member_id, f"checkin:{day}", points, at)
     if bonus and bonus_every and streak % bonus_every == 0:
         credit(conn, group_id, member_id, f"streak:{day}", bonus, at)
-    if streak >= bonus_every > 0:
-        upsert(conn, MemberTag, {"group_id": group_id, "member_id": member_id, "tag": "打卡达人",
-                                 "category": "activity", "source": "activity", "score": None, "at": at},
-               ["group_id", "member_id", "tag"], {"at": at})
     return streak
 
 

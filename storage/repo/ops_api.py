@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from storage.db import Database
-from storage.repo import ops, ops_reports, ops_surveys
+from storage.repo import ops, ops_reports, ops_surveys, settings
 from storage.repo.base import UnitOfWork, Writer
 from storage.repo.ops import CheckinState
 from storage.repo.ops_reports import Window
@@ -29,12 +29,16 @@ class OpsMixin:
 
     # -- settings -----------------------------------------------------------------------------------
     async def setting(self, group_id: str, key: str) -> tuple[str, str] | None:
-        """(value, config value at the time of the change) of a setting changed in chat."""
-        return await self.db.read(lambda c: ops.get_setting(c, group_id, key))
+        """(value, config value it overrides) of a per-group setting, None when unset."""
+        return await self.db.read(lambda c: settings.get(c, group_id, key))
 
-    async def set_setting(self, group_id: str, key: str, value: str | None, config_value: str) -> None:
+    async def setting_value(self, group_id: str, key: str) -> str | None:
+        return await self.db.read(lambda c: settings.value(c, group_id, key))
+
+    async def set_setting(self, group_id: str, key: str, value: str | None, config_value: str = "") -> None:
+        """Set (None: remove) a per-group setting; ``config_value`` is the config value a chat change overrides."""
         now = self.clock()
-        await self.writer.run(lambda c: ops.set_setting(c, group_id, key, value, config_value, now))
+        await self.writer.run(lambda c: settings.put(c, group_id, key, value, now, config_value))
 
     # -- points and check-ins -----------------------------------------------------------------------
     async def checkin_state(self, group_id: str, member_id: str, day: str, yesterday: str) -> CheckinState:
@@ -119,9 +123,6 @@ class OpsMixin:
     async def survey_answers(self, group_id: str, survey_id: str) -> list[tuple[str, str, str]]:
         return await self.db.read(lambda c: ops_surveys.survey_answers(c, group_id, survey_id))
 
-    async def survey_refusals(self, group_id: str, survey_id: str) -> set[str]:
-        return await self.db.read(lambda c: ops_surveys.survey_refusals(c, group_id, survey_id))
-
     async def current_members(self, group_id: str) -> list[str]:
         return await self.db.read(lambda c: ops_surveys.current_members(c, group_id))
 
@@ -184,9 +185,6 @@ class OpsMixin:
 
     async def silent_members(self, group_id: str, start: float, end: float) -> list[tuple[str, str]]:
         return await self.db.read(lambda c: ops_reports.silent_members(c, group_id, start, end))
-
-    async def member_day_counts(self, group_id: str, since_day: str) -> dict[str, dict[str, int]]:
-        return await self.db.read(lambda c: ops_reports.member_day_counts(c, group_id, since_day))
 
     async def tag_member(self, group_id: str, member_id: str, tag: str, category: str, source: str) -> None:
         now = self.clock()

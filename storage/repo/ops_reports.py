@@ -11,7 +11,6 @@ from sqlmodel import col
 
 from storage.models import (
     Member,
-    MemberDay,
     MemberHour,
     MembershipEvent,
     MemberTag,
@@ -121,15 +120,6 @@ def silent_members(conn: Connection, group_id: str, start: float, end: float) ->
     names = dict(conn.execute(select(col(Member.member_id), col(Member.name)).where(
         col(Member.group_id) == group_id)).all())
     return [(mid, str(names.get(mid) or "")) for mid in current_members(conn, group_id) if mid not in spoke]
-
-
-def member_day_counts(conn: Connection, group_id: str, since_day: str) -> dict[str, dict[str, int]]:
-    """member → {local day: messages} from ``since_day`` on."""
-    out: dict[str, dict[str, int]] = {}
-    for mid, day, n in conn.execute(select(col(MemberDay.member_id), col(MemberDay.day), col(MemberDay.messages))
-                                    .where(col(MemberDay.group_id) == group_id, col(MemberDay.day) >= since_day)):
-        out.setdefault(str(mid), {})[str(day)] = int(n)
-    return out
 
 
 def tag_member(conn: Connection, group_id: str, member_id: str, tag: str, category: str, source: str,

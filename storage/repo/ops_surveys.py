@@ -96,12 +96,6 @@ def survey_answers(conn: Connection, group_id: str, survey_id: str) -> list[tupl
     return [(str(m), str(q), str(v)) for m, q, v in rows]
 
 
-def survey_refusals(conn: Connection, group_id: str, survey_id: str) -> set[str]:
-    c = SurveyConsent
-    return {str(m) for (m,) in conn.execute(select(col(c.member_id)).where(
-        col(c.group_id) == group_id, col(c.survey_id) == survey_id, col(c.consent).is_(False))).all()}
-
-
 def current_members(conn: Connection, group_id: str) -> list[str]:
     """Members who have not left (latest membership event is not a leave)."""
     rows = conn.execute(select(col(Member.member_id), col(Member.joined_at), col(Member.left_at)).where(

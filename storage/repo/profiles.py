@@ -37,9 +37,19 @@ class ScoreWant:
     want: WantEvidence | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """A member's static attribute with its provenance: ``source`` is ``survey:<id>`` or ``manual``, ``at``
+    when it was set (unix seconds)."""
+
+    value: str
+    source: str
+    at: float
+
+
 @dataclass(slots=True)
 class MemberFacts:
-    """Raw facts about one member of one group; handlers turn them into the §5 profile."""
+    """Raw facts about one member of one group; the domain turns them into the §5 profile."""
 
     group_id: str
     member_id: str
@@ -58,7 +68,7 @@ class MemberFacts:
     scores: dict[str, TagScore] = field(default_factory=dict)  # keyword tags, when asked for
     rejections: dict[str, float] = field(default_factory=dict)
     other_tags: list[tuple[str, str, str, float | None]] = field(default_factory=list)
-    attributes: dict[str, tuple[str, str, float]] = field(default_factory=dict)
+    attributes: dict[str, Attribute] = field(default_factory=dict)
     membership: list[tuple[str, float]] = field(default_factory=list)
     tier: str | None = None  # from the last recompute (issue 5)
 
@@ -131,7 +141,7 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
     for mid, key, value, src, at in conn.execute(select(col(MemberAttribute.member_id), col(MemberAttribute.key),
                                                         col(MemberAttribute.value), col(MemberAttribute.source),
                                                         col(MemberAttribute.at)).where(*where(MemberAttribute))):
-        by_id[mid].attributes[key] = (value, src, float(at))
+        by_id[mid].attributes[key] = Attribute(str(value), str(src), float(at))
     for mid, tier in conn.execute(select(col(MemberState.member_id), col(MemberState.tier))
                                   .where(*where(MemberState))):
         by_id[mid].tier = str(tier)
@@ -142,13 +152,6 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
     for mid, evs in events.items():
         by_id[mid].membership = sorted(evs, key=lambda e: e[1])
     return [by_id[i] for i in idl if i in by_id]
-
-
-def last_message_before(conn: Connection, group_id: str, member_id: str, at: float) -> float | None:
-    value = conn.execute(select(func.max(col(MessageRow.at))).where(
-        col(MessageRow.group_id) == group_id, col(MessageRow.member_id) == member_id,
-        col(MessageRow.at) <= at)).scalar()
-    return float(value) if value is not None else None
 
 
 def last_messages_before(conn: Connection, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:

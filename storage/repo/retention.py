@@ -49,8 +49,8 @@ TEXT_COPIES = (
     # after the window will not be delivered any more.
     TextCopy("outbox", "payload", "created_at", "row"),
     TextCopy("news_items", "text", "sent_at", "empty"),  # an admin's announcement, once sent
-    # An admin's announcement waiting for /segment confirm (handlers/admin_insights.py keys it so).
-    TextCopy("intel_state", "value", "at", "row", "key LIKE 'notify_pending:%'"),
+    # An admin's announcement waiting for /segment confirm (handlers/notify.py keys it so).
+    TextCopy("group_settings", "value", "at", "row", "key LIKE 'notify_pending:%'"),
 )
 
 

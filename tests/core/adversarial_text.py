@@ -15,9 +15,10 @@ from bot.core.config import TagRule
 from bot.core.context import Context
 from bot.core.events import ChatRef, Message, UserRef
 from bot.core.render import Renderer
+from bot.domain import questions
 from bot.domain.segments import QueryError
 from bot.domain.segments import parse as parse_query
-from handlers import checkins, community, gate, signals, surveys
+from handlers import checkins, gate, signals, surveys
 from handlers.tagging import Tagger
 
 N = 64 * 1024
@@ -48,7 +49,7 @@ _TAGGER = Tagger([TagRule("a", "interest", ("a", "aa", "aaa", "紅酒"), 1.0)])
 
 # Every analysis a member's message goes through, each run on every adversarial text below.
 ANALYSES: dict[str, Callable[[str], object]] = {
-    "question": signals.is_question, "link": signals.has_link, "open question": community.looks_like_question,
+    "question": questions.is_question, "link": signals.has_link,
     "survey answers": _answers, "command": parse_command, "bare check-in": _bare_checkin,
     "keyword tags": _TAGGER.match, "gate answer": lambda t: gate.passes("aab", t), "segment query": _query,
 }
@@ -68,7 +69,7 @@ TEXTS: dict[str, Callable[[int], str]] = {
 
 def question_strip(text: str) -> str:
     """The question detector's strip of closing marks, which is not capped to a head: linear by itself."""
-    return text.rstrip(signals.TRAILING)
+    return text.rstrip(questions.TRAILING)
 
 
 def uncapped_text(n: int) -> str:

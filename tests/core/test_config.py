@@ -72,6 +72,15 @@ def test_several_instances_of_one_type_and_group_defaults():
     assert listed.group("qq2:other") is None
 
 
+def test_a_groups_time_zone_is_its_own_else_the_defaults_even_when_unlisted():
+    data = {"adapters": {"qq1": {"type": "generic", "secret": "a"}}, "defaults": {"timezone": "Europe/Berlin"},
+            "groups": [{"id": "qq1:g", "timezone": "Asia/Tokyo"}]}
+    for only_listed in (False, True):
+        cfg = parse({**data, "server": {"only_listed_groups": only_listed}}, Path("."), env={})
+        assert cfg.timezone_of("qq1:g") == "Asia/Tokyo"
+        assert cfg.timezone_of("qq1:other") == "Europe/Berlin"
+
+
 def test_serve_refuses_placeholder_secrets(tmp_path, capsys):
     cfg = tmp_path / "c.toml"
     cfg.write_text('[adapters.generic]\nsecret = "CHANGE-ME"\n', encoding="utf-8")

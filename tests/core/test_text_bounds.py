@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from bot.core.commands import parse_command
 from bot.core.textnorm import ANALYSIS_CHARS, analysis_text, normalize, small_int
-from handlers import community, signals
+from bot.domain import questions
+from handlers import signals
 from tests.conftest import message
 from tests.core.adversarial_text import ANALYSES, TEXTS, N, question_strip, uncapped_text
 
@@ -37,9 +38,9 @@ def test_the_trailing_strip_keeps_the_question_particle_on_uncapped_text() -> No
 def test_question_detection_is_unchanged_by_the_linear_rewrite(text: str) -> None:
     old_trailing = re.compile(r"[\s。.!！~～…,，:：;；)）\]】\"'”’]+$")
     s = analysis_text(text).strip()
-    old = bool(s) and not s.startswith("/") and ("?" in s or any(w in s for w in signals.QUESTION_WORDS)
-                                                 or old_trailing.sub("", s).endswith(signals.QUESTION_ENDINGS))
-    assert signals.is_question(text) == old
+    old = bool(s) and not s.startswith("/") and ("?" in s or any(w in s for w in questions.QUESTION_WORDS)
+                                                 or old_trailing.sub("", s).endswith(questions.QUESTION_ENDINGS))
+    assert questions.is_question(text) == old
 
 
 @given(st.text(alphabet="htps:/w.ab \u3000", max_size=30))
@@ -51,7 +52,7 @@ def test_link_detection_is_unchanged_by_the_linear_rewrite(text: str) -> None:
 @given(st.text(max_size=20), st.text(min_size=1, max_size=20))
 def test_analysis_looks_only_at_the_head(head: str, tail: str) -> None:
     text = (head * (ANALYSIS_CHARS // max(1, len(head)) + 1))[:ANALYSIS_CHARS] if head else "x" * ANALYSIS_CHARS
-    for fn in (signals.is_question, signals.has_link, community.looks_like_question, normalize, parse_command):
+    for fn in (questions.is_question, signals.has_link, normalize, parse_command):
         assert fn(text + tail) == fn(text)
 
 

@@ -106,3 +106,20 @@ async def test_messages_count_active_days_and_local_hours(make_bot):
     assert st["messages"] == 3 and st["active_days"] == 2
     assert st["hours"][23] == 2 and st["hours"][0] == 1 and sum(st["hours"]) == 3
     assert st["first_seen"] == "2026-11-20T15:30:00Z" and st["last_seen"] == "2026-11-20T16:30:00Z"
+
+
+def test_every_stage_has_one_label_per_locale_used_by_me_and_the_digest():
+    from bot.domain.lifecycle import STAGES, stage_label
+    from bot.domain.profiles import MemberStage
+    from bot.domain.reports import build_weekly
+    from storage.repo import Window
+
+    assert [stage_label(s, "zh-CN") for s in STAGES] == ["新人", "活跃", "活跃下降", "沉睡", "已退群"]
+    assert [stage_label(s, "en") for s in STAGES] == list(STAGES)
+    assert stage_label("declining", "fr") == "活跃下降"  # an unknown locale reads Chinese
+    week = Window(0, 0, [], 0)
+    data = {"first": "2026-11-16", "last": "2026-11-22", "week": week, "prev": week, "contributors": [],
+            "helpers": [], "tags": [], "prev_tags": [], "core": set(), "silent": [], "unanswered": [],
+            "surveys": [], "checkers": 0, "hours": [0] * 24, "tag_times": [],
+            "before": {"m": MemberStage("m", "M", "active")}, "after": {"m": MemberStage("m", "M", "declining")}}
+    assert build_weekly(data, "zh-CN")["moves"] == [{"from": "活跃", "to": "活跃下降", "count": 1}]

@@ -76,7 +76,7 @@ async def test_weight_and_half_life_changes_apply_to_the_past(make_bot):
     rules = tuple(dataclasses.replace(r, weight=3.0) if r.name == "红酒" else r for r in cfg.tags)
     changed = dataclasses.replace(cfg, tags=rules, tagging=TaggingConfig(half_life_days=7.0, min_score=1.0))
     [p] = await profiles.load(bot.runtime.repo, changed, "generic:g-1", ["generic:u-1"], T0)
-    assert tag(p, "红酒")["score"] == round(expected(times, 3.0, 7.0, T0), 2)
+    assert tag(profiles.profile_json(p), "红酒")["score"] == round(expected(times, 3.0, 7.0, T0), 2)
 
 
 async def test_min_score_threshold_at_full_precision(make_bot):

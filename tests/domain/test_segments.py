@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.profiles import Attribute, Profile, Stats, Tag
 from bot.domain.segments import And, Atom, Not, Or, QueryError, matches, parse, select
 
 
 def prof(member="generic:u-1", tags=(), attrs=None, tier="ordinary", lifecycle="active", opted_out=False):
-    return {"member": member, "opted_out": opted_out, "lifecycle": lifecycle, "tier": tier,
-            "attributes": {k: {"value": v, "source": "manual", "at": None} for k, v in (attrs or {}).items()},
-            "tags": [{"name": n, "category": "interest", "source": "keyword" if s is not None else "activity",
-                      "score": s} for n, s in tags]}
+    return Profile("generic:g-1", member, "", opted_out, lifecycle, tier, Stats(1, 1, 0.0, 0.0, (0,) * 24),
+                   {k: Attribute(v, "manual", 0.0) for k, v in (attrs or {}).items()},
+                   tuple(Tag(n, "interest", "keyword" if s is not None else "activity", s) for n, s in tags))
 
 
 def test_precedence_not_then_and_then_or():
@@ -68,8 +68,8 @@ def test_evaluation():
 def test_select_skips_opted_out_and_left_unless_asked():
     people = [prof("a", tags=[("x", 1.0)]), prof("b", tags=[("x", 1.0)], opted_out=True),
               prof("c", tags=[("x", 1.0)], lifecycle="left")]
-    assert [p["member"] for p in select(parse("x"), people)] == ["a"]
-    assert [p["member"] for p in select(parse("lifecycle=left"), people)] == ["c"]
+    assert [p.member for p in select(parse("x"), people)] == ["a"]
+    assert [p.member for p in select(parse("lifecycle=left"), people)] == ["c"]
 
 
 names = st.sampled_from(["红酒", "摄影", "夜猫子", "a", "b"])

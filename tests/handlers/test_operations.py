@@ -470,6 +470,24 @@ async def test_checkin_streak_tags_the_member_and_feeds_the_tier(make_bot):
     assert result.breakdowns["generic:u-1"]["inputs"]["checkins"] == 6
 
 
+async def test_checkin_streak_tag_is_awarded_only_by_the_activity_tags_threshold(make_bot):
+    clock = Clock(ts("2026-11-20 09:00"))
+    bot = await make_bot(clock=clock, activity_tags={"checkin_min_streak": 10})
+
+    def stored(conn):
+        return conn.exec_driver_sql("SELECT count(*) FROM member_tags WHERE tag = '打卡达人'").scalar()
+
+    for day in range(10):
+        clock.t = ts("2026-11-20 09:00") + day * 86400
+        await bot.post(message(f"c{day}", "u-1", "/签到", clock.t, name="小林"))
+        await bot.settle()
+        assert await bot.runtime.db.read(stored) == 0  # a check-in itself awards nothing
+        _s, p = await bot.profile("generic:u-1")
+        carried = [t for t in p["tags"] if t["name"] == "打卡达人"]
+        assert carried == ([{"name": "打卡达人", "category": "activity", "source": "activity", "score": 10.0}]
+                           if day == 9 else []), day
+
+
 async def test_scheduled_survey_is_posted_once_across_a_restart(make_bot, aiohttp_client):
     from bot.faces.server import create_app
 

@@ -78,7 +78,7 @@ async def test_forget_leaves_nothing_that_names_the_member(make_bot, tmp_path):
     bot = await make_bot(clock=lambda: NOW, groups=GROUPS, storage={"store_text": True})
     await leave_traces(bot)
     before = await tables_containing(bot, UID)
-    assert {"members", "messages", "message_signals", "member_tags", "news_items", "intel_state", "audit_log",
+    assert {"members", "messages", "message_signals", "member_tags", "news_items", "group_settings", "audit_log",
             "dead_letters", "outbox", "adapter_state", "join_requests", "saved_segments"} <= set(before), before
     db = tmp_path / "quntag.db"
     assert raw_files_containing(db, UID) and raw_files_containing(db, NAME)

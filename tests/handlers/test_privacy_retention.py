@@ -28,7 +28,7 @@ NOT_MEMBER_TEXT = {
     "activities.added_by": "id", "adapter_state.value": "platform facts (ids, statuses)",
     "audit_log.actor": "who", "audit_log.action": "what", "audit_log.detail": "ids and counts",
     "dead_letters.adapter": "name", "dead_letters.error": "cleaned with its payload (TEXT_COPIES dead_letters)",
-    "group_settings.value": "a schedule", "group_settings.config_value": "a schedule",
+    "group_settings.config_value": "a schedule",
     "groups.adapter": "name", "groups.name": "the group's name",
     "inbox.adapter": "name", "inbox.key": "delivery id",
     "inbox.payload": "until its event is processed (seconds), then deleted and overwritten",
@@ -119,7 +119,7 @@ async def test_with_store_text_every_copy_is_erased_after_the_retention_window(m
                                           "reply_to": None, "key": ""}, ensure_ascii=False), NOW + 30 * DAY, NOW))
     await bot.runtime.db.write(park)
     before = await tables_containing(bot, "OLDq ")
-    assert {"messages", "questions", "dead_letters", "news_items", "intel_state", "outbox"} <= set(before), before
+    assert {"messages", "questions", "dead_letters", "news_items", "group_settings", "outbox"} <= set(before), before
     clock[0] = NOW + 11 * DAY
     await chatter(bot, "NEWq", clock[0], monkeypatch)
     await bot.runtime.purge_text()

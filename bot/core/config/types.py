@@ -178,6 +178,12 @@ class Config:
         """Where the server is reached from outside: ``server.public_url``, else ``http://host:port``."""
         return self.server.public_url or f"http://{self.server.host}:{self.server.port}"
 
+    def timezone_of(self, group_id: str) -> str:
+        """The zone a group's local days and hours are counted in: its ``[[groups]]`` entry, else
+        ``[defaults]`` (also for a group left out by ``only_listed_groups``, whose stored facts still have days)."""
+        g = self.groups.get(group_id)
+        return g.timezone if g is not None else self.defaults.timezone
+
     def database_url(self) -> str:
         """``storage.url`` with a relative SQLite path resolved against the config file's folder."""
         url = self.storage.url

@@ -55,7 +55,7 @@ async def gather(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupView,
 async def lifecycle_mix(repo: Repo, cfg: Config, group_id: str, now: float) -> dict[str, int]:
     """Members per lifecycle stage now (contract §5 stages), through the domain's evaluation."""
     (stages,) = await profiles.lifecycles(repo, cfg, group_id, [now])
-    counts = Counter(str(p["lifecycle"]) for p in stages.values())
+    counts = Counter(p.lifecycle for p in stages.values())
     return {stage: counts.get(stage, 0) for stage in STAGES}
 
 

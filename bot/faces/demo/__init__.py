@@ -25,6 +25,7 @@ from aiohttp import web
 from bot.adapters.generic import signed_headers
 from bot.core.config import Config
 from bot.core.events import ChatRef
+from bot.domain.profiles import ProfileJSON
 from bot.faces.appkeys import RUNTIME
 from bot.faces.demo.receiver import Receiver, start_site
 from bot.faces.server import create_app
@@ -114,7 +115,7 @@ async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receive
         if any(s != 200 for s in statuses):
             raise DemoFailed(f"unexpected webhook answers: {Counter(statuses)}")
         async with http.get(f"{base}/api/groups/generic:{GROUP}/members", headers=auth) as r:
-            profiles: list[dict[str, Any]] = await r.json()
+            profiles: list[ProfileJSON] = await r.json()
         async with http.get(f"{base}/metrics") as r:
             metrics = await r.text()
     morning, weekly = await _reports(app, cfg)
@@ -136,7 +137,7 @@ async def _reports(app: web.Application, cfg: Config) -> tuple[str, str]:
     return morning.plain(), weekly.plain()
 
 
-def _sections(profiles: list[dict[str, Any]], metrics: str, posted: int, receiver: Receiver) -> list[str]:
+def _sections(profiles: list[ProfileJSON], metrics: str, posted: int, receiver: Receiver) -> list[str]:
     """The ``== profiles ==`` and ``== summary ==`` sections, line by line."""
     out = ["== profiles =="]
     for p in sorted(profiles, key=lambda p: (-p["stats"]["messages"], p["member"])):

@@ -1,103 +1,24 @@
-"""Morning report and weekly digest: gather through the repo → build a plain dict (pure) → render → send.
-
-``morning(...)``/``weekly(...)`` return a :class:`Report` (text with mention tokens + mentions) that the
-scheduled job posts and ``quntag report`` prints.
-"""
+"""The weekly digest: the past seven local days against the week before, lifecycle moves, core members
+declining, unanswered questions, surveys, check-ins, and three suggestions. Gather → build (pure) → render."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bot.core.config import Config, GroupConfig
 from bot.core.events import display_name
-from bot.core.outgoing import Mention
-from bot.core.posting import mentions_for, plain
 from bot.core.render import Renderer
 from bot.core.timeutil import day_minus, local_day, local_midnight
 from bot.domain import profiles
-from bot.domain.push_time import best_push_time, core_members
+from bot.domain.hours import push_time
+from bot.domain.lifecycle import stage_label
+from bot.domain.profiles import MemberStage
+from bot.domain.recompute import core_members
+from bot.domain.reports.report import Report, change, weekday_names
 from storage.repo import Repo, Window
-
-WEEKDAYS = {"zh-CN": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-            "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
-STAGES = {"zh-CN": {"new": "新人", "active": "活跃", "declining": "活跃下降", "dormant": "沉睡", "left": "已退群"},
-          "en": {"new": "new", "active": "active", "declining": "declining", "dormant": "dormant", "left": "left"}}
-
-
-@dataclass(slots=True)
-class Report:
-    text: str
-    mentions: list[Mention] = field(default_factory=list)
-    news_ids: list[int] = field(default_factory=list)
-
-    def plain(self) -> str:
-        return plain(self.text, self.mentions)
-
-
-def weekday_names(locale: str) -> tuple[str, ...]:
-    """Monday-first weekday names in ``locale`` (zh-CN when unknown)."""
-    return WEEKDAYS.get(locale, WEEKDAYS["zh-CN"])
-
-
-def _weekday(locale: str, i: int) -> str:
-    return weekday_names(locale)[i]
-
-
-def _pct(now: int, before: int) -> str:
-    if before == 0:
-        return "+∞" if now else "±0%"
-    d = (now - before) * 100 / before
-    return f"{d:+.0f}%"
-
-
-# -- morning report ---------------------------------------------------------------------------------
-
-
-async def gather_morning(repo: Repo, group: GroupConfig, now: float) -> dict[str, Any]:
-    tz = group.timezone
-    today = local_day(now, tz)
-    yesterday = day_minus(today, 1)
-    start, end = local_midnight(yesterday, tz), local_midnight(today, tz)
-    weekday = date.fromisoformat(today).weekday()
-    count, leaders = await repo.checkin_leaders(group.id, yesterday, day_minus(yesterday, 1))
-    return {
-        "today": today, "weekday": weekday,
-        "window": await repo.window(group.id, start, end),
-        "tags": await repo.top_tags(group.id, start, end, 5),
-        "activities": [(t, title) for _i, w, t, title in await repo.activities(group.id) if w == weekday],
-        "news": await repo.pending_news(group.id),
-        "checkins": count, "streaks": leaders,
-    }
-
-
-def build_morning(data: Mapping[str, Any], locale: str) -> tuple[dict[str, Any], list[Mention]]:
-    """Pure: gathered facts → template context and the mentions it refers to."""
-    w: Window = data["window"]
-    mentions, tokens = mentions_for(w.joined[:20])
-    ctx = {
-        "date": data["today"], "weekday": _weekday(locale, data["weekday"]),
-        "messages": w.messages, "active": w.active_members, "joined": len(w.joined), "left": w.left,
-        "welcome": tokens, "more_joined": max(0, len(w.joined) - len(tokens)),
-        "tags": [{"name": t, "hits": h, "members": m} for t, h, m in data["tags"]],
-        "activities": [{"time": t, "title": title} for t, title in data["activities"]],
-        "news": [text for _i, text in data["news"]],
-        "checkins": data["checkins"],
-        "streaks": [{"name": display_name(n, m), "streak": s} for m, n, s in data["streaks"]],
-    }
-    return ctx, mentions
-
-
-async def morning(repo: Repo, render: Renderer, group: GroupConfig, now: float) -> Report:
-    data = await gather_morning(repo, group, now)
-    ctx, mentions = build_morning(data, group.locale)
-    return Report(render("morning_report", group.locale, **ctx), mentions, [i for i, _t in data["news"]])
-
-
-# -- weekly digest ----------------------------------------------------------------------------------
 
 
 def _week_bounds(now: float, tz: str) -> tuple[str, str, float, float, float]:
@@ -112,7 +33,6 @@ async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float)
     tz, gid = group.timezone, group.id
     first, last, prev_start, start, end = _week_bounds(now, tz)
     before, after = await profiles.lifecycles(repo, cfg, gid, [start, end])
-    day_counts = await repo.member_day_counts(gid, day_minus(first, 28))
     surveys = []
     for sv in cfg.surveys:
         if await repo.survey_started(gid, sv.id) is not None:
@@ -125,7 +45,7 @@ async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float)
         "helpers": await repo.top_helpers(gid, start, end, 5),
         "tags": tags, "prev_tags": await repo.top_tags(gid, prev_start, start, 50),
         "before": before, "after": after,
-        "core": core_members(day_counts, day_minus(first, 28), day_minus(first, 1)),
+        "core": await core_members(repo, cfg, gid),
         "silent": await repo.silent_members(gid, start, end),
         "unanswered": await repo.open_questions(gid, end - cfg.alerts.unanswered_minutes * 60, start),
         "surveys": surveys,
@@ -161,25 +81,25 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
     zh = locale != "en"
     week: Window = data["week"]
     prev: Window = data["prev"]
-    before: Mapping[str, Any] = data["before"]
-    after: Mapping[str, Any] = data["after"]
-    stage = STAGES.get(locale, STAGES["zh-CN"])
+    before: Mapping[str, MemberStage] = data["before"]
+    after: Mapping[str, MemberStage] = data["after"]
     moves: Counter[tuple[str, str]] = Counter()
     declining_core: list[str] = []
     for mid, p in after.items():
-        old = before.get(mid, {}).get("lifecycle")
-        new = p["lifecycle"]
+        was = before.get(mid)
+        old = was.lifecycle if was is not None else None
+        new = p.lifecycle
         if old and old != new:
             moves[(old, new)] += 1
         if new == "declining" and old != "declining" and mid in data["core"]:
-            declining_core.append(display_name(p["name"], mid))
+            declining_core.append(display_name(p.name, mid))
     prev_tags = {t: h for t, h, _m in data["prev_tags"]}
     tags = [{"name": t, "hits": h, "members": m, "delta": h - prev_tags.get(t, 0)} for t, h, m in data["tags"]]
     trending = sorted(tags, key=lambda t: (-t["delta"], t["name"]))[:5]
     silent = data["silent"]
     active = week.active_members
     checkin_rate = f"{data['checkers'] * 100 / active:.0f}%" if active else "0%"
-    best = best_push_time(data["hours"])
+    best = push_time(data["hours"])
     unanswered = [{"name": display_name(n, m), "excerpt": e} for _i, m, n, _a, e in data["unanswered"]]
 
     suggestions: list[str] = []
@@ -188,9 +108,9 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
         if peak:
             wd, hour = peak
             suggestions.append(
-                f"带「{tags[0]['name']}」标签的话题在{_weekday(locale, wd)} {hour:02d}:00 最热，"
+                f"带「{tags[0]['name']}」标签的话题在{weekday_names(locale)[wd]} {hour:02d}:00 最热，"
                 "下周把相关内容安排在这个时段"
-                if zh else f"members tagged {tags[0]['name']} peak at {hour:02d}:00 on {_weekday(locale, wd)}s: "
+                if zh else f"members tagged {tags[0]['name']} peak at {hour:02d}:00 on {weekday_names(locale)[wd]}s: "
                            f"schedule that content then")
     if declining_core:
         suggestions.append(f"私聊关心活跃下降的核心成员：{'、'.join(declining_core[:3])}" if zh else
@@ -220,14 +140,14 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
 
     return {
         "first": data["first"], "last": data["last"],
-        "messages": week.messages, "messages_delta": _pct(week.messages, prev.messages),
-        "active": active, "active_delta": _pct(active, prev.active_members),
+        "messages": week.messages, "messages_delta": change(week.messages, prev.messages),
+        "active": active, "active_delta": change(active, prev.active_members),
         "joined": len(week.joined), "joined_prev": len(prev.joined), "left": week.left, "left_prev": prev.left,
         "contributors": [{"name": display_name(n, m), "messages": c} for m, n, c in data["contributors"]],
         "helpers": [{"name": display_name(n, m), "replies": c} for m, n, c in data["helpers"]],
         "tags": tags[:5], "trending": [t for t in trending if t["delta"] > 0],
         "declining_core": declining_core,
-        "moves": [{"from": stage[a], "to": stage[b], "count": n}
+        "moves": [{"from": stage_label(a, locale), "to": stage_label(b, locale), "count": n}
                   for (a, b), n in sorted(moves.items(), key=lambda kv: (-kv[1], kv[0]))],
         "silent": len(silent), "silent_names": [display_name(n, m) for m, n in silent[:5]],
         "unanswered": unanswered[:5], "unanswered_count": len(unanswered),
@@ -254,7 +174,7 @@ async def matrix_rows(repo: Repo, cfg: Config, now: float) -> list[dict[str, Any
         _f, _l, prev_start, start, end = _week_bounds(now, g.timezone)
         w, p = await repo.window(g.id, start, end), await repo.window(g.id, prev_start, start)
         rows.append({"group": g.name or g.id, "growth": len(w.joined) - w.left, "messages": w.messages,
-                     "messages_delta": _pct(w.messages, p.messages), "active": w.active_members,
+                     "messages_delta": change(w.messages, p.messages), "active": w.active_members,
                      "_d": w.messages - p.messages})
     rows.sort(key=lambda r: (-int(r["growth"]), -int(r["_d"]), str(r["group"])))
     for i, r in enumerate(rows, 1):

@@ -1,0 +1,84 @@
+"""Stored facts + config + time → one :class:`Profile` (contract §5). Pure: the reads are in ``load``."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from bot.core.config import Config, TagRule
+from bot.domain.lifecycle import stage
+from bot.domain.profiles.model import Evidence, Profile, Stats, Tag
+from storage.repo import MemberFacts, ScoreWant
+
+EVIDENCE_SHOWN = 5
+
+
+def score_want(cfg: Config, t: float, tags: Collection[str] | None = None, evidence: bool = True) -> ScoreWant:
+    """Keyword scores at ``t`` (of ``tags`` only, when given), with evidence for the tags a member carries."""
+    weights = {r.name: r.weight for r in cfg.tags}
+    min_score = cfg.tagging.min_score
+
+    def carried(_member: str, tag: str, total: float) -> bool:
+        weight = weights.get(tag)
+        return weight is not None and not weight * total < min_score
+
+    return ScoreWant(t, cfg.tagging.half_life_days, None if tags is None else frozenset(tags),
+                     EVIDENCE_SHOWN if evidence else 0, carried)
+
+
+_RULES: dict[int, tuple[Config, dict[str, TagRule]]] = {}
+
+
+def _rules(cfg: Config) -> dict[str, TagRule]:
+    """``[[tags]]`` by name, built once per config object."""
+    hit = _RULES.get(id(cfg))
+    if hit is None or hit[0] is not cfg:
+        hit = _RULES[id(cfg)] = (cfg, {r.name: r for r in cfg.tags})
+        if len(_RULES) > 64:
+            _RULES.clear()
+            _RULES[id(cfg)] = hit
+    return hit[1]
+
+
+def keyword_tags(f: MemberFacts, cfg: Config) -> list[Tag]:
+    """Keyword tags whose score reached ``min_score`` (at full precision), highest first, each with its
+    evidence."""
+    if not f.scores:
+        return []
+    rules = _rules(cfg)
+    keep_text = cfg.storage.store_text
+    scored = []
+    for name, sc in f.scores.items():
+        rule = rules.get(name)
+        if rule is None:
+            continue
+        s = rule.weight * sc.total
+        if s < cfg.tagging.min_score:
+            continue
+        evidence = tuple(Evidence(h.at, h.keyword, h.message_id, h.text if keep_text else None)
+                         for h in sc.evidence)
+        scored.append((s, name, Tag(name, rule.category, "keyword", round(s, 2), evidence, sc.hits)))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [t for _s, _n, t in scored]
+
+
+def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None,
+          lifecycle: bool = True, declining: bool | None = None) -> Profile:
+    """The profile at ``t`` (``lifecycle`` False: stage left empty, for facts fetched without day counts;
+    ``declining`` when already known). An opted-out member shows no tags."""
+    tags: list[Tag] = []
+    if not f.opted_out:
+        tags = keyword_tags(f, cfg)
+        tags += [Tag(name, category, source, round(value, 2) if value is not None else None)
+                 for name, category, source, value in sorted(f.other_tags)]
+    tz = cfg.timezone_of(f.group_id)
+    return Profile(
+        group=f.group_id,
+        member=f.member_id,
+        name=f.name,
+        opted_out=f.opted_out,
+        lifecycle=stage(f, t, cfg.lifecycle, tz, last_message, declining) if lifecycle else "",
+        tier=f.tier or "ordinary",
+        stats=Stats(f.messages, f.active_days, f.first_seen, f.last_seen, tuple(f.hours)),
+        attributes=dict(sorted(f.attributes.items())),
+        tags=tuple(tags),
+    )
