@@ -21,6 +21,7 @@ from handlers import (
     basics,
     checkins,
     community,
+    console,
     gate,
     member_admin,
     privacy,
@@ -41,6 +42,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
         community.router(),
         gate.router(),
         basics.router(),
+        console.router(),
         privacy.router(),
         member_admin.router(),
         audience.router(),
@@ -51,9 +53,19 @@ def build_dispatcher(config: Config) -> Dispatcher:
     return Dispatcher(routers, middlewares)
 
 
+def group_jobs() -> list[ScheduledJob]:
+    """Jobs scheduled by a group config key (``morning_report = "08:00"``); ``quntag report`` runs them."""
+    return [reports.MORNING_REPORT, reports.WEEKLY_DIGEST]
+
+
+def schedule_keys() -> list[str]:
+    """The group config keys the declared jobs read (the config accepts exactly these)."""
+    return [j.config_key for j in group_jobs() if j.config_key]
+
+
 def scheduled_jobs(config: Config) -> list[ScheduledJob]:
     """Jobs that fire on each group's schedule (reports, scheduled surveys)."""
-    return [reports.MORNING_REPORT, reports.WEEKLY_DIGEST, *surveys.scheduled_jobs(config)]
+    return [*group_jobs(), *surveys.scheduled_jobs(config)]
 
 
 def minute_jobs() -> list[MinuteJob]:

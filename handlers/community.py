@@ -83,7 +83,7 @@ async def _schedule_command(ctx: Context[Message], scheduled: ScheduledJob) -> N
         except ScheduleError as exc:
             await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_bad", error=str(exc)))
             return
-    configured = scheduled.configured(ctx.config, group)
+    configured = scheduled.configured_in(ctx.config, group)
     await ctx.repo.set_setting(group.id, schedule_key(job), value, configured)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_set", job=job,
                                spec=value if value is not None else (configured or "auto"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.config import Config, GroupConfig
+from bot.core.config import GroupConfig
 from bot.core.context import Context
 from bot.core.events import ChatRef, UserRef
 from bot.core.jobs import ScheduledJob
@@ -57,13 +57,18 @@ async def auto_push_time(ctx: Context, group: GroupConfig) -> str:
     return value
 
 
-def _morning_configured(_config: Config, group: GroupConfig) -> str:
-    return group.morning_report
+async def morning_text(ctx: Context, group: GroupConfig) -> str:
+    """The morning report as it would be posted now (``quntag report morning``)."""
+    return (await morning(ctx.repo, ctx.render, group, ctx.clock())).plain()
 
 
-def _weekly_configured(_config: Config, group: GroupConfig) -> str:
-    return group.weekly_digest
+async def weekly_text(ctx: Context, group: GroupConfig) -> str:
+    """The weekly digest as admins would get it now (``quntag report weekly``)."""
+    return (await weekly(ctx.repo, ctx.render, ctx.config, group, ctx.clock(),
+                         visibility=ctx.visibility(ChatRef.of(group.id)))).plain()
 
 
-MORNING_REPORT = ScheduledJob("morning_report", send_morning, _morning_configured, default=auto_push_time)
-WEEKLY_DIGEST = ScheduledJob("weekly_digest", send_weekly, _weekly_configured, default="mon 09:00")
+MORNING_REPORT = ScheduledJob("morning_report", send_morning, config_key="morning_report", default=auto_push_time,
+                              command="morning", preview=morning_text)
+WEEKLY_DIGEST = ScheduledJob("weekly_digest", send_weekly, config_key="weekly_digest", default="mon 09:00",
+                             command="weekly", preview=weekly_text)

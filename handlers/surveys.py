@@ -140,7 +140,7 @@ def scheduled_jobs(config: Config) -> list[ScheduledJob]:
 
         def configured(_config: Config, group: GroupConfig) -> str:
             return sv.schedule if not sv.groups or group.id in sv.groups else "off"
-        return ScheduledJob(f"survey:{sv.id}", post_survey, configured)
+        return ScheduledJob(f"survey:{sv.id}", post_survey, configured=configured)
     return [job(sv) for sv in config.surveys if sv.schedule]
 
 

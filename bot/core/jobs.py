@@ -33,14 +33,26 @@ EARLY_S = 2.0  # APScheduler may wake us a hair before the minute
 class ScheduledJob:
     """A job a feature declares: it fires on each group's schedule, at most once per fire time.
 
-    ``configured`` reads the group's configured schedule ("" when unset, "off" to disable); ``default``
-    is used when it is unset: a fixed spec, or a function of the group (e.g. its best push time).
+    Its schedule is the group's config key named ``config_key`` (``[[groups]]`` / ``[defaults]``; the config
+    accepts exactly the keys the declared jobs name), or what ``configured`` reads for jobs scheduled
+    elsewhere (a survey's own ``schedule``): "" when unset, "off" to disable. ``default`` applies when unset:
+    a fixed spec, or a function of the group (e.g. its best push time). ``command`` names it for
+    ``quntag report``, which prints ``preview`` (the text it would post now) and, with ``--send``, runs it.
     """
 
     name: str
     run: JobFn
-    configured: Callable[[Config, GroupConfig], str]
+    config_key: str = ""
+    configured: Callable[[Config, GroupConfig], str] | None = None
     default: str | Callable[[Context, GroupConfig], Awaitable[str]] = ""
+    command: str = ""
+    preview: Callable[[Context, GroupConfig], Awaitable[str]] | None = None
+
+    def configured_in(self, config: Config, group: GroupConfig) -> str:
+        """The group's configured schedule of this job ("" when unset)."""
+        if self.configured is not None:
+            return self.configured(config, group)
+        return group.schedules.get(self.config_key, "") if self.config_key else ""
 
 
 MinuteFn = Callable[["Jobs", Context, GroupConfig], Awaitable[None]]
@@ -75,7 +87,7 @@ class Effective:
 async def effective(ctx: Context, group: GroupConfig, job: ScheduledJob) -> Effective:
     """Resolve the schedule: a chat override (while the config value it overrode is unchanged), else
     the config value, else the job's default."""
-    cfg_value = job.configured(ctx.config, group)
+    cfg_value = job.configured_in(ctx.config, group)
     override = await ctx.repo.setting(group.id, schedule_key(job.name))
     if override is not None:
         value, overridden = override

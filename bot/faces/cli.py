@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.core.config import ConfigError
+from handlers import group_jobs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,8 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     pe.add_argument("group")
     rc = sub.add_parser("recompute", parents=[common], help="recompute activity tags, tiers and lifecycle now")
     rc.add_argument("group")
-    rp = sub.add_parser("report", parents=[common], help="render the morning report or weekly digest now")
-    rp.add_argument("kind", choices=["morning", "weekly"])
+    reports = [j.command for j in group_jobs() if j.command]
+    rp = sub.add_parser("report", parents=[common], help=f"render a scheduled report now ({', '.join(reports)})")
+    rp.add_argument("kind", choices=reports)
     rp.add_argument("group")
     rp.add_argument("--send", action="store_true", help="also post it (through the outbox)")
     cl = sub.add_parser("console-link", parents=[common], help="print a one-time console login link for an admin")

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.core.config import Config
-from bot.core.events import ChatRef
 from bot.core.timeutil import parse_at
 from bot.domain import profiles
 from bot.domain.profiles import Profile
@@ -200,16 +199,17 @@ def restore(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    """``quntag report morning|weekly GROUP [--send]``: render now and print; ``--send`` also posts."""
+    """``quntag report KIND GROUP [--send]``: render a declared scheduled report now and print it; ``--send``
+    also posts it (KIND is a job's ``command``: morning, weekly)."""
     from dataclasses import replace
 
-    from bot.domain import reports as report_texts
-    from handlers import reports
+    from handlers import group_jobs
 
     cfg = _config(args)
     group = cfg.group(args.group)
     if group is None:
         raise CliExit(1, f"unknown group: {args.group}")
+    job = next(j for j in group_jobs() if j.command == args.kind)
 
     async def go() -> str:
         rt = Runtime(cfg)
@@ -217,15 +217,10 @@ def report(args: argparse.Namespace) -> int:
         try:
             if args.group not in cfg.groups and not await rt.repo.group_exists(args.group):
                 raise CliExit(1, f"unknown group: {args.group}")
-            now = time.time()
-            if args.kind == "morning":
-                text = (await report_texts.morning(rt.repo, rt.context.render, group, now)).plain()
-            else:
-                vis = rt.context.visibility(ChatRef(*group.id.split(":", 1)))
-                text = (await report_texts.weekly(rt.repo, rt.context.render, cfg, group, now, visibility=vis)).plain()
+            ctx = replace(rt.context, group=group)
+            text = await job.preview(ctx, group) if job.preview is not None else ""
             if args.send:
-                ctx = replace(rt.context, group=group)
-                await (reports.send_morning if args.kind == "morning" else reports.send_weekly)(ctx, group)
+                await job.run(ctx, group)
                 rt.outbox.wake()
                 if not await rt.outbox.drained(timeout=30.0):
                     print("warning: not every message was delivered yet; it stays queued for serve",

@@ -1,4 +1,5 @@
-"""Loading the config with the adapter types this build offers (the core config knows no platform)."""
+"""Loading the config with what this build offers: the adapter types' options and the group schedule keys
+of the declared jobs (the core config knows no platform and no feature)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from bot.adapters import adapter_types
 from bot.core import config
 from bot.core.config.options import AdapterOptions
+from handlers import schedule_keys
 
 
 def declared_options() -> dict[str, AdapterOptions]:
@@ -18,12 +20,12 @@ def declared_options() -> dict[str, AdapterOptions]:
 
 def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None = None) -> config.Config:
     """A parsed TOML document → Config, adapters checked; ConfigError naming the first bad key."""
-    return config.parse(data, base_dir, env, adapters=declared_options())
+    return config.parse(data, base_dir, env, adapters=declared_options(), schedules=schedule_keys())
 
 
 def load(path: str | Path, env: Mapping[str, str] | None = None) -> config.Config:
     """Read and validate the config file at ``path``."""
-    return config.load(path, env, adapters=declared_options())
+    return config.load(path, env, adapters=declared_options(), schedules=schedule_keys())
 
 
 def secret_problems(cfg: config.Config) -> list[str]:

@@ -154,7 +154,7 @@ async def test_chat_override_holds_until_the_config_value_changes(make_bot, tmp_
     group = bot.config.groups["generic:g-1"]
     eff = await effective(rt.context, group, rt.jobs.jobs["morning_report"])
     assert (eff.spec, eff.source) == ("09:30", "chat")
-    edited = replace(group, morning_report="07:00")  # the operator edits the config value
+    edited = replace(group, schedules={**group.schedules, "morning_report": "07:00"})  # the operator edits it
     eff = await effective(rt.context, edited, rt.jobs.jobs["morning_report"])
     assert (eff.spec, eff.source) == ("07:00", "config")
     assert any("09:30" in r["text"] for r in bot.receiver.received)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -62,7 +62,7 @@ def _tz(value: str, key: str) -> str:
 
 
 def _group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: Mapping[str, AdapterConfig],
-           declared: Mapping[str, AdapterOptions]) -> GroupConfig:
+           declared: Mapping[str, AdapterOptions], schedule_keys: Collection[str]) -> GroupConfig:
     s = Section(raw, key)
     gid = s.text("id") if need_id else "*"
     g = GroupConfig(
@@ -71,8 +71,7 @@ def _group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: Mappi
         timezone=_tz(s.text("timezone", base.timezone), f"{key}.timezone"),
         locale=s.choice("locale", ("zh-CN", "en"), base.locale),
         admins=tuple(s.strings("admins", list(base.admins))),
-        morning_report=_schedule(s.text("morning_report", ""), f"{key}.morning_report"),
-        weekly_digest=_schedule(s.text("weekly_digest", ""), f"{key}.weekly_digest"),
+        schedules={k: _schedule(s.text(k, ""), f"{key}.{k}") for k in schedule_keys},
         onboarding_survey=s.text("onboarding_survey", base.onboarding_survey),
         welcome=s.flag("welcome", base.welcome),
         gate=_gate(s.table("gate"), f"{key}.gate") if "gate" in s.raw else None,
@@ -127,10 +126,11 @@ def _tags(raw: Any) -> tuple[TagRule, ...]:
 
 
 def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None = None, *,
-          adapters: Mapping[str, AdapterOptions]) -> Config:
+          adapters: Mapping[str, AdapterOptions], schedules: Collection[str] = ()) -> Config:
     """Validate a parsed TOML document; raises ConfigError naming the first bad key.
 
-    ``adapters`` are the option declarations of the adapter types the faces offer (by ``type``)."""
+    ``adapters`` are the option declarations of the adapter types the faces offer (by ``type``);
+    ``schedules`` the group config keys the declared scheduled jobs read (``morning_report`` …)."""
     env = os.environ if env is None else env
     top = Section(data, "")
     instances = parse_adapters(top.table("adapters"), env, adapters)
@@ -144,7 +144,8 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     if not storage.url.startswith("sqlite:///"):
         # The storage layer is dialect-neutral, but only SQLite is installed and tested so far.
         raise ConfigError("storage.url: must start with sqlite:/// (PostgreSQL support is not available yet)")
-    defaults = _group(top.table("defaults"), "defaults", GroupConfig(id="*"), False, instances, adapters)
+    defaults = _group(top.table("defaults"), "defaults", GroupConfig(id="*"), False, instances, adapters,
+                      schedules)
     tg = Section(top.table("tagging"), "tagging")
     tagging = TaggingConfig(half_life_days=tg.number("half_life_days", 30.0, 0.001),
                             min_score=tg.number("min_score", 1.0, 0.0))
@@ -172,7 +173,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     ob.done()
     groups: dict[str, GroupConfig] = {}
     for i, g in enumerate(top.array("groups")):
-        grp = _group(g, f"groups[{i}]", defaults, True, instances, adapters)
+        grp = _group(g, f"groups[{i}]", defaults, True, instances, adapters, schedules)
         if ":" not in grp.id:
             raise ConfigError(f"groups[{i}].id: must be a full id '<adapter>:<group id>'")
         groups[grp.id] = grp
@@ -193,7 +194,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
 
 
 def load(path: str | Path, env: Mapping[str, str] | None = None, *,
-         adapters: Mapping[str, AdapterOptions]) -> Config:
+         adapters: Mapping[str, AdapterOptions], schedules: Collection[str] = ()) -> Config:
     """Read and validate a config file."""
     p = Path(path)
     try:
@@ -204,4 +205,4 @@ def load(path: str | Path, env: Mapping[str, str] | None = None, *,
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config: {p}: invalid TOML: {exc}") from None
-    return parse(data, p.resolve().parent, env, adapters=adapters)
+    return parse(data, p.resolve().parent, env, adapters=adapters, schedules=schedules)

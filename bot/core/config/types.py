@@ -85,8 +85,8 @@ class GroupConfig:
     timezone: str = "Asia/Shanghai"
     locale: str = "zh-CN"
     admins: tuple[str, ...] = ()
-    morning_report: str = ""
-    weekly_digest: str = ""
+    # schedules of the declared group jobs, by config key (e.g. morning_report = "08:00"); "" = automatic
+    schedules: Mapping[str, str] = field(default_factory=dict)
     onboarding_survey: str = ""
     welcome: bool = True
     gate: GateConfig | None = None
