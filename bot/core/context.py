@@ -9,7 +9,7 @@ A handler registered with ``router.message(...)`` receives ``Context[Message]``,
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, cast
 
@@ -51,6 +51,8 @@ class Context(Generic[EventT]):
     muted: bool = False
     dm_allowed: Callable[[UserRef], bool] = lambda _user: False
     visibility_of: Callable[[ChatRef], str] = lambda _chat: ""  # the running adapter's answer per group
+    # a one-time console login URL for an admin member id (None: no admin anywhere); None when no console runs
+    console_link: Callable[[str], Awaitable[str | None]] | None = None
 
     def for_event(self, repo: Repo, event: E, command: Command | None) -> Context[E]:
         """This context bound to one event (and the unit of work ``repo`` of its processing)."""

@@ -12,6 +12,7 @@ from bot.core.metrics import Metrics
 from bot.faces import api, console, webhook
 from bot.faces.appkeys import CONFIG, METRICS, RUNTIME
 from bot.faces.bearer import bearer_ok
+from bot.faces.console.service import CONSOLE
 from bot.faces.runtime import Runtime
 
 
@@ -67,4 +68,5 @@ def create_app(config: Config, *, clock: Callable[[], float] = time.time, schedu
     api.add_routes(app)
     rt = app[RUNTIME]
     console.add_routes(app, config, rt.db, rt.repo, clock)
+    rt.context.console_link = app[CONSOLE].logins.issue  # what /console (/后台) in chat hands out
     return app

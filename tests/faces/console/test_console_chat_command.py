@@ -1,0 +1,37 @@
+"""/console (/后台) in chat: an admin gets a working one-time link privately; nobody else gets one, and a link
+is never posted in a group."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from tests.conftest import message
+from tests.faces.console._community import ADMIN_A, path_of, sections
+
+LINK = re.compile(r"https?://\S+/console/login\?t=\S+")
+
+
+async def test_an_admin_gets_a_private_link_that_logs_in(make_bot: Any) -> None:
+    bot = await make_bot(**sections())
+    await bot.post(message("c-1", ADMIN_A.partition(":")[2], "/后台", time.time(), group="g-a"))
+    await bot.settle()
+    private = [r for r in bot.receiver.received if "user" in r]
+    public = [r for r in bot.receiver.received if "group" in r]
+    assert [r["user"] for r in private] == ["u-a"]
+    [url] = LINK.findall(private[0]["text"])
+    assert "10 分钟" in private[0]["text"]
+    assert public and all(not LINK.search(r["text"]) for r in public)
+    assert "私信" in public[0]["text"]
+    login = await bot.client.get(path_of(url), allow_redirects=False)
+    assert login.status == 303 and login.headers["Location"] == "/console/"
+
+
+async def test_a_member_who_is_no_admin_gets_no_link(make_bot: Any) -> None:
+    bot = await make_bot(**sections())
+    await bot.post(message("c-2", "u-5", "/console", time.time(), group="g-a"))
+    await bot.settle()
+    texts = [r["text"] for r in bot.receiver.received]
+    assert texts and not any(LINK.search(t) for t in texts)
+    assert any("不是任何群的管理员" in t for t in texts)
