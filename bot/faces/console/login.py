@@ -15,10 +15,23 @@ async def welcome(request: web.Request) -> web.Response:
     return c.pages.response("welcome", viewer=None, bye=request.query.get("bye") == "1")
 
 
+# Chat apps' crawlers fetch a URL posted in a message to draw its preview; such a fetch must not spend a
+# one-time link. Only crawlers: an app's in-app browser (Lark/, wxwork, MicroMessenger) is a real login.
+LINK_PREVIEWERS = ("telegrambot", "twitterbot", "slackbot", "facebookexternalhit", "discordbot", "skypeuripreview")
+
+
+def _previewer(request: web.Request) -> bool:
+    agent = request.headers.get("User-Agent", "").casefold()
+    return any(bot in agent for bot in LINK_PREVIEWERS)
+
+
 async def login(request: web.Request) -> web.StreamResponse:
-    """``GET /console/login?t=TOKEN``: spend the link, set the session cookie, go to the overview."""
+    """``GET /console/login?t=TOKEN``: spend the link, set the session cookie, go to the overview. A chat
+    app's link-preview fetch gets a plain page and leaves the link unspent."""
     c = request.app[CONSOLE]
     t = c.pages.t
+    if _previewer(request):
+        return c.pages.message(200, t["login_preview_title"], [t["login_preview"]])
     result = await c.logins.redeem(request.query.get("t", ""))
     if result.outcome != "ok" or result.session_id is None or result.member_id is None:
         if result.member_id is not None:

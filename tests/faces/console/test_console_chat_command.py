@@ -35,3 +35,15 @@ async def test_a_member_who_is_no_admin_gets_no_link(make_bot: Any) -> None:
     texts = [r["text"] for r in bot.receiver.received]
     assert texts and not any(LINK.search(t) for t in texts)
     assert any("不是任何群的管理员" in t for t in texts)
+
+
+async def test_a_chat_apps_link_preview_does_not_spend_the_link(make_bot: Any) -> None:
+    bot = await make_bot(**sections())
+    await bot.post(message("c-3", ADMIN_A.partition(":")[2], "/console", time.time(), group="g-a"))
+    await bot.settle()
+    [url] = [u for r in bot.receiver.received if "user" in r for u in LINK.findall(r["text"])]
+    preview = await bot.client.get(path_of(url), headers={"User-Agent": "TelegramBot (like TwitterBot)"},
+                                   allow_redirects=False)
+    assert preview.status == 200 and "浏览器" in await preview.text()
+    login = await bot.client.get(path_of(url), allow_redirects=False)
+    assert login.status == 303 and login.headers["Location"] == "/console/"
