@@ -84,6 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--send", action="store_true", help="also post it (through the outbox)")
     cl = sub.add_parser("console-link", parents=[common], help="print a one-time console login link for an admin")
     cl.add_argument("member", help="full member id, an admin of some group")
+    ob = sub.add_parser("outbox", help="messages waiting to be sent or parked after failures: list, retry, drop")
+    actions = ob.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", parents=[common], help="what waits: id, adapter, target, age, attempts, last error")
+    for action, text in (("retry", "send now (all, or the message ID)"),
+                         ("drop", "remove unsent (the message ID, or all after confirmation)")):
+        a = actions.add_parser(action, parents=[common], help=text)
+        a.add_argument("id", nargs="?", type=int, metavar="ID", help="message id from quntag outbox list")
+        if action == "drop":
+            a.add_argument("--yes", action="store_true", help="drop all without asking")
     return p
 
 
@@ -93,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     quiet = logging.INFO if args.cmd == "serve" else logging.WARNING
     setup(logging.DEBUG if args.verbose else quiet, args.log_format or os.environ.get("QUNTAG_LOG_FORMAT", "text"))
-    from bot.faces import cli_backup, cli_console, cli_privacy, cli_serve
+    from bot.faces import cli_backup, cli_console, cli_outbox, cli_privacy, cli_serve
     from bot.faces import cli_community as cli_ops
     from bot.faces import cli_insights as cli_intel
     from bot.faces.cli_common import CliExit
@@ -103,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "members": cli_ops.members, "export": cli_ops.export, "replay": cli_ops.replay, "db": cli_ops.db,
         "forget": cli_privacy.forget, "backup": cli_backup.backup, "restore": cli_backup.restore,
         "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
-        "recompute": cli_intel.recompute,
+        "recompute": cli_intel.recompute, "outbox": cli_outbox.outbox,
         "report": cli_ops.report, "console-link": cli_console.console_link,
     }
     try:

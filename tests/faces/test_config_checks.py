@@ -62,7 +62,7 @@ def test_a_missing_config_file_suggests_quntag_init(tmp_path, capsys, monkeypatc
 @pytest.mark.parametrize("argv", [
     ["profile", "generic:g-1", "generic:u-1"], ["members", "generic:g-1"], ["export", "generic:g-1"],
     ["segment", "generic:g-1", "红酒"], ["insights", "generic:g-1"], ["personas", "generic:g-1"],
-    ["report", "morning", "generic:g-1"], ["report", "weekly", "generic:g-1"],
+    ["report", "morning", "generic:g-1"], ["report", "weekly", "generic:g-1"], ["outbox", "list"],
     ["forget", "generic:g-1", "generic:u-1", "--yes"], ["recompute", "generic:g-1"],
 ], ids=lambda argv: " ".join(argv[:2]))
 def test_read_only_commands_never_create_a_database(tmp_path, capsys, argv):

@@ -1,8 +1,11 @@
 """Nothing fails silently: a generic adapter that cannot send is refused by serve, reported by /healthz,
-and its parked replies are sent right after a restart with a fixed config."""
+its parked replies are sent right after a restart with a fixed config, and ``quntag outbox`` shows,
+retries and drops what is stuck."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -10,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from wcwidth import wcswidth
 
 from bot.faces.appkeys import RUNTIME
 from bot.faces.cli import main
 from bot.faces.server import create_app
+from storage.backup import ServeLock
 from tests.conftest import SECRET, TOKEN, make_config, message, signed
 
 NOW = time.time()
@@ -46,6 +51,11 @@ async def park_a_reply(tmp_path: Path, aiohttp_client: Any) -> Any:
     return client
 
 
+async def cli(*args: str) -> int:
+    """``quntag ARGS`` as the command line runs it (its own event loop, here in a worker thread)."""
+    return await asyncio.to_thread(main, list(args))
+
+
 def test_serve_refuses_a_generic_adapter_that_cannot_send(tmp_path, capsys):
     assert main(["serve", "--config", write_config(tmp_path)]) == 2
     assert capsys.readouterr().err == ("config error: adapters.generic.outbound_url: not set, so no reply could be "
@@ -74,3 +84,69 @@ async def test_a_parked_reply_goes_out_right_after_a_restart_with_the_url_set(tm
     assert [m["group"] for m in rec.received] == ["g-1"] and "generic:u-1" in rec.received[0]["text"]
     health = await fixed.get("/healthz", headers={"Authorization": f"Bearer {TOKEN}"})
     assert health.status == 200 and (await health.json())["adapters"]["generic"]["can_send"] is True
+
+
+async def test_outbox_list_shows_what_is_parked_and_why(tmp_path, aiohttp_client, capsys):
+    await (await park_a_reply(tmp_path, aiohttp_client)).close()
+    cfg = write_config(tmp_path)
+    assert await cli("outbox", "list", "--json", "--config", cfg) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["adapter"] == "generic" and row["target"] == "generic:g-1" and row["target_name"] == "测试群"
+    assert row["state"] == "parked" and row["attempts"] == 1 and row["private"] is False
+    assert row["last_error"] == "adapters.generic.outbound_url is not set"
+    assert await cli("outbox", "list", "--config", cfg) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["ID", "ADAPTER", "TARGET", "AGE", "ATTEMPTS", "STATE", "LAST", "ERROR"]
+    assert lines[1].split()[:3] == [str(row["id"]), "generic", "测试群"]
+    assert lines[1].endswith("adapters.generic.outbound_url is not set")
+    after_name = lines[1].index("测试群") + len("测试群")
+    rest = lines[1][after_name:]
+    age_column = wcswidth(lines[1][:after_name]) + len(rest) - len(rest.lstrip())
+    assert age_column == lines[0].index("AGE")  # aligned in a terminal: a Chinese character is two columns wide
+    assert lines[2] == "1 waiting, 1 parked (quntag outbox retry [ID] sends now, drop ID removes)"
+
+
+async def test_outbox_retry_sends_now_once_the_url_is_set(tmp_path, aiohttp_client, capsys, receiver):
+    await (await park_a_reply(tmp_path, aiohttp_client)).close()
+    assert await cli("outbox", "retry", "--config", write_config(tmp_path)) == 1  # still no outbound_url
+    out = capsys.readouterr()
+    assert out.err == "1 message could not be sent (quntag outbox list shows why)\n"
+    assert "failed again: adapters.generic.outbound_url is not set" in out.out
+    rec, url = receiver
+    cfg = write_config(tmp_path, url)
+    assert await cli("outbox", "retry", "--config", cfg) == 0
+    assert capsys.readouterr().out == "sent 1, still waiting 0\n"
+    assert [m["group"] for m in rec.received] == ["g-1"]
+    assert await cli("outbox", "list", "--config", cfg) == 0
+    assert capsys.readouterr().out == "the outbox is empty: nothing waits to be sent\n"
+
+
+async def test_outbox_retry_with_a_server_running_leaves_the_sending_to_it(tmp_path, aiohttp_client, capsys):
+    await (await park_a_reply(tmp_path, aiohttp_client)).close()
+    cfg = write_config(tmp_path)
+    lock = ServeLock(f"sqlite:///{tmp_path}/quntag.db")
+    assert lock.acquire()  # as quntag serve does
+    try:
+        assert await cli("outbox", "retry", "--config", cfg) == 0
+    finally:
+        lock.release()
+    assert capsys.readouterr().out == "1 message due now; the running quntag serve sends it within 30 s\n"
+    assert await cli("outbox", "list", "--json", "--config", cfg) == 0
+    assert json.loads(capsys.readouterr().out)[0]["state"] == "due"
+
+
+async def test_outbox_drop(tmp_path, aiohttp_client, capsys, monkeypatch):
+    await (await park_a_reply(tmp_path, aiohttp_client)).close()
+    cfg = write_config(tmp_path)
+    assert await cli("outbox", "drop", "999", "--config", cfg) == 1
+    assert capsys.readouterr().err == "unknown outbox message: 999 (quntag outbox list shows what waits)\n"
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert await cli("outbox", "drop", "--config", cfg) == 1  # all, without --yes and without a terminal
+    assert capsys.readouterr().err == ("refusing to drop every waiting message without --yes (no terminal to "
+                                       "confirm on); nothing done\n")
+    assert await cli("outbox", "list", "--json", "--config", cfg) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert await cli("outbox", "drop", str(row["id"]), "--config", cfg) == 0
+    assert capsys.readouterr().out == f"dropped {row['id']} to 测试群 (generic), unsent\n"
+    assert await cli("outbox", "list", "--json", "--config", cfg) == 0
+    assert json.loads(capsys.readouterr().out) == []

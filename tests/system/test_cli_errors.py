@@ -59,6 +59,8 @@ CASES = [
     (["profile", "generic:g-1", "generic:u-9"], 1, "unknown member: generic:u-9 in group generic:g-1"),
     (["profile", "generic:g-1", "generic:u-1", "--at", "yesterday"], 1, "--at"),
     (["segment", "generic:g-1", "((("], 1, "query error"),
+    (["outbox", "drop", "42"], 1, "unknown outbox message: 42 (quntag outbox list shows what waits)"),
+    (["outbox", "retry", "forty-two"], 2, "invalid int value: 'forty-two'"),
     (["members", "generic:g-1", "--config", "missing-db.toml"], 1, "no database at"),
     (["members", "generic:g-1", "--config", "absent.toml"], 2, "(write one with: quntag init absent.toml)"),
     (["members", "generic:g-1", "--config", "broken.toml"], 2, "config error: config:"),
