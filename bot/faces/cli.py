@@ -9,6 +9,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from bot.core.config import ConfigError
@@ -22,8 +23,16 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
+def _version() -> str:
+    try:
+        return f"quntag {version('quntag')}"
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "quntag (version unknown: not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = Parser(prog="quntag", description="Chat-group bot with explainable member profiles")
+    p.add_argument("--version", action="version", version=_version())
     common = Parser(add_help=False)
     common.add_argument("--config", help="config file (default: $QUNTAG_CONFIG, then ./config.toml)")
     common.add_argument("--json", action="store_true", help="print JSON")
@@ -68,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
                              "database is kept as a copy)")
     rs.add_argument("path")
     rs.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    sg = sub.add_parser("segment", parents=[common], help="members matching a segment query (contract §7)")
+    sg = sub.add_parser("segment", parents=[common],
+                        help="members matching a segment query, e.g. '红酒 & lifecycle=active'")
     sg.add_argument("group")
     sg.add_argument("query")
     ins = sub.add_parser("insights", parents=[common], help="tag associations and best push hours")
