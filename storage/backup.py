@@ -1,10 +1,14 @@
-"""Consistent online backups of the SQLite database and checked restores."""
+"""Consistent online backups of the SQLite database and checked restores that keep a safety copy."""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from storage.files import ensure_private
@@ -30,11 +34,28 @@ def backup(url: str, target: Path) -> dict[str, int]:
         raise BackupError(f"no database at {source}")
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file")
+    if not target.parent.is_dir():
+        raise BackupError(f"cannot write {target}: folder {target.parent} does not exist")
     tmp = target.with_name(target.name + ".partial")
-    ensure_private(tmp)  # a backup holds every member's data: owner-only before the first page is copied
+    try:
+        _copy(source, tmp)
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise BackupError(f"cannot write {target}: {_reason(exc)}") from None
+    os.replace(tmp, target)
+    return check(target)
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """SQLite's online backup of ``source`` into a new owner-only file (consistent while serving)."""
+    ensure_private(target)  # a backup holds every member's data: owner-only before the first page is copied
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     try:
-        dst = sqlite3.connect(tmp)
+        dst = sqlite3.connect(target)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")
@@ -42,12 +63,12 @@ def backup(url: str, target: Path) -> dict[str, int]:
             dst.close()
     finally:
         src.close()
-    os.replace(tmp, target)
-    return check(target)
 
 
 def check(path: Path) -> dict[str, int]:
     """Integrity check and schema sanity of a database file; returns row counts of key tables."""
+    if not path.is_file():
+        raise BackupError(f"cannot read {path}: no such file")
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -97,20 +118,64 @@ class ServeLock:
             self._fd = None
 
 
-def restore(url: str, source: Path) -> dict[str, int]:
-    """Check ``source`` and put it in place of the configured database (quntag serve must be stopped)."""
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """Row counts of the restored database and where the database it replaced was kept (None: there was
+    none)."""
+
+    counts: dict[str, int]
+    safety_copy: Path | None
+
+
+def restore(url: str, source: Path, confirm: Callable[[dict[str, int]], None],
+            clock: Callable[[], float] = time.time) -> Restored:
+    """Check ``source``, let ``confirm`` see its row counts (it raises to stop: nothing is changed), keep a
+    copy of the current database beside it, then put ``source`` in its place (quntag serve must be stopped)."""
     counts = check(source)
     target = sqlite_path(url)
+    if not target.parent.is_dir():
+        raise BackupError(f"cannot restore into {target}: folder {target.parent} does not exist")
     lock = ServeLock(url)
     if not lock.acquire():
         raise BackupError(f"{target} is in use by quntag serve; stop it before restoring")
     try:
-        return _replace(source, target, counts)
+        confirm(counts)
+        safety = _safety_copy(target, clock()) if target.exists() else None
+        try:
+            _replace(source, target)
+        except (OSError, sqlite3.Error) as exc:
+            raise BackupError(f"cannot restore into {target}: {_reason(exc)}") from None
+        return Restored(counts, safety)
     finally:
         lock.release()
 
 
-def _replace(source: Path, target: Path, counts: dict[str, int]) -> dict[str, int]:
+def _safety_copy(target: Path, now: float) -> Path:
+    """``<name>.before-restore-<local time>.db`` beside the database. A database too damaged for SQLite's
+    backup (often why one restores) is copied byte for byte, with its write-ahead log."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+    copy = target.with_name(f"{target.stem}.before-restore-{stamp}.db")
+    n = 1
+    while copy.exists():
+        n += 1
+        copy = target.with_name(f"{target.stem}.before-restore-{stamp}-{n}.db")
+    try:
+        _copy(target, copy)
+    except sqlite3.Error:
+        copy.unlink(missing_ok=True)
+        ensure_private(copy)
+        shutil.copyfile(target, copy)
+        wal = Path(str(target) + "-wal")
+        if wal.exists():
+            ensure_private(Path(str(copy) + "-wal"))
+            shutil.copyfile(wal, Path(str(copy) + "-wal"))
+    except OSError as exc:
+        copy.unlink(missing_ok=True)
+        raise BackupError(f"cannot keep a safety copy at {copy}: {_reason(exc)}; nothing restored") from None
+    return copy
+
+
+def _replace(source: Path, target: Path) -> None:
     tmp = target.with_name(target.name + ".restoring")
     ensure_private(tmp)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
@@ -125,4 +190,3 @@ def _replace(source: Path, target: Path, counts: dict[str, int]) -> dict[str, in
     for suffix in ("-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     os.replace(tmp, target)
-    return counts

@@ -8,6 +8,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -33,9 +34,25 @@ from bot.core.outgoing import Mention, Outgoing, Text
 log = logging.getLogger("quntag.generic")
 MAX_SKEW_S = 300
 KINDS = ("message", "member_joined", "member_left")
+
+
+def _outbound_url(value: str) -> str:
+    """Empty (nothing can be sent: ``serve`` refuses it unless ``--insecure-dev``) or an http(s) URL with a
+    host. The value is never quoted back: a bridge's URL may carry its token."""
+    if value.strip():
+        try:
+            parts = urlsplit(value.strip())
+            ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError("must be an http:// or https:// URL with a host")
+    return value.strip()
+
+
 OPTIONS = AdapterOptions((
     text("secret", secret=True),
-    text("outbound_url", ""),  # empty: no sending
+    text("outbound_url", "", needed_to_send=True, check=_outbound_url),
 ))
 
 

@@ -1,5 +1,5 @@
 """The ``quntag`` command line (contract §2). Exit codes: 0 ok, 1 unknown group/member or rejected
-input, 2 bad config."""
+input, 2 bad config or usage. Every error is one line on stderr, never a traceback (``-v`` adds it)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,33 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import NoReturn
 
 from bot.core.config import ConfigError
 from handlers import group_jobs
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line (the usage itself is one ``--help`` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _version() -> str:
+    try:
+        return f"quntag {version('quntag')}"
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "quntag (version unknown: not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="quntag", description="Chat-group bot with explainable member profiles")
-    common = argparse.ArgumentParser(add_help=False)
+    p = Parser(prog="quntag", description="Chat-group bot with explainable member profiles")
+    p.add_argument("--version", action="version", version=_version())
+    common = Parser(add_help=False)
     common.add_argument("--config", help="config file (default: $QUNTAG_CONFIG, then ./config.toml)")
     common.add_argument("--json", action="store_true", help="print JSON")
     common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -54,9 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     b = sub.add_parser("backup", parents=[common], help="consistent online backup of the SQLite database")
     b.add_argument("path")
-    rs = sub.add_parser("restore", parents=[common], help="check a backup and restore it (server stopped)")
+    rs = sub.add_parser("restore", parents=[common],
+                        help="check a backup and put it in place of the database (server stopped; the current "
+                             "database is kept as a copy)")
     rs.add_argument("path")
-    sg = sub.add_parser("segment", parents=[common], help="members matching a segment query (contract §7)")
+    rs.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    sg = sub.add_parser("segment", parents=[common],
+                        help="members matching a segment query, e.g. '红酒 & lifecycle=active'")
     sg.add_argument("group")
     sg.add_argument("query")
     ins = sub.add_parser("insights", parents=[common], help="tag associations and best push hours")
@@ -72,6 +94,15 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--send", action="store_true", help="also post it (through the outbox)")
     cl = sub.add_parser("console-link", parents=[common], help="print a one-time console login link for an admin")
     cl.add_argument("member", help="full member id, an admin of some group")
+    ob = sub.add_parser("outbox", help="messages waiting to be sent or parked after failures: list, retry, drop")
+    actions = ob.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", parents=[common], help="what waits: id, adapter, target, age, attempts, last error")
+    for action, text in (("retry", "send now (all, or the message ID)"),
+                         ("drop", "remove unsent (the message ID, or all after confirmation)")):
+        a = actions.add_parser(action, parents=[common], help=text)
+        a.add_argument("id", nargs="?", type=int, metavar="ID", help="message id from quntag outbox list")
+        if action == "drop":
+            a.add_argument("--yes", action="store_true", help="drop all without asking")
     return p
 
 
@@ -81,28 +112,40 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     quiet = logging.INFO if args.cmd == "serve" else logging.WARNING
     setup(logging.DEBUG if args.verbose else quiet, args.log_format or os.environ.get("QUNTAG_LOG_FORMAT", "text"))
+    from bot.faces import cli_backup, cli_console, cli_outbox, cli_privacy, cli_serve
     from bot.faces import cli_community as cli_ops
-    from bot.faces import cli_console, cli_privacy, cli_serve
     from bot.faces import cli_insights as cli_intel
+    from bot.faces.cli_common import CliExit
 
     ops: dict[str, Callable[[argparse.Namespace], int]] = {
         "serve": cli_serve.serve, "demo": cli_ops.demo, "init": cli_ops.init, "profile": cli_ops.profile,
         "members": cli_ops.members, "export": cli_ops.export, "replay": cli_ops.replay, "db": cli_ops.db,
-        "forget": cli_privacy.forget, "backup": cli_ops.backup, "restore": cli_ops.restore,
+        "forget": cli_privacy.forget, "backup": cli_backup.backup, "restore": cli_backup.restore,
         "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
-        "recompute": cli_intel.recompute,
+        "recompute": cli_intel.recompute, "outbox": cli_outbox.outbox,
         "report": cli_ops.report, "console-link": cli_console.console_link,
     }
     try:
         return ops[args.cmd](args)
     except ConfigError as exc:
-        print(f"config error: {exc}", file=sys.stderr)
-        return 2
-    except cli_ops.CliExit as exc:
-        print(exc.message, file=sys.stderr)
-        return exc.code
+        return _fail(2, f"config error: {exc}")
+    except CliExit as exc:
+        return _fail(exc.code, exc.message)
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # a file or folder the command needed (the commands name theirs where they can)
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _fail(1, f"error: {exc.strerror or exc}{where}", args.verbose)
+    except Exception as exc:  # a bug or an unforeseen state: still one line, the traceback only on request
+        return _fail(1, f"error: {type(exc).__name__}: {exc} (run with -v for the details)", args.verbose)
+
+
+def _fail(code: int, message: str, trace: bool = False) -> int:
+    if trace:
+        traceback.print_exc()
+    lines = message.strip().splitlines() or [""]
+    print(lines[0], file=sys.stderr)  # one line: SQLAlchemy and others append background on more lines
+    return code
 
 
 if __name__ == "__main__":

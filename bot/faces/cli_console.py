@@ -9,7 +9,7 @@ import json
 import time
 
 from bot.core.config import Config
-from bot.faces.cli_community import CliExit, _config
+from bot.faces.cli_common import CliExit, load_config
 from bot.faces.console import ConsoleLogins
 from bot.faces.console.auth import LINK_VALID_S
 from storage.db import Database
@@ -18,7 +18,7 @@ from storage.repo.console_store import ConsoleStore
 
 
 def console_link(args: argparse.Namespace) -> int:
-    cfg = _config(args)
+    cfg = load_config(args)
     url = asyncio.run(_issue(cfg, args.member))
     if url is None:
         raise CliExit(1, f"{args.member} is no admin of any group (add it to a group's admins or to "

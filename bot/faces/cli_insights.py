@@ -12,15 +12,15 @@ from bot.domain import personas as personas_mod
 from bot.domain.profiles import Profile
 from bot.domain.recompute import recompute_group
 from bot.domain.segments import QueryError
-from bot.faces.cli_community import CliExit, _config, _print_json, _require_group, _with_runtime
+from bot.faces.cli_common import CliExit, load_config, print_json, require_group, with_runtime
 from bot.faces.runtime import Runtime
 
 
 def segment(args: argparse.Namespace) -> int:
-    cfg = _config(args)
+    cfg = load_config(args)
 
     async def go(rt: Runtime) -> list[Profile]:
-        args.group = await _require_group(rt, args.group)
+        args.group = await require_group(rt, args.group)
         try:
             found = await insights_mod.segment(rt.repo, cfg, args.group, args.query, time.time())
         except QueryError as exc:
@@ -28,9 +28,9 @@ def segment(args: argparse.Namespace) -> int:
         await rt.repo.audit("cli", "segment", args.group, f"{args.query[:200]}: {len(found)} members")
         return found
 
-    found = _with_runtime(cfg, go)
+    found = with_runtime(cfg, go)
     if args.json:
-        _print_json([p.member for p in found])
+        print_json([p.member for p in found])
     else:
         for p in found:
             print(f"{p.member}\t{p.name}")
@@ -39,15 +39,15 @@ def segment(args: argparse.Namespace) -> int:
 
 
 def insights(args: argparse.Namespace) -> int:
-    cfg = _config(args)
+    cfg = load_config(args)
 
     async def go(rt: Runtime) -> dict[str, Any]:
-        args.group = await _require_group(rt, args.group)
+        args.group = await require_group(rt, args.group)
         return await insights_mod.insights(rt.repo, cfg, args.group, time.time())
 
-    data = _with_runtime(cfg, go)
+    data = with_runtime(cfg, go)
     if args.json:
-        _print_json(data)
+        print_json(data)
         return 0
     print("best hours: " + (", ".join(f"{h:02d}:00" for h in data["best_hours"]) or "-"))
     for a in data["associations"]:
@@ -57,17 +57,17 @@ def insights(args: argparse.Namespace) -> int:
 
 
 def personas(args: argparse.Namespace) -> int:
-    cfg = _config(args)
+    cfg = load_config(args)
     group = cfg.group(args.group)
     locale = group.locale if group else cfg.defaults.locale
 
     async def go(rt: Runtime) -> list[dict[str, Any]]:
-        args.group = await _require_group(rt, args.group)
+        args.group = await require_group(rt, args.group)
         return await personas_mod.personas(rt.repo, cfg, args.group, time.time(), locale)
 
-    cards = _with_runtime(cfg, go)
+    cards = with_runtime(cfg, go)
     if args.json:
-        _print_json(cards)
+        print_json(cards)
         return 0
     render = Renderer()
     print("\n\n".join(render("persona", locale, c=c) for c in cards) or "no persona large enough to show")
@@ -75,13 +75,13 @@ def personas(args: argparse.Namespace) -> int:
 
 
 def recompute(args: argparse.Namespace) -> int:
-    cfg = _config(args)
+    cfg = load_config(args)
 
     async def go(rt: Runtime) -> int:
-        args.group = await _require_group(rt, args.group)
+        args.group = await require_group(rt, args.group)
         result = await recompute_group(rt.repo, cfg, args.group, time.time())
         return len(result.transitions)
 
-    moved = _with_runtime(cfg, go)
+    moved = with_runtime(cfg, go)
     print(f"recomputed {args.group}: {moved} lifecycle transitions")
     return 0

@@ -4,38 +4,60 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import signal
 
 from bot.core.config import Config
-from bot.faces.cli_community import CliExit, _config
+from bot.faces.cli_common import CliExit, load_config
 from bot.faces.listener import listen
-from bot.faces.settings import secret_problems
+from bot.faces.settings import secret_problems, send_problems
 
 
 def serve(args: argparse.Namespace) -> int:
-    cfg = _config(args)
+    cfg = load_config(args)
     bad = secret_problems(cfg)
-    if bad and not args.insecure_dev:
-        raise CliExit(2, f"config error: {bad[0]}: empty or CHANGE-ME secret (set it, or use --insecure-dev)")
+    unsent = [key for keys in send_problems(cfg).values() for key in keys]
+    if (bad or unsent) and not args.insecure_dev:
+        problems = [f"{key}: empty or CHANGE-ME secret" for key in bad]
+        problems += [f"{key}: not set, so no reply could be sent" for key in unsent]
+        them = "them" if len(problems) > 1 else "it"
+        raise CliExit(2, f"config error: {'; '.join(problems)} (set {them}, or use --insecure-dev)")
     host = args.host or cfg.server.host
     port = cfg.server.port if args.port is None else args.port
-    return asyncio.run(_serve(cfg, host, port, insecure_note(bad)))
+    return asyncio.run(_serve(cfg, host, port, insecure_note(bad, unsent)))
 
 
-def insecure_note(bad: list[str]) -> str:
-    """What ``--insecure-dev`` leaves closed or open, for the startup line ("" when every secret is set)."""
-    if not bad:
+def insecure_note(bad: list[str], unsent: list[str]) -> str:
+    """What ``--insecure-dev`` leaves closed or open, for the startup line ("" when nothing is missing)."""
+    if not bad and not unsent:
         return ""
-    closed = [f"{path} answers 401 to everyone until {key} is set" for key, path in
-              (("server.api_token", "/api"), ("server.metrics_token", "/metrics")) if key in bad]
-    return f" (insecure dev mode: {'; '.join([*closed, 'unset secrets: ' + ', '.join(bad)])})"
+    notes = [f"{path} answers 401 to everyone until {key} is set" for key, path in
+             (("server.api_token", "/api"), ("server.metrics_token", "/metrics")) if key in bad]
+    if bad:
+        notes.append("unset secrets: " + ", ".join(bad))
+    if unsent:
+        notes.append("replies are parked until these are set: " + ", ".join(unsent))
+    return f" (insecure dev mode: {'; '.join(notes)})"
+
+
+def _listen_error(exc: OSError, host: str, port: int) -> CliExit:
+    """A socket that cannot be bound, as one line naming the key to change."""
+    if exc.errno == errno.EADDRINUSE:
+        return CliExit(2, f"config error: server.port: {host}:{port} is already in use (stop what listens "
+                          "there, or choose another server.port or --port)")
+    return CliExit(2, f"config error: server.host: cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
 async def _serve(cfg: Config, host: str, port: int, note: str) -> int:
     from storage.backup import ServeLock
 
     lock = ServeLock(cfg.database_url())
-    if not lock.acquire():
+    try:
+        acquired = lock.acquire()
+    except OSError as exc:
+        raise CliExit(2, f"config error: storage.url: cannot use {cfg.database_url()}: "
+                         f"{exc.strerror or exc}") from None
+    if not acquired:
         raise CliExit(2, f"config error: storage.url: {cfg.database_url()} is in use by another quntag serve")
     try:
         return await _serve_locked(cfg, host, port, note)
@@ -48,7 +70,10 @@ async def _serve_locked(cfg: Config, host: str, port: int, note: str) -> int:
     from bot.faces.server import create_app
 
     app = create_app(cfg)
-    runner, bound = await listen(app, host, port)
+    try:
+        runner, bound = await listen(app, host, port)
+    except OSError as exc:
+        raise _listen_error(exc, host, port) from None
     print(f"quntag listening on http://{host}:{bound}{note}", flush=True)
     for name, adapter in app[RUNTIME].adapters.items():
         print(f"adapter {name} ({adapter.type}): visibility {adapter.visibility()}", flush=True)

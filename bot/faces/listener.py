@@ -136,7 +136,8 @@ class CountedSite(web.BaseSite):
 
 
 async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
-    """Serve ``app`` on ``host:port`` (0: any free port); returns the runner (cleanup stops it) and the port."""
+    """Serve ``app`` on ``host:port`` (0: any free port); returns the runner (cleanup stops it) and the port.
+    OSError when the address cannot be bound (in use, no such host), with everything stopped again."""
     server = app[CONFIG].server
     # No per-request access log: at webhook rates it would dwarf everything else (metrics count requests).
     # keepalive_timeout also runs from the moment a connection opens until its headers are complete, so
@@ -145,5 +146,9 @@ async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRun
                            logger=HttpLog(log), keepalive_timeout=server.idle_timeout_s)
     await runner.setup()
     site = CountedSite(runner, host, port, ClientConnections(server.max_connections_per_client, app[METRICS]))
-    await site.start()
+    try:
+        await site.start()
+    except OSError:
+        await runner.cleanup()  # the services setup() started stop again: the caller reports the socket
+        raise
     return runner, site.port

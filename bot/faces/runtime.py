@@ -21,15 +21,22 @@ from bot.core.events import ChatRef, UserRef
 from bot.core.inbox import Inbox
 from bot.core.jobs import Jobs
 from bot.core.metrics import Metrics
-from bot.core.outbox import Outbox
+from bot.core.outbox import MAX_BACKOFF_S, Outbox
 from bot.core.render import Renderer
 from bot.core.scheduler import Scheduler
 from bot.faces.intake import Intake
 from handlers import build_dispatcher, minute_jobs, scheduled_jobs
 from storage.db import Database
 from storage.repo import Repo
+from storage.repo.outbox_store import OutboxStore
 
 log = logging.getLogger("quntag.runtime")
+
+
+def parked_after(now: float) -> float:
+    """Rows whose next attempt lies beyond this are parked: no backoff waits that long, only a permanent
+    failure (the outbox parks those for a day)."""
+    return now + MAX_BACKOFF_S
 
 
 class RepoState:
@@ -68,6 +75,7 @@ class Runtime:
         self.dispatcher = build_dispatcher(config)
         self.inbox = Inbox(self.repo, self.dispatcher, self.context, self.metrics)
         self.outbox = Outbox(self.repo, self.adapters, self.metrics, clock, config.outbox.max_queued_per_chat)
+        self.outbox_store = OutboxStore(self.db)
         self.inbox.on_committed = self.outbox.wake
         self.intake = Intake(config, self.inbox, self.metrics, self.states)
         self.jobs = Jobs(self.context, self.scheduler, scheduled_jobs(config), minute_jobs())
@@ -107,6 +115,17 @@ class Runtime:
                 await self.jobs.start()
             except Exception:
                 log.exception("installing scheduled jobs failed; continuing")
+
+    async def retry_parked(self) -> int:
+        """Give every parked message an attempt now. Messages are parked after a permanent failure, which is
+        mostly configuration (no ``outbound_url``, a wrong token, a removed adapter), and a start is what
+        applies a fixed config: without this they would wait out the rest of their day."""
+        now = self.clock()
+        moved = await self.outbox_store.make_due(now, parked_after=parked_after(now))
+        if moved:
+            log.info("retrying %d parked outgoing messages now", moved)
+            self.outbox.wake()
+        return moved
 
     async def purge_text(self) -> None:
         """Hourly: member text older than ``text_retention_days`` goes from every copy (``storage.repo.

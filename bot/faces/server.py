@@ -13,23 +13,36 @@ from bot.faces import api, console, webhook
 from bot.faces.appkeys import CONFIG, METRICS, RUNTIME
 from bot.faces.bearer import bearer_ok
 from bot.faces.console.service import CONSOLE
-from bot.faces.runtime import Runtime
+from bot.faces.runtime import Runtime, parked_after
+from bot.faces.settings import send_problems
+
+
+def _send_problems(config: Config) -> dict[str, str]:
+    """Adapter name → why it cannot send at all (a key it needs is not set)."""
+    return {name: ", ".join(keys) + " not set" for name, keys in send_problems(config).items()}
 
 
 async def healthz(request: web.Request) -> web.Response:
     """``{"status": "ok"|"error"}`` for anyone; the details (adapters, failed parts, inbox) name chats,
-    the bot's accounts and OneBot self ids, so they need the API token."""
+    the bot's accounts and OneBot self ids, so they need the API token. An adapter that cannot send at
+    all fails the check as ``sending:<name>``: its replies would only pile up in the outbox."""
     rt = request.app[RUNTIME]
-    failed = await rt.healthy()
+    unable = _send_problems(rt.config)
+    failed = [*await rt.healthy(), *(f"sending:{name}" for name in unable)]
     if not bearer_ok(request, rt.config.server.api_token):
         return web.json_response({"status": "error" if failed else "ok"}, status=503 if failed else 200)
-    stats = await rt.repo.outbox_stats() if "database" not in failed else {}
     now = rt.clock()
+    db_ok = "database" not in failed
+    stats = await rt.repo.outbox_stats() if db_ok else {}
+    parked = await rt.outbox_store.parked_counts(parked_after(now)) if db_ok else {}
     adapters = {}
     for name, a in rt.adapters.items():
         queued, oldest = stats.get(name, (0, None))
-        adapters[name] = {**a.health(), "outbox_queued": queued,
+        adapters[name] = {**a.health(), "can_send": name not in unable, "outbox_queued": queued,
+                          "outbox_parked": parked.get(name, 0),
                           "outbox_lag_seconds": round(now - oldest, 3) if oldest else 0.0}
+        if name in unable:
+            adapters[name]["send_problem"] = unable[name]
     inbox = {"pending": await rt.repo.pending_count()} if "database" not in failed else {}
     if failed:
         return web.json_response({"status": "error", "failed": failed, "adapters": adapters, "inbox": inbox},
@@ -57,6 +70,7 @@ def create_app(config: Config, *, clock: Callable[[], float] = time.time, schedu
     async def services(app: web.Application) -> AsyncIterator[None]:
         rt = app[RUNTIME]
         await rt.start(schedule=schedule)
+        await rt.retry_parked()
         yield
         await rt.stop()
 

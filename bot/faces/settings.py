@@ -31,3 +31,9 @@ def load(path: str | Path, env: Mapping[str, str] | None = None) -> config.Confi
 def secret_problems(cfg: config.Config) -> list[str]:
     """Keys whose secret is empty or the CHANGE-ME placeholder (``serve`` refuses to start)."""
     return config.secret_problems(cfg, declared_options())
+
+
+def send_problems(cfg: config.Config) -> dict[str, list[str]]:
+    """Adapter name → keys without which it cannot send at all (``serve`` refuses to start, ``/healthz``
+    errors)."""
+    return config.send_problems(cfg, declared_options())

@@ -106,14 +106,18 @@ def test_group_schedule_keys_are_the_ones_the_declared_jobs_read():
     from bot.core import config as core_config
     from bot.faces.settings import declared_options
 
-    data = {"groups": [{"id": "generic:g-1", "monthly_report": "1 9 1 * *", "morning_report": "07:30"}]}
+    generic = {"generic": {"secret": "s"}}  # a listed group lives on a configured adapter
+    data = {"adapters": generic,
+            "groups": [{"id": "generic:g-1", "monthly_report": "1 9 1 * *", "morning_report": "07:30"}]}
     cfg = core_config.parse(data, Path("."), env={}, adapters=declared_options(),
                             schedules=("monthly_report", "morning_report"))
     assert cfg.groups["generic:g-1"].schedules == {"monthly_report": "1 9 1 * *", "morning_report": "07:30"}
     with pytest.raises(ConfigError, match=r"groups\[0\]\.monthly_report"):
-        core_config.parse({"groups": [{"id": "generic:g-1", "monthly_report": "32:00"}]}, Path("."), env={},
+        core_config.parse({"adapters": generic, "groups": [{"id": "generic:g-1", "monthly_report": "32:00"}]},
+                          Path("."), env={},
                           adapters=declared_options(), schedules=("monthly_report",))
     with pytest.raises(ConfigError, match=r"groups\[0\]\.monthly_report: unknown key"):
         parse(data, Path("."), env={})  # no feature declares a monthly report in this build
-    assert parse({"groups": [{"id": "generic:g-1", "weekly_digest": "fri 18:00"}]}, Path("."), env={}) \
+    assert parse({"adapters": generic, "groups": [{"id": "generic:g-1", "weekly_digest": "fri 18:00"}]},
+                 Path("."), env={}) \
         .groups["generic:g-1"].schedules["weekly_digest"] == "fri 18:00"

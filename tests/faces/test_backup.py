@@ -20,7 +20,7 @@ def test_backup_restore_roundtrip(tmp_path, capsys):
     assert main(["forget", "generic:g-1", "generic:u-1", "--yes", "--config", cfg]) == 0
     assert "erased" in capsys.readouterr().out
     assert main(["profile", "generic:g-1", "generic:u-1", "--config", cfg]) == 1
-    assert main(["restore", str(backup), "--config", cfg]) == 0
+    assert main(["restore", str(backup), "--yes", "--config", cfg]) == 0
     capsys.readouterr()
     assert main(["profile", "generic:g-1", "generic:u-1", "--json", "--config", cfg]) == 0
     assert json.loads(capsys.readouterr().out)["stats"]["messages"] == 2
@@ -62,3 +62,33 @@ def test_lookups_and_exports_are_audited(tmp_path):
     main(["export", "generic:g-1", "--format", "csv", "-o", str(tmp_path / "x.csv"), "--config", cfg])
     rows = sqlite3.connect(tmp_path / "q.db").execute("SELECT actor, action, group_id FROM audit_log").fetchall()
     assert rows == [("cli", "lookup", "generic:g-1"), ("cli", "export_csv", "generic:g-1")]
+
+
+def test_restore_asks_first_and_keeps_the_database_it_replaces(tmp_path, capsys, monkeypatch):
+    cfg = write_config(tmp_path)
+    main(["replay", str(history(tmp_path)), "--config", cfg])
+    backup = tmp_path / "b.db"
+    assert main(["backup", str(backup), "--config", cfg]) == 0
+    assert main(["forget", "generic:g-1", "generic:u-1", "--yes", "--config", cfg]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["restore", str(backup), "--config", cfg]) == 1
+    assert capsys.readouterr().err == "refusing to restore without --yes (no terminal to confirm on); nothing done\n"
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    asked: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "no")
+    assert main(["restore", str(backup), "--config", cfg]) == 1
+    assert capsys.readouterr().err == "not confirmed; nothing done\n"
+    assert asked == [f"Replace {tmp_path}/q.db with {backup} (groups 1, members 3, messages 3)? The current "
+                     "database is kept as a copy beside it. Type yes: "]
+    assert main(["profile", "generic:g-1", "generic:u-1", "--config", cfg]) == 1  # still erased: nothing done
+    assert not list(tmp_path.glob("q.before-restore-*"))
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    capsys.readouterr()
+    assert main(["restore", str(backup), "--config", cfg]) == 0
+    out = capsys.readouterr().out
+    [kept] = tmp_path.glob("q.before-restore-*.db")
+    assert out == f"restored {backup}: groups 1, members 3, messages 3; the previous database is kept at {kept}\n"
+    assert main(["profile", "generic:g-1", "generic:u-1", "--config", cfg]) == 0  # the backup is back
+    erased = sqlite3.connect(kept).execute("SELECT count(*) FROM members WHERE member_id = 'generic:u-1'")
+    assert erased.fetchone() == (0,)  # the copy is the database as it was before the restore

@@ -88,6 +88,7 @@ def test_members_with_tag(loaded, capsys):
 def test_export_csv_neutralizes_formulas(loaded, tmp_path, capsys):
     out = tmp_path / "x.csv"
     assert main(["export", "generic:g-1", "--format", "csv", "-o", str(out), "--config", loaded]) == 0
+    assert capsys.readouterr().out == f"wrote 3 profiles (csv) to {out.resolve()}\n"  # says where it wrote
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))

@@ -67,7 +67,7 @@ async def test_insecure_dev_serve_says_the_api_is_closed_and_keeps_it_closed(tmp
 def test_a_real_token_gives_a_plain_startup_line(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text(f'[server]\napi_token = "real-{time.time()}"\n[storage]\nurl = "sqlite:///{tmp_path}/q.db"\n'
-                      '[adapters.generic]\nsecret = "s"\n', encoding="utf-8")
+                      '[adapters.generic]\nsecret = "s"\noutbound_url = "http://127.0.0.1:9/send"\n', encoding="utf-8")
     proc, line, _ = _start(config)
     try:
         assert line.strip().startswith("quntag listening on http://") and "insecure" not in line

@@ -37,6 +37,7 @@ url = "sqlite:///quntag.db"
 sync = "{sync}"
 [adapters.generic]
 secret = "{SECRET}"
+outbound_url = "http://127.0.0.1:9/send"
 [[tags]]
 name = "红酒"
 keywords = ["红酒"]

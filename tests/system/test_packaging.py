@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -20,6 +22,7 @@ def test_wheel_installs_and_runs_anywhere(tmp_path):
     built = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist),
                  str(ROOT)], tmp_path)
     assert built.returncode == 0, built.stderr[-2000:]
+    assert "project.license" not in built.stderr  # the SPDX form: no deprecation warning on every install
     [wheel] = dist.glob("quntag-*.whl")
     venv = tmp_path / "venv"
     assert run([sys.executable, "-m", "venv", str(venv)], tmp_path).returncode == 0
@@ -38,3 +41,11 @@ def test_wheel_installs_and_runs_anywhere(tmp_path):
     demo = run([quntag, "demo"], elsewhere, timeout=120)
     assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
     assert "== profiles ==" in demo.stdout and "== summary ==" in demo.stdout
+
+
+def test_files_quntag_leaves_next_to_its_database_stay_out_of_git():
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    for name in ("quntag.db", "quntag.db-wal", "quntag.db.lock", "data/other.db.lock", "config.toml"):
+        ignored = run(["git", "check-ignore", "--no-index", "-q", name], ROOT)
+        assert ignored.returncode == 0, f"{name} is not ignored"

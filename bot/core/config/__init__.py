@@ -9,6 +9,7 @@ in (``adapters``), so this package knows no platform.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Collection, Mapping
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.config.adapters import group_adapter_options, parse_adapters
 from bot.core.config.adapters import secret_problems as secret_problems
+from bot.core.config.adapters import send_problems as send_problems
 from bot.core.config.intelligence import (
     ActivityTagsConfig,
     InsightsConfig,
@@ -50,7 +52,7 @@ from bot.core.config.types import (
 __all__ = ["ActivityTagsConfig", "AdapterConfig", "AlertsConfig", "CheckinConfig", "Config", "ConfigError",
            "ConsoleConfig", "GateConfig", "GroupConfig", "InsightsConfig", "LifecycleConfig", "SchedulerConfig",
            "ServerConfig", "StorageConfig", "SurveyConfig", "TagRule", "TaggingConfig", "TiersConfig", "load", "parse",
-           "secret_problems"]
+           "secret_problems", "send_problems"]
 
 
 def _tz(value: str, key: str) -> str:
@@ -104,6 +106,17 @@ def _gate(raw: Any, key: str) -> GateConfig:
     if not g.keyword.strip():
         raise ConfigError(f"{key}.keyword: must not be empty")
     return g
+
+
+def _known_adapter(group_id: str, key: str, adapters: Mapping[str, AdapterConfig]) -> None:
+    """A listed group must live on a configured adapter: otherwise its settings never apply (a typo in
+    the id, or a removed ``[adapters.<name>]``)."""
+    name, _, platform_id = group_id.partition(":")
+    if name in adapters:
+        return
+    close = difflib.get_close_matches(name, sorted(adapters), n=1)
+    hint = f"did you mean {close[0]}:{platform_id}?" if close else f"add [adapters.{name}] or correct the id"
+    raise ConfigError(f"{key}: no adapter named {name!r} is configured ({hint})")
 
 
 def _tags(raw: Any) -> tuple[TagRule, ...]:
@@ -176,6 +189,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
         grp = _group(g, f"groups[{i}]", defaults, True, instances, adapters, schedules)
         if ":" not in grp.id:
             raise ConfigError(f"groups[{i}].id: must be a full id '<adapter>:<group id>'")
+        _known_adapter(grp.id, f"groups[{i}].id", instances)
         groups[grp.id] = grp
     cfg = Config(server=server, storage=storage, defaults=defaults, tagging=tagging, lifecycle=lifecycle,
                  tags=_tags(top.array("tags")), adapters=instances,

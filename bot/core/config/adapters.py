@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.core.config.options import AdapterOptions, Option
-from bot.core.config.schema import ConfigError, Section
+from bot.core.config.schema import ConfigError, Section, unknown_key
 from bot.core.config.types import AdapterConfig, Config, unset_secret
 
 GROUP_TABLE = "adapter"  # [groups.adapter]: the per-group options of the group's adapter
@@ -68,7 +68,7 @@ def group_adapter_options(s: Section, group_id: str, adapters: Mapping[str, Adap
         table = Section(s.table(GROUP_TABLE), f"{s.where}.{GROUP_TABLE}")
         for key in table.raw:
             if key not in own:
-                raise ConfigError(f"{table.where}.{key}: unknown key")
+                raise unknown_key(table.where, key, own)
             out[key] = own[key].read(table.raw, table.where)
     return out
 
@@ -85,3 +85,11 @@ def secret_problems(cfg: Config, declared: Mapping[str, AdapterOptions]) -> list
     for a in cfg.adapters.values():
         bad += [f"adapters.{a.name}.{key}" for key in declared[a.type].unset_secrets(a.options)]
     return bad
+
+
+def send_problems(cfg: Config, declared: Mapping[str, AdapterOptions]) -> dict[str, list[str]]:
+    """Adapter name → the keys without which it cannot send at all (a generic ``outbound_url`` left empty),
+    only adapters with such keys: ``serve`` refuses to start with them, and ``/healthz`` reports them."""
+    problems = {a.name: [f"adapters.{a.name}.{key}" for key in declared[a.type].unset_for_sending(a.options)]
+                for a in cfg.adapters.values()}
+    return {name: keys for name, keys in problems.items() if keys}

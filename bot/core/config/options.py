@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.config.schema import ConfigError
+from bot.core.config.schema import ConfigError, unknown_key
 from bot.core.config.types import unset_secret
 
 TEXT, FLAG, NUMBER = "text", "flag", "number"
@@ -31,13 +31,16 @@ class OptionError(ValueError):
 class Option:
     """One declared option. ``default`` None means required. A ``secret`` may come from the environment and
     ``serve`` refuses it empty or ``CHANGE-ME`` — except empty when ``blank_ok`` (leaving it out selects a
-    mode of its own). ``check`` returns the value normalized or raises ValueError with the reason."""
+    mode of its own). Left empty, an option ``needed_to_send`` means the instance cannot send at all:
+    ``serve`` refuses to start and ``/healthz`` says error. ``check`` returns the value normalized or
+    raises ValueError with the reason."""
 
     key: str
     kind: str = TEXT
     default: str | bool | float | None = None
     secret: bool = False
     blank_ok: bool = False
+    needed_to_send: bool = False
     low: float = 0.0
     high: float = math.inf
     check: Callable[[Any], Any] | None = None
@@ -66,9 +69,10 @@ class Option:
 
 
 def text(key: str, default: str | None = None, *, secret: bool = False, blank_ok: bool = False,
-         check: Callable[[str], str] | None = None) -> Option:
+         needed_to_send: bool = False, check: Callable[[str], str] | None = None) -> Option:
     """A string option (required unless ``default`` is given)."""
-    return Option(key, TEXT, default, secret=secret, blank_ok=blank_ok, check=check)
+    return Option(key, TEXT, default, secret=secret, blank_ok=blank_ok, needed_to_send=needed_to_send,
+                  check=check)
 
 
 def flag(key: str, default: bool) -> Option:
@@ -148,10 +152,10 @@ class AdapterOptions:
         """Validate one instance's table (``type`` aside); ConfigError names the first bad key."""
         if not isinstance(raw, Mapping):
             raise ConfigError(f"{where}: must be a table")
-        known = {o.key for o in self.options}
+        known = {o.key for o in self.options} | {"type"}
         for key in raw:
-            if key not in known and key != "type":
-                raise ConfigError(f"{where}.{key}: unknown key")
+            if key not in known:
+                raise unknown_key(where, key, known)
         opts = Options(self, {o.key: o.read(raw, where) for o in self.options})
         for rule in self.rules:
             try:
@@ -164,3 +168,7 @@ class AdapterOptions:
         """Keys of secrets left empty or at ``CHANGE-ME`` (``serve`` refuses to start with them)."""
         return [o.key for o in self.options if o.secret and unset_secret(options[o.key])
                 and not (o.blank_ok and options[o.key] == "")]
+
+    def unset_for_sending(self, options: Mapping[str, Any]) -> list[str]:
+        """Keys ``needed_to_send`` left empty: the instance cannot send anything."""
+        return [o.key for o in self.options if o.needed_to_send and not str(options[o.key]).strip()]

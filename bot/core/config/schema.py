@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 
 class ConfigError(Exception):
     """A configuration problem; the message is one line naming the key."""
+
+
+def unknown_key(where: str, key: str, known: Iterable[str]) -> ConfigError:
+    """``<where>.<key>: unknown key``, naming the closest known key when there is one (most unknown keys
+    are typos: ``prot`` for ``port``)."""
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return ConfigError(f"{where + '.' if where else ''}{key}: unknown key{hint}")
 
 
 class Section:
@@ -91,7 +100,7 @@ class Section:
     def done(self) -> None:
         for key in self.raw:
             if key not in self.used:
-                raise ConfigError(f"{self._key(key)}: unknown key")
+                raise unknown_key(self.where, key, self.used)
 
 
 @dataclass(frozen=True, slots=True)
