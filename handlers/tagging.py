@@ -13,6 +13,7 @@ from bot.core.context import Context
 from bot.core.events import Message
 from bot.core.routing import Router
 from bot.core.textnorm import KeywordAutomaton, normalize
+from bot.domain.chat import is_chat
 from storage.repo import Hit
 
 SECONDS_PER_DAY = 86400.0
@@ -32,7 +33,7 @@ class Tagger:
     async def tag_message(self, ctx: Context[Message]) -> None:
         """Observer: record this message's hits as evidence for its sender."""
         ev = ctx.event
-        if ctx.command is not None:
+        if not is_chat(ctx):
             return  # "/segment 红酒" is a question to the bot, not evidence about the admin
         hits = self.match(ev.text)
         if hits:
