@@ -57,7 +57,11 @@ async def compute(repo: Repo, cfg: Config, group_id: str, now: float,
     facts = await group_facts(repo, cfg, group_id, now)
     window = cfg.activity_tags.window_days * DAY
     inter = interactions(await repo.message_signals(group_id, now - window, now))
-    stages = {f.member_id: stage(f, now, cfg.lifecycle, tz, f.last_message_at) for f in facts}
+    stages: dict[str, str] = {}
+    for f in facts:
+        if (s := stage(f, now, cfg.lifecycle, tz, f.last_message_at)) is not None:
+            stages[f.member_id] = s
+    facts = [f for f in facts if f.member_id in stages]  # a member first seen after ``now`` is none yet
     today = local(now, tz).date().isoformat()
     checkins = await repo.checkin_stats(group_id, day_minus(today, cfg.activity_tags.window_days - 1), today,
                                         day_minus(today, 1))

@@ -19,7 +19,9 @@ T = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo(TZ)).timestamp()
 
 
 def facts(membership=(), days=None) -> MemberFacts:
-    return MemberFacts("generic:g", "generic:u", "u", 0, T - 100 * DAY, T, None, None, None, None, False,
+    """A member first seen 100 days ago, or at their first membership event (as storage records it)."""
+    first_seen = min((at for _kind, at in membership), default=T - 100 * DAY)
+    return MemberFacts("generic:g", "generic:u", "u", 0, first_seen, T, None, None, None, None, False,
                        days=dict(days or {}), membership=list(membership))
 
 

@@ -89,7 +89,7 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
         was = before.get(mid)
         old = was.lifecycle if was is not None else None
         new = p.lifecycle
-        if old and old != new:
+        if old and new and old != new:  # someone first seen this week moved from nowhere: no move
             moves[(old, new)] += 1
         if new == "declining" and old != "declining" and mid in data["core"]:
             declining_core.append(display_name(p.name, mid))
