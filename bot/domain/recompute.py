@@ -16,6 +16,7 @@ from bot.core.context import Context
 from bot.core.timeutil import day_minus, local
 from bot.domain.activity_tags import compute_tags, interactions, invited_stayed
 from bot.domain.lifecycle import HISTORY_DAYS, stage
+from bot.domain.lurkers import group_admins
 from bot.domain.tiers import CORE, Weights, breakdown
 from storage.repo import TIER_WEIGHTS, DerivedState, DerivedTag, MemberFacts, Repo, Transition
 
@@ -66,7 +67,7 @@ async def compute(repo: Repo, cfg: Config, group_id: str, now: float,
     checkins = await repo.checkin_stats(group_id, day_minus(today, cfg.activity_tags.window_days - 1), today,
                                         day_minus(today, 1))
     tags = compute_tags(facts, inter, stages, cfg.activity_tags, now, tz,
-                        {m: streak for m, (_n, streak) in checkins.items()})
+                        {m: streak for m, (_n, streak) in checkins.items()}, admins=group_admins(cfg, group_id))
     stayed = invited_stayed(facts, stages)
     w = weights or await group_weights(repo, cfg, group_id)
     breakdowns: dict[str, dict[str, Any]] = {}

@@ -217,7 +217,7 @@ async def test_weekly_digest_sections_and_suggestions(make_bot):
     group = bot.config.groups["generic:g-1"]
     text = (await report_texts.weekly(rt.repo, rt.context.render, bot.config, group, clock.t)).plain()
     for fragment in ("📊 周报", "2026-11-23 至 2026-11-29", "贡献榜：张三 3 条", "热心解答：张三 1 次",
-                     "热门话题：红酒（2）", "潜水成员：1 人", "无人回答的问题：1 个", "最佳推送时间：", "下周建议："):
+                     "热门话题：红酒（2）", "潜水成员：0 人", "无人回答的问题：1 个", "最佳推送时间：", "下周建议："):
         assert fragment in text, (fragment, text)
     assert text.count("\n1. ") >= 1 and "\n3. " in text
     public = (await report_texts.weekly(rt.repo, rt.context.render, bot.config, group, clock.t, public=True)).plain()
