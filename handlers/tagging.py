@@ -24,10 +24,11 @@ class Tagger:
 
     def __init__(self, rules: Sequence[TagRule]) -> None:
         self.rules = {r.name: r for r in rules}
-        self.automaton = KeywordAutomaton((r.name, kw) for r in rules for kw in r.keywords)
+        self.automaton = KeywordAutomaton(((r.name, kw) for r in rules for kw in r.keywords),
+                                          ((r.name, phrase) for r in rules for phrase in r.exclude))
 
     def match(self, text: str) -> list[tuple[str, str]]:
-        """(tag, first keyword that hit), one per tag."""
+        """(tag, first keyword that hit outside the tag's ``exclude`` phrases), one per tag."""
         return sorted(self.automaton.first_hits(normalize(text)).items())
 
     async def tag_message(self, ctx: Context[Message]) -> None:
