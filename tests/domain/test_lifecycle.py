@@ -122,6 +122,6 @@ def test_every_stage_has_one_label_per_locale_used_by_me_and_the_digest():
     week = Window(0, 0, [], 0)
     data = {"first": "2026-11-16", "last": "2026-11-22", "week": week, "prev": week, "contributors": [],
             "helpers": [], "tags": [], "prev_tags": [], "core": set(), "lurkers": [], "unanswered": [],
-            "surveys": [], "checkers": 0, "hours": [0] * 24, "tag_times": [],
+            "surveys": [], "checkers": 0, "members": 0, "hours": [0] * 24, "tag_times": [],
             "before": {"m": MemberStage("m", "M", "active")}, "after": {"m": MemberStage("m", "M", "declining")}}
     assert build_weekly(data, "zh-CN")["moves"] == [{"from": "活跃", "to": "活跃下降", "count": 1}]

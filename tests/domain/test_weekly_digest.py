@@ -82,3 +82,18 @@ async def test_a_newcomer_of_the_week_is_no_lurker_in_the_digest_even_with_a_sho
     group = bot.config.groups["generic:g-1"]
     digest = build_weekly(await gather_weekly(bot.runtime.repo, bot.config, group, clock.t), "zh-CN")
     assert digest["lurkers"] == 0  # but they joined within the digest's week
+
+
+async def test_check_in_share_is_of_the_groups_members_and_never_above_all_of_them(make_bot):
+    """Check-ins are no chat: members who only check in are not "active", so the share is of the members."""
+    bot, clock = await group_with_a_week(make_bot)
+    for i, member in enumerate(("u-5", "u-7", "u-8")):
+        await bot.post(message(f"k{i}", member, "签到", ts("2026-11-28 08:00") + i, name=f"签到{i}"))
+    await bot.settle()
+    group = bot.config.groups["generic:g-1"]
+    rt = bot.runtime
+    digest = build_weekly(await gather_weekly(rt.repo, bot.config, group, clock.t), "zh-CN")
+    assert digest["active"] == 2 and digest["checkers"] == 3  # 老周 and 小六 chatted; three others checked in
+    assert digest["checkin_rate"] == "60%"  # 3 of the 5 members
+    text = (await report_texts.weekly(rt.repo, rt.context.render, bot.config, group, clock.t)).plain()
+    assert "签到：3 人参与（占群成员 60%）" in text

@@ -51,6 +51,7 @@ async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float)
         "unanswered": await repo.open_questions(gid, end - cfg.alerts.unanswered_minutes * 60, start),
         "surveys": surveys,
         "checkers": await repo.checkin_members_between(gid, first, last),
+        "members": len(await repo.current_members(gid)),
         "hours": await repo.group_hours(gid),
         # build_weekly looks at the week's top tag only
         "tag_times": await repo.tag_message_times(gid, start - 21 * 86400, tags[0][0]) if tags else [],
@@ -99,7 +100,9 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
     trending = sorted(tags, key=lambda t: (-t["delta"], t["name"]))[:5]
     lurking: Sequence[tuple[str, str]] = data["lurkers"]
     active = week.active_members
-    checkin_rate = f"{data['checkers'] * 100 / active:.0f}%" if active else "0%"
+    # of the group's members: a check-in is no chat message, so those who check in need not be "active"
+    members = data["members"]
+    checkin_rate = f"{data['checkers'] * 100 / members:.0f}%" if members else "0%"
     best = push_time(data["hours"])
     unanswered = [{"name": display_name(n, m), "excerpt": e} for _i, m, n, _a, e in data["unanswered"]]
 
@@ -126,9 +129,9 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
     if week.joined and len(suggestions) < 3:
         suggestions.append("给本周新人发欢迎私信并邀请填写新人问卷" if zh else
                            "welcome this week's new members privately and invite them to the onboarding survey")
-    if len(suggestions) < 3 and active and data["checkers"] * 2 < active:
+    if len(suggestions) < 3 and members and data["checkers"] * 2 < members:
         suggestions.append(f"签到参与率只有 {checkin_rate}，在早报里提醒大家 /签到" if zh else
-                           f"only {checkin_rate} of active members checked in: remind them in the morning report")
+                           f"only {checkin_rate} of members checked in: remind them in the morning report")
     fallback = [f"在 {best} 推送重要消息，这是本群最活跃的时段" if zh else
                 f"post important news at {best}, the group's busiest time",
                 "本周策划一次线上小活动，用 /activity add 安排" if zh else
