@@ -1,7 +1,7 @@
 """``make bench``: every benchmark, each next to its baseline from the same run; prints a table and writes
 bench/results.json. Ratios, never pass/fail: absolute figures drift on shared machines.
 
-Environment: BENCH_ONLY=intake,tagging,reports,rss,text (default: all), BENCH_SECONDS (20), BENCH_WARMUP (3),
+Environment: BENCH_ONLY=intake,tagging,reports,rss,text,taxonomy (default: all), BENCH_SECONDS (20), BENCH_WARMUP (3),
 BENCH_CONNECTIONS (32,128), BENCH_CLIENT=python (skip wrk), BENCH_PROFILE=1 (also py-spy the intake),
 BENCH_RSS_MEMBERS (100000), BENCH_REPORT_MEMBERS (10000), BENCH_REPORT_MESSAGES (1000000),
 BENCH_TEXT_ROUND_S (0.05).
@@ -102,11 +102,13 @@ def table(res: dict[str, Any]) -> str:
     if "text" in res:
         from text_scans import table as text_table
         out += text_table(res["text"])
+    if "taxonomy" in res:
+        out += ["", *res["taxonomy"]["table"]]
     return "\n".join(out)
 
 
 def main() -> None:
-    only = set(filter(None, os.environ.get("BENCH_ONLY", "intake,tagging,reports,rss,text").split(",")))
+    only = set(filter(None, os.environ.get("BENCH_ONLY", "intake,tagging,reports,rss,text,taxonomy").split(",")))
     res: dict[str, Any] = {"machine": machine(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     rules = make_rules(200)
     t0 = time.perf_counter()
@@ -123,6 +125,10 @@ def main() -> None:
         if "text" in only:
             from text_scans import run_text
             res["text"] = run_text(log)
+            save()
+        if "taxonomy" in only:
+            from taxonomy import run_taxonomy
+            res["taxonomy"] = run_taxonomy(log)
             save()
         if "intake" in only:
             from intake import run_intake

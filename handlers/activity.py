@@ -1,4 +1,7 @@
-"""Activity observer: counts, active days, first/last seen, local-hour histogram, joins and leaves."""
+"""Activity observer: counts, active days, first/last seen, local-hour histogram, joins and leaves.
+
+Only chat is counted (:func:`bot.domain.chat.is_chat`); a command or a check-in only shows the member was there.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,15 @@ from bot.core.context import Context
 from bot.core.events import GroupMoved, MemberJoined, MemberLeft, Message
 from bot.core.routing import Router
 from bot.core.timeutil import local_day_hour
+from bot.domain.chat import is_chat
 from storage.repo import MessageFacts
 
 
 async def count_message(ctx: Context[Message]) -> None:
     ev = ctx.event
+    if not is_chat(ctx):
+        await ctx.repo.record_sighting(ev.chat.id, ev.chat.adapter, ev.chat_name, ev.user.id, ev.user_name, ev.time)
+        return
     day, hour = local_day_hour(ev.time, ctx.timezone)
     await ctx.repo.record_message(MessageFacts(
         group_id=ev.chat.id, group_name=ev.chat_name, adapter=ev.chat.adapter, member_id=ev.user.id,

@@ -10,6 +10,7 @@ from bot.core.routing import Router
 from bot.core.usage import help_entries
 from bot.domain import profiles
 from bot.domain.lifecycle import stage_label
+from bot.domain.profiles.shown import shown_tags, survey_answers
 
 HELP = CommandSpec("help", ("帮助", "菜单"), "列出你可以用的命令", chat=ANYWHERE)
 ME = CommandSpec("me", ("我的画像", "画像"), "查看我的画像：标签、强度与活跃阶段")
@@ -28,8 +29,10 @@ async def me(ctx: Context[Message]) -> None:
         await ctx.reply(ctx.render("profile_empty", ctx.locale, name=ev.user_name))
         return
     p = found[0]
+    answers, private = survey_answers(p, ctx.config)
     await ctx.reply(ctx.render("profile", ctx.locale, p=p, name=p.name or ev.user_name,
-                               stage=stage_label(p.lifecycle, ctx.locale)))
+                               stage=stage_label(p.lifecycle, ctx.locale), tags=shown_tags(p, ctx.locale),
+                               answers=answers, private_answers=private))
 
 
 async def id_(ctx: Context[Message]) -> None:

@@ -6,14 +6,12 @@ from __future__ import annotations
 from bot.core.commands import CommandSpec
 from bot.core.context import Context
 from bot.core.events import Message, display_name
-from bot.core.filters import BareWords
 from bot.core.routing import Router
 from bot.core.timeutil import day_minus, local_day
+from bot.domain.chat import BARE_CHECKIN
 
 CHECKIN = CommandSpec("checkin", ("签到", "打卡"), "每日签到：累计连续天数和积分")
 RANK = CommandSpec("rank", ("签到榜", "积分榜", "排行"), "签到连续榜和积分榜")
-BARE_CHECKIN = BareWords({"签到", "打卡", "簽到"})
-"""The whole message is 签到 or 打卡 (where the adapter shows us every message)."""
 
 
 async def check_in(ctx: Context[Message]) -> None:

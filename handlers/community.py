@@ -16,6 +16,7 @@ from bot.core.routing import Router
 from bot.core.scheduler import DAY_NAMES, ScheduleError, parse_schedule
 from bot.core.usage import reply_usage
 from bot.domain import reports as report_texts
+from bot.domain.chat import is_chat
 from bot.domain.questions import is_question
 from bot.domain.reports import weekday_names
 from handlers import reports
@@ -100,6 +101,8 @@ async def digest(ctx: Context[Message]) -> None:
 
 async def track_questions(ctx: Context[Message]) -> None:
     ev = ctx.event
+    if not is_chat(ctx):
+        return  # "/faq 怎么报名？" asks the bot, and a command answers nobody
     if ev.reply_to or ev.mentions:
         await ctx.repo.answer_questions(ev.chat.id, ev.user.id, ev.time, ev.reply_to,
                                         [m.id for m in ev.mentions])

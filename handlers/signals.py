@@ -12,6 +12,7 @@ from bot.core.context import Context
 from bot.core.events import Message
 from bot.core.routing import Router
 from bot.core.textnorm import analysis_text
+from bot.domain.chat import is_chat
 from bot.domain.questions import is_question
 from storage.repo import Signal
 
@@ -25,8 +26,8 @@ def has_link(text: str) -> bool:
 
 async def record(ctx: Context[Message]) -> None:
     ev = ctx.event
-    if ctx.command is not None:
-        return  # commands to the bot are not conversation
+    if not is_chat(ctx):
+        return
     mentions = tuple(sorted({m.id for m in ev.mentions if m.id != ev.user.id}))
     await ctx.repo.record_signal(ev.chat.id, Signal(
         message_id=ev.event_id, member_id=ev.user.id, at=ev.time, question=is_question(ev.text),

@@ -13,6 +13,7 @@ from bot.core.context import Context
 from bot.core.events import Message
 from bot.core.routing import Router
 from bot.core.textnorm import KeywordAutomaton, normalize
+from bot.domain.chat import is_chat
 from storage.repo import Hit
 
 SECONDS_PER_DAY = 86400.0
@@ -23,16 +24,17 @@ class Tagger:
 
     def __init__(self, rules: Sequence[TagRule]) -> None:
         self.rules = {r.name: r for r in rules}
-        self.automaton = KeywordAutomaton((r.name, kw) for r in rules for kw in r.keywords)
+        self.automaton = KeywordAutomaton(((r.name, kw) for r in rules for kw in r.keywords),
+                                          ((r.name, phrase) for r in rules for phrase in r.exclude))
 
     def match(self, text: str) -> list[tuple[str, str]]:
-        """(tag, first keyword that hit), one per tag."""
+        """(tag, first keyword that hit outside the tag's ``exclude`` phrases), one per tag."""
         return sorted(self.automaton.first_hits(normalize(text)).items())
 
     async def tag_message(self, ctx: Context[Message]) -> None:
         """Observer: record this message's hits as evidence for its sender."""
         ev = ctx.event
-        if ctx.command is not None:
+        if not is_chat(ctx):
             return  # "/segment 红酒" is a question to the bot, not evidence about the admin
         hits = self.match(ev.text)
         if hits:

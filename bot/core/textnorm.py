@@ -11,6 +11,7 @@ characters whatever a member sends, and every scan over that text is linear (no 
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -52,29 +53,73 @@ def normalize(text: str) -> str:
 
 
 class KeywordAutomaton:
-    """All keywords of all rules in one Aho-Corasick automaton: one pass per text, any rule count."""
+    """All keywords of all rules in one Aho-Corasick automaton: one pass per text, any rule count.
 
-    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """``pairs`` are (label, keyword); keywords are normalized here."""
+    A label may have exclusion phrases: a keyword hit lying inside an occurrence of one of its own label's
+    exclusions does not count (``求推荐`` keeps ``推荐`` from counting as praise), while another hit of the same
+    label elsewhere in the text still does. Exclusions ride in the same automaton, so it stays one pass; deciding
+    which hits they cover is a sort and a binary search per hit, never a rescan.
+    """
+
+    def __init__(self, pairs: Iterable[tuple[str, str]], exclusions: Iterable[tuple[str, str]] = ()) -> None:
+        """``pairs`` are (label, keyword), ``exclusions`` (label, phrase); both are normalized here."""
         self._auto = ahocorasick.Automaton()
-        table: dict[str, list[tuple[str, str]]] = {}
-        for label, keyword in pairs:
-            norm = normalize(keyword)
-            if norm:
-                table.setdefault(norm, []).append((label, keyword))
+        table: dict[str, list[tuple[str, str, bool]]] = {}
+        for excluding, entries in ((False, pairs), (True, exclusions)):
+            for label, word in entries:
+                norm = normalize(word)
+                if norm:
+                    table.setdefault(norm, []).append((label, word, excluding))
+        self._excluding = any(excluding for entries in table.values() for _l, _w, excluding in entries)
         for norm, labels in table.items():
-            self._auto.add_word(norm, tuple(labels))
+            self._auto.add_word(norm, (len(norm), tuple(labels)))
         self.size = len(table)
         if self.size:
             self._auto.make_automaton()
 
     def first_hits(self, normalized_text: str) -> dict[str, str]:
-        """label → the first keyword (by position) that matched in already-normalized text."""
+        """label → the first keyword (by position) that matched in already-normalized text and lies inside none
+        of its label's exclusions."""
         found: dict[str, str] = {}
         if not self.size or not normalized_text:
             return found
-        for _end, labels in self._auto.iter(normalized_text):
-            for label, keyword in labels:
-                if label not in found:
-                    found[label] = keyword
+        if not self._excluding:
+            for _end, (_n, labels) in self._auto.iter(normalized_text):
+                for label, keyword, _excluding in labels:
+                    if label not in found:
+                        found[label] = keyword
+            return found
+        hits: list[tuple[int, int, str, str]] = []
+        covered: dict[str, list[tuple[int, int]]] = {}
+        for end, (n, labels) in self._auto.iter(normalized_text):
+            for label, word, excluding in labels:
+                if excluding:
+                    covered.setdefault(label, []).append((end - n + 1, end))
+                else:
+                    hits.append((end - n + 1, end, label, word))
+        reach = {label: _reach(spans) for label, spans in covered.items()}
+        for start, end, label, keyword in hits:  # in end order, as the automaton reported them
+            if label not in found and not _inside(reach.get(label), start, end):
+                found[label] = keyword
         return found
+
+
+def _reach(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Exclusion spans as (starts ascending, the furthest end among the spans starting at or before each)."""
+    spans.sort()
+    starts, ends, furthest = [], [], -1
+    for a, b in spans:
+        furthest = max(furthest, b)
+        starts.append(a)
+        ends.append(furthest)
+    return starts, ends
+
+
+def _inside(reach: tuple[list[int], list[int]] | None, start: int, end: int) -> bool:
+    """Whether ``start..end`` lies inside one exclusion span: one that starts at or before ``start`` reaches
+    ``end`` (the furthest such end decides)."""
+    if reach is None:
+        return False
+    starts, ends = reach
+    i = bisect_right(starts, start)
+    return i > 0 and ends[i - 1] >= end

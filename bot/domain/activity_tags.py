@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.config import ActivityTagsConfig
 from bot.core.timeutil import day_minus, iso_utc, local
+from bot.domain.lurkers import is_lurker, lurker_evidence
 from storage.repo import DerivedTag, MemberFacts, Signal
 
 DAY = 86400.0
@@ -73,8 +74,8 @@ def window_messages(f: MemberFacts, now: float, tz: str, days: int) -> int:
 
 def compute_tags(facts: Sequence[MemberFacts], inter: Interactions, stages: Mapping[str, str],
                  cfg: ActivityTagsConfig, now: float, tz: str,
-                 streaks: Mapping[str, int] | None = None) -> list[DerivedTag]:
-    """Every activity tag of every current, not-opted-out member."""
+                 streaks: Mapping[str, int] | None = None, *, admins: Collection[str]) -> list[DerivedTag]:
+    """Every activity tag of every current, not-opted-out member (``admins``: the group's, never 潜水)."""
     current = [f for f in facts if stages.get(f.member_id) != "left" and not f.opted_out]
     window = {f.member_id: window_messages(f, now, tz, cfg.window_days) for f in facts}
     group_window = sum(window.values())
@@ -101,10 +102,8 @@ def compute_tags(facts: Sequence[MemberFacts], inter: Interactions, stages: Mapp
             found.append((TOP_TALKER, round(share, 2), {"rule": "share of the group's messages",
                                                         "days": cfg.window_days, "value": round(share, 2),
                                                         "threshold": cfg.top_talker_share, "messages": window[mid]}))
-        since = f.joined_at if f.joined_at is not None else f.first_seen
-        if now - since >= cfg.lurker_days * DAY and f.messages <= cfg.lurker_max_messages:
-            found.append((LURKER, None, {"rule": "member for days, messages at most", "days": int((now - since) / DAY),
-                                         "value": f.messages, "threshold": cfg.lurker_max_messages}))
+        if is_lurker(f, now, cfg, admins):
+            found.append((LURKER, None, lurker_evidence(f, now, cfg)))
         for name, sigs, need in ((ASKER, inter.questions.get(mid, []), cfg.asker_min_questions),
                                  (HELPER, list(inter.answers.get(mid, {}).values()), cfg.helper_min_answers),
                                  (SHARER, inter.links.get(mid, []), cfg.sharer_min_links)):

@@ -3,6 +3,10 @@
 Order: left → new → dormant → declining → active. ``declining`` has hysteresis: a member enters it when
 the last 14 days' daily message rate falls under 50 % of the 28 days before, and leaves it only at 70 %
 or more; in between, the state of the previous day holds (walked back day by day).
+
+History only moves forward: before a member was first seen there is no stage at all (so nobody is dormant
+before joining), and ``new`` starts only with a join that began a stay (tests/domain/test_lifecycle_history.py
+lists the invariants).
 """
 
 from __future__ import annotations
@@ -88,15 +92,35 @@ def stage_label(stage: str, locale: str) -> str:
     return STAGE_LABELS.get(locale, STAGE_LABELS["zh-CN"])[stage]
 
 
+def stay_began(f: MemberFacts, t: float) -> float | None:
+    """When the member's current stay in the group began with a join, as known at ``t``: the first join
+    after their latest leave; with no leave, their first join unless something of theirs was seen before it
+    (they were there before any join we know of). None when no join started the stay.
+
+    A join reported again without a leave in between starts nothing: a member who went quiet does not turn
+    new again because a platform repeated the join."""
+    events = [(kind, at) for kind, at in f.membership if at <= t]
+    last_leave = max((at for kind, at in events if kind == "leave"), default=None)
+    joins = [at for kind, at in events if kind == "join" and (last_leave is None or at > last_leave)]
+    if not joins:
+        return None
+    first = min(joins)
+    if last_leave is None and f.first_seen < first:
+        return None
+    return first
+
+
 def stage(f: MemberFacts, t: float, cfg: LifecycleConfig, tz: str, last_message: float | None,
-          declining: bool | None = None) -> str:
-    """The member's stage at ``t``; ``last_message`` is their latest message at or before ``t``; ``declining``,
-    when known, saves the walk over ``f.days``."""
+          declining: bool | None = None) -> str | None:
+    """The member's stage at ``t``, or None before anything of theirs was seen (no join, message or other
+    sighting at or before ``t``: they were no member yet). ``last_message`` is their latest message at or
+    before ``t``; ``declining``, when known, saves the walk over ``f.days``."""
+    if f.first_seen > t:  # first_seen counts joins, messages and commands alike
+        return None
     events = [(kind, at) for kind, at in f.membership if at <= t]
     if events and max(events, key=lambda e: (e[1], e[0] == "leave"))[0] == "leave":
         return "left"
-    joins = [at for kind, at in events if kind == "join"]
-    joined = max(joins) if joins else None
+    joined = stay_began(f, t)
     if joined is not None and t - joined < cfg.new_days * DAY:
         return "new"
     if last_message is None or t - last_message >= cfg.dormant_days * DAY:

@@ -16,6 +16,7 @@ from bot.core.context import Context
 from bot.core.timeutil import day_minus, local
 from bot.domain.activity_tags import compute_tags, interactions, invited_stayed
 from bot.domain.lifecycle import HISTORY_DAYS, stage
+from bot.domain.lurkers import group_admins
 from bot.domain.tiers import CORE, Weights, breakdown
 from storage.repo import TIER_WEIGHTS, DerivedState, DerivedTag, MemberFacts, Repo, Transition
 
@@ -57,12 +58,16 @@ async def compute(repo: Repo, cfg: Config, group_id: str, now: float,
     facts = await group_facts(repo, cfg, group_id, now)
     window = cfg.activity_tags.window_days * DAY
     inter = interactions(await repo.message_signals(group_id, now - window, now))
-    stages = {f.member_id: stage(f, now, cfg.lifecycle, tz, f.last_message_at) for f in facts}
+    stages: dict[str, str] = {}
+    for f in facts:
+        if (s := stage(f, now, cfg.lifecycle, tz, f.last_message_at)) is not None:
+            stages[f.member_id] = s
+    facts = [f for f in facts if f.member_id in stages]  # a member first seen after ``now`` is none yet
     today = local(now, tz).date().isoformat()
     checkins = await repo.checkin_stats(group_id, day_minus(today, cfg.activity_tags.window_days - 1), today,
                                         day_minus(today, 1))
     tags = compute_tags(facts, inter, stages, cfg.activity_tags, now, tz,
-                        {m: streak for m, (_n, streak) in checkins.items()})
+                        {m: streak for m, (_n, streak) in checkins.items()}, admins=group_admins(cfg, group_id))
     stayed = invited_stayed(facts, stages)
     w = weights or await group_weights(repo, cfg, group_id)
     breakdowns: dict[str, dict[str, Any]] = {}

@@ -69,6 +69,12 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
     async def record_message(self, facts: MessageFacts) -> None:
         await self.writer.run(lambda c: activity.record_message(c, facts))
 
+    async def record_sighting(self, group_id: str, adapter: str, group_name: str, member_id: str,
+                              member_name: str, at: float) -> None:
+        """The member was there without chatting (a command, a check-in): name and first/last sight only."""
+        await self.writer.run(lambda c: activity.record_sighting(c, group_id, adapter, group_name, member_id,
+                                                                 member_name, at))
+
     async def record_membership(self, group_id: str, adapter: str, group_name: str, member_id: str,
                                 member_name: str, kind: str, at: float, event_id: str,
                                 invited_by: str | None) -> None:

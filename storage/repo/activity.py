@@ -66,6 +66,18 @@ def record_message(conn: Connection, f: MessageFacts) -> bool:
     return True
 
 
+def record_sighting(conn: Connection, group_id: str, adapter: str, group_name: str, member_id: str,
+                    member_name: str, at: float) -> bool:
+    """A member seen without chatting (a command, a check-in): the group and the member exist, with the
+    latest name and first/last sight; no message, day or hour is counted. False for a member who refused
+    profiling."""
+    if refused(conn, group_id, member_id):
+        return False
+    _touch_group(conn, group_id, adapter, group_name, at)
+    _member_upsert(conn, group_id, member_id, member_name, at, {}, {})
+    return True
+
+
 def record_membership(conn: Connection, group_id: str, adapter: str, group_name: str, member_id: str,
                       member_name: str, kind: str, at: float, event_id: str,
                       invited_by: str | None) -> bool:

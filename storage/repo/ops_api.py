@@ -183,8 +183,6 @@ class OpsMixin:
                                 tag: str | None = None) -> list[tuple[str, str, int]]:
         return await self.db.read(lambda c: ops_reports.tag_message_times(c, group_id, since, tag))
 
-    async def silent_members(self, group_id: str, start: float, end: float) -> list[tuple[str, str]]:
-        return await self.db.read(lambda c: ops_reports.silent_members(c, group_id, start, end))
 
     async def tag_member(self, group_id: str, member_id: str, tag: str, category: str, source: str) -> None:
         now = self.clock()

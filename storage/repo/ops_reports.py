@@ -18,7 +18,6 @@ from storage.models import (
     TagHit,
 )
 from storage.repo.base import insert_ignore
-from storage.repo.ops_surveys import current_members
 from storage.repo.privacy import refused
 
 # -- job runs ---------------------------------------------------------------------------------------
@@ -110,16 +109,6 @@ def tag_message_times(conn: Connection, group_id: str, since: float,
                         .join(m, and_(col(m.group_id) == col(t.group_id), col(m.message_id) == col(t.message_id)))
                         .where(col(t.group_id) == group_id, col(t.at) >= since, *only)).all()
     return [(str(a), str(b), int(c)) for a, b, c in rows]
-
-
-def silent_members(conn: Connection, group_id: str, start: float, end: float) -> list[tuple[str, str]]:
-    """Current members who posted nothing between ``start`` and ``end`` (lurkers)."""
-    m = MessageRow
-    spoke = {str(x) for (x,) in conn.execute(select(func.distinct(col(m.member_id))).where(
-        col(m.group_id) == group_id, col(m.at) >= start, col(m.at) < end)).all()}
-    names = dict(conn.execute(select(col(Member.member_id), col(Member.name)).where(
-        col(Member.group_id) == group_id)).all())
-    return [(mid, str(names.get(mid) or "")) for mid in current_members(conn, group_id) if mid not in spoke]
 
 
 def tag_member(conn: Connection, group_id: str, member_id: str, tag: str, category: str, source: str,

@@ -172,7 +172,7 @@ async def test_migration_error_moves_the_group(client: Client, fake: tuple[FakeT
     assert [s["chat_id"] for s in server.sent] == [-1004000000001]
     assert [a["chat_id"] for a in server.attempts] == [-4000000001, -1004000000001]
     status, p = await profile(client, "telegram:-1004000000001", "telegram:111111111")
-    assert status == 200 and p["group"] == "telegram:-1004000000001" and p["stats"]["messages"] == 3
+    assert status == 200 and p["group"] == "telegram:-1004000000001" and p["stats"]["messages"] == 2  # /me is no chat
     assert [t["name"] for t in p["tags"]] == ["红酒"]
     status, via_alias = await profile(client, "telegram:-4000000001", "telegram:111111111")
     assert status == 200 and via_alias["group"] == "telegram:-1004000000001"

@@ -45,7 +45,7 @@ def _query(text: str) -> object:
         return exc.position
 
 
-_TAGGER = Tagger([TagRule("a", "interest", ("a", "aa", "aaa", "紅酒"), 1.0)])
+_TAGGER = Tagger([TagRule("a", ("a", "aa", "aaa", "紅酒"), exclude=("aa", "aaaa"))])  # exclusions cover hits too
 
 # Every analysis a member's message goes through, each run on every adversarial text below.
 ANALYSES: dict[str, Callable[[str], object]] = {

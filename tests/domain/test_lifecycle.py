@@ -19,7 +19,9 @@ T = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo(TZ)).timestamp()
 
 
 def facts(membership=(), days=None) -> MemberFacts:
-    return MemberFacts("generic:g", "generic:u", "u", 0, T - 100 * DAY, T, None, None, None, None, False,
+    """A member first seen 100 days ago, or at their first membership event (as storage records it)."""
+    first_seen = min((at for _kind, at in membership), default=T - 100 * DAY)
+    return MemberFacts("generic:g", "generic:u", "u", 0, first_seen, T, None, None, None, None, False,
                        days=dict(days or {}), membership=list(membership))
 
 
@@ -119,7 +121,7 @@ def test_every_stage_has_one_label_per_locale_used_by_me_and_the_digest():
     assert stage_label("declining", "fr") == "活跃下降"  # an unknown locale reads Chinese
     week = Window(0, 0, [], 0)
     data = {"first": "2026-11-16", "last": "2026-11-22", "week": week, "prev": week, "contributors": [],
-            "helpers": [], "tags": [], "prev_tags": [], "core": set(), "silent": [], "unanswered": [],
-            "surveys": [], "checkers": 0, "hours": [0] * 24, "tag_times": [],
+            "helpers": [], "tags": [], "prev_tags": [], "core": set(), "lurkers": [], "unanswered": [],
+            "surveys": [], "checkers": 0, "members": 0, "hours": [0] * 24, "tag_times": [],
             "before": {"m": MemberStage("m", "M", "active")}, "after": {"m": MemberStage("m", "M", "declining")}}
     assert build_weekly(data, "zh-CN")["moves"] == [{"from": "活跃", "to": "活跃下降", "count": 1}]

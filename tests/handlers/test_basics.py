@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tests.conftest import message
 
@@ -21,7 +23,7 @@ async def test_me_replies_with_tags_scores_and_stage(make_bot):
     assert "张三 的画像" in reply["text"]
     assert "摄影 2.00" in reply["text"] and "红酒 1.00" in reply["text"]
     assert reply["text"].index("摄影") < reply["text"].index("红酒")  # highest first
-    assert "阶段：活跃" in reply["text"] and "消息 3 条" in reply["text"]
+    assert "阶段：活跃" in reply["text"] and "消息 2 条" in reply["text"]  # the /me itself is no chat
     assert bot.receiver.all_signed
 
 
@@ -89,3 +91,33 @@ async def test_help_shows_admin_commands_only_to_admins(make_bot):
     texts = {r["reply_to"]: r["text"] for r in bot.receiver.received}
     assert "/me" in texts["h1"] and "管理员命令" not in texts["h1"] and "/segment" not in texts["h1"]
     assert "管理员命令" in texts["h2"] and "/segment" in texts["h2"]
+
+
+async def test_me_shows_each_tag_once_in_chinese_scores_only_for_keywords_and_survey_answers(make_bot):
+    night = datetime(2026, 11, 20, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()
+    now = night + 600
+    survey = {"id": "onboarding", "title": "新人问卷", "questions": [
+        {"id": "age", "text": "年龄段？", "kind": "single", "options": ["18-29", "30-39"], "attribute": "age_range"},
+        {"id": "pay", "text": "月收入？", "kind": "single", "options": ["1万以下", "1万以上"], "attribute": "income",
+         "sensitive": True}]}
+    bot = await make_bot(clock=lambda: now, surveys=[survey], groups=[{"id": "generic:g-1", "admins": ["generic:u-9"]}])
+    for i in range(5):
+        await bot.post(message(f"m{i}", "u-1", "新相机拍的夜景", night + i, name="张三"))
+    await bot.post(message("a1", "u-9", "/tag @u-1 +摄影", now - 30, mentions=["u-1"]))
+    await bot.post(message("a2", "u-9", "/attr u-1 城市=上海", now - 20))
+    await bot.post(message("s0", "u-1", "/answer onboarding 同意", now - 12, name="张三"))
+    await bot.post(message("s1", "u-1", "/answer onboarding 1=2 2=2", now - 10, name="张三"))
+    await bot.settle()
+    _, p = await bot.profile("generic:u-1")
+    assert [t["name"] for t in p["tags"]].count("摄影") == 2  # the JSON keeps both entries (keyword and manual)
+    bot.receiver.received.clear()
+    await bot.post(message("c1", "u-1", "/me", now, name="张三"))
+    await bot.settle()
+    [reply] = bot.receiver.received
+    text = reply["text"]
+    assert text.count("摄影") == 1 and "摄影 10.00（兴趣）" in text
+    assert "夜猫子（行为）" in text and "夜猫子 " not in text  # a share of messages, not an intensity
+    assert "年龄段：30-39" in text
+    assert "上海" not in text and "1万以上" not in text and "私聊发送 /我的属性 查看" in text
+    for internal in ("interest", "activity", "manual", "survey", "age_range", "income"):
+        assert internal not in text, internal

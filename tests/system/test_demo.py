@@ -32,3 +32,11 @@ def test_demo_end_to_end(tmp_path):
     morning, weekly = summary.split("== morning report ==")[1].split("== weekly digest ==")
     assert "早报" in morning and "昨日数据" in morning
     assert "周报" in weekly and "下周建议" in weekly and "\n3. " in weekly
+    # the summary counts exactly the tags the profile lines show, each member once
+    top = re.search(r"top tags \(members carrying\): (.+)", summary)
+    assert top
+    shown = [{t.rsplit(" ", 1)[0] if re.search(r" \d+\.\d\d$", t) else t for t in row.split("tags: ", 1)[1].split(", ")}
+             for row in rows]
+    for item in top.group(1).split(" · "):
+        name, n = item.rsplit(" ", 1)
+        assert sum(name in tags for tags in shown) == int(n), (name, n)

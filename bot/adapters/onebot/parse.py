@@ -79,6 +79,8 @@ class EventParser:
             return Parsed(key=key, ignored="unsupported")
         if p.get("sub_type") == "anonymous" or p.get("anonymous"):
             return Parsed(key=key, ignored="anonymous")
+        if id_field(p, "user_id") == self_id:  # some implementations echo our own posts as "message"
+            return Parsed(key=key, ignored="own_message")
         segs = segments(p.get("message"))
         if segs is None:
             raise bad("field message must be a CQ string or a segment array")

@@ -126,7 +126,8 @@ def _tags(raw: Any) -> tuple[TagRule, ...]:
     for i, item in enumerate(raw):
         s = Section(item, f"tags[{i}]")
         rule = TagRule(name=s.text("name"), category=s.text("category", "interest"),
-                       keywords=tuple(s.strings("keywords")), weight=s.number("weight", 1.0))
+                       keywords=tuple(s.strings("keywords")), weight=s.number("weight", 1.0),
+                       exclude=tuple(s.strings("exclude", [])))
         s.done()
         if not rule.name.strip():
             raise ConfigError(f"tags[{i}].name: must not be empty")
@@ -134,6 +135,8 @@ def _tags(raw: Any) -> tuple[TagRule, ...]:
             raise ConfigError(f"tags[{i}].keywords: needs at least one non-empty keyword")
         if rule.weight < 0:
             raise ConfigError(f"tags[{i}].weight: must be >= 0")
+        if any(not p.strip() for p in rule.exclude):
+            raise ConfigError(f"tags[{i}].exclude: phrases must not be empty")
         out.append(rule)
     return tuple(out)
 

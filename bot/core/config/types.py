@@ -63,10 +63,13 @@ class LifecycleConfig:
 
 @dataclass(frozen=True, slots=True)
 class TagRule:
+    """One ``[[tags]]`` entry. A keyword hit inside one of the ``exclude`` phrases does not count."""
+
     name: str
     keywords: tuple[str, ...]
     category: str = "interest"
     weight: float = 1.0
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

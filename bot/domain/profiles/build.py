@@ -61,6 +61,14 @@ def keyword_tags(f: MemberFacts, cfg: Config) -> list[Tag]:
     return [t for _s, _n, t in scored]
 
 
+def _shown_stage(f: MemberFacts, t: float, cfg: Config, last_message: float | None, declining: bool | None) -> str:
+    """The stage a profile shows at ``t``. Asked for a time before the member was first seen (``?at=`` far in
+    the past), §5 has no "not yet a member": its rule order gives ``dormant`` (no message for
+    ``dormant_days``). Lifecycle history — digest moves, transitions — uses :func:`stage` itself, which has no
+    stage there, so it never counts that as a move."""
+    return stage(f, t, cfg.lifecycle, cfg.timezone_of(f.group_id), last_message, declining) or "dormant"
+
+
 def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None,
           lifecycle: bool = True, declining: bool | None = None) -> Profile:
     """The profile at ``t`` (``lifecycle`` False: stage left empty, for facts fetched without day counts;
@@ -70,13 +78,12 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None,
         tags = keyword_tags(f, cfg)
         tags += [Tag(name, category, source, round(value, 2) if value is not None else None)
                  for name, category, source, value in sorted(f.other_tags)]
-    tz = cfg.timezone_of(f.group_id)
     return Profile(
         group=f.group_id,
         member=f.member_id,
         name=f.name,
         opted_out=f.opted_out,
-        lifecycle=stage(f, t, cfg.lifecycle, tz, last_message, declining) if lifecycle else "",
+        lifecycle=_shown_stage(f, t, cfg, last_message, declining) if lifecycle else "",
         tier=f.tier or "ordinary",
         stats=Stats(f.messages, f.active_days, f.first_seen, f.last_seen, tuple(f.hours)),
         attributes=dict(sorted(f.attributes.items())),

@@ -34,8 +34,8 @@ async def last_before(repo: Repo, group_id: str, facts: Sequence[MemberFacts], t
 
 
 async def lifecycles(repo: Repo, cfg: Config, group_id: str, times: Sequence[float]) -> list[dict[str, MemberStage]]:
-    """For each of ``times``: member → their stage then (what the weekly digest compares), from one fetch of the
-    group's facts without day counts and two window sums per member and time."""
+    """For each of ``times``: member → their stage then (what the weekly digest compares; None when not yet
+    seen then), from one fetch of the group's facts without day counts and two window sums per member and time."""
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     tz = cfg.timezone_of(group_id)
     facts = await repo.member_facts(group_id, None, "", lite=True, days=False)

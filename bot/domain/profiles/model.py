@@ -78,8 +78,9 @@ class Profile:
 
 @dataclass(frozen=True, slots=True)
 class MemberStage:
-    """The profile fields the weekly digest compares between two times: who, and in which stage."""
+    """The profile fields the weekly digest compares between two times: who, and in which stage (None: not
+    yet seen then)."""
 
     member: str
     name: str
-    lifecycle: str
+    lifecycle: str | None

@@ -15,6 +15,7 @@ from bot.core.timeutil import day_minus, local_day, local_midnight
 from bot.domain import profiles
 from bot.domain.hours import push_time
 from bot.domain.lifecycle import stage_label
+from bot.domain.lurkers import lurkers
 from bot.domain.profiles import MemberStage
 from bot.domain.recompute import core_members
 from bot.domain.reports.report import Report, change, weekday_names
@@ -46,10 +47,11 @@ async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float)
         "tags": tags, "prev_tags": await repo.top_tags(gid, prev_start, start, 50),
         "before": before, "after": after,
         "core": await core_members(repo, cfg, gid),
-        "silent": await repo.silent_members(gid, start, end),
+        "lurkers": [(f.member_id, f.name) for f in await lurkers(repo, cfg, gid, now, start)],
         "unanswered": await repo.open_questions(gid, end - cfg.alerts.unanswered_minutes * 60, start),
         "surveys": surveys,
         "checkers": await repo.checkin_members_between(gid, first, last),
+        "members": len(await repo.current_members(gid)),
         "hours": await repo.group_hours(gid),
         # build_weekly looks at the week's top tag only
         "tag_times": await repo.tag_message_times(gid, start - 21 * 86400, tags[0][0]) if tags else [],
@@ -89,16 +91,18 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
         was = before.get(mid)
         old = was.lifecycle if was is not None else None
         new = p.lifecycle
-        if old and old != new:
+        if old and new and old != new:  # someone first seen this week moved from nowhere: no move
             moves[(old, new)] += 1
         if new == "declining" and old != "declining" and mid in data["core"]:
             declining_core.append(display_name(p.name, mid))
     prev_tags = {t: h for t, h, _m in data["prev_tags"]}
     tags = [{"name": t, "hits": h, "members": m, "delta": h - prev_tags.get(t, 0)} for t, h, m in data["tags"]]
     trending = sorted(tags, key=lambda t: (-t["delta"], t["name"]))[:5]
-    silent = data["silent"]
+    lurking: Sequence[tuple[str, str]] = data["lurkers"]
     active = week.active_members
-    checkin_rate = f"{data['checkers'] * 100 / active:.0f}%" if active else "0%"
+    # of the group's members: a check-in is no chat message, so those who check in need not be "active"
+    members = data["members"]
+    checkin_rate = f"{data['checkers'] * 100 / members:.0f}%" if members else "0%"
     best = push_time(data["hours"])
     unanswered = [{"name": display_name(n, m), "excerpt": e} for _i, m, n, _a, e in data["unanswered"]]
 
@@ -118,15 +122,16 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
     if unanswered:
         suggestions.append(f"本周有 {len(unanswered)} 个问题没人回答，请安排答疑人跟进" if zh else
                            f"{len(unanswered)} questions went unanswered this week: assign someone to follow up")
-    if silent and len(suggestions) < 3:
-        suggestions.append(f"{len(silent)} 位成员本周没有发言，发一个人人能答的话题或问卷唤醒他们" if zh else
-                           f"{len(silent)} members were silent this week: post an easy question or a survey")
+    if lurking and len(suggestions) < 3:
+        suggestions.append(f"{len(lurking)} 位潜水成员入群已久却几乎没发过言，发一个人人能答的话题或问卷唤醒他们" if zh
+                           else f"{len(lurking)} lurkers have been here a while and barely spoken: post an easy "
+                                "question or a survey")
     if week.joined and len(suggestions) < 3:
         suggestions.append("给本周新人发欢迎私信并邀请填写新人问卷" if zh else
                            "welcome this week's new members privately and invite them to the onboarding survey")
-    if len(suggestions) < 3 and active and data["checkers"] * 2 < active:
+    if len(suggestions) < 3 and members and data["checkers"] * 2 < members:
         suggestions.append(f"签到参与率只有 {checkin_rate}，在早报里提醒大家 /签到" if zh else
-                           f"only {checkin_rate} of active members checked in: remind them in the morning report")
+                           f"only {checkin_rate} of members checked in: remind them in the morning report")
     fallback = [f"在 {best} 推送重要消息，这是本群最活跃的时段" if zh else
                 f"post important news at {best}, the group's busiest time",
                 "本周策划一次线上小活动，用 /activity add 安排" if zh else
@@ -149,7 +154,8 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
         "declining_core": declining_core,
         "moves": [{"from": stage_label(a, locale), "to": stage_label(b, locale), "count": n}
                   for (a, b), n in sorted(moves.items(), key=lambda kv: (-kv[1], kv[0]))],
-        "silent": len(silent), "silent_names": [display_name(n, m) for m, n in silent[:5]],
+        # names only: a member we know by id alone is counted, never shown as a raw id
+        "lurkers": len(lurking), "lurker_names": [n for _m, n in lurking if n][:5],
         "unanswered": unanswered[:5], "unanswered_count": len(unanswered),
         "surveys": data["surveys"],
         "checkers": data["checkers"], "checkin_rate": checkin_rate,

@@ -141,7 +141,11 @@ def _sections(profiles: list[ProfileJSON], metrics: str, posted: int, receiver: 
     """The ``== profiles ==`` and ``== summary ==`` sections, line by line."""
     out = ["== profiles =="]
     for p in sorted(profiles, key=lambda p: (-p["stats"]["messages"], p["member"])):
-        tags = ", ".join(f"{t['name']} {t['score']:.2f}" for t in p["tags"] if t["score"] is not None)
+        # every tag the member carries, once, as the summary counts them; a number only for keyword intensities
+        shown: dict[str, str] = {}
+        for t in p["tags"]:
+            shown.setdefault(t["name"], f"{t['name']} {t['score']:.2f}" if t["source"] == "keyword" else t["name"])
+        tags = ", ".join(shown.values())
         st = p["stats"]
         out.append(f"{p['name']:<8} {p['member']:<13} {p['lifecycle']:<9} messages {st['messages']:>3}  "
                    f"active days {st['active_days']:>2}  tags: {tags or '-'}")
@@ -154,7 +158,7 @@ def _sections(profiles: list[ProfileJSON], metrics: str, posted: int, receiver: 
     stages = Counter(p["lifecycle"] for p in profiles)
     order = ("new", "active", "declining", "dormant", "left")
     out.append("lifecycle: " + " · ".join(f"{k} {stages[k]}" for k in order))
-    carried = Counter(t["name"] for p in profiles for t in p["tags"])
+    carried = Counter(name for p in profiles for name in {t["name"] for t in p["tags"]})
     out.append("top tags (members carrying): " + " · ".join(f"{k} {n}" for k, n in carried.most_common(8)))
     out.append(f"bot replies delivered: {len(receiver.received)} "
           f"(signature checked: {'ok' if receiver.all_signed else 'FAILED'})")
