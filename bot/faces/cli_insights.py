@@ -1,4 +1,4 @@
-"""``quntag segment | insights | personas | recompute`` (issue 5)."""
+"""``quntag segment | insights | personas | recompute``: member intelligence from the command line."""
 
 from __future__ import annotations
 

@@ -96,7 +96,7 @@ class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
     async def resolve_group(self, group_id: str) -> str:
         """The current id of a group (follows aliases left by :meth:`move_group`)."""
         return await self.db.read(lambda c: groups.resolve(c, group_id))
-    # -- member intelligence (issue 5) --------------------------------------------------------------
+    # -- member intelligence ------------------------------------------------------------------------
     async def record_signal(self, group_id: str, signal: Signal) -> None:
         """Per-message facts (question, link, reply, mentions) for activity tags."""
         await self.writer.run(lambda c: intel.record_signal(c, group_id, signal))

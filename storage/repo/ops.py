@@ -1,4 +1,4 @@
-"""Operations storage (issue 6): job runs, chat-changed settings, check-ins and points, news, weekly
+"""Community-routine storage: job runs, chat-changed settings, check-ins and points, news, weekly
 activities, surveys, questions, alerts and join requests, plus the aggregate reads reports need.
 
 Sync functions over one connection; the Repo facade runs writes on the writer thread and reads on

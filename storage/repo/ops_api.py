@@ -1,4 +1,4 @@
-"""The operations half of the Repo facade (issue 6), kept in its own mixin so it merges cleanly."""
+"""The community-routine half of the Repo facade: job runs, settings, check-ins, news, activities, surveys."""
 
 from __future__ import annotations
 

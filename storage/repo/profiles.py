@@ -70,7 +70,7 @@ class MemberFacts:
     other_tags: list[tuple[str, str, str, float | None]] = field(default_factory=list)
     attributes: dict[str, Attribute] = field(default_factory=dict)
     membership: list[tuple[str, float]] = field(default_factory=list)
-    tier: str | None = None  # from the last recompute (issue 5)
+    tier: str | None = None  # from the last recompute
 
 
 def groups(conn: Connection) -> list[tuple[str, str, int]]:

@@ -1,4 +1,4 @@
-"""Config sections for member intelligence (issue 5): ``[insights]``, ``[tiers]``, ``[activity_tags]``.
+"""Config sections for member intelligence: ``[insights]``, ``[tiers]``, ``[activity_tags]``.
 
 Parsed strictly like the rest of the config: wrong types and unknown keys raise ConfigError naming the key.
 """
