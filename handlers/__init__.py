@@ -16,20 +16,24 @@ from bot.core.dispatch import Dispatcher
 from bot.core.jobs import MinuteJob, ScheduledJob
 from bot.core.middleware import AdminOnly, ChatGate, MemberRateLimit, Middleware
 from handlers import (
+    activities,
     activity,
     audience,
     basics,
     checkins,
-    community,
     console,
     gate,
     member_admin,
+    news,
     privacy,
+    questions,
+    report_schedules,
     reports,
     routine,
     signals,
     surveys,
     tagging,
+    welcome,
 )
 
 
@@ -39,7 +43,11 @@ def build_dispatcher(config: Config) -> Dispatcher:
         activity.router(),
         tagging.router(config.tags),
         signals.router(),
-        community.router(),
+        questions.router(),
+        welcome.router(),
+        report_schedules.router(),
+        news.router(),
+        activities.router(),
         gate.router(),
         basics.router(),
         console.router(),
@@ -49,7 +57,8 @@ def build_dispatcher(config: Config) -> Dispatcher:
         checkins.router(),
         surveys.router(),
     ]
-    middlewares: list[Middleware] = [MemberRateLimit(config.server.member_commands_per_minute), ChatGate(), AdminOnly()]
+    limits = MemberRateLimit(config.server.member_commands_per_minute, config.server.admin_commands_per_minute)
+    middlewares: list[Middleware] = [limits, ChatGate(), AdminOnly()]
     return Dispatcher(routers, middlewares)
 
 

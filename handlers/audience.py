@@ -24,10 +24,10 @@ NOTICE = Maybe(Text("文本", "TEXT"))
 PERSONA_NAME = Maybe(Text("画像名", "NAME"))
 SEGMENT = CommandSpec("segment", ("分群", "人群"), "分群查询、保存分群、按分群 @ 成员", admin=True, subs=(
     Sub("list", ("列表",), "已保存的分群"),
-    Sub("save", ("保存",), "保存分群，如 /segment save 红酒控 红酒&!tier=ordinary", (NAME, QUERY)),
+    Sub("save", ("保存",), "保存分群，如 /分群 保存 红酒控 红酒&摄影", (NAME, QUERY)),
     Sub("confirm", ("确认",), "发送刚才预览的 @ 通知（十分钟内有效）"),
-    bare("notify", "先预览要 @ 的成员，再用 /segment confirm 发送", NAME, Keyword("notify", "通知"), NOTICE),
-    bare("query", "按查询或已保存的分群名找成员，如 /segment 红酒&!tier=ordinary", QUERY),
+    bare("notify", "先预览要 @ 的成员，再用 /分群 确认 发送", NAME, Keyword("notify", "通知"), NOTICE),
+    bare("query", "按查询或已保存的分群名找成员，如 /分群 红酒&摄影", QUERY),
 ))
 PERSONA = CommandSpec("persona", ("人群画像", "画像卡"), "人群画像卡：不写名称列出全部，写名称看详情",
                       admin=True, args=(PERSONA_NAME,))

@@ -29,7 +29,7 @@ TAG_NAME = Text("标签", "TAG")
 PAIRS = Maybe(Text("属性=值", "KEY=VALUE"))
 WEIGHTS = Maybe(Text("recency=0.3 frequency=0.4 contribution=0.3", "recency=0.3 frequency=0.4 contribution=0.3"))
 
-TAG = CommandSpec("tag", ("标签", "打标签"), "给成员加/去标签（如 /tag @成员 +红酒 -健身）", admin=True,
+TAG = CommandSpec("tag", ("标签", "打标签"), "给成员加/去标签（如 /标签 @成员 +红酒 -健身）", admin=True,
                   args=(MEMBER, EDITS))
 WHY = CommandSpec("why", ("为什么", "依据"), "查看成员某个标签的依据", admin=True, args=(MEMBER, TAG_NAME))
 ATTR = CommandSpec("attr", ("属性",), "设置成员属性（如 城市=上海），不写属性则私信查看", admin=True,
@@ -88,9 +88,12 @@ async def why(ctx: Context[Message]) -> None:
         t = next((x for x in again[0].tags if x.name == name and x.source == "keyword"), None)
     detail = await ctx.repo.tag_detail(ev.chat.id, member, name)
     evidence = json.loads(detail.evidence) if detail and detail.evidence else {}
-    at = iso_utc(detail.at) if detail else None
+    at = detail.at if detail else None
+    by = evidence.get("by") if isinstance(evidence, dict) else None
+    by_name = (await _names(ctx, ev.chat.id)).get(by, by) if by else ""
     await answer_lookup(ctx, ctx.render("why", ctx.locale, p=p, tag=name, t=t, carried=carried, evidence=evidence,
-                                        at=at, half_life=ctx.config.tagging.half_life_days,
+                                        at=at, by_name=by_name, tz=ctx.timezone,
+                                        half_life=ctx.config.tagging.half_life_days,
                                         min_score=ctx.config.tagging.min_score), "why", f"{member} {name}")
 
 
@@ -113,7 +116,7 @@ async def attr(ctx: Context[Message]) -> None:
     found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [member], ctx.clock())
     attrs = found[0].attributes if found else {}
     await answer_lookup(ctx, ctx.render("attrs", ctx.locale, name=found[0].name if found else who.label["name"],
-                                        attributes=attrs), "attr", member)
+                                        attributes=attrs, tz=ctx.timezone), "attr", member)
 
 
 async def tier_preview(ctx: Context[Message]) -> None:
@@ -179,7 +182,8 @@ async def myattr(ctx: Context[Message]) -> None:
     ev = ctx.event
     found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], ctx.clock())
     attrs = found[0].attributes if found else {}
-    await ctx.reply_private(ctx.render("attrs", ctx.locale, name=ev.user_name or ev.user.id, attributes=attrs),
+    await ctx.reply_private(ctx.render("attrs", ctx.locale, name=ev.user_name or ev.user.id, attributes=attrs,
+                                       tz=ctx.timezone),
                             notice=ctx.render("private_unavailable", ctx.locale))
 
 

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bot.core.arguments import Maybe, Text
 from bot.core.commands import CommandSpec
 from bot.core.context import Context
 from bot.core.events import Message
+from bot.core.i18n import N_, gettext
 from bot.core.posting import post
 from bot.core.routing import Router
 from bot.domain import profiles
+from bot.domain.lifecycle import stage_label
+from bot.domain.profiles.shown import shown_tags
 
 CONFIRMATION = Maybe(Text("确认", "confirm"))
 OPTOUT = CommandSpec("optout", ("退出画像",), "停止为我建立画像，并隐藏已有标签")
 OPTIN = CommandSpec("optin", ("加入画像", "恢复画像"), "重新允许为我建立画像")
-FORGET = CommandSpec("forget", ("删除我的数据",), "删除我在本群的全部数据（先问一次，再发 /forget 确认）",
+FORGET = CommandSpec("forget", ("删除我的数据",), "删除我在本群的全部数据（先问一次，再发 /删除我的数据 确认）",
                      args=(CONFIRMATION,))
-MYDATA = CommandSpec("mydata", ("我的数据",), "把我在本群的全部数据私信发给我（JSON）")
+MYDATA = CommandSpec("mydata", ("我的数据",), "私信发给我在本群的数据：一份摘要和完整的数据文件")
 CONFIRM = {"确认", "confirm", "yes"}
 
 
@@ -53,16 +57,47 @@ async def forget(ctx: Context[Message]) -> None:
 
 
 async def mydata(ctx: Context[Message]) -> None:
+    """Privately: a summary a member can read, then every stored row as one compact JSON document. The value
+    tier is the group's internal ranking of members, so neither part shows it."""
     ev = ctx.event
     if not ctx.can_dm(ev.user):
         await ctx.reply(ctx.render("privacy", ctx.locale, action="no_private"))
         return
     found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], ctx.clock())
     raw = await ctx.repo.member_raw_data(ev.chat.id, ev.user.id)
-    body = json.dumps({"profile": profiles.profile_json(found[0]) if found else None, "stored": raw},
-                      ensure_ascii=False, indent=1)
+    shown = profiles.profile_json(found[0]) if found else None
+    profile = {k: v for k, v in shown.items() if k != "tier"} if shown is not None else None
+    raw.pop("member_states", None)  # the stored tier and its breakdown
+    body = json.dumps({"profile": profile, "stored": raw}, ensure_ascii=False, separators=(",", ":"))
+    await ctx.reply_private(ctx.render("mydata", ctx.locale, **summary(ctx, found[0] if found else None, raw)))
     await ctx.reply_private(body)
     await ctx.reply(ctx.render("privacy", ctx.locale, action="sent_private"))
+
+
+RECORDS = {"member_days": N_("每天的发言数 %(n)s 天"), "member_hours": N_("各时段的发言数 %(n)s 项"),
+           "member_tags": N_("标签 %(n)s 个"), "tag_hits": N_("关键词命中 %(n)s 条"),
+           "tag_rejections": N_("被管理员去掉的标签 %(n)s 个"), "member_attributes": N_("属性 %(n)s 项"),
+           "survey_answers": N_("问卷答案 %(n)s 条"), "survey_consents": N_("隐私问题的同意记录 %(n)s 条"),
+           "checkins": N_("签到 %(n)s 次"), "points": N_("积分记录 %(n)s 条"),
+           "membership_events": N_("进退群记录 %(n)s 条"), "lifecycle_transitions": N_("阶段变化 %(n)s 次"),
+           "messages": N_("消息记录 %(n)s 条"), "message_signals": N_("消息特征 %(n)s 条"),
+           "questions": N_("提问 %(n)s 个"), "join_requests": N_("入群申请 %(n)s 次"),
+           "invited": N_("邀请的成员 %(n)s 位"), "do_not_profile": N_("退出画像的标记 %(n)s 个")}
+
+
+def summary(ctx: Context[Message], p: profiles.Profile | None, raw: dict[str, list[Any]]) -> dict[str, Any]:
+    """What the readable part of /mydata shows: the profile's headline and how many rows each kind of record has."""
+    ev, locale = ctx.event, ctx.locale
+    counts = [gettext(locale, RECORDS.get(table, N_("其他记录 %(n)s 条"))) % {"n": len(rows)}
+              for table, rows in raw.items() if table != "members"]
+    return {"name": (p.name if p else "") or ev.user_name or ev.user.id,
+            "group": (ctx.group.name if ctx.group else "") or ev.chat_name or ev.chat.id,
+            "stage": stage_label(p.lifecycle, locale) if p and p.lifecycle else "—",
+            "messages": p.stats.messages if p else 0, "active_days": p.stats.active_days if p else 0,
+            "first_seen": p.stats.first_seen if p else None, "tz": ctx.timezone,
+            "tags": [t.name for t in shown_tags(p, locale)] if p else [],
+            "attributes": [f"{k}={a.value}" for k, a in p.attributes.items()] if p else [],
+            "counts": counts}
 
 
 def router() -> Router:

@@ -47,13 +47,16 @@ def _week_of(day: str) -> str:
 
 
 async def auto_push_time(ctx: Context, group: GroupConfig) -> str:
-    """The group's best push time, computed once per ISO week (so it only changes on Mondays)."""
+    """The group's best push time inside its morning window, computed once per ISO week (so it only changes on
+    Mondays). The stored value remembers the window it was chosen in, so a changed window applies at once."""
     week = _week_of(local_day(ctx.clock(), group.timezone))
+    start, end = group.morning_auto_window
+    stamp = f"{week} {start}-{end}"
     stored = await ctx.repo.setting(group.id, "auto:push_time")
-    if stored is not None and stored[1] == week:
+    if stored is not None and stored[1] == stamp:
         return stored[0]
-    value = push_time(await ctx.repo.group_hours(group.id))
-    await ctx.repo.set_setting(group.id, "auto:push_time", value, week)
+    value = push_time(await ctx.repo.group_hours(group.id), window=group.morning_auto_window)
+    await ctx.repo.set_setting(group.id, "auto:push_time", value, stamp)
     return value
 
 

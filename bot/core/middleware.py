@@ -31,34 +31,51 @@ class Middleware(Protocol):
 
 class MemberRateLimit:
     """At most ``per_minute`` answered messages per member and chat (0: no limit), so nobody can spam the
-    bot into spamming the group. Checked where a handler has been chosen, not by the shape of the text:
-    slash commands, the bare words 签到 / 打卡 and private gate answers all count, refusals too. Past the
-    limit the handler does not run and one warning is logged."""
+    bot into spamming the group; admins, who set a group up with bursts of commands, get ``admin_per_minute``.
+    Checked where a handler has been chosen, not by the shape of the text: slash commands, the bare words
+    签到 / 打卡 and private gate answers all count, refusals too. Past the limit the handler does not run; the
+    sender is told once (privately where the platform allows, else in the chat) until their count has fallen
+    below the limit again, so a burst never turns into a burst of notices."""
 
-    def __init__(self, per_minute: int) -> None:
+    def __init__(self, per_minute: int, admin_per_minute: int | None = None) -> None:
         self.per_minute = per_minute
+        self.admin_per_minute = per_minute if admin_per_minute is None else admin_per_minute
         self._recent: dict[tuple[str, str], deque[float]] = {}
+        self._told: set[tuple[str, str]] = set()
 
-    def over_limit(self, ev: Message, now: float) -> bool:
+    def over_limit(self, ev: Message, now: float, limit: int | None = None) -> bool:
         """Count this message; True when the sender is already at the limit (then it is not counted)."""
-        if self.per_minute <= 0:
+        limit = self.per_minute if limit is None else limit
+        if limit <= 0:
             return False
         if len(self._recent) > 10000:  # keep memory bounded: forget members idle for a minute
             self._recent = {k: q for k, q in self._recent.items() if q and now - q[-1] < 60}
-        q = self._recent.setdefault((ev.chat.id, ev.user.id), deque())
+            self._told &= set(self._recent)
+        key = (ev.chat.id, ev.user.id)
+        q = self._recent.setdefault(key, deque())
         while q and now - q[0] >= 60:
             q.popleft()
-        if len(q) >= self.per_minute:
+        if len(q) >= limit:
             return True
+        self._told.discard(key)
         q.append(now)
         return False
 
     async def __call__(self, ctx: Context[Any], call_next: Next) -> None:
         ev = ctx.event
-        if isinstance(ev, Message) and self.over_limit(ev, ctx.clock()):
-            log.warning("member rate limit: %s in %s (event %s) ignored", ev.user.id, ev.chat.id, ev.event_id)
+        if not isinstance(ev, Message):
+            await call_next(ctx)
             return
-        await call_next(ctx)
+        limit = self.admin_per_minute if is_admin(ctx) else self.per_minute
+        if not self.over_limit(ev, ctx.clock(), limit):
+            await call_next(ctx)
+            return
+        log.warning("rate limit: %s in %s (event %s) ignored", ev.user.id, ev.chat.id, ev.event_id)
+        key = (ev.chat.id, ev.user.id)
+        if key not in self._told:
+            self._told.add(key)
+            text = ctx.render("rate_limited", ctx.locale, limit=limit, name=ev.user_name or "")
+            await ctx.reply_private(text, notice=text)
 
 
 class ChatGate:

@@ -37,6 +37,9 @@ _EN_DAYS = {**{d: i for i, d in enumerate(DAY_NAMES)},
             **{full: i for i, full in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
                                                  "saturday", "sunday"))}}
 _HHMM = re.compile(r"(\d{1,2})[:：](\d{2})")
+# 7点, 7点半, 7点30(分), with the part of the day people say before it: 早上7点, 晚上8点, 下午3点
+_CN_TIME = re.compile(r"(早上|早晨|上午|中午|下午|傍晚|晚上|夜里|凌晨)?(\d{1,2})[点點时時](半|(\d{1,2})分?)?")
+_AFTERNOON = ("下午", "傍晚", "晚上", "夜里")
 
 
 class ScheduleError(ValueError):
@@ -55,10 +58,22 @@ def weekday_index(word: str) -> int | None:
 
 
 def parse_hhmm(text: str) -> tuple[int, int]:
-    m = _HHMM.fullmatch(unicodedata.normalize("NFKC", text).strip())
-    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+    """``07:00``, ``7:00`` (full-width colon too) or as said in Chinese: ``7点``, ``7点半``, ``早上7点``,
+    ``晚上8点``."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    m = _HHMM.fullmatch(s)
+    if m:
+        h, minute = int(m.group(1)), int(m.group(2))
+    elif (c := _CN_TIME.fullmatch(s)) is not None:
+        h = int(c.group(2))
+        minute = 30 if c.group(3) == "半" else int(c.group(4) or 0)
+        if (c.group(1) in _AFTERNOON and h < 12) or (c.group(1) == "中午" and h < 3):
+            h += 12
+    else:
         raise ScheduleError(f"not a time of day (HH:MM): {text!r}")
-    return int(m.group(1)), int(m.group(2))
+    if h > 23 or minute > 59:
+        raise ScheduleError(f"not a time of day (HH:MM): {text!r}")
+    return h, minute
 
 
 def _expand_cron_dow(field: str) -> list[int]:

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
+from bot.core.arguments import Integer
 from bot.core.commands import ANYWHERE, INVOCATION, PRIVATE, CommandSpec, Invocation, Sub
 from bot.core.context import Context
 from bot.core.events import Message
 from bot.core.filters import is_admin
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,11 @@ class HelpEntry:
     help: str
     forms: tuple[Line, ...]
 
+    @property
+    def spellings(self) -> str:
+        """``/资讯 /新闻 /news``: every way to type the command."""
+        return " ".join(f"/{n}" for n in (*self.aliases, self.name))
+
 
 def _spelling(sub: Sub, typed: str) -> str:
     """The subcommand in the script the member typed the command in (``/资讯`` → ``添加``)."""
@@ -43,12 +52,20 @@ def _spelling(sub: Sub, typed: str) -> str:
     return next((a for a in sub.aliases if not a.isascii()), sub.name)
 
 
-def form_usage(spec: CommandSpec, sub: Sub | None, locale: str, typed: str = "", typed_sub: str = "",
-               every_alias: bool = False) -> str:
-    """``/news add 内容``: the command, the subcommand's keyword (all its spellings for /help), the arguments."""
-    words = [f"/{typed or spec.name}"]
+def _native(spec: CommandSpec, locale: str) -> str:
+    """The command as a member of ``locale`` types it: its first Chinese alias in zh-CN, its name otherwise."""
+    if locale == "zh-CN":
+        return next((a for a in spec.aliases if not a.isascii()), spec.name)
+    return spec.name
+
+
+def form_usage(spec: CommandSpec, sub: Sub | None, locale: str, typed: str = "", typed_sub: str = "") -> str:
+    """``/资讯 添加 内容`` / ``/news add TEXT``: the command (as typed, else in the locale's spelling), the
+    subcommand's keyword, the arguments."""
+    typed = typed or _native(spec, locale)
+    words = [f"/{typed}"]
     if sub is not None and sub.keyword:
-        words.append("|".join((sub.name, *sub.aliases)) if every_alias else typed_sub or _spelling(sub, typed))
+        words.append(typed_sub or _spelling(sub, typed))
     words += [a.usage(locale) for a in (sub.args if sub is not None else spec.args)]
     return " ".join(words)
 
@@ -83,7 +100,7 @@ def help_entries(specs: Sequence[CommandSpec], locale: str, admin: bool,
         subs = [s for s in spec.subs if admin or not spec.admin_only(s)]
         if (spec.subs and not subs) or (not spec.subs and spec.admin and not admin):
             continue
-        forms = [Line(form_usage(spec, s, locale, every_alias=True), s.help, spec.admin_only(s)) for s in subs]
+        forms = [Line(form_usage(spec, s, locale), s.help, spec.admin_only(s)) for s in subs]
         if not spec.subs and spec.args:
             forms.append(Line(form_usage(spec, None, locale)))
         only_admins = all(f.admin for f in forms) if spec.subs else spec.admin
@@ -91,3 +108,12 @@ def help_entries(specs: Sequence[CommandSpec], locale: str, admin: bool,
                           tuple(Line(f.usage, f.help, f.admin and not only_admins) for f in forms))
         (admins if only_admins else everyone).append(entry)
     return everyone, admins
+
+
+async def numbered(ctx: Context[Message], index: Integer, items: Sequence[T]) -> T | None:
+    """The item at the position ``index`` names (1 = first), else None after answering with the usage."""
+    n = ctx.data[index]
+    if 1 <= n <= len(items):
+        return items[n - 1]
+    await reply_usage(ctx)
+    return None

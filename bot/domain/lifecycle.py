@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import accumulate, repeat
 
 from bot.core.config import LifecycleConfig
+from bot.core.labels import label
 from bot.core.timeutil import local
 from storage.repo import MemberFacts
 
@@ -28,8 +29,6 @@ PREVIOUS_DAYS = 28
 LOOKBACK_DAYS = 90
 HISTORY_DAYS = RECENT_DAYS + PREVIOUS_DAYS + LOOKBACK_DAYS + 2
 STAGES = ("new", "active", "declining", "dormant", "left")
-STAGE_LABELS = {"zh-CN": dict(zip(STAGES, ("新人", "活跃", "活跃下降", "沉睡", "已退群"), strict=True)),
-                "en": dict(zip(STAGES, STAGES, strict=True))}
 
 
 SPAN = LOOKBACK_DAYS + RECENT_DAYS + PREVIOUS_DAYS - 1  # days the hysteresis walk looks at, ``day`` included
@@ -89,7 +88,7 @@ def first_step(recent: int, prev: int) -> bool | None:
 
 def stage_label(stage: str, locale: str) -> str:
     """A stage's name as members read it in ``locale`` (zh-CN when unknown): ``declining`` → 活跃下降."""
-    return STAGE_LABELS.get(locale, STAGE_LABELS["zh-CN"])[stage]
+    return label("stage", stage, locale)
 
 
 def stay_began(f: MemberFacts, t: float) -> float | None:

@@ -24,8 +24,10 @@ async def test_bare_words_and_commands_share_one_limit(make_bot, texts):
         await bot.post(message(f"c{i}", "u-1", text, NOW, name="小林"))
     await bot.post(message("other", "u-2", "签到", NOW, name="小王"))
     await bot.settle()
-    answered = {r["reply_to"] for r in bot.receiver.received}
+    answered = {r["reply_to"] for r in bot.receiver.received if r.get("reply_to")}
     assert answered == {"c0", "c1", "c2", "other"}
+    told = [r for r in bot.receiver.received if "太快" in r["text"]]
+    assert len(told) == 1 and told[0].get("user") == "u-1"  # once, privately
 
 
 async def test_a_limited_bare_word_is_not_a_check_in_either(make_bot):
@@ -50,5 +52,39 @@ async def test_private_gate_answers_are_limited_too(make_bot):
     for i in range(6):
         await bot.post(message(f"p{i}", "u-5", "不知道", NOW, group="u-5"))  # private chat: chat id = user id
     await bot.settle()
-    retries = [r for r in bot.receiver.received if r.get("user") == "u-5"]
-    assert len(retries) == LIMIT and all("入群暗号？" in r["text"] for r in retries)
+    private = [r["text"] for r in bot.receiver.received if r.get("user") == "u-5"]
+    assert sum("入群暗号？" in t for t in private) == LIMIT
+    assert sum("太快" in t for t in private) == 1 and len(private) == LIMIT + 1
+
+
+async def test_admins_get_a_higher_limit_and_are_told_once_when_they_reach_it(make_bot):
+    bot = await make_bot(clock=lambda: NOW, defaults={"admins": ["generic:u-9"]},
+                         server={"member_commands_per_minute": LIMIT, "admin_commands_per_minute": 5})
+    for i in range(9):
+        await bot.post(message(f"a{i}", "u-9", "/id", NOW, name="管理员"))
+    await bot.settle()
+    answered = {r["reply_to"] for r in bot.receiver.received if r.get("reply_to")}
+    assert answered == {f"a{i}" for i in range(5)}
+    told = [r for r in bot.receiver.received if "太快" in r["text"]]
+    assert len(told) == 1 and "5" in told[0]["text"] and told[0].get("user") == "u-9"
+
+
+async def test_a_member_the_platform_cannot_message_privately_is_told_once_in_the_group(make_bot):
+    bot = await _bot(make_bot)
+    bot.runtime.context.dm_allowed = lambda _user: False
+    for i in range(LIMIT + 4):
+        await bot.post(message(f"c{i}", "u-1", "/id", NOW, name="小林"))
+    await bot.settle()
+    told = [r for r in bot.receiver.received if "太快" in r["text"]]
+    assert len(told) == 1 and told[0].get("group") == "g-1"
+
+
+async def test_after_the_minute_the_limit_resets_and_the_next_burst_is_told_again(make_bot):
+    now = [NOW]
+    bot = await make_bot(clock=lambda: now[0], server={"member_commands_per_minute": LIMIT})
+    for burst in range(2):
+        for i in range(LIMIT + 2):
+            await bot.post(message(f"b{burst}-{i}", "u-1", "/id", now[0]))
+        await bot.settle()
+        now[0] += 61
+    assert sum("太快" in r["text"] for r in bot.receiver.received) == 2

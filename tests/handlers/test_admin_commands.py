@@ -63,8 +63,9 @@ async def test_help_lists_admin_commands_with_chinese_aliases(make_bot):
     await bot.post(message("c1", ADMIN, "/help", NOW))  # admin commands are listed to admins
     await bot.settle()
     text = bot.receiver.received[0]["text"]
-    for frag in ("/tag /标签", "/why /为什么", "/attr /属性", "/tier /分层", "/segment /分群", "/persona /人群画像",
-                 "/insights /洞察", "/myattr /我的属性"):
+    for frag in ("/标签 /打标签 /tag —", "/为什么 /依据 /why —", "/属性 /attr —", "/分层 /价值分层 /tier —",
+                 "/分群 /人群 /segment —", "/人群画像 /画像卡 /persona —", "/洞察 /标签关联 /insights —",
+                 "/我的属性 /myattr —"):
         assert frag in text
 
 

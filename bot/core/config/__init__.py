@@ -78,6 +78,8 @@ def _group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: Mappi
         welcome=s.flag("welcome", base.welcome),
         gate=_gate(s.table("gate"), f"{key}.gate") if "gate" in s.raw else None,
         admin_replies=s.choice("admin_replies", ("private", "group"), base.admin_replies),
+        morning_auto_window=_window(s.text("morning_auto_window", ""), f"{key}.morning_auto_window",
+                                    base.morning_auto_window),
         adapter_options=group_adapter_options(s, gid, adapters, declared),
     )
     s.done()
@@ -95,6 +97,22 @@ def _schedule(value: str, key: str) -> str:
     except ScheduleError as exc:
         raise ConfigError(f"{key}: {exc}") from None
     return value
+
+
+def _window(value: str, key: str, base: tuple[int, int]) -> tuple[int, int]:
+    """``"07:00-10:00"`` → minutes of the day (start, end); "" keeps ``base``. A window may cross midnight."""
+    from bot.core.scheduler import ScheduleError, parse_hhmm
+
+    if not value.strip():
+        return base
+    start, sep, end = value.replace("–", "-").partition("-")
+    try:
+        if not sep:
+            raise ScheduleError(value)
+        (h1, m1), (h2, m2) = parse_hhmm(start.strip()), parse_hhmm(end.strip())
+    except ScheduleError:
+        raise ConfigError(f"{key}: expected a window like \"07:00-10:00\", got {value!r}") from None
+    return h1 * 60 + m1, h2 * 60 + m2
 
 
 def _gate(raw: Any, key: str) -> GateConfig:

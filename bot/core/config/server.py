@@ -24,6 +24,7 @@ def parse_server(raw: Any, env: Mapping[str, str]) -> ServerConfig:
                           idle_timeout_s=srv.number("idle_timeout_s", 15.0, 0.1),
                           max_connections_per_client=srv.integer("max_connections_per_client", 128, 0, 1000000),
                           member_commands_per_minute=srv.integer("member_commands_per_minute", 10, 0, 10000),
+                          admin_commands_per_minute=srv.integer("admin_commands_per_minute", 60, 0, 10000),
                           public_url=_public_url(srv.text("public_url", "")))
     srv.done()
     return server

@@ -33,6 +33,7 @@ class ServerConfig:
     idle_timeout_s: float = 15.0
     max_connections_per_client: int = 128
     member_commands_per_minute: int = 10
+    admin_commands_per_minute: int = 60
     public_url: str = ""  # where operators reach the console; "" = http://host:port
 
 
@@ -94,6 +95,8 @@ class GroupConfig:
     welcome: bool = True
     gate: GateConfig | None = None
     admin_replies: str = "private"  # private | group: where admin lookups of member data are answered
+    # the automatic morning-report time stays inside this window (minutes of the local day, both ends included)
+    morning_auto_window: tuple[int, int] = (7 * 60, 10 * 60)
     # options of the group's adapter ([groups.adapter]), opaque here: the adapter type declares and reads them
     adapter_options: Mapping[str, Any] = field(default_factory=dict)
 
@@ -164,7 +167,8 @@ class Config:
         return GroupConfig(id=group_id, timezone=self.defaults.timezone, locale=self.defaults.locale,
                            admins=self.defaults.admins, welcome=self.defaults.welcome,
                            onboarding_survey=self.defaults.onboarding_survey,
-                           admin_replies=self.defaults.admin_replies)
+                           admin_replies=self.defaults.admin_replies,
+                           morning_auto_window=self.defaults.morning_auto_window)
 
     def admits(self, event: Event) -> bool:
         """Intake keeps ``event`` unless ``only_listed_groups`` drops it. A private chat with the bot (a

@@ -12,14 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.config import Config
+from bot.core.labels import label
 from bot.domain.profiles.model import Profile
-
-CATEGORY_LABELS = {
-    "zh-CN": {"interest": "兴趣", "motive": "动机", "need": "需求", "feedback": "反馈", "channel": "渠道",
-              "activity": "行为"},
-    "en": {"interest": "interest", "motive": "motive", "need": "need", "feedback": "feedback", "channel": "channel",
-           "activity": "activity"},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +33,7 @@ class ShownAnswer:
 
 def category_label(category: str, locale: str) -> str:
     """A tag category in ``locale``: the known ones translated, a category the operator made up as they wrote it."""
-    return CATEGORY_LABELS.get(locale, CATEGORY_LABELS["zh-CN"]).get(category, category)
+    return label("category", category, locale)
 
 
 def shown_tags(p: Profile, locale: str) -> list[ShownTag]:

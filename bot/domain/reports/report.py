@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.core.config import GroupConfig
+from bot.core.labels import weekday
 from bot.core.outgoing import Mention
 from bot.core.posting import plain
-
-WEEKDAYS = {"zh-CN": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-            "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+from storage.repo import Repo
 
 
 @dataclass(slots=True)
@@ -24,9 +24,18 @@ class Report:
         return plain(self.text, self.mentions)
 
 
+async def group_title(repo: Repo, group: GroupConfig) -> str:
+    """What a report calls the group: its configured name, else the name the platform gave it (also for a group
+    not listed in the config), the id only when neither is known."""
+    if group.name:
+        return group.name
+    stored = {gid: name for gid, name, _n in await repo.groups()}
+    return stored.get(group.id) or group.id
+
+
 def weekday_names(locale: str) -> tuple[str, ...]:
     """Monday-first weekday names in ``locale`` (zh-CN when unknown)."""
-    return WEEKDAYS.get(locale, WEEKDAYS["zh-CN"])
+    return tuple(weekday(i, locale) for i in range(7))
 
 
 def change(now: int, before: int) -> str:

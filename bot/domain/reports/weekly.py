@@ -18,7 +18,7 @@ from bot.domain.lifecycle import stage_label
 from bot.domain.lurkers import lurkers
 from bot.domain.profiles import MemberStage
 from bot.domain.recompute import core_members
-from bot.domain.reports.report import Report, change, weekday_names
+from bot.domain.reports.report import Report, change, group_title, weekday_names
 from storage.repo import Repo, Window
 
 
@@ -80,7 +80,6 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
     ``visibility`` is what the bot sees in the group (``all`` / ``mentions``): with ``mentions`` the
     digest says that profiles are built from messages that mention the bot only.
     """
-    zh = locale != "en"
     week: Window = data["week"]
     prev: Window = data["prev"]
     before: Mapping[str, MemberStage] = data["before"]
@@ -106,42 +105,31 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
     best = push_time(data["hours"])
     unanswered = [{"name": display_name(n, m), "excerpt": e} for _i, m, n, _a, e in data["unanswered"]]
 
-    suggestions: list[str] = []
+    # each suggestion is a kind with its values; the template words it in the group's language
+    suggestions: list[dict[str, Any]] = []
+
+    def suggest(kind: str, **args: Any) -> None:
+        suggestions.append({"kind": kind, "args": args})
+
     if tags:
         peak = _peak(data["tag_times"], tags[0]["name"])
         if peak:
             wd, hour = peak
-            suggestions.append(
-                f"带「{tags[0]['name']}」标签的话题在{weekday_names(locale)[wd]} {hour:02d}:00 最热，"
-                "下周把相关内容安排在这个时段"
-                if zh else f"members tagged {tags[0]['name']} peak at {hour:02d}:00 on {weekday_names(locale)[wd]}s: "
-                           f"schedule that content then")
+            suggest("peak", tag=tags[0]["name"], day=weekday_names(locale)[wd], hour=f"{hour:02d}:00")
     if declining_core:
-        suggestions.append(f"私聊关心活跃下降的核心成员：{'、'.join(declining_core[:3])}" if zh else
-                           f"reach out privately to declining core members: {', '.join(declining_core[:3])}")
+        suggest("declining_core", names=declining_core[:3])
     if unanswered:
-        suggestions.append(f"本周有 {len(unanswered)} 个问题没人回答，请安排答疑人跟进" if zh else
-                           f"{len(unanswered)} questions went unanswered this week: assign someone to follow up")
+        suggest("unanswered", n=len(unanswered))
     if lurking and len(suggestions) < 3:
-        suggestions.append(f"{len(lurking)} 位潜水成员入群已久却几乎没发过言，发一个人人能答的话题或问卷唤醒他们" if zh
-                           else f"{len(lurking)} lurkers have been here a while and barely spoken: post an easy "
-                                "question or a survey")
+        suggest("lurkers", n=len(lurking))
     if week.joined and len(suggestions) < 3:
-        suggestions.append("给本周新人发欢迎私信并邀请填写新人问卷" if zh else
-                           "welcome this week's new members privately and invite them to the onboarding survey")
+        suggest("newcomers")
     if len(suggestions) < 3 and members and data["checkers"] * 2 < members:
-        suggestions.append(f"签到参与率只有 {checkin_rate}，在早报里提醒大家 /签到" if zh else
-                           f"only {checkin_rate} of members checked in: remind them in the morning report")
-    fallback = [f"在 {best} 推送重要消息，这是本群最活跃的时段" if zh else
-                f"post important news at {best}, the group's busiest time",
-                "本周策划一次线上小活动，用 /activity add 安排" if zh else
-                "plan a small activity for next week with /activity add",
-                "邀请核心成员分享经验，带动讨论" if zh else
-                "invite a core member to share experience and lead a thread"]
-    for f in fallback:
+        suggest("checkins", rate=checkin_rate)
+    for kind in ("best_time", "activity", "share"):
         if len(suggestions) >= 3:
             break
-        suggestions.append(f)
+        suggest(kind, time=best)
 
     return {
         "first": data["first"], "last": data["last"],
@@ -170,7 +158,7 @@ async def weekly(repo: Repo, render: Renderer, cfg: Config, group: GroupConfig, 
                  public: bool = False, matrix: Sequence[dict[str, Any]] = (), visibility: str = "all") -> Report:
     ctx = build_weekly(await gather_weekly(repo, cfg, group, now), group.locale, visibility)
     ctx["matrix"] = list(matrix)
-    return Report(render("weekly_digest", group.locale, public=public, group=group.name or group.id, **ctx))
+    return Report(render("weekly_digest", group.locale, public=public, group=await group_title(repo, group), **ctx))
 
 
 async def matrix_rows(repo: Repo, cfg: Config, now: float) -> list[dict[str, Any]]:
@@ -179,7 +167,7 @@ async def matrix_rows(repo: Repo, cfg: Config, now: float) -> list[dict[str, Any
     for g in cfg.groups.values():
         _f, _l, prev_start, start, end = _week_bounds(now, g.timezone)
         w, p = await repo.window(g.id, start, end), await repo.window(g.id, prev_start, start)
-        rows.append({"group": g.name or g.id, "growth": len(w.joined) - w.left, "messages": w.messages,
+        rows.append({"group": await group_title(repo, g), "growth": len(w.joined) - w.left, "messages": w.messages,
                      "messages_delta": change(w.messages, p.messages), "active": w.active_members,
                      "_d": w.messages - p.messages})
     rows.sort(key=lambda r: (-int(r["growth"]), -int(r["_d"]), str(r["group"])))

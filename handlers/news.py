@@ -1,0 +1,44 @@
+"""News for the next morning report, queued in chat: ``/news add|list|rm`` (``/资讯 添加|列表|删除``)."""
+
+from __future__ import annotations
+
+from bot.core.arguments import Integer, Text
+from bot.core.commands import CommandSpec, Sub
+from bot.core.context import Context
+from bot.core.events import Message
+from bot.core.routing import Router
+from bot.core.usage import numbered
+
+INDEX = Integer("序号", "N")
+CONTENT = Text("内容", "TEXT")
+NEWS = CommandSpec("news", ("资讯", "新闻"), "早报资讯：下一期早报带上的消息", admin=True, default="list", subs=(
+    Sub("add", ("添加", "加"), "加一条资讯", (CONTENT,)),
+    Sub("list", ("列表", "ls"), "待发的资讯"),
+    Sub("rm", ("del", "删除", "移除"), "删除第几条资讯", (INDEX,)),
+))
+
+
+async def news_add(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    items = await ctx.repo.pending_news(ev.chat.id)
+    await ctx.repo.add_news(ev.chat.id, ctx.data[CONTENT], ev.user.id)
+    await ctx.reply(ctx.render("ops", ctx.locale, kind="news_added", count=len(items) + 1, text=ctx.data[CONTENT]))
+
+
+async def news_list(ctx: Context[Message]) -> None:
+    items = await ctx.repo.pending_news(ctx.event.chat.id)
+    await ctx.reply(ctx.render("ops", ctx.locale, kind="news_list", items=[t for _i, t in items]))
+
+
+async def news_rm(ctx: Context[Message]) -> None:
+    ev = ctx.event
+    item = await numbered(ctx, INDEX, await ctx.repo.pending_news(ev.chat.id))
+    if item is not None:
+        await ctx.repo.remove_news(ev.chat.id, item[0])
+        await ctx.reply(ctx.render("ops", ctx.locale, kind="news_removed", text=item[1]))
+
+
+def router() -> Router:
+    r = Router("news")
+    r.command(NEWS, {"add": news_add, "list": news_list, "rm": news_rm})
+    return r
