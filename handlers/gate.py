@@ -21,6 +21,7 @@ from bot.core.outgoing import JoinDecision, Outgoing
 from bot.core.posting import notify_admins, post
 from bot.core.routing import Router
 from bot.core.textnorm import normalize
+from bot.domain.reports import group_title
 from handlers.admin_reply import answer_lookup, audit_admin
 
 APPLICANT = Word("成员编号", "MEMBER_ID")
@@ -47,8 +48,8 @@ async def decide(ctx: Context, group_id: str, member_id: str, request_id: str, a
 
 
 async def hold(ctx: Context, group: GroupConfig, member_id: str, name: str, answer: str) -> None:
-
-    await notify_admins(ctx, group, ctx.render("alert", group.locale, kind="gate_hold", group=group.name or group.id,
+    title = await group_title(ctx.repo, group)
+    await notify_admins(ctx, group, ctx.render("alert", group.locale, kind="gate_hold", group=title,
                                                name=name or member_id, member=member_id, answer=answer))
 
 

@@ -24,7 +24,8 @@ MORNING = CommandSpec("morning", ("早报",), "早报的时间和预览", admin=
 DIGEST = CommandSpec("digest", ("周报",), "周报的时间和预览", admin=True, subs=(
     bare("show", "查看周报时间"),
     Sub("preview", ("预览", "看看"), "在群里预览周报（不含管理部分）"),
-    Sub("time", ("时间", "设置", "set"), "设置周报时间，如 周一 09:00；写 关闭 停发，写 恢复 用回配置文件的时间", (SCHEDULE,)),
+    Sub("time", ("时间", "设置", "set"), "设置周报时间，如 周一 09:00；写 关闭 停发，写 恢复 用回配置文件的时间",
+        (SCHEDULE,)),
 ))
 
 

@@ -14,6 +14,7 @@ from bot.core.scheduler import parse_hhmm
 from bot.core.timeutil import day_plus, local_day, local_midnight, zone
 from bot.domain import profiles
 from bot.domain.recompute import core_members
+from bot.domain.reports import group_title
 
 log = logging.getLogger("quntag.jobs")
 REMIND_BEFORE_S = 3600.0
@@ -57,7 +58,7 @@ async def alerts(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
                 group.id, now - cfg.unanswered_minutes * 60, now - 86400):
             if await ctx.repo.claim_alert(group.id, "unanswered", mid, budget):
                 await notify_admins(ctx, group, ctx.render(
-                    "alert", group.locale, kind="unanswered", group=group.name or group.id,
+                    "alert", group.locale, kind="unanswered", group=await group_title(ctx.repo, group),
                     name=display_name(name, member), minutes=int((now - at) // 60), excerpt=excerpt or ""))
     if cfg.complaint_burst > 0 and cfg.complaint_tags:
         window = cfg.complaint_window_minutes * 60
@@ -65,7 +66,7 @@ async def alerts(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
         if n >= cfg.complaint_burst and await ctx.repo.claim_alert(group.id, "complaints", str(int(now // window)),
                                                                      budget):
             await notify_admins(ctx, group, ctx.render(
-                "alert", group.locale, kind="complaints", group=group.name or group.id, count=n,
+                "alert", group.locale, kind="complaints", group=await group_title(ctx.repo, group), count=n,
                 minutes=cfg.complaint_window_minutes, tags="、".join(cfg.complaint_tags)))
     today = local_day(now, group.timezone)
     await jobs.run(group, "alert:core_declining", local_midnight(today, group.timezone), core_declining)
@@ -85,7 +86,7 @@ async def core_declining(ctx: Context, group: GroupConfig) -> None:
         if await ctx.repo.claim_alert(group.id, "core_declining", f"{p.member}:{week[0]}-{week[1]}",
                                       ctx.config.alerts.max_per_hour):
             await notify_admins(ctx, group, ctx.render(
-                "alert", group.locale, kind="core_declining", group=group.name or group.id,
+                "alert", group.locale, kind="core_declining", group=await group_title(ctx.repo, group),
                 name=display_name(p.name, p.member)))
 
 

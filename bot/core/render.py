@@ -9,6 +9,7 @@ tiers, categories and sources go through ``label`` so both languages read natura
 
 from __future__ import annotations
 
+from datetime import date
 from importlib.resources import files
 from typing import Any
 
@@ -41,6 +42,12 @@ def when(ts: float | str | None, tz: str, locale: str = DEFAULT_LOCALE) -> str:
     if locale == DEFAULT_LOCALE:
         return f"{t.month}月{t.day}日 {t:%H:%M}"
     return f"{_MONTHS_EN[t.month - 1]} {t.day}, {t:%H:%M}"
+
+
+def day(iso: str, locale: str = DEFAULT_LOCALE) -> str:
+    """An ISO date → ``11月29日`` / ``Nov 29``."""
+    d = date.fromisoformat(iso)
+    return f"{d.month}月{d.day}日" if locale == DEFAULT_LOCALE else f"{_MONTHS_EN[d.month - 1]} {d.day}"
 
 
 def hours(values: list[int], locale: str = DEFAULT_LOCALE) -> str:
@@ -77,6 +84,7 @@ def environment(locale: str) -> jinja2.Environment:
     env.filters["tr"] = lambda text: i18n.gettext(locale, text)  # a catalog text chosen in Python (N_)
     env.filters["label"] = lambda code, kind: label(kind, code, locale)
     env.filters["hours"] = lambda values: hours(values, locale)
+    env.filters["day"] = lambda iso: day(iso, locale)
     env.filters["schedule"] = lambda spec: schedule(spec, locale)
     env.globals["locale"] = locale
     return env

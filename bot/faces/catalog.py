@@ -31,7 +31,8 @@ def template_messages() -> Iterator[tuple[str, str]]:
     folder = files("templates").joinpath("messages")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".j2"):
-            for lineno, _func, message in env.extract_translations(entry.read_text(encoding="utf-8")):
+            found = env.extract_translations(entry.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+            for lineno, _func, message in found:
                 text = message[0] if isinstance(message, tuple) else message  # _("…", name=x): ("…", None)
                 if isinstance(text, str):
                     yield text, f"templates/messages/{entry.name}:{lineno}"

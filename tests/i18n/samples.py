@@ -10,7 +10,8 @@ from typing import Any
 from bot.core.usage import HelpEntry, Line
 
 NOW = 1_795_896_232.0
-ALLOWED = {"Kevin李", "generic:u-2", "generic:g-1", "u-2", "onboarding", "https://bot.example.com/console/login?t=abc", "Asia/Shanghai",
+ALLOWED = {"Kevin李", "generic:u-2", "generic:g-1", "u-2", "onboarding", "https://bot.example.com/console/login?t=abc",
+           "Asia/Shanghai",
            "quntag", "console-link", "@小林"}
 
 SURVEY = NS(id="onboarding", title="新人问卷", reward_points=5, questions=[
@@ -27,11 +28,13 @@ BREAKDOWN = {"tier": "growth", "score": 0.41, "weights": {"recency": 0.3, "frequ
                         "checkins": 3, "survey_answers": 4}}
 CARD = {"name": "成长成员", "description": "正在变得活跃，值得培养", "size": 12, "share": 0.3,
         "trend": {"messages_7d": 80, "change": -0.12},
-        "top_tags": [{"name": "红酒", "avg_score": 2.5, "share": 0.5}, {"name": "夜猫子", "avg_score": None, "share": 0.3}],
+        "top_tags": [{"name": "红酒", "avg_score": 2.5, "share": 0.5},
+                     {"name": "夜猫子", "avg_score": None, "share": 0.3}],
         "attributes": {"城市": [{"value": "杭州", "share": 0.6}]}, "peak_hours": [21, 8],
         "needs": [{"name": "求推荐"}], "motives": [{"name": "社交"}], "channels": [{"name": "渠道:成员邀请"}],
         "scenario": {"interests": ["红酒"], "hour": 21},
-        "evidence": [{"member": "Kevin李", "at": "11月29日 04:03", "tag": "红酒", "message": "e-1", "text": "这瓶红酒不错"},
+        "evidence": [{"member": "Kevin李", "at": "11月29日 04:03", "tag": "红酒", "message": "e-1",
+                      "text": "这瓶红酒不错"},
                      {"member": "赵敏", "at": "11月28日 20:04", "tag": "红酒", "message": "e-2"}]}
 KEYWORD_TAG = NS(source="keyword", score=2.31, hits=4, evidence=[
     NS(at=NOW - 3600, keyword="红酒", message="e-1795896232-u-1", text="周末喝了一瓶红酒"),
@@ -103,14 +106,16 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
             for a in ("optout", "optin", "forget_ask", "forgotten", "no_private", "sent_private")]
     out += [("console_link", {"kind": k, "url": "https://bot.example.com/console/login?t=abc", "member": "generic:u-2"})
             for k in ("link", "sent", "no_private", "not_admin", "off")]
-    out += [("alert", {"kind": k, "group": "红酒爱好者·杭州", "name": "Kevin李", "minutes": 30, "excerpt": "有人知道吗？",
+    out += [("alert", {"kind": k, "group": "红酒爱好者·杭州", "name": "Kevin李", "minutes": 30,
+                       "excerpt": "有人知道吗？",
                        "count": 3, "tags": "投诉", "member": "u-2", "answer": "朋友介绍"})
             for k in ("unanswered", "complaints", "core_declining", "gate_hold")]
     out += [
         ("admin_private", {"sent": True}), ("admin_private", {"sent": False}),
         ("attr_done", {"who": {"name": "Kevin李", "ref": "u-2"}, "keys": ["城市", "预算"]}),
         ("attrs", {"name": "Kevin李", "tz": "Asia/Shanghai", "attributes": {
-            "城市": NS(value="杭州", source="manual", at=NOW), "酒龄": NS(value="三年", source="survey:onboarding", at=NOW)}}),
+            "城市": NS(value="杭州", source="manual", at=NOW),
+            "酒龄": NS(value="三年", source="survey:onboarding", at=NOW)}}),
         ("attrs", {"name": "Kevin李", "tz": "Asia/Shanghai", "attributes": {}}),
         ("help", {"commands": HELP, "admin_commands": HELP}),
         ("ids", {"group": "generic:g-1", "member": "generic:u-2"}),
@@ -120,7 +125,8 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         ("insights", {"best_hours": [], "segment_hours": [], "min_support": 3, "associations": [], "moves": []}),
         ("member_pick", {"token": "小林", "candidates": [], "more": False}),
         ("member_pick", {"token": "小林", "candidates": [{"name": "小林", "ref": "u-2"}], "more": True}),
-        ("morning_report", {"date": "11月29日", "weekday": "周六", "messages": 120, "active": 18, "joined": 3, "left": 1,
+        ("morning_report", {"date": "2026-11-29", "weekday": "周六", "messages": 120, "active": 18, "joined": 3,
+                            "left": 1,
                             "welcome": ["@小林"], "more_joined": True, "tags": [{"name": "红酒", "hits": 12}],
                             "activities": [{"time": "20:00", "title": "红酒品鉴会"}],
                             "news": ["周五晚上品鉴会，名额20人"], "checkins": 9,
@@ -136,7 +142,8 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         ("persona_list", {"asked": "土豪", "min_cell": 3, "cards": [CARD]}),
         ("private_unavailable", {}),
         ("profile", {"p": PROFILE, "name": "Kevin李", "stage": "活跃",
-                     "tags": [NS(name="红酒", score=2.31, category="兴趣"), NS(name="夜猫子", score=None, category="行为")],
+                     "tags": [NS(name="红酒", score=2.31, category="兴趣"),
+                              NS(name="夜猫子", score=None, category="行为")],
                      "answers": [NS(question="你喜欢哪种酒", value="红葡萄酒")], "private_answers": 1}),
         ("profile_empty", {"name": "Kevin李"}),
         ("rate_limited", {"limit": 10, "name": "Kevin李"}), ("refused", {}),
@@ -147,7 +154,8 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         ("survey_results", {"survey": SURVEY, "responders": 5, "members": 25, "rate": "20%", "non_responders": 20,
                             "rows": [{"n": 1, "text": "你喜欢哪种酒？", "answered": 5, "kind": "single",
                                       "tally": [("红葡萄酒", 3), ("白葡萄酒", 2)]},
-                                     {"n": 4, "text": "还想说什么", "answered": 2, "kind": "text", "tally": [(2, 0)]}]}),
+                                     {"n": 4, "text": "还想说什么", "answered": 2, "kind": "text",
+                                      "tally": [(2, 0)]}]}),
         ("tag_done", {"who": {"name": "Kevin李", "ref": "u-2"}, "added": ["红酒"], "removed": ["健身"]}),
         ("tier_member", {"name": "Kevin李", "b": BREAKDOWN, "cfg": TIER_CFG}),
         ("tier_preview", {"saved": False, "weights": WEIGHTS, "moves": [("Kevin李", "growth", "high")]}),
@@ -159,7 +167,8 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         ("weekly_digest", DIGEST), ("weekly_digest", {**DIGEST, "public": True}),
         ("welcome", {"who": "@小林", "group": "红酒爱好者·杭州", "survey": SURVEY, "private": True}),
         ("welcome", {"who": "@小林", "group": "", "survey": SURVEY, "private": False}),
-        ("wrong_chat", {"needs": "group", "command": "签到"}), ("wrong_chat", {"needs": "private", "command": "我的属性"}),
+        ("wrong_chat", {"needs": "group", "command": "签到"}),
+        ("wrong_chat", {"needs": "private", "command": "我的属性"}),
     ]
     out += [("why", {"p": PROFILE, "tag": "红酒", "t": KEYWORD_TAG, "carried": False, "evidence": {}, "at": NOW,
                      "by_name": "", "tz": "Asia/Shanghai", "half_life": 30.0, "min_score": 1.0}),

@@ -4,9 +4,9 @@ ship with the package, and a template's placeholders survive translation."""
 from __future__ import annotations
 
 import re
+from importlib.resources import files
 
 from babel.messages.pofile import read_po
-from importlib.resources import files
 
 from bot.core import i18n
 from bot.faces.catalog import messages

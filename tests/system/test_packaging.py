@@ -40,7 +40,7 @@ def test_wheel_installs_and_runs_anywhere(tmp_path):
     assert up.returncode == 0, up.stderr
     demo = run([quntag, "demo"], elsewhere, timeout=120)
     assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
-    assert "== profiles ==" in demo.stdout and "== summary ==" in demo.stdout
+    assert "== 成员画像 ==" in demo.stdout and "== 汇总 ==" in demo.stdout
 
 
 def test_files_quntag_leaves_next_to_its_database_stay_out_of_git():

@@ -25,8 +25,11 @@ from aiohttp import web
 from bot.adapters.generic import signed_headers
 from bot.core.config import Config
 from bot.core.events import ChatRef
+from bot.core.i18n import N_, gettext
+from bot.core.labels import label
 from bot.domain.profiles import ProfileJSON
 from bot.faces.appkeys import RUNTIME
+from bot.faces.cli_table import table
 from bot.faces.demo.receiver import Receiver, start_site
 from bot.faces.server import create_app
 from bot.faces.settings import parse
@@ -79,7 +82,8 @@ class DemoFailed(Exception):
 
 
 async def run_demo(keep: str | None = None) -> str:
-    """Run the demo; returns its printable report (sections ``== profiles ==`` … ``== weekly digest ==``)."""
+    """Run the demo; returns its printable report (sections ``== 成员画像 ==`` … ``== 周报 ==``, in the group's
+    language)."""
     tmp = tempfile.TemporaryDirectory(prefix="quntag-demo-")
     folder = Path(keep) if keep else Path(tmp.name)
     folder.mkdir(parents=True, exist_ok=True)
@@ -119,8 +123,9 @@ async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receive
         async with http.get(f"{base}/metrics") as r:
             metrics = await r.text()
     morning, weekly = await _reports(app, cfg)
-    lines = _sections(profiles, metrics, len(events), receiver)
-    lines += ["", "== morning report ==", morning, "", "== weekly digest ==", weekly]
+    locale = cfg.groups[f"generic:{GROUP}"].locale
+    lines = _sections(profiles, metrics, len(events), receiver, locale)
+    lines += ["", gettext(locale, N_("== 早报 ==")), morning, "", gettext(locale, N_("== 周报 ==")), weekly]
     return "\n".join(lines)
 
 
@@ -137,32 +142,38 @@ async def _reports(app: web.Application, cfg: Config) -> tuple[str, str]:
     return morning.plain(), weekly.plain()
 
 
-def _sections(profiles: list[ProfileJSON], metrics: str, posted: int, receiver: Receiver) -> list[str]:
-    """The ``== profiles ==`` and ``== summary ==`` sections, line by line."""
-    out = ["== profiles =="]
+def _sections(profiles: list[ProfileJSON], metrics: str, posted: int, receiver: Receiver, locale: str) -> list[str]:
+    """The profiles table and the summary, line by line, in the demo group's language."""
+    def t(text: str, **values: object) -> str:
+        return gettext(locale, text) % values if values else gettext(locale, text)
+
+    rows = []
     for p in sorted(profiles, key=lambda p: (-p["stats"]["messages"], p["member"])):
         # every tag the member carries, once, as the summary counts them; a number only for keyword intensities
         shown: dict[str, str] = {}
-        for t in p["tags"]:
-            shown.setdefault(t["name"], f"{t['name']} {t['score']:.2f}" if t["source"] == "keyword" else t["name"])
-        tags = ", ".join(shown.values())
+        for tag in p["tags"]:
+            shown.setdefault(tag["name"], f"{tag['name']} {tag['score']:.2f}" if tag["source"] == "keyword"
+                             else tag["name"])
         st = p["stats"]
-        out.append(f"{p['name']:<8} {p['member']:<13} {p['lifecycle']:<9} messages {st['messages']:>3}  "
-                   f"active days {st['active_days']:>2}  tags: {tags or '-'}")
-    out += ["", "== summary =="]
-    out.append(f"events posted: {posted} (+{REDELIVERED} re-deliveries)  "
-          f"accepted: {_metric(metrics, 'quntag_events_accepted_total')}  "
-          f"duplicates: {_metric(metrics, 'quntag_events_duplicate_total')}  "
-          f"processed: {_metric(metrics, 'quntag_events_processed_total')}")
-    out.append(f"members: {len(profiles)}  messages: {sum(p['stats']['messages'] for p in profiles)}")
+        rows.append([p["name"] or "—", p["member"], label("stage", p["lifecycle"], locale), str(st["messages"]),
+                     str(st["active_days"]), t("、").join(shown.values()) or "—"])
+    header = [t(N_("昵称")), t(N_("成员编号")), t(N_("阶段")), t(N_("消息")), t(N_("活跃天数")), t(N_("标签"))]
+    out = [t(N_("== 成员画像 ==")), table(header, rows), "", t(N_("== 汇总 =="))]
+    out.append(t(N_("收到事件 %(posted)s 个（另重复投递 %(again)s 个）：接收 %(accepted)s · 去重 %(duplicates)s · "
+                    "已处理 %(processed)s"), posted=posted, again=REDELIVERED,
+                 accepted=_metric(metrics, "quntag_events_accepted_total"),
+                 duplicates=_metric(metrics, "quntag_events_duplicate_total"),
+                 processed=_metric(metrics, "quntag_events_processed_total")))
+    out.append(t(N_("成员 %(members)s 人 · 消息 %(messages)s 条"), members=len(profiles),
+                 messages=sum(p["stats"]["messages"] for p in profiles)))
     stages = Counter(p["lifecycle"] for p in profiles)
-    order = ("new", "active", "declining", "dormant", "left")
-    out.append("lifecycle: " + " · ".join(f"{k} {stages[k]}" for k in order))
-    carried = Counter(name for p in profiles for name in {t["name"] for t in p["tags"]})
-    out.append("top tags (members carrying): " + " · ".join(f"{k} {n}" for k, n in carried.most_common(8)))
-    out.append(f"bot replies delivered: {len(receiver.received)} "
-          f"(signature checked: {'ok' if receiver.all_signed else 'FAILED'})")
+    out.append(t(N_("生命周期：")) + " · ".join(f"{label('stage', k, locale)} {stages[k]}"
+                                            for k in ("new", "active", "declining", "dormant", "left")))
+    carried = Counter(name for p in profiles for name in {tag["name"] for tag in p["tags"]})
+    out.append(t(N_("热门标签（带此标签的人数）：")) + " · ".join(f"{k} {n}" for k, n in carried.most_common(8)))
+    out.append(t(N_("机器人发出回复 %(n)s 条（签名校验：%(check)s）"), n=len(receiver.received),
+                 check=t(N_("通过")) if receiver.all_signed else t(N_("失败"))))
     for msg in receiver.received:
         first = msg.get("text", "").splitlines()[0] if msg.get("text") else ""
-        out.append(f"  → group {msg.get('group')}: {first}")
+        out.append(f"  → {first}")
     return out
