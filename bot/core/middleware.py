@@ -70,7 +70,7 @@ class MemberRateLimit:
         if not self.over_limit(ev, ctx.clock(), limit):
             await call_next(ctx)
             return
-        log.warning("rate limit: %s in %s (event %s) ignored", ev.user.id, ev.chat.id, ev.event_id)
+        log.warning("member rate limit: %s in %s (event %s) ignored", ev.user.id, ev.chat.id, ev.event_id)
         key = (ev.chat.id, ev.user.id)
         if key not in self._told:
             self._told.add(key)

@@ -144,7 +144,7 @@ def test_after_an_unknown_subcommand_members_see_only_what_they_may_run():
 
 async def test_the_usage_reply_is_rendered_per_locale(tmp_path):
     for locale, expected in (("zh-CN", "用法：/news add 内容（加一条资讯）"),
-                             ("en", "Usage: /news add TEXT (加一条资讯)")):
+                             ("en", "Usage: /news add TEXT (add a news item)")):
         ctx = for_message(base(tmp_path, locale=locale), msg("/news add"))
         ctx.data = Data.of(INVOCATION, invoke(NEWS, "/news add"))
         await reply_usage(ctx)
@@ -157,7 +157,7 @@ def test_help_shows_members_only_what_they_may_run():
     everyone, admins = help_entries(specs, "zh-CN", admin=False)
     assert [e.name for e in everyone] == ["activity", "me", "help"] and admins == []
     [activity] = [e for e in everyone if e.name == "activity"]
-    assert [f.usage for f in activity.forms] == ["/activity list|列表"]
+    assert [f.usage for f in activity.forms] == ["/活动 列表"]  # in the spelling a Chinese member types
 
 
 def test_help_shows_admins_admin_commands_with_every_subcommand_and_alias():
@@ -166,11 +166,11 @@ def test_help_shows_admins_admin_commands_with_every_subcommand_and_alias():
     news = admins[0]
     assert news.aliases == ("资讯", "新闻")
     assert [(f.usage, f.help) for f in news.forms] == [
-        ("/news add|添加|加 内容", "加一条资讯"), ("/news list|列表", "待发的资讯"),
-        ("/news rm|删除 序号", "删除第几条")]
-    assert [f.usage for f in admins[1].forms] == ["/tier", "/tier 成员", "/tier save|保存 [权重]"]
+        ("/资讯 添加 内容", "加一条资讯"), ("/资讯 列表", "待发的资讯"), ("/资讯 删除 序号", "删除第几条")]
+    assert news.spellings == "/资讯 /新闻 /news"
+    assert [f.usage for f in admins[1].forms] == ["/分层", "/分层 成员", "/分层 保存 [权重]"]
     activity = everyone[0]  # a member command with admin-only subcommands: those are marked
-    assert [(f.usage.split()[1], f.admin) for f in activity.forms] == [("list|列表", False), ("add|添加", True)]
+    assert [(f.usage.split()[1], f.admin) for f in activity.forms] == [("列表", False), ("添加", True)]
 
 
 def test_help_in_a_private_chat_lists_what_works_there():

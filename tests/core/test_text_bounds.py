@@ -72,10 +72,10 @@ async def test_odd_numbers_in_commands_get_a_usage_reply_not_a_crash(make_bot) -
                               "/answer s 1=" + "9" * 5000, "/answer s 2=𐩀"]):
         await bot.post(message(f"c{i}", "u-9", text, now))
     await bot.settle()
-    replies = {r["reply_to"]: r["text"] for r in bot.receiver.received}
+    replies = {r.get("reply_to"): r["text"] for r in bot.receiver.received}
     assert "用法" in replies["c0"] and "用法" in replies["c1"]
     assert "格式不对" in replies["c2"]
-    assert replies["c3"].startswith("第 1 题：请填 1-5 之间的整数\n")
+    assert replies["c3"].startswith("第 1 题：请填 1-5 之间的整数。\n")
     assert replies["c4"].startswith("第 2 题：请填选项序号 1-2\n")
 
 

@@ -96,7 +96,7 @@ async def test_why_shows_evidence_without_text_when_text_is_not_stored(make_bot)
     await bot.post(message("c1", ADMIN, "/why @张三 红酒", NOW))
     await bot.settle()
     [t] = private(bot)
-    assert "m1" in t and "赤霞珠" in t and "秘密" not in t and "张三" in t
+    assert "m1" not in t and "11月" in t and "赤霞珠" in t and "秘密" not in t and "张三" in t
 
 
 async def test_why_quotes_text_only_when_stored(make_bot):
@@ -134,7 +134,7 @@ async def test_tier_breakdown_preview_and_save(make_bot):
     await bot.settle()
     member, preview = private(bot)
     assert "近因" in member and "频率" in member and "贡献" in member
-    assert "预览" in preview and "→ ordinary" in preview
+    assert "预览" in preview and "→ 普通" in preview
     _, p = await bot.profile("generic:u-1")
     assert p["tier"] != "ordinary"  # a preview changes nothing
     await bot.post(message("c3", ADMIN, "/tier save recency=0 frequency=0 contribution=1", NOW))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from sqlalchemy import func, select, text
@@ -90,7 +91,12 @@ async def test_mydata_goes_private_only(make_bot):
     await bot.settle()
     private = [r for r in bot.receiver.received if "user" in r]
     public = [r for r in bot.receiver.received if "group" in r]
-    assert len(private) == 1 and private[0]["user"] == "u-1" and '"tag_hits"' in private[0]["text"]
+    # a readable summary first (no raw tier, no JSON), then the full data as one compact JSON message
+    assert len(private) == 2 and {p["user"] for p in private} == {"u-1"}
+    summary, full = private[0]["text"], private[1]["text"]
+    assert "数据摘要" in summary and "标签：红酒" in summary and "{" not in summary and "tier" not in summary
+    data = json.loads(full)
+    assert "tag_hits" in data["stored"] and "tier" not in data["profile"] and "member_states" not in data["stored"]
     assert len(public) == 1 and "私信" in public[0]["text"] and "tag_hits" not in public[0]["text"]
 
 
