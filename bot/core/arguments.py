@@ -16,7 +16,7 @@ from typing import TypeVar
 from bot.core.data import Key
 from bot.core.events import Message
 from bot.core.scheduler import ScheduleError, parse_hhmm, weekday_index
-from bot.core.textnorm import small_int
+from bot.core.textnorm import as_written, small_int
 
 T = TypeVar("T")
 _WORD = re.compile(r"\S++")
@@ -140,13 +140,13 @@ class Weekday(Arg[int]):
 
 
 class Text(Arg[str]):
-    """The rest of the text, as written; must not be empty."""
+    """The rest of the text, as written (full-width punctuation kept, not normalized); must not be empty."""
 
     def take(self, words: Words, ev: Message) -> str:
         rest = words.rest()
         if not rest:
             raise ArgError(f"missing {self.label_en}")
-        return rest
+        return as_written(ev.text, rest)
 
 
 @dataclass(frozen=True, slots=True)

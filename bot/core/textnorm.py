@@ -31,6 +31,19 @@ def analysis_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text[:ANALYSIS_CHARS])[:ANALYSIS_CHARS]
 
 
+def as_written(raw: str, normalized_tail: str) -> str:
+    """The end of ``raw`` that reads as ``normalized_tail`` after NFKC, as the member wrote it (a full-width
+    comma stays full-width); ``normalized_tail`` itself when no such end exists (the text was cut). Linear: it
+    walks back from the end one character at a time."""
+    text = raw[:ANALYSIS_CHARS].rstrip()
+    i, length = len(text), 0
+    while i > 0 and length < len(normalized_tail):
+        i -= 1
+        length += len(unicodedata.normalize("NFKC", text[i]))
+    tail = text[i:]
+    return tail if unicodedata.normalize("NFKC", tail) == normalized_tail else normalized_tail
+
+
 def small_int(text: str, digits: int = 6) -> int | None:
     """``text`` as a non-negative integer of at most ``digits`` ASCII digits, else None. Member input such as
     ``/news rm 𐩀`` or 5,000 digits is no number (``str.isdigit`` accepts both; ``int`` would raise)."""
