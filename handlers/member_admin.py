@@ -13,6 +13,7 @@ from bot.core.arguments import Maybe, Member, Text
 from bot.core.commands import CommandSpec, Sub, bare
 from bot.core.context import Context
 from bot.core.events import Message
+from bot.core.i18n import N_
 from bot.core.routing import Router
 from bot.core.timeutil import iso_utc
 from bot.core.usage import reply_usage
@@ -40,6 +41,7 @@ TIER = CommandSpec("tier", ("分层", "价值分层"), "价值分层：各层人
     Sub("preview", ("预览",), "预览新权重下谁会换层", (WEIGHTS,)),
     Sub("save", ("保存",), "保存新权重（立即生效）", (WEIGHTS,)),
 ))
+WEIGHTS_HELP = N_("权重这样写：近因=0.3 频率=0.4 贡献=0.3（不小于 0，不能全为 0，没写的沿用当前值）。")
 MYATTR = CommandSpec("myattr", ("我的属性",), "私信查看我的属性")
 
 
@@ -135,8 +137,8 @@ async def _tier_weights(ctx: Context[Message], saving: bool) -> None:
     current = await group_weights(ctx.repo, ctx.config, group)
     try:
         weights = parse_weights(ctx.data[WEIGHTS] or "", current)
-    except ValueError as exc:
-        await reply_usage(ctx, str(exc))
+    except ValueError:
+        await reply_usage(ctx, ctx.render.text(ctx.locale, WEIGHTS_HELP))
         return
     await ensure_fresh(ctx.repo, ctx.config, group, now)
     before = {m: t for m, (t, _s, _b) in (await ctx.repo.member_states(group)).items()}

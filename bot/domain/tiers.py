@@ -46,9 +46,10 @@ class Weights:
 
 
 def parse_weights(text: str, base: Weights) -> Weights:
-    """``recency=0.2 frequency=0.5 contribution=0.3`` (also r= f= c= and 最近= 频率= 贡献=). ValueError if bad."""
-    names = {"recency": "recency", "r": "recency", "最近": "recency", "近因": "recency", "frequency": "frequency", "f": "frequency",
-             "频率": "frequency", "contribution": "contribution", "c": "contribution", "贡献": "contribution"}
+    """``recency=0.2 frequency=0.5 contribution=0.3`` (also r= f= c= and 近因= 频率= 贡献=). ValueError if bad."""
+    names = {"recency": "recency", "r": "recency", "最近": "recency", "近因": "recency", "frequency": "frequency",
+             "f": "frequency", "频率": "frequency", "contribution": "contribution", "c": "contribution",
+             "贡献": "contribution"}
     values = {"recency": base.recency, "frequency": base.frequency, "contribution": base.contribution}
     for part in text.replace(",", " ").replace("，", " ").split():
         key, sep, raw = part.partition("=")
