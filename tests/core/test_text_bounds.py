@@ -76,7 +76,7 @@ async def test_odd_numbers_in_commands_get_a_usage_reply_not_a_crash(make_bot) -
     assert "用法" in replies["c0"] and "用法" in replies["c1"]
     assert "格式不对" in replies["c2"]
     assert replies["c3"].startswith("第 1 题：请填 1-5 之间的整数。\n")
-    assert replies["c4"].startswith("第 2 题：请填选项序号 1-2\n")
+    assert replies["c4"].startswith("第 2 题：请填选项序号 1-2。\n")
 
 
 async def test_a_name_shaped_like_a_mention_token_does_not_drop_a_report(make_bot) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.labels import label
+from bot.core.render import when
 from tests.conftest import TOKEN, message
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "profile" / "golden.json"
@@ -105,12 +107,16 @@ async def test_chat_replies_show_a_profiles_times_and_texts_as_the_json_does(mak
     [p] = await profiles.load(bot.runtime.repo, bot.config, "generic:g-1", ["generic:u-1"], bot.clock())
     shown = json.loads(json.loads(GOLDEN.read_text(encoding="utf-8"))["member"])
     render = Renderer()
+    tz = "Asia/Shanghai"
     why = render("why", "zh-CN", p=p, tag="红酒", t=p.tag("红酒"), carried=True, evidence={}, at=None,
-                 half_life=30.0, min_score=1.0)
+                 half_life=30.0, min_score=1.0, tz=tz)
+    # The JSON keeps ISO-8601 UTC; chat shows the same instant in the group's local time, with the same text.
     for e in shown["tags"][0]["evidence"]:
-        assert f"· {e['at']} 关键词「{e['keyword']}」 消息 {e['message']}：{e['text']}" in why
-    lines = {"zh-CN": "· {k}：{value}（来源 {source}，{at}）", "en": "- {k}: {value} (source {source}, {at})"}
+        assert f"· {when(e['at'], tz)} 关键词「{e['keyword']}」：{e['text']}" in why
+        assert e["message"] not in why  # internal message ids stay out of chat
+    lines = {"zh-CN": "· {k}：{value}（{source}，{at}）", "en": "· {k}: {value} ({source}, {at})"}
     for locale, line in lines.items():
-        attrs = render("attrs", locale, name=p.name, attributes=p.attributes)
+        attrs = render("attrs", locale, name=p.name, attributes=p.attributes, tz=tz)
         for k, a in shown["attributes"].items():
-            assert line.format(k=k, **a) in attrs
+            source = label("source", a["source"], locale)
+            assert line.format(k=k, value=a["value"], source=source, at=when(a["at"], tz, locale)) in attrs
