@@ -18,6 +18,7 @@ from bot.faces.appkeys import RUNTIME
 from bot.faces.demo.receiver import Receiver, start_site
 from bot.faces.server import create_app
 from bot.faces.settings import parse
+from tests.postgres import pg_database, pg_url, pytest_terminal_summary  # noqa: F401  (fixtures and the skip line)
 
 SECRET = "test-secret"
 TOKEN = "test-token"
