@@ -40,6 +40,13 @@ def database_url(request: pytest.FixtureRequest, template: str, tmp_path: Path) 
     return fresh(template, tmp_path)
 
 
+@pytest.fixture(params=STORE_URLS, ids=backend_name)
+def every_backend(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each backend in turn. A test module runs its ``make_bot`` tests on every backend
+    with ``bot_storage_url = every_backend`` (the fixture ``make_bot`` takes its database from)."""
+    return database_url(request, str(request.param), tmp_path)
+
+
 def fresh(template: str, tmp_path: Path) -> str:
     """The URL of ``template`` for this test, its database emptied (every table dropped)."""
     url = template.format(tmp_path=tmp_path)
