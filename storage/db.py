@@ -91,6 +91,17 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "heads")
 
 
+def head_revision() -> str:
+    """The newest schema revision this version of quntag migrates to."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    with as_file(files("storage.migrations")) as path:
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(path))
+        return str(ScriptDirectory.from_config(cfg).get_current_head())
+
+
 class Database:
     """Async facade over a sync engine: ``write`` (group-committed) and ``read``."""
 
