@@ -129,3 +129,11 @@ def test_group_schedule_keys_are_the_ones_the_declared_jobs_read():
 def test_a_postgresql_url_is_taken_with_the_installed_driver(url):
     cfg = parse({"storage": {"url": url}}, Path("."), env={})
     assert cfg.database_url() == "postgresql+psycopg://quntag:pw@db:5432/quntag"
+
+
+def test_the_storage_url_may_come_from_the_environment():
+    env = {"QUNTAG_STORAGE_URL": "postgresql+psycopg://quntag:secret@postgres:5432/quntag"}
+    cfg = parse({"storage": {"url": "sqlite:///quntag.db"}}, Path("."), env=env)
+    assert cfg.database_url() == env["QUNTAG_STORAGE_URL"]
+    with pytest.raises(ConfigError, match="^storage.url: must start with"):
+        parse({}, Path("."), env={"QUNTAG_STORAGE_URL": "redis://cache"})

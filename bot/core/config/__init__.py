@@ -2,8 +2,8 @@
 
 Every problem raises :class:`ConfigError` whose message is one line naming the key. Secrets may come
 from the environment: ``QUNTAG_API_TOKEN`` for ``server.api_token``, ``QUNTAG_METRICS_TOKEN`` for
-``server.metrics_token`` and ``QUNTAG_ADAPTER_<NAME>_<KEY>`` for each secret an adapter type declares
-(name upper-cased, ``-`` → ``_``). Adapter options are checked against the declarations the faces hand
+``server.metrics_token``, ``QUNTAG_STORAGE_URL`` for ``storage.url`` (a PostgreSQL URL carries a password)
+and ``QUNTAG_ADAPTER_<NAME>_<KEY>`` for each secret an adapter type declares (name upper-cased, ``-`` → ``_``). Adapter options are checked against the declarations the faces hand
 in (``adapters``), so this package knows no platform.
 """
 
@@ -166,7 +166,8 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     instances = parse_adapters(top.table("adapters"), env, adapters)
     server = parse_server(top.table("server"), env)
     st = Section(top.table("storage"), "storage")
-    storage = StorageConfig(url=st.text("url", "sqlite:///quntag.db"),
+    url = st.text("url", "sqlite:///quntag.db")
+    storage = StorageConfig(url=env.get("QUNTAG_STORAGE_URL") or url,
                             sync=st.choice("sync", ("normal", "full"), "normal"),
                             store_text=st.flag("store_text", False),
                             text_retention_days=st.integer("text_retention_days", 30, 0, 36500))
