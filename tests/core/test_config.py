@@ -135,5 +135,5 @@ def test_the_storage_url_may_come_from_the_environment():
     env = {"QUNTAG_STORAGE_URL": "postgresql+psycopg://quntag:secret@postgres:5432/quntag"}
     cfg = parse({"storage": {"url": "sqlite:///quntag.db"}}, Path("."), env=env)
     assert cfg.database_url() == env["QUNTAG_STORAGE_URL"]
-    with pytest.raises(ConfigError, match="^storage.url: must start with"):
+    with pytest.raises(ConfigError, match=r"^storage\.url: must start with"):
         parse({}, Path("."), env={"QUNTAG_STORAGE_URL": "redis://cache"})

@@ -3,8 +3,9 @@
 Every problem raises :class:`ConfigError` whose message is one line naming the key. Secrets may come
 from the environment: ``QUNTAG_API_TOKEN`` for ``server.api_token``, ``QUNTAG_METRICS_TOKEN`` for
 ``server.metrics_token``, ``QUNTAG_STORAGE_URL`` for ``storage.url`` (a PostgreSQL URL carries a password)
-and ``QUNTAG_ADAPTER_<NAME>_<KEY>`` for each secret an adapter type declares (name upper-cased, ``-`` → ``_``). Adapter options are checked against the declarations the faces hand
-in (``adapters``), so this package knows no platform.
+and ``QUNTAG_ADAPTER_<NAME>_<KEY>`` for each secret an adapter type declares (name upper-cased, ``-`` → ``_``).
+Adapter options are checked against the declarations the faces hand in (``adapters``), so this package knows
+no platform.
 """
 
 from __future__ import annotations
