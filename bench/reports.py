@@ -1,8 +1,10 @@
 """Reports and queries on a big group: 10,000 members and 1,000,000 messages generated straight into a
 SQLite file with the real schema (alembic migrations), rows consistent with what the observers write.
 
-Timed: ``handlers.profiles.load_group`` (all members) next to a raw sqlite3 fetch of the same rows, and —
-once they exist — the weekly digest and the segment query (see HOOKS)."""
+Timed: ``handlers.profiles.load_group`` (all members) next to a raw fetch of the same rows, and — once
+they exist — the weekly digest and the segment query (see HOOKS). Then the same on PostgreSQL: the file is
+moved with ``quntag db copy`` into a database of its own on the server ``BENCH_PG_URL`` names (default: the
+test server, ``QUNTAG_TEST_PG_URL``), which is dropped afterwards; skipped when that server is away."""
 
 from __future__ import annotations
 
@@ -131,20 +133,32 @@ def generate(db: Path, members: int, messages: int, rules: list[tuple[str, str, 
             if Path(str(db) + "-wal").exists() else db.stat().st_size}
 
 
+RAW = [
+    ("SELECT * FROM members WHERE group_id = ? ORDER BY first_seen, member_id", 1),
+    ("SELECT member_id, hour, messages FROM member_hours WHERE group_id = ?", 1),
+    ("SELECT member_id, count(*) FROM member_days WHERE group_id = ? GROUP BY member_id", 1),
+    ("SELECT member_id, day, messages FROM member_days WHERE group_id = ? AND day >= ?", 2),
+    ("SELECT member_id, tag, at, keyword, message_id FROM tag_hits WHERE group_id = ?", 1),
+]
+
+
 def raw_fetch(db: Path, since: str) -> int:
     """Baseline: the rows load_group needs, fetched with plain sqlite3 and no Python objects built."""
     con = sqlite3.connect(db)
-    n = 0
-    for sql, args in [
-        ("SELECT * FROM members WHERE group_id = ? ORDER BY first_seen, member_id", (GROUP,)),
-        ("SELECT member_id, hour, messages FROM member_hours WHERE group_id = ?", (GROUP,)),
-        ("SELECT member_id, count(*) FROM member_days WHERE group_id = ? GROUP BY member_id", (GROUP,)),
-        ("SELECT member_id, day, messages FROM member_days WHERE group_id = ? AND day >= ?", (GROUP, since)),
-        ("SELECT member_id, tag, at, keyword, message_id FROM tag_hits WHERE group_id = ?", (GROUP,)),
-    ]:
-        n += len(con.execute(sql, args).fetchall())
+    n = sum(len(con.execute(sql, (GROUP, since)[:k]).fetchall()) for sql, k in RAW)
     con.close()
     return n
+
+
+def raw_fetch_pg(url: str, since: str) -> int:
+    """Baseline on PostgreSQL: the same rows with plain psycopg."""
+    import psycopg
+
+    from storage.pg_backup import libpq
+
+    uri, _env = libpq(url)
+    with psycopg.connect(uri) as con:
+        return sum(len(con.execute(sql.replace("?", "%s"), (GROUP, since)[:k]).fetchall()) for sql, k in RAW)
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -180,51 +194,100 @@ def run_reports(work: Path, log: Any) -> dict[str, Any]:
     gen = generate(db, members, messages, rules)
     log(f"reports: generated {gen['messages']:,} messages / {gen['members']:,} members / {gen['tag_hits']:,} "
         f"tag hits in {gen['generate_s']:.1f}s")
-    cfg = load(write_config(work, db, 1, rules))
+    cfg_path = write_config(work, db, 1, rules)
     out: dict[str, Any] = {"data": gen, "queries": []}
     from bot.core.timeutil import day_minus, local
     from bot.domain.lifecycle import HISTORY_DAYS
 
     since = day_minus(local(time.time(), "Asia/Shanghai").date().isoformat(), HISTORY_DAYS)
-
-    async def go() -> None:
-        database = Database(cfg.database_url(), "normal")
-        database.start()
-        repo = Repo(database)
-        loop = asyncio.get_running_loop()
+    out["queries"] += asyncio.run(time_queries(load(cfg_path), lambda: raw_fetch(db, since), "raw sqlite3", repeat))
+    pg = postgres_copy(db, log)
+    if pg is not None:
+        url, copy_s, drop = pg
+        out["data"]["pg_copy_s"] = copy_s
         try:
-            async def once() -> list[dict[str, Any]]:
-                return await profiles.load_group(repo, cfg, GROUP, time.time())
-
-            times = []
-            found: list[dict[str, Any]] = []
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                found = await once()
-                times.append(time.perf_counter() - t0)
-            base_s, rows = await loop.run_in_executor(None, timed, lambda: raw_fetch(db, since), repeat)
-            out["queries"].append({"name": "load_group (all members)", "seconds": statistics.median(times),
-                                   "baseline": "raw sqlite3 fetch of the same rows", "baseline_s": base_s,
-                                   "ratio": statistics.median(times) / base_s, "result": f"{len(found)} profiles",
-                                   "baseline_result": f"{rows} rows"})
-            for name in HOOKS:
-                fn = hook(name)
-                if fn is None:
-                    out["queries"].append({"name": name, "seconds": None, "result": "n/a (feature not present)"})
-                    continue
-                ts = []
-                for _ in range(repeat):
-                    t0 = time.perf_counter()
-                    await fn(repo, cfg, GROUP, time.time())
-                    ts.append(time.perf_counter() - t0)
-                out["queries"].append({"name": name, "seconds": statistics.median(ts), "result": "ok"})
+            cfg = load(cfg_path, env={**os.environ, "QUNTAG_STORAGE_URL": url})
+            queries = asyncio.run(time_queries(cfg, lambda: raw_fetch_pg(url, since), "raw psycopg", repeat))
+            out["queries"] += [{**q, "name": f"{q['name']} [PostgreSQL]"} for q in queries]
         finally:
-            await database.close()
-
-    asyncio.run(go())
+            drop()
     for q in out["queries"]:
         log(f"  {q['name']}: " + (f"{q['seconds']:.3f}s" if q["seconds"] is not None else q["result"]))
     return out
+
+
+async def time_queries(cfg: Any, baseline: Callable[[], int], baseline_name: str, repeat: int) -> list[dict[str, Any]]:
+    """Median wall time of load_group (next to ``baseline``) and of every hook, on ``cfg``'s database."""
+    queries: list[dict[str, Any]] = []
+    database = Database(cfg.database_url(), "normal")
+    database.start()
+    repo = Repo(database)
+    loop = asyncio.get_running_loop()
+    try:
+        times = []
+        found: list[dict[str, Any]] = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            found = await profiles.load_group(repo, cfg, GROUP, time.time())
+            times.append(time.perf_counter() - t0)
+        base_s, rows = await loop.run_in_executor(None, timed, baseline, repeat)
+        queries.append({"name": "load_group (all members)", "seconds": statistics.median(times),
+                        "baseline": f"{baseline_name} fetch of the same rows", "baseline_s": base_s,
+                        "ratio": statistics.median(times) / base_s, "result": f"{len(found)} profiles",
+                        "baseline_result": f"{rows} rows"})
+        for name in HOOKS:
+            fn = hook(name)
+            if fn is None:
+                queries.append({"name": name, "seconds": None, "result": "n/a (feature not present)"})
+                continue
+            ts = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                await fn(repo, cfg, GROUP, time.time())
+                ts.append(time.perf_counter() - t0)
+            queries.append({"name": name, "seconds": statistics.median(ts), "result": "ok"})
+    finally:
+        await database.close()
+    return queries
+
+
+def postgres_copy(db: Path, log: Any) -> tuple[str, float, Callable[[], None]] | None:
+    """A new database on the bench's PostgreSQL server holding a copy of ``db`` (quntag db copy); its URL, the
+    copy's seconds and how to drop it. None (with a log line) when the server is away."""
+    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy.exc import OperationalError
+
+    from storage.copy import copy
+
+    server = make_url(os.environ.get("BENCH_PG_URL") or os.environ.get("QUNTAG_TEST_PG_URL")
+                      or "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    name = f"quntag_bench_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        log(f"reports: PostgreSQL skipped (server away: {str(exc.orig).splitlines()[0] if exc.orig else exc})")
+        admin.dispose()
+        return None
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    url = server.set(database=name).render_as_string(hide_password=False)
+    t0 = time.perf_counter()
+    try:
+        copy(f"sqlite:///{db}", url)
+        with create_engine(url).connect() as conn:  # fresh planner statistics, as autovacuum would make
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    except Exception:
+        drop()
+        raise
+    copy_s = time.perf_counter() - t0
+    log(f"reports: copied to PostgreSQL in {copy_s:.0f}s")
+    return url, copy_s, drop
 
 
 if __name__ == "__main__":

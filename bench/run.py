@@ -79,7 +79,8 @@ def table(res: dict[str, Any]) -> str:
         rp = res["reports"]
         d = rp["data"]
         out += ["", f"reports and queries — one group, {d['members']:,} members, {d['messages']:,} messages, "
-                    f"{d['tag_hits']:,} tag hits (generated in {d['generate_s']:.0f} s)",
+                    f"{d['tag_hits']:,} tag hits (generated in {d['generate_s']:.0f} s"
+                    + (f", copied to PostgreSQL in {d['pg_copy_s']:.0f} s)" if "pg_copy_s" in d else ")"),
                 "| query | wall s | baseline | baseline s | ratio |", "|---|---|---|---|---|"]
         for q in rp["queries"]:
             if q["seconds"] is None:

@@ -23,19 +23,22 @@ class BackupError(Exception):
 def sqlite_path(url: str) -> Path:
     prefix = "sqlite:///"
     if not url.startswith(prefix) or url.endswith(":memory:"):
-        raise BackupError("backup/restore work on a SQLite file database (storage.url = sqlite:///…)")
+        raise BackupError("backup/restore work on a SQLite file (storage.url = sqlite:///…) or a PostgreSQL database")
     return Path(url[len(prefix):])
 
 
 def backup(url: str, target: Path) -> dict[str, int]:
-    """Copy the live database to ``target`` with SQLite's online backup API (consistent while serving)."""
-    source = sqlite_path(url)
-    if not source.exists():
-        raise BackupError(f"no database at {source}")
+    """Copy the live database to ``target`` with SQLite's online backup API (consistent while serving); a
+    PostgreSQL database is dumped with ``pg_dump`` (see ``storage.pg_backup``)."""
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file")
     if not target.parent.is_dir():
         raise BackupError(f"cannot write {target}: folder {target.parent} does not exist")
+    if url.startswith("postgresql"):
+        return _pg_dump(url, target)
+    source = sqlite_path(url)
+    if not source.exists():
+        raise BackupError(f"no database at {source}")
     tmp = target.with_name(target.name + ".partial")
     try:
         _copy(source, tmp)
@@ -44,6 +47,19 @@ def backup(url: str, target: Path) -> dict[str, int]:
         raise BackupError(f"cannot write {target}: {_reason(exc)}") from None
     os.replace(tmp, target)
     return check(target)
+
+
+def _pg_dump(url: str, target: Path) -> dict[str, int]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.pg_backup import PgToolMissing, dump
+
+    try:
+        return dump(url, target)
+    except (PgToolMissing, RuntimeError, OSError) as exc:
+        raise BackupError(f"cannot back up to {target}: {_reason(exc)}") from None
+    except SQLAlchemyError as exc:
+        raise BackupError(f"cannot back up to {target}: {str(getattr(exc, 'orig', exc)).strip()}") from None
 
 
 def _reason(exc: BaseException) -> str:
@@ -130,7 +146,15 @@ class Restored:
 def restore(url: str, source: Path, confirm: Callable[[dict[str, int]], None],
             clock: Callable[[], float] = time.time) -> Restored:
     """Check ``source``, let ``confirm`` see its row counts (it raises to stop: nothing is changed), keep a
-    copy of the current database beside it, then put ``source`` in its place (quntag serve must be stopped)."""
+    copy of the current database beside it, then put ``source`` in its place (quntag serve must be stopped).
+    A PostgreSQL database is restored with ``pg_restore`` by hand: this says how, in one line."""
+    if url.startswith("postgresql"):
+        from storage.pg_backup import PgToolMissing, restore_hint
+
+        try:
+            raise BackupError(restore_hint(url, source))
+        except PgToolMissing as exc:
+            raise BackupError(f"cannot restore {source}: {exc}") from None
     counts = check(source)
     target = sqlite_path(url)
     if not target.parent.is_dir():

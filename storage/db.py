@@ -30,40 +30,53 @@ Job = tuple[Callable[[Connection], Any], "asyncio.Future[Any]"]
 _STOP = object()
 
 
-def make_engine(url: str, sync: str = "normal") -> Engine:
-    """Engine with SQLite tuned for a single writer: WAL, busy timeout, explicit transactions.
+def make_engine(url: str, sync: str = "normal", pool_size: int = 3) -> Engine:
+    """Engine for ``url``: SQLite tuned for a single writer (WAL, busy timeout, explicit transactions), or a
+    PostgreSQL server (``postgresql+psycopg://…``, psycopg 3) behind a pool of ``pool_size`` connections.
 
-    A SQLite database file is made owner-only before the first connection (see ``storage.files``)."""
+    A SQLite database file is made owner-only before the first connection (see ``storage.files``). On
+    PostgreSQL the pool holds exactly what one process uses at once (the writer's connection plus one per
+    reader thread, see :class:`Database`), with two spare connections for a migration or a CLI command, so
+    N processes open at most N × (pool_size + 2) connections: keep that under the server's
+    ``max_connections`` (100 by default)."""
     if url.startswith("sqlite"):
-        database = make_url(url).database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            private_sqlite(Path(database))
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        return _sqlite_engine(url, sync)
+    if not url.startswith("postgresql"):
+        raise ValueError(f"unsupported database URL (sqlite:/// or postgresql+psycopg://): {url.split(':')[0]}")
+    # synchronous_commit=on is the server's default and already as durable as SQLite's sync = "full" (the
+    # commit waits for its WAL flush); "normal" keeps that, because an acknowledged event must survive a crash.
+    return create_engine(url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True, pool_recycle=3600)
 
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
-            # Driver-level autocommit so SQLAlchemy's BEGIN/SAVEPOINT are the only transaction control.
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute(f"PRAGMA synchronous={'FULL' if sync == 'full' else 'NORMAL'}")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            # A bigger page cache (16 MiB a connection): the working set of a busy community (members,
-            # their day/hour counters, recent messages) stays in memory instead of being re-read per write.
-            cur.execute("PRAGMA cache_size=-16384")
-            cur.execute("PRAGMA temp_store=MEMORY")
-            # Deleted rows are overwritten with zeros (pages and freed pages alike), so an erasure or a
-            # processed payload leaves no readable copy in the file; see Database.checkpoint for the log.
-            cur.execute("PRAGMA secure_delete=ON")
-            cur.close()
 
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("writer") else "BEGIN")
+def _sqlite_engine(url: str, sync: str) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        private_sqlite(Path(database))
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+        # Driver-level autocommit so SQLAlchemy's BEGIN/SAVEPOINT are the only transaction control.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={'FULL' if sync == 'full' else 'NORMAL'}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        # A bigger page cache (16 MiB a connection): the working set of a busy community (members,
+        # their day/hour counters, recent messages) stays in memory instead of being re-read per write.
+        cur.execute("PRAGMA cache_size=-16384")
+        cur.execute("PRAGMA temp_store=MEMORY")
+        # Deleted rows are overwritten with zeros (pages and freed pages alike), so an erasure or a
+        # processed payload leaves no readable copy in the file; see Database.checkpoint for the log.
+        cur.execute("PRAGMA secure_delete=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("writer") else "BEGIN")
+
+    return engine
 
 
 def upgrade(engine: Engine) -> None:
@@ -78,12 +91,23 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "heads")
 
 
+def head_revision() -> str:
+    """The newest schema revision this version of quntag migrates to."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    with as_file(files("storage.migrations")) as path:
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(path))
+        return str(ScriptDirectory.from_config(cfg).get_current_head())
+
+
 class Database:
     """Async facade over a sync engine: ``write`` (group-committed) and ``read``."""
 
     def __init__(self, url: str, sync: str = "normal", readers: int = 2, max_pending: int = 20000) -> None:
         self.url = url
-        self.engine = make_engine(url, sync)
+        self.engine = make_engine(url, sync, pool_size=readers + 1)
         self._jobs: queue.SimpleQueue[Job | object] = queue.SimpleQueue()
         self._slots = asyncio.Semaphore(max_pending)
         self._readers = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="quntag-db-read")

@@ -18,6 +18,8 @@ from bot.faces.appkeys import RUNTIME
 from bot.faces.demo.receiver import Receiver, start_site
 from bot.faces.server import create_app
 from bot.faces.settings import parse
+from tests.postgres import pg_database, pg_url, pytest_terminal_summary  # noqa: F401  (fixtures and the skip line)
+from tests.storage.backends import every_backend  # noqa: F401  (a fixture)
 
 SECRET = "test-secret"
 TOKEN = "test-token"
@@ -101,10 +103,18 @@ async def receiver() -> AsyncIterator[tuple[Receiver, str]]:
 
 
 @pytest.fixture
-def make_bot(tmp_path: Path, aiohttp_client: Callable[..., Any],
-             receiver: tuple[Receiver, str]) -> Callable[..., Any]:
+def bot_storage_url(tmp_path: Path) -> str:
+    """The database ``make_bot`` runs on: a SQLite file. A module runs on every backend by overriding it
+    with ``tests.storage.backends.every_backend``."""
+    return f"sqlite:///{tmp_path}/quntag.db"
+
+
+@pytest.fixture
+def make_bot(tmp_path: Path, aiohttp_client: Callable[..., Any], receiver: tuple[Receiver, str],
+             bot_storage_url: str) -> Callable[..., Any]:
     async def build(clock: Callable[[], float] = time.time, **sections: Any) -> Bot:
         rec, url = receiver
+        sections["storage"] = {"url": bot_storage_url, **sections.get("storage", {})}
         cfg = make_config(tmp_path, url, **sections)
         app: web.Application = create_app(cfg, clock=clock)
         client = await aiohttp_client(app)

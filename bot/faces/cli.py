@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from bot.core.config import ConfigError
+from bot.faces import cli_db
 from handlers import group_jobs
 
 
@@ -64,8 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("replay", parents=[common], help="import generic events from a JSONL file")
     r.add_argument("file")
     r.add_argument("--adapter", default="generic", help="adapter name the events belong to")
-    db = sub.add_parser("db", parents=[common], help="database maintenance")
-    db.add_argument("action", choices=["upgrade"])
+    cli_db.add_parser(sub, common)
     f = sub.add_parser("forget", parents=[common], help="erase everything about one member in one group")
     f.add_argument("group")
     f.add_argument("member")
@@ -119,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ops: dict[str, Callable[[argparse.Namespace], int]] = {
         "serve": cli_serve.serve, "demo": cli_ops.demo, "init": cli_ops.init, "profile": cli_ops.profile,
-        "members": cli_ops.members, "export": cli_ops.export, "replay": cli_ops.replay, "db": cli_ops.db,
+        "members": cli_ops.members, "export": cli_ops.export, "replay": cli_ops.replay, "db": cli_db.db,
         "forget": cli_privacy.forget, "backup": cli_backup.backup, "restore": cli_backup.restore,
         "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
         "recompute": cli_intel.recompute, "outbox": cli_outbox.outbox,

@@ -12,7 +12,9 @@ target_metadata = SQLModel.metadata
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    # Batch mode (copy-and-move tables) is how SQLite alters a table; PostgreSQL alters in place.
+    sqlite = connection.dialect.name == "sqlite"
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=sqlite)
     with context.begin_transaction():
         context.run_migrations()
 

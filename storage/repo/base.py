@@ -50,7 +50,8 @@ class UnitOfWork:
 def insert_ignore(conn: Connection, model: Any, rows: Sequence[dict[str, Any]] | dict[str, Any]) -> int:
     """INSERT … ON CONFLICT DO NOTHING; returns the number of rows actually inserted."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).on_conflict_do_nothing()
+    # SQLAlchemy keeps an INSERT's row count only when asked (psycopg forgets it once the cursor closes).
+    stmt = dialect.insert(model).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
     res = conn.execute(stmt, rows) if isinstance(rows, list) else conn.execute(stmt.values(rows))
     return int(res.rowcount or 0)
 

@@ -29,6 +29,8 @@ def test_packaged_example_is_the_same_file():
 @pytest.mark.parametrize(("data", "key"), [
     ({"server": {"prot": 1}}, "server.prot"),
     ({"storage": {"sync": "sometimes"}}, "storage.sync"),
+    ({"storage": {"url": "mysql://root@localhost/quntag"}}, "storage.url"),
+    ({"storage": {"url": "postgresql+psycopg://"}}, "storage.url"),
     ({"tagging": {"half_life_days": "long"}}, "tagging.half_life_days"),
     ({"tags": [{"name": "x", "keywords": []}]}, "tags[0].keywords"),
     ({"tags": [{"name": "x", "keywords": ["a"], "colour": "red"}]}, "tags[0].colour"),
@@ -121,3 +123,17 @@ def test_group_schedule_keys_are_the_ones_the_declared_jobs_read():
     assert parse({"adapters": generic, "groups": [{"id": "generic:g-1", "weekly_digest": "fri 18:00"}]},
                  Path("."), env={}) \
         .groups["generic:g-1"].schedules["weekly_digest"] == "fri 18:00"
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://quntag:pw@db:5432/quntag", "postgresql://quntag:pw@db:5432/quntag"])
+def test_a_postgresql_url_is_taken_with_the_installed_driver(url):
+    cfg = parse({"storage": {"url": url}}, Path("."), env={})
+    assert cfg.database_url() == "postgresql+psycopg://quntag:pw@db:5432/quntag"
+
+
+def test_the_storage_url_may_come_from_the_environment():
+    env = {"QUNTAG_STORAGE_URL": "postgresql+psycopg://quntag:secret@postgres:5432/quntag"}
+    cfg = parse({"storage": {"url": "sqlite:///quntag.db"}}, Path("."), env=env)
+    assert cfg.database_url() == env["QUNTAG_STORAGE_URL"]
+    with pytest.raises(ConfigError, match=r"^storage\.url: must start with"):
+        parse({}, Path("."), env={"QUNTAG_STORAGE_URL": "redis://cache"})

@@ -10,9 +10,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.core.labels import label
 from bot.core.render import when
 from tests.conftest import TOKEN, message
+
+
+@pytest.fixture
+def bot_storage_url(every_backend: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return every_backend
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "profile" / "golden.json"
 SH = ZoneInfo("Asia/Shanghai")

@@ -6,7 +6,15 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.conftest import message
+
+
+@pytest.fixture
+def bot_storage_url(every_backend: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return every_backend
 
 NOW = float(int(time.time()))
 

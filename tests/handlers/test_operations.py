@@ -24,6 +24,12 @@ from handlers import reports
 from handlers.surveys import AnswerError, parse_answers
 from tests.conftest import make_config, message
 
+
+@pytest.fixture
+def bot_storage_url(every_backend: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return every_backend
+
 SH = "Asia/Shanghai"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "gate"
 

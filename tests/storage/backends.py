@@ -1,10 +1,11 @@
 """The storage backends the storage suite runs against, how a test gets a fresh database of one, and two
 helpers for tests of what sits on a database (a clock moved by hand, a write that holds the writer).
 
-``STORE_URLS`` holds one database URL per backend; ``{tmp_path}`` stands for the test's own folder. Every
-test of ``tests/storage`` that takes ``store_url`` (or ``repo``) runs once per entry. Adding a backend is
-one entry, e.g. ``"postgresql+psycopg://quntag:quntag@localhost/quntag_test"``: :func:`fresh` empties the
-database before each test, so a shared server database starts as empty as a new file.
+``STORE_URLS`` holds one database URL per backend; ``{tmp_path}`` stands for the test's own folder and
+``{postgresql}`` for this run's own PostgreSQL database (see ``tests/postgres.py``). Every test of
+``tests/storage`` that takes ``store_url`` (or ``repo``) runs once per entry, and so do the system tests that
+take ``backend_url``. :func:`database_url` hands each test an empty database: a new SQLite file, or the
+PostgreSQL database with its schema emptied, so a shared server database starts as empty as a new file.
 """
 
 from __future__ import annotations
@@ -15,19 +16,35 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Connection, MetaData, create_engine
 
 from storage.db import Database
 
 STORE_URLS = [
     "sqlite:///{tmp_path}/quntag.db",
+    "{postgresql}",
 ]
 T0 = 1767225600.0  # 2026-01-01T00:00:00Z
 
 
 def backend_name(url: str) -> str:
     """``sqlite`` / ``postgresql``: the test id of a backend."""
-    return url.partition(":")[0].partition("+")[0]
+    return url.strip("{}").partition(":")[0].partition("+")[0]
+
+
+def database_url(request: pytest.FixtureRequest, template: str, tmp_path: Path) -> str:
+    """An empty database of the backend ``template`` names, for this test."""
+    if template == "{postgresql}":
+        return str(request.getfixturevalue("pg_url"))
+    return fresh(template, tmp_path)
+
+
+@pytest.fixture(params=STORE_URLS, ids=backend_name)
+def every_backend(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each backend in turn. A test module runs its ``make_bot`` tests on every backend
+    with ``bot_storage_url = every_backend`` (the fixture ``make_bot`` takes its database from)."""
+    return database_url(request, str(request.param), tmp_path)
 
 
 def fresh(template: str, tmp_path: Path) -> str:

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from storage.repo import Repo
-from tests.storage.backends import STORE_URLS, Clock, backend_name, fresh, open_database
+from tests.storage.backends import STORE_URLS, Clock, backend_name, database_url, open_database
 
 
 @pytest.fixture(params=STORE_URLS, ids=backend_name)
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database of one backend."""
-    return fresh(request.param, tmp_path)
+    return database_url(request, request.param, tmp_path)
 
 
 @pytest.fixture

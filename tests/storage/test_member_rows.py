@@ -16,8 +16,8 @@ def _message(group: str, at: float, name: str) -> MessageFacts:
 EVENTS = [("message", 50.0, "乙"), ("join", 100.0, "甲"), ("message", 200.0, ""), ("leave", 300.0, "")]
 
 
-async def test_arrival_order_never_changes_the_member_row(tmp_path):
-    db = Database(f"sqlite:///{tmp_path}/q.db")
+async def test_arrival_order_never_changes_the_member_row(store_url):
+    db = Database(store_url)
     db.start()
     await db.migrate()
     repo = Repo(db)

@@ -8,8 +8,8 @@ from storage.repo import Repo
 G, M = "generic:g-1", "generic:u-1"
 
 
-async def test_rejecting_twice_keeps_one_rejection_and_setting_the_tag_lifts_it(tmp_path):
-    db = Database(f"sqlite:///{tmp_path}/q.db")
+async def test_rejecting_twice_keeps_one_rejection_and_setting_the_tag_lifts_it(store_url):
+    db = Database(store_url)
     db.start()
     await db.migrate()
     repo = Repo(db)

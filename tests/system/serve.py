@@ -27,13 +27,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def write_config(folder: Path, sync: str = "normal") -> Path:
+def write_config(folder: Path, sync: str = "normal", url: str = "sqlite:///quntag.db") -> Path:
     path = folder / "config.toml"
     path.write_text(f"""
 [server]
 api_token = "{TOKEN}"
 [storage]
-url = "sqlite:///quntag.db"
+url = "{url}"
 sync = "{sync}"
 [adapters.generic]
 secret = "{SECRET}"
@@ -73,6 +73,11 @@ class Server:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
+
+    def ensure_stopped(self) -> None:
+        """Kill the server if a failed test left it running (it would hold the database's connections)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.kill()
 
     def terminate(self) -> tuple[int, str]:
         assert self.proc is not None

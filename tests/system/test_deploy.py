@@ -1,5 +1,5 @@
 """The deployment files work: systemd units verify and keep their hardening; the Dockerfile's build
-context and install steps produce a working quntag in a fresh venv."""
+context and install steps produce a working quntag in a fresh venv; compose wires quntag to PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
+from bot.faces.settings import parse
+from tests.conftest import config_dict
 from tests.system.test_packaging import run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,3 +97,30 @@ def test_dockerfile_build_context_makes_a_working_install(tmp_path: Path) -> Non
     up = run([quntag, "db", "upgrade", "--config", str(cfg)], state)
     assert up.returncode == 0, up.stderr
     assert (state / "quntag.db").stat().st_mode & 0o077 == 0
+
+
+def _compose(env: dict[str, str]) -> dict[str, Any]:
+    """deploy/compose.yaml as ``docker compose`` reads it: ``${VAR:?message}`` taken from ``env``."""
+    def value(m: re.Match[str]) -> str:
+        if m.group(1) not in env:
+            raise KeyError(m.group(2))
+        return env[m.group(1)]
+
+    raw = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
+    return dict(yaml.safe_load(re.sub(r"\$\{(\w+):\?([^}]*)\}", value, raw)))
+
+
+def test_compose_runs_quntag_on_postgresql_15_once_it_is_healthy(tmp_path: Path) -> None:
+    compose = _compose({"POSTGRES_PASSWORD": "s3cret-pw"})
+    pg, bot = compose["services"]["postgres"], compose["services"]["quntag"]
+    assert pg["image"] == "postgres:15"
+    assert "pg_isready" in " ".join(pg["healthcheck"]["test"])
+    assert "postgres-data:/var/lib/postgresql/data" in pg["volumes"] and "postgres-data" in compose["volumes"]
+    assert bot["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    # The URL quntag gets names that server, database, user and password.
+    env = {k: str(v) for k, v in bot["environment"].items()}
+    cfg = parse(config_dict(tmp_path), tmp_path, env=env)
+    assert cfg.database_url() == (f"postgresql+psycopg://{pg['environment']['POSTGRES_USER']}:s3cret-pw@postgres:5432/"
+                                  f"{pg['environment']['POSTGRES_DB']}")
+    with pytest.raises(KeyError, match="set POSTGRES_PASSWORD"):
+        _compose({})  # no password, no start

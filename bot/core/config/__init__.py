@@ -2,9 +2,10 @@
 
 Every problem raises :class:`ConfigError` whose message is one line naming the key. Secrets may come
 from the environment: ``QUNTAG_API_TOKEN`` for ``server.api_token``, ``QUNTAG_METRICS_TOKEN`` for
-``server.metrics_token`` and ``QUNTAG_ADAPTER_<NAME>_<KEY>`` for each secret an adapter type declares
-(name upper-cased, ``-`` → ``_``). Adapter options are checked against the declarations the faces hand
-in (``adapters``), so this package knows no platform.
+``server.metrics_token``, ``QUNTAG_STORAGE_URL`` for ``storage.url`` (a PostgreSQL URL carries a password)
+and ``QUNTAG_ADAPTER_<NAME>_<KEY>`` for each secret an adapter type declares (name upper-cased, ``-`` → ``_``).
+Adapter options are checked against the declarations the faces hand in (``adapters``), so this package knows
+no platform.
 """
 
 from __future__ import annotations
@@ -159,6 +160,20 @@ def _tags(raw: Any) -> tuple[TagRule, ...]:
     return tuple(out)
 
 
+STORAGE_SCHEMES = ("sqlite:///", "postgresql+psycopg://", "postgresql://")
+
+
+def _check_storage_url(url: str) -> None:
+    """A SQLite file or a PostgreSQL server (psycopg 3; ``postgresql://`` means the same); nothing else is
+    installed or tested, so anything else stops the start naming the key."""
+    if not url.startswith(STORAGE_SCHEMES):
+        raise ConfigError("storage.url: must start with sqlite:/// (a file) or postgresql+psycopg:// "
+                          f"(PostgreSQL 15+), not {url.partition(':')[0] or repr(url)}")
+    if url.startswith("postgresql") and not url.partition("://")[2].strip("/"):
+        raise ConfigError("storage.url: names no PostgreSQL server, e.g. "
+                          "postgresql+psycopg://quntag:PASSWORD@127.0.0.1:5432/quntag")
+
+
 def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None = None, *,
           adapters: Mapping[str, AdapterOptions], schedules: Collection[str] = ()) -> Config:
     """Validate a parsed TOML document; raises ConfigError naming the first bad key.
@@ -170,14 +185,13 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     instances = parse_adapters(top.table("adapters"), env, adapters)
     server = parse_server(top.table("server"), env)
     st = Section(top.table("storage"), "storage")
-    storage = StorageConfig(url=st.text("url", "sqlite:///quntag.db"),
+    url = st.text("url", "sqlite:///quntag.db")
+    storage = StorageConfig(url=env.get("QUNTAG_STORAGE_URL") or url,
                             sync=st.choice("sync", ("normal", "full"), "normal"),
                             store_text=st.flag("store_text", False),
                             text_retention_days=st.integer("text_retention_days", 30, 0, 36500))
     st.done()
-    if not storage.url.startswith("sqlite:///"):
-        # The storage layer is dialect-neutral, but only SQLite is installed and tested so far.
-        raise ConfigError("storage.url: must start with sqlite:/// (PostgreSQL support is not available yet)")
+    _check_storage_url(storage.url)
     defaults = _group(top.table("defaults"), "defaults", GroupConfig(id="*"), False, instances, adapters,
                       schedules)
     tg = Section(top.table("tagging"), "tagging")

@@ -192,8 +192,11 @@ class Config:
         return g.timezone if g is not None else self.defaults.timezone
 
     def database_url(self) -> str:
-        """``storage.url`` with a relative SQLite path resolved against the config file's folder."""
+        """``storage.url`` with a relative SQLite path resolved against the config file's folder, and
+        ``postgresql://`` spelled with its driver (psycopg 3, the one installed)."""
         url = self.storage.url
+        if url.startswith("postgresql://"):
+            return "postgresql+psycopg://" + url[len("postgresql://"):]
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
             return prefix + str((self.base_dir / url[len(prefix):]).resolve())

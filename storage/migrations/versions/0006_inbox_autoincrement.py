@@ -14,11 +14,20 @@ branch_labels = None
 depends_on = None
 
 
+def _sqlite() -> bool:
+    # PostgreSQL's SERIAL sequence never hands out a number twice already: nothing to change there.
+    return bool(op.get_bind().dialect.name == "sqlite")
+
+
 def upgrade() -> None:
+    if not _sqlite():
+        return
     with op.batch_alter_table("inbox", recreate="always", table_kwargs={"sqlite_autoincrement": True}):
         pass
 
 
 def downgrade() -> None:
+    if not _sqlite():
+        return
     with op.batch_alter_table("inbox", recreate="always"):
         pass
