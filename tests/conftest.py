@@ -115,6 +115,10 @@ def make_bot(tmp_path: Path, aiohttp_client: Callable[..., Any], receiver: tuple
     async def build(clock: Callable[[], float] = time.time, **sections: Any) -> Bot:
         rec, url = receiver
         sections["storage"] = {"url": bot_storage_url, **sections.get("storage", {})}
+        if clock is time.time and "scheduler" not in sections:
+            # On the wall clock a start-up catch-up would post the morning report whenever the suite happens
+            # to run within an hour after the group's (automatic) morning time: no catch-up unless asked for.
+            sections["scheduler"] = {"grace_minutes": 0}
         cfg = make_config(tmp_path, url, **sections)
         app: web.Application = create_app(cfg, clock=clock)
         client = await aiohttp_client(app)
