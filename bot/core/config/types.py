@@ -34,6 +34,7 @@ class ServerConfig:
     max_connections_per_client: int = 128
     member_commands_per_minute: int = 10
     public_url: str = ""  # where operators reach the console; "" = http://host:port
+    workers: int = 1  # web processes sharing the port; > 1: processing runs in a process of its own
 
 
 @dataclass(frozen=True, slots=True)
