@@ -96,6 +96,7 @@ class Supervisor:
                 self.stopping = True
                 return 1
             on_ready(self.port)
+            log.info("processes: %s", ", ".join(f"{c.name} pid {c.pid}" for c in self.children.values()))
             while not self.stopping:
                 self._reap(restarts)
                 time.sleep(0.1)
