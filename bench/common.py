@@ -325,6 +325,18 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def tree_pss(pid: int) -> int:
+    """Proportional set size of ``pid`` and its descendants, in bytes: pages the forked processes share
+    counted once in all (what the processes hold together now)."""
+    total = 0
+    for p in process_tree(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+    return total
+
+
 def tree_status(pid: int, field: str) -> int:
     """A ``kB`` field (VmHWM, VmRSS) summed over ``pid`` and its descendants, in bytes: for VmHWM the sum of
     each process's own peak, an upper bound of what they held at once."""

@@ -26,6 +26,7 @@ from common import (
     processed,
     python_cmd,
     tree_cpu_seconds,
+    tree_pss,
     tree_status,
     wait_drained,
     write_bodies,
@@ -150,7 +151,7 @@ def run_intake(work: Path, rules: list[tuple[str, str, list[str]]], log: Any) ->
             log(f"  quntag  c={conns} {backend} workers={workers}: {r['rps']:.0f} req/s "
                 f"({r['ratio']:.1%} of bare) p99 {r['p99_us'] / 1000:.1f} ms, processed {r['events_per_s']:.0f} "
                 f"ev/s, pending at end {r['pending_end']} (drained in {r['drain_s']} s), "
-                f"peak RSS {r['rss_bytes'] / 2**20:.0f} MiB")
+                f"peak RSS {r['rss_bytes'] / 2**20:.0f} MiB summed, PSS {r['pss_bytes'] / 2**20:.0f} MiB")
         row["quntag"] = next((v for v in row["variants"] if v["backend"] == "sqlite" and "error" not in v
                               and v["workers"] == default_workers()), row["variants"][0])
         row["ratio"] = row["quntag"]["ratio"]
@@ -173,7 +174,8 @@ def run_quntag(work: Path, rules: list[tuple[str, str, list[str]]], bodies: Path
     if backend == "postgresql":
         url = pg_url()
         if url is None:
-            return {"backend": backend, "workers": workers, "error": "no PostgreSQL server (BENCH_PG_URL)"}
+            return {"backend": backend, "workers": workers,
+                    "error": "not measured: psycopg not installed or no server at BENCH_PG_URL"}
     port = free_port()
     try:
         q, base = start_quntag(work, port, rules, workers, url)
@@ -196,6 +198,7 @@ def run_quntag(work: Path, rules: list[tuple[str, str, list[str]]], bodies: Path
         r["duplicates_total"] = m.get(f'quntag_events_duplicate_total{{adapter="{ADAPTER}"}}', 0.0)
         r["processed_total"] = m.get(f'quntag_events_processed_total{{adapter="{ADAPTER}"}}', 0.0)
         r["rss_bytes"] = tree_status(q.pid, "VmHWM")
+        r["pss_bytes"] = tree_pss(q.pid)
     finally:
         q.stop()
     r.update(backend=backend, workers=workers)
@@ -230,6 +233,7 @@ def run_rss(work: Path, rules: list[tuple[str, str, list[str]]], log: Any) -> di
         out["errors"] = r["errors"]
         out["quntag_hwm_bytes"] = tree_status(q.pid, "VmHWM")
         out["quntag_rss_bytes"] = tree_status(q.pid, "VmRSS")
+        out["quntag_pss_bytes"] = tree_pss(q.pid)
     finally:
         q.stop()
     log(f"rss: quntag peak {out['quntag_hwm_bytes'] / 2**20:.0f} MiB after {n} members "
