@@ -32,8 +32,8 @@ def serve(args: argparse.Namespace) -> int:
     note = insecure_note(bad, unsent)
     if workers == 1:
         return asyncio.run(_serve(cfg, host, port, note))
-    with _locked(cfg):
-        return _serve_processes(cfg, host, port, workers, note)
+    with _locked(cfg) as lock_fd:
+        return _serve_processes(cfg, host, port, workers, note, lock_fd)
 
 
 def insecure_note(bad: list[str], unsent: list[str]) -> str:
@@ -58,7 +58,7 @@ def _listen_error(exc: OSError, host: str, port: int) -> CliExit:
 
 
 @contextlib.contextmanager
-def _locked(cfg: Config) -> Iterator[None]:
+def _locked(cfg: Config) -> Iterator[int | None]:
     """Hold the database's serve lock (one server per SQLite file) for the block."""
     from storage.backup import ServeLock
 
@@ -71,7 +71,7 @@ def _locked(cfg: Config) -> Iterator[None]:
     if not acquired:
         raise CliExit(2, f"config error: storage.url: {cfg.database_url()} is in use by another quntag serve")
     try:
-        yield
+        yield lock.fileno()
     finally:
         lock.release()
 
@@ -81,7 +81,7 @@ async def _serve(cfg: Config, host: str, port: int, note: str) -> int:
         return await _serve_locked(cfg, host, port, note)
 
 
-def _serve_processes(cfg: Config, host: str, port: int, workers: int, note: str) -> int:
+def _serve_processes(cfg: Config, host: str, port: int, workers: int, note: str, lock_fd: int | None) -> int:
     """``--workers N`` > 1: migrate once here, then N web processes and a processor (``bot.faces.supervisor``)."""
     from bot.faces.supervisor import Supervisor
     from storage.db import make_engine, upgrade
@@ -97,7 +97,7 @@ def _serve_processes(cfg: Config, host: str, port: int, workers: int, note: str)
               flush=True)
 
     try:
-        code = Supervisor(cfg, host, port, workers).run(ready)
+        code = Supervisor(cfg, host, port, workers, lock_fd).run(ready)
     except OSError as exc:
         raise _listen_error(exc, host, port) from None
     print("quntag: stopped", flush=True)

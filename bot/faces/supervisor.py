@@ -71,8 +71,11 @@ def _how(status: int) -> str:
 
 
 class Supervisor:
-    def __init__(self, cfg: Config, host: str, port: int, workers: int) -> None:
+    def __init__(self, cfg: Config, host: str, port: int, workers: int, lock_fd: int | None = None) -> None:
+        """``lock_fd``: the database's serve lock, held by this process only (children close their copy, so a
+        new server can start as soon as this parent is gone, even while its children still stop)."""
         self.cfg, self.host, self.port, self.workers = cfg, host, port, workers
+        self.lock_fd = lock_fd
         self.children: dict[int, Child] = {}
         self.stopping = False
         self.parent = os.getpid()
@@ -114,6 +117,8 @@ class Supervisor:
         pid = os.fork()
         if pid == 0:  # the child: never returns into the parent's code
             os.close(read_fd)
+            if self.lock_fd is not None:
+                os.close(self.lock_fd)
             code = 1
             try:
                 code = self._child_main(child, write_fd)

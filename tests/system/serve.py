@@ -46,8 +46,9 @@ keywords = ["红酒"]
 
 
 class Server:
-    def __init__(self, config: Path, port: int) -> None:
-        self.config, self.port = config, port
+    def __init__(self, config: Path, port: int, workers: int | None = None) -> None:
+        """``workers``: ``serve --workers N`` (None: the config's, by default one per core)."""
+        self.config, self.port, self.workers = config, port, workers
         self.proc: subprocess.Popen[str] | None = None
         self.base = f"http://127.0.0.1:{port}"
 
@@ -57,7 +58,8 @@ class Server:
         self.log = open(self.config.parent / f"serve-{self.port}.log", "a+", encoding="utf-8")  # noqa: SIM115
         start = self.log.tell()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.faces.cli", "serve", "--config", str(self.config), "--port", str(self.port)],
+            [sys.executable, "-m", "bot.faces.cli", "serve", "--config", str(self.config), "--port", str(self.port),
+             *(["--workers", str(self.workers)] if self.workers else [])],
             stdout=self.log, stderr=subprocess.STDOUT, text=True, env=env)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -18,10 +18,11 @@ def events(now: float) -> list[dict]:
              "user": {"id": f"u-{i % 300}"}, "text": "红酒" if i % 3 == 0 else "你好"} for i in range(N)]
 
 
-@pytest.mark.parametrize("sync", ["normal", "full"])
-async def test_sigkill_loses_no_acked_event_and_counts_none_twice(tmp_path, sync):
+@pytest.mark.parametrize(("sync", "workers"), [("normal", 1), ("full", 1), ("normal", 2)])
+async def test_sigkill_loses_no_acked_event_and_counts_none_twice(tmp_path, sync, workers):
+    """One process (``--workers 1``) or the parent of several: killing it takes every process down."""
     cfg = write_config(tmp_path, sync)
-    server = Server(cfg, free_port())
+    server = Server(cfg, free_port(), workers)
     server.start()
     evs = events(time.time())
     acked: set[str] = set()
