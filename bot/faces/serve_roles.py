@@ -43,31 +43,32 @@ async def _stopped(parent: int) -> None:
             await asyncio.wait_for(stop.wait(), 1.0)
 
 
-async def run_web(cfg: Config, host: str, port: int, parent: int, ready: Callable[[], None]) -> int:
+async def run_web(cfg: Config, host: str, port: int, parent: int, ready: Callable[[str], None]) -> int:
     """One web process: accept deliveries on the shared port until stopped."""
     from bot.faces.server import create_app
 
     app = create_app(cfg, role="web")
     runner, _bound = await listen(app, host, port, reuse_port=True)
-    ready()
+    ready("")
     await _stopped(parent)
     await runner.cleanup()
     return 0
 
 
-async def run_processor(cfg: Config, parent: int, ready: Callable[[], None]) -> int:
-    """The processor: process accepted events, send the outbox, run scheduled jobs until stopped."""
+async def run_processor(cfg: Config, parent: int, ready: Callable[[str], None]) -> int:
+    """The processor: process accepted events, send the outbox, run scheduled jobs until stopped. What it
+    says at its start (adapters' visibility, schedules) goes to the parent, which prints it after its
+    listening line."""
     from bot.faces.runtime import Runtime
 
     rt = Runtime(cfg, Metrics(), role="processor")
     await rt.start()
     try:
         await rt.retry_parked()
-        for name, adapter in rt.adapters.items():
-            print(f"adapter {name} ({adapter.type}): visibility {adapter.visibility()}", flush=True)
-        for line in rt.jobs.describe():
-            print(f"schedule: {line}", flush=True)
-        ready()
+        lines = [f"adapter {name} ({adapter.type}): visibility {adapter.visibility()}"
+                 for name, adapter in rt.adapters.items()]
+        lines += [f"schedule: {line}" for line in rt.jobs.describe()]
+        ready("".join(line + "\n" for line in lines))
         await _stopped(parent)
     finally:
         await rt.stop()

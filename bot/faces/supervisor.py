@@ -81,7 +81,8 @@ class Supervisor:
         self.parent = os.getpid()
 
     def run(self, on_ready: Callable[[int], None]) -> int:
-        """Start everything, call ``on_ready(port)`` once every child is up, supervise until SIGTERM/SIGINT."""
+        """Start everything, call ``on_ready(port)`` once every child is up (then print what the children
+        said at their start), supervise until SIGTERM/SIGINT."""
         folder = tempfile.mkdtemp(prefix="quntag-metrics-")
         share_between_processes(folder)
         restarts = restart_counter()
@@ -95,10 +96,13 @@ class Supervisor:
             first = [Child("processor", 0)] + [Child("web", i) for i in range(1, self.workers + 1)]
             for child in first:
                 self._spawn(child)
-            if not self._wait_ready(first):
+            said = self._wait_ready(first)
+            if said is None:
                 self.stopping = True
                 return 1
             on_ready(self.port)
+            for text in said:
+                print(text, end="", flush=True)
             log.info("processes: %s", ", ".join(f"{c.name} pid {c.pid}" for c in self.children.values()))
             while not self.stopping:
                 self._reap(restarts)
@@ -140,24 +144,27 @@ class Supervisor:
         if os.getppid() != self.parent:
             return 0
 
-        def ready() -> None:
+        def ready(says: str = "") -> None:
             with contextlib.suppress(OSError):  # a restarted child: nobody waits for it
-                os.write(ready_fd, b"1")
+                os.write(ready_fd, b"ok\n" + says.encode())
             os.close(ready_fd)
 
         if child.role == "web":
             return asyncio.run(run_web(self.cfg, self.host, self.port, self.parent, ready))
         return asyncio.run(run_processor(self.cfg, self.parent, ready))
 
-    def _wait_ready(self, children: list[Child]) -> bool:
-        """Wait until each child says it is up; False when one ends first or the start takes too long."""
+    def _wait_ready(self, children: list[Child]) -> list[str] | None:
+        """Wait until each child says it is up; what they said to print, or None when one ended first or
+        the start took too long."""
         waiting = {c.ready_fd: c for c in children}
+        said: dict[int, str] = {}
         deadline = time.monotonic() + START_TIMEOUT_S
         while waiting and not self.stopping and time.monotonic() < deadline:
             readable, _, _ = select.select(list(waiting), [], [], 0.2)
-            for fd in readable:  # a byte: up; end of file: it died, which waitpid below reports
-                waiting.pop(fd).ready_fd = -1
-                os.read(fd, 1)
+            for fd in readable:  # "ok" and its lines, then end of file; only end of file: it died (see below)
+                child = waiting.pop(fd)
+                child.ready_fd = -1
+                said[child.index] = _read_all(fd).decode().removeprefix("ok\n")
                 os.close(fd)
             for child in list(self.children.values()):
                 pid, status = os.waitpid(child.pid, os.WNOHANG)
@@ -165,11 +172,11 @@ class Supervisor:
                     log.error("%s %s while starting", child.name, _how(status))
                     del self.children[pid]
                     self._stop_all()
-                    return False
+                    return None
         if waiting:
             self._stop_all()
-            return False
-        return True
+            return None
+        return [said[i] for i in sorted(said)]
 
     def _reap(self, restarts: Counter) -> None:
         """Restart each child that ended on its own."""
@@ -208,6 +215,13 @@ class Supervisor:
                 self.children.pop(child.pid, None)
                 forget_process(child.pid)
         return 0 if clean else 1
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _signal(pid: int, sig: int) -> None:
