@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.system.serve import Server, free_port, members, post, wait_processed, write_config
+from tests.system.serve import Server, free_port, members, post, send_all, wait_processed, write_config
 
 N = 1200
 MEMBERS = 200
@@ -70,24 +70,16 @@ async def test_sigkill_of_web_process_and_processor_under_load_is_exactly_once(t
     procs = pids(server)
     assert set(procs) == {"processor", "web process 1", "web process 2"}
     evs = events(time.time())
-    acked: set[str] = set()
     killed: list[str] = []
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
-        sem = asyncio.Semaphore(32)
 
-        async def send(ev: dict) -> None:
-            async with sem:
-                try:
-                    if await post(http, server.base, ev) == 200:
-                        acked.add(ev["id"])
-                except (TimeoutError, aiohttp.ClientError, OSError):
-                    pass
-                for role, at in (("web process 1", N // 4), ("processor", N // 2)):
-                    if len(acked) >= at and role not in killed:
-                        killed.append(role)
-                        os.kill(procs[role], signal.SIGKILL)  # mid-stream, with requests in flight
+        def kill_in_turn(acked: set[str]) -> None:
+            for role, at in (("web process 1", N // 4), ("processor", N // 2)):
+                if len(acked) >= at and role not in killed:
+                    killed.append(role)
+                    os.kill(procs[role], signal.SIGKILL)  # mid-stream, with requests in flight
 
-        await asyncio.gather(*(send(e) for e in evs))
+        acked = await send_all(http, server.base, evs, kill_in_turn)
         assert killed == ["web process 1", "processor"]
         out = wait_logged(server, "was killed by signal 9 (SIGKILL); restarted as pid", 2)
         assert f"web process 1 (pid {procs['web process 1']}) was killed" in out
