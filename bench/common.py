@@ -143,12 +143,13 @@ def toml_str(s: str) -> str:
 
 
 def write_config(folder: Path, db: Path, groups: int, rules: Sequence[tuple[str, str, list[str]]],
-                 sync: str = "normal") -> Path:
-    """A quntag config: one OneBot adapter, ``groups`` listed groups, the given ``[[tags]]``."""
+                 sync: str = "normal", workers: int = 1, url: str | None = None) -> Path:
+    """A quntag config: one OneBot adapter, ``groups`` listed groups, the given ``[[tags]]``; the SQLite
+    file ``db`` unless ``url`` names another database."""
     lines = [
         # the load generator is one client address opening up to 128 connections: no per-client cap
-        "[server]", f"api_token = {toml_str(API_TOKEN)}", "max_connections_per_client = 0", "",
-        "[storage]", f"url = {toml_str('sqlite:///' + str(db))}", f"sync = {toml_str(sync)}", "",
+        "[server]", f"api_token = {toml_str(API_TOKEN)}", "max_connections_per_client = 0", f"workers = {workers}",
+        "", "[storage]", f"url = {toml_str(url or 'sqlite:///' + str(db))}", f"sync = {toml_str(sync)}", "",
         f"[adapters.{ADAPTER}]", 'type = "onebot"', f"secret = {toml_str(SECRET)}",
         'access_token = "bench-access-token"', 'api_base = "http://127.0.0.1:9"', "",
     ]
@@ -301,6 +302,49 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (all its threads) so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (``quntag serve --workers N``: the parent, web processes, processor)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of ``pid`` and its live descendants."""
+    total = 0.0
+    for p in process_tree(pid):
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(p)
+    return total
+
+
+def tree_pss(pid: int) -> int:
+    """Proportional set size of ``pid`` and its descendants, in bytes: pages the forked processes share
+    counted once in all (what the processes hold together now)."""
+    total = 0
+    for p in process_tree(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+    return total
+
+
+def tree_status(pid: int, field: str) -> int:
+    """A ``kB`` field (VmHWM, VmRSS) summed over ``pid`` and its descendants, in bytes: for VmHWM the sum of
+    each process's own peak, an upper bound of what they held at once."""
+    total = 0
+    for p in process_tree(pid):
+        with contextlib.suppress(OSError):
+            total += proc_status(p, field)
+    return total
 
 
 # -- HTTP helpers (stdlib: the benchmark's own requests must not need the event loop) -------------

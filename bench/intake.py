@@ -25,6 +25,9 @@ from common import (
     proc_status,
     processed,
     python_cmd,
+    tree_cpu_seconds,
+    tree_pss,
+    tree_status,
     wait_drained,
     write_bodies,
     write_config,
@@ -70,11 +73,38 @@ def start_bare(port: int) -> Proc:
     return Proc(python_cmd([str(BENCH / "bare_server.py"), str(port)]), "listening on")
 
 
-def start_quntag(folder: Path, port: int, rules: list[tuple[str, str, list[str]]]) -> tuple[Proc, str]:
+def default_workers() -> int:
+    from bot.core.config.server import default_workers as configured
+
+    return int(os.environ.get("BENCH_WORKERS", configured()))
+
+
+def pg_url() -> str | None:
+    """A fresh PostgreSQL database for one run (``BENCH_PG_URL``'s server), or None when none answers."""
+    base = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    if base in ("", "off"):
+        return None
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    name = f"quntag_bench_{os.getpid()}"
+    plain = base.replace("+psycopg", "")
+    try:
+        with psycopg.connect(plain, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
+    except psycopg.Error:
+        return None
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+def start_quntag(folder: Path, port: int, rules: list[tuple[str, str, list[str]]], workers: int = 1,
+                 url: str | None = None) -> tuple[Proc, str]:
     db = folder / "quntag.db"
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".lock"):
         Path(str(db) + suffix).unlink(missing_ok=True)
-    cfg = write_config(folder, db, GROUPS, rules, sync="normal")
+    cfg = write_config(folder, db, GROUPS, rules, sync="normal", workers=workers, url=url)
     proc = Proc(python_cmd(["-m", "bot.faces.cli", "serve", "--config", str(cfg), "--port", str(port)]), "listening on")
     return proc, f"http://127.0.0.1:{port}"
 
@@ -109,32 +139,70 @@ def run_intake(work: Path, rules: list[tuple[str, str, list[str]]], log: Any) ->
         finally:
             bare.stop()
         log(f"  bare    c={conns}: {row['bare']['rps']:.0f} req/s p99 {row['bare']['p99_us'] / 1000:.1f} ms")
-        # (b) quntag serve, fresh database
-        port = free_port()
-        q, base = start_quntag(work, port, rules)
-        try:
-            url = f"{base}/webhook/{ADAPTER}"
-            w = load(url, bodies, 0, lines, conns, warmup)
-            before, t_before, c0 = processed(base), time.perf_counter(), cpu_seconds(q.pid)
-            r = load(url, bodies, w["requests"] + 2 * conns, lines - w["requests"] - 2 * conns, conns, seconds)
-            after, t_after = processed(base), time.perf_counter()
-            r["server_cpu"] = (cpu_seconds(q.pid) - c0) / (r["duration_us"] / 1e6)
-            m = metrics(base)
-            r["events_per_s"] = (after - before) / (t_after - t_before)
-            r["lag_s_end"] = m.get("quntag_processing_lag_seconds", float("nan"))
-            r["pending_end"] = pending(base)
-            r["accepted_total"] = m.get(f'quntag_events_accepted_total{{adapter="{ADAPTER}"}}', 0.0)
-            r["duplicates_total"] = m.get(f'quntag_events_duplicate_total{{adapter="{ADAPTER}"}}', 0.0)
-            r["drain_s"] = wait_drained(base, env_float("BENCH_DRAIN_LIMIT", 60))
-            r["rss_bytes"] = proc_status(q.pid, "VmHWM")
-            row["quntag"] = r
-        finally:
-            q.stop()
-        row["ratio"] = row["quntag"]["rps"] / row["bare"]["rps"] if row["bare"]["rps"] else float("nan")
-        log(f"  quntag  c={conns}: {r['rps']:.0f} req/s p99 {r['p99_us'] / 1000:.1f} ms, processed "
-            f"{r['events_per_s']:.0f} ev/s, pending at end {r['pending_end']} (drained in {r['drain_s']} s)")
+        # (b) quntag serve, fresh database: one process, then the default workers; SQLite, then PostgreSQL
+        row["variants"] = []
+        for backend, workers in variants():
+            r = run_quntag(work, rules, bodies, lines, conns, seconds, warmup, backend, workers)
+            r["ratio"] = r["rps"] / row["bare"]["rps"] if row["bare"]["rps"] and r.get("rps") else float("nan")
+            row["variants"].append(r)
+            if "error" in r:
+                log(f"  quntag  c={conns} {backend} workers={workers}: {r['error']}")
+                continue
+            log(f"  quntag  c={conns} {backend} workers={workers}: {r['rps']:.0f} req/s "
+                f"({r['ratio']:.1%} of bare) p99 {r['p99_us'] / 1000:.1f} ms, processed {r['events_per_s']:.0f} "
+                f"ev/s, pending at end {r['pending_end']} (drained in {r['drain_s']} s), "
+                f"peak RSS {r['rss_bytes'] / 2**20:.0f} MiB summed, PSS {r['pss_bytes'] / 2**20:.0f} MiB")
+        row["quntag"] = next((v for v in row["variants"] if v["backend"] == "sqlite" and "error" not in v
+                              and v["workers"] == default_workers()), row["variants"][0])
+        row["ratio"] = row["quntag"]["ratio"]
         results["runs"].append(row)
     return results
+
+
+def variants() -> list[tuple[str, int]]:
+    """(backend, workers) pairs to measure: 1 and the default on SQLite, the same on PostgreSQL."""
+    counts = sorted({1, default_workers()})
+    wanted = os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
+    return [(b, w) for b in ("sqlite", "postgresql") if b in wanted for w in counts]
+
+
+def run_quntag(work: Path, rules: list[tuple[str, str, list[str]]], bodies: Path, lines: int, conns: int,
+               seconds: float, warmup: float, backend: str, workers: int) -> dict[str, Any]:
+    """One ``quntag serve`` under load: req/s and latency, processing, drain, every process's CPU and RSS,
+    and whether each accepted event was processed exactly once."""
+    url = None
+    if backend == "postgresql":
+        url = pg_url()
+        if url is None:
+            return {"backend": backend, "workers": workers,
+                    "error": "not measured: psycopg not installed or no server at BENCH_PG_URL"}
+    port = free_port()
+    try:
+        q, base = start_quntag(work, port, rules, workers, url)
+    except RuntimeError as exc:
+        return {"backend": backend, "workers": workers, "error": str(exc).strip().splitlines()[-1][:200]}
+    try:
+        target = f"{base}/webhook/{ADAPTER}"
+        w = load(target, bodies, 0, lines, conns, warmup)
+        before, t_before, c0 = processed(base), time.perf_counter(), tree_cpu_seconds(q.pid)
+        r = load(target, bodies, w["requests"] + 2 * conns, lines - w["requests"] - 2 * conns, conns, seconds)
+        after, t_after = processed(base), time.perf_counter()
+        r["server_cpu"] = (tree_cpu_seconds(q.pid) - c0) / (r["duration_us"] / 1e6)
+        m = metrics(base)
+        r["events_per_s"] = (after - before) / (t_after - t_before)
+        r["lag_s_end"] = m.get("quntag_processing_lag_seconds", float("nan"))
+        r["pending_end"] = pending(base)
+        r["drain_s"] = wait_drained(base, env_float("BENCH_DRAIN_LIMIT", 60))
+        m = metrics(base)
+        r["accepted_total"] = m.get(f'quntag_events_accepted_total{{adapter="{ADAPTER}"}}', 0.0)
+        r["duplicates_total"] = m.get(f'quntag_events_duplicate_total{{adapter="{ADAPTER}"}}', 0.0)
+        r["processed_total"] = m.get(f'quntag_events_processed_total{{adapter="{ADAPTER}"}}', 0.0)
+        r["rss_bytes"] = tree_status(q.pid, "VmHWM")
+        r["pss_bytes"] = tree_pss(q.pid)
+    finally:
+        q.stop()
+    r.update(backend=backend, workers=workers)
+    return r
 
 
 def run_rss(work: Path, rules: list[tuple[str, str, list[str]]], log: Any) -> dict[str, Any]:
@@ -153,17 +221,19 @@ def run_rss(work: Path, rules: list[tuple[str, str, list[str]]], log: Any) -> di
     finally:
         bare.stop()
     port = free_port()
-    q, base = start_quntag(work, port, rules)
+    q, base = start_quntag(work, port, rules, default_workers())
+    out["workers"] = default_workers()
     try:
-        out["quntag_start_rss_bytes"] = proc_status(q.pid, "VmRSS")
+        out["quntag_start_rss_bytes"] = tree_status(q.pid, "VmRSS")
         t0 = time.perf_counter()
         r = load(f"{base}/webhook/{ADAPTER}", bodies, 0, n, conns, 600, stop=True)
         out["ingest_s"] = time.perf_counter() - t0
         out["drain_s"] = wait_drained(base, env_float("BENCH_DRAIN_LIMIT", 120))
         out["requests"] = r["requests"]
         out["errors"] = r["errors"]
-        out["quntag_hwm_bytes"] = proc_status(q.pid, "VmHWM")
-        out["quntag_rss_bytes"] = proc_status(q.pid, "VmRSS")
+        out["quntag_hwm_bytes"] = tree_status(q.pid, "VmHWM")
+        out["quntag_rss_bytes"] = tree_status(q.pid, "VmRSS")
+        out["quntag_pss_bytes"] = tree_pss(q.pid)
     finally:
         q.stop()
     log(f"rss: quntag peak {out['quntag_hwm_bytes'] / 2**20:.0f} MiB after {n} members "

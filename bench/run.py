@@ -52,20 +52,31 @@ def table(res: dict[str, Any]) -> str:
         it = res["intake"]
         out += ["", f"intake — OneBot v11 signed group messages, 5,000 members / 50 groups / 200 rules, "
                     f"{it['seconds']:.0f} s per run after {it['warmup']:.0f} s warm-up, load from {it['tool']}",
-                "| conns | server | req/s | p50 ms | p99 ms | errors | CPU | events/s processed | lag s at end "
-                "| inbox pending at end | drained in s | quntag/bare req/s |",
-                "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                "| conns | server | req/s | p50 ms | p99 ms | errors | CPU (all processes) | events/s processed "
+                "| lag s at end | inbox pending at end | drained in s | accepted = processed | peak RSS MiB (summed) "
+                "| PSS MiB (all, at end) "
+                "| quntag/bare req/s |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for row in it["runs"]:
-            b, q = row["bare"], row["quntag"]
+            b = row["bare"]
             out.append(f"| {row['connections']} | bare aiohttp | {b['rps']:,.0f} | {ms(b['p50_us'])} "
-                       f"| {ms(b['p99_us'])} | {b['errors']} | {b['server_cpu']:.0%} | – | – | – | – | |")
-            drained = f"{q['drain_s']:.1f}" if q["drain_s"] is not None else "not within limit"
-            out.append(f"| {row['connections']} | quntag serve | {q['rps']:,.0f} | {ms(q['p50_us'])} "
-                       f"| {ms(q['p99_us'])} | {q['errors']} | {q['server_cpu']:.0%} | {q['events_per_s']:,.0f} "
-                       f"| {q['lag_s_end']:.2f} | {q['pending_end']} | {drained} | **{row['ratio']:.1%}** |")
-            if b["wraps"] or q["wraps"]:
-                out.append(f"|  | (warning: bodies wrapped, ids repeated: bare {b['wraps']}, quntag {q['wraps']}; "
-                           f"raise BENCH_MAX_RPS) | | | | | | | | | | |")
+                       f"| {ms(b['p99_us'])} | {b['errors']} | {b['server_cpu']:.0%} | – | – | – | – | – | – | – | |")
+            for q in row.get("variants", [row["quntag"]]):
+                name = f"quntag {q.get('backend', 'sqlite')}, {q.get('workers', 1)} web"
+                if "error" in q:
+                    out.append(f"| {row['connections']} | {name} | {q['error']} | | | | | | | | | | | | |")
+                    continue
+                drained = f"{q['drain_s']:.1f}" if q["drain_s"] is not None else "not within limit"
+                exact = "yes" if q.get("accepted_total") == q.get("processed_total") else (
+                    f"no ({q.get('accepted_total', 0):,.0f} / {q.get('processed_total', 0):,.0f})")
+                out.append(f"| {row['connections']} | {name} | {q['rps']:,.0f} | {ms(q['p50_us'])} "
+                           f"| {ms(q['p99_us'])} | {q['errors']} | {q['server_cpu']:.0%} | {q['events_per_s']:,.0f} "
+                           f"| {q['lag_s_end']:.2f} | {q['pending_end']} | {drained} | {exact} "
+                           f"| {q.get('rss_bytes', 0) / 2**20:.0f} | {q.get('pss_bytes', 0) / 2**20:.0f} "
+                           f"| **{q.get('ratio', row['ratio']):.1%}** |")
+                if b["wraps"] or q["wraps"]:
+                    out.append(f"|  | (warning: bodies wrapped, ids repeated: bare {b['wraps']}, quntag {q['wraps']}; "
+                               f"raise BENCH_MAX_RPS) | | | | | | | | | | | | | |")
     if "tagging" in res:
         tg = res["tagging"]
         out += ["", f"tagging — {tg['texts']} chat lines, {tg['avg_chars']:.0f} chars on average; "
@@ -97,8 +108,11 @@ def table(res: dict[str, Any]) -> str:
         out += ["", f"memory — {r['members']:,} distinct members through the webhook "
                     f"(ingested in {r['ingest_s']:.0f} s, inbox drained {drained} later)",
                 "| process | peak RSS (VmHWM) MiB |", "|---|---|",
-                f"| quntag serve after {r['members']:,} members | {r['quntag_hwm_bytes'] / mib:.0f} |",
-                f"| quntag serve at start | {r['quntag_start_rss_bytes'] / mib:.0f} |",
+                f"| quntag serve ({r.get('workers', 1)} web processes, all processes summed) after {r['members']:,} "
+                f"members | {r['quntag_hwm_bytes'] / mib:.0f} |",
+                f"| quntag serve at start (all processes) | {r['quntag_start_rss_bytes'] / mib:.0f} |",
+                f"| quntag serve after {r['members']:,} members, PSS of all processes (shared pages once) "
+                f"| {r.get('quntag_pss_bytes', 0) / mib:.0f} |",
                 f"| bare aiohttp after the same requests | {r['bare_hwm_bytes'] / mib:.0f} |"]
     if "text" in res:
         from text_scans import table as text_table

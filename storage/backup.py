@@ -127,6 +127,11 @@ class ServeLock:
         self._fd = fd
         return True
 
+    def fileno(self) -> int | None:
+        """The locked descriptor (None: not held): a forked child closes its copy, so the lock ends with the
+        process that took it."""
+        return self._fd
+
     def release(self) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)

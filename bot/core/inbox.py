@@ -5,6 +5,9 @@
 arrival order; each event's effects and the deletion of its inbox row commit in one transaction, so
 an event is processed exactly once even across crashes. Rows left over by a crash are picked up on
 start.
+
+With several processes (``quntag serve --workers N``) the web processes only accept (``hand_off=False``)
+and one processor polls the table (``poll_s``): the table is then the only way between them.
 """
 
 from __future__ import annotations
@@ -29,7 +32,11 @@ SAFETY_NET_S = 5.0
 
 class Inbox:
     def __init__(self, repo: Repo, dispatcher: Dispatcher, base_ctx: Context, metrics: Metrics,
-                 on_committed: Callable[[], None] = lambda: None) -> None:
+                 on_committed: Callable[[], None] = lambda: None, *, hand_off: bool = True,
+                 poll_s: float | None = None) -> None:
+        """``hand_off``: accepted events go straight to this process's processor (False in a web process
+        whose events another process handles). ``poll_s``: look at the table this often, for events that
+        other processes accepted (None: only as a safety net, every ``SAFETY_NET_S``)."""
         self.repo = repo
         self.dispatcher = dispatcher
         self.base_ctx = base_ctx
@@ -39,6 +46,8 @@ class Inbox:
         self._idle = asyncio.Event()
         self._stopping = False
         self.handoff = Handoff()
+        self.hand_off = hand_off
+        self.poll_s = poll_s
 
     async def accept(self, adapter: str, key: str | None, events: Sequence[Event]) -> bool:
         """Store one delivery durably; False when ``key`` was accepted before (nothing changes)."""
@@ -46,7 +55,7 @@ class Inbox:
         [seq] = await self.repo.accept([Delivery(adapter, key, tuple(event_to_dict(e) for e in events))])
         if seq is None:
             return False
-        if seq and events:
+        if seq and events and self.hand_off:
             self.handoff.add(Item(seq, adapter, key, tuple(events), received))
             self._idle.clear()
             self._wake.set()
@@ -63,10 +72,10 @@ class Inbox:
         self._wake.set()  # leftovers from a previous run
         while not self._stopping:
             try:
-                await asyncio.wait_for(self._wake.wait(), SAFETY_NET_S)
+                await asyncio.wait_for(self._wake.wait(), self.poll_s or SAFETY_NET_S)
             except TimeoutError:
                 # Idle: look at the table once in case an accept was interrupted between its commit
-                # and the hand-off (the row is durable either way).
+                # and the hand-off (the row is durable either way), or another process accepted events.
                 self.handoff.backlog = True
             self._wake.clear()
             try:

@@ -1,8 +1,36 @@
-"""Prometheus metrics (contract §6), on a registry owned by one app — no process-global state."""
+"""Prometheus metrics (contract §6), on a registry owned by one app — no process-global state.
+
+Under ``quntag serve --workers N`` every process of the server writes its values to files in one folder
+(prometheus_client's multiprocess mode, switched on by :func:`share_between_processes` in each process
+before it makes its metrics), and ``/metrics`` in any web process sums them: the whole server's counts.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+import os
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest, multiprocess, values
+
+SHARED_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def share_between_processes(folder: str) -> None:
+    """Keep this process's metric values in ``folder``, where every process of the server keeps its own."""
+    os.environ[SHARED_DIR_ENV] = folder
+    values.ValueClass = values.MultiProcessValue()  # type: ignore[no-untyped-call]
+
+
+def forget_process(pid: int) -> None:
+    """A process of the server ended: its gauges stop counting (its counters keep their totals)."""
+    folder = os.environ.get(SHARED_DIR_ENV)
+    if folder:
+        multiprocess.mark_process_dead(pid, folder)  # type: ignore[no-untyped-call]
+
+
+def restart_counter() -> Counter:
+    """Processes of the server restarted after they ended unexpectedly, by role (kept by the parent)."""
+    return Counter("quntag_process_restarts_total", "Server processes restarted after they ended unexpectedly",
+                   ["role"], registry=None)
 
 
 class Metrics:
@@ -25,7 +53,8 @@ class Metrics:
             "quntag_connections_refused_total",
             "Connections closed at once: their client address already had max_connections_per_client open",
             registry=r)
-        self.lag = Gauge("quntag_processing_lag_seconds", "Age of the oldest unprocessed event", registry=r)
+        self.lag = Gauge("quntag_processing_lag_seconds", "Age of the oldest unprocessed event", registry=r,
+                         multiprocess_mode="livemax")
         self.sent = Counter("quntag_messages_sent_total", "Messages delivered to platforms", ["adapter"],
                             registry=r)
         self.send_failures = Counter("quntag_send_failures_total", "Failed send attempts", ["adapter"],
@@ -35,4 +64,9 @@ class Metrics:
                                       ["adapter", "reason"], registry=r)
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        folder = os.environ.get(SHARED_DIR_ENV)
+        if not folder:
+            return generate_latest(self.registry)
+        every = CollectorRegistry()
+        multiprocess.MultiProcessCollector(every, folder)  # type: ignore[no-untyped-call]
+        return generate_latest(every)

@@ -57,8 +57,11 @@ class RateLimiter:
 
 class Outbox:
     def __init__(self, repo: Repo, adapters: Mapping[str, Adapter], metrics: Metrics,
-                 clock: Callable[[], float], max_queued_per_chat: int = 100) -> None:
+                 clock: Callable[[], float], max_queued_per_chat: int = 100, idle_s: float | None = None) -> None:
+        """``idle_s``: look for due rows at least this often (set where other processes queue messages
+        without waking this one)."""
         self.repo = repo
+        self.idle_s = idle_s
         self.max_queued_per_chat = max_queued_per_chat
         self.adapters = adapters
         self.metrics = metrics
@@ -124,7 +127,8 @@ class Outbox:
         if plans:
             await asyncio.gather(*(self._lane(lane, plan) for lane, plan in plans))
         nxt = await self.repo.next_outgoing_at()
-        return 30.0 if nxt is None else min(30.0, max(0.05, nxt - self.clock()))
+        longest = self.idle_s or 30.0
+        return longest if nxt is None else min(longest, max(0.05, nxt - self.clock()))
 
     async def _bounded(self, lane: str, batch: list[tuple[OutboxItem, Outgoing]]) -> list[Queued]:
         """The lane's messages within the per-chat bound; rows over it are removed, counted and logged."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import errno
 import signal
+from collections.abc import Iterator
 
 from bot.core.config import Config
 from bot.faces.cli_common import CliExit, load_config
@@ -24,7 +26,14 @@ def serve(args: argparse.Namespace) -> int:
         raise CliExit(2, f"config error: {'; '.join(problems)} (set {them}, or use --insecure-dev)")
     host = args.host or cfg.server.host
     port = cfg.server.port if args.port is None else args.port
-    return asyncio.run(_serve(cfg, host, port, insecure_note(bad, unsent)))
+    workers = cfg.server.workers if args.workers is None else args.workers
+    if workers < 1:
+        raise CliExit(2, "--workers: must be at least 1")
+    note = insecure_note(bad, unsent)
+    if workers == 1:
+        return asyncio.run(_serve(cfg, host, port, note))
+    with _locked(cfg) as lock_fd:
+        return _serve_processes(cfg, host, port, workers, note, lock_fd)
 
 
 def insecure_note(bad: list[str], unsent: list[str]) -> str:
@@ -48,7 +57,9 @@ def _listen_error(exc: OSError, host: str, port: int) -> CliExit:
     return CliExit(2, f"config error: server.host: cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
-async def _serve(cfg: Config, host: str, port: int, note: str) -> int:
+@contextlib.contextmanager
+def _locked(cfg: Config) -> Iterator[int | None]:
+    """Hold the database's serve lock (one server per SQLite file) for the block."""
     from storage.backup import ServeLock
 
     lock = ServeLock(cfg.database_url())
@@ -60,9 +71,37 @@ async def _serve(cfg: Config, host: str, port: int, note: str) -> int:
     if not acquired:
         raise CliExit(2, f"config error: storage.url: {cfg.database_url()} is in use by another quntag serve")
     try:
-        return await _serve_locked(cfg, host, port, note)
+        yield lock.fileno()
     finally:
         lock.release()
+
+
+async def _serve(cfg: Config, host: str, port: int, note: str) -> int:
+    with _locked(cfg):
+        return await _serve_locked(cfg, host, port, note)
+
+
+def _serve_processes(cfg: Config, host: str, port: int, workers: int, note: str, lock_fd: int | None) -> int:
+    """``--workers N`` > 1: migrate once here, then N web processes and a processor (``bot.faces.supervisor``)."""
+    from bot.faces.supervisor import Supervisor
+    from storage.db import make_engine, upgrade
+
+    engine = make_engine(cfg.database_url(), cfg.storage.sync)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()  # before any fork: children open their own connections
+
+    def ready(bound: int) -> None:
+        print(f"quntag listening on http://{host}:{bound}{note} ({workers} web processes and a processor)",
+              flush=True)
+
+    try:
+        code = Supervisor(cfg, host, port, workers, lock_fd).run(ready)
+    except OSError as exc:
+        raise _listen_error(exc, host, port) from None
+    print("quntag: stopped", flush=True)
+    return code
 
 
 async def _serve_locked(cfg: Config, host: str, port: int, note: str) -> int:

@@ -115,9 +115,11 @@ class CountedConnection(asyncio.Protocol):
 class CountedSite(web.BaseSite):
     """A TCP site whose connections pass through :class:`ClientConnections` first."""
 
-    def __init__(self, runner: web.BaseRunner, host: str, port: int, clients: ClientConnections) -> None:
+    def __init__(self, runner: web.BaseRunner, host: str, port: int, clients: ClientConnections,
+                 reuse_port: bool = False) -> None:
         super().__init__(runner)
         self.host, self.requested_port, self.clients = host, port, clients
+        self.reuse_port = reuse_port
         self.port = port
 
     @property
@@ -129,15 +131,18 @@ class CountedSite(web.BaseSite):
         server = self._runner.server
         assert server is not None
         listening = await asyncio.get_running_loop().create_server(
-            lambda: CountedConnection(server, self.clients), self.host, self.requested_port, backlog=self._backlog)
+            lambda: CountedConnection(server, self.clients), self.host, self.requested_port, backlog=self._backlog,
+            reuse_port=self.reuse_port or None)
         self._server = listening
         if listening.sockets:
             self.port = int(listening.sockets[0].getsockname()[1])
 
 
-async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
+async def listen(app: web.Application, host: str, port: int, reuse_port: bool = False) -> tuple[web.AppRunner, int]:
     """Serve ``app`` on ``host:port`` (0: any free port); returns the runner (cleanup stops it) and the port.
-    OSError when the address cannot be bound (in use, no such host), with everything stopped again."""
+    OSError when the address cannot be bound (in use, no such host), with everything stopped again.
+    ``reuse_port``: share the port with the other web processes of one server (SO_REUSEPORT: the kernel
+    spreads new connections over them)."""
     server = app[CONFIG].server
     # No per-request access log: at webhook rates it would dwarf everything else (metrics count requests).
     # keepalive_timeout also runs from the moment a connection opens until its headers are complete, so
@@ -145,7 +150,8 @@ async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRun
     runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=10, access_log=None,
                            logger=HttpLog(log), keepalive_timeout=server.idle_timeout_s)
     await runner.setup()
-    site = CountedSite(runner, host, port, ClientConnections(server.max_connections_per_client, app[METRICS]))
+    site = CountedSite(runner, host, port, ClientConnections(server.max_connections_per_client, app[METRICS]),
+                       reuse_port)
     try:
         await site.start()
     except OSError:

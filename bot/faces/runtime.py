@@ -1,6 +1,9 @@
 """Every long-lived service of one quntag instance, started and stopped in order.
 
-Used by the web app (through ``cleanup_ctx``) and by in-process commands such as ``replay``.
+Used by the web app (through ``cleanup_ctx``) and by in-process commands such as ``replay``. Its
+``role`` says which services run here: ``all`` (one process does everything), ``web`` (a web process of
+``serve --workers N``: accept deliveries, answer the API and console) or ``processor`` (that server's one
+processing process: observers, handlers, the outbox and the scheduler).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
+from typing import Literal
 
 import aiohttp
 
@@ -31,6 +35,9 @@ from storage.repo import Repo
 from storage.repo.outbox_store import OutboxStore
 
 log = logging.getLogger("quntag.runtime")
+Role = Literal["all", "web", "processor"]
+POLL_S = 0.05  # how often a processor looks for events that web processes accepted
+OUTBOX_POLL_S = 1.0  # how often it looks for replies that web processes queued (API, console)
 
 
 def parked_after(now: float) -> float:
@@ -60,8 +67,9 @@ class RepoState:
 
 class Runtime:
     def __init__(self, config: Config, metrics: Metrics | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, role: Role = "all") -> None:
         self.config = config
+        self.role = role
         self.metrics = metrics or Metrics()
         self.clock = clock
         self.db = Database(config.database_url(), config.storage.sync)
@@ -73,8 +81,10 @@ class Runtime:
         self._tasks: list[asyncio.Task[None]] = []
         self.context = Context(config=config, repo=self.repo, render=Renderer(), clock=clock)
         self.dispatcher = build_dispatcher(config)
-        self.inbox = Inbox(self.repo, self.dispatcher, self.context, self.metrics)
-        self.outbox = Outbox(self.repo, self.adapters, self.metrics, clock, config.outbox.max_queued_per_chat)
+        self.inbox = Inbox(self.repo, self.dispatcher, self.context, self.metrics, hand_off=role == "all",
+                           poll_s=POLL_S if role == "processor" else None)
+        self.outbox = Outbox(self.repo, self.adapters, self.metrics, clock, config.outbox.max_queued_per_chat,
+                             idle_s=OUTBOX_POLL_S if role == "processor" else None)
         self.outbox_store = OutboxStore(self.db)
         self.inbox.on_committed = self.outbox.wake
         self.intake = Intake(config, self.inbox, self.metrics, self.states)
@@ -82,9 +92,13 @@ class Runtime:
         self.jobs.on_sent = self.outbox.wake
 
     async def start(self, *, process: bool = True, deliver: bool = True, schedule: bool = True) -> None:
-        """Open the database (migrating it), build adapters, start processor, outbox and scheduler."""
+        """Open the database (migrating it, unless a parent process did), build adapters, start processor,
+        outbox and scheduler (those only where the role has them)."""
+        if self.role == "web":
+            process = deliver = schedule = False
         self.db.start()
-        await self.db.migrate()
+        if self.role == "all":
+            await self.db.migrate()
         self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         types = adapter_types()
         for a in self.config.adapters.values():
@@ -175,7 +189,7 @@ class Runtime:
         failed = []
         if not await self.repo.ping():
             failed.append("database")
-        if not self.scheduler.running:
+        if not self.scheduler.running and self.role != "web":
             failed.append("scheduler")
         failed += [t.get_name() for t in self._tasks if t.done()]
         return failed

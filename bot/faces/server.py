@@ -13,7 +13,7 @@ from bot.faces import api, console, webhook
 from bot.faces.appkeys import CONFIG, METRICS, RUNTIME
 from bot.faces.bearer import bearer_ok
 from bot.faces.console.service import CONSOLE
-from bot.faces.runtime import Runtime, parked_after
+from bot.faces.runtime import Role, Runtime, parked_after
 from bot.faces.settings import send_problems
 
 
@@ -59,18 +59,21 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 
 
-def create_app(config: Config, *, clock: Callable[[], float] = time.time, schedule: bool = True) -> web.Application:
-    """Build the web application; services start in ``cleanup_ctx`` and stop in reverse order."""
+def create_app(config: Config, *, clock: Callable[[], float] = time.time, schedule: bool = True,
+               role: Role = "all") -> web.Application:
+    """Build the web application; services start in ``cleanup_ctx`` and stop in reverse order. ``role``
+    "web": only what answers requests runs here (a processor process does the rest)."""
     app = web.Application(client_max_size=config.server.max_body_bytes + 1024)
     app[CONFIG] = config
     app[METRICS] = Metrics()
-    app[RUNTIME] = Runtime(config, app[METRICS], clock)
+    app[RUNTIME] = Runtime(config, app[METRICS], clock, role)
     app[webhook.IN_FLIGHT] = webhook.InFlight(config.server.max_in_flight)
 
     async def services(app: web.Application) -> AsyncIterator[None]:
         rt = app[RUNTIME]
         await rt.start(schedule=schedule)
-        await rt.retry_parked()
+        if rt.role == "all":
+            await rt.retry_parked()
         yield
         await rt.stop()
 

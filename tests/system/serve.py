@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +47,9 @@ keywords = ["红酒"]
 
 
 class Server:
-    def __init__(self, config: Path, port: int) -> None:
-        self.config, self.port = config, port
+    def __init__(self, config: Path, port: int, workers: int | None = None) -> None:
+        """``workers``: ``serve --workers N`` (None: the config's, by default one per core)."""
+        self.config, self.port, self.workers = config, port, workers
         self.proc: subprocess.Popen[str] | None = None
         self.base = f"http://127.0.0.1:{port}"
 
@@ -57,7 +59,8 @@ class Server:
         self.log = open(self.config.parent / f"serve-{self.port}.log", "a+", encoding="utf-8")  # noqa: SIM115
         start = self.log.tell()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.faces.cli", "serve", "--config", str(self.config), "--port", str(self.port)],
+            [sys.executable, "-m", "bot.faces.cli", "serve", "--config", str(self.config), "--port", str(self.port),
+             *(["--workers", str(self.workers)] if self.workers else [])],
             stdout=self.log, stderr=subprocess.STDOUT, text=True, env=env)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -92,6 +95,26 @@ async def post(http: aiohttp.ClientSession, base: str, event: dict[str, Any]) ->
     async with http.post(f"{base}/webhook/generic", data=body, headers=signed_headers(SECRET, body, time.time())) as r:
         await r.read()
         return r.status
+
+
+async def send_all(http: aiohttp.ClientSession, base: str, events: list[dict[str, Any]],
+                   after_each: Callable[[set[str]], None]) -> set[str]:
+    """POST every event, 32 at a time, as a platform would; the ids acknowledged with 200. ``after_each``
+    sees the acknowledged ids after every attempt (to kill something mid-stream)."""
+    acked: set[str] = set()
+    sem = asyncio.Semaphore(32)
+
+    async def send(ev: dict[str, Any]) -> None:
+        async with sem:
+            try:
+                if await post(http, base, ev) == 200:
+                    acked.add(ev["id"])
+            except (TimeoutError, aiohttp.ClientError, OSError):
+                pass
+            after_each(acked)
+
+    await asyncio.gather(*(send(e) for e in events))
+    return acked
 
 
 async def wait_processed(http: aiohttp.ClientSession, base: str, timeout: float = 30) -> None:

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from tests.storage.backends import STORE_URLS, backend_name, database_url
-from tests.system.serve import Server, free_port, members, post, wait_processed, write_config
+from tests.system.serve import Server, free_port, members, post, send_all, wait_processed, write_config
 
 N = 1500
 
@@ -20,14 +20,17 @@ def events(now: float) -> list[dict]:
              "user": {"id": f"u-{i % 300}"}, "text": "红酒" if i % 3 == 0 else "你好"} for i in range(N)]
 
 
-CASES = [(url, sync) for url in STORE_URLS for sync in ("normal", "full")
-         if sync == "normal" or backend_name(url) == "sqlite"]
+# SQLite: one process with either durability, and the parent of several processes; PostgreSQL: several.
+CASES = [(url, sync, workers) for url in STORE_URLS for sync, workers in (("normal", 1), ("full", 1), ("normal", 2))
+         if backend_name(url) == "sqlite" or (sync, workers) == ("normal", 2)]
 
 
-@pytest.mark.parametrize(("backend", "sync"), CASES, ids=[f"{backend_name(u)}-{s}" for u, s in CASES])
-async def test_sigkill_loses_no_acked_event_and_counts_none_twice(request, tmp_path, backend, sync):
+@pytest.mark.parametrize(("backend", "sync", "workers"), CASES,
+                         ids=[f"{backend_name(u)}-{s}-{w}" for u, s, w in CASES])
+async def test_sigkill_loses_no_acked_event_and_counts_none_twice(request, tmp_path, backend, sync, workers):
+    """One process (``--workers 1``), or the parent of several (its children then get SIGTERM from the kernel)."""
     cfg = write_config(tmp_path, sync, database_url(request, backend, tmp_path))
-    server = Server(cfg, free_port())
+    server = Server(cfg, free_port(), workers)
     try:
         profiles = await _kill_midstream_and_retry(server)
         code, _out = server.terminate()
@@ -42,21 +45,13 @@ async def _kill_midstream_and_retry(server: Server) -> list[dict]:
     """Post every event, SIGKILL the server a third of the way, restart it, retry: the profiles at the end."""
     server.start()
     evs = events(time.time())
-    acked: set[str] = set()
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
-        sem = asyncio.Semaphore(32)
 
-        async def send(ev: dict) -> None:
-            async with sem:
-                try:
-                    if await post(http, server.base, ev) == 200:
-                        acked.add(ev["id"])
-                except (TimeoutError, aiohttp.ClientError, OSError):
-                    pass
-                if len(acked) >= N // 3 and server.proc and server.proc.poll() is None:
-                    server.kill()  # mid-stream, with requests in flight
+        def kill_at_a_third(acked: set[str]) -> None:
+            if len(acked) >= N // 3 and server.proc and server.proc.poll() is None:
+                server.kill()  # mid-stream, with requests in flight
 
-        await asyncio.gather(*(send(e) for e in evs))
+        acked = await send_all(http, server.base, evs, kill_at_a_third)
         assert N // 3 <= len(acked) < N
         server.start()
         await wait_processed(http, server.base)

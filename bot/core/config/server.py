@@ -3,6 +3,7 @@ take) and ``[console]`` (the operator console's logins)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,9 +26,20 @@ def parse_server(raw: Any, env: Mapping[str, str]) -> ServerConfig:
                           max_connections_per_client=srv.integer("max_connections_per_client", 128, 0, 1000000),
                           member_commands_per_minute=srv.integer("member_commands_per_minute", 10, 0, 10000),
                           admin_commands_per_minute=srv.integer("admin_commands_per_minute", 60, 0, 10000),
-                          public_url=_public_url(srv.text("public_url", "")))
+                          public_url=_public_url(srv.text("public_url", "")),
+                          workers=srv.integer("workers", default_workers(), 1, MAX_WORKERS))
     srv.done()
     return server
+
+
+MAX_WORKERS = 64
+DEFAULT_WORKERS_CAP = 8  # past this, the one processor (and SQLite's single writer) is the limit, not the web side
+
+
+def default_workers() -> int:
+    """Web processes when ``[server] workers`` is not set: one per core, at most ``DEFAULT_WORKERS_CAP``."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, DEFAULT_WORKERS_CAP))
 
 
 def _public_url(value: str) -> str:
