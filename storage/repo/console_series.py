@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, select
 from sqlmodel import col
 
-from storage.models import MemberDay, MembershipEvent
+from storage.models import Checkin, MemberDay, MembershipEvent, MessageRow
 
 
 def messages_by_day(conn: Connection, group_id: str, since_day: str) -> dict[str, int]:
@@ -23,3 +23,21 @@ def membership_times(conn: Connection, group_id: str, since: float) -> list[tupl
     rows = conn.execute(select(col(e.kind), col(e.member_id), col(e.at))
                         .where(col(e.group_id) == group_id, col(e.at) >= since).order_by(col(e.at))).all()
     return [(str(k), str(m), float(a)) for k, m, a in rows]
+
+
+def messages_by_day_hour(conn: Connection, group_id: str, since_day: str) -> list[tuple[str, int, int]]:
+    """(local day, local hour, messages) from ``since_day`` on: the heat map's cells before the caller folds
+    days into weekdays."""
+    m = MessageRow
+    rows = conn.execute(select(col(m.local_day), col(m.local_hour), func.count())
+                        .where(col(m.group_id) == group_id, col(m.local_day) >= since_day)
+                        .group_by(col(m.local_day), col(m.local_hour))).all()
+    return [(str(d), int(h), int(n)) for d, h, n in rows]
+
+
+def member_checkins(conn: Connection, group_id: str, member_id: str, since_day: str) -> list[tuple[str, int]]:
+    """(local day, streak) of one member's check-ins from ``since_day`` on, oldest first."""
+    c = Checkin
+    rows = conn.execute(select(col(c.day), col(c.streak)).where(
+        col(c.group_id) == group_id, col(c.member_id) == member_id, col(c.day) >= since_day).order_by(col(c.day)))
+    return [(str(d), int(s)) for d, s in rows]

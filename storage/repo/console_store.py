@@ -42,3 +42,9 @@ class ConsoleStore:
 
     async def membership_times(self, group_id: str, since: float) -> list[tuple[str, str, float]]:
         return await self.db.read(lambda c: console_series.membership_times(c, group_id, since))
+
+    async def messages_by_day_hour(self, group_id: str, since_day: str) -> list[tuple[str, int, int]]:
+        return await self.db.read(lambda c: console_series.messages_by_day_hour(c, group_id, since_day))
+
+    async def member_checkins(self, group_id: str, member_id: str, since_day: str) -> list[tuple[str, int]]:
+        return await self.db.read(lambda c: console_series.member_checkins(c, group_id, member_id, since_day))

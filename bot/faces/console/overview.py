@@ -37,10 +37,12 @@ class GroupActivity:
     lifecycle: dict[str, int]  # stage → members
 
 
-async def gather(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupView, now: float) -> GroupActivity:
+async def gather(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupView, now: float,
+                 span: int = DAYS) -> GroupActivity:
+    """One group's last ``span`` local days (the overview's 30, the dashboard's 90)."""
     tz = group.timezone
     today = local_day(now, tz)
-    days = [day_minus(today, DAYS - 1 - i) for i in range(DAYS)]
+    days = [day_minus(today, span - 1 - i) for i in range(span)]
     by_day = await store.messages_by_day(group.id, days[0])
     joined: dict[str, set[str]] = {d: set() for d in days}
     left: dict[str, set[str]] = {d: set() for d in days}
