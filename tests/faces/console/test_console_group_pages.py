@@ -149,4 +149,5 @@ async def test_every_page_has_its_json_behind_the_api_token(console: Any) -> Non
     assert bad.status == 400 and "position" in (await bad.json())["error"]
     one = await (await console.client.get(base + "/members/" + quote("generic:u-1", safe=""), headers=auth)).json()
     assert one["profile"]["name"] == "成员1" and one["scores"]["tags"][0]["tag"] == "红酒"
-    assert (await console.client.get(f"/api/console/groups/{quote('generic:nope', safe='')}", headers=auth)).status == 404
+    nope = f"/api/console/groups/{quote('generic:nope', safe='')}"
+    assert (await console.client.get(nope, headers=auth)).status == 404
