@@ -9,10 +9,12 @@ Schedules keep their own keys (``schedule:<job>``, :mod:`bot.core.jobs`); this m
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.config import Config, GroupConfig
 from bot.core.config.types import CheckinConfig
+from bot.core.jobs import ScheduledJob, schedule_key
 from storage.repo import Repo
 
 CHECKIN_POINTS = "console:checkin.points"
@@ -62,3 +64,37 @@ async def digest_recipients(repo: Repo, group: GroupConfig) -> tuple[str, ...]:
     """Who gets the weekly digest privately: the group's admins, or the list an operator saved."""
     v = await stored(repo, group.id, DIGEST_TO, recipients_in_config(group))
     return tuple(str(m) for m in json.loads(v.value))
+
+
+async def schedule_of(repo: Repo, cfg: Config, group: GroupConfig, job: ScheduledJob) -> Value:
+    """A job's schedule and its source (``database`` | ``config`` | ``automatic`` | ``off``), read without side
+    effects (the automatic time is the one last computed, or the job's fixed default)."""
+    configured = job.configured_in(cfg, group)
+    found = await repo.setting(group.id, schedule_key(job.name))
+    if found is not None and found[1] == configured:
+        return Value(found[0], "off" if found[0] == "off" else "database")
+    if configured:
+        return Value(configured, "off" if configured == "off" else "config")
+    if isinstance(job.default, str):
+        return Value(job.default or "off", "automatic" if job.default else "off")
+    auto = await repo.setting(group.id, "auto:push_time")
+    return Value(auto[0] if auto else "?", "automatic")
+
+
+async def effective(repo: Repo, cfg: Config, group: GroupConfig,
+                    jobs: Sequence[ScheduledJob]) -> list[tuple[str, Value]]:
+    """Every setting of a group the console can change or shows, with the value in effect and its source."""
+    out = [("name", Value(group.name, "config")), ("timezone", Value(group.timezone, "config")),
+           ("locale", Value(group.locale, "config")),
+           ("admins", Value(" ".join(group.admins + cfg.defaults.admins), "config")),
+           ("welcome", Value("true" if group.welcome else "false", "config")),
+           ("onboarding_survey", Value(group.onboarding_survey, "config")),
+           ("admin_replies", Value(group.admin_replies, "config"))]
+    for job in jobs:
+        out.append((f"schedule.{job.name}", await schedule_of(repo, cfg, group, job)))
+    points = await stored(repo, group.id, CHECKIN_POINTS, str(cfg.checkin.points))
+    bonus = await stored(repo, group.id, CHECKIN_BONUS, str(cfg.checkin.weekly_bonus))
+    to = await stored(repo, group.id, DIGEST_TO, recipients_in_config(group))
+    out += [("checkin.points", points), ("checkin.weekly_bonus", bonus),
+            ("digest_recipients", Value(" ".join(json.loads(to.value)), to.source))]
+    return out
