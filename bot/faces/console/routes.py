@@ -7,7 +7,18 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.core.config import Config
-from bot.faces.console import api, group_page, login, member_page, members_page, pages, routine, session, static
+from bot.faces.console import (
+    api,
+    group_page,
+    insights_page,
+    login,
+    member_page,
+    members_page,
+    pages,
+    routine,
+    session,
+    static,
+)
 from bot.faces.console.auth import ConsoleLogins
 from bot.faces.console.service import CONSOLE, Console
 from bot.faces.console.views import Pages
@@ -43,6 +54,8 @@ def add_routes(app: web.Application, config: Config, db: Database, repo: Repo, c
     r.add_post(g + "/members/{member:[^/]+}", member_page.member_action)
     r.add_get(g + "/members/{member:[^/]+}/forget", member_page.forget_page)
     r.add_post(g + "/members/{member:[^/]+}/forget", member_page.forget)
+    r.add_get(g + "/insights", insights_page.insights_page)
+    r.add_post(g + "/insights", insights_page.save_segment)
     r.add_get(g + "/routine", routine.routine_page)
     r.add_post(g + "/routine", routine.routine_post)
     r.add_get("/console/static/{name}", static.asset)
@@ -53,3 +66,4 @@ def add_routes(app: web.Application, config: Config, db: Database, repo: Repo, c
     r.add_get(a + "/members", members_page.members_json)
     r.add_get(a + "/members/{member:[^/]+}", member_page.member_json)
     r.add_get(a + "/routine", routine.routine_json)
+    r.add_get(a + "/insights", insights_page.insights_json)

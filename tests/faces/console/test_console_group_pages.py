@@ -151,3 +151,18 @@ async def test_every_page_has_its_json_behind_the_api_token(console: Any) -> Non
     assert one["profile"]["name"] == "成员1" and one["scores"]["tags"][0]["tag"] == "红酒"
     nope = f"/api/console/groups/{quote('generic:nope', safe='')}"
     assert (await console.client.get(nope, headers=auth)).status == 404
+
+
+async def test_segments_personas_and_associations(console: Any) -> None:
+    csrf = await login(console.client, ADMIN_A)
+    page = gpath(A, "/insights")
+    r = await console.client.post(page, data={"csrf": csrf, "name": "酒友", "query": "红酒"}, allow_redirects=False)
+    assert r.status == 303
+    html = await (await console.client.get(page)).text()
+    assert "酒友" in html and "chart-sparkline" in html and "画像卡片" in html and "提升度" in html
+    r = await console.client.post(page, data={"csrf": csrf, "name": "坏", "query": "红酒 &"})
+    assert r.status == 400 and "查询有误" in await r.text()
+    status, d = await console.api(f"/api/console/groups/{quote(A, safe='')}/insights")
+    assert status == 200 and d["segments"][0]["name"] == "酒友" and len(d["segments"][0]["weekly"]) == 5
+    assert d["segments"][0]["members"] >= 1 and "associations" in d and "personas" in d
+    assert any(a[1] == "console_segment_save" for a in await audit_rows(console))
