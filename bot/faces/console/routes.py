@@ -18,6 +18,7 @@ from bot.faces.console import (
     routine,
     session,
     static,
+    surveys_page,
 )
 from bot.faces.console.auth import ConsoleLogins
 from bot.faces.console.service import CONSOLE, Console
@@ -56,6 +57,8 @@ def add_routes(app: web.Application, config: Config, db: Database, repo: Repo, c
     r.add_post(g + "/members/{member:[^/]+}/forget", member_page.forget)
     r.add_get(g + "/insights", insights_page.insights_page)
     r.add_post(g + "/insights", insights_page.save_segment)
+    r.add_get(g + "/surveys", surveys_page.surveys_page)
+    r.add_post(g + "/surveys", surveys_page.survey_post)
     r.add_get(g + "/routine", routine.routine_page)
     r.add_post(g + "/routine", routine.routine_post)
     r.add_get("/console/static/{name}", static.asset)
@@ -67,3 +70,4 @@ def add_routes(app: web.Application, config: Config, db: Database, repo: Repo, c
     r.add_get(a + "/members/{member:[^/]+}", member_page.member_json)
     r.add_get(a + "/routine", routine.routine_json)
     r.add_get(a + "/insights", insights_page.insights_json)
+    r.add_get(a + "/surveys", surveys_page.surveys_json)
