@@ -22,7 +22,7 @@ from bot.faces.console.service import CONSOLE
 from bot.faces.listener import listen
 from bot.faces.server import create_app
 from tests.conftest import TOKEN, make_config
-from tests.faces.console._community import ROOT, sections, seed
+from tests.faces.console._community import ROOT, SURVEY, sections, seed
 
 T = TypeVar("T")
 CHROMIUM = os.environ.get("QUNTAG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -58,7 +58,7 @@ class LiveConsole:
         self.base = f"http://127.0.0.1:{self.port}"
         self.config = make_config(tmp, **sections(
             defaults={"admins": [ROOT], "welcome": False},
-            server={"api_token": TOKEN, "port": self.port, "public_url": self.base}))
+            server={"api_token": TOKEN, "port": self.port, "public_url": self.base}, surveys=[SURVEY]))
         self.offset = 0.0
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="console-live", daemon=True)

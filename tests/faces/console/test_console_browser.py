@@ -82,8 +82,8 @@ def test_an_admin_of_one_group_cannot_open_another(browse: Any, live: LiveConsol
         assert NAMES[B] not in page.content() and NAMES[C] not in page.content()
         page.click(f"text={NAMES[A]}")
         assert page.url == live.url(group_path(A))
-        assert page.locator("svg.chart-bar").count() == 1 and page.locator("svg.chart-line").count() == 2
-        assert page.locator("svg.chart-bar rect.bar").count() == 30
+        assert page.locator("svg.chart-bar").count() == 2 and page.locator("svg.chart-heat").count() == 1
+        assert page.locator("#messages svg.chart-bar rect.bar").count() == 90
         browse.shot(page, "group", viewport)
         for other in (B, C):
             response = page.goto(live.url(group_path(other)))

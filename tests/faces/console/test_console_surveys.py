@@ -11,13 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import message
-from tests.faces.console._community import ADMIN_A, A, login, sections, seed
+from tests.faces.console._community import ADMIN_A, SURVEY, A, login, sections, seed
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 20, 3, 0, tzinfo=TZ).timestamp()
-SURVEY = {"id": "taste", "title": "口味调查", "questions": [
-    {"id": "wine", "text": "你喜欢哪种酒？", "kind": "single", "options": ["红葡萄酒", "白葡萄酒"]},
-    {"id": "city", "text": "你在哪个城市？", "kind": "text"}]}
 
 
 class Clock:
