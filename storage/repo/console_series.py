@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Integer, func, select
 from sqlmodel import col
 
-from storage.models import Checkin, MemberDay, MembershipEvent, MessageRow
+from storage.models import Checkin, MemberDay, MembershipEvent, MessageRow, TagHit
 
 
 def messages_by_day(conn: Connection, group_id: str, since_day: str) -> dict[str, int]:
@@ -41,3 +41,14 @@ def member_checkins(conn: Connection, group_id: str, member_id: str, since_day: 
     rows = conn.execute(select(col(c.day), col(c.streak)).where(
         col(c.group_id) == group_id, col(c.member_id) == member_id, col(c.day) >= since_day).order_by(col(c.day)))
     return [(str(d), int(s)) for d, s in rows]
+
+
+def tag_weeks(conn: Connection, group_id: str, tags: list[str], start: float,
+              week_s: float) -> list[tuple[str, int, int]]:
+    """(tag, week index from ``start``, hits) of ``tags``: one covering-index range per tag, no join."""
+    t = TagHit
+    week = func.cast((col(t.at) - start) / week_s, Integer)
+    rows = conn.execute(select(col(t.tag), week, func.count())
+                        .where(col(t.group_id) == group_id, col(t.tag).in_(tags), col(t.at) >= start)
+                        .group_by(col(t.tag), week)).all()
+    return [(str(a), int(w), int(n)) for a, w, n in rows]

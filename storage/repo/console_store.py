@@ -48,3 +48,8 @@ class ConsoleStore:
 
     async def member_checkins(self, group_id: str, member_id: str, since_day: str) -> list[tuple[str, int]]:
         return await self.db.read(lambda c: console_series.member_checkins(c, group_id, member_id, since_day))
+
+    async def tag_weeks(self, group_id: str, tags: list[str], start: float,
+                        week_s: float) -> list[tuple[str, int, int]]:
+        """Weekly hits of ``tags`` from ``start`` on (week 0 first)."""
+        return await self.db.read(lambda c: console_series.tag_weeks(c, group_id, tags, start, week_s))

@@ -15,10 +15,11 @@ from bot.core.config import Config
 from bot.core.timeutil import day_minus, iso_utc, local_day, local_midnight
 from bot.domain import profiles
 from bot.domain.hours import busiest_hours
+from bot.domain.profiles import MemberStage
 from bot.domain.recompute import ensure_fresh
 from bot.domain.tiers import TIERS
 from bot.faces.console.access import GroupView
-from bot.faces.console.overview import STAGES, build_row, gather
+from bot.faces.console.overview import STAGES, build_row, gather, stage_counts
 from storage.repo import Repo
 from storage.repo.console_store import ConsoleStore
 
@@ -59,11 +60,13 @@ def heat_map(cells: list[tuple[str, int, int]]) -> list[list[int]]:
     return grid
 
 
-async def flow(repo: Repo, cfg: Config, group: GroupView, start: str, end: str, now: float) -> dict[str, Any]:
+def end_of(day: str, tz: str, now: float) -> float:
+    """The last second of a local day (now, for today)."""
+    return min(local_midnight(day_minus(day, -1), tz) - 1, now)
+
+
+def flow(before: dict[str, MemberStage], after: dict[str, MemberStage], start: str, end: str) -> dict[str, Any]:
     """Members by (stage at the end of ``start``, stage at the end of ``end``); ``null`` = not yet seen."""
-    t1 = min(local_midnight(day_minus(start, -1), group.timezone) - 1, now)
-    t2 = min(local_midnight(day_minus(end, -1), group.timezone) - 1, now)
-    before, after = await profiles.lifecycles(repo, cfg, group.id, [t1, t2])
     moves: Counter[tuple[str | None, str | None]] = Counter()
     for member, stage_then in after.items():
         was = before.get(member)
@@ -76,15 +79,16 @@ async def flow(repo: Repo, cfg: Config, group: GroupView, start: str, end: str, 
             "after": {s: sum(n for _a, b, n in rows if b == s) for s in STAGES}}
 
 
-async def tag_trends(repo: Repo, group: GroupView, now: float) -> dict[str, Any]:
-    """The most hit tags of the last 30 days, and weekly hits of the first few over ``TAG_WEEKS`` weeks."""
+async def tag_trends(repo: Repo, store: ConsoleStore, group: GroupView, now: float) -> dict[str, Any]:
+    """The most hit tags of the last 30 days, and hits of the first few in each of the last ``TAG_WEEKS``
+    seven-day windows (oldest first, the last one ending now; labelled by the local day each begins)."""
     top = await repo.top_tags(group.id, now - 30 * DAY_S, now, TOP_TAGS)
-    today = local_day(now, group.timezone)
-    weeks = [day_minus(today, 7 * (TAG_WEEKS - i) - 1) for i in range(TAG_WEEKS)]  # first day of each week
+    start = now - TAG_WEEKS * 7 * DAY_S
     trend = {name: [0] * TAG_WEEKS for name, _h, _m in top[:TREND_TAGS]}
-    for name, day, _hour in await repo.tag_message_times(group.id, local_midnight(weeks[0], group.timezone)):
-        if name in trend and day >= weeks[0]:
-            trend[name][min((date.fromisoformat(day) - date.fromisoformat(weeks[0])).days // 7, TAG_WEEKS - 1)] += 1
+    for name, week, n in await store.tag_weeks(group.id, list(trend), start, 7 * DAY_S):
+        if name in trend and 0 <= week < TAG_WEEKS:
+            trend[name][week] += n
+    weeks = [local_day(start + i * 7 * DAY_S, group.timezone) for i in range(TAG_WEEKS)]
     return {"top": [{"tag": n, "hits": h, "members": m} for n, h, m in top], "weeks": weeks,
             "trend": [{"tag": n, "weekly_hits": v} for n, v in trend.items()]}
 
@@ -108,15 +112,19 @@ async def dashboard(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupVi
     """Everything the dashboard shows (raises :class:`BadDates` for a bad flow form)."""
     today = local_day(now, group.timezone)
     a, b = flow_dates(today, start, end)
-    row = build_row(await gather(cfg, repo, store, group, now, span=SPAN))
+    tz = group.timezone
+    # One read of the group's facts for three times: the flow's two dates and now (the lifecycle mix).
+    times = [end_of(a, tz, now), end_of(b, tz, now), now]
+    before, after, current = await profiles.lifecycles(repo, cfg, group.id, times)
+    row = build_row(await gather(cfg, repo, store, group, now, span=SPAN, mix=stage_counts(current)))
     hours = await repo.group_hours(group.id)
     return {
         "id": group.id, "name": group.name, "timezone": group.timezone, "generated_at": iso_utc(now),
         "days": row["days"], "messages": row["messages"], "members_by_day": row["members_by_day"],
         "joins": row["joins"], "leaves": row["leaves"], "members": row["members"], "lifecycle": row["lifecycle"],
         "heat_map": heat_map(await store.messages_by_day_hour(group.id, row["days"][0])),
-        "flow": await flow(repo, cfg, group, a, b, now),
-        "tags": await tag_trends(repo, group, now),
+        "flow": flow(before, after, a, b),
+        "tags": await tag_trends(repo, store, group, now),
         "tiers": await tiers(repo, cfg, group.id, now),
         "unanswered": await unanswered(repo, cfg, group, now),
         "best_hours": busiest_hours(hours), "hours": hours,
