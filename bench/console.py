@@ -41,7 +41,9 @@ def urls(top_member: str) -> list[tuple[str, str, str]]:
             ("member", g + m, a + m),
             ("segments and personas", g + "/insights", a + "/insights"),
             ("surveys", g + "/surveys", a + "/surveys"),
-            ("routine", g + "/routine", a + "/routine")]
+            ("routine", g + "/routine", a + "/routine"),
+            ("tag rules, preview of the last 1,000", g + "/rules?keywords=" + quote("红酒 赤霞珠"),
+             a + "/rules?keywords=" + quote("红酒 赤霞珠"))]
 
 
 async def _time(session: aiohttp.ClientSession, url: str, repeat: int, headers: dict[str, str]) -> tuple[float, int]:

@@ -52,3 +52,19 @@ def tag_weeks(conn: Connection, group_id: str, tags: list[str], start: float,
                         .where(col(t.group_id) == group_id, col(t.tag).in_(tags), col(t.at) >= start)
                         .group_by(col(t.tag), week)).all()
     return [(str(a), int(w), int(n)) for a, w, n in rows]
+
+
+def recent_texts(conn: Connection, group_id: str, limit: int) -> tuple[int, list[str]]:
+    """(messages looked at, their stored texts) of the group's latest ``limit`` messages, newest first."""
+    m = MessageRow
+    rows = conn.execute(select(col(m.text)).where(col(m.group_id) == group_id)
+                        .order_by(col(m.at).desc()).limit(limit)).all()
+    return len(rows), [str(t) for (t,) in rows if t]
+
+
+def recent_hit_keywords(conn: Connection, group_id: str, limit: int) -> list[str]:
+    """The keyword of each of the group's latest ``limit`` tag hits, newest first."""
+    t = TagHit
+    rows = conn.execute(select(col(t.keyword)).where(col(t.group_id) == group_id)
+                        .order_by(col(t.at).desc()).limit(limit)).all()
+    return [str(k) for (k,) in rows]

@@ -53,3 +53,10 @@ class ConsoleStore:
                         week_s: float) -> list[tuple[str, int, int]]:
         """Weekly hits of ``tags`` from ``start`` on (week 0 first)."""
         return await self.db.read(lambda c: console_series.tag_weeks(c, group_id, tags, start, week_s))
+
+    async def recent_texts(self, group_id: str, limit: int) -> tuple[int, list[str]]:
+        """How many of the latest messages were read, and the texts stored among them."""
+        return await self.db.read(lambda c: console_series.recent_texts(c, group_id, limit))
+
+    async def recent_hit_keywords(self, group_id: str, limit: int) -> list[str]:
+        return await self.db.read(lambda c: console_series.recent_hit_keywords(c, group_id, limit))

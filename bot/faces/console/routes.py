@@ -16,6 +16,7 @@ from bot.faces.console import (
     members_page,
     pages,
     routine,
+    rules_page,
     session,
     static,
     surveys_page,
@@ -59,6 +60,7 @@ def add_routes(app: web.Application, config: Config, db: Database, repo: Repo, c
     r.add_post(g + "/insights", insights_page.save_segment)
     r.add_get(g + "/surveys", surveys_page.surveys_page)
     r.add_post(g + "/surveys", surveys_page.survey_post)
+    r.add_get(g + "/rules", rules_page.rules_page)
     r.add_get(g + "/routine", routine.routine_page)
     r.add_post(g + "/routine", routine.routine_post)
     r.add_get("/console/static/{name}", static.asset)
@@ -71,3 +73,4 @@ def add_routes(app: web.Application, config: Config, db: Database, repo: Repo, c
     r.add_get(a + "/routine", routine.routine_json)
     r.add_get(a + "/insights", insights_page.insights_json)
     r.add_get(a + "/surveys", surveys_page.surveys_json)
+    r.add_get(a + "/rules", rules_page.rules_json)

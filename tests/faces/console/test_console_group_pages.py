@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from typing import Any
 from urllib.parse import quote
@@ -166,3 +167,26 @@ async def test_segments_personas_and_associations(console: Any) -> None:
     assert status == 200 and d["segments"][0]["name"] == "酒友" and len(d["segments"][0]["weekly"]) == 5
     assert d["segments"][0]["members"] >= 1 and "associations" in d and "personas" in d
     assert any(a[1] == "console_segment_save" for a in await audit_rows(console))
+
+
+async def test_tag_rules_show_the_taxonomy_and_preview_a_rule(console: Any) -> None:
+    await login(console.client, ADMIN_A)
+    html = await (await console.client.get(gpath(A, "/rules"))).text()
+    assert "赤霞珠" in html and "现在的标签规则" in html and "preview-result" not in html
+    # The test config keeps no text: the preview says so and counts the latest hits on these keywords.
+    html = await (await console.client.get(gpath(A, "/rules"), params={"keywords": "赤霞珠 梅洛", "n": "50"})).text()
+    assert "没有保存消息原文" in html and "最近 50 次关键词命中中，有 50 次是这些关键词" in html
+    status, d = await console.api(f"/api/console/groups/{quote(A, safe='')}/rules?keywords=%E7%9B%B8%E6%9C%BA")
+    assert status == 200 and d["preview"]["basis"] == "hits" and d["rules"][0]["name"] == "红酒"
+
+
+async def test_the_rule_preview_matches_stored_text_like_the_tagger(make_bot: Any) -> None:
+    bot = await make_bot(**sections(storage={"store_text": True}))
+    await seed(bot.runtime, time.time())
+    await login(bot.client, ADMIN_A)
+    html = await (await bot.client.get(gpath(A, "/rules"), params={"keywords": "赤霞珠", "exclude": "开了一瓶赤霞珠"}))\
+        .text()
+    assert re.search(r"最近 \d+ 条消息中有 0 条会命中", html)  # every hit lies inside the exclude phrase
+    html = await (await bot.client.get(gpath(A, "/rules"), params={"keywords": "赤霞珠", "n": "200"})).text()
+    found = re.search(r"最近 (\d+) 条消息中有 (\d+) 条会命中", html)
+    assert found and 0 < int(found.group(2)) <= int(found.group(1)) and "昨晚开了一瓶赤霞珠" in html

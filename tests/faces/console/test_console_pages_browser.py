@@ -46,7 +46,8 @@ PAGES = [("dashboard", "", "#heat", ("svg.chart-bar", "svg.chart-line", "svg.cha
          ("member", "/members/" + quote("generic:u-1", safe=""), "#scores", ("svg.chart-line",)),
          ("insights", "/insights", "#associations", ()),
          ("surveys", "/surveys", ".survey", ("svg.chart-share", "svg.chart-hbar")),
-         ("routine", "/routine", "#morning-preview", ())]
+         ("routine", "/routine", "#morning-preview", ()),
+         ("rules", "/rules?keywords=%E8%B5%A4%E9%9C%9E%E7%8F%A0", "#preview-result", ())]
 
 
 def test_every_group_page_renders_with_its_charts_at_both_widths(browse: Any, live: LiveConsole) -> None:
