@@ -6,7 +6,6 @@ after one warm-up, next to the login help page as the same-run baseline (same mi
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import time
 from pathlib import Path
@@ -14,8 +13,8 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
-from common import ADAPTER, API_TOKEN, make_rules, write_config
-from reports import GROUP, generate
+from common import ADAPTER, API_TOKEN, write_config
+from reports import GROUP, big_group
 
 from bot.faces.console.service import CONSOLE
 from bot.faces.listener import listen
@@ -61,14 +60,7 @@ async def _time(session: aiohttp.ClientSession, url: str, repeat: int, headers: 
 
 
 def run_console(work: Path, log: Any) -> dict[str, Any]:
-    members = int(os.environ.get("BENCH_REPORT_MEMBERS", "10000"))
-    messages = int(os.environ.get("BENCH_REPORT_MESSAGES", "1000000"))
-    repeat = int(os.environ.get("BENCH_REPORT_REPEAT", "3"))
-    rules = make_rules(200)
-    db = work / "console.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-    gen = generate(db, members, messages, rules)
+    db, gen, rules, repeat = big_group(work, "console.db")
     log(f"console: generated {gen['messages']:,} messages / {gen['members']:,} members in {gen['generate_s']:.1f}s")
     path = write_config(work, db, 1, rules)
     path.write_text(path.read_text(encoding="utf-8") + f'\n[defaults]\nadmins = ["{ADMIN}"]\n', encoding="utf-8")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiohttp import web
 
+from bot.core.config import GroupConfig
+from bot.core.context import Context
+from bot.faces.appkeys import RUNTIME
 from bot.faces.console.access import GroupView, all_groups, group_view
 from bot.faces.console.service import CONSOLE, Viewer, viewer
 from bot.faces.console.views import group_url
 
-__all__ = ["NoGroup", "api_group", "group_url", "page_group"]
+__all__ = ["NoGroup", "api_group", "group_context", "group_url", "page_group"]
 
 
 class NoGroup(web.HTTPNotFound):
@@ -33,3 +38,12 @@ async def api_group(request: web.Request) -> GroupView:
         if g.id == gid:
             return g
     raise web.HTTPNotFound(text='{"error": "unknown group"}', content_type="application/json")
+
+
+def group_context(request: web.Request, group: GroupView) -> tuple[GroupConfig, Context]:
+    """The group's settings and a context for it like the one scheduled jobs run with, for pages that act as
+    jobs and chat commands do."""
+    gc = request.app[CONSOLE].config.group(group.id)
+    if gc is None:  # only-listed groups: page_group and api_group already refused the rest
+        raise NoGroup()
+    return gc, replace(request.app[RUNTIME].context, group=gc, event=None, command=None)

@@ -10,6 +10,7 @@ from bot.core.config import Config
 from bot.core.timeutil import day_minus, iso_utc, local_day
 from bot.domain import profiles
 from bot.domain.profiles import Profile
+from bot.domain.profiles.shown import asked_by
 from bot.faces.console.access import GroupView
 from storage.repo import Repo
 from storage.repo.console_store import ConsoleStore
@@ -42,13 +43,12 @@ def answers(p: Profile, cfg: Config) -> list[dict[str, Any]]:
     """Attributes set by survey answers, labelled with the question (admins see sensitive answers too)."""
     out = []
     for key, a in p.attributes.items():
-        survey_id = a.source.removeprefix("survey:")
-        if survey_id == a.source:
+        asked = asked_by(cfg, key, a.source)
+        if asked is None:
             continue
-        sv = cfg.survey(survey_id)
-        question = next((q for q in sv.questions if q.attribute == key), None) if sv else None
-        out.append({"survey": sv.title if sv else survey_id, "question": question.text if question else key,
-                    "value": a.value, "at": iso_utc(a.at)})
+        sv, question = asked
+        out.append({"survey": sv.title if sv else a.source.removeprefix("survey:"),
+                    "question": question.text if question else key, "value": a.value, "at": iso_utc(a.at)})
     return out
 
 

@@ -8,19 +8,17 @@ so nothing waits for a restart (a running scheduler also re-reads them every min
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
 
 from bot.core.config import GroupConfig
-from bot.core.context import Context
 from bot.core.jobs import ScheduledJob, effective, schedule_key
 from bot.core.scheduler import ScheduleError, parse_hhmm, parse_schedule, weekday_index
 from bot.domain import group_settings as gs
 from bot.faces.appkeys import RUNTIME
 from bot.faces.console.access import GroupView
-from bot.faces.console.gate import api_group, page_group
+from bot.faces.console.gate import api_group, group_context, page_group
 from bot.faces.console.service import CONSOLE, Console
 from bot.faces.console.views import group_url, json_response
 from handlers import reports
@@ -29,16 +27,10 @@ JOBS = {"morning_report": reports.MORNING_REPORT, "weekly_digest": reports.WEEKL
 MAX_TEXT = 500
 
 
-def _ctx(request: web.Request, group: GroupConfig) -> Context:
-    return replace(request.app[RUNTIME].context, group=group, event=None, command=None)
-
-
 async def routine(request: web.Request, group: GroupView) -> dict[str, Any]:
     """What the page shows (JSON-ready)."""
     c = request.app[CONSOLE]
-    gc = c.config.group(group.id)
-    assert gc is not None
-    ctx = _ctx(request, gc)
+    gc, ctx = group_context(request, group)
     schedules = {}
     for name, job in JOBS.items():
         eff = await effective(ctx, gc, job)
@@ -160,8 +152,7 @@ async def routine_post(request: web.Request) -> web.Response:
     ``activity_rm`` | ``checkin`` | ``digest``; audited, then back to the page saying what happened."""
     c = request.app[CONSOLE]
     who, group = await page_group(request)
-    gc = c.config.group(group.id)
-    assert gc is not None
+    gc, _ctx = group_context(request, group)
     form = await request.post()
     back = group_url(group.id, "/routine")
     try:

@@ -7,36 +7,27 @@ Sending now posts the survey exactly as ``/survey start`` does; a time is kept i
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
-from bot.core.config import GroupConfig
-from bot.core.context import Context
 from bot.core.events import ChatRef
 from bot.core.timeutil import iso_utc, zone
 from bot.faces.appkeys import RUNTIME
 from bot.faces.console import charts
 from bot.faces.console.access import GroupView
-from bot.faces.console.gate import api_group, page_group
+from bot.faces.console.gate import api_group, group_context, page_group
 from bot.faces.console.service import CONSOLE
 from bot.faces.console.views import group_url, json_response
 from handlers import surveys
 from handlers.survey_once import one_off_key
 
 
-def _ctx(request: web.Request, group: GroupConfig) -> Context:
-    return replace(request.app[RUNTIME].context, group=group, event=None, command=None)
-
-
 async def data(request: web.Request, group: GroupView) -> list[dict[str, Any]]:
     """Every survey with its questions, its pending one-off time, and its results in this group."""
     c = request.app[CONSOLE]
-    gc = c.config.group(group.id)
-    assert gc is not None
-    ctx = _ctx(request, gc)
+    _gc, ctx = group_context(request, group)
     out = []
     for sv in c.config.surveys:
         res = await surveys.results(ctx, sv, group.id)
@@ -79,8 +70,7 @@ async def survey_post(request: web.Request) -> web.Response:
     ``YYYY-MM-DDTHH:MM``) | ``unschedule``; audited."""
     c = request.app[CONSOLE]
     who, group = await page_group(request)
-    gc = c.config.group(group.id)
-    assert gc is not None
+    _gc, ctx = group_context(request, group)
     form = await request.post()
     back = group_url(group.id, "/surveys")
     sv = c.config.survey(str(form.get("survey", "")))
@@ -88,7 +78,7 @@ async def survey_post(request: web.Request) -> web.Response:
     if sv is None:
         raise web.HTTPSeeOther(f"{back}?error=bad_request")
     if action == "send":
-        await surveys.start(_ctx(request, gc), sv, ChatRef.of(group.id))
+        await surveys.start(ctx, sv, ChatRef.of(group.id))
         request.app[RUNTIME].outbox.wake()
         detail = f"{sv.id}: sent"
     elif action == "schedule":

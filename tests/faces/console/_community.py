@@ -26,6 +26,16 @@ SURVEY = {"id": "taste", "title": "口味调查", "questions": [
     {"id": "city", "text": "你在哪个城市？", "kind": "text"}]}
 
 
+class Clock:
+    """A clock a test moves by setting ``now``."""
+
+    def __init__(self, now: float = 1_790_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def sections(**extra: Any) -> dict[str, Any]:
     """Config sections (for ``make_config`` / ``make_bot``): admins per group, ``[defaults] admins`` = ROOT."""
     return {"defaults": {"admins": [ROOT]},

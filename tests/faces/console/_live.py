@@ -12,6 +12,7 @@ import time
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import pytest
 from aiohttp import web
@@ -104,3 +105,16 @@ class LiveConsole:
         now = self.clock()
         self.call(self.app[CONSOLE].store.add_login_token(one_way("link", token), member, now, now + 600))
         return self.url(f"/console/login?t={token}")
+
+
+def group_path(group: str, rest: str = "") -> str:
+    """A group's console path (the id percent-encoded), with an optional sub-path."""
+    return f"/console/groups/{quote(group, safe='')}{rest}"
+
+
+def logged_in(browse: Any, live: LiveConsole, member: str, viewport: str = "desktop") -> Any:
+    """A fresh browser page logged in as ``member`` through a one-time link, on the overview."""
+    page = browse(viewport)
+    page.goto(live.link(member))
+    assert page.url == live.url("/console/")
+    return page

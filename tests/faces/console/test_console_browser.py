@@ -5,27 +5,15 @@ Every page is saved as a screenshot at both widths (see ``screenshots`` in conft
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
 from bot.faces.console.auth import COOKIE
 from tests.faces.console._community import ADMIN_A, NAMES, NOBODY, ROOT, A, B, C
-from tests.faces.console._live import LiveConsole
+from tests.faces.console._live import LiveConsole, group_path, logged_in
 
 pytestmark = pytest.mark.browser
 WIDTHS = ("desktop", "phone")
-
-
-def group_path(group: str) -> str:
-    return f"/console/groups/{quote(group, safe='')}"
-
-
-def logged_in(browse: Any, live: LiveConsole, member: str, viewport: str = "desktop") -> Any:
-    page = browse(viewport)
-    page.goto(live.link(member))
-    assert page.url == live.url("/console/")
-    return page
 
 
 def test_without_a_session_every_console_url_explains_how_to_log_in(browse: Any, live: LiveConsole) -> None:

@@ -18,21 +18,10 @@ import pytest
 
 from bot.faces.appkeys import RUNTIME
 from tests.faces.console._community import ADMIN_A, NAMES, ROOT, A, B
-from tests.faces.console._live import LiveConsole
+from tests.faces.console._live import LiveConsole, group_path, logged_in
 
 pytestmark = pytest.mark.browser
 WIDTHS = ("desktop", "phone")
-
-
-def gpath(group: str, rest: str = "") -> str:
-    return f"/console/groups/{quote(group, safe='')}{rest}"
-
-
-def logged_in(browse: Any, live: LiveConsole, member: str, viewport: str = "desktop") -> Any:
-    page = browse(viewport)
-    page.goto(live.link(member))
-    assert page.url == live.url("/console/")
-    return page
 
 
 def fits(page: Any) -> bool:
@@ -54,7 +43,7 @@ def test_every_group_page_renders_with_its_charts_at_both_widths(browse: Any, li
     for viewport in WIDTHS:
         page = logged_in(browse, live, ROOT, viewport)
         for name, rest, marker, drawn in PAGES:
-            response = page.goto(live.url(gpath(A, rest)))
+            response = page.goto(live.url(group_path(A, rest)))
             assert response.status == 200, name
             assert page.locator(marker).count() >= 1, name
             for chart in drawn:
@@ -69,7 +58,7 @@ def test_every_group_page_renders_with_its_charts_at_both_widths(browse: Any, li
 def test_the_members_filter_with_a_good_and_a_bad_query(browse: Any, live: LiveConsole) -> None:
     for viewport in WIDTHS:
         page = logged_in(browse, live, ADMIN_A, viewport)
-        page.goto(live.url(gpath(A, "/members")))
+        page.goto(live.url(group_path(A, "/members")))
         everyone = page.locator("table#members tbody tr").count()
         page.fill("input[name=q]", "红酒 & !lifecycle=left")
         page.click("#member-filter button[type=submit]")
@@ -86,7 +75,7 @@ def test_the_members_filter_with_a_good_and_a_bad_query(browse: Any, live: LiveC
 
 def test_exports_download_and_open(browse: Any, live: LiveConsole, tmp_path: Path) -> None:
     page = logged_in(browse, live, ADMIN_A)
-    page.goto(live.url(gpath(A, "/members?q=%E7%BA%A2%E9%85%92")))
+    page.goto(live.url(group_path(A, "/members?q=%E7%BA%A2%E9%85%92")))
     with page.expect_download() as got:
         page.click("#export-csv")
     body = Path(got.value.path()).read_bytes()
@@ -103,12 +92,12 @@ def test_exports_download_and_open(browse: Any, live: LiveConsole, tmp_path: Pat
 
 def test_a_member_form_with_a_wrong_csrf_token_is_refused(browse: Any, live: LiveConsole) -> None:
     page = logged_in(browse, live, ADMIN_A)
-    page.goto(live.url(gpath(A, "/members/" + quote("generic:u-2", safe=""))))
+    page.goto(live.url(group_path(A, "/members/" + quote("generic:u-2", safe=""))))
     page.evaluate("document.querySelector('#tag-form input[name=csrf]').value = 'forged'")
     page.fill("#tag-form input[name=tag]", "伪造")
     page.click("#tag-form button[value=tag_add]")
     assert "请求被拒绝" in page.inner_text("main")
-    page.goto(live.url(gpath(A, "/members/" + quote("generic:u-2", safe=""))))
+    page.goto(live.url(group_path(A, "/members/" + quote("generic:u-2", safe=""))))
     assert "伪造" not in page.inner_text("#tags")
 
 
@@ -116,7 +105,7 @@ def test_an_admin_of_a_cannot_open_the_pages_of_b(browse: Any, live: LiveConsole
     page = logged_in(browse, live, ADMIN_A)
     for _name, rest, _marker, _drawn in PAGES:
         target = rest.replace("u-1", "u-11")
-        response = page.goto(live.url(gpath(B, target)))
+        response = page.goto(live.url(group_path(B, target)))
         assert response.status == 404 and "无法打开这个群" in page.inner_text("main"), rest
         assert NAMES[B] not in page.content()
 
@@ -127,7 +116,7 @@ def test_a_morning_time_set_in_the_console_is_what_the_scheduler_uses(browse: An
     # Two minutes ago in the group's zone: the scheduler runs a fire time that passed within its grace.
     when = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=2)).strftime("%H:%M")
     page = logged_in(browse, live, ADMIN_A, "phone")
-    page.goto(live.url(gpath(A, "/routine")))
+    page.goto(live.url(group_path(A, "/routine")))
     page.fill("#morning_report input[name=value]", when)
     page.click("#morning_report button[type=submit]")
     assert "已保存" in page.inner_text("main") and f"现在的时间：{when}" in page.inner_text("#morning_report")

@@ -11,23 +11,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import TOKEN
-from tests.faces.console._community import ADMIN_A, ADMIN_B, A, login, sections, seed
+from tests.faces.console._community import ADMIN_A, ADMIN_B, A, Clock, login, sections, seed
 
 # 03:00 in the groups' zone: the routine edits happen at a quiet hour.
 START = datetime(2026, 11, 20, 3, 0, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
-
 
 @pytest.fixture
 async def console(make_bot: Any) -> Any:
-    clock = Clock()
+    clock = Clock(START)
     bot = await make_bot(clock=clock, **sections())
     await seed(bot.runtime, clock())
     return bot

@@ -11,22 +11,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import message
-from tests.faces.console._community import ADMIN_A, SURVEY, A, login, sections, seed
+from tests.faces.console._community import ADMIN_A, SURVEY, A, Clock, login, sections, seed
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 20, 3, 0, tzinfo=TZ).timestamp()
 
 
-class Clock:
-    now = START
-
-    def __call__(self) -> float:
-        return self.now
-
 
 @pytest.fixture
 async def console(make_bot: Any) -> Any:
-    clock = Clock()
+    clock = Clock(START)
     bot = await make_bot(clock=clock, **sections(surveys=[SURVEY]))
     await seed(bot.runtime, clock())
     await bot.settle()
