@@ -183,15 +183,20 @@ def hook(name: str) -> Callable[..., Awaitable[Any]] | None:
     return fn if callable(fn) else None
 
 
-def run_reports(work: Path, log: Any) -> dict[str, Any]:
+def big_group(work: Path, name: str) -> tuple[Path, dict[str, Any], list[tuple[str, str, list[str]]], int]:
+    """A fresh ``name`` in ``work`` holding the generated group (sizes from the environment): the file, what
+    ``generate`` said, the rules and how often to repeat each timing."""
     members = int(os.environ.get("BENCH_REPORT_MEMBERS", "10000"))
     messages = int(os.environ.get("BENCH_REPORT_MESSAGES", "1000000"))
-    repeat = int(os.environ.get("BENCH_REPORT_REPEAT", "3"))
     rules = make_rules(200)
-    db = work / "reports.db"
+    db = work / name
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
-    gen = generate(db, members, messages, rules)
+    return db, generate(db, members, messages, rules), rules, int(os.environ.get("BENCH_REPORT_REPEAT", "3"))
+
+
+def run_reports(work: Path, log: Any) -> dict[str, Any]:
+    db, gen, rules, repeat = big_group(work, "reports.db")
     log(f"reports: generated {gen['messages']:,} messages / {gen['members']:,} members / {gen['tag_hits']:,} "
         f"tag hits in {gen['generate_s']:.1f}s")
     cfg_path = write_config(work, db, 1, rules)

@@ -1,7 +1,8 @@
 """``make bench``: every benchmark, each next to its baseline from the same run; prints a table and writes
 bench/results.json. Ratios, never pass/fail: absolute figures drift on shared machines.
 
-Environment: BENCH_ONLY=intake,tagging,reports,rss,text,taxonomy (default: all), BENCH_SECONDS (20), BENCH_WARMUP (3),
+Environment: BENCH_ONLY=intake,tagging,reports,console,rss,text,taxonomy (default: all), BENCH_SECONDS (20),
+BENCH_WARMUP (3),
 BENCH_CONNECTIONS (32,128), BENCH_CLIENT=python (skip wrk), BENCH_PROFILE=1 (also py-spy the intake),
 BENCH_RSS_MEMBERS (100000), BENCH_REPORT_MEMBERS (10000), BENCH_REPORT_MESSAGES (1000000),
 BENCH_TEXT_ROUND_S (0.05).
@@ -119,11 +120,15 @@ def table(res: dict[str, Any]) -> str:
         out += text_table(res["text"])
     if "taxonomy" in res:
         out += ["", *res["taxonomy"]["table"]]
+    if "console" in res:
+        from console import table as console_table
+        out += console_table(res["console"])
     return "\n".join(out)
 
 
 def main() -> None:
-    only = set(filter(None, os.environ.get("BENCH_ONLY", "intake,tagging,reports,rss,text,taxonomy").split(",")))
+    parts = os.environ.get("BENCH_ONLY", "intake,tagging,reports,console,rss,text,taxonomy")
+    only = set(filter(None, parts.split(",")))
     res: dict[str, Any] = {"machine": machine(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     rules = make_rules(200)
     t0 = time.perf_counter()
@@ -156,6 +161,10 @@ def main() -> None:
         if "reports" in only:
             from reports import run_reports
             res["reports"] = run_reports(work, log)
+            save()
+        if "console" in only:
+            from console import run_console
+            res["console"] = run_console(work, log)
             save()
         if os.environ.get("BENCH_PROFILE") == "1":
             from intake import run_profile

@@ -31,6 +31,7 @@ from handlers import (
     reports,
     routine,
     signals,
+    survey_once,
     surveys,
     tagging,
     welcome,
@@ -79,4 +80,4 @@ def scheduled_jobs(config: Config) -> list[ScheduledJob]:
 
 def minute_jobs() -> list[MinuteJob]:
     """Checks run every minute for every group."""
-    return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS]
+    return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS, survey_once.ONE_OFF_SURVEYS]

@@ -8,6 +8,7 @@ from bot.core.context import Context
 from bot.core.events import Message, display_name
 from bot.core.routing import Router
 from bot.core.timeutil import day_minus, local_day
+from bot.domain import group_settings
 from bot.domain.chat import BARE_CHECKIN
 
 CHECKIN = CommandSpec("checkin", ("签到", "打卡"), "每日签到：累计连续天数和积分")
@@ -25,7 +26,7 @@ async def check_in(ctx: Context[Message]) -> None:
         await ctx.reply(ctx.render("ops", ctx.locale, kind="checkin_again", name=name, streak=state.streak,
                                    points=state.points))
         return
-    cfg = ctx.config.checkin
+    cfg = await group_settings.checkin(ctx.repo, ctx.config, gid)
     await ctx.repo.record_checkin(gid, mid, day, yesterday, ev.time, cfg.points, 7, cfg.weekly_bonus)
     earned = cfg.points + (cfg.weekly_bonus if state.streak % 7 == 0 else 0)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="checkin", name=name, streak=state.streak, rank=state.rank,

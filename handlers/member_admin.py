@@ -15,10 +15,8 @@ from bot.core.context import Context
 from bot.core.events import Message
 from bot.core.i18n import N_
 from bot.core.routing import Router
-from bot.core.timeutil import iso_utc
 from bot.core.usage import reply_usage
-from bot.domain import profiles
-from bot.domain.activity_tags import ACTIVITY_TAGS
+from bot.domain import manual_tags, profiles
 from bot.domain.recompute import compute, ensure_fresh, group_weights, save_weights
 from bot.domain.tiers import TIERS, moves, parse_weights
 from handlers.admin_reply import answer_lookup, audit_admin
@@ -55,17 +53,14 @@ async def tag(ctx: Context[Message]) -> None:
     if who is None:
         return
     member = who.member
-    rules = {t.name: t.category for t in ctx.config.tags}
     added, removed = [], []
     for w in edits:
         name, now = w[1:], ev.time
         if w[0] == "+":
-            category = rules.get(name, "activity" if name in ACTIVITY_TAGS else "manual")
-            evidence = json.dumps({"by": ev.user.id, "at": iso_utc(now), "message": ev.event_id})
-            await ctx.repo.set_member_tag(ev.chat.id, member, name, category, "manual", evidence, now)
+            await manual_tags.give(ctx.repo, ctx.config, ev.chat.id, member, name, ev.user.id, now, ev.event_id)
             added.append(name)
         else:
-            await ctx.repo.remove_member_tag(ev.chat.id, member, name, now)
+            await manual_tags.take(ctx.repo, ev.chat.id, member, name, now)
             removed.append(name)
     await audit_admin(ctx, "tag", f"{member}: " + " ".join(edits))
     await ctx.reply(ctx.render("tag_done", ctx.locale, who=who.label, added=added, removed=removed))

@@ -13,6 +13,7 @@ from bot.core.events import ChatRef, UserRef
 from bot.core.jobs import ScheduledJob
 from bot.core.posting import post
 from bot.core.timeutil import local_day
+from bot.domain import group_settings
 from bot.domain.hours import push_time
 from bot.domain.reports import matrix_rows, morning, weekly
 
@@ -27,7 +28,7 @@ async def send_morning(ctx: Context, group: GroupConfig) -> None:
 async def send_weekly(ctx: Context, group: GroupConfig) -> None:
     """Privately to each admin who can be reached; else to the group without the management sections."""
     now = ctx.clock()
-    admins = [UserRef.of(a) for a in group.admins if ":" in a]
+    admins = [UserRef.of(a) for a in await group_settings.digest_recipients(ctx.repo, group) if ":" in a]
     reachable = [a for a in admins if ctx.can_dm(a)]
     chat = ChatRef.of(group.id)
     if reachable:

@@ -97,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--send", action="store_true", help="also post it (through the outbox)")
     cl = sub.add_parser("console-link", parents=[common], help="print a one-time console login link for an admin")
     cl.add_argument("member", help="full member id, an admin of some group")
+    cf = sub.add_parser("config", help="show a group's effective settings and where each comes from")
+    cf_actions = cf.add_subparsers(dest="action", required=True)
+    cs = cf_actions.add_parser("show", parents=[common], help="settings of GROUP: config file, database or automatic")
+    cs.add_argument("group")
     ob = sub.add_parser("outbox", help="messages waiting to be sent or parked after failures: list, retry, drop")
     actions = ob.add_subparsers(dest="action", required=True)
     actions.add_parser("list", parents=[common], help="what waits: id, adapter, target, age, attempts, last error")
@@ -115,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     quiet = logging.INFO if args.cmd == "serve" else logging.WARNING
     setup(logging.DEBUG if args.verbose else quiet, args.log_format or os.environ.get("QUNTAG_LOG_FORMAT", "text"))
-    from bot.faces import cli_backup, cli_console, cli_outbox, cli_privacy, cli_serve
+    from bot.faces import cli_backup, cli_config, cli_console, cli_outbox, cli_privacy, cli_serve
     from bot.faces import cli_community as cli_ops
     from bot.faces import cli_insights as cli_intel
     from bot.faces.cli_common import CliExit
@@ -126,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "forget": cli_privacy.forget, "backup": cli_backup.backup, "restore": cli_backup.restore,
         "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
         "recompute": cli_intel.recompute, "outbox": cli_outbox.outbox,
-        "report": cli_ops.report, "console-link": cli_console.console_link,
+        "report": cli_ops.report, "console-link": cli_console.console_link, "config": cli_config.config_show,
     }
     try:
         return ops[args.cmd](args)

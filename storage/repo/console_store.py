@@ -42,3 +42,21 @@ class ConsoleStore:
 
     async def membership_times(self, group_id: str, since: float) -> list[tuple[str, str, float]]:
         return await self.db.read(lambda c: console_series.membership_times(c, group_id, since))
+
+    async def messages_by_day_hour(self, group_id: str, since_day: str) -> list[tuple[str, int, int]]:
+        return await self.db.read(lambda c: console_series.messages_by_day_hour(c, group_id, since_day))
+
+    async def member_checkins(self, group_id: str, member_id: str, since_day: str) -> list[tuple[str, int]]:
+        return await self.db.read(lambda c: console_series.member_checkins(c, group_id, member_id, since_day))
+
+    async def tag_weeks(self, group_id: str, tags: list[str], start: float,
+                        week_s: float) -> list[tuple[str, int, int]]:
+        """Weekly hits of ``tags`` from ``start`` on (week 0 first)."""
+        return await self.db.read(lambda c: console_series.tag_weeks(c, group_id, tags, start, week_s))
+
+    async def recent_texts(self, group_id: str, limit: int) -> tuple[int, list[str]]:
+        """How many of the latest messages were read, and the texts stored among them."""
+        return await self.db.read(lambda c: console_series.recent_texts(c, group_id, limit))
+
+    async def recent_hit_keywords(self, group_id: str, limit: int) -> list[str]:
+        return await self.db.read(lambda c: console_series.recent_hit_keywords(c, group_id, limit))

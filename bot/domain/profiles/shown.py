@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.config import Config
+from bot.core.config import Config, SurveyConfig
+from bot.core.config.schema import QuestionConfig
 from bot.core.labels import label
 from bot.domain.profiles.model import Profile
 
@@ -46,17 +47,26 @@ def shown_tags(p: Profile, locale: str) -> list[ShownTag]:
     return list(out.values())
 
 
+def asked_by(cfg: Config, key: str, source: str) -> tuple[SurveyConfig | None, QuestionConfig | None] | None:
+    """The survey (when still configured) and its question that set the attribute ``key``; None when the
+    attribute's ``source`` is no survey."""
+    survey_id = source.removeprefix("survey:")
+    if survey_id == source:
+        return None
+    sv = cfg.survey(survey_id)
+    return sv, next((q for q in sv.questions if q.attribute == key), None) if sv else None
+
+
 def survey_answers(p: Profile, cfg: Config) -> tuple[list[ShownAnswer], int]:
     """The attributes the member set by answering a survey, labelled with the question that asked; and how many
     answers to sensitive questions were left out (a group reply never repeats those: ``/myattr`` shows them
     privately). Attributes an admin set (``manual``) are theirs to show, not ``/me``'s."""
     shown, hidden = [], 0
     for key, a in p.attributes.items():
-        survey_id = a.source.removeprefix("survey:")
-        if survey_id == a.source:
+        asked = asked_by(cfg, key, a.source)
+        if asked is None:
             continue
-        sv = cfg.survey(survey_id)
-        question = next((q for q in sv.questions if q.attribute == key), None) if sv else None
+        _sv, question = asked
         if question is not None and question.sensitive:
             hidden += 1
             continue

@@ -124,3 +124,39 @@ def share_bar(parts: Sequence[tuple[str, str, int]], label: str, width: float = 
     empty = f'<rect class="share share-empty" x="0" y="0" width="{_n(width)}" height="{_n(height)}"/>' if not rects \
         else ""
     return Markup(_open("share", width, height, label, stretch=True) + empty + "".join(rects) + "</svg>")
+
+
+def heat_map(rows: Sequence[str], columns: Sequence[str], grid: Sequence[Sequence[float]], label: str,
+             cell: float = 18.0) -> Markup:
+    """A grid of cells shaded by value (``heat-0`` … ``heat-4`` in the stylesheet), row names on the left and
+    every third column name below; each cell's ``<title>`` says its row, column and value."""
+    left, bottom = 40.0, 18.0
+    width, height = left + cell * len(columns) + 2, cell * len(rows) + bottom
+    top = max([1.0, *(v for r in grid for v in r)])
+    parts = []
+    for i, name in enumerate(rows):
+        parts.append(f'<text class="tick" x="{_n(left - 4)}" y="{_n(i * cell + cell * 0.7)}" text-anchor="end">'
+                     f'{escape(name)}</text>')
+        for j, v in enumerate(grid[i]):
+            level = 0 if v <= 0 else min(4, 1 + int(3.999 * v / top))
+            parts.append(f'<rect class="heat heat-{level}" x="{_n(left + j * cell)}" y="{_n(i * cell)}" '
+                         f'width="{_n(cell - 2)}" height="{_n(cell - 2)}"><title>{escape(name)} '
+                         f'{escape(columns[j])}: {_num(v)}</title></rect>')
+    for j in range(0, len(columns), 3):
+        parts.append(f'<text class="tick" x="{_n(left + j * cell)}" y="{_n(height - 4)}">{escape(columns[j])}</text>')
+    return Markup(_open("heat", width, height, label) + "".join(parts) + "</svg>")
+
+
+def bars(items: Sequence[tuple[str, float]], label: str, width: float = 480.0, row: float = 22.0) -> Markup:
+    """Horizontal bars, one per ``(name, value)``, largest scale = the largest value; names on the left."""
+    left = 110.0
+    height = max(len(items), 1) * row
+    top = max([1.0, *(v for _n2, v in items)])
+    parts = []
+    for i, (name, v) in enumerate(items):
+        w = (width - left - 50) * v / top
+        parts.append(f'<text class="tick" x="{_n(left - 6)}" y="{_n(i * row + row * 0.65)}" text-anchor="end">'
+                     f'{escape(name)}</text><rect class="bar" x="{_n(left)}" y="{_n(i * row + 3)}" width="{_n(w)}" '
+                     f'height="{_n(row - 6)}"><title>{escape(name)}: {_num(v)}</title></rect>'
+                     f'<text class="tick" x="{_n(left + w + 4)}" y="{_n(i * row + row * 0.65)}">{_num(v)}</text>')
+    return Markup(_open("hbar", width, height, label) + "".join(parts) + "</svg>")

@@ -7,13 +7,14 @@ the ranking can be tested without a database. The same rows feed the page and ``
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.core.config import Config
 from bot.core.timeutil import day_minus, local, local_day, local_midnight
 from bot.domain import profiles
+from bot.domain.profiles import MemberStage
 from bot.faces.console.access import GroupView
 from storage.repo import Repo
 from storage.repo.console_store import ConsoleStore
@@ -37,10 +38,13 @@ class GroupActivity:
     lifecycle: dict[str, int]  # stage → members
 
 
-async def gather(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupView, now: float) -> GroupActivity:
+async def gather(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupView, now: float,
+                 span: int = DAYS, mix: dict[str, int] | None = None) -> GroupActivity:
+    """One group's last ``span`` local days (the overview's 30, the dashboard's 90); ``mix`` is the lifecycle
+    mix when the caller already has it."""
     tz = group.timezone
     today = local_day(now, tz)
-    days = [day_minus(today, DAYS - 1 - i) for i in range(DAYS)]
+    days = [day_minus(today, span - 1 - i) for i in range(span)]
     by_day = await store.messages_by_day(group.id, days[0])
     joined: dict[str, set[str]] = {d: set() for d in days}
     left: dict[str, set[str]] = {d: set() for d in days}
@@ -49,12 +53,17 @@ async def gather(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupView,
         bucket.setdefault(local_day(at, tz), set()).add(member)
     return GroupActivity(group, now, days, [by_day.get(d, 0) for d in days], [len(joined[d]) for d in days],
                          [len(left[d]) for d in days], len(await repo.current_members(group.id)),
-                         await lifecycle_mix(repo, cfg, group.id, now))
+                         mix if mix is not None else await lifecycle_mix(repo, cfg, group.id, now))
 
 
 async def lifecycle_mix(repo: Repo, cfg: Config, group_id: str, now: float) -> dict[str, int]:
     """Members per lifecycle stage now (contract §5 stages), through the domain's evaluation."""
     (stages,) = await profiles.lifecycles(repo, cfg, group_id, [now])
+    return stage_counts(stages)
+
+
+def stage_counts(stages: Mapping[str, MemberStage]) -> dict[str, int]:
+    """Members per stage (members not yet seen are left out)."""
     counts = Counter(p.lifecycle for p in stages.values())
     return {stage: counts.get(stage, 0) for stage in STAGES}
 

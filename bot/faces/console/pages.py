@@ -1,23 +1,17 @@
-"""The console's pages: the overview (社群矩阵) and a group's page; data from ``overview``, charts from
-``charts``, words from the labels, and never a group the viewer does not administer."""
+"""The overview page (社群矩阵): data from ``overview``, charts from ``charts``, words from the labels, and
+never a group the viewer does not administer."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import web
 
 from bot.faces.console import charts
-from bot.faces.console.access import group_view, visible_groups
-from bot.faces.console.overview import STAGES, build_row, gather, overview
-from bot.faces.console.service import CONSOLE, Console, Viewer, viewer
-from bot.faces.console.views import Pages
-
-
-def group_url(group_id: str) -> str:
-    """The console URL of a group (ids are percent-encoded, contract §9)."""
-    return f"/console/groups/{quote(group_id, safe='')}"
+from bot.faces.console.access import visible_groups
+from bot.faces.console.overview import STAGES, overview
+from bot.faces.console.service import CONSOLE, viewer
+from bot.faces.console.views import Pages, group_url
 
 
 def _reason(pages: Pages, reason: dict[str, Any]) -> str:
@@ -58,30 +52,3 @@ async def overview_page(request: web.Request) -> web.Response:
     rows = await overview(c.config, c.repo, c.store, groups, now)
     return c.pages.response("overview", viewer=who, cards=[card(c.pages, r) for r in rows], now=now,
                             tz=c.config.defaults.timezone)
-
-
-async def group_page(request: web.Request) -> web.Response:
-    """``GET /console/groups/{group}``: one group's last 30 days; unknown and not-administered groups look
-    the same (404), so a URL tells nobody which groups exist."""
-    c, who = request.app[CONSOLE], viewer(request)
-    group = await group_view(c.config, c.repo, who.member_id, request.match_info["group"])
-    if group is None:
-        return not_yours(c, who)
-    now = c.clock()
-    row = build_row(await gather(c.config, c.repo, c.store, group, now))
-    t, fmt = c.pages.t, c.pages.fmt
-    days = [fmt.day(d) for d in row["days"]]
-    return c.pages.response(
-        "group", viewer=who, group=group, now=now, card=card(c.pages, row),
-        messages_chart=charts.bar_chart(days, row["messages"], f"{group.name} · {t['messages_per_day']}"),
-        members_chart=charts.line_chart(days, [(str(t["members"]), row["members_by_day"])],
-                                        f"{group.name} · {t['members_over_time']}"),
-        moves_chart=charts.line_chart(days, [(str(t["joins"]), row["joins"]), (str(t["leaves"]), row["leaves"])],
-                                      f"{group.name} · {t['joins_and_leaves']}"))
-
-
-def not_yours(c: Console, who: Viewer) -> web.Response:
-    """The one answer for a group that does not exist and a group the viewer does not administer."""
-    t = c.pages.t
-    return c.pages.message(404, t["no_group_title"], [t["no_group_text"]], viewer=who,
-                           link=("/console/", t["back_home"]))

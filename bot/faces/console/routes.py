@@ -7,7 +7,20 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.core.config import Config
-from bot.faces.console import api, login, pages, session, static
+from bot.faces.console import (
+    api,
+    group_page,
+    insights_page,
+    login,
+    member_page,
+    members_page,
+    pages,
+    routine,
+    rules_page,
+    session,
+    static,
+    surveys_page,
+)
 from bot.faces.console.auth import ConsoleLogins
 from bot.faces.console.service import CONSOLE, Console
 from bot.faces.console.views import Pages
@@ -34,6 +47,30 @@ def add_routes(app: web.Application, config: Config, db: Database, repo: Repo, c
     r.add_post("/console/logout", login.logout)
     r.add_post("/console/logout-everywhere", login.logout_everywhere)
     r.add_get("/console/", pages.overview_page)
-    r.add_get("/console/groups/{group:[^/]+}", pages.group_page)
+    r.add_get("/console/groups/{group:[^/]+}", group_page.dashboard_page)
+    g = "/console/groups/{group:[^/]+}"
+    r.add_get(g + "/members", members_page.members_page)
+    r.add_get(g + "/export.csv", members_page.export_csv)
+    r.add_get(g + "/export.xlsx", members_page.export_xlsx)
+    r.add_get(g + "/members/{member:[^/]+}", member_page.member_page)
+    r.add_post(g + "/members/{member:[^/]+}", member_page.member_action)
+    r.add_get(g + "/members/{member:[^/]+}/forget", member_page.forget_page)
+    r.add_post(g + "/members/{member:[^/]+}/forget", member_page.forget)
+    r.add_get(g + "/insights", insights_page.insights_page)
+    r.add_post(g + "/insights", insights_page.save_segment)
+    r.add_get(g + "/surveys", surveys_page.surveys_page)
+    r.add_post(g + "/surveys", surveys_page.survey_post)
+    r.add_get(g + "/rules", rules_page.rules_page)
+    r.add_get(g + "/routine", routine.routine_page)
+    r.add_post(g + "/routine", routine.routine_post)
     r.add_get("/console/static/{name}", static.asset)
     r.add_get("/api/overview", api.overview_json)
+    # The console's pages as JSON: the same path under /api (the API token, never the session cookie).
+    a = "/api/console/groups/{group:[^/]+}"
+    r.add_get(a, group_page.dashboard_json)
+    r.add_get(a + "/members", members_page.members_json)
+    r.add_get(a + "/members/{member:[^/]+}", member_page.member_json)
+    r.add_get(a + "/routine", routine.routine_json)
+    r.add_get(a + "/insights", insights_page.insights_json)
+    r.add_get(a + "/surveys", surveys_page.surveys_json)
+    r.add_get(a + "/rules", rules_page.rules_json)

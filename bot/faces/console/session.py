@@ -9,7 +9,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.faces.console.auth import COOKIE, csrf_ok, csrf_token
-from bot.faces.console.service import CONSOLE, Viewer, set_viewer
+from bot.faces.console.gate import NoGroup
+from bot.faces.console.service import CONSOLE, VIEWER, Viewer, set_viewer
 
 log = logging.getLogger("quntag.console")
 
@@ -49,6 +50,9 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
+        if isinstance(exc, NoGroup):
+            return pages.message(404, t["no_group_title"], [t["no_group_text"]], viewer=request.get(VIEWER),
+                                 link=("/console/", t["back_home"]))
         if exc.status == 404:
             return pages.message(404, t["not_found_title"], [t["not_found_text"]], link=("/console/", t["back_home"]))
         if exc.status == 405:

@@ -4,15 +4,18 @@ group's local time, signed percentages). Every page goes out with the same secur
 
 from __future__ import annotations
 
+import json
 import tomllib
 from datetime import date
 from importlib.resources import files
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from aiohttp import web
 
-from bot.core.timeutil import local
+from bot.core.render import Renderer
+from bot.core.timeutil import local, parse_iso
 
 LOCALES = ("zh-CN", "en")
 # Pages are built on the server: nothing but our own stylesheet, script and inline SVG is ever loaded,
@@ -53,6 +56,15 @@ class Formats:
         t = local(ts, tz)
         return f"{t.month}月{t.day}日 {t:%H:%M}" if self.zh else f"{_MONTHS_EN[t.month - 1]} {t.day}, {t:%H:%M}"
 
+    @staticmethod
+    def stamp(ts: float | None, tz: str) -> str:
+        """``2026-11-29 04:03`` in the zone ``tz`` (files and tables that sort as text); empty when unknown."""
+        return "" if not ts else f"{local(ts, tz):%Y-%m-%d %H:%M}"
+
+    def when_iso(self, at: str | None, tz: str) -> str:
+        """:meth:`when` for an ISO-8601 instant (``—`` when there is none)."""
+        return "—" if not at else self.when(parse_iso(at), tz)
+
     def day(self, iso_day: str) -> str:
         """``11月29日`` (``Nov 29``) for an ISO date."""
         d = date.fromisoformat(iso_day)
@@ -70,6 +82,16 @@ class Formats:
         return f"{n:,.0f}"
 
 
+def group_url(group_id: str, rest: str = "") -> str:
+    """The console URL of a group (ids are percent-encoded, contract §9), with an optional sub-path."""
+    return f"/console/groups/{quote(group_id, safe='')}{rest}"
+
+
+def member_url(group_id: str, member_id: str, rest: str = "") -> str:
+    """The console URL of one member of a group (both ids percent-encoded)."""
+    return group_url(group_id, f"/members/{quote(member_id, safe='')}{rest}")
+
+
 class Pages:
     """Renders console pages in one language."""
 
@@ -79,6 +101,8 @@ class Pages:
         self.fmt = Formats(self.locale)
         self.env = jinja2.Environment(loader=jinja2.FunctionLoader(_template), undefined=jinja2.StrictUndefined,
                                       autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        self.env.globals.update(group_url=group_url, member_url=member_url)
+        self.chat = Renderer()  # the chat replies' own wording, where the console says the same thing
 
     def render(self, name: str, **ctx: Any) -> str:
         return self.env.get_template(f"{name}.html.j2").render(t=self.t, fmt=self.fmt, lang=self.locale, **ctx)
@@ -92,3 +116,8 @@ class Pages:
                 link: tuple[str, str] | None = None) -> web.Response:
         """A page that explains something (an expired link, a group one may not open, an error)."""
         return self.response("message", status, title=title, lines=lines, viewer=viewer, link=link)
+
+
+def json_response(data: object, status: int = 200) -> web.Response:
+    """Console data for scripts: UTF-8 JSON with Chinese left readable."""
+    return web.json_response(data, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))

@@ -21,6 +21,19 @@ A, B, C = "generic:g-a", "generic:g-b", "generic:g-c"
 ADMIN_A, ADMIN_B, ROOT, NOBODY = "generic:u-a", "generic:u-b", "generic:u-root", "generic:u-5"
 NAMES = {A: "红酒爱好者", B: "摄影交流群", C: "跑步群"}
 DAY = 86400.0
+SURVEY = {"id": "taste", "title": "口味调查", "questions": [
+    {"id": "wine", "text": "你喜欢哪种酒？", "kind": "single", "options": ["红葡萄酒", "白葡萄酒"]},
+    {"id": "city", "text": "你在哪个城市？", "kind": "text"}]}
+
+
+class Clock:
+    """A clock a test moves by setting ``now``."""
+
+    def __init__(self, now: float = 1_790_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def sections(**extra: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import pytest
 from aiohttp import web
@@ -22,7 +23,7 @@ from bot.faces.console.service import CONSOLE
 from bot.faces.listener import listen
 from bot.faces.server import create_app
 from tests.conftest import TOKEN, make_config
-from tests.faces.console._community import ROOT, sections, seed
+from tests.faces.console._community import ROOT, SURVEY, sections, seed
 
 T = TypeVar("T")
 CHROMIUM = os.environ.get("QUNTAG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -58,7 +59,7 @@ class LiveConsole:
         self.base = f"http://127.0.0.1:{self.port}"
         self.config = make_config(tmp, **sections(
             defaults={"admins": [ROOT], "welcome": False},
-            server={"api_token": TOKEN, "port": self.port, "public_url": self.base}))
+            server={"api_token": TOKEN, "port": self.port, "public_url": self.base}, surveys=[SURVEY]))
         self.offset = 0.0
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="console-live", daemon=True)
@@ -104,3 +105,16 @@ class LiveConsole:
         now = self.clock()
         self.call(self.app[CONSOLE].store.add_login_token(one_way("link", token), member, now, now + 600))
         return self.url(f"/console/login?t={token}")
+
+
+def group_path(group: str, rest: str = "") -> str:
+    """A group's console path (the id percent-encoded), with an optional sub-path."""
+    return f"/console/groups/{quote(group, safe='')}{rest}"
+
+
+def logged_in(browse: Any, live: LiveConsole, member: str, viewport: str = "desktop") -> Any:
+    """A fresh browser page logged in as ``member`` through a one-time link, on the overview."""
+    page = browse(viewport)
+    page.goto(live.link(member))
+    assert page.url == live.url("/console/")
+    return page

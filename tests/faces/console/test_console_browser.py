@@ -5,27 +5,15 @@ Every page is saved as a screenshot at both widths (see ``screenshots`` in conft
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
 from bot.faces.console.auth import COOKIE
 from tests.faces.console._community import ADMIN_A, NAMES, NOBODY, ROOT, A, B, C
-from tests.faces.console._live import LiveConsole
+from tests.faces.console._live import LiveConsole, group_path, logged_in
 
 pytestmark = pytest.mark.browser
 WIDTHS = ("desktop", "phone")
-
-
-def group_path(group: str) -> str:
-    return f"/console/groups/{quote(group, safe='')}"
-
-
-def logged_in(browse: Any, live: LiveConsole, member: str, viewport: str = "desktop") -> Any:
-    page = browse(viewport)
-    page.goto(live.link(member))
-    assert page.url == live.url("/console/")
-    return page
 
 
 def test_without_a_session_every_console_url_explains_how_to_log_in(browse: Any, live: LiveConsole) -> None:
@@ -82,8 +70,8 @@ def test_an_admin_of_one_group_cannot_open_another(browse: Any, live: LiveConsol
         assert NAMES[B] not in page.content() and NAMES[C] not in page.content()
         page.click(f"text={NAMES[A]}")
         assert page.url == live.url(group_path(A))
-        assert page.locator("svg.chart-bar").count() == 1 and page.locator("svg.chart-line").count() == 2
-        assert page.locator("svg.chart-bar rect.bar").count() == 30
+        assert page.locator("svg.chart-bar").count() == 2 and page.locator("svg.chart-heat").count() == 1
+        assert page.locator("#messages svg.chart-bar rect.bar").count() == 90
         browse.shot(page, "group", viewport)
         for other in (B, C):
             response = page.goto(live.url(group_path(other)))

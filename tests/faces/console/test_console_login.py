@@ -9,15 +9,7 @@ import pytest
 
 from bot.faces.console.auth import COOKIE, one_way
 from bot.faces.console.service import CONSOLE
-from tests.faces.console._community import ADMIN_A, NOBODY, ROOT, link, login, path_of, sections
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_790_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.faces.console._community import ADMIN_A, NOBODY, ROOT, Clock, link, login, path_of, sections
 
 
 @pytest.fixture
