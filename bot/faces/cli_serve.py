@@ -77,8 +77,19 @@ def _locked(cfg: Config) -> Iterator[int | None]:
 
 
 async def _serve(cfg: Config, host: str, port: int, note: str) -> int:
+    from storage.leader import ProcessingLock
+
     with _locked(cfg):
-        return await _serve_locked(cfg, host, port, note)
+        # One process does everything, so it cannot stand by: on a database another server already
+        # processes, it refuses to start instead of processing the same inbox twice.
+        processing = ProcessingLock(cfg.database_url())
+        if not await asyncio.get_running_loop().run_in_executor(None, processing.try_acquire):
+            raise CliExit(2, "config error: storage.url: another quntag serve processes this database; run "
+                             "every server that shares it with --workers 2 or more (its processor then stands by)")
+        try:
+            return await _serve_locked(cfg, host, port, note)
+        finally:
+            processing.release()
 
 
 def _serve_processes(cfg: Config, host: str, port: int, workers: int, note: str, lock_fd: int | None) -> int:

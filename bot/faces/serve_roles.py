@@ -32,15 +32,30 @@ def follow_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-async def _stopped(parent: int) -> None:
-    """Until SIGTERM, or until the parent is gone."""
+def _stop_signal(parent: int) -> asyncio.Event:
+    """An event set on SIGTERM or when the parent is gone."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C reaches the parent, which stops us in order
-    while not stop.is_set() and os.getppid() == parent:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), 1.0)
+
+    async def watch_parent() -> None:
+        while not stop.is_set():
+            if os.getppid() != parent:
+                stop.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+
+    _watchers.add(asyncio.create_task(watch_parent()))
+    return stop
+
+
+_watchers: set[asyncio.Task[None]] = set()
+
+
+async def _stopped(parent: int) -> None:
+    """Until SIGTERM, or until the parent is gone."""
+    await _stop_signal(parent).wait()
 
 
 async def run_web(cfg: Config, host: str, port: int, parent: int, ready: Callable[[str], None]) -> int:
@@ -58,9 +73,22 @@ async def run_web(cfg: Config, host: str, port: int, parent: int, ready: Callabl
 async def run_processor(cfg: Config, parent: int, ready: Callable[[str], None]) -> int:
     """The processor: process accepted events, send the outbox, run scheduled jobs until stopped. What it
     says at its start (adapters' visibility, schedules) goes to the parent, which prints it after its
-    listening line."""
+    listening line. On a database shared by several servers it first waits for the processing lock
+    (``storage.leader``); losing that lock ends the process with exit 3 so the parent starts a new one,
+    which stands by again."""
     from bot.faces.runtime import Runtime
+    from storage.leader import ProcessingLock
 
+    stop = _stop_signal(parent)
+    lock = ProcessingLock(cfg.database_url())
+    if lock.shared and not await asyncio.get_running_loop().run_in_executor(None, lock.try_acquire):
+        ready("processor: standing by, another server processes this database; taking over when it stops\n")
+        if not await lock.acquire(stop):
+            return 0
+        log.warning("processor: took over processing of the shared database")
+        said = None
+    else:
+        said = ready
     rt = Runtime(cfg, Metrics(), role="processor")
     await rt.start()
     try:
@@ -68,8 +96,18 @@ async def run_processor(cfg: Config, parent: int, ready: Callable[[str], None]) 
         lines = [f"adapter {name} ({adapter.type}): visibility {adapter.visibility()}"
                  for name, adapter in rt.adapters.items()]
         lines += [f"schedule: {line}" for line in rt.jobs.describe()]
-        ready("".join(line + "\n" for line in lines))
-        await _stopped(parent)
+        if said is not None:
+            said("".join(line + "\n" for line in lines))
+        else:
+            for line in lines:
+                log.info("%s", line)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 5.0)
+            if not stop.is_set() and not await asyncio.get_running_loop().run_in_executor(None, lock.still_held):
+                log.error("processor: the processing lock is lost; stopping so that a new processor stands by")
+                return 3
     finally:
         await rt.stop()
+        lock.release()
     return 0
