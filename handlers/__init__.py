@@ -24,6 +24,7 @@ from handlers import (
     console,
     gate,
     member_admin,
+    moderation,
     privacy,
     reports,
     routine,
@@ -39,6 +40,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
         activity.router(),
         tagging.router(config.tags),
         signals.router(),
+        moderation.router(),
         community.router(),
         gate.router(),
         basics.router(),
@@ -70,4 +72,4 @@ def scheduled_jobs(config: Config) -> list[ScheduledJob]:
 
 def minute_jobs() -> list[MinuteJob]:
     """Checks run every minute for every group."""
-    return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS]
+    return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS, moderation.CAPTCHA_TIMEOUTS]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.config.intelligence import ActivityTagsConfig, InsightsConfig, TiersConfig
+from bot.core.config.moderation import ModerationConfig
 from bot.core.config.schema import SurveyConfig
 from bot.core.events import Event, Message
 
@@ -96,6 +97,8 @@ class GroupConfig:
     admin_replies: str = "private"  # private | group: where admin lookups of member data are answered
     # options of the group's adapter ([groups.adapter]), opaque here: the adapter type declares and reads them
     adapter_options: Mapping[str, Any] = field(default_factory=dict)
+    # [groups.moderation] over [defaults.moderation], key by key
+    moderation: ModerationConfig = field(default_factory=ModerationConfig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +167,7 @@ class Config:
         return GroupConfig(id=group_id, timezone=self.defaults.timezone, locale=self.defaults.locale,
                            admins=self.defaults.admins, welcome=self.defaults.welcome,
                            onboarding_survey=self.defaults.onboarding_survey,
-                           admin_replies=self.defaults.admin_replies)
+                           admin_replies=self.defaults.admin_replies, moderation=self.defaults.moderation)
 
     def admits(self, event: Event) -> bool:
         """Intake keeps ``event`` unless ``only_listed_groups`` drops it. A private chat with the bot (a
