@@ -61,16 +61,17 @@ class Bursts:
             del self._by_member[member]
 
 
+# Windows count both ways: events may arrive out of order (a replayed history, a platform's late retry).
 def _burst(kept: deque[Seen], here: list[Seen], group: str, at: float, d: str,
            cfg: ModerationConfig) -> tuple[str, int]:
     if d:
-        groups = {s.group for s in kept if s.digest == d and at - s.at <= cfg.wave_minutes * 60}
+        groups = {s.group for s in kept if s.digest == d and abs(at - s.at) <= cfg.wave_minutes * 60}
         if len(groups) >= cfg.wave_groups:
             return WAVE, len(groups)
-        same = sum(1 for s in here if s.digest == d and at - s.at <= cfg.repeat_seconds)
+        same = sum(1 for s in here if s.digest == d and abs(at - s.at) <= cfg.repeat_seconds)
         if same >= cfg.repeat_messages:
             return REPEAT, same
-    recent = sum(1 for s in here if at - s.at <= cfg.flood_seconds)
+    recent = sum(1 for s in here if abs(at - s.at) <= cfg.flood_seconds)
     if recent > cfg.flood_messages:
         return FLOOD, recent
     return "", 0
