@@ -42,6 +42,7 @@ async def joined(ctx: Context[MemberJoined]) -> None:
                                        restricted))
     await ctx.repo.record_moderation(group.id, ev.user.id, ev.time, "captcha", "restrict" if restricted else "ask",
                                      "enforce")
+    await ctx.repo.audit("moderation", "mod_captcha", group.id, f"{ev.user.id}: asked")
     await announce(ctx, group, "captcha_question", ev.user.id, ev.user_name, a=a, b=b,
                    limit=labels.duration(group.locale, seconds))
 
@@ -65,6 +66,7 @@ async def answer(ctx: Context[Message], group: GroupConfig) -> bool:
         if c.restricted:
             await do(ctx, ev.chat, ModAction("unmute", user=ev.user))
         await ctx.repo.record_moderation(group.id, ev.user.id, ev.time, "captcha", "pass", "enforce")
+        await ctx.repo.audit("moderation", "mod_captcha", group.id, f"{ev.user.id}: passed")
         await announce(ctx, group, "captcha_passed", ev.user.id, ev.user_name or c.name)
     elif "delete" in abilities(ctx, ev.chat):
         await do(ctx, ev.chat, ModAction("delete", message_id=ev.event_id))

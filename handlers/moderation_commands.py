@@ -67,6 +67,8 @@ async def _act(ctx: Context[Message], act: str, seconds: int = 0, reason: str = 
     if not await apply_step(ctx, group, who.member, who.name, act, seconds, "manual", rung):
         await ctx.reply(ctx.render("mod_unsupported", ctx.locale, action=labels.action(ctx.locale, act)))
         return
+    if act in ("unmute", "kick"):  # an admin decided: a pending newcomer check no longer applies
+        await ctx.repo.drop_captcha(group.id, who.member)
     await ctx.repo.record_moderation(group.id, who.member, ev.time, "manual", act, "admin", what=reason,
                                      seconds=seconds, actor=ev.user.id, strike=act == "warn")
     await audit_admin(ctx, f"mod_{act}", f"{who.member}" + (f": {reason}" if reason else ""))

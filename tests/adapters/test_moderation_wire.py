@@ -141,7 +141,8 @@ async def test_telegram_ladder_deletes_warns_mutes_and_removes(make_wire):
     assert a[0] == ("deleteMessage", {"chat_id": TG_GROUP, "message_id": 1})
     assert "第 1 次提醒" in tg_texts(w)[0]
     assert a[1] == ("deleteMessage", {"chat_id": TG_GROUP, "message_id": 2})
-    assert a[2] == ("restrictChatMember", {"chat_id": TG_GROUP, "user_id": 111, "use_independent_chat_permissions": True,
+    assert a[2] == ("restrictChatMember", {"chat_id": TG_GROUP, "user_id": 111,
+                                           "use_independent_chat_permissions": True,
                                            "permissions": dict.fromkeys(ALL_PERMISSIONS, False),
                                            "until_date": int(NOW) + 60 + 600})
     assert a[4][0] == "restrictChatMember" and a[4][1]["until_date"] == int(NOW) + 120 + 86400
@@ -236,3 +237,12 @@ async def test_onebot_admin_unmute(make_wire):
     await w.post(qq_message(w, "在吗"))
     await w.post(qq_message(w, " /unmute", user=999, at=20002))
     assert qq_actions(w) == [("set_group_ban", {"group_id": QQ_GROUP, "user_id": 20002, "duration": 0})]
+
+
+async def test_an_admin_letting_a_newcomer_in_ends_their_check(make_wire):
+    w = await make_wire("onebot", mode="enforce", captcha_seconds=60)
+    await w.post(qq_join(w, 40005))
+    await w.post(qq_message(w, " /解禁", user=999, at=40005))
+    w.clock.t = NOW + 120
+    await w.minute()
+    assert qq_actions(w) == [("set_group_ban", {"group_id": QQ_GROUP, "user_id": 40005, "duration": 0})]

@@ -51,7 +51,8 @@ async def say(bot, eid, text, user="u-1", t=NOW, group="g-1", **kw):
 @pytest.mark.parametrize("text,seen", [
     ("加V了解一下，包你满意", "加v"), ("想要的加ｖｘ", "加v"), ("有意者＋薇", "+薇"), ("加微信详聊", "加微"),
     ("我的扣扣 12345678 随时找我", "QQ 号"), ("电话 138-0013-8000", "手机号"), ("微信 wxid_abc12 拉你进群", "微信号"),
-    ("代購正品，量大從優", "代购"), ("点这里 http://spam.top/x 领红包", "spam.top"), ("看看 cheap-deals.xyz", "cheap-deals.xyz"),
+    ("代購正品，量大從優", "代购"), ("点这里 http://spam.top/x 领红包", "spam.top"),
+    ("看看 cheap-deals.xyz", "cheap-deals.xyz"),
 ])
 async def test_observe_reports_contact_and_ads_privately_and_does_nothing_in_the_group(make_bot, text, seen):
     bot = await bot_with(make_bot, **SETTLED)
@@ -107,7 +108,7 @@ async def test_the_same_text_in_several_of_our_groups_is_a_spam_wave(make_bot):
 async def test_admins_are_never_checked(make_bot):
     bot = await bot_with(make_bot, mode="enforce", **SETTLED)
     await say(bot, "m1", "加V了解一下", user=ADMIN)
-    await say(bot, "m2", "代购请私聊我", user=ADMIN, group="g-2")  # platform admins: tests/adapters/test_moderation_wire.py
+    await say(bot, "m2", "代购请私聊我", user=ADMIN, group="g-2")  # platform admins: test_moderation_wire.py
     assert bot.receiver.received == []
 
 

@@ -19,10 +19,11 @@ WHAT = {
 }
 ACTIONS = {
     "zh-CN": {"warn": "警告", "mute": "禁言", "unmute": "解除禁言", "kick": "移出本群", "delete": "删除消息",
-              "restrict": "限制发言", "notify": "通知管理员", "pass": "通过入群验证"},
+              "restrict": "限制发言", "notify": "通知管理员", "pass": "通过入群验证",
+              "ask": "发出入群验证题"},
     "en": {"warn": "warning", "mute": "mute", "unmute": "unmute", "kick": "removal from the group",
            "delete": "message deleted", "restrict": "restricted", "notify": "admins notified",
-           "pass": "passed the newcomer check"},
+           "pass": "passed the newcomer check", "ask": "newcomer check asked"},
 }
 _UNITS = {"zh-CN": ((86400, "天"), (3600, "小时"), (60, "分钟"), (1, "秒")),
           "en": ((86400, " d"), (3600, " h"), (60, " min"), (1, " s"))}
