@@ -24,6 +24,7 @@ from handlers import (
     console,
     gate,
     member_admin,
+    moderation,
     news,
     privacy,
     questions,
@@ -44,6 +45,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
         activity.router(),
         tagging.router(config.tags),
         signals.router(),
+        moderation.router(),
         questions.router(),
         welcome.router(),
         report_schedules.router(),
@@ -80,4 +82,5 @@ def scheduled_jobs(config: Config) -> list[ScheduledJob]:
 
 def minute_jobs() -> list[MinuteJob]:
     """Checks run every minute for every group."""
-    return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS, survey_once.ONE_OFF_SURVEYS]
+    return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS, survey_once.ONE_OFF_SURVEYS,
+            moderation.CAPTCHA_TIMEOUTS]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import aiohttp
 
@@ -106,6 +106,8 @@ class Capabilities:
     per_chat_per_minute: int = 20
     per_chat_per_second: float = 1.0
     join_requests: bool = False  # the platform asks before someone joins, and decide_join answers it
+    # moderation actions ``moderate`` can carry out (delete, mute, unmute, restrict, kick); empty: none
+    moderation: frozenset[str] = frozenset()
 
 
 class StateStore(Protocol):
@@ -186,6 +188,16 @@ class Adapter(Protocol):
 
     def secrets(self) -> dict[str, str]:
         """Secret option values by key (removed from everything logged or stored)."""
+        ...
+
+
+@runtime_checkable
+class Moderates(Protocol):
+    """An adapter that carries out moderation actions (``out.action``) for the kinds its capabilities list."""
+
+    async def moderate(self, out: Outgoing) -> None:
+        """Carry out ``out.action`` in ``out.target``; raise SendError on failure (permanent when the kind
+        is not supported)."""
         ...
 
 

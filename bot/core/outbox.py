@@ -19,7 +19,7 @@ import logging
 import traceback
 from collections.abc import Callable, Mapping
 
-from bot.core.adapter import Adapter, SendError
+from bot.core.adapter import Adapter, Moderates, SendError
 from bot.core.events import ChatRef
 from bot.core.metrics import Metrics
 from bot.core.outbox_queue import DROPPED_REASON, Queued, bound_lane
@@ -172,6 +172,10 @@ class Outbox:
             self.limiter.record(lane)
             if out.join is not None:  # an action (join request decision), not a message
                 await adapter.decide_join(out)
+            elif out.action is not None:  # a moderation action
+                if not isinstance(adapter, Moderates):
+                    raise SendError(f"{item.adapter} cannot carry out moderation actions", permanent=True)
+                await adapter.moderate(out)
             else:
                 await adapter.send(out)
         except SendError as exc:

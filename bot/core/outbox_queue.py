@@ -37,6 +37,11 @@ def _merge(first: Queued, item: OutboxItem, out: Outgoing) -> Queued:
     return Queued(items, merged)
 
 
+def _message(out: Outgoing) -> bool:
+    """A message (merged or dropped under pressure), not an action (join decision, moderation), which never is."""
+    return out.join is None and out.action is None
+
+
 def bound_lane(batch: list[tuple[OutboxItem, Outgoing]], max_queued: int,
                max_text_len: int) -> tuple[list[Queued], list[OutboxItem]]:
     """(messages to send in order, rows to drop) for one chat's waiting messages, oldest first."""
@@ -44,7 +49,7 @@ def bound_lane(batch: list[tuple[OutboxItem, Outgoing]], max_queued: int,
     over = len(batch) > max_queued
     for item, out in batch:
         last = plan[-1] if plan else None
-        if over and last is not None and last.out.join is None and out.join is None \
+        if over and last is not None and _message(last.out) and _message(out) \
                 and text_len(last.out) + 1 + text_len(out) <= max_text_len:
             plan[-1] = _merge(last, item, out)
         else:
@@ -52,7 +57,7 @@ def bound_lane(batch: list[tuple[OutboxItem, Outgoing]], max_queued: int,
     dropped: list[OutboxItem] = []
     excess = len(plan) - max_queued
     if excess > 0:
-        droppable = [q for q in plan if q.out.join is None][:excess]
+        droppable = [q for q in plan if _message(q.out)][:excess]
         dropped = [item for q in droppable for item in q.items]
         plan = [q for q in plan if q not in droppable]
     return plan, dropped

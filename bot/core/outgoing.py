@@ -38,6 +38,22 @@ class JoinDecision:
     reason: str = ""
 
 
+MODERATION_KINDS = ("delete", "mute", "unmute", "restrict", "kick")
+
+
+@dataclass(frozen=True, slots=True)
+class ModAction:
+    """A moderation action in a group (an action, not a message): ``delete`` removes the message
+    ``message_id``; ``mute`` silences ``user`` for ``seconds``; ``unmute`` lifts a mute or restriction;
+    ``restrict`` lets ``user`` send text only (a newcomer check); ``kick`` removes ``user`` (they may rejoin).
+    The adapter's ``moderate(out)`` renders it where ``capabilities.moderation`` lists the kind."""
+
+    kind: str
+    user: UserRef | None = None
+    message_id: str = ""
+    seconds: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """One message to a group (``ChatRef``) or privately to a person (``UserRef``).
@@ -51,6 +67,7 @@ class Outgoing:
     reply_to: str | None = None
     key: str = ""
     join: JoinDecision | None = None
+    action: ModAction | None = None
 
     @property
     def adapter(self) -> str:
@@ -73,6 +90,10 @@ def outgoing_to_dict(out: Outgoing) -> dict[str, Any]:
         j = out.join
         d["join"] = {"user": [j.user.adapter, j.user.user_id], "approve": j.approve, "request_id": j.request_id,
                      "reason": j.reason}
+    if out.action is not None:
+        a = out.action
+        d["action"] = {"kind": a.kind, "user": [a.user.adapter, a.user.user_id] if a.user else None,
+                       "message_id": a.message_id, "seconds": a.seconds}
     return d
 
 
@@ -89,4 +110,8 @@ def outgoing_from_dict(d: dict[str, Any]) -> Outgoing:
     j = d.get("join")
     join = JoinDecision(UserRef(*j["user"]), bool(j["approve"]), j.get("request_id", ""), j.get("reason", "")) \
         if j else None
-    return Outgoing(target=target, parts=tuple(parts), reply_to=d.get("reply_to"), key=d.get("key", ""), join=join)
+    a = d.get("action")
+    action = ModAction(a["kind"], UserRef(*a["user"]) if a.get("user") else None, a.get("message_id", ""),
+                       int(a.get("seconds", 0))) if a else None
+    return Outgoing(target=target, parts=tuple(parts), reply_to=d.get("reply_to"), key=d.get("key", ""), join=join,
+                    action=action)

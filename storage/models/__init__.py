@@ -31,6 +31,7 @@ from storage.models.intel import (
     MessageSignal,
     SavedSegment,
 )
+from storage.models.moderation import CaptchaPending, ModerationEntry
 from storage.models.ops import (
     Activity,
     AlertSent,
@@ -51,6 +52,7 @@ __all__ = [
     "AdapterState",
     "AlertSent",
     "AuditEntry",
+    "CaptchaPending",
     "Checkin",
     "ConsoleLoginToken",
     "ConsoleSession",
@@ -73,6 +75,7 @@ __all__ = [
     "MembershipEvent",
     "MessageRow",
     "MessageSignal",
+    "ModerationEntry",
     "NewsItem",
     "OutboxRow",
     "PendingErasure",

@@ -18,6 +18,8 @@ from storage.repo.intake import Delivery, OutboxItem, Pending
 from storage.repo.intake_api import IntakeMixin
 from storage.repo.intel import DerivedState, DerivedTag, Signal, Transition
 from storage.repo.member_tags import TagDetail
+from storage.repo.moderation import Captcha, ModEntry
+from storage.repo.moderation_api import ModerationMixin
 from storage.repo.ops import CheckinState
 from storage.repo.ops_api import OpsMixin
 from storage.repo.ops_reports import Window
@@ -31,6 +33,7 @@ __all__ = [
     "TIER_WEIGHTS",
     "AnswerWrite",
     "Attribute",
+    "Captcha",
     "CheckinState",
     "Delivery",
     "DerivedState",
@@ -38,6 +41,7 @@ __all__ = [
     "Hit",
     "MemberFacts",
     "MessageFacts",
+    "ModEntry",
     "OutboxItem",
     "Pending",
     "Repo",
@@ -51,7 +55,7 @@ __all__ = [
 ]
 
 
-class Repo(IntakeMixin, OpsMixin, PrivacyMixin):
+class Repo(IntakeMixin, OpsMixin, PrivacyMixin, ModerationMixin):
     """Intent-named storage calls over one :class:`Database`."""
 
     def __init__(self, db: Database, writer: Writer | None = None,

@@ -50,6 +50,7 @@ class FakeTelegram:
         self.decisions: list[tuple[str, dict[str, Any]]] = []
         self.decide_attempts = 0
         self.decide_fail: list[tuple[int, dict[str, Any]]] = []
+        self.actions: list[tuple[str, dict[str, Any]]] = []  # moderation calls, in order
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -69,6 +70,9 @@ class FakeTelegram:
                 status, body = self.decide_fail.pop(0)
                 return web.json_response(body, status=status)
             self.decisions.append((method, params))
+            return web.json_response({"ok": True, "result": True})
+        if method in ("deleteMessage", "restrictChatMember", "banChatMember", "unbanChatMember"):
+            self.actions.append((method, params))
             return web.json_response({"ok": True, "result": True})
         if method != "sendMessage":
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
@@ -93,7 +97,7 @@ class FakeTelegram:
 
 class FakeOneBot:
     """A loopback OneBot v11 HTTP API (``/send_group_msg``, ``/send_private_msg``,
-    ``/set_group_add_request``) checking the Bearer token."""
+    ``/set_group_add_request``, ``/delete_msg``, ``/set_group_ban``, ``/set_group_kick``) checking the Bearer token."""
 
     def __init__(self, access_token: str = "ob-token") -> None:
         self.access_token = access_token
@@ -105,7 +109,8 @@ class FakeOneBot:
         if request.headers.get("Authorization") != f"Bearer {self.access_token}":
             return web.Response(status=401 if "Authorization" not in request.headers else 403)
         action = request.match_info["action"]
-        if action not in ("send_group_msg", "send_private_msg", "set_group_add_request"):
+        if action not in ("send_group_msg", "send_private_msg", "set_group_add_request", "delete_msg", "set_group_ban",
+                          "set_group_kick"):
             return web.Response(status=404)
         body = await request.json()
         self.attempts += 1
@@ -113,7 +118,7 @@ class FakeOneBot:
             status, answer = self.fail.pop(0)
             return web.json_response(answer, status=status)
         self.sent.append((action, body))
-        if action == "set_group_add_request":
+        if action != "send_group_msg" and action != "send_private_msg":
             return web.json_response({"status": "ok", "retcode": 0, "data": None})
         return web.json_response({"status": "ok", "retcode": 0, "data": {"message_id": 7000 + len(self.sent)}})
 

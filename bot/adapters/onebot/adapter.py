@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 
 from bot.adapters.onebot.joins import decision_call
+from bot.adapters.onebot.moderation import KINDS, action_call
 from bot.adapters.onebot.parse import EventParser, OneBotState
 from bot.adapters.shared import credentials
 from bot.adapters.shared.support import ascii_int, loads
@@ -84,7 +85,8 @@ class OneBotAdapter:
         self.state = OneBotState()
         self.capabilities = Capabilities(visibility="all", private_messages=True, membership_events=True,
                                          retries_deliveries=False, max_text_len=4000,
-                                         per_chat_per_minute=20, per_chat_per_second=1.0, join_requests=True)
+                                         per_chat_per_minute=20, per_chat_per_second=1.0, join_requests=True,
+                                         moderation=KINDS)
 
     async def start(self) -> None:
         if not self.secret:  # serve refuses this unless --insecure-dev
@@ -147,6 +149,17 @@ class OneBotAdapter:
         """A JoinDecision → ``set_group_add_request`` (same Bearer token and retcode rules as sends)."""
         try:
             action, params = decision_call(out)
+        except ValueError as exc:
+            raise SendError(str(exc), permanent=True) from None
+        await self.call(action, params)
+
+    async def moderate(self, out: Outgoing) -> None:
+        """A ModAction → ``delete_msg`` / ``set_group_ban`` / ``set_group_kick``."""
+        group = ascii_int(out.target.chat_id) if isinstance(out.target, ChatRef) else None
+        if out.action is None or group is None:
+            raise SendError("not a moderation action in a QQ group", permanent=True)
+        try:
+            action, params = action_call(group, out.action)
         except ValueError as exc:
             raise SendError(str(exc), permanent=True) from None
         await self.call(action, params)

@@ -12,6 +12,7 @@ from bot.adapters.shared import credentials
 from bot.adapters.shared.support import ascii_int, loads
 from bot.adapters.telegram.api import call_api, chat_id_param, user_id_param
 from bot.adapters.telegram.joins import decision_call
+from bot.adapters.telegram.moderation import KINDS, action_calls
 from bot.adapters.telegram.parse import UpdateParser
 from bot.adapters.telegram.render import MAX_LEN, render_chunks
 from bot.adapters.telegram.state import APPLICANT_DM_S, TelegramState
@@ -60,7 +61,8 @@ class TelegramAdapter:
         self._progress: dict[str, int] = {}  # outgoing key → chunks already accepted
         self.capabilities = Capabilities(visibility="mentions", private_messages=True, membership_events=True,
                                          retries_deliveries=True, max_text_len=MAX_LEN,
-                                         per_chat_per_minute=20, per_chat_per_second=1.0, join_requests=True)
+                                         per_chat_per_minute=20, per_chat_per_second=1.0, join_requests=True,
+                                         moderation=KINDS)
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -202,3 +204,16 @@ class TelegramAdapter:
             log.info("telegram %s: join request of %s in %s already settled (%s)", self.name,
                      out.join.user.user_id, chat_id, exc)
         await self._keep(self.state.decided_facts(out.join.user.user_id))
+
+    async def moderate(self, out: Outgoing) -> None:
+        """A ModAction → ``deleteMessage`` / ``restrictChatMember`` / ``banChatMember`` (+ ``unbanChatMember``),
+        classified like ``sendMessage``; an id that is no Telegram id is a permanent failure."""
+        if out.action is None or not isinstance(out.target, ChatRef):
+            raise SendError("not a moderation action in a group", permanent=True)
+        chat = chat_id_param(self.state.resolve(out.target.chat_id))
+        try:
+            calls = action_calls(chat, out.action, self.deps.clock())
+        except ValueError as exc:
+            raise SendError(str(exc), permanent=True) from None
+        for method, params in calls:
+            await self.call(method, params)

@@ -29,6 +29,7 @@ from bot.core.config.intelligence import (
     parse_insights,
     parse_tiers,
 )
+from bot.core.config.moderation import ModerationConfig, parse_moderation
 from bot.core.config.options import AdapterOptions
 from bot.core.config.schema import ConfigError, Section, SurveyConfig, parse_surveys
 from bot.core.config.server import parse_console, parse_server
@@ -51,7 +52,8 @@ from bot.core.config.types import (
 )
 
 __all__ = ["ActivityTagsConfig", "AdapterConfig", "AlertsConfig", "CheckinConfig", "Config", "ConfigError",
-           "ConsoleConfig", "GateConfig", "GroupConfig", "InsightsConfig", "LifecycleConfig", "SchedulerConfig",
+           "ConsoleConfig", "GateConfig", "GroupConfig", "InsightsConfig", "LifecycleConfig", "ModerationConfig",
+           "SchedulerConfig",
            "ServerConfig", "StorageConfig", "SurveyConfig", "TagRule", "TaggingConfig", "TiersConfig", "load", "parse",
            "secret_problems", "send_problems"]
 
@@ -65,7 +67,7 @@ def _tz(value: str, key: str) -> str:
 
 
 def _group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: Mapping[str, AdapterConfig],
-           declared: Mapping[str, AdapterOptions], schedule_keys: Collection[str]) -> GroupConfig:
+           declared: Mapping[str, AdapterOptions], schedule_keys: Collection[str], base_dir: Path) -> GroupConfig:
     s = Section(raw, key)
     gid = s.text("id") if need_id else "*"
     g = GroupConfig(
@@ -82,6 +84,7 @@ def _group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: Mappi
         morning_auto_window=_window(s.text("morning_auto_window", ""), f"{key}.morning_auto_window",
                                     base.morning_auto_window),
         adapter_options=group_adapter_options(s, gid, adapters, declared),
+        moderation=parse_moderation(s.table("moderation"), f"{key}.moderation", base.moderation, base_dir),
     )
     s.done()
     return g
@@ -193,7 +196,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     st.done()
     _check_storage_url(storage.url)
     defaults = _group(top.table("defaults"), "defaults", GroupConfig(id="*"), False, instances, adapters,
-                      schedules)
+                      schedules, base_dir)
     tg = Section(top.table("tagging"), "tagging")
     tagging = TaggingConfig(half_life_days=tg.number("half_life_days", 30.0, 0.001),
                             min_score=tg.number("min_score", 1.0, 0.0))
@@ -221,7 +224,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     ob.done()
     groups: dict[str, GroupConfig] = {}
     for i, g in enumerate(top.array("groups")):
-        grp = _group(g, f"groups[{i}]", defaults, True, instances, adapters, schedules)
+        grp = _group(g, f"groups[{i}]", defaults, True, instances, adapters, schedules, base_dir)
         if ":" not in grp.id:
             raise ConfigError(f"groups[{i}].id: must be a full id '<adapter>:<group id>'")
         _known_adapter(grp.id, f"groups[{i}].id", instances)

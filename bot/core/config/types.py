@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.config.intelligence import ActivityTagsConfig, InsightsConfig, TiersConfig
+from bot.core.config.moderation import ModerationConfig
 from bot.core.config.schema import SurveyConfig
 from bot.core.events import Event, Message
 
@@ -100,6 +101,8 @@ class GroupConfig:
     morning_auto_window: tuple[int, int] = (7 * 60, 10 * 60)
     # options of the group's adapter ([groups.adapter]), opaque here: the adapter type declares and reads them
     adapter_options: Mapping[str, Any] = field(default_factory=dict)
+    # [groups.moderation] over [defaults.moderation], key by key
+    moderation: ModerationConfig = field(default_factory=ModerationConfig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +172,7 @@ class Config:
                            admins=self.defaults.admins, welcome=self.defaults.welcome,
                            onboarding_survey=self.defaults.onboarding_survey,
                            admin_replies=self.defaults.admin_replies,
-                           morning_auto_window=self.defaults.morning_auto_window)
+                           morning_auto_window=self.defaults.morning_auto_window, moderation=self.defaults.moderation)
 
     def admits(self, event: Event) -> bool:
         """Intake keeps ``event`` unless ``only_listed_groups`` drops it. A private chat with the bot (a

@@ -1,0 +1,1 @@
+"""Moderation: what a message violates (pure scans over normalized text), and the escalation ladder."""

@@ -1,0 +1,104 @@
+"""Moderation storage: the moderation log (decisions, actions, ladder strikes) and pending newcomer checks.
+
+Sync functions over one connection; :class:`storage.repo.moderation_api.ModerationMixin` runs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, func, insert, select
+from sqlmodel import col
+
+from storage.models import CaptchaPending, Member, ModerationEntry
+from storage.repo.base import upsert
+
+
+@dataclass(frozen=True, slots=True)
+class ModEntry:
+    """One row of the moderation log, with the member's latest display name ("" when unknown)."""
+
+    id: int
+    group_id: str
+    member_id: str
+    name: str
+    at: float
+    rule: str
+    what: str
+    action: str
+    seconds: int
+    mode: str
+    actor: str
+    strike: bool
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Captcha:
+    group_id: str
+    member_id: str
+    name: str
+    answer: str
+    asked_at: float
+    deadline: float
+    restricted: bool
+
+
+def record(conn: Connection, values: dict[str, object]) -> None:
+    conn.execute(insert(ModerationEntry).values(**values))
+
+
+def strikes(conn: Connection, group_id: str, member_id: str, since: float, modes: tuple[str, ...]) -> int:
+    """Ladder rungs the member earned since ``since`` in decisions made in one of ``modes``."""
+    return int(conn.execute(select(func.count()).select_from(ModerationEntry).where(
+        col(ModerationEntry.group_id) == group_id, col(ModerationEntry.member_id) == member_id,
+        col(ModerationEntry.at) >= since, col(ModerationEntry.strike).is_(True),
+        col(ModerationEntry.mode).in_(modes))).scalar() or 0)
+
+
+def entries(conn: Connection, group_id: str, member_id: str | None, limit: int) -> list[ModEntry]:
+    """The latest ``limit`` entries of a group (or of one member there), newest first."""
+    m = ModerationEntry
+    q = select(col(m.id), col(m.group_id), col(m.member_id), func.coalesce(col(Member.name), ""), col(m.at),
+               col(m.rule), col(m.what), col(m.action), col(m.seconds), col(m.mode), col(m.actor), col(m.strike),
+               col(m.done)).select_from(m).outerjoin(
+        Member, (col(Member.group_id) == col(m.group_id)) & (col(Member.member_id) == col(m.member_id))).where(
+        col(m.group_id) == group_id)
+    if member_id is not None:
+        q = q.where(col(m.member_id) == member_id)
+    rows = conn.execute(q.order_by(col(m.at).desc(), col(m.id).desc()).limit(limit)).all()
+    return [ModEntry(*tuple(r)) for r in rows]
+
+
+def newcomer_facts(conn: Connection, group_id: str, member_id: str) -> tuple[float | None, int]:
+    """(when the member joined, else was first seen — None when never; messages counted so far)."""
+    row = conn.execute(select(col(Member.joined_at), col(Member.first_seen), col(Member.messages)).where(
+        col(Member.group_id) == group_id, col(Member.member_id) == member_id)).first()
+    if row is None:
+        return None, 0
+    return (row[0] if row[0] is not None else row[1]), int(row[2] or 0)
+
+
+def put_captcha(conn: Connection, c: Captcha) -> None:
+    values = {"group_id": c.group_id, "member_id": c.member_id, "name": c.name, "answer": c.answer,
+              "asked_at": c.asked_at, "deadline": c.deadline, "restricted": c.restricted}
+    upsert(conn, CaptchaPending, values, ("group_id", "member_id"),
+           {k: v for k, v in values.items() if k not in ("group_id", "member_id")})
+
+
+def captchas(conn: Connection, group_id: str, member_id: str | None = None,
+             due_by: float | None = None) -> list[Captcha]:
+    c = CaptchaPending
+    q = select(col(c.group_id), col(c.member_id), col(c.name), col(c.answer), col(c.asked_at), col(c.deadline),
+               col(c.restricted)).where(
+        col(c.group_id) == group_id)
+    if member_id is not None:
+        q = q.where(col(c.member_id) == member_id)
+    if due_by is not None:
+        q = q.where(col(c.deadline) <= due_by)
+    return [Captcha(*r) for r in conn.execute(q.order_by(col(c.deadline))).all()]
+
+
+def drop_captcha(conn: Connection, group_id: str, member_id: str) -> None:
+    conn.execute(delete(CaptchaPending).where(col(CaptchaPending.group_id) == group_id,
+                                              col(CaptchaPending.member_id) == member_id))
