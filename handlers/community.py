@@ -85,7 +85,7 @@ async def _schedule_command(ctx: Context[Message], scheduled: ScheduledJob) -> N
             await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_bad", error=str(exc)))
             return
     configured = scheduled.configured_in(ctx.config, group)
-    await ctx.repo.set_setting(group.id, schedule_key(job), value, configured)
+    await ctx.repo.settings.set_setting(group.id, schedule_key(job), value, configured)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_set", job=job,
                                spec=value if value is not None else (configured or "auto"),
                                tz=group.timezone))
@@ -104,19 +104,19 @@ async def track_questions(ctx: Context[Message]) -> None:
     if not is_chat(ctx):
         return  # "/faq 怎么报名？" asks the bot, and a command answers nobody
     if ev.reply_to or ev.mentions:
-        await ctx.repo.answer_questions(ev.chat.id, ev.user.id, ev.time, ev.reply_to,
-                                        [m.id for m in ev.mentions])
+        await ctx.repo.questions.answer_questions(ev.chat.id, ev.user.id, ev.time, ev.reply_to,
+                                                  [m.id for m in ev.mentions])
     if is_question(ev.text):
         excerpt = ev.text[:60] if ctx.config.storage.store_text else None
-        await ctx.repo.record_question(ev.chat.id, ev.event_id, ev.user.id, ev.time, excerpt)
+        await ctx.repo.questions.record_question(ev.chat.id, ev.event_id, ev.user.id, ev.time, excerpt)
 
 
 async def channel_tags(ctx: Context[MemberJoined]) -> None:
     ev = ctx.event
     if ev.invite_link:
-        await ctx.repo.tag_member(ev.chat.id, ev.user.id, f"渠道:{ev.invite_link}", "channel", "activity")
+        await ctx.repo.tags.tag_member(ev.chat.id, ev.user.id, f"渠道:{ev.invite_link}", "channel", "activity")
     elif ev.invited_by is not None:
-        await ctx.repo.tag_member(ev.chat.id, ev.user.id, "渠道:成员邀请", "channel", "activity")
+        await ctx.repo.tags.tag_member(ev.chat.id, ev.user.id, "渠道:成员邀请", "channel", "activity")
 
 
 async def welcome(ctx: Context[MemberJoined]) -> None:
@@ -136,21 +136,21 @@ async def welcome(ctx: Context[MemberJoined]) -> None:
 
 async def news_add(ctx: Context[Message]) -> None:
     ev = ctx.event
-    items = await ctx.repo.pending_news(ev.chat.id)
-    await ctx.repo.add_news(ev.chat.id, ctx.data[CONTENT], ev.user.id)
+    items = await ctx.repo.news.pending_news(ev.chat.id)
+    await ctx.repo.news.add_news(ev.chat.id, ctx.data[CONTENT], ev.user.id)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="news_added", count=len(items) + 1))
 
 
 async def news_list(ctx: Context[Message]) -> None:
-    items = await ctx.repo.pending_news(ctx.event.chat.id)
+    items = await ctx.repo.news.pending_news(ctx.event.chat.id)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="news_list", items=[t for _i, t in items]))
 
 
 async def news_rm(ctx: Context[Message]) -> None:
     ev = ctx.event
-    item = await _numbered(ctx, await ctx.repo.pending_news(ev.chat.id))
+    item = await _numbered(ctx, await ctx.repo.news.pending_news(ev.chat.id))
     if item is not None:
-        await ctx.repo.remove_news(ev.chat.id, item[0])
+        await ctx.repo.news.remove_news(ev.chat.id, item[0])
         await ctx.reply(ctx.render("ops", ctx.locale, kind="news_removed", text=item[1]))
 
 
@@ -164,7 +164,7 @@ async def _numbered(ctx: Context[Message], items: Sequence[T]) -> T | None:
 
 
 async def activity_list(ctx: Context[Message]) -> None:
-    items = await ctx.repo.activities(ctx.event.chat.id)
+    items = await ctx.repo.news.activities(ctx.event.chat.id)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_list", items=[
         {"day": weekday_names(ctx.locale)[w], "time": t, "title": title}
         for _i, w, t, title in items]))
@@ -173,16 +173,16 @@ async def activity_list(ctx: Context[Message]) -> None:
 async def activity_add(ctx: Context[Message]) -> None:
     ev = ctx.event
     day, at, title = ctx.data[DAY], ctx.data[AT], ctx.data[TITLE]
-    await ctx.repo.add_activity(ev.chat.id, day, at, title, ev.user.id)
+    await ctx.repo.news.add_activity(ev.chat.id, day, at, title, ev.user.id)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_added", title=title,
                                day=weekday_names(ctx.locale)[day], time=at, dayname=DAY_NAMES[day]))
 
 
 async def activity_rm(ctx: Context[Message]) -> None:
     ev = ctx.event
-    item = await _numbered(ctx, await ctx.repo.activities(ev.chat.id))
+    item = await _numbered(ctx, await ctx.repo.news.activities(ev.chat.id))
     if item is not None:
-        await ctx.repo.remove_activity(ev.chat.id, item[0])
+        await ctx.repo.news.remove_activity(ev.chat.id, item[0])
         await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_removed", title=item[3]))
 
 

@@ -43,4 +43,4 @@ async def test_insights_and_the_morning_reports_automatic_time_name_the_same_hou
     repo = bot.runtime.repo
     best = (await insights(repo, bot.config, "generic:g-1", now))["best_hours"]
     assert best == [8, 21, 13]
-    assert push_time(await repo.group_hours("generic:g-1")) == "08:00"
+    assert push_time(await repo.reports.group_hours("generic:g-1")) == "08:00"

@@ -201,7 +201,7 @@ async def test_morning_report_from_a_seeded_database(make_bot):
     await bot.settle()
     [posted] = _mornings(bot)
     assert posted["mentions"] == ["u-3"] and "本周六线下聚会" in posted["text"]
-    assert await rt.repo.pending_news("generic:g-1") == []
+    assert await rt.repo.news.pending_news("generic:g-1") == []
 
 
 async def test_weekly_digest_sections_and_suggestions(make_bot):
@@ -334,7 +334,7 @@ async def test_survey_end_to_end_with_consent_and_provenance(make_bot):
     assert p["attributes"]["nps"]["value"] == "5" and "age_range" not in p["attributes"]
     tags = {t["name"]: t["source"] for t in p["tags"]}
     assert tags["红酒"] == "survey:onboarding" and tags["摄影"] == "survey:onboarding"
-    assert await bot.runtime.repo.points_of("generic:g-1", "generic:u-1") == 5
+    assert await bot.runtime.repo.checkins.points_of("generic:g-1", "generic:u-1") == 5
     await bot.post(message("r1", "u-9", "/survey results onboarding", clock.t))
     await bot.settle()
     results = next(r["text"] for r in bot.receiver.received if r.get("reply_to") == "r1")

@@ -41,11 +41,11 @@ async def test_0009_moves_intel_state_rows_into_group_settings_and_back(tmp_path
     await db.migrate()
     repo = Repo(db)
     try:
-        assert await repo.setting_value(G, "tier_weights") == '{"recency": 1}'
-        assert await repo.setting(G, "notify_pending:generic:u-9") == ('{"text": "明晚见"}', "")
-        assert await repo.setting("generic:g-2", "notify_mentioned") == ("{}", "")
-        assert await repo.setting(G, "schedule:morning_report") == ("09:30", "08:00")  # group_settings wins
-        assert await repo.setting(G, "auto:push_time") == ("21:00", "2026-W47")
+        assert await repo.settings.setting_value(G, "tier_weights") == '{"recency": 1}'
+        assert await repo.settings.setting(G, "notify_pending:generic:u-9") == ('{"text": "明晚见"}', "")
+        assert await repo.settings.setting("generic:g-2", "notify_mentioned") == ("{}", "")
+        assert await repo.settings.setting(G, "schedule:morning_report") == ("09:30", "08:00")  # group_settings wins
+        assert await repo.settings.setting(G, "auto:push_time") == ("21:00", "2026-W47")
     finally:
         await db.close()
     raw = sqlite3.connect(tmp_path / "old.db")

@@ -85,11 +85,11 @@ async def test_a_database_of_the_first_revision_is_upgraded_keeping_its_rows(tmp
     async with open_database(url) as db:
         assert await db.read(revision) == head()
         repo = Repo(db, clock=lambda: T0)
-        assert await repo.groups() == [("generic:g-1", "测试群", 1)]
-        [member] = await repo.member_facts("generic:g-1", ["generic:u-1"], "2026-01-01")
+        assert await repo.members.groups() == [("generic:g-1", "测试群", 1)]
+        [member] = await repo.members.member_facts("generic:g-1", ["generic:u-1"], "2026-01-01")
         assert (member.name, member.messages) == ("老王", 1)
-        assert await repo.tag_hits_between("generic:g-1", ["红酒"], T0 - 1, T0) == 1
-        assert [item.payload for item in await repo.due_outgoing(10)] == [{"text": "早上好"}]
+        assert await repo.reports.tag_hits_between("generic:g-1", ["红酒"], T0 - 1, T0) == 1
+        assert [item.payload for item in await repo.delivery.due_outgoing(10)] == [{"text": "早上好"}]
 
 
 async def test_the_database_and_its_log_files_are_owner_only(tmp_path: Path) -> None:

@@ -1,14 +1,45 @@
-"""The operator console's storage: login links, sessions and chart series (a feature store of its own,
-beside the Repo facade). Callers pass one-way hashes, never a link's token or a cookie's session id."""
+"""The operator console's storage: login links, sessions and chart series (a feature store used by the console
+only). Callers pass one-way hashes, never a link's token or a cookie's session id."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from storage.db import Database
 from storage.repo import console_logins, console_series
 
 
-class ConsoleStore:
-    """Console storage calls over one :class:`Database`; every write is committed on return."""
+class ConsoleStore(Protocol):
+    """The operator console's storage; every write is committed on return (immediate: the console is no event)."""
+
+    async def add_login_token(self, token_hash: str, member_id: str, now: float, expires_at: float) -> None:
+        """Store a one-time login link for ``member_id`` (and drop what ran out)."""
+
+    async def redeem_login(self, token_hash: str, session_hash: str, now: float,
+                           session_expires_at: float) -> tuple[str, str | None]:
+        """Spend a link and open a session atomically: (``ok|unknown|expired|used``, member or None)."""
+
+    async def session(self, session_hash: str, now: float) -> tuple[str, float] | None:
+        """(member, expires_at) of a live session, else None."""
+
+    async def end_session(self, session_hash: str) -> bool:
+        ...
+
+    async def end_member_sessions(self, member_id: str) -> int:
+        """Log a member out everywhere; the number of sessions ended."""
+
+    async def open_sessions(self, member_id: str, now: float) -> int:
+        ...
+
+    async def messages_by_day(self, group_id: str, since_day: str) -> dict[str, int]:
+        ...
+
+    async def membership_times(self, group_id: str, since: float) -> list[tuple[str, str, float]]:
+        ...
+
+
+class SqlConsoleStore:
+    """ConsoleStore over SQL tables (SQLite or PostgreSQL)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
