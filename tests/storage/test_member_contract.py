@@ -61,7 +61,7 @@ async def remember(repo: Repo, member: str, name: str, other: str) -> None:
     await repo.activity.record_message(said(member, f"m-{member}", T0 + 1, name))
     await repo.activity.record_signal(GROUP, Signal(f"m-{member}", member, T0 + 1, True, False, None, (other,)))
     await repo.activity.record_tag_hits(GROUP, member, f"m-{member}", T0 + 1, [("红酒", "红酒")])
-    await repo.tags.reject_tag(GROUP, member, "摄影", T0 + 2)
+    await repo.tags.remove_member_tag(GROUP, member, "摄影", T0 + 2)  # rejects it
     await repo.tags.set_member_tag(GROUP, member, "新人", "lifecycle", "admin", "加入不久", T0 + 2)
     await repo.tags.set_attribute(GROUP, member, "城市", "杭州", "survey", T0 + 2)
     await repo.checkins.record_checkin(GROUP, member, DAY, "2025-12-31", T0 + 3, 1, 7, 5)

@@ -7,7 +7,7 @@ Through the stores' public calls only, once per backend in ``STORE_URLS`` (see `
 from __future__ import annotations
 
 from storage.repo import AnswerWrite, MessageFacts, Repo
-from tests.storage.backends import T0, Clock
+from tests.storage.backends import T0, Clock, points
 
 GROUP = "generic:g-1"
 TODAY, YESTERDAY = "2026-01-02", "2026-01-01"
@@ -32,7 +32,7 @@ async def test_points_leaders_rank_members_by_their_points(repo: Repo) -> None:
     await repo.checkins.credit(GROUP, "generic:u-2", "welcome", 30)  # one credit per reason
     assert [(m, p) for m, _name, p in await repo.checkins.points_leaders(GROUP)] == [("generic:u-2", 30),
                                                                                     ("generic:u-1", 10)]
-    assert await repo.checkins.points_of("generic:g-2", "generic:u-2") == 0
+    assert await points(repo, "generic:u-2", "generic:g-2") == 0
 
 
 async def test_news_waits_until_sent_and_activities_keep_the_week_in_order(repo: Repo) -> None:

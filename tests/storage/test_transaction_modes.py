@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from storage.repo import Delivery, DerivedState, DerivedTag, Repo, UnitOfWork
-from tests.storage.backends import T0
+from tests.storage.backends import T0, points
 
 GROUP = "generic:g-1"
 EVENT = {"type": "message", "id": "m-1", "text": "/签到"}
@@ -33,12 +33,12 @@ async def test_an_events_writes_commit_with_the_removal_of_its_inbox_row(repo: R
     event = repo.bound(uow)
     await event.news.add_news(GROUP, "周五品鉴会", "generic:u-1")
     await event.checkins.credit(GROUP, "generic:u-1", "welcome", 10)
-    assert await repo.news.pending_news(GROUP) == [] and await repo.checkins.points_of(GROUP, "generic:u-1") == 0
+    assert await repo.news.pending_news(GROUP) == [] and await points(repo, "generic:u-1") == 0
     assert await repo.intake.pending_count() == 1  # nothing of the event is committed yet
     done = await repo.intake.commit_units([(seq, uow)], finish=True)
     assert not done.failed and not done.dropped
     assert [t for _id, t in await repo.news.pending_news(GROUP)] == ["周五品鉴会"]
-    assert await repo.checkins.points_of(GROUP, "generic:u-1") == 10
+    assert await points(repo, "generic:u-1") == 10
     assert await repo.intake.pending_count() == 0
 
 
@@ -52,7 +52,7 @@ async def test_a_failing_event_commits_nothing_of_its_own_and_loses_nothing(repo
     done = await repo.intake.commit_units([(good, fine), (bad, broken)], finish=True)
     assert set(done.failed) == {bad} and "ValueError" in done.failed[bad]
     assert [t for _id, t in await repo.news.pending_news(GROUP)] == ["好消息"]  # the other event is unharmed
-    assert await repo.checkins.points_of(GROUP, "generic:u-2") == 0  # none of the failed event's writes
+    assert await points(repo, "generic:u-2") == 0  # none of the failed event's writes
     assert await repo.intake.pending_count() == 0
     assert await repo.db.read(dead_letters) == 1  # its delivery is kept aside, not lost
 
@@ -67,9 +67,9 @@ async def test_an_event_reads_its_own_writes_before_they_commit(repo: Repo) -> N
     state = await later_handler.checkins.checkin_state(GROUP, "generic:u-1", "2026-01-01", "2025-12-31")
     assert state.already and state.points == 5
     assert await repo.settings.setting(GROUP, "morning_time") is None  # outside the event: not committed
-    assert await repo.checkins.points_of(GROUP, "generic:u-1") == 0
+    assert await points(repo, "generic:u-1") == 0
     await repo.intake.commit_units([(seq, uow)], finish=True)
-    assert await repo.checkins.points_of(GROUP, "generic:u-1") == 5  # applied once, not once per read
+    assert await points(repo, "generic:u-1") == 5  # applied once, not once per read
 
 
 async def test_a_recompute_inside_an_event_waits_for_the_event_and_is_seen_by_it(repo: Repo) -> None:

@@ -33,8 +33,6 @@ class CheckinStore(Protocol):
     async def points_leaders(self, group_id: str, limit: int = 10) -> list[tuple[str, str, int]]:
         ...
 
-    async def points_of(self, group_id: str, member_id: str) -> int:
-        ...
 
     async def credit(self, group_id: str, member_id: str, reason: str, points: int) -> None:
         ...
@@ -65,8 +63,6 @@ class SqlCheckinStore(SqlStore):
     async def points_leaders(self, group_id: str, limit: int = 10) -> list[tuple[str, str, int]]:
         return await self._read(lambda c: checkins.points_leaders(c, group_id, limit))
 
-    async def points_of(self, group_id: str, member_id: str) -> int:
-        return await self._read(lambda c: checkins.points_of(c, group_id, member_id))
 
     async def credit(self, group_id: str, member_id: str, reason: str, points: int) -> None:
         now = self.clock()

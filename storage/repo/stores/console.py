@@ -28,8 +28,6 @@ class ConsoleStore(Protocol):
     async def end_member_sessions(self, member_id: str) -> int:
         """Log a member out everywhere; the number of sessions ended."""
 
-    async def open_sessions(self, member_id: str, now: float) -> int:
-        ...
 
     async def messages_by_day(self, group_id: str, since_day: str) -> dict[str, int]:
         ...
@@ -65,8 +63,6 @@ class SqlConsoleStore:
         """Log a member out everywhere; the number of sessions ended."""
         return await self.db.write(lambda c: console_logins.end_member_sessions(c, member_id))
 
-    async def open_sessions(self, member_id: str, now: float) -> int:
-        return await self.db.read(lambda c: console_logins.open_sessions(c, member_id, now))
 
     async def messages_by_day(self, group_id: str, since_day: str) -> dict[str, int]:
         return await self.db.read(lambda c: console_series.messages_by_day(c, group_id, since_day))

@@ -12,8 +12,6 @@ from storage.repo.stores.sql import SqlStore
 class TagStore(Protocol):
     """Tags and attributes given to members by hand, by surveys and by channels, and rejected keyword tags."""
 
-    async def reject_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
-        """An admin rejected a keyword tag for a member at ``at``."""
 
     async def tag_detail(self, group_id: str, member_id: str, tag: str) -> TagDetail | None:
         ...
@@ -36,8 +34,6 @@ class TagStore(Protocol):
 class SqlTagStore(SqlStore):
     """TagStore over SQL tables (SQLite or PostgreSQL)."""
 
-    async def reject_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
-        await self._write(lambda c: member_tags.reject_tag(c, group_id, member_id, tag, at))
 
     async def tag_detail(self, group_id: str, member_id: str, tag: str) -> TagDetail | None:
         return await self._read(lambda c: member_tags.tag_detail(c, group_id, member_id, tag))
