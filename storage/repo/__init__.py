@@ -90,11 +90,6 @@ class Repo:
     def _store(self, kind: type[S]) -> S:
         return kind(self.db, self.writer, self.clock, self.keep_text)
 
-    @property
-    def immediate(self) -> bool:
-        """Whether writes commit on return (False: they wait for the event's commit)."""
-        return self.writer.immediate
-
     @cached_property
     def activity(self) -> ActivityStore:
         return self._store(SqlActivityStore)

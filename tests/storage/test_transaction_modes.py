@@ -90,7 +90,7 @@ async def test_a_recompute_inside_an_event_waits_for_the_event_and_is_seen_by_it
 async def test_immediate_services_commit_at_once_even_inside_an_event(repo: Repo) -> None:
     uow = UnitOfWork(await accepted(repo))
     event = repo.bound(uow)
-    assert event.immediate is False and repo.immediate is True
+    assert event.writer.immediate is False and repo.writer.immediate is True
     assert await event.questions.claim_alert(GROUP, "complaints", "w-1", 5)
     assert not await repo.questions.claim_alert(GROUP, "complaints", "w-1", 5)  # already committed
     await event.delivery.set_adapter_state("generic", "offset", "42")

@@ -15,7 +15,7 @@ class ActivityStore(Protocol):
     """What the observers record per event: messages, sightings, joins and leaves, keyword hits, signals."""
 
     async def record_message(self, facts: MessageFacts) -> None:
-        ...
+        """Count one message for its sender (day, hour, first/last sight, name), once per message id."""
 
     async def record_sighting(self, group_id: str, adapter: str, group_name: str, member_id: str,
                               member_name: str, at: float) -> None:
@@ -24,17 +24,18 @@ class ActivityStore(Protocol):
     async def record_membership(self, group_id: str, adapter: str, group_name: str, member_id: str,
                                 member_name: str, kind: str, at: float, event_id: str,
                                 invited_by: str | None) -> None:
-        ...
+        """A join or leave; the same (group, member, kind) within 60 s counts once; not for a member who refused
+        profiling."""
 
     async def record_tag_hits(self, group_id: str, member_id: str, message_id: str, at: float,
                               hits: Sequence[tuple[str, str]]) -> None:
-        ...
+        """The keyword hits of one message, once per tag; not for a member who refused profiling."""
 
     async def record_signal(self, group_id: str, signal: Signal) -> None:
         """Per-message facts (question, link, reply, mentions) for activity tags."""
 
     async def message_signals(self, group_id: str, since: float, until: float) -> list[Signal]:
-        ...
+        """Signals of the messages between ``since`` and ``until``."""
 
 
 class SqlActivityStore(SqlStore):

@@ -13,29 +13,29 @@ class CheckinStore(Protocol):
     """Check-ins, streaks and points."""
 
     async def checkin_state(self, group_id: str, member_id: str, day: str, yesterday: str) -> CheckinState:
-        ...
+        """Whether the member checked in on ``day``, the streak and rank that makes, and their points."""
 
     async def record_checkin(self, group_id: str, member_id: str, day: str, yesterday: str, at: float,
                              points: int, bonus_every: int, bonus: int) -> None:
-        ...
+        """Today's check-in with its streak and points (and the streak bonus every ``bonus_every`` days)."""
 
     async def checkin_leaders(self, group_id: str, day: str, yesterday: str,
                               limit: int = 5) -> tuple[int, list[tuple[str, str, int]]]:
-        ...
+        """(check-ins today, [(member, name, streak)] of the longest streaks)."""
 
     async def checkin_stats(self, group_id: str, since_day: str, today: str,
                             yesterday: str) -> dict[str, tuple[int, int]]:
         """member → (check-ins since ``since_day``, current streak)."""
 
     async def checkin_members_between(self, group_id: str, first_day: str, last_day: str) -> int:
-        ...
+        """How many members checked in between two local days (inclusive)."""
 
     async def points_leaders(self, group_id: str, limit: int = 10) -> list[tuple[str, str, int]]:
-        ...
+        """(member, name, points) of the members with the most points, most first."""
 
 
     async def credit(self, group_id: str, member_id: str, reason: str, points: int) -> None:
-        ...
+        """Credit points for ``reason``, once per reason."""
 
 
 class SqlCheckinStore(SqlStore):

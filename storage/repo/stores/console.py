@@ -23,17 +23,17 @@ class ConsoleStore(Protocol):
         """(member, expires_at) of a live session, else None."""
 
     async def end_session(self, session_hash: str) -> bool:
-        ...
+        """Log one session out; False when it was not open."""
 
     async def end_member_sessions(self, member_id: str) -> int:
         """Log a member out everywhere; the number of sessions ended."""
 
 
     async def messages_by_day(self, group_id: str, since_day: str) -> dict[str, int]:
-        ...
+        """Messages per local day since ``since_day``."""
 
     async def membership_times(self, group_id: str, since: float) -> list[tuple[str, str, float]]:
-        ...
+        """(member, join|leave, at) of the membership changes since ``since``."""
 
 
 class SqlConsoleStore:

@@ -15,22 +15,22 @@ class DeliveryStore(Protocol):
     """The outbox as the sender works it (queue, due, sent, failed) and adapters' durable state."""
 
     async def enqueue_outgoing(self, adapter: str, payload: dict[str, Any]) -> None:
-        ...
+        """Queue a message for the outbox (in the caller's mode: with an event, it leaves when the event commits)."""
 
     async def due_outgoing(self, limit: int, exclude: Sequence[int] = ()) -> list[OutboxItem]:
-        ...
+        """Queued messages whose next attempt is due, oldest first (without ``exclude``)."""
 
     async def next_outgoing_at(self) -> float | None:
-        ...
+        """When the next queued message is due (None: the outbox is empty)."""
 
     async def outgoing_sent(self, item_id: int) -> None:
-        ...
+        """A message was delivered: it leaves the outbox (committed on return)."""
 
     async def outgoing_failed(self, item_id: int, next_at: float, error: str) -> None:
-        ...
+        """A delivery failed: count the attempt and wait until ``next_at`` (committed on return)."""
 
     async def outbox_stats(self) -> dict[str, tuple[int, float | None]]:
-        ...
+        """Per adapter: queued messages and the creation time of the oldest."""
 
     async def adapter_state(self, adapter: str) -> dict[str, str]:
         """Everything an adapter stored with :meth:`set_adapter_state`."""

@@ -14,15 +14,15 @@ class JoinRequestStore(Protocol):
 
     async def upsert_join_request(self, group_id: str, member_id: str, request_id: str, name: str, at: float,
                                   status: str, via: str) -> None:
-        ...
+        """Record (or renew) a member's request to join, with its status and the way it came."""
 
     async def decide_join_request(self, group_id: str, member_id: str, status: str) -> None:
-        ...
+        """Approve or decline a pending or held request (a decided one stays as it is)."""
 
     async def join_requests(self, member_id: str | None = None, group_id: str | None = None,
                             statuses: Sequence[str] = ("pending", "held"),
                             ) -> list[tuple[str, str, str, str, float, str, str]]:
-        ...
+        """(group, member, request id, name, at, status, via) of the requests in ``statuses``, oldest first."""
 
 
 class SqlJoinRequestStore(SqlStore):

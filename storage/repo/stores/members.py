@@ -14,13 +14,13 @@ class MemberStore(Protocol):
     """Groups and members as stored: who is there, their facts and counters, look-up by name, group moves."""
 
     async def groups(self) -> list[tuple[str, str, int]]:
-        ...
+        """(group id, name, members) of every group."""
 
     async def group_exists(self, group_id: str) -> bool:
-        ...
+        """Whether anything was ever recorded for the group."""
 
     async def member_ids(self, group_id: str) -> list[str]:
-        ...
+        """Every member of the group."""
 
     async def member_facts(self, group_id: str, ids: Sequence[str] | None, since_day: str,
                            with_text: bool = False, scores: ScoreWant | None = None,
@@ -39,10 +39,10 @@ class MemberStore(Protocol):
         """Each member's latest message at or before ``at`` (one indexed look-up per member)."""
 
     async def find_members(self, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
-        ...
+        """(member id, name) of the members a typed reference names: by id first, else by exact name."""
 
     async def current_members(self, group_id: str) -> list[str]:
-        ...
+        """The members who are in the group now (joined and not left since)."""
 
     async def move_group(self, old_id: str, new_id: str, adapter: str, at: float) -> None:
         """The group ``old_id`` now lives under ``new_id``: move its rows, keep ``old_id`` as an alias."""

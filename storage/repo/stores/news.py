@@ -13,25 +13,25 @@ class NewsStore(Protocol):
     """News queued for the morning report and the weekly activities calendar."""
 
     async def add_news(self, group_id: str, text: str, added_by: str) -> None:
-        ...
+        """Queue a news item for the next morning report."""
 
     async def pending_news(self, group_id: str) -> list[tuple[int, str]]:
-        ...
+        """(id, text) of the news not sent yet, oldest first."""
 
     async def remove_news(self, group_id: str, item_id: int) -> None:
-        ...
+        """Drop a queued news item."""
 
     async def mark_news_sent(self, ids: Sequence[int]) -> None:
         """Sent news is never shown again: without ``store_text`` its text goes now, else with retention."""
 
     async def add_activity(self, group_id: str, weekday: int, time: str, title: str, added_by: str) -> None:
-        ...
+        """Add a weekly activity (weekday, "HH:MM", title)."""
 
     async def activities(self, group_id: str) -> list[tuple[int, int, str, str]]:
-        ...
+        """(id, weekday, "HH:MM", title) of the weekly activities, in week order."""
 
     async def remove_activity(self, group_id: str, activity_id: int) -> None:
-        ...
+        """Drop a weekly activity."""
 
 
 class SqlNewsStore(SqlStore):

@@ -28,7 +28,7 @@ class PrivacyStore(Protocol):
         """Whether any row about the member is stored in the group (whatever table: a join request is enough)."""
 
     async def member_raw_data(self, group_id: str, member_id: str) -> dict[str, list[dict[str, Any]]]:
-        ...
+        """Every stored row about the member, per table (for /mydata and exports)."""
 
     async def audit(self, actor: str, action: str, group_id: str = "", detail: str = "") -> None:
         """Record who looked at, exported or changed member data."""

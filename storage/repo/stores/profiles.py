@@ -33,10 +33,10 @@ class ProfileStore(Protocol):
         """member → (value tier, score, breakdown JSON) as of the last recompute."""
 
     async def save_segment(self, group_id: str, name: str, query: str, by: str, at: float) -> None:
-        ...
+        """Save (or replace) a named segment query."""
 
     async def saved_segments(self, group_id: str) -> dict[str, str]:
-        ...
+        """name → query of the group's saved segments."""
 
 
 class SqlProfileStore(SqlStore):

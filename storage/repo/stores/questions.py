@@ -14,15 +14,15 @@ class QuestionStore(Protocol):
 
     async def record_question(self, group_id: str, message_id: str, member_id: str, at: float,
                               excerpt: str | None) -> None:
-        ...
+        """Track a question for unanswered-question alerts; not for a member who refused profiling."""
 
     async def answer_questions(self, group_id: str, by_member: str, at: float, reply_to: str | None,
                                mentioned: Sequence[str]) -> None:
-        ...
+        """A message answers the question it replies to and open questions of the members it mentions."""
 
     async def open_questions(self, group_id: str, older_than: float,
                              newer_than: float) -> list[tuple[str, str, str, float, str | None]]:
-        ...
+        """(message, member, name, at, excerpt) of questions asked in (``newer_than``, ``older_than``] still open."""
 
     async def claim_alert(self, group_id: str, kind: str, key: str, max_per_hour: int) -> bool:
         """Record an alert unless it was sent before or the hourly budget is spent (committed on return)."""

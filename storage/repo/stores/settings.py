@@ -16,7 +16,7 @@ class SettingStore(Protocol):
         """(value, config value it overrides) of a per-group setting, None when unset."""
 
     async def setting_value(self, group_id: str, key: str) -> str | None:
-        ...
+        """The value of a per-group setting, None when unset."""
 
     async def set_setting(self, group_id: str, key: str, value: str | None, config_value: str = "") -> None:
         """Set (None: remove) a per-group setting; ``config_value`` is the config value a chat change overrides."""
@@ -25,7 +25,7 @@ class SettingStore(Protocol):
         """Record a scheduled run and commit its writes together; False when it already ran."""
 
     async def run_done(self, group_id: str, job: str, fire_time: float) -> bool:
-        ...
+        """Whether a scheduled run (group, job, fire time) is recorded."""
 
 
 class SqlSettingStore(SqlStore):

@@ -14,26 +14,26 @@ class SurveyStore(Protocol):
     """Survey runs, answers and consent."""
 
     async def start_survey(self, group_id: str, survey_id: str) -> None:
-        ...
+        """Record that a survey was posted in the group now."""
 
     async def survey_started(self, group_id: str, survey_id: str) -> float | None:
-        ...
+        """When the survey was last posted in the group (None: never)."""
 
     async def record_answers(self, group_id: str, survey_id: str, member_id: str,
                              answers: Sequence[AnswerWrite]) -> None:
-        ...
+        """Store a member's answers; they set attributes and tags unless the member refused profiling."""
 
     async def member_answers(self, group_id: str, survey_id: str, member_id: str) -> dict[str, str]:
-        ...
+        """question → answer of one member."""
 
     async def set_consent(self, group_id: str, survey_id: str, member_id: str, consent: bool) -> None:
-        ...
+        """Record the member's consent (or refusal) to a survey's sensitive questions."""
 
     async def consent_of(self, group_id: str, survey_id: str, member_id: str) -> bool | None:
-        ...
+        """The member's consent to the survey (None: not asked yet)."""
 
     async def survey_answers(self, group_id: str, survey_id: str) -> list[tuple[str, str, str]]:
-        ...
+        """(member, question, answer) of every answer to the survey."""
 
 
 class SqlSurveyStore(SqlStore):

@@ -14,21 +14,22 @@ class TagStore(Protocol):
 
 
     async def tag_detail(self, group_id: str, member_id: str, tag: str) -> TagDetail | None:
-        ...
+        """A member's tag with its source, score, time and evidence; None when they do not have it."""
 
     async def set_member_tag(self, group_id: str, member_id: str, tag: str, category: str, source: str,
                              evidence: str, at: float, score: float | None = None) -> None:
-        ...
+        """Give a member a manual or survey tag (lifting an earlier rejection of it)."""
 
     async def remove_member_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
-        ...
+        """Take a tag off a member; a keyword tag is also rejected, so new hits do not bring it back."""
 
     async def set_attribute(self, group_id: str, member_id: str, key: str, value: str | None, source: str,
                             at: float) -> None:
         """Set (or with None clear) a static attribute with its provenance."""
 
     async def tag_member(self, group_id: str, member_id: str, tag: str, category: str, source: str) -> None:
-        ...
+        """Give a non-keyword tag (channel, survey, activity), keeping the first source; not for a member who
+        refused profiling."""
 
 
 class SqlTagStore(SqlStore):
