@@ -214,9 +214,9 @@ async def answer(ctx: Context[Message]) -> None:
             refused.append(n)
             continue
         writes.append(AnswerWrite(q.id, c.value, q.attribute, c.tags))
+    before = await ctx.repo.surveys.member_answers(gid, sv.id, mid)  # before this message: reads see our writes
     if writes:
         await ctx.repo.surveys.record_answers(gid, sv.id, mid, writes)
-    before = await ctx.repo.surveys.member_answers(gid, sv.id, mid)
     answered = set(before) | {w.question_id for w in writes}
     required = [i for i, q in enumerate(sv.questions, 1) if not (q.sensitive and consent is False)]
     missing = [i for i in required if sv.questions[i - 1].id not in answered]

@@ -33,7 +33,7 @@ async def test_chinese_aliases_and_full_width_slash(make_bot):
     await bot.post(message("c2", "u-2", "／帮助", NOW))
     await bot.post(message("c3", "u-3", "/编号", NOW))
     await bot.settle()
-    texts = {r["reply_to"]: r["text"] for r in bot.receiver.received}
+    texts = {r["reply_to"]: r["text"] for r in bot.receiver.received if "reply_to" in r}
     assert "李四 的画像" in texts["c1"]
     assert "/me /我的画像" in texts["c2"] and "/help /帮助" in texts["c2"] and "/id /编号" in texts["c2"]
     assert texts["c3"] == "本群编号：generic:g-1\n你的成员编号：generic:u-3"
@@ -88,7 +88,7 @@ async def test_help_shows_admin_commands_only_to_admins(make_bot):
     await bot.post(message("h1", "u-1", "/帮助", NOW))
     await bot.post(message("h2", "u-9", "/帮助", NOW))
     await bot.settle()
-    texts = {r["reply_to"]: r["text"] for r in bot.receiver.received}
+    texts = {r["reply_to"]: r["text"] for r in bot.receiver.received if "reply_to" in r}
     assert "/me" in texts["h1"] and "管理员命令" not in texts["h1"] and "/segment" not in texts["h1"]
     assert "管理员命令" in texts["h2"] and "/segment" in texts["h2"]
 
