@@ -23,7 +23,7 @@ ACTIVITY = CommandSpec("activity", ("活动",), "每周活动：早报公布，�
 
 
 async def activity_list(ctx: Context[Message]) -> None:
-    items = await ctx.repo.activities(ctx.event.chat.id)
+    items = await ctx.repo.news.activities(ctx.event.chat.id)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_list", items=[
         {"day": weekday_names(ctx.locale)[w], "time": t, "title": title}
         for _i, w, t, title in items]))
@@ -32,16 +32,16 @@ async def activity_list(ctx: Context[Message]) -> None:
 async def activity_add(ctx: Context[Message]) -> None:
     ev = ctx.event
     day, at, title = ctx.data[DAY], ctx.data[AT], ctx.data[TITLE]
-    await ctx.repo.add_activity(ev.chat.id, day, at, title, ev.user.id)
+    await ctx.repo.news.add_activity(ev.chat.id, day, at, title, ev.user.id)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_added", title=title,
                                day=weekday_names(ctx.locale)[day], time=at, dayname=DAY_NAMES[day]))
 
 
 async def activity_rm(ctx: Context[Message]) -> None:
     ev = ctx.event
-    item = await numbered(ctx, INDEX, await ctx.repo.activities(ev.chat.id))
+    item = await numbered(ctx, INDEX, await ctx.repo.news.activities(ev.chat.id))
     if item is not None:
-        await ctx.repo.remove_activity(ev.chat.id, item[0])
+        await ctx.repo.news.remove_activity(ev.chat.id, item[0])
         await ctx.reply(ctx.render("ops", ctx.locale, kind="activity_removed", title=item[3]))
 
 

@@ -16,10 +16,11 @@ from storage.repo import MessageFacts
 async def count_message(ctx: Context[Message]) -> None:
     ev = ctx.event
     if not is_chat(ctx):
-        await ctx.repo.record_sighting(ev.chat.id, ev.chat.adapter, ev.chat_name, ev.user.id, ev.user_name, ev.time)
+        await ctx.repo.activity.record_sighting(ev.chat.id, ev.chat.adapter, ev.chat_name, ev.user.id, ev.user_name,
+                                                ev.time)
         return
     day, hour = local_day_hour(ev.time, ctx.timezone)
-    await ctx.repo.record_message(MessageFacts(
+    await ctx.repo.activity.record_message(MessageFacts(
         group_id=ev.chat.id, group_name=ev.chat_name, adapter=ev.chat.adapter, member_id=ev.user.id,
         member_name=ev.user_name, message_id=ev.event_id, at=ev.time, local_day=day, local_hour=hour,
         reply_to=ev.reply_to, text=ev.text if ctx.config.storage.store_text else None))
@@ -28,7 +29,7 @@ async def count_message(ctx: Context[Message]) -> None:
 async def membership(ctx: Context[MemberJoined | MemberLeft]) -> None:
     ev = ctx.event
     joined = isinstance(ev, MemberJoined)
-    await ctx.repo.record_membership(
+    await ctx.repo.activity.record_membership(
         group_id=ev.chat.id, adapter=ev.chat.adapter, group_name=ev.chat_name, member_id=ev.user.id,
         member_name=ev.user_name if isinstance(ev, MemberJoined) else "",
         kind="join" if joined else "leave", at=ev.time, event_id=ev.event_id,
@@ -38,7 +39,7 @@ async def membership(ctx: Context[MemberJoined | MemberLeft]) -> None:
 async def moved(ctx: Context[GroupMoved]) -> None:
     ev = ctx.event
     old = f"{ev.chat.adapter}:{ev.old_chat_id}"
-    await ctx.repo.move_group(old, ev.chat.id, ev.chat.adapter, ev.time)
+    await ctx.repo.members.move_group(old, ev.chat.id, ev.chat.adapter, ev.time)
 
 
 def router() -> Router:

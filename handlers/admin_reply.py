@@ -33,4 +33,4 @@ async def answer_lookup(ctx: Context[Message], text: str, action: str, detail: s
 async def audit_admin(ctx: Context[Message], action: str, detail: str) -> None:
     """Record an admin's look at, or change of, member data in the audit log."""
     ev = ctx.event
-    await ctx.repo.audit(f"admin:{ev.user.id}", action, ev.chat.id, detail)
+    await ctx.repo.privacy.audit(f"admin:{ev.user.id}", action, ev.chat.id, detail)

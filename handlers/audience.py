@@ -37,7 +37,8 @@ WEEK = 7 * 86400.0
 
 
 async def segment_list(ctx: Context[Message]) -> None:
-    await ctx.reply(ctx.render("segment_list", ctx.locale, saved=await ctx.repo.saved_segments(ctx.event.chat.id)))
+    saved = await ctx.repo.profiles.saved_segments(ctx.event.chat.id)
+    await ctx.reply(ctx.render("segment_list", ctx.locale, saved=saved))
 
 
 async def segment_save(ctx: Context[Message]) -> None:
@@ -48,7 +49,7 @@ async def segment_save(ctx: Context[Message]) -> None:
     except segments.QueryError as exc:
         await _query_error(ctx, exc)
         return
-    await ctx.repo.save_segment(ev.chat.id, name, query, ev.user.id, ctx.clock())
+    await ctx.repo.profiles.save_segment(ev.chat.id, name, query, ev.user.id, ctx.clock())
     await ctx.reply(ctx.render("segment_saved", ctx.locale, name=name, query=query))
 
 
@@ -60,7 +61,7 @@ async def segment_notify(ctx: Context[Message]) -> None:
     """``/segment NAME notify TEXT`` of a saved segment: the dry run. With no segment of that name the
     words are a query, as they always were."""
     group, now = ctx.event.chat.id, ctx.clock()
-    saved = await ctx.repo.saved_segments(group)
+    saved = await ctx.repo.profiles.saved_segments(group)
     name = ctx.data[NAME]
     if name not in saved:
         await _run_query(ctx, ctx.command.args if ctx.command else name, saved)
@@ -73,7 +74,7 @@ async def segment_notify(ctx: Context[Message]) -> None:
 
 
 async def segment_query(ctx: Context[Message]) -> None:
-    await _run_query(ctx, ctx.data[QUERY], await ctx.repo.saved_segments(ctx.event.chat.id))
+    await _run_query(ctx, ctx.data[QUERY], await ctx.repo.profiles.saved_segments(ctx.event.chat.id))
 
 
 async def _run_query(ctx: Context[Message], args: str, saved: dict[str, str]) -> None:
@@ -108,14 +109,15 @@ async def insights_(ctx: Context[Message]) -> None:
     data = await insights.insights(ctx.repo, ctx.config, group, now)
     profiles = await insights.group_profiles(ctx.repo, ctx.config, group, now)
     seg_hours = []
-    for name, query in (await ctx.repo.saved_segments(group)).items():
+    for name, query in (await ctx.repo.profiles.saved_segments(group)).items():
         try:
             members = await segments.select_off_loop(segments.parse(query), profiles)
         except segments.QueryError:
             continue
         if len(members) >= ctx.config.insights.min_cell:
             seg_hours.append((name, best_hours(members)))
-    moved = Counter((t.from_stage, t.to_stage) for t in await ctx.repo.lifecycle_transitions(group, now - WEEK))
+    since = now - WEEK
+    moved = Counter((t.from_stage, t.to_stage) for t in await ctx.repo.profiles.lifecycle_transitions(group, since))
     await ctx.reply(ctx.render("insights", ctx.locale, associations=data["associations"][:8],
                                best_hours=data["best_hours"], segment_hours=seg_hours,
                                moves=sorted(moved.items(), key=lambda kv: -kv[1]),

@@ -20,14 +20,14 @@ async def check_in(ctx: Context[Message]) -> None:
     day = local_day(ev.time, ctx.timezone)
     yesterday = day_minus(day, 1)
     gid, mid = ev.chat.id, ev.user.id
-    state = await ctx.repo.checkin_state(gid, mid, day, yesterday)
+    state = await ctx.repo.checkins.checkin_state(gid, mid, day, yesterday)
     name = ev.user_name or ev.user.user_id
     if state.already:
         await ctx.reply(ctx.render("ops", ctx.locale, kind="checkin_again", name=name, streak=state.streak,
                                    points=state.points))
         return
     cfg = await group_settings.checkin(ctx.repo, ctx.config, gid)
-    await ctx.repo.record_checkin(gid, mid, day, yesterday, ev.time, cfg.points, 7, cfg.weekly_bonus)
+    await ctx.repo.checkins.record_checkin(gid, mid, day, yesterday, ev.time, cfg.points, 7, cfg.weekly_bonus)
     earned = cfg.points + (cfg.weekly_bonus if state.streak % 7 == 0 else 0)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="checkin", name=name, streak=state.streak, rank=state.rank,
                                earned=earned, points=state.points + earned))
@@ -36,8 +36,8 @@ async def check_in(ctx: Context[Message]) -> None:
 async def rank(ctx: Context[Message]) -> None:
     ev = ctx.event
     day = local_day(ev.time, ctx.timezone)
-    count, streaks = await ctx.repo.checkin_leaders(ev.chat.id, day, day_minus(day, 1), 10)
-    points = await ctx.repo.points_leaders(ev.chat.id, 10)
+    count, streaks = await ctx.repo.checkins.checkin_leaders(ev.chat.id, day, day_minus(day, 1), 10)
+    points = await ctx.repo.checkins.points_leaders(ev.chat.id, 10)
     await ctx.reply(ctx.render(
         "ops", ctx.locale, kind="rank", today=count,
         streaks=[{"name": display_name(n, m), "streak": s} for m, n, s in streaks],

@@ -44,7 +44,7 @@ async def decide(ctx: Context, group_id: str, member_id: str, request_id: str, a
                  reason: str = "") -> None:
     await ctx.send(Outgoing(target=_chat(group_id), parts=(),
                             join=JoinDecision(_user(member_id), approve, request_id, reason)))
-    await ctx.repo.decide_join_request(group_id, member_id, "approved" if approve else "declined")
+    await ctx.repo.joins.decide_join_request(group_id, member_id, "approved" if approve else "declined")
 
 
 async def hold(ctx: Context, group: GroupConfig, member_id: str, name: str, answer: str) -> None:
@@ -61,19 +61,19 @@ async def join_request(ctx: Context[JoinRequest]) -> None:
     gate = group.gate
     gid, mid = ev.chat.id, ev.user.id
     if passes(gate.keyword, ev.comment):
-        await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "pending", "gate")
+        await ctx.repo.joins.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "pending", "gate")
         await decide(ctx, gid, mid, ev.request_id, True)
         return
     if ev.answer_private:
-        await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "pending", "gate")
+        await ctx.repo.joins.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "pending", "gate")
         await post(ctx, ev.user, ctx.render("ops", ctx.locale, kind="gate_question", question=gate.question,
                                             group=ev.chat_name or group.name or gid))
         return
     if gate.otherwise == "decline":
-        await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "pending", "gate")
+        await ctx.repo.joins.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "pending", "gate")
         await decide(ctx, gid, mid, ev.request_id, False, ctx.render("ops", ctx.locale, kind="gate_declined"))
         return
-    await ctx.repo.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "held", "gate")
+    await ctx.repo.joins.upsert_join_request(gid, mid, ev.request_id, ev.user_name, ev.time, "held", "gate")
     # The alert waits in the outbox: it quotes the applicant only where member text may be kept.
     await hold(ctx, group, mid, ev.user_name, ev.comment if ctx.config.storage.store_text else "")
 
@@ -81,8 +81,8 @@ async def join_request(ctx: Context[JoinRequest]) -> None:
 async def private_answer(ctx: Context[Message]) -> None:
     """A private reply (chat id = user id, as in Telegram private chats) from a pending applicant."""
     ev = ctx.event
-    for gid, mid, request_id, _name, _at, _status, _via in await ctx.repo.join_requests(member_id=ev.user.id,
-                                                                                     statuses=("pending",)):
+    for gid, mid, request_id, _name, _at, _status, _via in await ctx.repo.joins.join_requests(member_id=ev.user.id,
+                                                                                           statuses=("pending",)):
         group = ctx.config.group(gid)
         if group is None or group.gate is None:
             continue
@@ -96,14 +96,14 @@ async def private_answer(ctx: Context[Message]) -> None:
 
 async def channel(ctx: Context[MemberJoined]) -> None:
     ev = ctx.event
-    if ev.via_gate or await ctx.repo.join_requests(member_id=ev.user.id, group_id=ev.chat.id,
-                                                   statuses=("approved",)):
-        await ctx.repo.tag_member(ev.chat.id, ev.user.id, "渠道:门槛", "channel", "activity")
+    if ev.via_gate or await ctx.repo.joins.join_requests(member_id=ev.user.id, group_id=ev.chat.id,
+                                                         statuses=("approved",)):
+        await ctx.repo.tags.tag_member(ev.chat.id, ev.user.id, "渠道:门槛", "channel", "activity")
 
 
 async def gate_list(ctx: Context[Message]) -> None:
     ev = ctx.event
-    waiting = await ctx.repo.join_requests(group_id=ev.chat.id)
+    waiting = await ctx.repo.joins.join_requests(group_id=ev.chat.id)
     await answer_lookup(ctx, ctx.render("ops", ctx.locale, kind="gate_list", items=[
         {"member": w[1], "name": w[3], "status": w[5]} for w in waiting]), "gate_list", f"{len(waiting)} requests")
 
@@ -118,7 +118,7 @@ async def gate_decline(ctx: Context[Message]) -> None:
 
 async def _decide_waiting(ctx: Context[Message], approve: bool) -> None:
     ev = ctx.event
-    waiting = await ctx.repo.join_requests(group_id=ev.chat.id)
+    waiting = await ctx.repo.joins.join_requests(group_id=ev.chat.id)
     rest = ctx.data[APPLICANT]
     member = rest if ":" in rest else f"{ev.chat.adapter}:{rest}"
     match = [w for w in waiting if w[1] == member]
@@ -146,14 +146,14 @@ async def timeouts(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
     if gate is None:
         return
     now = ctx.clock()
-    for gid, mid, request_id, name, at, _status, _via in await ctx.repo.join_requests(group_id=group.id,
-                                                                                    statuses=("pending",)):
+    for gid, mid, request_id, name, at, _status, _via in await ctx.repo.joins.join_requests(group_id=group.id,
+                                                                                          statuses=("pending",)):
         if now - at < gate.timeout_minutes * 60:
             continue
         if gate.otherwise == "decline":
             await decide(ctx, gid, mid, request_id, False, ctx.render("ops", group.locale, kind="gate_declined"))
         else:
-            await ctx.repo.upsert_join_request(gid, mid, request_id, name, at, "held", "gate")
+            await ctx.repo.joins.upsert_join_request(gid, mid, request_id, name, at, "held", "gate")
             await hold(ctx, group, mid, name, "")
 
 

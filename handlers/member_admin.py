@@ -83,7 +83,7 @@ async def why(ctx: Context[Message]) -> None:
         relaxed = replace(ctx.config, tagging=replace(ctx.config.tagging, min_score=0.0))
         again = await profiles.load(ctx.repo, relaxed, ev.chat.id, [member], ctx.clock())
         t = next((x for x in again[0].tags if x.name == name and x.source == "keyword"), None)
-    detail = await ctx.repo.tag_detail(ev.chat.id, member, name)
+    detail = await ctx.repo.tags.tag_detail(ev.chat.id, member, name)
     evidence = json.loads(detail.evidence) if detail and detail.evidence else {}
     at = detail.at if detail else None
     by = evidence.get("by") if isinstance(evidence, dict) else None
@@ -105,7 +105,7 @@ async def attr(ctx: Context[Message]) -> None:
         return
     member = who.member
     for key, _sep, value in pairs:
-        await ctx.repo.set_attribute(ev.chat.id, member, key, value or None, "manual", ev.time)
+        await ctx.repo.tags.set_attribute(ev.chat.id, member, key, value or None, "manual", ev.time)
     if pairs:
         await audit_admin(ctx, "attr_set", f"{member}: " + " ".join(k for k, _s, _v in pairs))
         await ctx.reply(ctx.render("attr_done", ctx.locale, who=who.label, keys=[k for k, _s, _v in pairs]))
@@ -136,7 +136,7 @@ async def _tier_weights(ctx: Context[Message], saving: bool) -> None:
         await reply_usage(ctx, ctx.render.text(ctx.locale, WEIGHTS_HELP))
         return
     await ensure_fresh(ctx.repo, ctx.config, group, now)
-    before = {m: t for m, (t, _s, _b) in (await ctx.repo.member_states(group)).items()}
+    before = {m: t for m, (t, _s, _b) in (await ctx.repo.profiles.member_states(group)).items()}
     after = {s.member_id: s.tier for s in (await compute(ctx.repo, ctx.config, group, now, weights)).states}
     if saving:
         await save_weights(ctx.repo, group, weights)
@@ -150,7 +150,7 @@ async def tier_summary(ctx: Context[Message]) -> None:
     """How many members each tier holds, and the weights in use."""
     group, now = ctx.event.chat.id, ctx.clock()
     await ensure_fresh(ctx.repo, ctx.config, group, now)
-    states = await ctx.repo.member_states(group)
+    states = await ctx.repo.profiles.member_states(group)
     counts = Counter(t for t, _s, _b in states.values())
     weights = await group_weights(ctx.repo, ctx.config, group)
     await ctx.reply(ctx.render("tier_summary", ctx.locale, counts=[(t, counts.get(t, 0)) for t in TIERS],
@@ -164,7 +164,7 @@ async def tier_member(ctx: Context[Message]) -> None:
     if who is None:
         return
     await ensure_fresh(ctx.repo, ctx.config, group, now)
-    states = await ctx.repo.member_states(group)
+    states = await ctx.repo.profiles.member_states(group)
     member = who.member
     state = states.get(member)
     if state is None:

@@ -36,9 +36,9 @@ async def resolve(ctx: Context[Message], ref: MemberRef) -> Target | None:
     cannot tell."""
     ev = ctx.event
     if ref.mentioned is not None:
-        known = await ctx.repo.find_members(ev.chat.id, ref.mentioned, 1)
+        known = await ctx.repo.members.find_members(ev.chat.id, ref.mentioned, 1)
         return Target(ref.mentioned, known[0][1] if known and known[0][0] == ref.mentioned else "")
-    found = await ctx.repo.find_members(ev.chat.id, ref.token, SHOWN + 1)
+    found = await ctx.repo.members.find_members(ev.chat.id, ref.token, SHOWN + 1)
     if len(found) == 1:
         return Target(found[0][0], found[0][1])
     await ctx.reply(ctx.render("member_pick", ctx.locale, token=ref.token.removeprefix("@"), more=len(found) > SHOWN,

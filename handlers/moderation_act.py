@@ -61,14 +61,15 @@ async def report(ctx: Context, group: GroupConfig, v: Verdict, act: str, seconds
 async def decide(ctx: Context, v: Verdict) -> None:
     """Apply the ladder to a violation as the group's mode says."""
     g, cfg, now = v.group, v.group.moderation, ctx.clock()
-    since, messages = await ctx.repo.newcomer_facts(g.id, v.member)
-    strikes = await ctx.repo.moderation_strikes(g.id, v.member, now - cfg.ladder_window_days * 86400, (cfg.mode,))
+    since, messages = await ctx.repo.moderation.newcomer_facts(g.id, v.member)
+    strikes = await ctx.repo.moderation.moderation_strikes(g.id, v.member, now - cfg.ladder_window_days * 86400,
+                                                           (cfg.mode,))
     rung, step = step_for(cfg, strikes, is_newcomer(cfg, since, messages, now), v.rule)
     detail = f"{v.member}: {v.rule} {v.what} → {step.action}"
     if cfg.mode == "observe":
-        await ctx.repo.record_moderation(g.id, v.member, now, v.rule, step.action, "observe", what=v.what,
+        await ctx.repo.moderation.record_moderation(g.id, v.member, now, v.rule, step.action, "observe", what=v.what,
                                          seconds=step.seconds, strike=True, done=False, message_id=v.message_id)
-        await ctx.repo.audit("moderation", "mod_observe", g.id, detail)
+        await ctx.repo.privacy.audit("moderation", "mod_observe", g.id, detail)
         await report(ctx, g, v, step.action, step.seconds, rung, observed=True)
         return
     chat, can = ChatRef.of(g.id), abilities(ctx, ChatRef.of(g.id))
@@ -81,9 +82,9 @@ async def decide(ctx: Context, v: Verdict) -> None:
     done = await apply_step(ctx, g, v.member, v.name, step.action, step.seconds, v.rule, rung)
     if not done:
         missing.append(step.action)
-    await ctx.repo.record_moderation(g.id, v.member, now, v.rule, step.action, "enforce", what=v.what,
+    await ctx.repo.moderation.record_moderation(g.id, v.member, now, v.rule, step.action, "enforce", what=v.what,
                                      seconds=step.seconds, strike=True, done=done, message_id=v.message_id)
-    await ctx.repo.audit("moderation", "mod_enforce", g.id, detail + ("" if done else " (admins notified)"))
+    await ctx.repo.privacy.audit("moderation", "mod_enforce", g.id, detail + ("" if done else " (admins notified)"))
     if missing:
         await report(ctx, g, v, step.action, step.seconds, rung, observed=False, missing=tuple(missing))
 

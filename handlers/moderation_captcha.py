@@ -38,11 +38,11 @@ async def joined(ctx: Context[MemberJoined]) -> None:
     if restricted:
         await do(ctx, ev.chat, ModAction("restrict", user=ev.user))
     seconds = group.moderation.captcha_seconds
-    await ctx.repo.put_captcha(Captcha(group.id, ev.user.id, ev.user_name, str(a + b), ev.time, ev.time + seconds,
-                                       restricted))
-    await ctx.repo.record_moderation(group.id, ev.user.id, ev.time, "captcha", "restrict" if restricted else "ask",
-                                     "enforce")
-    await ctx.repo.audit("moderation", "mod_captcha", group.id, f"{ev.user.id}: asked")
+    await ctx.repo.moderation.put_captcha(Captcha(group.id, ev.user.id, ev.user_name, str(a + b), ev.time,
+                                                  ev.time + seconds, restricted))
+    await ctx.repo.moderation.record_moderation(group.id, ev.user.id, ev.time, "captcha",
+                                                "restrict" if restricted else "ask", "enforce")
+    await ctx.repo.privacy.audit("moderation", "mod_captcha", group.id, f"{ev.user.id}: asked")
     await announce(ctx, group, "captcha_question", ev.user.id, ev.user_name, a=a, b=b,
                    limit=labels.duration(group.locale, seconds))
 
@@ -57,16 +57,16 @@ async def answer(ctx: Context[Message], group: GroupConfig) -> bool:
     if not checks(ctx, group):
         return False
     ev = ctx.event
-    pending = await ctx.repo.captchas(group.id, ev.user.id)
+    pending = await ctx.repo.moderation.captchas(group.id, ev.user.id)
     if not pending:
         return False
     c = pending[0]
     if _digits(ev.text) == c.answer:
-        await ctx.repo.drop_captcha(group.id, ev.user.id)
+        await ctx.repo.moderation.drop_captcha(group.id, ev.user.id)
         if c.restricted:
             await do(ctx, ev.chat, ModAction("unmute", user=ev.user))
-        await ctx.repo.record_moderation(group.id, ev.user.id, ev.time, "captcha", "pass", "enforce")
-        await ctx.repo.audit("moderation", "mod_captcha", group.id, f"{ev.user.id}: passed")
+        await ctx.repo.moderation.record_moderation(group.id, ev.user.id, ev.time, "captcha", "pass", "enforce")
+        await ctx.repo.privacy.audit("moderation", "mod_captcha", group.id, f"{ev.user.id}: passed")
         await announce(ctx, group, "captcha_passed", ev.user.id, ev.user_name or c.name)
     elif "delete" in abilities(ctx, ev.chat):
         await do(ctx, ev.chat, ModAction("delete", message_id=ev.event_id))
@@ -75,19 +75,19 @@ async def answer(ctx: Context[Message], group: GroupConfig) -> bool:
 
 async def left(ctx: Context[MemberLeft]) -> None:
     if ctx.group is not None:
-        await ctx.repo.drop_captcha(ctx.group.id, ctx.event.user.id)
+        await ctx.repo.moderation.drop_captcha(ctx.group.id, ctx.event.user.id)
 
 
 async def timeouts(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
     """Remove newcomers whose time ran out (each once: the run is keyed by newcomer and deadline)."""
     if not checks(ctx, group):
         return
-    for c in await ctx.repo.captchas(group.id, due_by=ctx.clock()):
+    for c in await ctx.repo.moderation.captchas(group.id, due_by=ctx.clock()):
         async def remove(jctx: Context, g: GroupConfig, c: Captcha = c) -> None:
             await do(jctx, ChatRef.of(g.id), ModAction("kick", user=UserRef.of(c.member_id)))
-            await jctx.repo.drop_captcha(g.id, c.member_id)
-            await jctx.repo.record_moderation(g.id, c.member_id, jctx.clock(), "captcha", "kick", "enforce")
-            await jctx.repo.audit("moderation", "mod_enforce", g.id, f"{c.member_id}: captcha timeout → kick")
+            await jctx.repo.moderation.drop_captcha(g.id, c.member_id)
+            await jctx.repo.moderation.record_moderation(g.id, c.member_id, jctx.clock(), "captcha", "kick", "enforce")
+            await jctx.repo.privacy.audit("moderation", "mod_enforce", g.id, f"{c.member_id}: captcha timeout → kick")
             await announce(jctx, g, "captcha_removed", c.member_id, c.name,
                            limit=labels.duration(g.locale, g.moderation.captcha_seconds))
         await jobs.run(group, f"captcha:{c.member_id}", c.deadline, remove)

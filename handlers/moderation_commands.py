@@ -63,13 +63,13 @@ async def _act(ctx: Context[Message], act: str, seconds: int = 0, reason: str = 
     rung = 0
     if act == "warn":
         since = ctx.clock() - group.moderation.ladder_window_days * 86400
-        rung = 1 + await ctx.repo.moderation_strikes(group.id, who.member, since, ("enforce", "admin"))
+        rung = 1 + await ctx.repo.moderation.moderation_strikes(group.id, who.member, since, ("enforce", "admin"))
     if not await apply_step(ctx, group, who.member, who.name, act, seconds, "manual", rung):
         await ctx.reply(ctx.render("mod_unsupported", ctx.locale, action=labels.action(ctx.locale, act)))
         return
     if act in ("unmute", "kick"):  # an admin decided: a pending newcomer check no longer applies
-        await ctx.repo.drop_captcha(group.id, who.member)
-    await ctx.repo.record_moderation(group.id, who.member, ev.time, "manual", act, "admin", what=reason,
+        await ctx.repo.moderation.drop_captcha(group.id, who.member)
+    await ctx.repo.moderation.record_moderation(group.id, who.member, ev.time, "manual", act, "admin", what=reason,
                                      seconds=seconds, actor=ev.user.id, strike=act == "warn")
     await audit_admin(ctx, f"mod_{act}", f"{who.member}" + (f": {reason}" if reason else ""))
     done = labels.action(ctx.locale, act, seconds)
@@ -102,7 +102,7 @@ async def modlog(ctx: Context[Message]) -> None:
     who = await resolve(ctx, ref) if ref is not None else None
     if ref is not None and who is None:
         return
-    entries = await ctx.repo.moderation_log(ev.chat.id, who.member if who else None, 20)
+    entries = await ctx.repo.moderation.moderation_log(ev.chat.id, who.member if who else None, 20)
     tz = ctx.timezone
     admins = {a: await _name(ctx, a) for a in {e.actor for e in entries if e.actor}}
     rows = [{"at": labels.when(loc, e.at, tz), "name": display_name(e.name, e.member_id),
@@ -115,7 +115,7 @@ async def modlog(ctx: Context[Message]) -> None:
 
 
 async def _name(ctx: Context[Message], member: str) -> str:
-    found = await ctx.repo.find_members(ctx.event.chat.id, member, 1)
+    found = await ctx.repo.members.find_members(ctx.event.chat.id, member, 1)
     return display_name(found[0][1] if found and found[0][0] == member else "", member)
 
 

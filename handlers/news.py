@@ -20,21 +20,21 @@ NEWS = CommandSpec("news", ("资讯", "新闻"), "早报资讯：下一期早报
 
 async def news_add(ctx: Context[Message]) -> None:
     ev = ctx.event
-    items = await ctx.repo.pending_news(ev.chat.id)
-    await ctx.repo.add_news(ev.chat.id, ctx.data[CONTENT], ev.user.id)
+    items = await ctx.repo.news.pending_news(ev.chat.id)
+    await ctx.repo.news.add_news(ev.chat.id, ctx.data[CONTENT], ev.user.id)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="news_added", count=len(items) + 1, text=ctx.data[CONTENT]))
 
 
 async def news_list(ctx: Context[Message]) -> None:
-    items = await ctx.repo.pending_news(ctx.event.chat.id)
+    items = await ctx.repo.news.pending_news(ctx.event.chat.id)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="news_list", items=[t for _i, t in items]))
 
 
 async def news_rm(ctx: Context[Message]) -> None:
     ev = ctx.event
-    item = await numbered(ctx, INDEX, await ctx.repo.pending_news(ev.chat.id))
+    item = await numbered(ctx, INDEX, await ctx.repo.news.pending_news(ev.chat.id))
     if item is not None:
-        await ctx.repo.remove_news(ev.chat.id, item[0])
+        await ctx.repo.news.remove_news(ev.chat.id, item[0])
         await ctx.reply(ctx.render("ops", ctx.locale, kind="news_removed", text=item[1]))
 
 

@@ -37,7 +37,7 @@ async def _members_of(ctx: Context, group: str, query: str, now: float) -> list[
 
 async def recently_mentioned(ctx: Context, group: str, now: float) -> dict[str, float]:
     """Members a mass mention @-mentioned within the cooldown, with when."""
-    raw = await ctx.repo.setting_value(group, MENTIONED_KEY)
+    raw = await ctx.repo.settings.setting_value(group, MENTIONED_KEY)
     window = ctx.config.insights.notify_cooldown_minutes * 60
     return {m: float(at) for m, at in (json.loads(raw) if raw else {}).items() if now - float(at) < window}
 
@@ -55,7 +55,7 @@ async def dry_run(ctx: Context[Message], group: str, name: str, query: str, text
     cfg = ctx.config.insights
     reach, cooling = _split(found, await recently_mentioned(ctx, group, now), cfg.notify_max_members)
     batches = (len(reach) + cfg.notify_batch - 1) // cfg.notify_batch
-    await ctx.repo.set_setting(group, _pending_key(ev.user.id), json.dumps(
+    await ctx.repo.settings.set_setting(group, _pending_key(ev.user.id), json.dumps(
         {"segment": name, "query": query, "text": text, "at": now}, ensure_ascii=False))
     return ctx.render("notify_preview", ctx.locale, name=name, count=len(found), reach=len(reach), cooling=cooling,
                       batches=batches, names=[p.name or p.member for p in reach[:SHOWN]], text=text)
@@ -64,7 +64,7 @@ async def dry_run(ctx: Context[Message], group: str, name: str, query: str, text
 async def confirm(ctx: Context[Message], group: str, now: float) -> None:
     """Send the admin's pending notification to the members not cooling down, and remember them."""
     ev = ctx.event
-    raw = await ctx.repo.setting_value(group, _pending_key(ev.user.id))
+    raw = await ctx.repo.settings.setting_value(group, _pending_key(ev.user.id))
     pending = json.loads(raw) if raw else None
     if pending is None or now - float(pending["at"]) > CONFIRM_WINDOW_S:
         await ctx.reply(ctx.render("notify_none", ctx.locale))
@@ -84,7 +84,7 @@ async def confirm(ctx: Context[Message], group: str, now: float) -> None:
             parts += [Mention(UserRef.of(p.member), p.name), Text(" ")]
         await ctx.send(Outgoing(target=ev.chat, parts=tuple(parts)))
     await audit_admin(ctx, "notify", f"{pending['segment']}: {len(found)} members mentioned")
-    await ctx.repo.set_setting(group, _pending_key(ev.user.id), None)
-    await ctx.repo.set_setting(group, MENTIONED_KEY, json.dumps({**recent, **{p.member: now for p in found}}))
+    await ctx.repo.settings.set_setting(group, _pending_key(ev.user.id), None)
+    await ctx.repo.settings.set_setting(group, MENTIONED_KEY, json.dumps({**recent, **{p.member: now for p in found}}))
     await ctx.reply(ctx.render("notify_sent", ctx.locale, name=pending["segment"], count=len(found),
                                cooling=cooling))

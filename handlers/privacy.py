@@ -33,7 +33,7 @@ async def consent(ctx: Context[Message]) -> None:
     if ctx.command is None or ev.addressed_elsewhere:
         return
     if ctx.command.name in OPTOUT.names or ctx.command.name in OPTIN.names:
-        await ctx.repo.set_opt_out(ev.chat.id, ev.user.id, ctx.command.name in OPTOUT.names)
+        await ctx.repo.privacy.set_opt_out(ev.chat.id, ev.user.id, ctx.command.name in OPTOUT.names)
 
 
 async def optout(ctx: Context[Message]) -> None:
@@ -49,8 +49,8 @@ async def forget(ctx: Context[Message]) -> None:
     if (ctx.data[CONFIRMATION] or "").casefold() not in CONFIRM:
         await ctx.reply(ctx.render("privacy", ctx.locale, action="forget_ask"))
         return
-    removed = await ctx.repo.forget_member(ev.chat.id, ev.user.id, actor=f"member:{ev.user.id}")
-    kept = await ctx.repo.profiling_refused(ev.chat.id, ev.user.id)
+    removed = await ctx.repo.privacy.forget_member(ev.chat.id, ev.user.id, actor=f"member:{ev.user.id}")
+    kept = await ctx.repo.privacy.profiling_refused(ev.chat.id, ev.user.id)
     # Not a reply: the erased message's id would be stored again with the answer.
     await post(ctx, ev.chat, ctx.render("privacy", ctx.locale, action="forgotten", rows=sum(removed.values()),
                                         kept_optout=kept))
@@ -64,7 +64,7 @@ async def mydata(ctx: Context[Message]) -> None:
         await ctx.reply(ctx.render("privacy", ctx.locale, action="no_private"))
         return
     found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], ctx.clock())
-    raw = await ctx.repo.member_raw_data(ev.chat.id, ev.user.id)
+    raw = await ctx.repo.privacy.member_raw_data(ev.chat.id, ev.user.id)
     shown = profiles.profile_json(found[0]) if found else None
     profile = {k: v for k, v in shown.items() if k != "tier"} if shown is not None else None
     raw.pop("member_states", None)  # the stored tier and its breakdown

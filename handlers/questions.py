@@ -15,11 +15,11 @@ async def track_questions(ctx: Context[Message]) -> None:
     if not is_chat(ctx):
         return  # "/faq 怎么报名？" asks the bot, and a command answers nobody
     if ev.reply_to or ev.mentions:
-        await ctx.repo.answer_questions(ev.chat.id, ev.user.id, ev.time, ev.reply_to,
+        await ctx.repo.questions.answer_questions(ev.chat.id, ev.user.id, ev.time, ev.reply_to,
                                         [m.id for m in ev.mentions])
     if is_question(ev.text):
         excerpt = ev.text[:60] if ctx.config.storage.store_text else None
-        await ctx.repo.record_question(ev.chat.id, ev.event_id, ev.user.id, ev.time, excerpt)
+        await ctx.repo.questions.record_question(ev.chat.id, ev.event_id, ev.user.id, ev.time, excerpt)
 
 
 def router() -> Router:

@@ -62,7 +62,7 @@ async def _schedule_command(ctx: Context[Message], scheduled: ScheduledJob) -> N
             await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_bad", typed=rest, job=job))
             return
     configured = scheduled.configured_in(ctx.config, group)
-    await ctx.repo.set_setting(group.id, schedule_key(job), value, configured)
+    await ctx.repo.settings.set_setting(group.id, schedule_key(job), value, configured)
     await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_set", job=job,
                                spec=value if value is not None else (configured or "auto"),
                                tz=group.timezone))

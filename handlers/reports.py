@@ -22,7 +22,7 @@ async def send_morning(ctx: Context, group: GroupConfig) -> None:
     """The scheduled morning report: post in the group and mark the news items it carried as sent."""
     report = await morning(ctx.repo, ctx.render, group, ctx.clock())
     await post(ctx, ChatRef.of(group.id), report.text, report.mentions)
-    await ctx.repo.mark_news_sent(report.news_ids)
+    await ctx.repo.news.mark_news_sent(report.news_ids)
 
 
 async def send_weekly(ctx: Context, group: GroupConfig) -> None:
@@ -53,11 +53,11 @@ async def auto_push_time(ctx: Context, group: GroupConfig) -> str:
     week = _week_of(local_day(ctx.clock(), group.timezone))
     start, end = group.morning_auto_window
     stamp = f"{week} {start}-{end}"
-    stored = await ctx.repo.setting(group.id, "auto:push_time")
+    stored = await ctx.repo.settings.setting(group.id, "auto:push_time")
     if stored is not None and stored[1] == stamp:
         return stored[0]
-    value = push_time(await ctx.repo.group_hours(group.id), window=group.morning_auto_window)
-    await ctx.repo.set_setting(group.id, "auto:push_time", value, stamp)
+    value = push_time(await ctx.repo.reports.group_hours(group.id), window=group.morning_auto_window)
+    await ctx.repo.settings.set_setting(group.id, "auto:push_time", value, stamp)
     return value
 
 

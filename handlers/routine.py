@@ -35,7 +35,7 @@ async def remind_activities(jobs: Jobs, ctx: Context, group: GroupConfig) -> Non
     """An hour before each weekly activity, remind the group (once per occurrence)."""
     now = ctx.clock()
     today = local_day(now, group.timezone)
-    for act_id, weekday, hhmm, title in await ctx.repo.activities(group.id):
+    for act_id, weekday, hhmm, title in await ctx.repo.news.activities(group.id):
         for day in (today, day_plus(today, 1)):
             if date.fromisoformat(day).weekday() != weekday:
                 continue
@@ -54,17 +54,17 @@ async def alerts(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
     now = ctx.clock()
     budget = cfg.max_per_hour
     if cfg.unanswered_minutes > 0:
-        for mid, member, name, at, excerpt in await ctx.repo.open_questions(
+        for mid, member, name, at, excerpt in await ctx.repo.questions.open_questions(
                 group.id, now - cfg.unanswered_minutes * 60, now - 86400):
-            if await ctx.repo.claim_alert(group.id, "unanswered", mid, budget):
+            if await ctx.repo.questions.claim_alert(group.id, "unanswered", mid, budget):
                 await notify_admins(ctx, group, ctx.render(
                     "alert", group.locale, kind="unanswered", group=await group_title(ctx.repo, group),
                     name=display_name(name, member), minutes=int((now - at) // 60), excerpt=excerpt or ""))
     if cfg.complaint_burst > 0 and cfg.complaint_tags:
         window = cfg.complaint_window_minutes * 60
-        n = await ctx.repo.tag_hits_between(group.id, cfg.complaint_tags, now - window, now)
-        if n >= cfg.complaint_burst and await ctx.repo.claim_alert(group.id, "complaints", str(int(now // window)),
-                                                                     budget):
+        n = await ctx.repo.reports.tag_hits_between(group.id, cfg.complaint_tags, now - window, now)
+        if n >= cfg.complaint_burst and await ctx.repo.questions.claim_alert(group.id, "complaints",
+                                                                             str(int(now // window)), budget):
             await notify_admins(ctx, group, ctx.render(
                 "alert", group.locale, kind="complaints", group=await group_title(ctx.repo, group), count=n,
                 minutes=cfg.complaint_window_minutes, tags="、".join(cfg.complaint_tags)))
@@ -83,8 +83,8 @@ async def core_declining(ctx: Context, group: GroupConfig) -> None:
     for p in await profiles.load(ctx.repo, ctx.config, group.id, sorted(core), now, fresh=False):
         if p.lifecycle != "declining":
             continue
-        if await ctx.repo.claim_alert(group.id, "core_declining", f"{p.member}:{week[0]}-{week[1]}",
-                                      ctx.config.alerts.max_per_hour):
+        if await ctx.repo.questions.claim_alert(group.id, "core_declining", f"{p.member}:{week[0]}-{week[1]}",
+                                                ctx.config.alerts.max_per_hour):
             await notify_admins(ctx, group, ctx.render(
                 "alert", group.locale, kind="core_declining", group=await group_title(ctx.repo, group),
                 name=display_name(p.name, p.member)))

@@ -29,7 +29,7 @@ async def record(ctx: Context[Message]) -> None:
     if not is_chat(ctx):
         return
     mentions = tuple(sorted({m.id for m in ev.mentions if m.id != ev.user.id}))
-    await ctx.repo.record_signal(ev.chat.id, Signal(
+    await ctx.repo.activity.record_signal(ev.chat.id, Signal(
         message_id=ev.event_id, member_id=ev.user.id, at=ev.time, question=is_question(ev.text),
         link=has_link(ev.text), reply_to=ev.reply_to, mentions=mentions))
 

@@ -19,14 +19,14 @@ async def post_due_surveys(jobs: Jobs, ctx: Context, group: GroupConfig) -> None
     the time; a time missed by more than the scheduler's grace is dropped unsent."""
     now = ctx.clock()
     for sv in ctx.config.surveys:
-        at = await ctx.repo.setting_value(group.id, one_off_key(sv.id))
+        at = await ctx.repo.settings.setting_value(group.id, one_off_key(sv.id))
         if at is None or float(at) > now:
             continue
         if now - float(at) <= jobs.grace:
             async def post_survey(c: Context, g: GroupConfig, sv: SurveyConfig = sv) -> None:
                 await start(c, sv, ChatRef.of(g.id))
             await jobs.run(group, f"survey_once:{sv.id}", float(at), post_survey)
-        await ctx.repo.set_setting(group.id, one_off_key(sv.id), None)
+        await ctx.repo.settings.set_setting(group.id, one_off_key(sv.id), None)
 
 
 ONE_OFF_SURVEYS = MinuteJob("one_off_surveys", post_due_surveys)

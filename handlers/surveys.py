@@ -102,13 +102,13 @@ def check(q: QuestionConfig, raw: str) -> Checked:
 
 
 async def start(ctx: Context, sv: SurveyConfig, chat: ChatRef) -> None:
-    await ctx.repo.start_survey(chat.id, sv.id)
+    await ctx.repo.surveys.start_survey(chat.id, sv.id)
     await post(ctx, chat, ctx.render("survey", ctx.locale, survey=sv, questions=list(enumerate(sv.questions, 1))))
 
 
 async def results(ctx: Context, sv: SurveyConfig, group_id: str) -> dict[str, Any]:
-    answers = await ctx.repo.survey_answers(group_id, sv.id)
-    members = await ctx.repo.current_members(group_id)
+    answers = await ctx.repo.surveys.survey_answers(group_id, sv.id)
+    members = await ctx.repo.members.current_members(group_id)
     responders = {m for m, _q, _v in answers}
     by_q: dict[str, Counter[str]] = {q.id: Counter() for q in sv.questions}
     for _m, qid, value in answers:
@@ -183,7 +183,7 @@ async def answer(ctx: Context[Message]) -> None:
     gid, mid = ev.chat.id, ev.user.id
     word = rest.strip().casefold()
     if word in AGREE or word in REFUSE:
-        await ctx.repo.set_consent(gid, sv.id, mid, word in AGREE)
+        await ctx.repo.surveys.set_consent(gid, sv.id, mid, word in AGREE)
         await ctx.reply(ctx.render("ops", ctx.locale, kind="consent_yes" if word in AGREE else "consent_no",
                                    survey=sv))
         return
@@ -192,7 +192,7 @@ async def answer(ctx: Context[Message]) -> None:
     except AnswerError:
         await ctx.reply(ctx.render("ops", ctx.locale, kind="answer_syntax", survey=sv))
         return
-    consent = await ctx.repo.consent_of(gid, sv.id, mid)
+    consent = await ctx.repo.surveys.consent_of(gid, sv.id, mid)
     writes: list[AnswerWrite] = []
     errors: list[dict[str, Any]] = []
     need_consent: list[int] = []
@@ -214,15 +214,15 @@ async def answer(ctx: Context[Message]) -> None:
             refused.append(n)
             continue
         writes.append(AnswerWrite(q.id, c.value, q.attribute, c.tags))
+    before = await ctx.repo.surveys.member_answers(gid, sv.id, mid)  # before this message: reads see our writes
     if writes:
-        await ctx.repo.record_answers(gid, sv.id, mid, writes)
-    before = await ctx.repo.member_answers(gid, sv.id, mid)
+        await ctx.repo.surveys.record_answers(gid, sv.id, mid, writes)
     answered = set(before) | {w.question_id for w in writes}
     required = [i for i, q in enumerate(sv.questions, 1) if not (q.sensitive and consent is False)]
     missing = [i for i in required if sv.questions[i - 1].id not in answered]
     reward = 0
     if not missing and writes and sv.reward_points:
-        await ctx.repo.credit(gid, mid, f"survey:{sv.id}", sv.reward_points)
+        await ctx.repo.checkins.credit(gid, mid, f"survey:{sv.id}", sv.reward_points)
         reward = sv.reward_points if not set(before) >= {q.id for q in sv.questions
                                                           if not (q.sensitive and consent is False)} else 0
     await ctx.reply(ctx.render("ops", ctx.locale, kind="answered", survey=sv, saved=len(writes), errors=errors,

@@ -38,7 +38,7 @@ class Tagger:
             return  # "/segment 红酒" is a question to the bot, not evidence about the admin
         hits = self.match(ev.text)
         if hits:
-            await ctx.repo.record_tag_hits(ev.chat.id, ev.user.id, ev.event_id, ev.time, hits)
+            await ctx.repo.activity.record_tag_hits(ev.chat.id, ev.user.id, ev.event_id, ev.time, hits)
 
 
 def decayed(at: float, t: float, half_life_days: float) -> float:

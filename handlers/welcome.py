@@ -12,9 +12,9 @@ from bot.core.routing import Router
 async def channel_tags(ctx: Context[MemberJoined]) -> None:
     ev = ctx.event
     if ev.invite_link:
-        await ctx.repo.tag_member(ev.chat.id, ev.user.id, f"渠道:{ev.invite_link}", "channel", "activity")
+        await ctx.repo.tags.tag_member(ev.chat.id, ev.user.id, f"渠道:{ev.invite_link}", "channel", "activity")
     elif ev.invited_by is not None:
-        await ctx.repo.tag_member(ev.chat.id, ev.user.id, "渠道:成员邀请", "channel", "activity")
+        await ctx.repo.tags.tag_member(ev.chat.id, ev.user.id, "渠道:成员邀请", "channel", "activity")
 
 
 async def welcome(ctx: Context[MemberJoined]) -> None:

@@ -63,7 +63,7 @@ class Context(Generic[EventT]):
     async def send(self, out: Outgoing) -> None:
         if self.muted:  # replaying history: record, never talk
             return
-        await self.repo.enqueue_outgoing(out.adapter, outgoing_to_dict(out))
+        await self.repo.delivery.enqueue_outgoing(out.adapter, outgoing_to_dict(out))
 
     async def reply(self, *parts: Part | str) -> None:
         """Answer the current message where it was written: in its group as a reply to it, or privately

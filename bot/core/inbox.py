@@ -52,7 +52,7 @@ class Inbox:
     async def accept(self, adapter: str, key: str | None, events: Sequence[Event]) -> bool:
         """Store one delivery durably; False when ``key`` was accepted before (nothing changes)."""
         received = self.base_ctx.clock()
-        [seq] = await self.repo.accept([Delivery(adapter, key, tuple(event_to_dict(e) for e in events))])
+        [seq] = await self.repo.intake.accept([Delivery(adapter, key, tuple(event_to_dict(e) for e in events))])
         if seq is None:
             return False
         if seq and events and self.hand_off:
@@ -99,7 +99,7 @@ class Inbox:
         """Wait until everything accepted so far has been processed."""
         while True:
             await self._idle.wait()
-            if await self.repo.oldest_pending() is None:
+            if await self.repo.intake.oldest_pending() is None:
                 return
             self.wake()
             await asyncio.sleep(0.01)
@@ -127,13 +127,13 @@ class Inbox:
                 contexts[p.seq].append(ctx)
                 await self.dispatcher.observe(ctx)
             observed.append((p.seq, uow))
-        first = await self.repo.commit_units(observed, finish=False)
+        first = await self.repo.intake.commit_units(observed, finish=False)
         failed, dropped = first.failed, first.dropped
         sends = any(uow.sends for _seq, uow in observed)
         handled: list[tuple[int, UnitOfWork]] = []
 
         async def commit() -> None:
-            done = await self.repo.commit_units(handled, finish=True)
+            done = await self.repo.intake.commit_units(handled, finish=True)
             failed.update(done.failed)
             dropped.update(done.dropped)
             handled.clear()
@@ -174,7 +174,7 @@ class Inbox:
         the hand-off."""
         if not self.handoff.backlog:
             return self.handoff.take(BATCH)
-        rows = await self.repo.pending(BATCH)
+        rows = await self.repo.intake.pending(BATCH)
         if len(rows) < BATCH:
             self.handoff.backlog = False  # everything committed so far is in this batch or queued
         items = []
@@ -190,5 +190,5 @@ class Inbox:
         return items  # copies still queued in the hand-off are dropped by ``done`` after the batch
 
     async def _update_lag(self) -> None:
-        oldest = await self.repo.oldest_pending()
+        oldest = await self.repo.intake.oldest_pending()
         self.metrics.lag.set(0.0 if oldest is None else max(0.0, self.base_ctx.clock() - oldest))

@@ -88,7 +88,7 @@ async def effective(ctx: Context, group: GroupConfig, job: ScheduledJob) -> Effe
     """Resolve the schedule: a chat override (while the config value it overrode is unchanged), else
     the config value, else the job's default."""
     cfg_value = job.configured_in(ctx.config, group)
-    override = await ctx.repo.setting(group.id, schedule_key(job.name))
+    override = await ctx.repo.settings.setting(group.id, schedule_key(job.name))
     if override is not None:
         value, overridden = override
         if overridden == cfg_value:
@@ -187,13 +187,13 @@ class Jobs:
     async def run(self, group: GroupConfig, job: str, fire_time: float, fn: JobFn | None = None) -> bool:
         """Run one job for one group at one fire time, at most once; False when skipped or failed."""
         repo = self.base.repo
-        if await repo.run_done(group.id, job, fire_time):
+        if await repo.settings.run_done(group.id, job, fire_time):
             return False
         uow = UnitOfWork()
         ctx = replace(self.ctx(group), repo=repo.bound(uow))
         try:
             await (fn or self.jobs[job].run)(ctx, group)
-            done = await repo.claim_run(group.id, job, fire_time, uow)
+            done = await repo.settings.claim_run(group.id, job, fire_time, uow)
         except Exception:
             log.exception("job %s failed for group %s (fire time %s)", job, group.id, fire_time)
             return False

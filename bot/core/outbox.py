@@ -93,7 +93,7 @@ class Outbox:
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         while loop.time() < end:
-            nxt = await self.repo.next_outgoing_at()
+            nxt = await self.repo.delivery.next_outgoing_at()
             if nxt is None or nxt > self.clock() + 1:
                 return True
             self.wake()
@@ -118,7 +118,7 @@ class Outbox:
 
     async def send_due(self) -> float:
         """Send everything due now, lane by lane; returns seconds until the next attempt."""
-        items = await self.repo.due_outgoing(500)
+        items = await self.repo.delivery.due_outgoing(500)
         lanes: dict[str, list[tuple[OutboxItem, Outgoing]]] = collections.defaultdict(list)
         for item in items:
             out = outgoing_from_dict(item.payload)
@@ -126,7 +126,7 @@ class Outbox:
         plans = [(lane, await self._bounded(lane, batch)) for lane, batch in lanes.items()]
         if plans:
             await asyncio.gather(*(self._lane(lane, plan) for lane, plan in plans))
-        nxt = await self.repo.next_outgoing_at()
+        nxt = await self.repo.delivery.next_outgoing_at()
         longest = self.idle_s or 30.0
         return longest if nxt is None else min(longest, max(0.05, nxt - self.clock()))
 
@@ -138,7 +138,7 @@ class Outbox:
         if dropped:
             name = dropped[0].adapter
             for item in dropped:
-                await self.repo.outgoing_sent(item.id)  # removed like a delivered row: nothing is left of it
+                await self.repo.delivery.outgoing_sent(item.id)  # removed like a delivered row: nothing is left of it
             self.metrics.outbox_dropped.labels(name, DROPPED_REASON).inc(len(dropped))
             log.warning("dropped the %d oldest queued messages for %s: more than %d were waiting",
                         len(dropped), lane, self.max_queued_per_chat, extra={"adapter": name})
@@ -162,7 +162,7 @@ class Outbox:
 
     async def _failed(self, queued: Queued, next_at: float, detail: str) -> None:
         for row in queued.items:
-            await self.repo.outgoing_failed(row.id, next_at, detail)
+            await self.repo.delivery.outgoing_failed(row.id, next_at, detail)
 
     async def _send_one(self, adapter: Adapter, queued: Queued, lane: str) -> bool:
         item, out = queued.items[0], queued.out
@@ -185,7 +185,7 @@ class Outbox:
                 # the group moved (Telegram supergroup migration): re-target and retry right away
                 new = ChatRef(out.target.adapter, exc.moved_to)
                 log.warning("group %s moved to %s; re-targeting outbox=%s", out.target.id, new.id, item.id)
-                await self.repo.move_group(out.target.id, new.id, out.target.adapter, self.clock())
+                await self.repo.members.move_group(out.target.id, new.id, out.target.adapter, self.clock())
                 await self._failed(queued, self.clock(), detail)
                 return False
             if exc.permanent:
@@ -206,5 +206,5 @@ class Outbox:
             return False
         self.metrics.sent.labels(item.adapter).inc()
         for row in queued.items:
-            await self.repo.outgoing_sent(row.id)
+            await self.repo.delivery.outgoing_sent(row.id)
         return True

@@ -32,7 +32,7 @@ class Value:
 
 async def stored(repo: Repo, group_id: str, key: str, config_value: str) -> Value:
     """The database's value while the config still says ``config_value``, else the config's."""
-    found = await repo.setting(group_id, key)
+    found = await repo.settings.setting(group_id, key)
     if found is not None and found[1] == config_value:
         return Value(found[0], "database")
     return Value(config_value, "config")
@@ -40,7 +40,7 @@ async def stored(repo: Repo, group_id: str, key: str, config_value: str) -> Valu
 
 async def save(repo: Repo, group_id: str, key: str, value: str | None, config_value: str) -> None:
     """Keep ``value`` over the config's ``config_value`` (None: back to the config)."""
-    await repo.set_setting(group_id, key, value, config_value)
+    await repo.settings.set_setting(group_id, key, value, config_value)
 
 
 def recipients_value(members: list[str] | tuple[str, ...]) -> str:
@@ -70,14 +70,14 @@ async def schedule_of(repo: Repo, cfg: Config, group: GroupConfig, job: Schedule
     """A job's schedule and its source (``database`` | ``config`` | ``automatic`` | ``off``), read without side
     effects (the automatic time is the one last computed, or the job's fixed default)."""
     configured = job.configured_in(cfg, group)
-    found = await repo.setting(group.id, schedule_key(job.name))
+    found = await repo.settings.setting(group.id, schedule_key(job.name))
     if found is not None and found[1] == configured:
         return Value(found[0], "off" if found[0] == "off" else "database")
     if configured:
         return Value(configured, "off" if configured == "off" else "config")
     if isinstance(job.default, str):
         return Value(job.default or "off", "automatic" if job.default else "off")
-    auto = await repo.setting(group.id, "auto:push_time")
+    auto = await repo.settings.setting(group.id, "auto:push_time")
     return Value(auto[0] if auto else "?", "automatic")
 
 

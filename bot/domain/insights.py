@@ -104,13 +104,13 @@ async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float
     tags = [r.name for r in cfg.tags if segments.fold(r.name) in names]
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     want = profiles_mod.score_want(cfg, now, tags, evidence=False)
-    facts = await repo.member_facts(group_id, None, "", scores=want, lite=True, days=False)
+    facts = await repo.members.member_facts(group_id, None, "", scores=want, lite=True, days=False)
     left = await asyncio.to_thread(_candidates, node, facts, cfg, now)
     ids = [f.member_id for f in left]
     declining = await profiles_mod.declining_at(repo, cfg, group_id, ids, now)
     late = await profiles_mod.last_before(repo, group_id, left, now)
     found = await asyncio.to_thread(_selected, node, left, cfg, now, late, declining)
-    stats = await repo.member_stats(group_id, [p.member for p in found])
+    stats = await repo.members.member_stats(group_id, [p.member for p in found])
     return [replace(p, stats=replace(p.stats, active_days=stats[p.member][0], hours=tuple(stats[p.member][1])))
             for p in found]
 

@@ -47,7 +47,7 @@ async def lurkers(repo: Repo, cfg: Config, group_id: str, now: float, joined_bef
     someone who joined within its week a lurker), longest in the group first."""
     admins = group_admins(cfg, group_id)
     tz = cfg.timezone_of(group_id)
-    facts = await repo.member_facts(group_id, None, "", lite=True, days=False)
+    facts = await repo.members.member_facts(group_id, None, "", lite=True, days=False)
     # whether a member declines does not matter here, only that they are in the group
     found = [f for f in facts if not f.opted_out and member_since(f) < joined_before
              and stage(f, now, cfg.lifecycle, tz, f.last_message_at, declining=False) not in (None, "left")

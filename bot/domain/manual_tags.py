@@ -25,9 +25,9 @@ async def give(repo: Repo, cfg: Config, group_id: str, member_id: str, name: str
                message: str = "") -> None:
     """Give ``member_id`` the tag ``name`` by hand (source ``manual``)."""
     evidence = json.dumps({"by": by, "at": iso_utc(at), "message": message})
-    await repo.set_member_tag(group_id, member_id, name, category_of(cfg, name), "manual", evidence, at)
+    await repo.tags.set_member_tag(group_id, member_id, name, category_of(cfg, name), "manual", evidence, at)
 
 
 async def take(repo: Repo, group_id: str, member_id: str, name: str, at: float) -> None:
     """Take the tag ``name`` away from ``member_id`` (a rejection from ``at`` on)."""
-    await repo.remove_member_tag(group_id, member_id, name, at)
+    await repo.tags.remove_member_tag(group_id, member_id, name, at)

@@ -135,7 +135,7 @@ async def personas(repo: Repo, cfg: Config, group_id: str, now: float, locale: s
     today = local(now, cfg.timezone_of(group_id)).date().isoformat()
     current = _current(profiles)
     layers: list[tuple[str, str, str, list[Profile]]] = []
-    for seg_name, query in (await repo.saved_segments(group_id)).items():
+    for seg_name, query in (await repo.profiles.saved_segments(group_id)).items():
         try:
             members = await segments.select_off_loop(segments.parse(query), profiles)
         except segments.QueryError:

@@ -1,4 +1,4 @@
-"""The intelligence recompute: activity tags, value tiers and lifecycle transitions for one group.
+"""The recompute: activity tags, value tiers and lifecycle transitions for one group.
 
 ``recompute_group`` is scheduler-independent (CLI, tests and the operations jobs call it); ``ensure_fresh``
 runs it cheaply on read — only when an input changed (a fingerprint of the group's facts) or the hour
@@ -37,18 +37,18 @@ def _repo(ctx_or_repo: Context | Repo) -> Repo:
 
 async def group_weights(repo: Repo, cfg: Config, group_id: str) -> Weights:
     """Tier weights: saved for this group from chat, else ``[tiers]``."""
-    raw = await repo.setting_value(group_id, TIER_WEIGHTS)
+    raw = await repo.settings.setting_value(group_id, TIER_WEIGHTS)
     return Weights.from_json(raw) if raw else Weights.from_config(cfg.tiers)
 
 
 async def save_weights(repo: Repo, group_id: str, weights: Weights) -> None:
     """Keep ``weights`` for this group (``/tier save``); the next recompute uses them."""
-    await repo.set_setting(group_id, TIER_WEIGHTS, weights.to_json())
+    await repo.settings.set_setting(group_id, TIER_WEIGHTS, weights.to_json())
 
 
 async def group_facts(repo: Repo, cfg: Config, group_id: str, now: float) -> list[MemberFacts]:
     since = day_minus(local(now, cfg.timezone_of(group_id)).date().isoformat(), HISTORY_DAYS)
-    return await repo.member_facts(group_id, None, since)  # no keyword scores: nothing here uses them
+    return await repo.members.member_facts(group_id, None, since)  # no keyword scores: nothing here uses them
 
 
 async def compute(repo: Repo, cfg: Config, group_id: str, now: float,
@@ -57,15 +57,15 @@ async def compute(repo: Repo, cfg: Config, group_id: str, now: float,
     tz = cfg.timezone_of(group_id)
     facts = await group_facts(repo, cfg, group_id, now)
     window = cfg.activity_tags.window_days * DAY
-    inter = interactions(await repo.message_signals(group_id, now - window, now))
+    inter = interactions(await repo.activity.message_signals(group_id, now - window, now))
     stages: dict[str, str] = {}
     for f in facts:
         if (s := stage(f, now, cfg.lifecycle, tz, f.last_message_at)) is not None:
             stages[f.member_id] = s
     facts = [f for f in facts if f.member_id in stages]  # a member first seen after ``now`` is none yet
     today = local(now, tz).date().isoformat()
-    checkins = await repo.checkin_stats(group_id, day_minus(today, cfg.activity_tags.window_days - 1), today,
-                                        day_minus(today, 1))
+    checkins = await repo.checkins.checkin_stats(group_id, day_minus(today, cfg.activity_tags.window_days - 1), today,
+                                                 day_minus(today, 1))
     tags = compute_tags(facts, inter, stages, cfg.activity_tags, now, tz,
                         {m: streak for m, (_n, streak) in checkins.items()}, admins=group_admins(cfg, group_id))
     stayed = invited_stayed(facts, stages)
@@ -87,11 +87,12 @@ def _stamp(fingerprint: str, now: float) -> str:
 
 async def recompute_group(ctx_or_repo: Context | Repo, config: Config, group_id: str, now: float) -> Recomputed:
     """Recompute and store one group's activity tags, tiers and lifecycle stages; transitions are recorded
-    with time ``now``. Safe to run any time, from any caller."""
+    with time ``now``. Safe to run any time, from any caller; it commits as the repo's mode says (at once, or
+    with the event a bound repo belongs to — then ``transitions`` is empty)."""
     repo = _repo(ctx_or_repo)
-    fingerprint, _stored = await repo.intel_fingerprint(group_id)
+    fingerprint, _stored = await repo.profiles.recompute_fingerprint(group_id)
     result = await compute(repo, config, group_id, now)
-    moved = await repo.save_recompute(group_id, result.tags, result.states, now, _stamp(fingerprint, now))
+    moved = await repo.profiles.save_recompute(group_id, result.tags, result.states, now, _stamp(fingerprint, now))
     return Recomputed(result.tags, result.states, result.breakdowns, moved)
 
 
@@ -99,12 +100,15 @@ async def core_members(repo: Repo, config: Config, group_id: str) -> set[str]:
     """The group's core members: those whose value tier is ``core`` as of now — the one definition that
     ``/tier``, persona cards, ``tier=core`` segments, the weekly digest and the core-declining alert share."""
     await ensure_fresh(repo, config, group_id, repo.clock())
-    return {m for m, (tier, _score, _breakdown) in (await repo.member_states(group_id)).items() if tier == CORE}
+    states = await repo.profiles.member_states(group_id)
+    return {m for m, (tier, _score, _breakdown) in states.items() if tier == CORE}
 
 
 async def ensure_fresh(ctx_or_repo: Context | Repo, config: Config, group_id: str, now: float) -> None:
-    """Recompute when the group's facts changed since the last recompute or the hour turned."""
+    """Recompute when the group's facts changed since the last recompute or the hour turned. In the middle of an
+    event (a repo bound to its unit of work) the recompute sees the event's own writes and joins its commit, so
+    nothing is committed before the event is; outside one it commits at once."""
     repo = _repo(ctx_or_repo)
-    fingerprint, stored = await repo.intel_fingerprint(group_id)
+    fingerprint, stored = await repo.profiles.recompute_fingerprint(group_id)
     if stored != _stamp(fingerprint, now):
         await recompute_group(repo, config, group_id, now)

@@ -53,26 +53,26 @@ def _int(request: web.Request, key: str, default: int, hi: int) -> int:
 
 
 async def list_groups(request: web.Request) -> web.Response:
-    rows = await request.app[RUNTIME].repo.groups()
+    rows = await request.app[RUNTIME].repo.members.groups()
     return web.json_response([{"id": gid, "name": name, "members": n} for gid, name, n in rows])
 
 
 async def list_members(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
-    group = await rt.repo.resolve_group(request.match_info["group"])
-    if not await rt.repo.group_exists(group):
+    group = await rt.repo.members.resolve_group(request.match_info["group"])
+    if not await rt.repo.members.group_exists(group):
         return _error(404, f"unknown group {group}")
     limit = _int(request, "limit", 1000, 100000)
     offset = _int(request, "offset", 0, 10**9)
     found = await profiles.load_group(rt.repo, rt.config, group, rt.clock(), request.query.get("tag"),
                                       limit, offset)
-    await rt.repo.audit("api", "list_members", group, f"{len(found)} profiles")
+    await rt.repo.privacy.audit("api", "list_members", group, f"{len(found)} profiles")
     return web.json_response([profiles.profile_json(p) for p in found], dumps=_dumps)
 
 
 async def get_member(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
-    group = await rt.repo.resolve_group(request.match_info["group"])
+    group = await rt.repo.members.resolve_group(request.match_info["group"])
     member = request.match_info["member"]
     t = rt.clock()
     if "at" in request.query:
@@ -83,14 +83,14 @@ async def get_member(request: web.Request) -> web.Response:
     found = await profiles.load(rt.repo, rt.config, group, [member], t)
     if not found:
         return _error(404, f"unknown member {member} in group {group}")
-    await rt.repo.audit("api", "lookup", group, member)
+    await rt.repo.privacy.audit("api", "lookup", group, member)
     return web.json_response(profiles.profile_json(found[0]), dumps=_dumps)
 
 
 async def segment_members(request: web.Request) -> web.Response:
     """Member ids matching ``q`` (contract §6, grammar §7); a bad query is 400 naming the position."""
     rt, group = request.app[RUNTIME], request.match_info["group"]
-    if not await rt.repo.group_exists(group):
+    if not await rt.repo.members.group_exists(group):
         return _error(404, f"unknown group {group}")
     query = request.query.get("q")
     if query is None:
@@ -99,7 +99,7 @@ async def segment_members(request: web.Request) -> web.Response:
         found = await segment(rt.repo, rt.config, group, query, rt.clock())
     except QueryError as exc:
         return _error(400, str(exc))
-    await rt.repo.audit("api", "segment", group, f"{query[:200]}: {len(found)} members")
+    await rt.repo.privacy.audit("api", "segment", group, f"{query[:200]}: {len(found)} members")
     return web.json_response([p.member for p in found], dumps=_dumps)
 
 

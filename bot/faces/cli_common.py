@@ -105,7 +105,7 @@ def print_json(obj: Any) -> None:
 
 async def require_group(rt: Runtime, group: str) -> str:
     """The group's current id (an old id left by a platform migration resolves to the new one)."""
-    current = await rt.repo.resolve_group(group)
-    if not await rt.repo.group_exists(current):
+    current = await rt.repo.members.resolve_group(group)
+    if not await rt.repo.members.group_exists(current):
         raise CliExit(1, f"unknown group: {group}")
     return current

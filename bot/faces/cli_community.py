@@ -41,7 +41,7 @@ def profile(args: argparse.Namespace) -> int:
         found = await profiles.load(rt.repo, cfg, args.group, [args.member], t)
         if not found:
             raise CliExit(1, f"unknown member: {args.member} in group {args.group}")
-        await rt.repo.audit("cli", "lookup", args.group, args.member)
+        await rt.repo.privacy.audit("cli", "lookup", args.group, args.member)
         return found[0]
 
     p = with_runtime(cfg, go)
@@ -54,7 +54,7 @@ def _group_profiles(cfg: Config, group: str, t: float, tag: str | None = None,
     async def go(rt: Runtime) -> list[Profile]:
         gid = await require_group(rt, group)
         found = await profiles.load_group(rt.repo, cfg, gid, t, tag)
-        await rt.repo.audit("cli", action, gid, f"{len(found)} profiles")
+        await rt.repo.privacy.audit("cli", action, gid, f"{len(found)} profiles")
         return found
     return with_runtime(cfg, go)
 
@@ -158,7 +158,7 @@ def report(args: argparse.Namespace) -> int:
         rt = Runtime(cfg)
         await rt.start(process=False, deliver=args.send, schedule=False)
         try:
-            if args.group not in cfg.groups and not await rt.repo.group_exists(args.group):
+            if args.group not in cfg.groups and not await rt.repo.members.group_exists(args.group):
                 raise CliExit(1, f"unknown group: {args.group}")
             ctx = replace(rt.context, group=group)
             text = await job.preview(ctx, group) if job.preview is not None else ""

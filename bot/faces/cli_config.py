@@ -17,9 +17,9 @@ def config_show(args: argparse.Namespace) -> int:
     cfg = load_config(args)
 
     async def go(rt: Runtime) -> list[tuple[str, str, str]]:
-        gid = await rt.repo.resolve_group(args.group)
+        gid = await rt.repo.members.resolve_group(args.group)
         group = cfg.group(gid)
-        if group is None or (gid not in cfg.groups and not await rt.repo.group_exists(gid)):
+        if group is None or (gid not in cfg.groups and not await rt.repo.members.group_exists(gid)):
             raise CliExit(1, f"unknown group: {args.group} (neither in the config nor seen yet)")
         return [(k, v.value, v.source) for k, v in await effective(rt.repo, cfg, group, scheduled_jobs(cfg))]
 

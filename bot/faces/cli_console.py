@@ -14,7 +14,7 @@ from bot.faces.console import ConsoleLogins
 from bot.faces.console.auth import LINK_VALID_S
 from storage.db import Database
 from storage.repo import Repo
-from storage.repo.console_store import ConsoleStore
+from storage.repo.stores.console import SqlConsoleStore
 
 
 def console_link(args: argparse.Namespace) -> int:
@@ -36,9 +36,9 @@ async def _issue(cfg: Config, member_id: str) -> str | None:
     db.start()
     try:
         await db.migrate()
-        url = await ConsoleLogins(cfg, ConsoleStore(db), time.time).issue(member_id)
+        url = await ConsoleLogins(cfg, SqlConsoleStore(db), time.time).issue(member_id)
         if url is not None:
-            await Repo(db).audit("cli", "console_link", "", member_id)
+            await Repo(db).privacy.audit("cli", "console_link", "", member_id)
         return url
     finally:
         await db.close()

@@ -25,7 +25,7 @@ def segment(args: argparse.Namespace) -> int:
             found = await insights_mod.segment(rt.repo, cfg, args.group, args.query, time.time())
         except QueryError as exc:
             raise CliExit(1, f"query error: {exc}") from None
-        await rt.repo.audit("cli", "segment", args.group, f"{args.query[:200]}: {len(found)} members")
+        await rt.repo.privacy.audit("cli", "segment", args.group, f"{args.query[:200]}: {len(found)} members")
         return found
 
     found = with_runtime(cfg, go)

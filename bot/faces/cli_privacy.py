@@ -25,9 +25,9 @@ def forget(args: argparse.Namespace) -> int:
 
     async def go(rt: Runtime) -> dict[str, int]:
         args.group = await require_group(rt, args.group)
-        if not await rt.repo.member_stored(args.group, args.member):
+        if not await rt.repo.privacy.member_stored(args.group, args.member):
             raise CliExit(1, f"unknown member: {args.member} in group {args.group}")
-        return await rt.repo.forget_member(args.group, args.member, actor="cli")
+        return await rt.repo.privacy.forget_member(args.group, args.member, actor="cli")
 
     removed = with_runtime(cfg, go)
     if args.json:

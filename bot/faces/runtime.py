@@ -56,12 +56,12 @@ class RepoState:
         self.adapter = adapter
 
     async def load(self) -> dict[str, str]:
-        return await self.repo.adapter_state(self.adapter)
+        return await self.repo.delivery.adapter_state(self.adapter)
 
     async def save(self, changes: Mapping[str, str | None]) -> None:
         items = list(changes.items())
         for i in range(0, len(items), self.CHUNK):
-            await asyncio.gather(*(self.repo.set_adapter_state(self.adapter, key, value)
+            await asyncio.gather(*(self.repo.delivery.set_adapter_state(self.adapter, key, value)
                                    for key, value in items[i:i + self.CHUNK]))
 
 
@@ -146,7 +146,7 @@ class Runtime:
         retention``), and the write-ahead log is truncated (processed payloads leave no old pages)."""
         days = self.config.storage.text_retention_days
         try:
-            purged = await self.repo.purge_text(self.clock() - days * 86400.0 if days > 0 else None)
+            purged = await self.repo.privacy.purge_text(self.clock() - days * 86400.0 if days > 0 else None)
         except Exception:
             log.exception("text retention purge failed")
             return

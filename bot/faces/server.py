@@ -33,7 +33,7 @@ async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"status": "error" if failed else "ok"}, status=503 if failed else 200)
     now = rt.clock()
     db_ok = "database" not in failed
-    stats = await rt.repo.outbox_stats() if db_ok else {}
+    stats = await rt.repo.delivery.outbox_stats() if db_ok else {}
     parked = await rt.outbox_store.parked_counts(parked_after(now)) if db_ok else {}
     adapters = {}
     for name, a in rt.adapters.items():
@@ -43,7 +43,7 @@ async def healthz(request: web.Request) -> web.Response:
                           "outbox_lag_seconds": round(now - oldest, 3) if oldest else 0.0}
         if name in unable:
             adapters[name]["send_problem"] = unable[name]
-    inbox = {"pending": await rt.repo.pending_count()} if "database" not in failed else {}
+    inbox = {"pending": await rt.repo.intake.pending_count()} if "database" not in failed else {}
     if failed:
         return web.json_response({"status": "error", "failed": failed, "adapters": adapters, "inbox": inbox},
                                  status=503)

@@ -25,14 +25,15 @@ from storage.models.core import (
     TagHit,
     TagRejection,
 )
-from storage.models.intel import (
+from storage.models.moderation import CaptchaPending, ModerationEntry
+from storage.models.privacy import DoNotProfile, PendingErasure
+from storage.models.profiling import (
     LifecycleTransition,
     MemberState,
     MessageSignal,
     SavedSegment,
 )
-from storage.models.moderation import CaptchaPending, ModerationEntry
-from storage.models.ops import (
+from storage.models.routines import (
     Activity,
     AlertSent,
     Checkin,
@@ -45,7 +46,6 @@ from storage.models.ops import (
     SurveyConsent,
     SurveyRun,
 )
-from storage.models.privacy import DoNotProfile, PendingErasure
 
 __all__ = [
     "Activity",

@@ -1,35 +1,55 @@
-"""The repo: intent-named async calls; the only way the rest of quntag touches the database.
+"""The repo: one feature store per attribute, each behind a typed Protocol; the only way the rest of quntag
+touches the database.
 
-Write intents go to ``self.writer`` — the database directly (jobs, admin paths) or the unit of work of
-the event being processed, so an event's effects commit together with the removal of its inbox row.
+``repo.surveys.record_answers(...)``, ``repo.checkins.credit(...)``: callers depend on the Protocols
+(``storage.repo.stores.*``), never on SQL. A repo is bound to one transaction mode (see
+``storage.repo.transactions``): immediate by default (jobs' gathering, CLI, API, console), or an event's
+unit of work through :meth:`Repo.bound`, whose writes commit with the event and whose reads see them.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from functools import cached_property
+from typing import TypeVar
 
 from storage.db import Database
-from storage.repo import activity, groups, intake, intel, member_tags, profiles, settings
 from storage.repo.activity import MessageFacts
-from storage.repo.base import DirectWriter, UnitOfWork, Writer
+from storage.repo.checkins import CheckinState
+from storage.repo.derived import DerivedState, DerivedTag, Transition
 from storage.repo.intake import Delivery, OutboxItem, Pending
-from storage.repo.intake_api import IntakeMixin
-from storage.repo.intel import DerivedState, DerivedTag, Signal, Transition
 from storage.repo.member_tags import TagDetail
 from storage.repo.moderation import Captcha, ModEntry
-from storage.repo.moderation_api import ModerationMixin
-from storage.repo.ops import CheckinState
-from storage.repo.ops_api import OpsMixin
-from storage.repo.ops_reports import Window
-from storage.repo.ops_surveys import AnswerWrite
-from storage.repo.privacy_api import PrivacyMixin
 from storage.repo.profiles import Attribute, MemberFacts, ScoreWant
+from storage.repo.report_reads import Window
 from storage.repo.scores import Hit, TagScore
 from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
+from storage.repo.signals import Signal
+from storage.repo.stores.activity import ActivityStore, SqlActivityStore
+from storage.repo.stores.checkins import CheckinStore, SqlCheckinStore
+from storage.repo.stores.console import ConsoleStore, SqlConsoleStore
+from storage.repo.stores.delivery import DeliveryStore, SqlDeliveryStore
+from storage.repo.stores.intake import IntakeStore, SqlIntakeStore
+from storage.repo.stores.join_requests import JoinRequestStore, SqlJoinRequestStore
+from storage.repo.stores.members import MemberStore, SqlMemberStore
+from storage.repo.stores.moderation import ModerationStore, SqlModerationStore
+from storage.repo.stores.news import NewsStore, SqlNewsStore
+from storage.repo.stores.privacy import PrivacyStore, SqlPrivacyStore
+from storage.repo.stores.profiles import ProfileStore, SqlProfileStore
+from storage.repo.stores.questions import QuestionStore, SqlQuestionStore
+from storage.repo.stores.reports import ReportStore, SqlReportStore
+from storage.repo.stores.settings import SettingStore, SqlSettingStore
+from storage.repo.stores.sql import SqlStore
+from storage.repo.stores.surveys import SqlSurveyStore, SurveyStore
+from storage.repo.stores.tags import SqlTagStore, TagStore
+from storage.repo.surveys import AnswerWrite
+from storage.repo.transactions import Immediate, UnitOfWork, Writer
+
+S = TypeVar("S", bound=SqlStore)
 
 __all__ = [
+    "FINGERPRINT",
     "TIER_WEIGHTS",
     "AnswerWrite",
     "Attribute",
@@ -39,6 +59,7 @@ __all__ = [
     "DerivedState",
     "DerivedTag",
     "Hit",
+    "Immediate",
     "MemberFacts",
     "MessageFacts",
     "ModEntry",
@@ -55,164 +76,87 @@ __all__ = [
 ]
 
 
-class Repo(IntakeMixin, OpsMixin, PrivacyMixin, ModerationMixin):
-    """Intent-named storage calls over one :class:`Database`."""
+class Repo:
+    """Every feature store over one :class:`Database`, bound to one transaction mode. Stores are built on
+    first use, so binding a repo to an event costs nothing for the stores the event never touches."""
 
     def __init__(self, db: Database, writer: Writer | None = None,
                  clock: Callable[[], float] = time.time, keep_text: bool = True) -> None:
         self.db = db
-        self.writer: Writer = writer or DirectWriter(db)
+        self.writer: Writer = writer or Immediate(db)
         self.clock = clock
         self.keep_text = keep_text  # [storage] store_text: whether member text may be kept at all
 
     def bound(self, uow: UnitOfWork) -> Repo:
-        """The same repo whose writes are collected in ``uow``."""
+        """The same repo in event-atomic mode: its writes are collected in ``uow``, its reads see them."""
         return Repo(self.db, uow, self.clock, self.keep_text)
 
-    # -- activity and tags ------------------------------------------------------------------------
-    async def record_message(self, facts: MessageFacts) -> None:
-        await self.writer.run(lambda c: activity.record_message(c, facts))
+    def _store(self, kind: type[S]) -> S:
+        return kind(self.db, self.writer, self.clock, self.keep_text)
 
-    async def record_sighting(self, group_id: str, adapter: str, group_name: str, member_id: str,
-                              member_name: str, at: float) -> None:
-        """The member was there without chatting (a command, a check-in): name and first/last sight only."""
-        await self.writer.run(lambda c: activity.record_sighting(c, group_id, adapter, group_name, member_id,
-                                                                 member_name, at))
+    @cached_property
+    def activity(self) -> ActivityStore:
+        return self._store(SqlActivityStore)
 
-    async def record_membership(self, group_id: str, adapter: str, group_name: str, member_id: str,
-                                member_name: str, kind: str, at: float, event_id: str,
-                                invited_by: str | None) -> None:
-        await self.writer.run(lambda c: activity.record_membership(
-            c, group_id, adapter, group_name, member_id, member_name, kind, at, event_id, invited_by))
+    @cached_property
+    def members(self) -> MemberStore:
+        return self._store(SqlMemberStore)
 
-    async def record_tag_hits(self, group_id: str, member_id: str, message_id: str, at: float,
-                              hits: Sequence[tuple[str, str]]) -> None:
-        await self.writer.run(lambda c: activity.record_tag_hits(c, group_id, member_id, message_id, at, hits))
+    @cached_property
+    def tags(self) -> TagStore:
+        return self._store(SqlTagStore)
 
-    async def reject_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
-        """An admin rejected a keyword tag for a member at ``at``."""
-        await self.writer.run(lambda c: member_tags.reject_tag(c, group_id, member_id, tag, at))
+    @cached_property
+    def profiles(self) -> ProfileStore:
+        return self._store(SqlProfileStore)
 
-    async def move_group(self, old_id: str, new_id: str, adapter: str, at: float) -> None:
-        """The group ``old_id`` now lives under ``new_id``: move its rows, keep ``old_id`` as an alias."""
-        await self.writer.run(lambda c: groups.move_group(c, old_id, new_id, adapter, at))
+    @cached_property
+    def surveys(self) -> SurveyStore:
+        return self._store(SqlSurveyStore)
 
-    async def resolve_group(self, group_id: str) -> str:
-        """The current id of a group (follows aliases left by :meth:`move_group`)."""
-        return await self.db.read(lambda c: groups.resolve(c, group_id))
-    # -- member intelligence ------------------------------------------------------------------------
-    async def record_signal(self, group_id: str, signal: Signal) -> None:
-        """Per-message facts (question, link, reply, mentions) for activity tags."""
-        await self.writer.run(lambda c: intel.record_signal(c, group_id, signal))
+    @cached_property
+    def checkins(self) -> CheckinStore:
+        return self._store(SqlCheckinStore)
 
-    async def message_signals(self, group_id: str, since: float, until: float) -> list[Signal]:
-        return await self.db.read(lambda c: intel.signals(c, group_id, since, until))
+    @cached_property
+    def news(self) -> NewsStore:
+        return self._store(SqlNewsStore)
 
-    async def intel_fingerprint(self, group_id: str) -> tuple[str, str | None]:
-        """(current fingerprint of a recompute's inputs, the one stored by the last recompute)."""
-        return await self.db.read(lambda c: (intel.fingerprint(c, group_id),
-                                             settings.value(c, group_id, FINGERPRINT)))
+    @cached_property
+    def reports(self) -> ReportStore:
+        return self._store(SqlReportStore)
 
-    async def save_recompute(self, group_id: str, tags: Sequence[DerivedTag], states: Sequence[DerivedState],
-                             now: float, stamp: str) -> list[Transition]:
-        """Derived data, written (and committed) directly: it is a cache of stored facts, not an event effect."""
-        return await self.db.write(lambda c: intel.save_recompute(c, group_id, tags, states, now, stamp))
+    @cached_property
+    def questions(self) -> QuestionStore:
+        return self._store(SqlQuestionStore)
 
-    async def lifecycle_transitions(self, group_id: str, since: float) -> list[Transition]:
-        """Who moved between lifecycle stages since ``since`` (for digests and alerts)."""
-        return await self.db.read(lambda c: intel.transitions(c, group_id, since))
+    @cached_property
+    def joins(self) -> JoinRequestStore:
+        return self._store(SqlJoinRequestStore)
 
-    async def member_states(self, group_id: str) -> dict[str, tuple[str, float, str]]:
-        return await self.db.read(lambda c: intel.states(c, group_id))
+    @cached_property
+    def settings(self) -> SettingStore:
+        return self._store(SqlSettingStore)
 
-    async def find_members(self, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
-        return await self.db.read(lambda c: intel.find_members(c, group_id, token, limit))
+    @cached_property
+    def privacy(self) -> PrivacyStore:
+        return self._store(SqlPrivacyStore)
 
-    async def tag_detail(self, group_id: str, member_id: str, tag: str) -> TagDetail | None:
-        return await self.db.read(lambda c: member_tags.tag_detail(c, group_id, member_id, tag))
+    @cached_property
+    def moderation(self) -> ModerationStore:
+        return self._store(SqlModerationStore)
 
-    async def set_member_tag(self, group_id: str, member_id: str, tag: str, category: str, source: str,
-                             evidence: str, at: float, score: float | None = None) -> None:
-        await self.writer.run(lambda c: member_tags.set_tag(c, group_id, member_id, tag, category, source, score,
-                                                      evidence, at))
+    @cached_property
+    def delivery(self) -> DeliveryStore:
+        return self._store(SqlDeliveryStore)
 
-    async def remove_member_tag(self, group_id: str, member_id: str, tag: str, at: float) -> None:
-        await self.writer.run(lambda c: member_tags.remove_tag(c, group_id, member_id, tag, at))
+    @cached_property
+    def intake(self) -> IntakeStore:
+        return self._store(SqlIntakeStore)
 
-    async def set_attribute(self, group_id: str, member_id: str, key: str, value: str | None, source: str,
-                            at: float) -> None:
-        """Set (or with None clear) a static attribute with its provenance."""
-        await self.writer.run(lambda c: member_tags.set_attribute(c, group_id, member_id, key, value, source, at))
-
-    async def save_segment(self, group_id: str, name: str, query: str, by: str, at: float) -> None:
-        await self.writer.run(lambda c: intel.save_segment(c, group_id, name, query, by, at))
-
-    async def saved_segments(self, group_id: str) -> dict[str, str]:
-        return await self.db.read(lambda c: intel.saved_segments(c, group_id))
-
-    # -- outbox -----------------------------------------------------------------------------------
-    async def enqueue_outgoing(self, adapter: str, payload: dict[str, Any]) -> None:
-        now = self.clock()
-        if isinstance(self.writer, UnitOfWork):
-            self.writer.sends = True
-        await self.writer.run(lambda c: intake.enqueue_outgoing(c, adapter, payload, now))
-
-    async def due_outgoing(self, limit: int, exclude: Sequence[int] = ()) -> list[OutboxItem]:
-        now = self.clock()
-        return await self.db.read(lambda c: intake.due_outgoing(c, now, limit, exclude))
-
-    async def next_outgoing_at(self) -> float | None:
-        return await self.db.read(intake.next_outgoing_at)
-
-    async def outgoing_sent(self, item_id: int) -> None:
-        await self.db.write(lambda c: intake.outgoing_sent(c, item_id))
-
-    async def outgoing_failed(self, item_id: int, next_at: float, error: str) -> None:
-        await self.db.write(lambda c: intake.outgoing_failed(c, item_id, next_at, error))
-
-    async def outbox_stats(self) -> dict[str, tuple[int, float | None]]:
-        return await self.db.read(intake.outbox_stats)
-
-    # -- adapter state ----------------------------------------------------------------------------
-    async def adapter_state(self, adapter: str) -> dict[str, str]:
-        """Everything an adapter stored with :meth:`set_adapter_state`."""
-        return await self.db.read(lambda c: intake.get_state(c, adapter))
-
-    async def set_adapter_state(self, adapter: str, key: str, value: str | None) -> None:
-        """Store (or with None delete) one durable fact for an adapter; committed on return."""
-        now = self.clock()
-        await self.db.write(lambda c: intake.set_state(c, adapter, key, value, now))
-
-    # -- reads ------------------------------------------------------------------------------------
-    async def groups(self) -> list[tuple[str, str, int]]:
-        return await self.db.read(profiles.groups)
-
-    async def group_exists(self, group_id: str) -> bool:
-        return await self.db.read(lambda c: profiles.group_exists(c, group_id))
-
-    async def member_ids(self, group_id: str) -> list[str]:
-        return await self.db.read(lambda c: profiles.member_ids(c, group_id))
-
-    async def member_facts(self, group_id: str, ids: Sequence[str] | None, since_day: str,
-                           with_text: bool = False, scores: ScoreWant | None = None,
-                           lite: bool = False, days: bool = True) -> list[MemberFacts]:
-        """Facts of ``ids`` (None: every member, in ``member_ids`` order); keyword scores as ``scores`` asks;
-        ``lite``: without hours and active days; ``days`` False: without day counts."""
-        return await self.db.read(lambda c: profiles.member_facts(c, group_id, ids, since_day, with_text, scores,
-                                                                  lite, days))
-
-    async def rate_sums(self, group_id: str, ids: Sequence[str], recent_from: str, prev_from: str,
-                        day: str) -> dict[str, tuple[int, int]]:
-        """Per member: messages from ``recent_from`` to ``day``, and from ``prev_from`` to before ``recent_from``."""
-        return await self.db.read(lambda c: profiles.rate_sums(c, group_id, ids, recent_from, prev_from, day))
-
-    async def member_stats(self, group_id: str, ids: Sequence[str]) -> dict[str, tuple[int, list[int]]]:
-        """Per member: (active days, messages by local hour)."""
-        return await self.db.read(lambda c: profiles.member_stats(c, group_id, ids))
-
-    async def last_messages_before(self, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
-        """Each member's latest message at or before ``at`` (one indexed look-up per member)."""
-        return await self.db.read(lambda c: profiles.last_messages_before(c, group_id, ids, at))
+    @cached_property
+    def console(self) -> ConsoleStore:
+        return SqlConsoleStore(self.db)
 
     async def ping(self) -> bool:
         """True when a trivial read succeeds and the writer's last batch committed."""

@@ -11,9 +11,9 @@ from sqlmodel import col
 
 from storage.models import Member, MembershipEvent
 from storage.repo import hot
-from storage.repo.base import upsert
 from storage.repo.member_upsert import later, sighting
 from storage.repo.privacy import one_way, refused
+from storage.repo.upserts import upsert
 
 MEMBERSHIP_IDEMPOTENCY_S = 60.0
 

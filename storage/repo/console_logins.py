@@ -57,9 +57,3 @@ def end_session(conn: Connection, session_hash: str) -> int:
 
 def end_member_sessions(conn: Connection, member_id: str) -> int:
     return int(conn.execute(delete(ConsoleSession).where(col(ConsoleSession.member_id) == member_id)).rowcount or 0)
-
-
-def open_sessions(conn: Connection, member_id: str, now: float) -> int:
-    s = ConsoleSession
-    return len(conn.execute(select(col(s.id_hash)).where(col(s.member_id) == member_id,
-                                                         col(s.expires_at) > now)).all())

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, delete, select, text, update
 from sqlmodel import SQLModel, col
 
 from storage.models import Group, GroupAlias, Member, OutboxRow
-from storage.repo.base import upsert
+from storage.repo.upserts import upsert
 
 # Tables keyed by group_id plus these columns; colliding rows of the old id are dropped.
 KEYED = {

@@ -1,4 +1,5 @@
-"""The intake half of the Repo facade: durable acceptance and exactly-once commits of processed events."""
+"""The intake store's SQL side (``storage.repo.stores.intake``): durable acceptance and exactly-once commits
+of processed events."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from sqlalchemy import Connection
 
 from storage.db import Database
 from storage.repo import intake, pending_erasures
-from storage.repo.base import UnitOfWork
 from storage.repo.intake import Delivery, Pending
+from storage.repo.transactions import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

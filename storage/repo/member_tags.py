@@ -9,8 +9,8 @@ from sqlalchemy import Connection, and_, delete, insert, select
 from sqlmodel import col
 
 from storage.models import MemberAttribute, MemberTag, TagRejection
-from storage.repo.base import upsert
 from storage.repo.privacy import refused
+from storage.repo.upserts import insert_ignore, upsert
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +70,14 @@ def set_attribute(conn: Connection, group_id: str, member_id: str, key: str, val
     if value is not None:
         conn.execute(insert(a).values(group_id=group_id, member_id=member_id, key=key, value=value, source=source,
                                       at=at))
+
+
+
+def tag_member(conn: Connection, group_id: str, member_id: str, tag: str, category: str, source: str,
+               at: float) -> None:
+    """Give a member a non-keyword tag (channel, survey, activity), keeping the first source; not for a
+    member who refused profiling."""
+    if refused(conn, group_id, member_id):
+        return
+    insert_ignore(conn, MemberTag, {"group_id": group_id, "member_id": member_id, "tag": tag, "category": category,
+                                    "source": source, "score": None, "at": at})

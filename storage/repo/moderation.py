@@ -1,6 +1,6 @@
 """Moderation storage: the moderation log (decisions, actions, ladder strikes) and pending newcomer checks.
 
-Sync functions over one connection; :class:`storage.repo.moderation_api.ModerationMixin` runs them.
+Sync functions over one connection; :class:`storage.repo.stores.moderation.SqlModerationStore` runs them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 from sqlmodel import col
 
 from storage.models import CaptchaPending, Member, ModerationEntry
-from storage.repo.base import upsert
+from storage.repo.upserts import upsert
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlmodel import SQLModel, col
 
 from storage.models import AuditEntry, DoNotProfile, Member, MembershipEvent
-from storage.repo.base import insert_ignore
 from storage.repo.fast import Prepared
+from storage.repo.upserts import insert_ignore
 
 
 def one_way(value: str) -> str:

@@ -194,3 +194,26 @@ def member_stats(conn: Connection, group_id: str, ids: Sequence[str]) -> dict[st
             .group_by(col(MemberDay.member_id))).all():
         out[mid] = (int(n), out[mid][1])
     return out
+
+
+
+def find_members(conn: Connection, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
+    """The members of the group a typed reference names, as (member id, display name): the one whose full id
+    or platform id it is, exactly; else every member whose display name it is, exactly (most recently seen
+    first, at most ``limit``). Ids come first so a member cannot take another's id as a display name; only
+    equality is used (no LIKE), so ``%`` and ``_`` are ordinary characters."""
+    m = Member
+    tok = token.strip()
+    if not tok:
+        return []
+    plain = tok.removeprefix("@")
+    adapter = group_id.partition(":")[0]
+    for member_id in (plain, f"{adapter}:{plain}"):
+        row = conn.execute(select(col(m.name)).where(col(m.group_id) == group_id,
+                                                     col(m.member_id) == member_id)).first()
+        if row is not None:
+            return [(member_id, str(row[0] or ""))]
+    rows = conn.execute(select(col(m.member_id), col(m.name))
+                        .where(col(m.group_id) == group_id, col(m.name).in_({tok, plain}))
+                        .order_by(col(m.last_seen).desc()).limit(limit)).all()
+    return [(str(i), str(n)) for i, n in rows]

@@ -12,9 +12,9 @@ from sqlalchemy import Connection, delete, select
 from sqlmodel import col
 
 from storage.models import GroupSetting
-from storage.repo.base import upsert
+from storage.repo.upserts import upsert
 
-FINGERPRINT = "fingerprint"  # the inputs the last recompute saw (storage.repo.intel)
+FINGERPRINT = "fingerprint"  # the inputs the last recompute saw (storage.repo.derived)
 TIER_WEIGHTS = "tier_weights"  # tier weights saved from chat: an input of the recompute
 
 

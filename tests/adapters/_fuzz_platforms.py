@@ -38,14 +38,10 @@ GENERIC_SECRET = "test-secret"  # tests/conftest.py SECRET: the make_bot generic
 Request = tuple[dict[str, str], dict[str, str], bytes]  # headers, query, body
 
 
-def _json_fixtures(platform: str, wrapped: bool) -> list[Any]:
-    out = []
-    for p in sorted((FIXTURES / platform).glob("*.json")):
-        if p.name.endswith(".expected.json"):
-            continue
-        rec = json.loads(p.read_text("utf-8"))
-        out.append(rec["payload"] if wrapped else rec)
-    return out
+def _json_fixtures(platform: str) -> list[Any]:
+    """The recorded JSON bodies of a platform (``<name>.json``, beside its ``<name>.expected.json``)."""
+    return [json.loads(p.read_text("utf-8")) for p in sorted((FIXTURES / platform).glob("*.json"))
+            if not p.name.endswith(".expected.json")]
 
 
 def _xml_fixtures() -> list[list[tuple[str, Any]]]:
@@ -67,7 +63,7 @@ def _generic_fixtures() -> list[Any]:
 
 
 def _aibot_fixtures() -> list[Any]:
-    docs = _json_fixtures("wecom_aibot", wrapped=False)
+    docs = _json_fixtures("wecom_aibot")
     for d in docs:
         if "response_url" in d:
             d["response_url"] = DEAD + "/cgi-bin/aibot/response?response_code=RC"
@@ -148,19 +144,19 @@ class Platform:
 PLATFORMS = [
     Platform("generic", "generic", {"secret": GENERIC_SECRET}, _generic_fixtures(), _generic),
     Platform("tg", "telegram", {"token": "123456:TEST-token", "secret_token": "tg-secret", "api_base": DEAD,
-                                "bot_username": "demo_bot"}, _json_fixtures("telegram", True), _telegram),
+                                "bot_username": "demo_bot"}, _json_fixtures("telegram"), _telegram),
     Platform("qq", "onebot", {"secret": "ob-secret", "access_token": "ob-token", "api_base": DEAD},
-             _json_fixtures("onebot", True), _onebot),
+             _json_fixtures("onebot"), _onebot),
     Platform("feishu", "feishu", {"app_id": "cli_x", "app_secret": "sec", "verification_token": FEISHU_TOKEN,
                                   "encrypt_key": FEISHU_KEY, "api_base": DEAD, "bot_open_id": "ou_bot"},
-             [*_json_fixtures("feishu", False), {"challenge": "c", "token": FEISHU_TOKEN, "type": "url_verification"}],
+             [*_json_fixtures("feishu"), {"challenge": "c", "token": FEISHU_TOKEN, "type": "url_verification"}],
              _feishu),
     Platform("lark", "feishu", {"app_id": "cli_x", "app_secret": "sec", "verification_token": FEISHU_TOKEN,
                                 "api_base": DEAD, "allow_unencrypted": True},
-             _json_fixtures("feishu", False), _feishu_plain),
+             _json_fixtures("feishu"), _feishu_plain),
     Platform("ding", "dingtalk", {"app_key": "dingkey", "app_secret": DINGTALK_SECRET, "robot_code": "r",
                                   "api_base": DEAD, "session_webhook_prefix": DEAD + "/"},
-             _json_fixtures("dingtalk", False), _dingtalk),
+             _json_fixtures("dingtalk"), _dingtalk),
     Platform("wecom", "wecom_app", {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES, "corp_id": WECOM_CORP,
                                     "api_base": DEAD}, _xml_fixtures(), _wecom_app, xml=True),
     Platform("wecombot", "wecom_aibot", {"token": WECOM_TOKEN, "encoding_aes_key": WECOM_AES, "api_base": DEAD,

@@ -19,13 +19,20 @@ API_TOKEN = "test-api-token"
 
 
 def fixtures(platform: str) -> list[tuple[str, dict[str, Any]]]:
-    """(name, record) for every ``tests/fixtures/<platform>/*.json``."""
-    return [(p.stem, json.loads(p.read_text(encoding="utf-8")))
-            for p in sorted((FIXTURES / platform).glob("*.json"))]
+    """(name, record) for every recorded JSON body ``tests/fixtures/<platform>/<name>.json``."""
+    return [(p.stem, fixture(platform, p.stem)) for p in sorted((FIXTURES / platform).glob("*.json"))
+            if not p.name.endswith(".expected.json")]
 
 
 def fixture(platform: str, name: str) -> dict[str, Any]:
-    rec: dict[str, Any] = json.loads((FIXTURES / platform / f"{name}.json").read_text(encoding="utf-8"))
+    """One recorded case in the one fixture format: the body as the platform sent it (``<name>.json``) and what
+    we expect of it (``<name>.expected.json``: ``key``, ``ignored``, ``events`` — or one ``event`` — plus
+    notes such as ``sdk_model``). Returned as the expectations with ``payload`` (the parsed body) and
+    ``expected`` (the events) added."""
+    folder = FIXTURES / platform
+    rec: dict[str, Any] = json.loads((folder / f"{name}.expected.json").read_text(encoding="utf-8"))
+    rec["payload"] = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    rec["expected"] = rec["events"] if "events" in rec else rec["event"]
     return rec
 
 

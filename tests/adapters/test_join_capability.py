@@ -41,8 +41,8 @@ async def test_the_capability_says_what_decide_join_does(platform: Platform) -> 
 async def test_a_decision_for_a_platform_without_join_requests_is_parked(make_bot: Any) -> None:
     bot = await make_bot()
     rt = bot.runtime
-    await rt.repo.enqueue_outgoing("generic", outgoing_to_dict(decision("generic")))
+    await rt.repo.delivery.enqueue_outgoing("generic", outgoing_to_dict(decision("generic")))
     rt.outbox.wake()
     await bot.settle()
     assert bot.receiver.received == []
-    assert await rt.repo.next_outgoing_at() > time.time() + 3600  # parked, not retried
+    assert await rt.repo.delivery.next_outgoing_at() > time.time() + 3600  # parked, not retried

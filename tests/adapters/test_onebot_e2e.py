@@ -151,5 +151,5 @@ async def test_gate_approves_on_the_keyword_else_declines_or_holds(gate_client: 
         ("set_group_add_request", {"flag": "f1", "sub_type": "add", "approve": True}),
         ("set_group_add_request", {"flag": "f2", "sub_type": "add", "approve": False, "reason": "未通过入群验证"})]
     rt = gate_client.app[RUNTIME]
-    held = await rt.repo.join_requests(group_id="qq:555")
+    held = await rt.repo.joins.join_requests(group_id="qq:555")
     assert [(r[1], r[5]) for r in held] == [("qq:20006", "held")]  # waits for an admin's /gate approve

@@ -101,7 +101,7 @@ async def post(client: Client, payload: Any) -> int:
 
 
 async def stored(client: Client) -> dict[str, str]:
-    return await client.app[RUNTIME].repo.adapter_state("tg")
+    return await client.app[RUNTIME].repo.delivery.adapter_state("tg")
 
 
 async def test_learned_facts_are_saved_and_survive_a_restart(

@@ -221,7 +221,7 @@ async def test_migration_merges_rows_already_under_the_new_id(client: Client) ->
     assert p["tags"][0]["name"] == "红酒"
     groups = await rt.db.read(lambda c: c.execute(text("SELECT id FROM groups")).all())
     assert [g[0] for g in groups] == ["telegram:-1004000000001"]
-    alias = await rt.repo.resolve_group("telegram:-4000000001")
+    alias = await rt.repo.members.resolve_group("telegram:-4000000001")
     assert alias == "telegram:-1004000000001"
 
 

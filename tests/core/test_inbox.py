@@ -66,7 +66,7 @@ def said(eid: str, text: str = "红酒") -> Message:
 async def remember_text(ctx: Context) -> None:
     """A handler with a visible effect: the message's text becomes the group's ``last`` setting."""
     assert isinstance(ctx.event, Message)
-    await ctx.repo.set_setting(GROUP.id, "last", ctx.event.text, "")
+    await ctx.repo.settings.set_setting(GROUP.id, "last", ctx.event.text, "")
 
 
 @asynccontextmanager
@@ -106,7 +106,7 @@ async def test_a_duplicate_key_returns_false_and_changes_nothing(tmp_path: Path)
     async with started(tmp_path, dispatch) as (inbox, repo):
         assert await inbox.accept("generic", "k-1", [said("m-1")]) is True
         assert await inbox.accept("generic", "k-1", [said("m-2")]) is False
-        assert await repo.pending_count() == 1
+        assert await repo.intake.pending_count() == 1
         await drain(inbox)
     assert dispatch.observed == ["m-1"]
 
@@ -117,20 +117,20 @@ async def test_a_processor_killed_before_the_commit_leaves_nothing_half_applied(
         await inbox.accept("generic", "k-1", [said("m-1", "第一条")])
         with pytest.raises(ProcessorKilled):
             await inbox.process_batch()
-        assert await repo.setting(GROUP.id, "last") is None  # the handler's write is not there
-        assert await repo.pending_count() == 1  # and the event is still waiting
+        assert await repo.settings.setting(GROUP.id, "last") is None  # the handler's write is not there
+        assert await repo.intake.pending_count() == 1  # and the event is still waiting
     restarted = Dispatch(remember_text)
     async with started(tmp_path, restarted) as (inbox, repo):
         await drain(inbox)
-        assert await repo.setting(GROUP.id, "last") == ("第一条", "")
-        assert await repo.pending_count() == 0
+        assert await repo.settings.setting(GROUP.id, "last") == ("第一条", "")
+        assert await repo.intake.pending_count() == 0
     assert restarted.handled == ["m-1"]
 
 
 async def test_a_write_failing_at_commit_parks_its_event_without_any_of_its_writes(tmp_path: Path) -> None:
     async def half_then_fail(ctx: Context) -> None:
         assert isinstance(ctx.event, Message)
-        await ctx.repo.set_setting(GROUP.id, ctx.event.event_id, ctx.event.text, "")
+        await ctx.repo.settings.set_setting(GROUP.id, ctx.event.event_id, ctx.event.text, "")
         if ctx.event.event_id == "m-1":
             await ctx.repo.writer.run(lambda _conn: 1 / 0)
 
@@ -138,9 +138,9 @@ async def test_a_write_failing_at_commit_parks_its_event_without_any_of_its_writ
         await inbox.accept("generic", "k-1", [said("m-1", "坏的")])
         await inbox.accept("generic", "k-2", [said("m-2", "好的")])
         await drain(inbox)
-        assert await repo.setting(GROUP.id, "m-1") is None  # its first write went with the failing one
-        assert await repo.setting(GROUP.id, "m-2") == ("好的", "")  # the other event of the batch is applied
-        assert await repo.pending_count() == 0
+        assert await repo.settings.setting(GROUP.id, "m-1") is None  # its first write went with the failing one
+        assert await repo.settings.setting(GROUP.id, "m-2") == ("好的", "")  # the other event of the batch is applied
+        assert await repo.intake.pending_count() == 0
     assert table(tmp_path, "dead_letters") == 1
 
 
@@ -162,7 +162,7 @@ async def test_events_left_by_a_previous_run_are_processed_on_start(tmp_path: Pa
     dispatch = Dispatch()
     async with started(tmp_path, dispatch) as (inbox, repo):
         await drain(inbox)
-        assert await repo.pending_count() == 0
+        assert await repo.intake.pending_count() == 0
     assert dispatch.handled == ["m-1"]
 
 
@@ -170,7 +170,7 @@ async def test_a_handler_sees_the_writes_of_an_earlier_event_in_the_same_batch(t
     seen: list[Any] = []
 
     async def read_then_write(ctx: Context) -> None:
-        seen.append(await ctx.repo.setting(GROUP.id, "last"))
+        seen.append(await ctx.repo.settings.setting(GROUP.id, "last"))
         await remember_text(ctx)
 
     async with started(tmp_path, Dispatch(read_then_write)) as (inbox, _repo):

@@ -37,7 +37,7 @@ async def test_a_limited_bare_word_is_not_a_check_in_either(make_bot):
     await bot.post(message("late", "u-1", "签到", NOW))
     await bot.settle()
     day = local_day(NOW, "Asia/Shanghai")
-    assert await bot.runtime.repo.checkin_leaders("generic:g-1", day, day_minus(day, 1), 10) == (0, [])
+    assert await bot.runtime.repo.checkins.checkin_leaders("generic:g-1", day, day_minus(day, 1), 10) == (0, [])
 
 
 async def test_private_gate_answers_are_limited_too(make_bot):

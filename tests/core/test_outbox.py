@@ -67,7 +67,7 @@ def outbox(repo: Repo, platform: Platform, clock: Clock) -> Outbox:
 async def queue(repo: Repo, chat: str, *texts: str) -> None:
     for text in texts:
         out = Outgoing(ChatRef("generic", chat), (Text(text),))
-        await repo.enqueue_outgoing(out.adapter, outgoing_to_dict(out))
+        await repo.delivery.enqueue_outgoing(out.adapter, outgoing_to_dict(out))
 
 
 def stored_errors(tmp_path: Path) -> list[str]:
@@ -87,7 +87,7 @@ async def test_a_chat_gets_at_most_its_rate_while_other_chats_are_served(repo: R
     assert len(platform.sent) == 3  # the minute is not over for g-1 (a wait over 5 s is left for a later round)
     clock.now += 30
     await worker.send_due()
-    assert platform.sent[-1] == ("g-1", "三") and await repo.next_outgoing_at() is None
+    assert platform.sent[-1] == ("g-1", "三") and await repo.delivery.next_outgoing_at() is None
 
 
 async def test_a_failed_send_waits_as_long_as_the_platform_says(repo: Repo, clock: Clock) -> None:
@@ -95,13 +95,13 @@ async def test_a_failed_send_waits_as_long_as_the_platform_says(repo: Repo, cloc
     worker = outbox(repo, platform, clock)
     await queue(repo, "g-1", "早上好")
     await worker.send_due()
-    assert platform.sent == [] and await repo.next_outgoing_at() == T0 + 30
+    assert platform.sent == [] and await repo.delivery.next_outgoing_at() == T0 + 30
     clock.now = T0 + 29
     await worker.send_due()
     assert platform.sent == []
     clock.now = T0 + 30
     await worker.send_due()
-    assert platform.sent == [("g-1", "早上好")] and await repo.next_outgoing_at() is None
+    assert platform.sent == [("g-1", "早上好")] and await repo.delivery.next_outgoing_at() is None
 
 
 async def test_without_retry_after_the_wait_doubles_with_each_attempt(repo: Repo, clock: Clock) -> None:
@@ -111,12 +111,12 @@ async def test_without_retry_after_the_wait_doubles_with_each_attempt(repo: Repo
     waits = []
     for _ in range(3):
         await worker.send_due()
-        nxt = await repo.next_outgoing_at()
+        nxt = await repo.delivery.next_outgoing_at()
         assert nxt is not None
         waits.append(nxt - clock.now)
         clock.now = nxt
     assert waits == [1.0, 2.0, 4.0]
-    [item] = await repo.due_outgoing(10)
+    [item] = await repo.delivery.due_outgoing(10)
     assert item.attempts == 3
 
 
@@ -129,7 +129,7 @@ async def test_a_permanent_error_parks_the_message_and_holds_back_its_chat(repo:
     await worker.send_due()
     assert platform.sent == [("g-2", "别的群")]  # g-1's second message waits behind its first
     assert stored_errors(tmp_path) == ["chat not found", ""]
-    assert await repo.outbox_stats() == {"generic": (2, T0)}  # kept, not lost
+    assert await repo.delivery.outbox_stats() == {"generic": (2, T0)}  # kept, not lost
     clock.now = T0 + PARKED_S
     await worker.send_due()
     assert platform.sent[1:] == [("g-1", "第一条"), ("g-1", "第二条")]

@@ -38,7 +38,7 @@ async def runtime(tmp_path: Path, receiver: tuple[Receiver, str]) -> AsyncIterat
 
 async def queue(rt: Runtime, *outs: Outgoing) -> None:
     for out in outs:
-        await rt.repo.enqueue_outgoing(out.adapter, outgoing_to_dict(out))
+        await rt.repo.delivery.enqueue_outgoing(out.adapter, outgoing_to_dict(out))
 
 
 def rows(tmp_path: Path) -> list[tuple[Any, ...]]:

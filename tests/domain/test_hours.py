@@ -43,7 +43,7 @@ async def test_insights_and_the_morning_reports_automatic_time_name_the_same_hou
     repo = bot.runtime.repo
     best = (await insights(repo, bot.config, "generic:g-1", now))["best_hours"]
     assert best == [8, 21, 13]
-    assert push_time(await repo.group_hours("generic:g-1")) == "08:00"
+    assert push_time(await repo.reports.group_hours("generic:g-1")) == "08:00"
 
 
 @given(st.lists(st.integers(min_value=0, max_value=50), min_size=24, max_size=24),

@@ -89,7 +89,7 @@ async def test_duplicate_joins_within_sixty_seconds_count_once(make_bot):
     await bot.post({**join, "id": "j2", "time": now - 70})  # same join reported again, 30 s later
     await bot.post({**join, "id": "j3", "time": now - 10})  # 90 s after the first: a new join
     await bot.settle()
-    [f] = await bot.runtime.repo.member_facts("generic:g-1", ["generic:u-5"], "2000-01-01")
+    [f] = await bot.runtime.repo.members.member_facts("generic:g-1", ["generic:u-5"], "2000-01-01")
     assert [k for k, _ in f.membership] == ["join", "join"]
     assert f.invited_by == "generic:u-1"
     _, p = await bot.profile("generic:u-5")

@@ -133,12 +133,12 @@ async def _stages_through_storage(arrival: list[tuple[str, float]], times: list[
             for n, (kind, at) in enumerate(arrival):
                 if kind == "message":
                     local = datetime.fromtimestamp(at, ZoneInfo(TZ))
-                    await repo.record_message(MessageFacts(gid, "", "generic", mid, "u", f"m{n}", at,
-                                                           local.date().isoformat(), local.hour, None, None))
+                    await repo.activity.record_message(MessageFacts(gid, "", "generic", mid, "u", f"m{n}", at,
+                                                                    local.date().isoformat(), local.hour, None, None))
                 elif kind == "command":
-                    await repo.record_sighting(gid, "generic", "", mid, "u", at)
+                    await repo.activity.record_sighting(gid, "generic", "", mid, "u", at)
                 else:
-                    await repo.record_membership(gid, "generic", "", mid, "u", kind, at, f"e{n}", None)
+                    await repo.activity.record_membership(gid, "generic", "", mid, "u", kind, at, f"e{n}", None)
             found = await profiles.lifecycles(repo, cfg, gid, times)
         finally:
             await db.close()

@@ -92,7 +92,7 @@ async def test_lifecycle_transitions_recorded_with_time(make_bot):
         ("generic:u-1", "active", "dormant", later)]
     again = await recompute_group(repo, cfg, "generic:g-1", later + 60)
     assert again.transitions == []  # no new move, nothing recorded
-    moved = await repo.lifecycle_transitions("generic:g-1", NOW)
+    moved = await repo.profiles.lifecycle_transitions("generic:g-1", NOW)
     assert len(moved) == 1
 
 

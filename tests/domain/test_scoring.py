@@ -95,7 +95,7 @@ async def test_rejected_tag_counts_only_later_hits(make_bot):
     for i, d in enumerate((10, 5, 1)):
         await bot.post(message(f"m{i}", "u-1", "红酒", T0 - d * DAY))
     await bot.settle()
-    await bot.runtime.repo.reject_tag("generic:g-1", "generic:u-1", "红酒", T0 - 3 * DAY)
+    await bot.runtime.repo.tags.remove_member_tag("generic:g-1", "generic:u-1", "红酒", T0 - 3 * DAY)
     _, p = await bot.profile("generic:u-1")
     assert tag(p, "红酒") is None  # only the 1-day-old hit counts: 0.977 < 1.0
     await bot.post(message("m9", "u-1", "红酒", T0))

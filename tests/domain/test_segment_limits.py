@@ -60,7 +60,7 @@ async def test_chat_errors_are_chinese_and_name_the_position(make_bot, command, 
     await bot.post(message("c1", "u-9", command, NOW))
     await bot.settle()
     assert [r["text"] for r in bot.receiver.received if r.get("reply_to") == "c1"] == [reply]
-    assert await bot.runtime.repo.saved_segments("generic:g-1") == {}
+    assert await bot.runtime.repo.profiles.saved_segments("generic:g-1") == {}
 
 
 async def test_a_heavy_query_does_not_stall_healthz(make_bot, monkeypatch):

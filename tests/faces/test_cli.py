@@ -119,7 +119,7 @@ def test_cli_follows_a_moved_group(loaded, capsys):
         rt = Runtime(load(loaded))
         await rt.start(process=False, deliver=False, schedule=False)
         try:
-            await rt.repo.move_group("generic:g-1", "generic:g-new", "generic", NOW)
+            await rt.repo.members.move_group("generic:g-1", "generic:g-new", "generic", NOW)
         finally:
             await rt.stop()
 

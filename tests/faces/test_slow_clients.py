@@ -58,7 +58,7 @@ async def start(tmp_path: Path, runners: list[Any], **server: Any) -> Served:
 
 
 def onebot_delivery(message_id: int) -> tuple[dict[str, str], bytes]:
-    payload = json.loads((FIXTURES / "onebot" / "group_array.json").read_text("utf-8"))["payload"]
+    payload = json.loads((FIXTURES / "onebot" / "group_array.json").read_text("utf-8"))  # the body as sent
     payload["message_id"] = message_id
     headers, _query, body = ONEBOT.sign(json.dumps(payload, ensure_ascii=False).encode(), message_id)
     return {**headers, "Content-Type": "application/json"}, body

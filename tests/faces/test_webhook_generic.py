@@ -142,9 +142,9 @@ async def test_inbox_sequence_numbers_are_never_reused(make_bot):
     from storage.repo import Delivery
 
     bot = await make_bot(clock=fixed)
-    [first] = await bot.runtime.repo.accept([Delivery("generic", "k1", ({"kind": "x"},))])
+    [first] = await bot.runtime.repo.intake.accept([Delivery("generic", "k1", ({"kind": "x"},))])
     await bot.runtime.db.write(lambda c: c.exec_driver_sql("DELETE FROM inbox"))
-    [second] = await bot.runtime.repo.accept([Delivery("generic", "k2", ({"kind": "x"},))])
+    [second] = await bot.runtime.repo.intake.accept([Delivery("generic", "k2", ({"kind": "x"},))])
     assert second > first
     await bot.runtime.db.write(lambda c: c.exec_driver_sql("DELETE FROM inbox"))
 

@@ -39,7 +39,7 @@ async def test_an_admin_who_only_types_commands_has_no_messages_tags_or_question
     _, talker = await bot.profile("generic:u-2")
     assert talker["stats"]["messages"] == 6
     assert {t["name"] for t in talker["tags"]} >= {"红酒", "夜猫子", "话痨"}
-    questions = await bot.runtime.repo.open_questions("generic:g-1", NOW + 86400, 0)
+    questions = await bot.runtime.repo.questions.open_questions("generic:g-1", NOW + 86400, 0)
     assert questions == []  # "/faq 红酒怎么存？" asked the bot, not the group
 
 

@@ -38,7 +38,7 @@ async def test_non_admins_are_refused_the_report_news_and_gate_commands(make_bot
     [reply] = await _ask(bot, text)
     assert reply["text"] == REFUSAL and reply["group"] == "g-1"
     rt = bot.runtime
-    assert await rt.repo.pending_news("generic:g-1") == []
+    assert await rt.repo.news.pending_news("generic:g-1") == []
     eff = await effective(rt.context, bot.config.groups["generic:g-1"], rt.jobs.jobs["morning_report"])
     assert (eff.spec, eff.source) == ("08:00", "config")
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +20,7 @@ from bot.core.scheduler import crontab_dow_to_apscheduler, parse_schedule
 from bot.domain import reports as report_texts
 from handlers import reports
 from handlers.surveys import AnswerError, parse_answers
+from tests.adapters._helpers import fixture
 from tests.conftest import make_config, message
 
 
@@ -31,7 +30,6 @@ def bot_storage_url(every_backend: str) -> str:
     return every_backend
 
 SH = "Asia/Shanghai"
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "gate"
 
 
 def ts(s: str, tz: str = SH) -> float:
@@ -207,7 +205,7 @@ async def test_morning_report_from_a_seeded_database(make_bot):
     await bot.settle()
     [posted] = _mornings(bot)
     assert posted["mentions"] == ["u-3"] and "本周六线下聚会" in posted["text"]
-    assert await rt.repo.pending_news("generic:g-1") == []
+    assert await rt.repo.news.pending_news("generic:g-1") == []
 
 
 async def test_weekly_digest_sections_and_suggestions(make_bot):
@@ -340,7 +338,8 @@ async def test_survey_end_to_end_with_consent_and_provenance(make_bot):
     assert p["attributes"]["nps"]["value"] == "5" and "age_range" not in p["attributes"]
     tags = {t["name"]: t["source"] for t in p["tags"]}
     assert tags["红酒"] == "survey:onboarding" and tags["摄影"] == "survey:onboarding"
-    assert await bot.runtime.repo.points_of("generic:g-1", "generic:u-1") == 5
+    board = await bot.runtime.repo.checkins.points_leaders("generic:g-1")
+    assert [p for m, _n, p in board if m == "generic:u-1"] == [5]
     await bot.post(message("r1", "u-9", "/survey results onboarding", clock.t))
     await bot.settle()
     results = next(r["text"] for r in bot.receiver.received if r.get("reply_to") == "r1")
@@ -398,7 +397,7 @@ async def test_unanswered_question_and_complaint_alerts_fire_once(make_bot):
 
 @pytest.mark.parametrize("name", ["telegram_chat_join_request", "onebot_group_add_request"])
 def test_join_request_fixtures_normalize(name):
-    data = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    data = fixture("gate", name)
     if name.startswith("telegram"):
         ev, call = telegram_join_request("telegram", data["payload"]), telegram_decision_call
     else:
@@ -423,8 +422,8 @@ async def test_gate_on_recorded_requests(make_bot):
     async def decide_join(out):
         decided.append((out.target.chat_id, out.join.user.user_id, out.join.approve))
     rt.adapters["generic"].decide_join = decide_join
-    tg = json.loads((FIXTURES / "telegram_chat_join_request.json").read_text(encoding="utf-8"))["payload"]
-    ob = json.loads((FIXTURES / "onebot_group_add_request.json").read_text(encoding="utf-8"))["payload"]
+    tg = fixture("gate", "telegram_chat_join_request")["payload"]
+    ob = fixture("gate", "onebot_group_add_request")["payload"]
     tg_ev = telegram_join_request("generic", tg)
     ob_ev = onebot_group_request("generic", ob)
     ob_bad = onebot_group_request("generic", {**ob, "user_id": 5, "comment": "路过", "flag": "f2"})

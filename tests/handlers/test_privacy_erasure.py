@@ -60,9 +60,9 @@ async def leave_traces(bot) -> None:
     await bot.settle()
     await bot.profile(VICTIM)  # audited lookup; recompute stores tiers and activity tags
     repo = bot.runtime.repo
-    await repo.upsert_join_request("generic:g-1", VICTIM, f"req-{UID}", NAME, t, "held", "gate")
-    await repo.set_adapter_state("generic", f"dm:{UID}", "1")
-    assert await repo.claim_alert("generic:g-1", "core_declining", f"{VICTIM}:2026-47", 10)
+    await repo.joins.upsert_join_request("generic:g-1", VICTIM, f"req-{UID}", NAME, t, "held", "gate")
+    await repo.delivery.set_adapter_state("generic", f"dm:{UID}", "1")
+    assert await repo.questions.claim_alert("generic:g-1", "core_declining", f"{VICTIM}:2026-47", 10)
     victim_event = {"kind": "message", "event_id": f"{UID}-x", "chat": ["generic", "g-1"], "user": ["generic", UID],
                     "time": t, "chat_name": "", "text": "红酒", "user_name": NAME, "mentions": []}
     other_event = {**victim_event, "event_id": "x2", "user": ["generic", "u-2"], "user_name": "二号",
@@ -158,9 +158,9 @@ def test_upgrade_keeps_opt_outs_and_recognises_old_deliveries(tmp_path):
         await db.migrate()
         repo = Repo(db)
         try:
-            seqs = await repo.accept([Delivery("onebot", "9:join:g:123:1700000000", ())])
-            again = await repo.claim_alert("generic:g-1", "core_declining", "onebot:123:2026-1", 10)
-            return seqs, again, await repo.profiling_refused("generic:g-1", "onebot:123")
+            seqs = await repo.intake.accept([Delivery("onebot", "9:join:g:123:1700000000", ())])
+            again = await repo.questions.claim_alert("generic:g-1", "core_declining", "onebot:123:2026-1", 10)
+            return seqs, again, await repo.privacy.profiling_refused("generic:g-1", "onebot:123")
         finally:
             await db.close()
 

@@ -80,7 +80,7 @@ async def test_events_accepted_before_an_erasure_record_nothing_after_it(tmp_pat
             rt.inbox.handoff.queued.clear()  # as after a restart: only the inbox table has them
             rt.inbox.handoff.backlog = True
         if how == "repo":
-            await rt.repo.forget_member("generic:g-1", VICTIM, actor="test")
+            await rt.repo.privacy.forget_member("generic:g-1", VICTIM, actor="test")
         elif how == "cli":  # another process: it shares only the database file
             assert await asyncio.to_thread(main, ["forget", "generic:g-1", VICTIM, "--yes",
                                                   "--config", str(cfg_path)]) == 0

@@ -97,8 +97,8 @@ async def test_without_store_text_no_member_text_reaches_the_database(make_bot, 
     assert len(dead) == 1 and json.loads(dead[0][0])[0]["event_id"] == "MKa76"  # parked, without its text
     held = [r for r in bot.receiver.received if r.get("user") == "u-9"]
     assert held and "MKa7" not in held[0]["text"]  # the admins' alert does not quote the applicant
-    [(news_id, _text)] = await bot.runtime.repo.pending_news("generic:g-1")
-    await bot.runtime.repo.mark_news_sent([news_id])  # as the morning report does
+    [(news_id, _text)] = await bot.runtime.repo.news.pending_news("generic:g-1")
+    await bot.runtime.repo.news.mark_news_sent([news_id])  # as the morning report does
     await bot.runtime.purge_text()  # the hourly job (also with nothing to purge: it truncates the log)
     assert await tables_containing(bot, "MKa7 ") == {}
     assert raw_files_containing(tmp_path / "quntag.db", "MKa7 ") == []
@@ -113,8 +113,8 @@ async def test_with_store_text_every_copy_is_erased_after_the_retention_window(m
     await bot.post(message("s2", "u-9", "/segment 酒友 notify OLDq 明晚见", NOW + 11))
     await bot.settle()
     repo = bot.runtime.repo
-    [(news_id, _text)] = await repo.pending_news("generic:g-1")
-    await repo.mark_news_sent([news_id])
+    [(news_id, _text)] = await repo.news.pending_news("generic:g-1")
+    await repo.news.mark_news_sent([news_id])
 
     def park(conn):  # a message the platform keeps refusing: parked, still queued
         conn.exec_driver_sql("INSERT INTO outbox (adapter, payload, attempts, next_at, created_at, last_error) "

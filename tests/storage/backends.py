@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import Connection, MetaData, create_engine
 
 from storage.db import Database
+from storage.repo import Repo
 
 STORE_URLS = [
     "sqlite:///{tmp_path}/quntag.db",
@@ -103,3 +104,8 @@ class Held:
 
     def release(self) -> None:
         self.gate.set()
+
+
+async def points(repo: Repo, member: str, group: str = "generic:g-1") -> int:
+    """A member's points in a group, as the points board counts them (0 when none)."""
+    return next((n for m, _name, n in await repo.checkins.points_leaders(group, 1000) if m == member), 0)

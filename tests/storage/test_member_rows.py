@@ -26,10 +26,10 @@ async def test_arrival_order_never_changes_the_member_row(store_url):
             group = f"generic:g-{i}"
             for kind, at, name in order:
                 if kind == "message":
-                    await repo.record_message(_message(group, at, name))
+                    await repo.activity.record_message(_message(group, at, name))
                 else:
-                    await repo.record_membership(group, "generic", "群", "generic:u-1", name, kind, at, f"e{at}",
-                                                 "generic:u-2" if kind == "join" else None)
+                    await repo.activity.record_membership(group, "generic", "群", "generic:u-1", name, kind, at,
+                                                          f"e{at}", "generic:u-2" if kind == "join" else None)
 
         def rows(conn):
             return set(conn.exec_driver_sql(

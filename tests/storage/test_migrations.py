@@ -67,11 +67,11 @@ async def test_a_database_of_the_first_revision_is_upgraded_keeping_its_rows(sto
     async with open_database(store_url) as db:
         assert await db.read(revision) == head()
         repo = Repo(db, clock=lambda: T0)
-        assert await repo.groups() == [(G, "测试群", 1)]
-        [member] = await repo.member_facts(G, ["generic:u-1"], "2026-01-01")
+        assert await repo.members.groups() == [(G, "测试群", 1)]
+        [member] = await repo.members.member_facts(G, ["generic:u-1"], "2026-01-01")
         assert (member.name, member.messages) == ("老王", 1)
-        assert await repo.tag_hits_between(G, ["红酒"], T0 - 1, T0) == 1
-        assert [item.payload for item in await repo.due_outgoing(10)] == [{"text": "早上好"}]
+        assert await repo.reports.tag_hits_between(G, ["红酒"], T0 - 1, T0) == 1
+        assert [item.payload for item in await repo.delivery.due_outgoing(10)] == [{"text": "早上好"}]
 
 
 INTEL = [(G, "fingerprint", '["x", 1]', 10.0), (G, "tier_weights", '{"recency": 1}', 11.0),
@@ -100,11 +100,11 @@ async def test_0009_moves_intel_state_rows_into_group_settings_and_back(store_ur
                  for r in SETTINGS))
     async with open_database(store_url) as db:
         repo = Repo(db)
-        assert await repo.setting_value(G, "tier_weights") == '{"recency": 1}'
-        assert await repo.setting(G, "notify_pending:generic:u-9") == ('{"text": "明晚见"}', "")
-        assert await repo.setting("generic:g-2", "notify_mentioned") == ("{}", "")
-        assert await repo.setting(G, "schedule:morning_report") == ("09:30", "08:00")  # group_settings wins
-        assert await repo.setting(G, "auto:push_time") == ("21:00", "2026-W47")
+        assert await repo.settings.setting_value(G, "tier_weights") == '{"recency": 1}'
+        assert await repo.settings.setting(G, "notify_pending:generic:u-9") == ('{"text": "明晚见"}', "")
+        assert await repo.settings.setting("generic:g-2", "notify_mentioned") == ("{}", "")
+        assert await repo.settings.setting(G, "schedule:morning_report") == ("09:30", "08:00")  # group_settings wins
+        assert await repo.settings.setting(G, "auto:push_time") == ("21:00", "2026-W47")
         assert "intel_state" not in await db.read(lambda c: set(inspect(c).get_table_names()))
         assert len(await db.read(lambda c: c.execute(text("SELECT * FROM group_settings")).all())) == (
             len(INTEL) - 1 + len(SETTINGS))

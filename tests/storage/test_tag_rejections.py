@@ -18,11 +18,11 @@ async def test_rejecting_twice_keeps_one_rejection_and_setting_the_tag_lifts_it(
         return conn.exec_driver_sql("SELECT tag, at FROM tag_rejections").all()
 
     try:
-        await repo.reject_tag(G, M, "红酒", 100.0)
-        await repo.remove_member_tag(G, M, "红酒", 200.0)
-        await repo.reject_tag(G, M, "摄影", 150.0)
+        await repo.tags.remove_member_tag(G, M, "红酒", 100.0)
+        await repo.tags.remove_member_tag(G, M, "红酒", 200.0)
+        await repo.tags.remove_member_tag(G, M, "摄影", 150.0)
         assert sorted(await db.read(rejections)) == [("摄影", 150.0), ("红酒", 200.0)]
-        await repo.set_member_tag(G, M, "红酒", "interest", "manual", "{}", 300.0)
+        await repo.tags.set_member_tag(G, M, "红酒", "interest", "manual", "{}", 300.0)
         assert await db.read(rejections) == [("摄影", 150.0)]
     finally:
         await db.close()

@@ -22,7 +22,7 @@ async def load(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str] | None
         await ensure_fresh(repo, cfg, group_id, repo.clock())
     since = day_minus(local(t, cfg.timezone_of(group_id)).date().isoformat(), HISTORY_DAYS)
     want = score_want(cfg, t, tags, evidence)
-    facts = await repo.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want)
+    facts = await repo.members.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want)
     before = await last_before(repo, group_id, facts, t)
     return [build(f, cfg, t, before.get(f.member_id, f.last_message_at)) for f in facts]
 
@@ -30,7 +30,7 @@ async def load(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str] | None
 async def last_before(repo: Repo, group_id: str, facts: Sequence[MemberFacts], t: float) -> dict[str, float | None]:
     """Latest message at or before ``t`` of the members whose last message is later than ``t``."""
     late = [f.member_id for f in facts if f.last_message_at is not None and f.last_message_at > t]
-    return await repo.last_messages_before(group_id, late, t) if late else {}
+    return await repo.members.last_messages_before(group_id, late, t) if late else {}
 
 
 async def lifecycles(repo: Repo, cfg: Config, group_id: str, times: Sequence[float]) -> list[dict[str, MemberStage]]:
@@ -38,7 +38,7 @@ async def lifecycles(repo: Repo, cfg: Config, group_id: str, times: Sequence[flo
     seen then), from one fetch of the group's facts without day counts and two window sums per member and time."""
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     tz = cfg.timezone_of(group_id)
-    facts = await repo.member_facts(group_id, None, "", lite=True, days=False)
+    facts = await repo.members.member_facts(group_id, None, "", lite=True, days=False)
     ids = [f.member_id for f in facts]
     out = []
     for t in times:
@@ -55,7 +55,7 @@ async def load_group(repo: Repo, cfg: Config, group_id: str, t: float, tag: str 
     """Profiles of a group (optionally only those carrying ``tag``), paginated after filtering."""
     if tag is None and limit is None and offset == 0:
         return await load(repo, cfg, group_id, None, t)
-    ids = await repo.member_ids(group_id)
+    ids = await repo.members.member_ids(group_id)
     if tag is None:
         ids = ids[offset: None if limit is None else offset + limit]
         return await load(repo, cfg, group_id, ids, t)
@@ -69,8 +69,8 @@ async def declining_at(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str
     """Whether each member's message rate is declining at ``t`` (contract §5), from two window sums per member;
     only members whose first day is undecided get their day counts fetched and walked back."""
     day = local(t, cfg.timezone_of(group_id)).date().isoformat()
-    sums = await repo.rate_sums(group_id, ids, day_minus(day, RECENT_DAYS - 1),
-                                day_minus(day, RECENT_DAYS + PREVIOUS_DAYS - 1), day)
+    sums = await repo.members.rate_sums(group_id, ids, day_minus(day, RECENT_DAYS - 1),
+                                        day_minus(day, RECENT_DAYS + PREVIOUS_DAYS - 1), day)
     out: dict[str, bool] = {}
     walk = []
     for mid in ids:
@@ -80,6 +80,6 @@ async def declining_at(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str
         else:
             out[mid] = first
     if walk:
-        for f in await repo.member_facts(group_id, walk, day_minus(day, HISTORY_DAYS), lite=True):
+        for f in await repo.members.member_facts(group_id, walk, day_minus(day, HISTORY_DAYS), lite=True):
             out[f.member_id] = is_declining(f.days, day)
     return out

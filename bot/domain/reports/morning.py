@@ -23,13 +23,13 @@ async def gather_morning(repo: Repo, group: GroupConfig, now: float) -> dict[str
     yesterday = day_minus(today, 1)
     start, end = local_midnight(yesterday, tz), local_midnight(today, tz)
     weekday = date.fromisoformat(today).weekday()
-    count, leaders = await repo.checkin_leaders(group.id, yesterday, day_minus(yesterday, 1))
+    count, leaders = await repo.checkins.checkin_leaders(group.id, yesterday, day_minus(yesterday, 1))
     return {
         "today": today, "weekday": weekday,
-        "window": await repo.window(group.id, start, end),
-        "tags": await repo.top_tags(group.id, start, end, 5),
-        "activities": [(t, title) for _i, w, t, title in await repo.activities(group.id) if w == weekday],
-        "news": await repo.pending_news(group.id),
+        "window": await repo.reports.window(group.id, start, end),
+        "tags": await repo.reports.top_tags(group.id, start, end, 5),
+        "activities": [(t, title) for _i, w, t, title in await repo.news.activities(group.id) if w == weekday],
+        "news": await repo.news.pending_news(group.id),
         "checkins": count, "streaks": leaders,
     }
 

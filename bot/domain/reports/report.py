@@ -29,7 +29,7 @@ async def group_title(repo: Repo, group: GroupConfig) -> str:
     not listed in the config), the id only when neither is known."""
     if group.name:
         return group.name
-    stored = {gid: name for gid, name, _n in await repo.groups()}
+    stored = {gid: name for gid, name, _n in await repo.members.groups()}
     return stored.get(group.id) or group.id
 
 

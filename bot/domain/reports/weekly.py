@@ -36,31 +36,31 @@ async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float)
     before, after = await profiles.lifecycles(repo, cfg, gid, [start, end])
     surveys = []
     for sv in cfg.surveys:
-        if await repo.survey_started(gid, sv.id) is not None:
+        if await repo.surveys.survey_started(gid, sv.id) is not None:
             surveys.append(await survey_summary(repo, gid, sv.id, sv.title))
-    tags = await repo.top_tags(gid, start, end, 10)
+    tags = await repo.reports.top_tags(gid, start, end, 10)
     return {
         "first": first, "last": last,
-        "week": await repo.window(gid, start, end), "prev": await repo.window(gid, prev_start, start),
-        "contributors": await repo.top_contributors(gid, start, end, 5),
-        "helpers": await repo.top_helpers(gid, start, end, 5),
-        "tags": tags, "prev_tags": await repo.top_tags(gid, prev_start, start, 50),
+        "week": await repo.reports.window(gid, start, end), "prev": await repo.reports.window(gid, prev_start, start),
+        "contributors": await repo.reports.top_contributors(gid, start, end, 5),
+        "helpers": await repo.reports.top_helpers(gid, start, end, 5),
+        "tags": tags, "prev_tags": await repo.reports.top_tags(gid, prev_start, start, 50),
         "before": before, "after": after,
         "core": await core_members(repo, cfg, gid),
         "lurkers": [(f.member_id, f.name) for f in await lurkers(repo, cfg, gid, now, start)],
-        "unanswered": await repo.open_questions(gid, end - cfg.alerts.unanswered_minutes * 60, start),
+        "unanswered": await repo.questions.open_questions(gid, end - cfg.alerts.unanswered_minutes * 60, start),
         "surveys": surveys,
-        "checkers": await repo.checkin_members_between(gid, first, last),
-        "members": len(await repo.current_members(gid)),
-        "hours": await repo.group_hours(gid),
+        "checkers": await repo.checkins.checkin_members_between(gid, first, last),
+        "members": len(await repo.members.current_members(gid)),
+        "hours": await repo.reports.group_hours(gid),
         # build_weekly looks at the week's top tag only
-        "tag_times": await repo.tag_message_times(gid, start - 21 * 86400, tags[0][0]) if tags else [],
+        "tag_times": await repo.reports.tag_message_times(gid, start - 21 * 86400, tags[0][0]) if tags else [],
     }
 
 
 async def survey_summary(repo: Repo, group_id: str, survey_id: str, title: str) -> dict[str, Any]:
-    answers = await repo.survey_answers(group_id, survey_id)
-    members = await repo.current_members(group_id)
+    answers = await repo.surveys.survey_answers(group_id, survey_id)
+    members = await repo.members.current_members(group_id)
     responders = {m for m, _q, _v in answers}
     return {"id": survey_id, "title": title or survey_id, "responders": len(responders),
             "members": len(members), "non_responders": len([m for m in members if m not in responders])}
@@ -166,7 +166,7 @@ async def matrix_rows(repo: Repo, cfg: Config, now: float) -> list[dict[str, Any
     rows: list[dict[str, Any]] = []
     for g in cfg.groups.values():
         _f, _l, prev_start, start, end = _week_bounds(now, g.timezone)
-        w, p = await repo.window(g.id, start, end), await repo.window(g.id, prev_start, start)
+        w, p = await repo.reports.window(g.id, start, end), await repo.reports.window(g.id, prev_start, start)
         rows.append({"group": await group_title(repo, g), "growth": len(w.joined) - w.left, "messages": w.messages,
                      "messages_delta": change(w.messages, p.messages), "active": w.active_members,
                      "_d": w.messages - p.messages})

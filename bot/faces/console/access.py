@@ -50,7 +50,7 @@ def group_name(cfg: Config, group_id: str, stored_name: str) -> str:
 async def all_groups(cfg: Config, repo: Repo) -> list[GroupView]:
     """Every group: listed ones in config order, then groups only stored (platform groups the config does
     not list; ``only_listed_groups`` leaves them out)."""
-    stored = {gid: name for gid, name, _n in await repo.groups()}
+    stored = {gid: name for gid, name, _n in await repo.members.groups()}
     out = []
     for gid in [*cfg.groups, *(gid for gid in stored if gid not in cfg.groups)]:
         group = cfg.group(gid)
@@ -72,7 +72,7 @@ async def group_view(cfg: Config, repo: Repo, member_id: str, group_id: str) -> 
     group = cfg.group(group_id)
     if group is None:
         return None
-    stored = {gid: name for gid, name, _n in await repo.groups()}
+    stored = {gid: name for gid, name, _n in await repo.members.groups()}
     if group_id not in cfg.groups and group_id not in stored:
         return None
     return GroupView(group_id, group_name(cfg, group_id, stored.get(group_id, "")), group.timezone, group.locale)

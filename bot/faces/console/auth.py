@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.core.config import Config
 from bot.faces.console.access import admin_anywhere
-from storage.repo.console_store import ConsoleStore
+from storage.repo.stores.console import ConsoleStore
 
 LINK_VALID_S = 600.0
 COOKIE = "quntag_console"

@@ -21,7 +21,7 @@ from bot.domain.tiers import TIERS
 from bot.faces.console.access import GroupView
 from bot.faces.console.overview import STAGES, build_row, gather, stage_counts
 from storage.repo import Repo
-from storage.repo.console_store import ConsoleStore
+from storage.repo.stores.console import ConsoleStore
 
 SPAN = 90  # days of messages and members
 FLOW_DEFAULT = 30  # the flow compares today with this many days ago unless the form says otherwise
@@ -82,7 +82,7 @@ def flow(before: dict[str, MemberStage], after: dict[str, MemberStage], start: s
 async def tag_trends(repo: Repo, store: ConsoleStore, group: GroupView, now: float) -> dict[str, Any]:
     """The most hit tags of the last 30 days, and hits of the first few in each of the last ``TAG_WEEKS``
     seven-day windows (oldest first, the last one ending now; labelled by the local day each begins)."""
-    top = await repo.top_tags(group.id, now - 30 * DAY_S, now, TOP_TAGS)
+    top = await repo.reports.top_tags(group.id, now - 30 * DAY_S, now, TOP_TAGS)
     start = now - TAG_WEEKS * 7 * DAY_S
     trend = {name: [0] * TAG_WEEKS for name, _h, _m in top[:TREND_TAGS]}
     for name, week, n in await store.tag_weeks(group.id, list(trend), start, 7 * DAY_S):
@@ -96,13 +96,14 @@ async def tag_trends(repo: Repo, store: ConsoleStore, group: GroupView, now: flo
 async def tiers(repo: Repo, cfg: Config, group_id: str, now: float) -> dict[str, int]:
     """Members per value tier (the recompute's, as ``/tier`` shows them)."""
     await ensure_fresh(repo, cfg, group_id, now)
-    counts = Counter(t for t, _s, _b in (await repo.member_states(group_id)).values())
+    counts = Counter(t for t, _s, _b in (await repo.profiles.member_states(group_id)).values())
     return {t: counts.get(t, 0) for t in TIERS}
 
 
 async def unanswered(repo: Repo, cfg: Config, group: GroupView, now: float) -> list[dict[str, Any]]:
     """Questions of the last week nobody answered within ``[alerts] unanswered_minutes`` (newest first)."""
-    found = await repo.open_questions(group.id, now - cfg.alerts.unanswered_minutes * 60, now - QUESTION_DAYS * DAY_S)
+    found = await repo.questions.open_questions(group.id, now - cfg.alerts.unanswered_minutes * 60,
+                                                now - QUESTION_DAYS * DAY_S)
     return [{"message": mid, "member": member, "name": name or member.partition(":")[2], "at": iso_utc(at),
              "excerpt": excerpt} for mid, member, name, at, excerpt in sorted(found, key=lambda q: -q[3])]
 
@@ -117,7 +118,7 @@ async def dashboard(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupVi
     times = [end_of(a, tz, now), end_of(b, tz, now), now]
     before, after, current = await profiles.lifecycles(repo, cfg, group.id, times)
     row = build_row(await gather(cfg, repo, store, group, now, span=SPAN, mix=stage_counts(current)))
-    hours = await repo.group_hours(group.id)
+    hours = await repo.reports.group_hours(group.id)
     return {
         "id": group.id, "name": group.name, "timezone": group.timezone, "generated_at": iso_utc(now),
         "days": row["days"], "messages": row["messages"], "members_by_day": row["members_by_day"],

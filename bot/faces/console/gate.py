@@ -33,7 +33,7 @@ async def page_group(request: web.Request) -> tuple[Viewer, GroupView]:
 async def api_group(request: web.Request) -> GroupView:
     """The group of ``{group}`` for the API token (which sees every group); 404 JSON when unknown."""
     c = request.app[CONSOLE]
-    gid = await c.repo.resolve_group(request.match_info["group"])
+    gid = await c.repo.members.resolve_group(request.match_info["group"])
     for g in await all_groups(c.config, c.repo):
         if g.id == gid:
             return g

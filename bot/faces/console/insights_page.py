@@ -26,7 +26,7 @@ DAY_S = 86400.0
 async def saved_counts(c: Console, group: GroupView, now: float) -> list[dict[str, Any]]:
     """Each saved segment with its members now and at the end of each of the last ``WEEKS`` weeks."""
     out = []
-    for name, query in (await c.repo.saved_segments(group.id)).items():
+    for name, query in (await c.repo.profiles.saved_segments(group.id)).items():
         counts = []
         for k in range(WEEKS, -1, -1):
             try:
@@ -85,6 +85,6 @@ async def save_segment(request: web.Request) -> web.Response:
         return c.pages.response("insights", status=400, viewer=who, group=group, now=now, tab="insights",
                                 title=c.pages.t["tabs"]["insights"], d=d, sparks={}, shares={},
                                 error=query_error(c.pages, query, exc), done="")
-    await c.repo.save_segment(group.id, name, query, who.member_id, now)
+    await c.repo.profiles.save_segment(group.id, name, query, who.member_id, now)
     await c.audit(who.member_id, "console_segment_save", group.id, f"{name}: {query[:200]}")
     raise web.HTTPSeeOther(group_url(group.id, "/insights?done=1"))

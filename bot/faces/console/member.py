@@ -13,7 +13,7 @@ from bot.domain.profiles import Profile
 from bot.domain.profiles.shown import asked_by
 from bot.faces.console.access import GroupView
 from storage.repo import Repo
-from storage.repo.console_store import ConsoleStore
+from storage.repo.stores.console import ConsoleStore
 
 POINTS = 13  # weekly points: a quarter of a year
 DAY_S = 86400.0
@@ -62,5 +62,5 @@ async def profile_data(cfg: Config, repo: Repo, store: ConsoleStore, group: Grou
         "scores": await score_history(cfg, repo, group.id, p, now),
         "answers": answers(p, cfg),
         "checkins": {"days": [{"day": d, "streak": s} for d, s in checkins], "since": since,
-                     "points": await repo.points_of(group.id, p.member)},
+                     "points": await repo.checkins.points_of(group.id, p.member)},
     }

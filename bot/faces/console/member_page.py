@@ -66,7 +66,7 @@ async def member_json(request: web.Request) -> web.Response:
     p = await find(c.config, c.repo, group.id, member, now)
     if p is None:
         return json_response({"error": f"unknown member {member} in group {group.id}"}, 404)
-    await c.repo.audit("api", "lookup", group.id, member)
+    await c.repo.privacy.audit("api", "lookup", group.id, member)
     return json_response(await profile_data(c.config, c.repo, c.store, group, p, now))
 
 
@@ -99,7 +99,7 @@ async def member_action(request: web.Request) -> web.Response:
         key, value = _field(form, "key"), _field(form, "value")
         if not key or (action == "attr_set" and not value):
             raise _back(group, member, "missing")
-        await c.repo.set_attribute(group.id, member, key, value if action == "attr_set" else None, "manual", now)
+        await c.repo.tags.set_attribute(group.id, member, key, value if action == "attr_set" else None, "manual", now)
         await c.audit(who.member_id, "console_attr_set" if action == "attr_set" else "console_attr_clear",
                       group.id, f"{member}: {key}")
     else:
@@ -124,7 +124,7 @@ async def forget(request: web.Request) -> web.Response:
     form = await request.post()
     if str(form.get("confirm", "")) != "yes":
         raise web.HTTPSeeOther(member_url(group.id, member, "/forget"))
-    removed = await c.repo.forget_member(group.id, member, actor=f"console:{who.member_id}")
+    removed = await c.repo.privacy.forget_member(group.id, member, actor=f"console:{who.member_id}")
     await c.audit(who.member_id, "console_forget", group.id, f"{member}: {sum(removed.values())} rows")
     t = c.pages.t
     return c.pages.message(200, t["forgotten_title"], [t["forgotten_text"]], viewer=who,

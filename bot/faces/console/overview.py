@@ -17,7 +17,7 @@ from bot.domain import profiles
 from bot.domain.profiles import MemberStage
 from bot.faces.console.access import GroupView
 from storage.repo import Repo
-from storage.repo.console_store import ConsoleStore
+from storage.repo.stores.console import ConsoleStore
 
 DAYS = 30
 WEEK = 7
@@ -52,7 +52,7 @@ async def gather(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupView,
         bucket = joined if kind == "join" else left
         bucket.setdefault(local_day(at, tz), set()).add(member)
     return GroupActivity(group, now, days, [by_day.get(d, 0) for d in days], [len(joined[d]) for d in days],
-                         [len(left[d]) for d in days], len(await repo.current_members(group.id)),
+                         [len(left[d]) for d in days], len(await repo.members.current_members(group.id)),
                          mix if mix is not None else await lifecycle_mix(repo, cfg, group.id, now))
 
 

@@ -26,7 +26,7 @@ from bot.faces.console.service import CONSOLE, Console
 from bot.faces.console.views import Pages
 from storage.db import Database
 from storage.repo import Repo
-from storage.repo.console_store import ConsoleStore
+from storage.repo.stores.console import SqlConsoleStore
 
 
 async def to_overview(_request: web.Request) -> web.StreamResponse:
@@ -35,7 +35,7 @@ async def to_overview(_request: web.Request) -> web.StreamResponse:
 
 def add_routes(app: web.Application, config: Config, db: Database, repo: Repo, clock: Callable[[], float]) -> None:
     """``/console/…`` pages (session cookie) and ``GET /api/overview`` (API token, checked by ``bot.faces.api``)."""
-    store = ConsoleStore(db)
+    store = SqlConsoleStore(db)
     app[CONSOLE] = Console(config, repo, store, ConsoleLogins(config, store, clock), Pages(config.defaults.locale),
                            clock)
     app.middlewares.append(session.guard)

@@ -40,9 +40,9 @@ async def routine(request: web.Request, group: GroupView) -> dict[str, Any]:
     return {
         "schedules": schedules,
         "morning_preview": await reports.morning_text(ctx, gc),
-        "news": [{"id": i, "text": text} for i, text in await c.repo.pending_news(group.id)],
+        "news": [{"id": i, "text": text} for i, text in await c.repo.news.pending_news(group.id)],
         "activities": [{"id": i, "weekday": w, "time": t, "title": title}
-                       for i, w, t, title in await c.repo.activities(group.id)],
+                       for i, w, t, title in await c.repo.news.activities(group.id)],
         "checkin": {"points": check.points, "weekly_bonus": check.weekly_bonus},
         "digest_recipients": list(await gs.digest_recipients(c.repo, gc)),
     }
@@ -65,7 +65,7 @@ async def routine_json(request: web.Request) -> web.Response:
 
 
 async def _name(c: Console, group_id: str, member: str) -> str:
-    found = await c.repo.find_members(group_id, member, 1)
+    found = await c.repo.members.find_members(group_id, member, 1)
     return found[0][1] if found and found[0][0] == member and found[0][1] else member.partition(":")[2] or member
 
 
@@ -98,7 +98,7 @@ async def _schedule(request: web.Request, gc: GroupConfig, job: ScheduledJob, ra
             raise Refused("bad_schedule") from None
     elif raw:
         value = "off"
-    await request.app[CONSOLE].repo.set_setting(gc.id, schedule_key(job.name), value, job.configured_in(
+    await request.app[CONSOLE].repo.settings.set_setting(gc.id, schedule_key(job.name), value, job.configured_in(
         request.app[CONSOLE].config, gc))
     await request.app[RUNTIME].jobs.install()  # the timer takes the new time now, not at the next minute
     return f"{job.name}={value or 'reset'}"
@@ -116,10 +116,10 @@ async def _apply(request: web.Request, c: Console, gc: GroupConfig, who: str, fo
         text = str(form.get("text", "")).strip()[:MAX_TEXT]
         if not text:
             raise Refused("missing")
-        await c.repo.add_news(gid, text, who)
+        await c.repo.news.add_news(gid, text, who)
         return f"news +{text[:60]}"
     if action == "news_rm":
-        await c.repo.remove_news(gid, _int(form, "id"))
+        await c.repo.news.remove_news(gid, _int(form, "id"))
         return f"news -{form.get('id')}"
     if action == "activity_add":
         day, title = weekday_index(_text(form, "weekday", 10)), _text(form, "title", 100)
@@ -129,10 +129,10 @@ async def _apply(request: web.Request, c: Console, gc: GroupConfig, who: str, fo
             raise Refused("bad_time") from None
         if day is None or not title:
             raise Refused("missing")
-        await c.repo.add_activity(gid, day, f"{h:02d}:{m:02d}", title, who)
+        await c.repo.news.add_activity(gid, day, f"{h:02d}:{m:02d}", title, who)
         return f"activity +{title}"
     if action == "activity_rm":
-        await c.repo.remove_activity(gid, _int(form, "id"))
+        await c.repo.news.remove_activity(gid, _int(form, "id"))
         return f"activity -{form.get('id')}"
     if action == "checkin":
         points, bonus = _int(form, "points"), _int(form, "weekly_bonus")

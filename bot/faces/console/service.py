@@ -11,7 +11,7 @@ from bot.core.config import Config
 from bot.faces.console.auth import ConsoleLogins
 from bot.faces.console.views import Pages
 from storage.repo import Repo
-from storage.repo.console_store import ConsoleStore
+from storage.repo.stores.console import ConsoleStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,7 @@ class Console:
 
     async def audit(self, member_id: str, action: str, group_id: str = "", detail: str = "") -> None:
         """Record a console action in the audit log, the acting admin named ``console:<member>``."""
-        await self.repo.audit(f"console:{member_id}", action, group_id, detail)
+        await self.repo.privacy.audit(f"console:{member_id}", action, group_id, detail)
 
 
 CONSOLE = web.AppKey("console", Console)

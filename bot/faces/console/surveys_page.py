@@ -31,8 +31,8 @@ async def data(request: web.Request, group: GroupView) -> list[dict[str, Any]]:
     out = []
     for sv in c.config.surveys:
         res = await surveys.results(ctx, sv, group.id)
-        at = await c.repo.setting_value(group.id, one_off_key(sv.id))
-        started = await c.repo.survey_started(group.id, sv.id)
+        at = await c.repo.settings.setting_value(group.id, one_off_key(sv.id))
+        started = await c.repo.surveys.survey_started(group.id, sv.id)
         out.append({
             "id": sv.id, "title": sv.title, "schedule": sv.schedule if not sv.groups or group.id in sv.groups else "",
             "send_at": iso_utc(float(at)) if at else None, "started_at": iso_utc(started),
@@ -88,10 +88,10 @@ async def survey_post(request: web.Request) -> web.Response:
             raise web.HTTPSeeOther(f"{back}?error=bad_time") from None
         if when.timestamp() <= c.clock():
             raise web.HTTPSeeOther(f"{back}?error=past_time")
-        await c.repo.set_setting(group.id, one_off_key(sv.id), str(when.timestamp()))
+        await c.repo.settings.set_setting(group.id, one_off_key(sv.id), str(when.timestamp()))
         detail = f"{sv.id}: at {iso_utc(when.timestamp())}"
     elif action == "unschedule":
-        await c.repo.set_setting(group.id, one_off_key(sv.id), None)
+        await c.repo.settings.set_setting(group.id, one_off_key(sv.id), None)
         detail = f"{sv.id}: unscheduled"
     else:
         raise web.HTTPSeeOther(f"{back}?error=bad_request")

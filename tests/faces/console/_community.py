@@ -86,7 +86,7 @@ def write_history(path: Path, now: float | None = None) -> Path:
 async def seed(runtime: Any, now: float) -> None:
     """Take the history in through the runtime's own intake (as ``quntag replay`` does) and wait for it."""
     events = [parse_event("generic", e) for e in history(now)]
-    await runtime.repo.accept([Delivery("generic", ev.event_id, (event_to_dict(ev),)) for ev in events])
+    await runtime.repo.intake.accept([Delivery("generic", ev.event_id, (event_to_dict(ev),)) for ev in events])
     runtime.inbox.wake()
     await runtime.inbox.drained()
 

@@ -30,7 +30,7 @@ async def store(db_file: Path, *rows: tuple[str, str, str]) -> None:
         await db.migrate()
         repo = Repo(db)
         for key, value, config_value in rows:
-            await repo.set_setting(A, key, value, config_value)
+            await repo.settings.set_setting(A, key, value, config_value)
     finally:
         await db.close()
 

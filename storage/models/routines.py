@@ -1,4 +1,4 @@
-"""Operations tables: settings changed in chat, check-ins, points, news, activities, surveys, alerts, joins."""
+"""Community-routine tables: chat-changed settings, check-ins, points, news, activities, surveys, alerts, joins."""
 
 from __future__ import annotations
 

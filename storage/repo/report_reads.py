@@ -1,7 +1,8 @@
-"""Operations SQL, part 3: aggregates for the morning report and the weekly digest."""
+"""Aggregate reads for the morning report and the weekly digest (windows, top tags, contributors, helpers, hours)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,14 +14,9 @@ from storage.models import (
     Member,
     MemberHour,
     MembershipEvent,
-    MemberTag,
     MessageRow,
     TagHit,
 )
-from storage.repo.base import insert_ignore
-from storage.repo.privacy import refused
-
-# -- job runs ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +107,7 @@ def tag_message_times(conn: Connection, group_id: str, since: float,
     return [(str(a), str(b), int(c)) for a, b, c in rows]
 
 
-def tag_member(conn: Connection, group_id: str, member_id: str, tag: str, category: str, source: str,
-               at: float) -> None:
-    """Give a member a non-keyword tag (channel, survey, activity), keeping the first source; not for a
-    member who refused profiling."""
-    if refused(conn, group_id, member_id):
-        return
-    insert_ignore(conn, MemberTag, {"group_id": group_id, "member_id": member_id, "tag": tag, "category": category,
-                                    "source": source, "score": None, "at": at})
+def tag_hits_between(conn: Connection, group_id: str, tags: Sequence[str], start: float, end: float) -> int:
+    return int(conn.execute(select(func.count()).where(
+        col(TagHit.group_id) == group_id, col(TagHit.tag).in_(list(tags)), col(TagHit.at) > start,
+        col(TagHit.at) <= end)).scalar() or 0)

@@ -1,49 +1,18 @@
-"""Community-routine storage: job runs, chat-changed settings, check-ins and points, news, weekly
-activities, surveys, questions, alerts and join requests, plus the aggregate reads reports need.
-
-Sync functions over one connection; the Repo facade runs writes on the writer thread and reads on
-the reader pool.
-"""
+"""Check-ins and points (streaks, leaders, credits)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, func, select
 from sqlmodel import col
 
 from storage.models import (
-    Activity,
     Checkin,
-    JobRun,
     Member,
-    NewsItem,
     PointsEntry,
 )
-from storage.repo.base import WriteFn, insert_ignore
-
-# -- job runs ---------------------------------------------------------------------------------------
-
-
-def claim_run(conn: Connection, group_id: str, job: str, fire_time: float, fns: Sequence[WriteFn],
-              now: float) -> bool:
-    """Record the run and apply its writes in the same transaction; False (nothing applied) when it
-    was recorded before. The writer thread serializes this, so a run happens at most once."""
-    if not insert_ignore(conn, JobRun, {"group_id": group_id, "job": job, "fire_time": fire_time, "done_at": now}):
-        return False
-    for fn in fns:
-        fn(conn)
-    return True
-
-
-def run_done(conn: Connection, group_id: str, job: str, fire_time: float) -> bool:
-    return conn.execute(select(col(JobRun.done_at)).where(
-        col(JobRun.group_id) == group_id, col(JobRun.job) == job,
-        col(JobRun.fire_time) == fire_time)).first() is not None
-
-
-# -- points and check-ins ---------------------------------------------------------------------------
+from storage.repo.upserts import insert_ignore
 
 
 def credit(conn: Connection, group_id: str, member_id: str, reason: str, points: int, at: float) -> bool:
@@ -139,47 +108,3 @@ def points_leaders(conn: Connection, group_id: str, limit: int = 10) -> list[tup
                         .where(col(p.group_id) == group_id).group_by(col(p.member_id), col(Member.name))
                         .order_by(total.desc(), col(p.member_id)).limit(limit)).all()
     return [(str(m), str(n or ""), int(t)) for m, n, t in rows]
-
-
-# -- news and activities ----------------------------------------------------------------------------
-
-
-def add_news(conn: Connection, group_id: str, text: str, added_by: str, at: float) -> None:
-    conn.execute(insert(NewsItem).values(group_id=group_id, text=text, added_by=added_by, at=at))
-
-
-def pending_news(conn: Connection, group_id: str) -> list[tuple[int, str]]:
-    rows = conn.execute(select(col(NewsItem.id), col(NewsItem.text)).where(
-        col(NewsItem.group_id) == group_id, col(NewsItem.sent_at).is_(None)).order_by(col(NewsItem.id))).all()
-    return [(int(i or 0), str(t)) for i, t in rows]
-
-
-def remove_news(conn: Connection, group_id: str, item_id: int) -> None:
-    conn.execute(delete(NewsItem).where(col(NewsItem.group_id) == group_id, col(NewsItem.id) == item_id))
-
-
-def mark_news_sent(conn: Connection, ids: Sequence[int], at: float, keep_text: bool = True) -> None:
-    if ids:
-        conn.execute(update(NewsItem).where(col(NewsItem.id).in_(list(ids)))
-                     .values(sent_at=at, **({} if keep_text else {"text": ""})))
-
-
-def add_activity(conn: Connection, group_id: str, weekday: int, time: str, title: str, added_by: str,
-                 at: float) -> None:
-    conn.execute(insert(Activity).values(group_id=group_id, weekday=weekday, time=time, title=title,
-                                         added_by=added_by, at=at))
-
-
-def activities(conn: Connection, group_id: str) -> list[tuple[int, int, str, str]]:
-    """(id, weekday, "HH:MM", title) ordered by weekday and time."""
-    rows = conn.execute(select(col(Activity.id), col(Activity.weekday), col(Activity.time), col(Activity.title))
-                        .where(col(Activity.group_id) == group_id)
-                        .order_by(col(Activity.weekday), col(Activity.time), col(Activity.id))).all()
-    return [(int(i or 0), int(w), str(t), str(ti)) for i, w, t, ti in rows]
-
-
-def remove_activity(conn: Connection, group_id: str, activity_id: int) -> None:
-    conn.execute(delete(Activity).where(col(Activity.group_id) == group_id, col(Activity.id) == activity_id))
-
-
-# -- surveys ----------------------------------------------------------------------------------------

@@ -1,14 +1,58 @@
-"""The operator console's storage: login links, sessions and chart series (a feature store of its own,
-beside the Repo facade). Callers pass one-way hashes, never a link's token or a cookie's session id."""
+"""The operator console's storage: login links, sessions and chart series (a feature store used by the console
+only). Callers pass one-way hashes, never a link's token or a cookie's session id."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from storage.db import Database
 from storage.repo import console_logins, console_series
 
 
-class ConsoleStore:
-    """Console storage calls over one :class:`Database`; every write is committed on return."""
+class ConsoleStore(Protocol):
+    """The operator console's storage; every write is committed on return (immediate: the console is no event)."""
+
+    async def add_login_token(self, token_hash: str, member_id: str, now: float, expires_at: float) -> None:
+        """Store a one-time login link for ``member_id`` (and drop what ran out)."""
+
+    async def redeem_login(self, token_hash: str, session_hash: str, now: float,
+                           session_expires_at: float) -> tuple[str, str | None]:
+        """Spend a link and open a session atomically: (``ok|unknown|expired|used``, member or None)."""
+
+    async def session(self, session_hash: str, now: float) -> tuple[str, float] | None:
+        """(member, expires_at) of a live session, else None."""
+
+    async def end_session(self, session_hash: str) -> bool:
+        """Log one session out; False when it was not open."""
+
+    async def end_member_sessions(self, member_id: str) -> int:
+        """Log a member out everywhere; the number of sessions ended."""
+
+    async def messages_by_day(self, group_id: str, since_day: str) -> dict[str, int]:
+        """Messages per local day since ``since_day``."""
+
+    async def membership_times(self, group_id: str, since: float) -> list[tuple[str, str, float]]:
+        """(member, join|leave, at) of the membership changes since ``since``."""
+
+    async def messages_by_day_hour(self, group_id: str, since_day: str) -> list[tuple[str, int, int]]:
+        """(local day, local hour, messages) since ``since_day``: the dashboard's heat map."""
+
+    async def member_checkins(self, group_id: str, member_id: str, since_day: str) -> list[tuple[str, int]]:
+        """(day, streak) of a member's check-ins since ``since_day``."""
+
+    async def tag_weeks(self, group_id: str, tags: list[str], start: float,
+                        week_s: float) -> list[tuple[str, int, int]]:
+        """Weekly hits of ``tags`` from ``start`` on (week 0 first)."""
+
+    async def recent_texts(self, group_id: str, limit: int) -> tuple[int, list[str]]:
+        """How many of the latest messages were read, and the texts stored among them."""
+
+    async def recent_hit_keywords(self, group_id: str, limit: int) -> list[str]:
+        """The keywords of the latest keyword hits (the rule preview when no text is stored)."""
+
+
+class SqlConsoleStore:
+    """ConsoleStore over SQL tables (SQLite or PostgreSQL)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -34,8 +78,6 @@ class ConsoleStore:
         """Log a member out everywhere; the number of sessions ended."""
         return await self.db.write(lambda c: console_logins.end_member_sessions(c, member_id))
 
-    async def open_sessions(self, member_id: str, now: float) -> int:
-        return await self.db.read(lambda c: console_logins.open_sessions(c, member_id, now))
 
     async def messages_by_day(self, group_id: str, since_day: str) -> dict[str, int]:
         return await self.db.read(lambda c: console_series.messages_by_day(c, group_id, since_day))

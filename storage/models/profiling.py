@@ -1,4 +1,4 @@
-"""Member-intelligence tables: message signals, derived states, transitions, saved segments."""
+"""Profiling tables: message signals, derived member states, lifecycle transitions, saved segments."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Member intelligence storage: message signals, the recompute (fingerprint, derived tags and states,
-lifecycle transitions), member look-up by reference, saved segments."""
+"""What the recompute derives and stores: its fingerprint, activity tags, value tiers, lifecycle states and
+transitions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlmodel import col
 
 from storage.models import (
@@ -18,26 +18,12 @@ from storage.models import (
     MembershipEvent,
     MemberState,
     MemberTag,
-    MessageSignal,
-    SavedSegment,
     TagRejection,
 )
 from storage.repo import settings
-from storage.repo.base import insert_ignore, upsert
-from storage.repo.fast import Prepared, dialect_insert
-from storage.repo.privacy import refused, refused_among
+from storage.repo.privacy import refused_among
 from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
-
-
-@dataclass(frozen=True, slots=True)
-class Signal:
-    message_id: str
-    member_id: str
-    at: float
-    question: bool
-    link: bool
-    reply_to: str | None
-    mentions: tuple[str, ...]
+from storage.repo.upserts import insert_ignore, upsert
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,30 +52,6 @@ class Transition:
     from_stage: str
     to_stage: str
     at: float
-
-
-_SIGNAL = Prepared(lambda d: dialect_insert(d, MessageSignal).values(
-    {c: bindparam(c) for c in ("group_id", "message_id", "member_id", "at", "question", "link", "reply_to",
-                               "mentions")}).on_conflict_do_nothing())
-
-
-def record_signal(conn: Connection, group_id: str, s: Signal) -> None:
-    """Store one message's signals; none for a member who refused profiling, and mentions of such members
-    are left out of other members' signals (being mentioned is a fact about the one mentioned)."""
-    if refused(conn, group_id, s.member_id):
-        return
-    hidden = refused_among(conn, group_id, s.mentions) if s.mentions else set()
-    _SIGNAL.run(conn, {"group_id": group_id, "message_id": s.message_id, "member_id": s.member_id, "at": s.at,
-                       "question": s.question, "link": s.link, "reply_to": s.reply_to,
-                       "mentions": " ".join(m for m in s.mentions if m not in hidden)})
-
-
-def signals(conn: Connection, group_id: str, since: float, until: float) -> list[Signal]:
-    m = MessageSignal
-    rows = conn.execute(select(m).where(col(m.group_id) == group_id, col(m.at) >= since, col(m.at) <= until)
-                        .order_by(col(m.at))).all()
-    return [Signal(r.message_id, r.member_id, r.at, bool(r.question), bool(r.link), r.reply_to,
-                   tuple(x for x in r.mentions.split(" ") if x)) for r in rows]
 
 
 def fingerprint(conn: Connection, group_id: str) -> str:
@@ -159,36 +121,3 @@ def states(conn: Connection, group_id: str) -> dict[str, tuple[str, float, str]]
     rows = conn.execute(select(col(MemberState.member_id), col(MemberState.tier), col(MemberState.score),
                                col(MemberState.breakdown)).where(col(MemberState.group_id) == group_id)).all()
     return {str(m): (str(t), float(s), str(b)) for m, t, s, b in rows}
-
-
-def find_members(conn: Connection, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
-    """The members of the group a typed reference names, as (member id, display name): the one whose full id
-    or platform id it is, exactly; else every member whose display name it is, exactly (most recently seen
-    first, at most ``limit``). Ids come first so a member cannot take another's id as a display name; only
-    equality is used (no LIKE), so ``%`` and ``_`` are ordinary characters."""
-    m = Member
-    tok = token.strip()
-    if not tok:
-        return []
-    plain = tok.removeprefix("@")
-    adapter = group_id.partition(":")[0]
-    for member_id in (plain, f"{adapter}:{plain}"):
-        row = conn.execute(select(col(m.name)).where(col(m.group_id) == group_id,
-                                                     col(m.member_id) == member_id)).first()
-        if row is not None:
-            return [(member_id, str(row[0] or ""))]
-    rows = conn.execute(select(col(m.member_id), col(m.name))
-                        .where(col(m.group_id) == group_id, col(m.name).in_({tok, plain}))
-                        .order_by(col(m.last_seen).desc()).limit(limit)).all()
-    return [(str(i), str(n)) for i, n in rows]
-
-
-def save_segment(conn: Connection, group_id: str, name: str, query: str, by: str, at: float) -> None:
-    values = {"group_id": group_id, "name": name, "query": query, "created_by": by, "at": at}
-    upsert(conn, SavedSegment, values, ["group_id", "name"], {"query": query, "created_by": by, "at": at})
-
-
-def saved_segments(conn: Connection, group_id: str) -> dict[str, str]:
-    rows = conn.execute(select(col(SavedSegment.name), col(SavedSegment.query))
-                        .where(col(SavedSegment.group_id) == group_id).order_by(col(SavedSegment.name))).all()
-    return {str(n): str(q) for n, q in rows}

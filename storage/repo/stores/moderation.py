@@ -1,0 +1,74 @@
+"""The moderation store: the moderation log (decisions, actions, ladder strikes) and pending newcomer checks.
+
+Event-atomic like every store bound to an event: a decision commits with the message that caused it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from storage.repo import moderation
+from storage.repo.moderation import Captcha, ModEntry
+from storage.repo.stores.sql import SqlStore
+
+
+class ModerationStore(Protocol):
+    """The moderation log and pending newcomer checks."""
+
+    async def record_moderation(self, group_id: str, member_id: str, at: float, rule: str, action: str, mode: str,
+                                *, what: str = "", seconds: int = 0, actor: str = "", strike: bool = False,
+                                done: bool = True, message_id: str = "") -> None:
+        """Add one decision or action to the moderation log (commits with the event being processed)."""
+
+    async def moderation_strikes(self, group_id: str, member_id: str, since: float, modes: tuple[str, ...]) -> int:
+        """How many ladder rungs the member earned since ``since`` (decisions made in one of ``modes``)."""
+
+    async def moderation_log(self, group_id: str, member_id: str | None = None, limit: int = 20) -> list[ModEntry]:
+        """The latest entries of the group's moderation log (of one member), newest first."""
+
+    async def newcomer_facts(self, group_id: str, member_id: str) -> tuple[float | None, int]:
+        """(joined or first seen, messages so far) of a member, for the stricter newcomer rules."""
+
+    async def put_captcha(self, captcha: Captcha) -> None:
+        """Remember a newcomer check waiting for its answer."""
+
+    async def captchas(self, group_id: str, member_id: str | None = None,
+                       due_by: float | None = None) -> list[Captcha]:
+        """Newcomer checks waiting in a group (for one member; only those due by ``due_by``)."""
+
+    async def drop_captcha(self, group_id: str, member_id: str) -> None:
+        """The newcomer check is over (passed, timed out or lifted by an admin)."""
+
+
+class SqlModerationStore(SqlStore):
+    """ModerationStore over SQL tables (SQLite or PostgreSQL)."""
+
+    async def record_moderation(self, group_id: str, member_id: str, at: float, rule: str, action: str, mode: str,
+                                *, what: str = "", seconds: int = 0, actor: str = "", strike: bool = False,
+                                done: bool = True, message_id: str = "") -> None:
+        """Add one decision or action to the moderation log (commits with the event being processed)."""
+        values: dict[str, object] = {"group_id": group_id, "member_id": member_id, "at": at, "rule": rule,
+                                     "what": what[:200], "action": action, "seconds": seconds, "mode": mode,
+                                     "actor": actor, "strike": strike, "done": done, "message_id": message_id}
+        await self._write(lambda c: moderation.record(c, values))
+
+    async def moderation_strikes(self, group_id: str, member_id: str, since: float, modes: tuple[str, ...]) -> int:
+        """How many ladder rungs the member earned since ``since`` (decisions made in one of ``modes``)."""
+        return await self._read(lambda c: moderation.strikes(c, group_id, member_id, since, modes))
+
+    async def moderation_log(self, group_id: str, member_id: str | None = None, limit: int = 20) -> list[ModEntry]:
+        return await self._read(lambda c: moderation.entries(c, group_id, member_id, limit))
+
+    async def newcomer_facts(self, group_id: str, member_id: str) -> tuple[float | None, int]:
+        """(joined or first seen, messages so far) of a member, for the stricter newcomer rules."""
+        return await self._read(lambda c: moderation.newcomer_facts(c, group_id, member_id))
+
+    async def put_captcha(self, captcha: Captcha) -> None:
+        await self._write(lambda c: moderation.put_captcha(c, captcha))
+
+    async def captchas(self, group_id: str, member_id: str | None = None,
+                       due_by: float | None = None) -> list[Captcha]:
+        """Newcomer checks waiting in a group (for one member; only those due by ``due_by``)."""
+        return await self._read(lambda c: moderation.captchas(c, group_id, member_id, due_by))
+
+    async def drop_captcha(self, group_id: str, member_id: str) -> None:
+        await self._write(lambda c: moderation.drop_captcha(c, group_id, member_id))

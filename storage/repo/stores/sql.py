@@ -1,0 +1,34 @@
+"""What every SQL store shares: the database, the transaction mode it is bound to, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Connection
+
+from storage.db import Database
+from storage.repo.transactions import WriteFn, Writer
+
+T = TypeVar("T")
+
+
+class SqlStore:
+    """A feature store over SQL tables. ``_read`` and ``_write`` follow the mode the store is bound to
+    (event-atomic or immediate, see ``storage.repo.transactions``); ``_commit`` is an immediate service's
+    write, committed on return whatever the binding."""
+
+    def __init__(self, db: Database, writer: Writer, clock: Callable[[], float], keep_text: bool) -> None:
+        self.db = db
+        self.writer = writer
+        self.clock = clock
+        self.keep_text = keep_text  # [storage] store_text: whether member text may be kept at all
+
+    async def _read(self, fn: Callable[[Connection], T]) -> T:
+        return await self.writer.read(self.db, fn)
+
+    async def _write(self, fn: WriteFn) -> None:
+        await self.writer.run(fn)
+
+    async def _commit(self, fn: Callable[[Connection], T]) -> T:
+        return await self.db.write(fn)
