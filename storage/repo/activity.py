@@ -10,7 +10,7 @@ from sqlalchemy import Connection, and_, case, insert, select
 from sqlmodel import col
 
 from storage.models import Member, MembershipEvent
-from storage.repo import hot
+from storage.repo import event_statements as statements
 from storage.repo.member_upsert import later, sighting
 from storage.repo.privacy import one_way, refused
 from storage.repo.upserts import upsert
@@ -36,7 +36,7 @@ class MessageFacts:
 def _touch_group(conn: Connection, group_id: str, adapter: str, name: str, at: float) -> None:
     """Create the group on first sight; a non-empty name also renames it."""
     group = {"id": group_id, "adapter": adapter, "name": name, "created_at": at}
-    (hot.GROUP_NAMED if name else hot.GROUP_NEW).run(conn, group)
+    (statements.GROUP_NAMED if name else statements.GROUP_NEW).run(conn, group)
 
 
 def _member_upsert(conn: Connection, group_id: str, member_id: str, name: str, at: float,
@@ -52,17 +52,17 @@ def record_message(conn: Connection, f: MessageFacts) -> bool:
     profiling."""
     if refused(conn, f.group_id, f.member_id):
         return False
-    if not hot.MESSAGE.run(conn, {
+    if not statements.MESSAGE.run(conn, {
         "group_id": f.group_id, "message_id": f.message_id, "member_id": f.member_id, "at": f.at,
         "local_day": f.local_day, "local_hour": f.local_hour, "reply_to": f.reply_to, "text": f.text,
     }):
         return False
     _touch_group(conn, f.group_id, f.adapter, f.group_name, f.at)
     key = {"group_id": f.group_id, "member_id": f.member_id}
-    hot.MEMBER_MESSAGE.run(conn, {**key, "name": f.member_name, "name_at": f.at if f.member_name else 0.0,
+    statements.MEMBER_MESSAGE.run(conn, {**key, "name": f.member_name, "name_at": f.at if f.member_name else 0.0,
                                   "at": f.at})
-    hot.MEMBER_DAY.run(conn, {**key, "day": f.local_day})
-    hot.MEMBER_HOUR.run(conn, {**key, "hour": f.local_hour})
+    statements.MEMBER_DAY.run(conn, {**key, "day": f.local_day})
+    statements.MEMBER_HOUR.run(conn, {**key, "hour": f.local_hour})
     return True
 
 
@@ -116,5 +116,5 @@ def record_tag_hits(conn: Connection, group_id: str, member_id: str, message_id:
 
     Nothing is stored for a member who opted out of profiling."""
     key = one_way(member_id)
-    hot.TAG_HIT.many(conn, [{"group_id": group_id, "message_id": message_id, "tag": tag, "member_id": member_id,
+    statements.TAG_HIT.many(conn, [{"group_id": group_id, "message_id": message_id, "tag": tag, "member_id": member_id,
                              "at": at, "keyword": kw, "member_key": key} for tag, kw in hits])

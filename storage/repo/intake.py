@@ -11,7 +11,8 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlmodel import col
 
 from storage.models import AdapterState, DeadLetter, InboxRow, OutboxRow
-from storage.repo import hot, retention
+from storage.repo import event_statements as statements
+from storage.repo import retention
 from storage.repo.privacy import one_way
 
 
@@ -39,12 +40,13 @@ def accept(conn: Connection, deliveries: Sequence[Delivery], now: float) -> list
     out: list[int | None] = []
     for d in deliveries:
         # Kept one-way: a platform's delivery id can embed a user id, and it outlives any erasure.
-        if d.key is not None and not hot.DEDUPE.run(conn, {"adapter": d.adapter, "key": one_way(d.key), "at": now}):
+        fresh = d.key is None or statements.DEDUPE.run(conn, {"adapter": d.adapter, "key": one_way(d.key), "at": now})
+        if not fresh:
             out.append(None)
             continue
         seq = 0
         if d.events:
-            [(seq,)] = hot.INBOX.rows(conn, {"adapter": d.adapter, "key": d.key, "received_at": now,
+            [(seq,)] = statements.INBOX.rows(conn, {"adapter": d.adapter, "key": d.key, "received_at": now,
                                             "payload": json.dumps(list(d.events), ensure_ascii=False)})
         out.append(int(seq))
     return out
@@ -68,12 +70,12 @@ def oldest_pending(conn: Connection) -> float | None:
 
 def done(conn: Connection, seq: int) -> bool:
     """Delete a processed event's inbox row; False when it was gone already (an erasure took it)."""
-    return hot.INBOX_DONE.run(conn, {"seq": seq}) > 0
+    return statements.INBOX_DONE.run(conn, {"seq": seq}) > 0
 
 
 def waiting(conn: Connection, seq: int) -> bool:
     """Whether the event's inbox row is still there."""
-    return bool(hot.INBOX_HAS.rows(conn, {"seq": seq}))
+    return bool(statements.INBOX_HAS.rows(conn, {"seq": seq}))
 
 
 def dead_letter(conn: Connection, seq: int, error: str, now: float, keep_text: bool) -> str:

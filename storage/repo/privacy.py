@@ -15,7 +15,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlmodel import SQLModel, col
 
 from storage.models import AuditEntry, DoNotProfile, Member, MembershipEvent
-from storage.repo.fast import Prepared
+from storage.repo.prepared import Prepared
 from storage.repo.upserts import insert_ignore
 
 

@@ -12,7 +12,7 @@ from storage.models import (
     Member,
     Question,
 )
-from storage.repo.fast import Prepared, dialect_insert
+from storage.repo.prepared import Prepared, dialect_insert
 from storage.repo.privacy import one_way, refused
 
 _QUESTION = Prepared(lambda d: dialect_insert(d, Question).values(

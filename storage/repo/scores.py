@@ -16,7 +16,7 @@ from sqlalchemy import Connection, and_, bindparam, case, func, literal_column, 
 from sqlmodel import col
 
 from storage.models import MessageRow, TagHit, TagRejection
-from storage.repo.fast import Prepared
+from storage.repo.prepared import Prepared
 
 SECONDS_PER_DAY = 86400.0
 

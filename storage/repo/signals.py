@@ -10,7 +10,7 @@ from sqlmodel import col
 from storage.models import (
     MessageSignal,
 )
-from storage.repo.fast import Prepared, dialect_insert
+from storage.repo.prepared import Prepared, dialect_insert
 from storage.repo.privacy import refused, refused_among
 
 

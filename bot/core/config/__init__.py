@@ -10,17 +10,16 @@ no platform.
 
 from __future__ import annotations
 
-import difflib
 import os
 import tomllib
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.config.adapters import group_adapter_options, parse_adapters
+from bot.core.config.adapters import parse_adapters
 from bot.core.config.adapters import secret_problems as secret_problems
 from bot.core.config.adapters import send_problems as send_problems
+from bot.core.config.groups import known_adapter, parse_group
 from bot.core.config.intelligence import (
     ActivityTagsConfig,
     InsightsConfig,
@@ -29,7 +28,7 @@ from bot.core.config.intelligence import (
     parse_insights,
     parse_tiers,
 )
-from bot.core.config.moderation import ModerationConfig, parse_moderation
+from bot.core.config.moderation import ModerationConfig
 from bot.core.config.options import AdapterOptions
 from bot.core.config.schema import ConfigError, Section, SurveyConfig, parse_surveys
 from bot.core.config.server import parse_console, parse_server
@@ -56,89 +55,6 @@ __all__ = ["ActivityTagsConfig", "AdapterConfig", "AlertsConfig", "CheckinConfig
            "SchedulerConfig",
            "ServerConfig", "StorageConfig", "SurveyConfig", "TagRule", "TaggingConfig", "TiersConfig", "load", "parse",
            "secret_problems", "send_problems"]
-
-
-def _tz(value: str, key: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{key}: unknown timezone {value!r}") from None
-    return value
-
-
-def _group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: Mapping[str, AdapterConfig],
-           declared: Mapping[str, AdapterOptions], schedule_keys: Collection[str], base_dir: Path) -> GroupConfig:
-    s = Section(raw, key)
-    gid = s.text("id") if need_id else "*"
-    g = GroupConfig(
-        id=gid,
-        name=s.text("name", ""),
-        timezone=_tz(s.text("timezone", base.timezone), f"{key}.timezone"),
-        locale=s.choice("locale", ("zh-CN", "en"), base.locale),
-        admins=tuple(s.strings("admins", list(base.admins))),
-        schedules={k: _schedule(s.text(k, ""), f"{key}.{k}") for k in schedule_keys},
-        onboarding_survey=s.text("onboarding_survey", base.onboarding_survey),
-        welcome=s.flag("welcome", base.welcome),
-        gate=_gate(s.table("gate"), f"{key}.gate") if "gate" in s.raw else None,
-        admin_replies=s.choice("admin_replies", ("private", "group"), base.admin_replies),
-        morning_auto_window=_window(s.text("morning_auto_window", ""), f"{key}.morning_auto_window",
-                                    base.morning_auto_window),
-        adapter_options=group_adapter_options(s, gid, adapters, declared),
-        moderation=parse_moderation(s.table("moderation"), f"{key}.moderation", base.moderation, base_dir),
-    )
-    s.done()
-    return g
-
-
-def _schedule(value: str, key: str) -> str:
-    """A schedule string (contract §3), "" (automatic) or "off"; validated here so serve never fails later."""
-    from bot.core.scheduler import ScheduleError, parse_schedule
-
-    if value.strip() in ("", "off"):
-        return value.strip()
-    try:
-        parse_schedule(value)
-    except ScheduleError as exc:
-        raise ConfigError(f"{key}: {exc}") from None
-    return value
-
-
-def _window(value: str, key: str, base: tuple[int, int]) -> tuple[int, int]:
-    """``"07:00-10:00"`` → minutes of the day (start, end); "" keeps ``base``. A window may cross midnight."""
-    from bot.core.scheduler import ScheduleError, parse_hhmm
-
-    if not value.strip():
-        return base
-    start, sep, end = value.replace("–", "-").partition("-")
-    try:
-        if not sep:
-            raise ScheduleError(value)
-        (h1, m1), (h2, m2) = parse_hhmm(start.strip()), parse_hhmm(end.strip())
-    except ScheduleError:
-        raise ConfigError(f"{key}: expected a window like \"07:00-10:00\", got {value!r}") from None
-    return h1 * 60 + m1, h2 * 60 + m2
-
-
-def _gate(raw: Any, key: str) -> GateConfig:
-    s = Section(raw, key)
-    g = GateConfig(keyword=s.text("keyword"), question=s.text("question", ""),
-                   timeout_minutes=s.integer("timeout_minutes", 60, 1, 7 * 24 * 60),
-                   otherwise=s.choice("otherwise", ("hold", "decline"), "hold"))
-    s.done()
-    if not g.keyword.strip():
-        raise ConfigError(f"{key}.keyword: must not be empty")
-    return g
-
-
-def _known_adapter(group_id: str, key: str, adapters: Mapping[str, AdapterConfig]) -> None:
-    """A listed group must live on a configured adapter: otherwise its settings never apply (a typo in
-    the id, or a removed ``[adapters.<name>]``)."""
-    name, _, platform_id = group_id.partition(":")
-    if name in adapters:
-        return
-    close = difflib.get_close_matches(name, sorted(adapters), n=1)
-    hint = f"did you mean {close[0]}:{platform_id}?" if close else f"add [adapters.{name}] or correct the id"
-    raise ConfigError(f"{key}: no adapter named {name!r} is configured ({hint})")
 
 
 def _tags(raw: Any) -> tuple[TagRule, ...]:
@@ -195,7 +111,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
                             text_retention_days=st.integer("text_retention_days", 30, 0, 36500))
     st.done()
     _check_storage_url(storage.url)
-    defaults = _group(top.table("defaults"), "defaults", GroupConfig(id="*"), False, instances, adapters,
+    defaults = parse_group(top.table("defaults"), "defaults", GroupConfig(id="*"), False, instances, adapters,
                       schedules, base_dir)
     tg = Section(top.table("tagging"), "tagging")
     tagging = TaggingConfig(half_life_days=tg.number("half_life_days", 30.0, 0.001),
@@ -224,10 +140,10 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     ob.done()
     groups: dict[str, GroupConfig] = {}
     for i, g in enumerate(top.array("groups")):
-        grp = _group(g, f"groups[{i}]", defaults, True, instances, adapters, schedules, base_dir)
+        grp = parse_group(g, f"groups[{i}]", defaults, True, instances, adapters, schedules, base_dir)
         if ":" not in grp.id:
             raise ConfigError(f"groups[{i}].id: must be a full id '<adapter>:<group id>'")
-        _known_adapter(grp.id, f"groups[{i}].id", instances)
+        known_adapter(grp.id, f"groups[{i}].id", instances)
         groups[grp.id] = grp
     cfg = Config(server=server, storage=storage, defaults=defaults, tagging=tagging, lifecycle=lifecycle,
                  tags=_tags(top.array("tags")), adapters=instances,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from storage.repo.intake import Delivery, Pending
-from storage.repo.intake_api import Committed, IntakeMixin
+from storage.repo.intake_commits import Committed, IntakeMixin
 from storage.repo.stores.sql import SqlStore
 from storage.repo.transactions import UnitOfWork
 
@@ -30,7 +30,7 @@ class IntakeStore(Protocol):
 
     async def commit_units(self, done: Sequence[tuple[int, UnitOfWork]], finish: bool) -> Committed:
         """Commit each event's unit of work (with ``finish`` also removing its inbox row); see
-        ``storage.repo.intake_api``."""
+        ``storage.repo.intake_commits``."""
 
 
 class SqlIntakeStore(IntakeMixin, SqlStore):

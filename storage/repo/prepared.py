@@ -1,4 +1,4 @@
-"""The hot path's fast lane: statements built once with SQLAlchemy Core (so they stay dialect-neutral),
+"""Prepared statements: built once with SQLAlchemy Core (so they stay dialect-neutral),
 compiled once per dialect, then executed straight on the DBAPI cursor of the writer's connection.
 
 Building a Core statement with literal ``.values(...)`` costs ~100 µs of Python per statement (coercion

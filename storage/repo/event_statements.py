@@ -9,8 +9,8 @@ from sqlalchemy.sql import Executable
 from sqlmodel import col
 
 from storage.models import DedupeKey, DoNotProfile, Group, InboxRow, Member, MemberDay, MemberHour, MessageRow, TagHit
-from storage.repo.fast import Prepared, dialect_insert
 from storage.repo.member_upsert import later, sighting
+from storage.repo.prepared import Prepared, dialect_insert
 
 
 def _p(name: str) -> Any:
