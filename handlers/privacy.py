@@ -12,7 +12,7 @@ from bot.core.events import Message
 from bot.core.i18n import N_, gettext
 from bot.core.posting import post
 from bot.core.routing import Router
-from bot.domain import profiles
+from bot.domain import member_data, profiles
 from bot.domain.lifecycle import stage_label
 from bot.domain.profiles.shown import shown_tags
 
@@ -57,20 +57,22 @@ async def forget(ctx: Context[Message]) -> None:
 
 
 async def mydata(ctx: Context[Message]) -> None:
-    """Privately: a summary a member can read, then every stored row as one compact JSON document. The value
-    tier is the group's internal ranking of members, so neither part shows it."""
+    """Privately: a summary a member can read, then the complete data as a file to download through a
+    one-time link (or, where the server has no public address, as one JSON message). Neither part shows the
+    value tier, the group's internal ranking of members."""
     ev = ctx.event
     if not ctx.can_dm(ev.user):
         await ctx.reply(ctx.render("privacy", ctx.locale, action="no_private"))
         return
-    found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], ctx.clock())
-    raw = await ctx.repo.privacy.member_raw_data(ev.chat.id, ev.user.id)
-    shown = profiles.profile_json(found[0]) if found else None
-    profile = {k: v for k, v in shown.items() if k != "tier"} if shown is not None else None
-    raw.pop("member_states", None)  # the stored tier and its breakdown
-    body = json.dumps({"profile": profile, "stored": raw}, ensure_ascii=False, separators=(",", ":"))
-    await ctx.reply_private(ctx.render("mydata", ctx.locale, **summary(ctx, found[0] if found else None, raw)))
-    await ctx.reply_private(body)
+    now = ctx.clock()
+    found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], now)
+    doc = await member_data.document(ctx.repo, ctx.config, ev.chat.id, ev.user.id, now)
+    link = await member_data.issue_link(ctx.repo, ctx.config, ev.chat.id, ev.user.id, now)
+    await ctx.reply_private(ctx.render("mydata", ctx.locale, link=link, minutes=int(member_data.LINK_VALID_S // 60),
+                                       **summary(ctx, found[0] if found else None, doc["stored"])))
+    if link is None:
+        await ctx.reply_private(json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str))
+    await ctx.repo.privacy.audit(f"member:{ev.user.id}", "mydata", ev.chat.id, "link" if link else "message")
     await ctx.reply(ctx.render("privacy", ctx.locale, action="sent_private"))
 
 

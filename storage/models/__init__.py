@@ -26,7 +26,7 @@ from storage.models.core import (
     TagRejection,
 )
 from storage.models.moderation import CaptchaPending, ModerationEntry
-from storage.models.privacy import DoNotProfile, PendingErasure
+from storage.models.privacy import DataExportLink, DoNotProfile, PendingErasure
 from storage.models.profiling import (
     LifecycleTransition,
     MemberState,
@@ -56,6 +56,7 @@ __all__ = [
     "Checkin",
     "ConsoleLoginToken",
     "ConsoleSession",
+    "DataExportLink",
     "DeadLetter",
     "DedupeKey",
     "DoNotProfile",

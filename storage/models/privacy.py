@@ -28,3 +28,17 @@ class PendingErasure(SQLModel, table=True):
     watermark: int
     names: str = "[]"  # JSON: the display names the member went by (their rows are gone)
     at: float
+
+
+class DataExportLink(SQLModel, table=True):
+    """A one-time link to download a member's data (``/mydata``): valid until ``expires_at``, spent at
+    ``used_at``. Only the token's hash is stored; the file is built when the link is used, so no copy of the
+    data waits on disk. It names the member, so ``/forget`` erases it with the rest."""
+
+    __tablename__ = "data_export_links"
+    token_hash: str = Field(primary_key=True)
+    group_id: str
+    member_id: str
+    created_at: float
+    expires_at: float
+    used_at: float | None = None

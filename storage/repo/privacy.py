@@ -68,10 +68,16 @@ def stored(conn: Connection, group_id: str, member_id: str) -> bool:
                for table in member_tables())
 
 
+# Per-member rows that are access plumbing, not data about the member: erased with them, never exported.
+ACCESS_TABLES = frozenset({"data_export_links"})
+
+
 def raw_data(conn: Connection, group_id: str, member_id: str) -> dict[str, list[dict[str, Any]]]:
     """Every stored row about the member in the group, table by table (for /mydata)."""
     out: dict[str, list[dict[str, Any]]] = {}
     for table in member_tables():
+        if table.name in ACCESS_TABLES:
+            continue
         rows = conn.execute(select(table).where(table.c.group_id == group_id, table.c.member_id == member_id)).all()
         if rows:
             out[table.name] = [dict(r._mapping) for r in rows]

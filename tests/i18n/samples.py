@@ -11,6 +11,7 @@ from bot.core.usage import HelpEntry, Line
 
 NOW = 1_795_896_232.0
 ALLOWED = {"Kevin李", "generic:u-2", "generic:g-1", "u-2", "onboarding", "https://bot.example.com/console/login?t=abc",
+           "https://bot.example.com/mydata/Xy3k9",
            "Asia/Shanghai",
            "quntag", "console-link", "@小林"}
 
@@ -104,7 +105,8 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
     out: list[tuple[str, dict[str, Any]]] = [("ops", {"kind": k, **d}) for k, d in _ops()]
     out += [("privacy", {"action": a, "rows": 12, "kept_optout": True})
             for a in ("optout", "optin", "forget_ask", "forgotten", "no_private", "sent_private")]
-    out += [("console_link", {"kind": k, "url": "https://bot.example.com/console/login?t=abc", "member": "generic:u-2"})
+    out += [("console_link", {"kind": k, "url": "https://bot.example.com/console/login?t=abc",
+                                   "member": "generic:u-2"})
             for k in ("link", "sent", "no_private", "not_admin", "off")]
     out += [("alert", {"kind": k, "group": "红酒爱好者·杭州", "name": "Kevin李", "minutes": 30,
                        "excerpt": "有人知道吗？",
@@ -133,7 +135,10 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
                             "streaks": [{"name": "赵敏", "streak": 9}]}),
         ("mydata", {"name": "Kevin李", "group": "红酒爱好者·杭州", "stage": "活跃", "messages": 51, "active_days": 9,
                     "first_seen": NOW, "tz": "Asia/Shanghai", "tags": ["红酒"], "attributes": ["城市=杭州"],
-                    "counts": ["标签 3 个"]}),
+                    "counts": ["标签 3 个"], "link": None, "minutes": 10}),
+        ("mydata", {"name": "Kevin李", "group": "红酒爱好者·杭州", "stage": "活跃", "messages": 51, "active_days": 9,
+                    "first_seen": NOW, "tz": "Asia/Shanghai", "tags": [], "attributes": [], "counts": [],
+                    "link": "https://bot.example.com/mydata/Xy3k9", "minutes": 10}),
         ("captcha_passed", {"who": "@小林"}),
         ("captcha_question", {"who": "@小林", "limit": "2分钟", "a": 3, "b": 4}),
         ("captcha_removed", {"who": "@小林", "limit": "2分钟"}),

@@ -14,6 +14,7 @@ from bot.faces.console import (
     login,
     member_page,
     members_page,
+    mydata,
     pages,
     routine,
     rules_page,
@@ -65,6 +66,7 @@ def add_routes(app: web.Application, config: Config, db: Database, repo: Repo, c
     r.add_post(g + "/routine", routine.routine_post)
     r.add_get("/console/static/{name}", static.asset)
     r.add_get("/api/overview", api.overview_json)
+    mydata.add_routes(app)  # a member's own data: the one-time link /mydata sends, no console session
     # The console's pages as JSON: the same path under /api (the API token, never the session cookie).
     a = "/api/console/groups/{group:[^/]+}"
     r.add_get(a, group_page.dashboard_json)

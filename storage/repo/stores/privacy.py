@@ -6,7 +6,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
-from storage.repo import erasure, pending_erasures, privacy, retention
+from storage.repo import erasure, export_links, pending_erasures, privacy, retention
 from storage.repo.stores.sql import SqlStore
 from storage.repo.transactions import UnitOfWork
 
@@ -32,6 +32,12 @@ class PrivacyStore(Protocol):
 
     async def audit(self, actor: str, action: str, group_id: str = "", detail: str = "") -> None:
         """Record who looked at, exported or changed member data."""
+
+    async def add_export_link(self, token_hash: str, group_id: str, member_id: str, expires_at: float) -> None:
+        """Store a one-time download link to the member's data (immediate: the link is sent right after)."""
+
+    async def redeem_export_link(self, token_hash: str) -> tuple[str, str | None, str | None]:
+        """Spend a download link: (``ok``/``unknown``/``expired``/``used``, group, member)."""
 
     async def purge_text(self, before: float | None) -> dict[str, int]:
         """Take member text stored before ``before`` out of every copy (None: keep it), then truncate the
@@ -73,6 +79,14 @@ class SqlPrivacyStore(SqlStore):
     async def audit(self, actor: str, action: str, group_id: str = "", detail: str = "") -> None:
         now = self.clock()
         await self._write(lambda c: privacy.audit(c, now, actor, action, group_id, detail))
+
+    async def add_export_link(self, token_hash: str, group_id: str, member_id: str, expires_at: float) -> None:
+        now = self.clock()
+        await self._commit(lambda c: export_links.add(c, token_hash, group_id, member_id, now, expires_at))
+
+    async def redeem_export_link(self, token_hash: str) -> tuple[str, str | None, str | None]:
+        now = self.clock()
+        return await self._commit(lambda c: export_links.redeem(c, token_hash, now))
 
     async def purge_text(self, before: float | None) -> dict[str, int]:
         purged = await self._commit(lambda c: retention.purge(c, before)) if before is not None else {}
