@@ -4,7 +4,8 @@ small AST, evaluated over §5 profiles in Python. Nothing is ever eval'd or turn
     expr := and ('|' and)*        and := not ('&' not)*        not := '!' not | '(' expr ')' | atom
     atom := NAME [op VALUE]       op  := = | > | >= | < | <=    NAME and VALUE may be "quoted"
 
-``tier`` and ``lifecycle`` are reserved (``tier=high``); ``NAME op NUMBER`` compares a keyword tag's score
+``tier`` and ``lifecycle`` are reserved (``tier=high``), also in the words chat replies use for them
+(``层级=高价值``, ``阶段=沉睡``: :data:`FIELD_WORDS`, values from ``bot.core.labels``); ``NAME op NUMBER`` compares a keyword tag's score
 (0 when the member does not carry it); ``NAME=VALUE`` otherwise tests an attribute; a bare NAME means the
 member carries that tag. A quoted VALUE is always text. Positions in errors are 1-based characters of
 the NFKC-normalized query. A query longer than ``MAX_LENGTH`` characters, with more than ``MAX_ATOMS`` atoms
@@ -20,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.core import labels
 from bot.domain.lifecycle import STAGES
 from bot.domain.profiles import Profile
 from bot.domain.segment_lexer import MAX_LENGTH, QueryError, Token, tokenize
@@ -29,6 +31,12 @@ __all__ = ["MAX_ATOMS", "MAX_DEPTH", "MAX_LENGTH", "And", "Atom", "Node", "Not",
            "fold", "matches", "parse", "select", "select_off_loop"]
 
 RESERVED = {"tier": TIERS, "lifecycle": STAGES}
+# The reserved names and their values as a Chinese operator reads them in replies (the catalog's source words):
+# typing what a reply showed must work, and an error can show the words the operator knows.
+FIELD_WORDS = {"层级": "tier", "分层": "tier", "价值分层": "tier", "阶段": "lifecycle", "生命周期": "lifecycle",
+               "stage": "lifecycle"}
+VALUE_WORDS = {"tier": {word: code for code, word in labels.TIERS.items()},
+               "lifecycle": {word: code for code, word in labels.STAGES.items()}}
 # Evaluation costs atoms × members; nesting costs stack. Both are refused past these (contract §7).
 MAX_ATOMS = 200
 MAX_DEPTH = 100
@@ -130,11 +138,12 @@ class Parser:
         if self.atoms > MAX_ATOMS:
             raise QueryError(f"query has more than {MAX_ATOMS} atoms", t.pos, "too_many_atoms", limit=MAX_ATOMS)
         name = t.text if t.quoted else t.text.strip()
+        field = None if t.quoted else reserved_field(name)
         if self.peek().kind != "op":
-            if not t.quoted and name.casefold() in RESERVED:
-                example = f"{name}={RESERVED[name.casefold()][0]}"
+            if field is not None:
+                example = f"{name}={RESERVED[field][0]}"
                 raise QueryError(f"{name} needs a value, e.g. {example}", t.pos, "needs_value", name=name,
-                                 example=example)
+                                 example=example, field=field, value=RESERVED[field][0])
             return Atom(name)
         op = self.take()
         v = self.take()
@@ -142,17 +151,23 @@ class Parser:
             what = "end of query" if v.kind == "end" else repr(v.text)
             raise QueryError(f"expected a value after {op.text!r}, found {what}", v.pos, "expected_value",
                              op=op.text, text=v.text)
-        key = name.casefold()
-        if not t.quoted and key in RESERVED:
+        if field is not None:
             if op.text != "=":
-                raise QueryError(f"{name} only supports '='", op.pos, "equals_only", name=name)
-            if v.text.casefold() not in RESERVED[key]:
-                raise QueryError(f"{name} must be one of {', '.join(RESERVED[key])}", v.pos, "one_of", name=name,
-                                 choices=RESERVED[key])
-            return Atom(key, "=", v.text.casefold())
+                raise QueryError(f"{name} only supports '='", op.pos, "equals_only", name=name, field=field)
+            value = VALUE_WORDS[field].get(v.text.strip(), v.text.casefold())
+            if value not in RESERVED[field]:
+                raise QueryError(f"{name} must be one of {', '.join(RESERVED[field])}", v.pos, "one_of", name=name,
+                                 choices=RESERVED[field], field=field)
+            return Atom(field, "=", value)
         if op.text != "=" and (v.quoted or number(v.text) is None):
             raise QueryError(f"{op.text!r} needs a number", v.pos, "needs_number", op=op.text)
         return Atom(name, op.text, v.text, v.quoted)
+
+
+def reserved_field(name: str) -> str | None:
+    """``tier`` or ``lifecycle`` when ``name`` is one of them (in English or in the replies' Chinese words)."""
+    key = name.casefold()
+    return key if key in RESERVED else FIELD_WORDS.get(key)
 
 
 def number(text: str) -> float | None:

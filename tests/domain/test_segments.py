@@ -133,3 +133,29 @@ def test_property_and_binds_tighter_than_or(parts, carried):
     p = prof(tags=[(n, 1.0) for n in carried])
     want = any(parts[i] in carried and parts[(i + 1) % len(parts)] in carried for i in range(len(parts)))
     assert matches(parse(q), p) == want
+
+
+def test_reserved_names_and_values_in_the_words_replies_use():
+    # What /me and the digest show (层级 核心, 阶段 沉睡) can be typed back as a query.
+    assert parse("层级=核心") == Atom("tier", "=", "core")
+    assert parse("分层 = 高价值 & 阶段=沉睡") == And((Atom("tier", "=", "high"), Atom("lifecycle", "=", "dormant")))
+    assert parse("生命周期=已退群") == Atom("lifecycle", "=", "left")
+    assert parse("Stage=new") == Atom("lifecycle", "=", "new")
+    assert matches(parse("层级=核心 & !阶段=沉睡"), prof(tier="core"))
+    assert parse('"阶段"=沉睡') == Atom("阶段", "=", "沉睡")  # quoted: an attribute of that name, as before
+
+
+@pytest.mark.parametrize(("query", "locale", "shown", "hidden"), [
+    ("阶段=潜水", "zh-CN", "阶段 只能是 新人、活跃、活跃下降、沉睡、已退群", "dormant"),
+    ("层级", "zh-CN", "例如 层级=核心", "core"),
+    ("tier=gold", "zh-CN", "tier 只能是 核心、高价值、成长、普通", "ordinary"),
+    ("层级=金牌", "en", "core, high, growth, ordinary", "核心"),
+])
+def test_errors_show_the_words_the_operator_knows(query, locale, shown, hidden):
+    from bot.core.render import Renderer
+
+    with pytest.raises(QueryError) as err:
+        parse(query)
+    e = err.value
+    text = Renderer()("query_error", locale, error=str(e), code=e.code, position=e.position, params=e.params)
+    assert shown in text and hidden not in text, text

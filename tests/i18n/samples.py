@@ -227,7 +227,8 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
     out += [("query_error", {"code": c, "position": 5, "params": p}) for c, p in [
         ("too_long", {"limit": 500}), ("too_many_atoms", {"limit": 200}), ("too_deep", {"limit": 100}),
         ("unterminated_quote", {}), ("empty", {}), ("unexpected", {"text": ")"}), ("expected_close", {}),
-        ("expected_name", {"text": "&"}), ("empty_name", {}), ("needs_value", {"name": "分层", "example": "分层=核心"}),
+        ("expected_name", {"text": "&"}), ("empty_name", {}), ("needs_value", {"name": "分层", "example": "tier=core", "field": "tier", "value": "core"}),
         ("expected_value", {"op": ">="}), ("equals_only", {"name": "分层"}),
-        ("one_of", {"name": "分层", "choices": ["核心", "普通"]}), ("needs_number", {"op": ">"}), ("other", {})]]
+        ("one_of", {"name": "分层", "choices": ["core", "ordinary"], "field": "tier"}),
+        ("one_of", {"name": "阶段", "choices": ["new", "active", "left"], "field": "lifecycle"}), ("needs_number", {"op": ">"}), ("other", {})]]
     return out
