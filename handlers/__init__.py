@@ -43,7 +43,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
     """The dispatcher with every router and the middleware chain, built fresh for one app (nothing global)."""
     routers = [
         activity.router(),
-        tagging.router(config.tags),
+        tagging.router(config.rules),
         signals.router(),
         moderation.router(),
         questions.router(),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from bot.core.config import TagRule
+from bot.core.config import RuleBook, TagRule
 from bot.core.context import Context
 from bot.core.events import Message
 from bot.core.routing import Router
@@ -54,8 +54,24 @@ def score(hits: Iterable[Hit], weight: float, half_life_days: float, t: float,
                         if rejected_at is None or h.at > rejected_at)
 
 
-def router(rules: Sequence[TagRule]) -> Router:
-    """The tagger is built from ``[[tags]]``, so this router is the one that needs the config."""
+class LiveTagger:
+    """The tagger of the rules in effect: rebuilt (a few ms) when the rule book changes, so a rule added in
+    the console tags the next message."""
+
+    def __init__(self, book: RuleBook) -> None:
+        self.book = book
+        self.version = book.version
+        self.tagger = Tagger(book.current())
+
+    async def tag_message(self, ctx: Context[Message]) -> None:
+        if self.book.version != self.version:
+            self.version = self.book.version
+            self.tagger = Tagger(self.book.current())
+        await self.tagger.tag_message(ctx)
+
+
+def router(book: RuleBook) -> Router:
+    """The tagger is built from the tag rules in effect, so this router is the one that needs them."""
     r = Router("tagging")
-    r.observe(Message, Tagger(rules).tag_message)
+    r.observe(Message, LiveTagger(book).tag_message)
     return r

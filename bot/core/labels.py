@@ -18,7 +18,8 @@ SCHEDULE_SOURCES = {"config": N_("配置文件"), "chat": N_("群内设置"), "a
 WEEKDAYS = (N_("周一"), N_("周二"), N_("周三"), N_("周四"), N_("周五"), N_("周六"), N_("周日"))
 # The segment query language's reserved names, as replies and error messages call them.
 FIELDS = {"tier": N_("层级"), "lifecycle": N_("阶段")}
-KINDS = {"field": FIELDS, "stage": STAGES, "tier": TIERS, "category": CATEGORIES, "source": SOURCES, "schedule": SCHEDULE_SOURCES}
+KINDS = {"field": FIELDS, "stage": STAGES, "tier": TIERS, "category": CATEGORIES, "source": SOURCES,
+         "schedule": SCHEDULE_SOURCES}
 
 
 def label(kind: str, code: str, locale: str) -> str:

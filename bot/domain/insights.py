@@ -101,7 +101,7 @@ async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float
     the storage's), so a large query never holds the event loop."""
     node = segments.parse(query)
     names = atom_names(node)
-    tags = [r.name for r in cfg.tags if segments.fold(r.name) in names]
+    tags = [r.name for r in cfg.rules.current() if segments.fold(r.name) in names]
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     want = profiles_mod.score_want(cfg, now, tags, evidence=False)
     facts = await repo.members.member_facts(group_id, None, "", scores=want, lite=True, days=False)

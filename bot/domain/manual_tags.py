@@ -17,7 +17,7 @@ from storage.repo import Repo
 
 def category_of(cfg: Config, name: str) -> str:
     """The category a hand-given tag files under."""
-    rules = {t.name: t.category for t in cfg.tags}
+    rules = {t.name: t.category for t in cfg.rules.current()}
     return rules.get(name, "activity" if name in ACTIVITY_TAGS else "manual")
 
 

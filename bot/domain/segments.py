@@ -5,12 +5,12 @@ small AST, evaluated over §5 profiles in Python. Nothing is ever eval'd or turn
     atom := NAME [op VALUE]       op  := = | > | >= | < | <=    NAME and VALUE may be "quoted"
 
 ``tier`` and ``lifecycle`` are reserved (``tier=high``), also in the words chat replies use for them
-(``层级=高价值``, ``阶段=沉睡``: :data:`FIELD_WORDS`, values from ``bot.core.labels``); ``NAME op NUMBER`` compares a keyword tag's score
-(0 when the member does not carry it); ``NAME=VALUE`` otherwise tests an attribute; a bare NAME means the
-member carries that tag. A quoted VALUE is always text. Positions in errors are 1-based characters of
-the NFKC-normalized query. A query longer than ``MAX_LENGTH`` characters, with more than ``MAX_ATOMS`` atoms
-or nested deeper than ``MAX_DEPTH`` is refused; evaluation over a group runs in a worker thread
-(:func:`select_off_loop`), never on the event loop.
+(``层级=高价值``, ``阶段=沉睡``: :data:`FIELD_WORDS`, values from ``bot.core.labels``); ``NAME op NUMBER`` compares a
+keyword tag's score (0 when the member does not carry it); ``NAME=VALUE`` otherwise tests an attribute; a bare
+NAME means the member carries that tag. A quoted VALUE is always text. Positions in errors are 1-based
+characters of the NFKC-normalized query. A query longer than ``MAX_LENGTH`` characters, with more than
+``MAX_ATOMS`` atoms or nested deeper than ``MAX_DEPTH`` is refused; evaluation over a group runs in a worker
+thread (:func:`select_off_loop`), never on the event loop.
 """
 
 from __future__ import annotations

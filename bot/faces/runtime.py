@@ -28,6 +28,7 @@ from bot.core.metrics import Metrics
 from bot.core.outbox import MAX_BACKOFF_S, Outbox
 from bot.core.render import Renderer
 from bot.core.scheduler import Scheduler
+from bot.domain import tag_rules
 from bot.faces.intake import Intake
 from handlers import build_dispatcher, minute_jobs, scheduled_jobs
 from storage.db import Database
@@ -79,6 +80,7 @@ class Runtime:
         self.scheduler = Scheduler()
         self.session: aiohttp.ClientSession | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._rules: asyncio.Task[None] | None = None
         self.context = Context(config=config, repo=self.repo, render=Renderer(), clock=clock)
         self.dispatcher = build_dispatcher(config)
         self.inbox = Inbox(self.repo, self.dispatcher, self.context, self.metrics, hand_off=role == "all",
@@ -99,6 +101,7 @@ class Runtime:
         self.db.start()
         if self.role == "all":
             await self.db.migrate()
+        await tag_rules.sync(self.repo, self.config.rules)
         self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         types = adapter_types()
         for a in self.config.adapters.values():
@@ -117,6 +120,8 @@ class Runtime:
         self.context.capabilities = {n: a.capabilities for n, a in self.adapters.items()}
         self.context.dm_allowed = self._dm_allowed
         self.context.visibility_of = self._visibility
+        if process or self.role == "web":  # a web process answers the API and the console from the rules too
+            self._rules = asyncio.create_task(self._follow_rules(), name="quntag-rules")
         if process:
             self._tasks.append(asyncio.create_task(self.inbox.run(), name="quntag-inbox"))
         if deliver:
@@ -141,6 +146,16 @@ class Runtime:
             self.outbox.wake()
         return moved
 
+    async def _follow_rules(self) -> None:
+        """Tag rules changed in another process (a web process's console) take effect here within seconds."""
+        while True:
+            await asyncio.sleep(tag_rules.SYNC_S)
+            try:
+                if await tag_rules.sync(self.repo, self.config.rules):
+                    log.info("tag rules changed: %d rules in effect", len(self.config.rules.current()))
+            except Exception:
+                log.exception("reading the tag rules failed; keeping the ones in effect")
+
     async def purge_text(self) -> None:
         """Hourly: member text older than ``text_retention_days`` goes from every copy (``storage.repo.
         retention``), and the write-ahead log is truncated (processed payloads leave no old pages)."""
@@ -164,6 +179,10 @@ class Runtime:
 
     async def stop(self) -> None:
         """Finish in-flight processing, stop workers, flush and close the database."""
+        if self._rules is not None:
+            self._rules.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._rules
         await self.inbox.stop()
         await self.outbox.stop()
         self.scheduler.shutdown()

@@ -38,3 +38,11 @@ def put(conn: Connection, group_id: str, key: str, value: str | None, at: float,
     upsert(conn, GroupSetting, {"group_id": group_id, "key": key, "value": value, "config_value": config_value,
                                 "at": at}, ["group_id", "key"],
            {"value": value, "config_value": config_value, "at": at})
+
+
+def with_prefix(conn: Connection, group_id: str, prefix: str) -> list[tuple[str, str, str, float]]:
+    """(key, value, config value, time set) of every setting whose key starts with ``prefix``, by key."""
+    s = GroupSetting
+    rows = conn.execute(select(col(s.key), col(s.value), col(s.config_value), col(s.at)).where(
+        col(s.group_id) == group_id, col(s.key).startswith(prefix, autoescape=True)).order_by(col(s.key))).all()
+    return [(str(k), str(v), str(c), float(a)) for k, v, c, a in rows]

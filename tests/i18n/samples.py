@@ -224,11 +224,14 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         out.append(("why", {"p": PROFILE, "tag": "夜猫子", "t": NS(source="activity"), "carried": True,
                             "evidence": {"rule": rule, **ev}, "at": NOW, "by_name": "", "tz": "Asia/Shanghai",
                             "half_life": 30.0, "min_score": 1.0}))
-    out += [("query_error", {"code": c, "position": 5, "params": p}) for c, p in [
+    errors: list[tuple[str, dict[str, Any]]] = [
         ("too_long", {"limit": 500}), ("too_many_atoms", {"limit": 200}), ("too_deep", {"limit": 100}),
         ("unterminated_quote", {}), ("empty", {}), ("unexpected", {"text": ")"}), ("expected_close", {}),
-        ("expected_name", {"text": "&"}), ("empty_name", {}), ("needs_value", {"name": "分层", "example": "tier=core", "field": "tier", "value": "core"}),
+        ("expected_name", {"text": "&"}), ("empty_name", {}),
+        ("needs_value", {"name": "分层", "example": "tier=core", "field": "tier", "value": "core"}),
         ("expected_value", {"op": ">="}), ("equals_only", {"name": "分层"}),
         ("one_of", {"name": "分层", "choices": ["core", "ordinary"], "field": "tier"}),
-        ("one_of", {"name": "阶段", "choices": ["new", "active", "left"], "field": "lifecycle"}), ("needs_number", {"op": ">"}), ("other", {})]]
+        ("one_of", {"name": "阶段", "choices": ["new", "active", "left"], "field": "lifecycle"}),
+        ("needs_number", {"op": ">"}), ("other", {})]
+    out += [("query_error", {"code": c, "position": 5, "params": p}) for c, p in errors]
     return out

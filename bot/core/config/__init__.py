@@ -30,6 +30,7 @@ from bot.core.config.intelligence import (
 )
 from bot.core.config.moderation import ModerationConfig
 from bot.core.config.options import AdapterOptions
+from bot.core.config.rules import RuleBook, RuleOverride, TagRule, rule_problem
 from bot.core.config.schema import ConfigError, Section, SurveyConfig, parse_surveys
 from bot.core.config.server import parse_console, parse_server
 from bot.core.config.types import PLACEHOLDER as PLACEHOLDER
@@ -47,14 +48,13 @@ from bot.core.config.types import (
     ServerConfig,
     StorageConfig,
     TaggingConfig,
-    TagRule,
 )
 
 __all__ = ["ActivityTagsConfig", "AdapterConfig", "AlertsConfig", "CheckinConfig", "Config", "ConfigError",
            "ConsoleConfig", "GateConfig", "GroupConfig", "InsightsConfig", "LifecycleConfig", "ModerationConfig",
-           "SchedulerConfig",
+           "RuleBook", "RuleOverride", "SchedulerConfig",
            "ServerConfig", "StorageConfig", "SurveyConfig", "TagRule", "TaggingConfig", "TiersConfig", "load", "parse",
-           "secret_problems", "send_problems"]
+           "rule_problem", "secret_problems", "send_problems"]
 
 
 def _tags(raw: Any) -> tuple[TagRule, ...]:
@@ -67,14 +67,9 @@ def _tags(raw: Any) -> tuple[TagRule, ...]:
                        keywords=tuple(s.strings("keywords")), weight=s.number("weight", 1.0),
                        exclude=tuple(s.strings("exclude", [])))
         s.done()
-        if not rule.name.strip():
-            raise ConfigError(f"tags[{i}].name: must not be empty")
-        if not rule.keywords or any(not k.strip() for k in rule.keywords):
-            raise ConfigError(f"tags[{i}].keywords: needs at least one non-empty keyword")
-        if rule.weight < 0:
-            raise ConfigError(f"tags[{i}].weight: must be >= 0")
-        if any(not p.strip() for p in rule.exclude):
-            raise ConfigError(f"tags[{i}].exclude: phrases must not be empty")
+        problem = rule_problem(rule)
+        if problem is not None:
+            raise ConfigError(f"tags[{i}].{problem}")
         out.append(rule)
     return tuple(out)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.core.config.intelligence import ActivityTagsConfig, InsightsConfig, TiersConfig
 from bot.core.config.moderation import ModerationConfig
+from bot.core.config.rules import RuleBook, TagRule
 from bot.core.config.schema import SurveyConfig
 from bot.core.events import Event, Message
 
@@ -62,17 +63,6 @@ class TaggingConfig:
 class LifecycleConfig:
     new_days: int = 7
     dormant_days: int = 30
-
-
-@dataclass(frozen=True, slots=True)
-class TagRule:
-    """One ``[[tags]]`` entry. A keyword hit inside one of the ``exclude`` phrases does not count."""
-
-    name: str
-    keywords: tuple[str, ...]
-    category: str = "interest"
-    weight: float = 1.0
-    exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +137,7 @@ class Config:
     defaults: GroupConfig = field(default_factory=lambda: GroupConfig(id="*"))
     tagging: TaggingConfig = field(default_factory=TaggingConfig)
     lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
-    tags: tuple[TagRule, ...] = ()
+    tags: tuple[TagRule, ...] = ()  # the config file's [[tags]]; ``rules`` holds the ones in effect
     adapters: Mapping[str, AdapterConfig] = field(default_factory=dict)
     groups: Mapping[str, GroupConfig] = field(default_factory=dict)
     surveys: tuple[SurveyConfig, ...] = ()
@@ -160,6 +150,11 @@ class Config:
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     console: ConsoleConfig = field(default_factory=ConsoleConfig)
     base_dir: Path = field(default_factory=Path.cwd)
+    # The tag rules in effect (the file's, changed from the console): shared by every copy of this config.
+    rules: RuleBook = field(default_factory=RuleBook, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.rules.set_base(self.tags)
 
     def group(self, group_id: str) -> GroupConfig | None:
         """Settings for a group: its ``[[groups]]`` entry, else ``[defaults]`` unless only-listed."""

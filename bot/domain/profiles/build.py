@@ -14,7 +14,7 @@ EVIDENCE_SHOWN = 5
 
 def score_want(cfg: Config, t: float, tags: Collection[str] | None = None, evidence: bool = True) -> ScoreWant:
     """Keyword scores at ``t`` (of ``tags`` only, when given), with evidence for the tags a member carries."""
-    weights = {r.name: r.weight for r in cfg.tags}
+    weights = {r.name: r.weight for r in cfg.rules.current()}
     min_score = cfg.tagging.min_score
 
     def carried(_member: str, tag: str, total: float) -> bool:
@@ -25,18 +25,18 @@ def score_want(cfg: Config, t: float, tags: Collection[str] | None = None, evide
                      EVIDENCE_SHOWN if evidence else 0, carried)
 
 
-_RULES: dict[int, tuple[Config, dict[str, TagRule]]] = {}
+_RULES: dict[int, tuple[Config, int, dict[str, TagRule]]] = {}
 
 
 def _rules(cfg: Config) -> dict[str, TagRule]:
-    """``[[tags]]`` by name, built once per config object."""
+    """The tag rules in effect by name, built once per config object and rule book version."""
     hit = _RULES.get(id(cfg))
-    if hit is None or hit[0] is not cfg:
-        hit = _RULES[id(cfg)] = (cfg, {r.name: r for r in cfg.tags})
+    if hit is None or hit[0] is not cfg or hit[1] != cfg.rules.version:
+        hit = _RULES[id(cfg)] = (cfg, cfg.rules.version, {r.name: r for r in cfg.rules.current()})
         if len(_RULES) > 64:
             _RULES.clear()
             _RULES[id(cfg)] = hit
-    return hit[1]
+    return hit[2]
 
 
 def keyword_tags(f: MemberFacts, cfg: Config) -> list[Tag]:

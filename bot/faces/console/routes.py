@@ -62,6 +62,7 @@ def add_routes(app: web.Application, config: Config, db: Database, repo: Repo, c
     r.add_get(g + "/surveys", surveys_page.surveys_page)
     r.add_post(g + "/surveys", surveys_page.survey_post)
     r.add_get(g + "/rules", rules_page.rules_page)
+    r.add_post(g + "/rules", rules_page.rules_post)
     r.add_get(g + "/routine", routine.routine_page)
     r.add_post(g + "/routine", routine.routine_post)
     r.add_get("/console/static/{name}", static.asset)

@@ -21,6 +21,9 @@ class SettingStore(Protocol):
     async def set_setting(self, group_id: str, key: str, value: str | None, config_value: str = "") -> None:
         """Set (None: remove) a per-group setting; ``config_value`` is the config value a chat change overrides."""
 
+    async def settings_with_prefix(self, group_id: str, prefix: str) -> list[tuple[str, str, str, float]]:
+        """(key, value, config value, time set) of the settings whose key starts with ``prefix``, by key."""
+
     async def claim_run(self, group_id: str, job: str, fire_time: float, uow: UnitOfWork) -> bool:
         """Record a scheduled run and commit its writes together; False when it already ran."""
 
@@ -40,6 +43,9 @@ class SqlSettingStore(SqlStore):
     async def set_setting(self, group_id: str, key: str, value: str | None, config_value: str = "") -> None:
         now = self.clock()
         await self._write(lambda c: settings.put(c, group_id, key, value, now, config_value))
+
+    async def settings_with_prefix(self, group_id: str, prefix: str) -> list[tuple[str, str, str, float]]:
+        return await self._read(lambda c: settings.with_prefix(c, group_id, prefix))
 
     async def claim_run(self, group_id: str, job: str, fire_time: float, uow: UnitOfWork) -> bool:
         now = self.clock()
