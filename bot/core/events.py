@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.purchases import Purchase, Refund, commerce_fields, commerce_from_dict
+
 
 @dataclass(frozen=True, slots=True)
 class ChatRef:
@@ -146,7 +148,7 @@ class JoinRequest:
     kind: str = field(default="join_request", init=False)
 
 
-Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest
+Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest | Purchase | Refund
 
 
 def event_to_dict(ev: Event) -> dict[str, Any]:
@@ -184,6 +186,8 @@ def event_to_dict(ev: Event) -> dict[str, Any]:
     elif isinstance(ev, JoinRequest):
         out.update(user_name=ev.user_name, comment=ev.comment, request_id=ev.request_id,
                    invite_link=ev.invite_link, answer_private=ev.answer_private)
+    elif isinstance(ev, Purchase | Refund):
+        out.update(commerce_fields(ev))
     return out
 
 
@@ -218,4 +222,6 @@ def event_from_dict(d: dict[str, Any]) -> Event:
         return JoinRequest(**common, user_name=d.get("user_name", ""), comment=d.get("comment", ""),
                            request_id=d.get("request_id", ""), invite_link=d.get("invite_link", ""),
                            answer_private=bool(d.get("answer_private", False)))
+    if kind in ("purchase", "refund"):
+        return commerce_from_dict(d, common)
     raise ValueError(f"unknown event kind {kind!r}")

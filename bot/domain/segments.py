@@ -4,7 +4,8 @@ small AST, evaluated over §5 profiles in Python. Nothing is ever eval'd or turn
     expr := and ('|' and)*        and := not ('&' not)*        not := '!' not | '(' expr ')' | atom
     atom := NAME [op VALUE]       op  := = | > | >= | < | <=    NAME and VALUE may be "quoted"
 
-``tier`` and ``lifecycle`` are reserved (``tier=high``); ``NAME op NUMBER`` compares a keyword tag's score
+``tier`` and ``lifecycle`` are reserved (``tier=high``); purchase atoms (``orders>=2``, ``channel=小程序``) are
+in ``commerce_atoms``; ``NAME op NUMBER`` compares a keyword tag's score
 (0 when the member does not carry it); ``NAME=VALUE`` otherwise tests an attribute; a bare NAME means the
 member carries that tag. A quoted VALUE is always text. Positions in errors are 1-based characters of
 the NFKC-normalized query. A query longer than ``MAX_LENGTH`` characters, with more than ``MAX_ATOMS`` atoms
@@ -20,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.domain.commerce_atoms import commerce_atom
 from bot.domain.lifecycle import STAGES
 from bot.domain.profiles import Profile
 from bot.domain.segment_lexer import MAX_LENGTH, QueryError, Token, tokenize
@@ -193,6 +195,9 @@ def matches(node: Node, p: Profile) -> bool:
         return (p.tier if node.name == "tier" else p.lifecycle) == node.value
     value = node.value or ""
     num = None if node.value_quoted else number(value)
+    bought = commerce_atom(node.name, node.op, value, num, COMPARE, p.commerce)
+    if bought is not None:
+        return bought
     attr_v = p.attributes.get(node.name)
     if num is not None:
         key = fold(node.name)
