@@ -9,10 +9,9 @@ purchase applies to every group the member is in (:attr:`Purchase.every_group`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # only annotations: ``bot.core.events`` imports this module for its Event union
-    from bot.core.events import ChatRef, UserRef
+from bot.core.refs import ChatRef, UserRef
 
 
 @dataclass(frozen=True, slots=True)
