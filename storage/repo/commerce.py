@@ -93,11 +93,11 @@ def group_orders(conn: Connection, group_id: str, ids: Sequence[str] | None = No
     if until is not None:
         q = q.where(col(PurchaseOrder.at) <= until)
     orders = {r.order_id: OrderFacts(r.order_id, r.member_id, r.at, r.amount, r.currency, r.channel)
-              for r in conn.execute(q.order_by(col(PurchaseOrder.at), col(PurchaseOrder.order_id))).scalars()}
+              for r in conn.execute(q.order_by(col(PurchaseOrder.at), col(PurchaseOrder.order_id)))}
     keys = list(orders)
     for chunk in (keys[i:i + 500] for i in range(0, len(keys), 500)):
         items = select(PurchaseItem).where(col(PurchaseItem.order_id).in_(chunk))
-        for it in conn.execute(items.order_by(col(PurchaseItem.order_id), col(PurchaseItem.line))).scalars():
+        for it in conn.execute(items.order_by(col(PurchaseItem.order_id), col(PurchaseItem.line))):
             orders[it.order_id].items.append(ItemWrite(it.sku, it.name, it.category, it.qty, it.price))
         refunds = select(col(PurchaseRefund.order_id), col(PurchaseRefund.amount)).where(
             col(PurchaseRefund.order_id).in_(chunk))
