@@ -7,7 +7,8 @@ they earn. Pure: the orders come from ``repo.commerce.group_orders``.
 * ``repurchase_due`` once the time since the last order exceeds the member's median interval between orders
   (two orders at least: one order has no interval);
 * each item category is a tag (source ``purchase``) scored like a keyword tag: every counted order holding the
-  category adds ``0.5 ^ (age / half_life_days)``.
+  category adds ``weight × 0.5 ^ (age / half_life_days)`` (the weight of a ``[[tags]]`` rule of that name, else 1),
+  and the tag is carried once the score reaches ``min_score``.
 """
 
 from __future__ import annotations
@@ -87,9 +88,14 @@ def category_scores(orders: Sequence[OrderFacts], t: float, half_life_days: floa
 
 
 def purchase_tags(orders: Sequence[OrderFacts], t: float, half_life_days: float, min_score: float,
-                  categories: Mapping[str, str]) -> list[tuple[str, str, float]]:
-    """(tag, category, score) of the categories whose score reached ``min_score``, highest first. ``categories``
-    maps configured tag names to their category (a purchase of 红酒 is an interest in 红酒 unless configured)."""
-    scored = [(s, c) for c, s in category_scores(orders, t, half_life_days).items() if not s < min_score]
+                  rules: Mapping[str, tuple[str, float]]) -> list[tuple[str, str, float]]:
+    """(tag, category, score) of the categories whose score reached ``min_score``, highest first. ``rules`` maps
+    configured tag names to their category and weight: a purchase of 红酒 counts as much as a message about it
+    (weight 1 and category ``interest`` for a category no ``[[tags]]`` rule names)."""
+    scored = []
+    for name, raw in category_scores(orders, t, half_life_days).items():
+        category, weight = rules.get(name, (DEFAULT_CATEGORY, 1.0))
+        if not weight * raw < min_score:
+            scored.append((weight * raw, name, category))
     scored.sort(key=lambda x: (-x[0], x[1]))
-    return [(c, categories.get(c, DEFAULT_CATEGORY), round(s, 2)) for s, c in scored]
+    return [(name, category, round(s, 2)) for s, name, category in scored]

@@ -2,9 +2,9 @@
 ``days_since_purchase`` compare numbers (``orders>=2``, ``spend>=500``, ``days_since_purchase>30``);
 ``channel=VALUE`` tests where the member buys most (``channel=小程序``).
 
-A member who never bought has 0 orders, 0 spend and 0 average, and no ``days_since_purchase``: every comparison
-of it is false for them (they are not "more than 30 days since a purchase"; ``!days_since_purchase<=30`` asks
-for them too).
+A member who never bought has 0 orders and 0 spend (``orders=0`` finds them), but no average order value and no
+``days_since_purchase``: every comparison of those is false for them (they are neither "under 100 a order" nor
+"more than 30 days since a purchase"; ``!days_since_purchase<=30`` asks for them too).
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ def _fold(s: str) -> str:
 def _value(name: str, c: Commerce | None) -> float | None:
     if name == "days_since_purchase":
         return None if c is None else c.days_since_purchase
+    if name == "avg_order_value":
+        return None if c is None or not c.orders else c.avg_order_value
     if c is None:
         return 0.0
-    return float({"orders": c.orders, "spend": c.spend, "avg_order_value": c.avg_order_value}[name])
+    return float(c.orders if name == "orders" else c.spend)
 
 
 def commerce_atom(name: str, op: str, value: str, number: float | None,

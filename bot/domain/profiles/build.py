@@ -81,7 +81,7 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None,
         rules = _rules(cfg)
         tags += [Tag(name, category, PURCHASE_SOURCE, score) for name, category, score in purchase_tags(
             orders, t, cfg.tagging.half_life_days, cfg.tagging.min_score,
-            {n: r.category for n, r in rules.items()})]
+            {n: (r.category, r.weight) for n, r in rules.items()})]
         tags += [Tag(name, category, source, round(value, 2) if value is not None else None)
                  for name, category, source, value in sorted(f.other_tags)]
     return Profile(
