@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from storage.repo.privacy import raw_data
 from tests.commerce.helpers import purchase, refund
 from tests.conftest import message
 from tests.handlers.privacy_helpers import tables_containing
@@ -31,6 +32,8 @@ async def test_forget_erases_every_purchase_of_the_member(make_bot: Any) -> None
     await bot.post(refund("r-1", UID, f"o-{UID}-2", NOW - 6 * DAY, amount=10.0))
     await bot.post(purchase("p-3", "u-2", "o-other", 70.0, NOW - 5 * DAY))
     await bot.settle()
+    mine = await bot.runtime.repo.db.read(lambda c: raw_data(c, "generic:g-1", f"generic:{UID}"))
+    assert sorted(r["order_id"] for r in mine["purchase_orders"]) == [f"o-{UID}-1", f"o-{UID}-2"]  # /mydata
     before = await tables_containing(bot, UID)
     assert {"purchase_orders", "purchase_items", "purchase_refunds"} <= set(before), before
     await bot.post(message("c1", UID, "/forget 确认", NOW - 60))
