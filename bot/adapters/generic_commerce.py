@@ -22,6 +22,7 @@ from bot.core.purchases import Item, Purchase, Refund
 
 KINDS = ("purchase", "refund")
 MAX_ITEMS = 1000
+MAX_NUMBER = 1e12  # an amount, price or quantity past this is a mistake (and would overflow sums)
 
 
 def _bad(detail: str) -> WebhookRejected:
@@ -44,10 +45,11 @@ def _number(obj: Mapping[str, Any], key: str, where: str = "", default: float | 
     val = obj.get(key)
     if val is None:
         return default
-    if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val) or val < 0:
-        raise _bad(f"field {where}{key} must be a number >= 0")
+    if isinstance(val, bool) or not isinstance(val, int | float) or not 0 <= val <= MAX_NUMBER \
+            or not math.isfinite(val):
+        raise _bad(f"field {where}{key} must be a number from 0 to {MAX_NUMBER:.0e}")
     if positive and val <= 0:
-        raise _bad(f"field {where}{key} must be a number > 0")
+        raise _bad(f"field {where}{key} must be a number above 0")
     return float(val)
 
 

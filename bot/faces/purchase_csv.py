@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.adapters.generic_commerce import MAX_NUMBER
 from storage.repo import ItemWrite, OrderWrite
 
 COLUMNS = ("order", "time", "member", "group", "amount", "currency", "channel", "sku", "name", "category", "qty",
@@ -56,6 +57,8 @@ def _number(raw: str, what: str, default: float | None, positive: bool = False) 
         raise ValueError(f"{what} is not a number: {raw.strip()!r}") from None
     if not math.isfinite(value) or value < 0 or (positive and value == 0):
         raise ValueError(f"{what} must be {'above' if positive else 'at least'} 0: {raw.strip()!r}")
+    if value > MAX_NUMBER:
+        raise ValueError(f"{what} is too large: {raw.strip()!r}")
     return value
 
 
@@ -64,9 +67,12 @@ def _time(raw: str, tz: str) -> float:
     if not text:
         raise ValueError("time is empty")
     try:
-        return float(text) if text.replace(".", "", 1).isdigit() else _iso(text, tz)
-    except ValueError:
+        value = float(text) if text.replace(".", "", 1).isdigit() else _iso(text, tz)
+    except (ValueError, OverflowError):
         raise ValueError(f"time is neither ISO-8601 nor unix seconds: {text!r}") from None
+    if not 0 <= value < 1e11:  # as the webhook's ``time``
+        raise ValueError(f"time is out of range: {text!r}")
+    return value
 
 
 def _iso(text: str, tz: str) -> float:
