@@ -70,6 +70,27 @@ def record_order(conn: Connection, o: OrderWrite) -> bool:
     return bool(fresh)
 
 
+def import_orders(conn: Connection, orders: Sequence[OrderWrite]) -> list[bool]:
+    """Store many orders in one go (statements executed once per batch, not per row); per order True when new,
+    False when its id was stored already (then it is left as it was)."""
+    ids = list(dict.fromkeys(o.order_id for o in orders))
+    stored: set[str] = set()
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        stored.update(conn.execute(select(col(PurchaseOrder.order_id))
+                                   .where(col(PurchaseOrder.order_id).in_(chunk))).scalars())
+    fresh = {o.order_id: o for o in orders if o.order_id not in stored}
+    if fresh:
+        insert_ignore(conn, PurchaseOrder, [{
+            "order_id": o.order_id, "group_id": o.group_id, "member_id": o.member_id, "at": o.at, "amount": o.amount,
+            "currency": o.currency, "channel": o.channel, "source": o.source} for o in fresh.values()])
+        items = [{"order_id": o.order_id, "line": n, "group_id": o.group_id, "member_id": o.member_id, "sku": i.sku,
+                  "name": i.name, "category": i.category, "qty": i.qty, "price": i.price}
+                 for o in fresh.values() for n, i in enumerate(o.items)]
+        if items:
+            insert_ignore(conn, PurchaseItem, items)
+    return [o.order_id not in stored for o in orders]
+
+
 def record_refund(conn: Connection, refund_id: str, order_id: str, group_id: str, member_id: str, at: float,
                   amount: float | None) -> bool:
     """Store a refund once per ``refund_id``; it may arrive before its order (it counts once the order does)."""

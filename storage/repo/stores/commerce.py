@@ -40,7 +40,7 @@ class SqlCommerceStore(SqlStore):
         await self._write(lambda c: commerce.record_refund(c, refund_id, order_id, group_id, member_id, at, amount))
 
     async def import_orders(self, orders: Sequence[OrderWrite]) -> list[bool]:
-        return await self._commit(lambda c: [commerce.record_order(c, o) for o in orders])
+        return await self._commit(lambda c: commerce.import_orders(c, orders))
 
     async def group_orders(self, group_id: str, ids: Sequence[str] | None = None,
                            until: float | None = None) -> dict[str, list[OrderFacts]]:
