@@ -21,6 +21,7 @@ from handlers import (
     audience,
     basics,
     checkins,
+    commerce,
     console,
     gate,
     member_admin,
@@ -44,6 +45,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
     routers = [
         activity.router(),
         tagging.router(config.rules),
+        commerce.router(),
         signals.router(),
         moderation.router(),
         questions.router(),

@@ -32,7 +32,7 @@ async def me(ctx: Context[Message]) -> None:
     answers, private = survey_answers(p, ctx.config)
     await ctx.reply(ctx.render("profile", ctx.locale, p=p, name=p.name or ev.user_name,
                                stage=stage_label(p.lifecycle, ctx.locale), tags=shown_tags(p, ctx.locale),
-                               answers=answers, private_answers=private))
+                               answers=answers, private_answers=private, tz=ctx.timezone))
 
 
 async def id_(ctx: Context[Message]) -> None:

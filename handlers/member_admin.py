@@ -137,12 +137,16 @@ async def _tier_weights(ctx: Context[Message], saving: bool) -> None:
         return
     await ensure_fresh(ctx.repo, ctx.config, group, now)
     before = {m: t for m, (t, _s, _b) in (await ctx.repo.profiles.member_states(group)).items()}
-    after = {s.member_id: s.tier for s in (await compute(ctx.repo, ctx.config, group, now, weights)).states}
+    result = await compute(ctx.repo, ctx.config, group, now, weights)
+    after = {s.member_id: s.tier for s in result.states}
+    rfm = any(b.get("model") == "rfm" for b in result.breakdowns.values())
+    counts = Counter(after.values())
     if saving:
         await save_weights(ctx.repo, group, weights)
     names = await _names(ctx, group)
     moved = [(names.get(m, m), a, b) for m, a, b in moves(before, after)]
-    await answer_lookup(ctx, ctx.render("tier_preview", ctx.locale, saved=saving, weights=weights, moves=moved),
+    await answer_lookup(ctx, ctx.render("tier_preview", ctx.locale, saved=saving, weights=weights, moves=moved,
+                                        rfm=rfm, counts=[(t, counts.get(t, 0)) for t in TIERS]),
                         "tier_save" if saving else "tier_preview", f"{weights.to_json()}: {len(moved)} moved")
 
 

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from bot.adapters.generic_commerce import KINDS as COMMERCE_KINDS
+from bot.adapters.generic_commerce import parse_commerce
 from bot.adapters.shared import credentials
 from bot.adapters.shared.support import loads, wire
 from bot.core.adapter import (
@@ -100,11 +102,13 @@ def parse_event(adapter: str, payload: Any) -> Event:
         raise _bad("body must be a JSON object")
     eid = _str_field(payload, "id", "")
     kind = _str_field(payload, "type", "")
-    if kind not in KINDS:
-        raise _bad(f"field type must be one of {', '.join(KINDS)}")
+    if kind not in KINDS and kind not in COMMERCE_KINDS:
+        raise _bad(f"field type must be one of {', '.join(KINDS + COMMERCE_KINDS)}")
     t = payload.get("time")
     if isinstance(t, bool) or not isinstance(t, int | float) or not (0 <= t < 1e11):
         raise _bad("field time must be unix seconds")
+    if kind in COMMERCE_KINDS:
+        return parse_commerce(adapter, payload, eid, kind, float(t))
     group, user = _obj(payload, "group"), _obj(payload, "user")
     chat = ChatRef(adapter, _str_field(group, "id", "group."))
     who = UserRef(adapter, _str_field(user, "id", "user."))

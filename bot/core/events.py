@@ -10,46 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.purchases import Purchase, Refund, commerce_fields, commerce_from_dict
+from bot.core.refs import ChatRef, UserRef, display_name
 
-@dataclass(frozen=True, slots=True)
-class ChatRef:
-    """A group on one adapter instance; ``id`` is the contract's full id ``<adapter>:<platform id>``."""
-
-    adapter: str
-    chat_id: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.adapter}:{self.chat_id}"
-
-    @staticmethod
-    def of(full_id: str) -> ChatRef:
-        """The ref for a full group id ``<adapter>:<platform id>``."""
-        adapter, _, chat_id = full_id.partition(":")
-        return ChatRef(adapter, chat_id)
-
-
-@dataclass(frozen=True, slots=True)
-class UserRef:
-    """A person on one adapter instance; ``id`` is ``<adapter>:<platform user id>``."""
-
-    adapter: str
-    user_id: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.adapter}:{self.user_id}"
-
-    @staticmethod
-    def of(full_id: str) -> UserRef:
-        """The ref for a full member id ``<adapter>:<platform id>``."""
-        adapter, _, user_id = full_id.partition(":")
-        return UserRef(adapter, user_id)
-
-
-def display_name(name: str | None, member_id: str) -> str:
-    """A member's display name, else their platform id (the part after ``<adapter>:``)."""
-    return name or member_id.partition(":")[2]
+__all__ = ["ChatRef", "Event", "GroupMoved", "JoinRequest", "MemberJoined", "MemberLeft", "Message", "Purchase",
+           "Refund", "UserRef", "display_name", "event_from_dict", "event_to_dict"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +111,7 @@ class JoinRequest:
     kind: str = field(default="join_request", init=False)
 
 
-Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest
+Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest | Purchase | Refund
 
 
 def event_to_dict(ev: Event) -> dict[str, Any]:
@@ -184,6 +149,8 @@ def event_to_dict(ev: Event) -> dict[str, Any]:
     elif isinstance(ev, JoinRequest):
         out.update(user_name=ev.user_name, comment=ev.comment, request_id=ev.request_id,
                    invite_link=ev.invite_link, answer_private=ev.answer_private)
+    elif isinstance(ev, Purchase | Refund):
+        out.update(commerce_fields(ev))
     return out
 
 
@@ -218,4 +185,6 @@ def event_from_dict(d: dict[str, Any]) -> Event:
         return JoinRequest(**common, user_name=d.get("user_name", ""), comment=d.get("comment", ""),
                            request_id=d.get("request_id", ""), invite_link=d.get("invite_link", ""),
                            answer_private=bool(d.get("answer_private", False)))
+    if kind in ("purchase", "refund"):
+        return commerce_from_dict(d, common)
     raise ValueError(f"unknown event kind {kind!r}")

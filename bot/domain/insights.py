@@ -15,7 +15,7 @@ from bot.domain import segments
 from bot.domain.hours import best_hours
 from bot.domain.profiles import Profile
 from bot.domain.recompute import ensure_fresh
-from storage.repo import MemberFacts, Repo
+from storage.repo import MemberFacts, OrderFacts, Repo
 
 
 def population(profiles: Sequence[Profile]) -> list[Profile]:
@@ -105,24 +105,28 @@ async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     want = profiles_mod.score_want(cfg, now, tags, evidence=False)
     facts = await repo.members.member_facts(group_id, None, "", scores=want, lite=True, days=False)
-    left = await asyncio.to_thread(_candidates, node, facts, cfg, now)
+    orders = await repo.commerce.group_orders(group_id, until=now)  # purchase atoms and tags
+    left = await asyncio.to_thread(_candidates, node, facts, cfg, now, orders)
     ids = [f.member_id for f in left]
     declining = await profiles_mod.declining_at(repo, cfg, group_id, ids, now)
     late = await profiles_mod.last_before(repo, group_id, left, now)
-    found = await asyncio.to_thread(_selected, node, left, cfg, now, late, declining)
+    found = await asyncio.to_thread(_selected, node, left, cfg, now, late, declining, orders)
     stats = await repo.members.member_stats(group_id, [p.member for p in found])
     return [replace(p, stats=replace(p.stats, active_days=stats[p.member][0], hours=tuple(stats[p.member][1])))
             for p in found]
 
 
-def _candidates(node: segments.Node, facts: Sequence[MemberFacts], cfg: Config, now: float) -> list[MemberFacts]:
+def _candidates(node: segments.Node, facts: Sequence[MemberFacts], cfg: Config, now: float,
+                orders: Mapping[str, Sequence[OrderFacts]]) -> list[MemberFacts]:
     """Members not opted out whom ``node`` does not rule out before their lifecycle is known."""
-    return [f for f in facts if not f.opted_out
-            and maybe(node, profiles_mod.build(f, cfg, now, None, lifecycle=False)) is not False]
+    return [f for f in facts if not f.opted_out and maybe(node, profiles_mod.build(
+        f, cfg, now, None, lifecycle=False, orders=orders.get(f.member_id, ()))) is not False]
 
 
 def _selected(node: segments.Node, left: Sequence[MemberFacts], cfg: Config, now: float,
-              late: Mapping[str, float | None], declining: Mapping[str, bool]) -> list[Profile]:
+              late: Mapping[str, float | None], declining: Mapping[str, bool],
+              orders: Mapping[str, Sequence[OrderFacts]]) -> list[Profile]:
     """The exact test on full profiles of the candidates."""
     return segments.select(node, [profiles_mod.build(f, cfg, now, late.get(f.member_id, f.last_message_at),
-                                                     declining=declining.get(f.member_id)) for f in left])
+                                                     declining=declining.get(f.member_id),
+                                                     orders=orders.get(f.member_id, ())) for f in left])

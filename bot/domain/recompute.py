@@ -17,6 +17,7 @@ from bot.core.timeutil import day_minus, local
 from bot.domain.activity_tags import compute_tags, interactions, invited_stayed
 from bot.domain.lifecycle import HISTORY_DAYS, stage
 from bot.domain.lurkers import group_admins
+from bot.domain.rfm import group_money
 from bot.domain.tiers import CORE, Weights, breakdown
 from storage.repo import TIER_WEIGHTS, DerivedState, DerivedTag, MemberFacts, Repo, Transition
 
@@ -70,11 +71,13 @@ async def compute(repo: Repo, cfg: Config, group_id: str, now: float,
                         {m: streak for m, (_n, streak) in checkins.items()}, admins=group_admins(cfg, group_id))
     stayed = invited_stayed(facts, stages)
     w = weights or await group_weights(repo, cfg, group_id)
+    money = group_money(await repo.commerce.group_orders(group_id, until=now), stages, now)
     breakdowns: dict[str, dict[str, Any]] = {}
     states: list[DerivedState] = []
     for f in facts:
         b = breakdown(f, stages[f.member_id], len(inter.answers.get(f.member_id, {})), stayed.get(f.member_id, 0),
-                      checkins.get(f.member_id, (0, 0))[0], w, cfg.tiers, cfg.lifecycle.dormant_days, now, tz)
+                      checkins.get(f.member_id, (0, 0))[0], w, cfg.tiers, cfg.lifecycle.dormant_days, now, tz,
+                      None if money is None else money[f.member_id])
         breakdowns[f.member_id] = b
         states.append(DerivedState(f.member_id, b["tier"], b["score"], json.dumps(b, ensure_ascii=False),
                                    stages[f.member_id]))

@@ -5,12 +5,13 @@ small AST, evaluated over §5 profiles in Python. Nothing is ever eval'd or turn
     atom := NAME [op VALUE]       op  := = | > | >= | < | <=    NAME and VALUE may be "quoted"
 
 ``tier`` and ``lifecycle`` are reserved (``tier=high``), also in the words chat replies use for them
-(``层级=高价值``, ``阶段=沉睡``: :data:`FIELD_WORDS`, values from ``bot.core.labels``); ``NAME op NUMBER`` compares a
-keyword tag's score (0 when the member does not carry it); ``NAME=VALUE`` otherwise tests an attribute; a bare
-NAME means the member carries that tag. A quoted VALUE is always text. Positions in errors are 1-based
-characters of the NFKC-normalized query. A query longer than ``MAX_LENGTH`` characters, with more than
-``MAX_ATOMS`` atoms or nested deeper than ``MAX_DEPTH`` is refused; evaluation over a group runs in a worker
-thread (:func:`select_off_loop`), never on the event loop.
+(``层级=高价值``, ``阶段=沉睡``: :data:`FIELD_WORDS`, values from ``bot.core.labels``); purchase atoms (``orders>=2``,
+``channel=小程序``) are in ``commerce_atoms``; ``NAME op NUMBER`` compares a keyword tag's score (0 when the
+member does not carry it); ``NAME=VALUE`` otherwise tests an attribute; a bare NAME means the member carries
+that tag. A quoted VALUE is always text. Positions in errors are 1-based characters of the NFKC-normalized
+query. A query longer than ``MAX_LENGTH`` characters, with more than ``MAX_ATOMS`` atoms or nested deeper than
+``MAX_DEPTH`` is refused; evaluation over a group runs in a worker thread (:func:`select_off_loop`), never on
+the event loop.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core import labels
+from bot.domain.commerce_atoms import commerce_atom
 from bot.domain.lifecycle import STAGES
 from bot.domain.profiles import Profile
 from bot.domain.segment_lexer import MAX_LENGTH, QueryError, Token, tokenize
@@ -208,6 +210,9 @@ def matches(node: Node, p: Profile) -> bool:
         return (p.tier if node.name == "tier" else p.lifecycle) == node.value
     value = node.value or ""
     num = None if node.value_quoted else number(value)
+    bought = commerce_atom(node.name, node.op, value, num, COMPARE, p.commerce)
+    if bought is not None:
+        return bought
     attr_v = p.attributes.get(node.name)
     if num is not None:
         key = fold(node.name)

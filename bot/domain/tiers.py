@@ -6,7 +6,8 @@
   ÷ ``tiers.contribution_cap`` (capped at 1).
 
 The score is the weighted mean; thresholds ``core ≥ high ≥ growth`` pick the tier. Members who left or
-opted out are ``ordinary``. Weights can be overridden per group from chat after a dry-run preview.
+opted out are ``ordinary``. In a group with purchase data money takes the contribution's place (``rfm``,
+see ``bot.domain.rfm``). Weights can be overridden per group from chat after a dry-run preview.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from bot.core.config import TiersConfig
 from bot.core.timeutil import day_minus, local
+from bot.domain.rfm import ORDERS_FOR_FULL_FREQUENCY, Money
 from storage.repo import MemberFacts
 
 DAY = 86400.0
@@ -71,28 +73,47 @@ def survey_answers(f: MemberFacts) -> int:
 
 
 def breakdown(f: MemberFacts, stage: str, answers: int, invited_stayed: int, checkins: int, weights: Weights,
-              cfg: TiersConfig, dormant_days: int, now: float, tz: str) -> dict[str, Any]:
-    """The tier with every input and component, as shown by ``/tier @member``."""
+              cfg: TiersConfig, dormant_days: int, now: float, tz: str, money: Money | None = None) -> dict[str, Any]:
+    """The tier with every input and component, as shown by ``/tier @member``; with ``money`` (the group has
+    purchase data) an RFM score whose third component is money, weighted as contribution."""
     last = f.last_message_at
     days_since = None if last is None else max(0.0, (now - last) / DAY)
-    recency = 0.0 if days_since is None else max(0.0, 1.0 - days_since / dormant_days)
+    if money is not None and money.last_purchase is not None:  # recency from messages and orders
+        last = money.last_purchase if last is None else max(last, money.last_purchase)
+    recent = None if last is None else max(0.0, (now - last) / DAY)
+    recency = 0.0 if recent is None else max(0.0, 1.0 - recent / dormant_days)
     start = day_minus(local(now, tz).date().isoformat(), FREQUENCY_WINDOW_DAYS - 1)
     active30 = sum(1 for d, n in f.days.items() if d >= start and n > 0)
     frequency = min(1.0, active30 / cfg.frequency_days)
+    if money is not None:
+        frequency = max(frequency, min(1.0, money.recent_orders / ORDERS_FOR_FULL_FREQUENCY))
     surveys = survey_answers(f)
     contributed = answers + invited_stayed + checkins + surveys
     contribution = min(1.0, contributed / cfg.contribution_cap)
+    if money is not None:
+        contribution = money.money
     total_w = weights.recency + weights.frequency + weights.contribution
     score = (weights.recency * recency + weights.frequency * frequency + weights.contribution * contribution) / total_w
     tier = tier_for(score, cfg) if stage != "left" and not f.opted_out else "ordinary"
-    return {"tier": tier, "score": round(score, 4),
-            "components": {"recency": round(recency, 4), "frequency": round(frequency, 4),
-                           "contribution": round(contribution, 4)},
-            "weights": {"recency": weights.recency, "frequency": weights.frequency,
-                        "contribution": weights.contribution},
-            "inputs": {"days_since_last_message": None if days_since is None else round(days_since, 1),
-                       "active_days_30": active30, "answers": answers, "invited_stayed": invited_stayed,
-                       "checkins": checkins, "survey_answers": surveys}}
+    if money is not None and money.top_spender and tier in ("growth", "ordinary") and stage != "left" \
+            and not f.opted_out:
+        tier = "high"  # the top tenth of spenders is never below high
+    model = "rfm" if money is not None else "engagement"
+    out: dict[str, Any] = {"tier": tier, "score": round(score, 4), "model": model,
+        "components": {"recency": round(recency, 4), "frequency": round(frequency, 4),
+                       "contribution": round(contribution, 4)},
+        "weights": {"recency": weights.recency, "frequency": weights.frequency, "contribution": weights.contribution},
+        "inputs": {"days_since_last_message": None if days_since is None else round(days_since, 1),
+                   "active_days_30": active30, "answers": answers, "invited_stayed": invited_stayed,
+                   "checkins": checkins, "survey_answers": surveys}}
+    if money is not None:
+        components = out["components"]
+        components["money"] = components.pop("contribution")
+        out["inputs"].update(spend=money.spend, orders=money.orders, recent_orders=money.recent_orders,
+                             top_spender=money.top_spender,
+                             days_since_purchase=None if money.last_purchase is None
+                             else round(max(0.0, now - money.last_purchase) / DAY, 1))
+    return out
 
 
 def tier_for(score: float, cfg: TiersConfig) -> str:

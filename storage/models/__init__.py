@@ -4,6 +4,7 @@ Only ``storage/`` imports these. Schema changes go through alembic migrations in
 ``storage/migrations/versions`` (never ``create_all``).
 """
 
+from storage.models.commerce import PurchaseItem, PurchaseOrder, PurchaseRefund
 from storage.models.console import ConsoleLoginToken, ConsoleSession
 from storage.models.core import (
     AdapterState,
@@ -81,6 +82,9 @@ __all__ = [
     "OutboxRow",
     "PendingErasure",
     "PointsEntry",
+    "PurchaseItem",
+    "PurchaseOrder",
+    "PurchaseRefund",
     "Question",
     "SavedSegment",
     "SurveyAnswer",

@@ -17,6 +17,7 @@ from typing import TypeVar
 from storage.db import Database
 from storage.repo.activity import MessageFacts
 from storage.repo.checkins import CheckinState
+from storage.repo.commerce import ItemWrite, OrderFacts, OrderWrite
 from storage.repo.derived import DerivedState, DerivedTag, Transition
 from storage.repo.intake import Delivery, OutboxItem, Pending
 from storage.repo.member_tags import TagDetail
@@ -28,6 +29,7 @@ from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
 from storage.repo.signals import Signal
 from storage.repo.stores.activity import ActivityStore, SqlActivityStore
 from storage.repo.stores.checkins import CheckinStore, SqlCheckinStore
+from storage.repo.stores.commerce import CommerceStore, SqlCommerceStore
 from storage.repo.stores.console import ConsoleStore, SqlConsoleStore
 from storage.repo.stores.delivery import DeliveryStore, SqlDeliveryStore
 from storage.repo.stores.intake import IntakeStore, SqlIntakeStore
@@ -60,9 +62,12 @@ __all__ = [
     "DerivedTag",
     "Hit",
     "Immediate",
+    "ItemWrite",
     "MemberFacts",
     "MessageFacts",
     "ModEntry",
+    "OrderFacts",
+    "OrderWrite",
     "OutboxItem",
     "Pending",
     "Repo",
@@ -153,6 +158,10 @@ class Repo:
     @cached_property
     def intake(self) -> IntakeStore:
         return self._store(SqlIntakeStore)
+
+    @cached_property
+    def commerce(self) -> CommerceStore:
+        return self._store(SqlCommerceStore)
 
     @cached_property
     def console(self) -> ConsoleStore:

@@ -20,7 +20,7 @@ from storage.models import (
     MemberTag,
     TagRejection,
 )
-from storage.repo import settings
+from storage.repo import commerce, settings
 from storage.repo.privacy import refused_among
 from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
 from storage.repo.upserts import insert_ignore, upsert
@@ -67,6 +67,7 @@ def fingerprint(conn: Connection, group_id: str) -> str:
     parts += list(conn.execute(select(func.count(), func.max(col(MemberTag.at))).where(
         col(MemberTag.group_id) == group_id, col(MemberTag.source) != "activity")).one())
     parts.append(settings.value(conn, group_id, TIER_WEIGHTS))
+    parts += commerce.fingerprint_part(conn, group_id)
     return json.dumps(parts)
 
 

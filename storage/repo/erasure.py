@@ -28,6 +28,7 @@ from storage.models import (
     MessageSignal,
     OutboxRow,
 )
+from storage.repo import commerce
 from storage.repo.privacy import member_tables, one_way
 from storage.repo.scrub import Subject, own_events, scrub_events, scrub_outgoing
 
@@ -56,6 +57,8 @@ def forget(conn: Connection, group_id: str, member_id: str, names: Iterable[str]
         n = conn.execute(delete(table).where(table.c.group_id == group_id, table.c.member_id == member_id)).rowcount
         if n:
             removed[table.name] = int(n)
+    if n := commerce.forget_unscoped(conn, member_id):
+        removed["purchases"] = n
     _pseudonymize_audit(conn, who)
     _scrub_free_text(conn, who)
     for name, n in _scrub_queues(conn, who).items():

@@ -78,7 +78,9 @@ def raw_data(conn: Connection, group_id: str, member_id: str) -> dict[str, list[
     for table in member_tables():
         if table.name in ACCESS_TABLES:
             continue
-        rows = conn.execute(select(table).where(table.c.group_id == group_id, table.c.member_id == member_id)).all()
+        # purchases that named no group count in every group of the member: theirs to see here too
+        groups = [group_id, ""] if table.name.startswith("purchase_") else [group_id]
+        rows = conn.execute(select(table).where(table.c.group_id.in_(groups), table.c.member_id == member_id)).all()
         if rows:
             out[table.name] = [dict(r._mapping) for r in rows]
     invited = conn.execute(select(col(MembershipEvent.member_id), col(MembershipEvent.at)).where(

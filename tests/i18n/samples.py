@@ -20,13 +20,22 @@ SURVEY = NS(id="onboarding", title="新人问卷", reward_points=5, questions=[
     NS(text="年龄段", kind="single", options=["18-25", "26-35"], sensitive=True, min=1, max=5),
     NS(text="打个分吧", kind="scale", options=[], sensitive=False, min=1, max=5),
     NS(text="还想说什么", kind="text", options=[], sensitive=False, min=1, max=5)])
-PROFILE = NS(name="Kevin李", member="generic:u-2", opted_out=False, stats=NS(messages=51, active_days=9))
+PROFILE = NS(name="Kevin李", member="generic:u-2", opted_out=False, stats=NS(messages=51, active_days=9), commerce=None)
+BUYER = NS(name="Kevin李", member="generic:u-2", opted_out=False, stats=NS(messages=51, active_days=9),
+           commerce=NS(orders=3, spend=597.0, avg_order_value=199.0, last_purchase=1764300000.0, channel="小程序",
+                       categories=("红酒", "酒具")))
 WEIGHTS = NS(recency=0.3, frequency=0.4, contribution=0.3)
 TIER_CFG = NS(core=0.8, high=0.6, growth=0.3)
 BREAKDOWN = {"tier": "growth", "score": 0.41, "weights": {"recency": 0.3, "frequency": 0.4, "contribution": 0.3},
              "components": {"recency": 0.9, "frequency": 0.3, "contribution": 0.1},
              "inputs": {"days_since_last_message": 1, "active_days_30": 9, "answers": 2, "invited_stayed": 0,
                         "checkins": 3, "survey_answers": 4}}
+RFM_BREAKDOWN = {"tier": "high", "score": 0.41, "model": "rfm",
+                 "weights": {"recency": 0.3, "frequency": 0.4, "contribution": 0.3},
+                 "components": {"recency": 0.9, "frequency": 0.3, "money": 1.0},
+                 "inputs": {"days_since_last_message": 1, "active_days_30": 9, "answers": 2, "invited_stayed": 0,
+                            "checkins": 3, "survey_answers": 4, "spend": 5000.0, "orders": 4, "recent_orders": 1,
+                            "top_spender": True, "days_since_purchase": 12.5}}
 CARD = {"name": "成长成员", "description": "正在变得活跃，值得培养", "size": 12, "share": 0.3,
         "trend": {"messages_7d": 80, "change": -0.12},
         "top_tags": [{"name": "红酒", "avg_score": 2.5, "share": 0.5},
@@ -175,7 +184,10 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         ("profile", {"p": PROFILE, "name": "Kevin李", "stage": "活跃",
                      "tags": [NS(name="红酒", score=2.31, category="兴趣"),
                               NS(name="夜猫子", score=None, category="行为")],
-                     "answers": [NS(question="你喜欢哪种酒", value="红葡萄酒")], "private_answers": 1}),
+                     "answers": [NS(question="你喜欢哪种酒", value="红葡萄酒")], "private_answers": 1,
+                     "tz": "Asia/Shanghai"}),
+        ("profile", {"p": BUYER, "name": "Kevin李", "stage": "活跃", "tags": [], "answers": [], "private_answers": 0,
+                     "tz": "Asia/Shanghai"}),
         ("profile_empty", {"name": "Kevin李"}),
         ("rate_limited", {"limit": 10, "name": "Kevin李"}), ("refused", {}),
         ("segment_list", {"saved": {"红酒控": "红酒&摄影"}}), ("segment_list", {"saved": {}}),
@@ -189,8 +201,11 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
                                       "tally": [(2, 0)]}]}),
         ("tag_done", {"who": {"name": "Kevin李", "ref": "u-2"}, "added": ["红酒"], "removed": ["健身"]}),
         ("tier_member", {"name": "Kevin李", "b": BREAKDOWN, "cfg": TIER_CFG}),
-        ("tier_preview", {"saved": False, "weights": WEIGHTS, "moves": [("Kevin李", "growth", "high")]}),
-        ("tier_preview", {"saved": True, "weights": WEIGHTS, "moves": []}),
+        ("tier_member", {"name": "Kevin李", "b": RFM_BREAKDOWN, "cfg": TIER_CFG}),
+        ("tier_preview", {"saved": False, "weights": WEIGHTS, "moves": [("Kevin李", "growth", "high")], "rfm": False,
+                          "counts": [("core", 2), ("high", 5), ("growth", 9), ("ordinary", 30)]}),
+        ("tier_preview", {"saved": True, "weights": WEIGHTS, "moves": [], "rfm": True,
+                          "counts": [("core", 2), ("high", 5), ("growth", 9), ("ordinary", 30)]}),
         ("tier_summary", {"counts": [("core", 1), ("high", 2), ("growth", 5), ("ordinary", 20)], "weights": WEIGHTS,
                           "cfg": TIER_CFG}),
         ("usage", {"problem": "", "lines": [Line("/资讯 删除 序号", "删除第几条资讯")]}),

@@ -12,6 +12,7 @@ from bot.core.config.moderation import ModerationConfig
 from bot.core.config.rules import RuleBook, TagRule
 from bot.core.config.schema import SurveyConfig
 from bot.core.events import Event, Message
+from bot.core.purchases import Purchase, Refund
 
 PLACEHOLDER = "CHANGE-ME"
 
@@ -175,6 +176,8 @@ class Config:
         it; a group's events need settings for that group (listed, or defaults when not only-listed)."""
         if isinstance(event, Message) and event.is_private:
             return True
+        if isinstance(event, Purchase | Refund) and not event.chat.chat_id:
+            return True  # a purchase naming no group counts in the member's groups: admitted there
         return self.group(event.chat.id) is not None
 
     def survey(self, survey_id: str) -> SurveyConfig | None:

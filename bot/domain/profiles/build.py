@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from bot.core.config import Config, TagRule
+from bot.domain.commerce import PURCHASE_SOURCE, purchase_tags, summarize
 from bot.domain.lifecycle import stage
 from bot.domain.profiles.model import Evidence, Profile, Stats, Tag
-from storage.repo import MemberFacts, ScoreWant
+from storage.repo import MemberFacts, OrderFacts, ScoreWant
 
 EVIDENCE_SHOWN = 5
 
@@ -70,12 +71,17 @@ def _shown_stage(f: MemberFacts, t: float, cfg: Config, last_message: float | No
 
 
 def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None,
-          lifecycle: bool = True, declining: bool | None = None) -> Profile:
+          lifecycle: bool = True, declining: bool | None = None, orders: Sequence[OrderFacts] = ()) -> Profile:
     """The profile at ``t`` (``lifecycle`` False: stage left empty, for facts fetched without day counts;
-    ``declining`` when already known). An opted-out member shows no tags."""
+    ``declining`` when already known; ``orders``: the member's purchases in this group). An opted-out member
+    shows no tags and no purchases."""
     tags: list[Tag] = []
     if not f.opted_out:
         tags = keyword_tags(f, cfg)
+        rules = _rules(cfg)
+        tags += [Tag(name, category, PURCHASE_SOURCE, score) for name, category, score in purchase_tags(
+            orders, t, cfg.tagging.half_life_days, cfg.tagging.min_score,
+            {n: (r.category, r.weight) for n, r in rules.items()})]
         tags += [Tag(name, category, source, round(value, 2) if value is not None else None)
                  for name, category, source, value in sorted(f.other_tags)]
     return Profile(
@@ -88,4 +94,5 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None,
         stats=Stats(f.messages, f.active_days, f.first_seen, f.last_seen, tuple(f.hours)),
         attributes=dict(sorted(f.attributes.items())),
         tags=tuple(tags),
+        commerce=None if f.opted_out else summarize(orders, t),
     )

@@ -24,7 +24,9 @@ async def load(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str] | None
     want = score_want(cfg, t, tags, evidence)
     facts = await repo.members.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want)
     before = await last_before(repo, group_id, facts, t)
-    return [build(f, cfg, t, before.get(f.member_id, f.last_message_at)) for f in facts]
+    orders = await repo.commerce.group_orders(group_id, ids, until=t)
+    return [build(f, cfg, t, before.get(f.member_id, f.last_message_at), orders=orders.get(f.member_id, ()))
+            for f in facts]
 
 
 async def last_before(repo: Repo, group_id: str, facts: Sequence[MemberFacts], t: float) -> dict[str, float | None]:

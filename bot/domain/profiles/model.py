@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.domain.commerce import Commerce
 from storage.repo import Attribute
 
-__all__ = ["Attribute", "Evidence", "MemberStage", "Profile", "Stats", "Tag"]
+__all__ = ["Attribute", "Commerce", "Evidence", "MemberStage", "Profile", "Stats", "Tag"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class Profile:
     stats: Stats
     attributes: Mapping[str, Attribute]
     tags: tuple[Tag, ...]
+    commerce: Commerce | None = None  # None: never bought (or hidden: opted out)
 
     def carries(self, tag: str) -> bool:
         """A member carries a tag exactly when it is in the profile's tag list (contract §5)."""

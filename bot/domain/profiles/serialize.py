@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import NotRequired, TypedDict
 
 from bot.core.timeutil import iso_utc
-from bot.domain.profiles.model import Evidence, Profile, Tag
+from bot.domain.profiles.model import Commerce, Evidence, Profile, Tag
 
 
 class EvidenceJSON(TypedDict):
@@ -41,6 +41,19 @@ class AttributeJSON(TypedDict):
     at: str | None
 
 
+class CommerceJSON(TypedDict):
+    orders: int
+    spend: float
+    avg_order_value: float
+    first_purchase: str | None
+    last_purchase: str | None
+    categories: list[str]
+    channel: str
+    repurchase_due: bool
+    days_since_purchase: float | None
+    currency: str
+
+
 class ProfileJSON(TypedDict):
     group: str
     member: str
@@ -51,6 +64,15 @@ class ProfileJSON(TypedDict):
     stats: StatsJSON
     attributes: dict[str, AttributeJSON]
     tags: list[TagJSON]
+    commerce: NotRequired[CommerceJSON]  # only once the member bought something (contract §9)
+
+
+def commerce_json(c: Commerce) -> CommerceJSON:
+    """The §9 ``commerce`` object (plus ``days_since_purchase`` and ``currency``)."""
+    return {"orders": c.orders, "spend": c.spend, "avg_order_value": c.avg_order_value,
+            "first_purchase": iso_utc(c.first_purchase), "last_purchase": iso_utc(c.last_purchase),
+            "categories": list(c.categories), "channel": c.channel, "repurchase_due": c.repurchase_due,
+            "days_since_purchase": c.days_since_purchase, "currency": c.currency}
 
 
 def evidence_json(e: Evidence) -> EvidenceJSON:
@@ -72,7 +94,7 @@ def _tag_json(t: Tag) -> TagJSON:
 def profile_json(p: Profile) -> ProfileJSON:
     """The §5 object for one profile."""
     st = p.stats
-    return {
+    out: ProfileJSON = {
         "group": p.group,
         "member": p.member,
         "name": p.name,
@@ -84,3 +106,6 @@ def profile_json(p: Profile) -> ProfileJSON:
         "attributes": {k: {"value": a.value, "source": a.source, "at": iso_utc(a.at)} for k, a in p.attributes.items()},
         "tags": [_tag_json(t) for t in p.tags],
     }
+    if p.commerce is not None:
+        out["commerce"] = commerce_json(p.commerce)
+    return out

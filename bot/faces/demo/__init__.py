@@ -30,6 +30,7 @@ from bot.core.labels import label
 from bot.domain.profiles import ProfileJSON
 from bot.faces.appkeys import RUNTIME
 from bot.faces.cli_table import table
+from bot.faces.demo.purchases import purchase_section, sample_purchases
 from bot.faces.demo.receiver import Receiver, start_site
 from bot.faces.server import create_app
 from bot.faces.settings import parse
@@ -41,12 +42,18 @@ REDELIVERED = 10
 def sample_events(now: float) -> list[dict[str, Any]]:
     """The bundled chat, shifted by whole days so its last event happened 1–25 hours ago (local hours
     of day stay as written, so night owls stay night owls)."""
+    events, _shift = _sample_chat(now)
+    return events
+
+
+def _sample_chat(now: float) -> tuple[list[dict[str, Any]], int]:
+    """The bundled chat shifted as :func:`sample_events` says, and the shift (the purchases move with it)."""
     lines = files("bot.faces.demo").joinpath("chat.jsonl").read_text(encoding="utf-8").splitlines()
     events = [json.loads(line) for line in lines if line.strip()]
     shift = int((now - 3600 - max(e["time"] for e in events)) // 86400) * 86400
     for e in events:
         e["time"] += shift
-    return events
+    return events, shift
 
 
 def demo_config(db_path: Path, outbound_url: str) -> Config:
@@ -103,7 +110,8 @@ async def run_demo(keep: str | None = None) -> str:
 
 async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receiver) -> str:
     secret = cfg.adapters["generic"].options["secret"]
-    events = sample_events(time.time())
+    events, shift = _sample_chat(time.time())
+    purchases = sample_purchases(shift)
     commands = [e for e in events if e["type"] == "message" and e["text"].startswith("/")]
     chat = [e for e in events if e not in commands]
     url = f"{base}/webhook/generic"
@@ -111,6 +119,7 @@ async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receive
     async with aiohttp.ClientSession() as http:
         statuses = await _post_all(http, url, secret, chat, concurrency=16)
         statuses += await _post_all(http, url, secret, chat[:REDELIVERED], concurrency=4)
+        statuses += await _post_all(http, url, secret, purchases, concurrency=4)
         rt = app[RUNTIME]
         await rt.inbox.drained()
         statuses += await _post_all(http, url, secret, commands, concurrency=1)
@@ -124,8 +133,9 @@ async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receive
             metrics = await r.text()
     morning, weekly = await _reports(app, cfg)
     locale = cfg.groups[f"generic:{GROUP}"].locale
-    lines = _sections(profiles, metrics, len(events), receiver, locale)
+    lines = _sections(profiles, metrics, len(events) + len(purchases), receiver, locale)
     lines += ["", gettext(locale, N_("== 早报 ==")), morning, "", gettext(locale, N_("== 周报 ==")), weekly]
+    lines += ["", *purchase_section(profiles, locale)]
     return "\n".join(lines)
 
 
