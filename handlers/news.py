@@ -21,7 +21,7 @@ NEWS = CommandSpec("news", ("资讯", "新闻"), "早报资讯：下一期早报
 async def news_add(ctx: Context[Message]) -> None:
     ev = ctx.event
     items = await ctx.repo.news.pending_news(ev.chat.id)
-    await ctx.repo.news.add_news(ev.chat.id, ctx.data[CONTENT], ev.user.id)
+    await ctx.repo.news.add_news(ev.chat.id, ctx.data[CONTENT], ev.user.id, source="chat")
     await ctx.reply(ctx.render("ops", ctx.locale, kind="news_added", count=len(items) + 1, text=ctx.data[CONTENT]))
 
 

@@ -25,6 +25,7 @@ from storage.models.core import (
     TagHit,
     TagRejection,
 )
+from storage.models.feeds import FeedEntry, FeedState
 from storage.models.moderation import CaptchaPending, ModerationEntry
 from storage.models.privacy import DoNotProfile, PendingErasure
 from storage.models.profiling import (
@@ -59,6 +60,8 @@ __all__ = [
     "DeadLetter",
     "DedupeKey",
     "DoNotProfile",
+    "FeedEntry",
+    "FeedState",
     "Group",
     "GroupAlias",
     "GroupSetting",
