@@ -101,9 +101,11 @@ class FeedRefresher:
                 await self.repo.feeds.save_fetch(url, state, entries)
                 log.info("feed %s: %d entries", url, len(entries))
         except (TimeoutError, aiohttp.ClientError, NotAFeed, UnicodeError) as exc:
-            log.warning("feed %s: %s", url, exc or type(exc).__name__)
+            why = f"no answer within {self.timeout_s:g} s" if isinstance(exc, TimeoutError) else (
+                str(exc) or type(exc).__name__)
+            log.warning("feed %s: %s", url, why)
             await self.repo.feeds.save_fetch(url, FetchState(before.etag, before.last_modified, now, before.ok_at,
-                                                             0, str(exc or type(exc).__name__)[:200]), [])
+                                                             0, why[:200]), [])
 
     async def close(self) -> None:
         """Cancel fetches still running (at shutdown)."""
