@@ -10,7 +10,8 @@ from pathlib import Path
 from aiohttp import web
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "feeds"
-FILES = {"/industry.rss": ("industry.rss", "application/rss+xml"), "/photo.atom": ("photo.atom", "application/atom+xml")}
+FILES = {"/industry.rss": ("industry.rss", "application/rss+xml"),
+         "/photo.atom": ("photo.atom", "application/atom+xml")}
 LAST_MODIFIED = "Tue, 24 Nov 2026 12:00:00 GMT"
 
 

@@ -122,7 +122,8 @@ async def test_a_hanging_or_junk_feed_neither_delays_nor_breaks_the_report(make_
     text = await _report(bot, clock)  # while the hanging feed is still being waited for
     assert time.monotonic() - t0 < 0.5 and "☀️ 早报" in text
     await _fetched(rt)
-    hang, junk = await rt.repo.feeds.fetch_state(feeds.url("/hang")), await rt.repo.feeds.fetch_state(feeds.url("/junk"))
+    hang = await rt.repo.feeds.fetch_state(feeds.url("/hang"))
+    junk = await rt.repo.feeds.fetch_state(feeds.url("/junk"))
     assert hang.status == 0 and hang.ok_at is None and hang.error
     assert junk.status == 0 and junk.ok_at is None and junk.error
     assert _news_lines(await _post_morning(bot, clock, TODAY)) == [
@@ -132,8 +133,8 @@ async def test_a_hanging_or_junk_feed_neither_delays_nor_breaks_the_report(make_
 async def test_a_folder_of_dated_markdown_files_written_ahead(make_bot, tmp_path):
     folder = tmp_path / "content"
     folder.mkdir()
-    (folder / f"{TODAY}.md").write_text("# 周三早报\n\n- 本周六 14:00 线下品酒会，报名请找群主!!\n- 新人专享：首单 8 折~\n",
-                                        encoding="utf-8")
+    written = "# 周三早报\n\n- 本周六 14:00 线下品酒会，报名请找群主!!\n- 新人专享：首单 8 折~\n"
+    (folder / f"{TODAY}.md").write_text(written, encoding="utf-8")
     (folder / "2026-11-26.md").write_text("明天的消息：酒窖开放日。\n第二行仍是同一条。\n", encoding="utf-8")
     clock = Clock(ts(f"{TODAY} 07:00"))
     bot = await _bot(make_bot, clock, [{"kind": "folder", "path": "content"}])  # relative to the config
