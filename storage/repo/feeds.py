@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlmodel import col
 
 from storage.models import FeedEntry, FeedState
+
+KEEP_DROPPED_S = 30 * 86400.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,11 @@ def save_fetch(conn: Connection, url: str, state: FetchState, entries: Sequence[
     for e in fresh.values():
         conn.execute(insert(FeedEntry).values(url=url, entry_key=e.key, title=e.title, link=e.link,
                                               summary=e.summary, published=e.published, seen_at=e.seen_at))
+    if state.status == 200:  # the cache keeps what the feed still lists, and a month of what it dropped
+        gone = [col(FeedEntry.url) == url, col(FeedEntry.seen_at) < state.checked_at - KEEP_DROPPED_S]
+        if keys:
+            gone.append(col(FeedEntry.entry_key).not_in(keys))
+        conn.execute(delete(FeedEntry).where(*gone))
 
 
 def cached_entries(conn: Connection, url: str, limit: int = 50) -> list[CachedEntry]:

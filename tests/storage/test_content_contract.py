@@ -35,3 +35,6 @@ async def test_the_feed_cache_keeps_validators_and_each_entry_once(repo: Repo) -
     assert state is not None and (state.etag, state.status, state.checked_at) == ('"v2"', 200, T0 + 60)
     entries = await repo.feeds.cached_entries(URL)
     assert [(e.key, e.title, e.seen_at) for e in entries] == [("b", "新闻", T0), ("a", "旧闻", T0)]
+    later = T0 + 40 * 86400  # a month after the feed stopped listing "a", the cache lets it go
+    await repo.feeds.save_fetch(URL, FetchState('"v3"', "", later, later, 200), again)
+    assert [e.key for e in await repo.feeds.cached_entries(URL)] == ["b"]
