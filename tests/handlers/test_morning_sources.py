@@ -158,6 +158,18 @@ async def test_at_most_eight_news_items_oldest_queued_first(make_bot, tmp_path):
     assert _news_lines(await _post_morning(bot, clock, "2026-11-26")) == ["第8条", "第9条"]
 
 
+async def test_news_added_in_chat_may_start_with_the_date_it_is_for(make_bot):
+    clock = Clock(ts(f"{TODAY} 07:00"))
+    bot = await _bot(make_bot, clock, [])
+    await bot.post(message("n1", "u-9", "/资讯 添加 2026-11-26 明天：酒窖开放日，10:00 开门。", clock.t))
+    await bot.post(message("n2", "u-9", "/资讯 添加 2026-13-01 不是日期的开头", clock.t + 1))
+    await bot.settle()
+    replies = [r["text"] for r in bot.receiver.received]
+    assert any("已加入 11月26日 的早报资讯" in r and "明天：酒窖开放日，10:00 开门。" in r for r in replies), replies
+    assert _news_lines(await _post_morning(bot, clock, TODAY)) == ["2026-13-01 不是日期的开头"]
+    assert _news_lines(await _post_morning(bot, clock, "2026-11-26")) == ["明天：酒窖开放日，10:00 开门。"]
+
+
 async def _api(bot: Any, body: Any, group: str = GROUP, token: str = TOKEN) -> tuple[int, Any]:
     data = body if isinstance(body, bytes) else None
     r = await bot.client.post(f"/api/groups/{group}/news", data=data, json=None if data is not None else body,
