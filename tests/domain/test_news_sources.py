@@ -11,7 +11,8 @@ from bot.domain.reports.sources import NewsPick, choose, markdown_items, wanted
 
 
 def test_each_list_item_or_paragraph_is_one_item_headings_skipped_words_as_written():
-    text = "# 12月1日\n\n- 周六 14:00 品酒会!!\n  第二行属于同一条\n* 新品：半价～\n1. 编号也算一条\n\n一段话，\n写了两行。\n"
+    text = ("# 12月1日\n\n- 周六 14:00 品酒会!!\n  第二行属于同一条\n* 新品：半价～\n1. 编号也算一条\n\n"
+            "一段话，\n写了两行。\n")
     assert markdown_items(text) == ["周六 14:00 品酒会!!\n  第二行属于同一条", "新品：半价～", "编号也算一条",
                                     "一段话，\n写了两行。"]
 
