@@ -87,8 +87,8 @@ async def test_yesterdays_highlights_quote_only_where_text_is_kept(make_bot):
     assert await bot.runtime.jobs.tick(GROUP, "morning_report")
     await bot.settle()
     [morning] = [p for p in _group_posts(bot) if "☀️ 早报" in p]
-    assert "最多回复：李四 的消息收到 3 条回复「今天的日落太美了，大家快看窗外」" in morning
-    assert "最佳问答：张三 的提问收到 2 条回答「有人知道哪里能买到好的赤霞珠吗？」" in morning
+    assert "最多回复：李四 的消息收到 3 条回复：「今天的日落太美了，大家快看窗外」" in morning
+    assert "最佳问答：张三 的提问收到 2 条回答：「有人知道哪里能买到好的赤霞珠吗？」" in morning
     assert "签到里程碑：王五 已连续签到 7 天" in morning
 
 
