@@ -11,6 +11,7 @@ from bot.core.usage import help_entries
 from bot.domain import profiles
 from bot.domain.lifecycle import stage_label
 from bot.domain.profiles.shown import shown_tags, survey_answers
+from bot.domain.tag_visibility import public_tags
 
 HELP = CommandSpec("help", ("帮助", "菜单"), "列出你可以用的命令", chat=ANYWHERE)
 ME = CommandSpec("me", ("我的画像", "画像"), "查看我的画像：标签、强度与活跃阶段")
@@ -30,9 +31,13 @@ async def me(ctx: Context[Message]) -> None:
         return
     p = found[0]
     answers, private = survey_answers(p, ctx.config)
+    tags = shown_tags(p, ctx.locale)
+    # in a group everyone reads the answer: only public-safe tags there, the rest on request in private
+    shown = tags if ev.is_private else public_tags(ctx.config, tags, lambda t: t.name)
     await ctx.reply(ctx.render("profile", ctx.locale, p=p, name=p.name or ev.user_name,
-                               stage=stage_label(p.lifecycle, ctx.locale), tags=shown_tags(p, ctx.locale),
-                               answers=answers, private_answers=private, tz=ctx.timezone))
+                               stage=stage_label(p.lifecycle, ctx.locale), tags=shown,
+                               hidden_tags=len(tags) - len(shown), answers=answers, private_answers=private,
+                               tz=ctx.timezone))
 
 
 async def id_(ctx: Context[Message]) -> None:

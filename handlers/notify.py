@@ -17,6 +17,7 @@ from bot.core.events import Message, UserRef
 from bot.core.outgoing import Mention, Outgoing, Part, Text
 from bot.domain import insights, segments
 from bot.domain.profiles import Profile
+from bot.domain.tag_visibility import names_private_tag
 from handlers.admin_reply import audit_admin
 
 SHOWN = 10
@@ -40,6 +41,15 @@ async def recently_mentioned(ctx: Context, group: str, now: float) -> dict[str, 
     raw = await ctx.repo.settings.setting_value(group, MENTIONED_KEY)
     window = ctx.config.insights.notify_cooldown_minutes * 60
     return {m: float(at) for m, at in (json.loads(raw) if raw else {}).items() if now - float(at) < window}
+
+
+def _shown_name(ctx: Context[Message], pending: dict[str, str]) -> str:
+    """The segment's name as a reply may show it: in a group chat not when it (or its query) names an
+    admins-only tag; "" then, and the reply says "the segment" without a name."""
+    if ctx.event.is_private:
+        return str(pending["segment"])
+    said = f"{pending['segment']} {pending.get('query', '')}"
+    return "" if names_private_tag(ctx.config, said) else str(pending["segment"])
 
 
 def _split(found: Sequence[Profile], recent: dict[str, float], limit: int) -> tuple[list[Profile], int]:
@@ -75,7 +85,7 @@ async def confirm(ctx: Context[Message], group: str, now: float) -> None:
     found, cooling = _split(everyone, recent, cfg.notify_max_members)
     if not found and cooling:
         first_free = min(recent[p.member] for p in everyone) + cfg.notify_cooldown_minutes * 60
-        await ctx.reply(ctx.render("notify_cooldown", ctx.locale, name=pending["segment"], count=cooling,
+        await ctx.reply(ctx.render("notify_cooldown", ctx.locale, name=_shown_name(ctx, pending), count=cooling,
                                    minutes=int((first_free - now) // 60) + 1))
         return
     for i in range(0, len(found), cfg.notify_batch):
@@ -86,5 +96,5 @@ async def confirm(ctx: Context[Message], group: str, now: float) -> None:
     await audit_admin(ctx, "notify", f"{pending['segment']}: {len(found)} members mentioned")
     await ctx.repo.settings.set_setting(group, _pending_key(ev.user.id), None)
     await ctx.repo.settings.set_setting(group, MENTIONED_KEY, json.dumps({**recent, **{p.member: now for p in found}}))
-    await ctx.reply(ctx.render("notify_sent", ctx.locale, name=pending["segment"], count=len(found),
+    await ctx.reply(ctx.render("notify_sent", ctx.locale, name=_shown_name(ctx, pending), count=len(found),
                                cooling=cooling))

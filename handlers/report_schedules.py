@@ -42,7 +42,7 @@ async def _schedule_command(ctx: Context[Message], scheduled: ScheduledJob) -> N
     if sub.name == "preview":
         now = ctx.clock()
         if job == "morning_report":
-            rep = await report_texts.morning(ctx.repo, ctx.render, group, now)
+            rep = await report_texts.morning(ctx.repo, ctx.render, group, now, ctx.config)
             await post(ctx, ev.chat, rep.text, rep.mentions, reply_to=ev.event_id)
         else:
             rep = await report_texts.weekly(ctx.repo, ctx.render, ctx.config, group, now, public=True,

@@ -16,13 +16,14 @@ from bot.core.timeutil import local_day
 from bot.domain import group_settings
 from bot.domain.hours import push_time
 from bot.domain.reports import matrix_rows, morning, weekly
+from bot.domain.reports.sources import mark_used
 
 
 async def send_morning(ctx: Context, group: GroupConfig) -> None:
-    """The scheduled morning report: post in the group and mark the news items it carried as sent."""
-    report = await morning(ctx.repo, ctx.render, group, ctx.clock())
+    """The scheduled morning report: post in the group and mark the news items it carried as used."""
+    report = await morning(ctx.repo, ctx.render, group, ctx.clock(), ctx.config)
     await post(ctx, ChatRef.of(group.id), report.text, report.mentions)
-    await ctx.repo.news.mark_news_sent(report.news_ids)
+    await mark_used(ctx.repo, group.id, report.news)
 
 
 async def send_weekly(ctx: Context, group: GroupConfig) -> None:
@@ -63,7 +64,7 @@ async def auto_push_time(ctx: Context, group: GroupConfig) -> str:
 
 async def morning_text(ctx: Context, group: GroupConfig) -> str:
     """The morning report as it would be posted now (``quntag report morning``)."""
-    return (await morning(ctx.repo, ctx.render, group, ctx.clock())).plain()
+    return (await morning(ctx.repo, ctx.render, group, ctx.clock(), ctx.config)).plain()
 
 
 async def weekly_text(ctx: Context, group: GroupConfig) -> str:

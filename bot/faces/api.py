@@ -1,4 +1,5 @@
-"""Read-only JSON API under ``/api`` (contract §6), behind ``Authorization: Bearer <api_token>``."""
+"""JSON API under ``/api`` (contract §6; reads, and queueing morning-report news, §9), behind
+``Authorization: Bearer <api_token>``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.core.timeutil import parse_at
-from bot.domain import profiles
+from bot.domain import news_queue, profiles
 from bot.domain.insights import segment
 from bot.domain.segments import QueryError
 from bot.faces.appkeys import CONFIG, RUNTIME
@@ -114,3 +115,29 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/groups/{group:[^/]+}/members", list_members)
     app.router.add_get("/api/groups/{group:[^/]+}/members/{member:[^/]+}", get_member)
     app.router.add_get("/api/groups/{group:[^/]+}/segments", segment_members)
+    app.router.add_post("/api/groups/{group:[^/]+}/news", add_news)
+
+
+async def add_news(request: web.Request) -> web.Response:
+    """``POST /api/groups/{group}/news`` ``{"text", "date"?}``: queue an item for the group's morning report
+    (contract §9); 201 with how many wait, 400 naming what is wrong, 404 for a group quntag does not serve."""
+    rt = request.app[RUNTIME]
+    group = await rt.repo.members.resolve_group(request.match_info["group"])
+    if group not in rt.config.groups and not (rt.config.group(group) and await rt.repo.members.group_exists(group)):
+        return _error(404, f"unknown group {group}")
+    try:
+        body = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "body must be a JSON object {\"text\": ..., \"date\": \"YYYY-MM-DD\"}")
+    if not isinstance(body, dict):
+        return _error(400, "body must be a JSON object {\"text\": ..., \"date\": \"YYYY-MM-DD\"}")
+    unknown = sorted(set(body) - {"text", "date"})
+    if unknown:
+        return _error(400, f"unknown field {unknown[0]}")
+    try:
+        waiting = await news_queue.queue(rt.repo, group, body.get("text"), body.get("date"), "api", "api")
+    except news_queue.BadNews as exc:
+        return _error(400, str(exc))
+    await rt.repo.privacy.audit("api", "news_add", group, f"{len(body['text'])} characters")
+    return web.json_response({"group": group, "date": body.get("date"), "pending": waiting}, status=201,
+                             dumps=_dumps)

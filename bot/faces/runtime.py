@@ -31,6 +31,7 @@ from bot.core.scheduler import Scheduler
 from bot.domain import tag_rules
 from bot.faces.intake import Intake
 from handlers import build_dispatcher, minute_jobs, scheduled_jobs
+from handlers.feeds import FeedRefresher
 from storage.db import Database
 from storage.repo import Repo
 from storage.repo.outbox_store import OutboxStore
@@ -92,6 +93,7 @@ class Runtime:
         self.intake = Intake(config, self.inbox, self.metrics, self.states)
         self.jobs = Jobs(self.context, self.scheduler, scheduled_jobs(config), minute_jobs())
         self.jobs.on_sent = self.outbox.wake
+        self.feeds = FeedRefresher(config, self.repo, lambda: self.session, clock)
 
     async def start(self, *, process: bool = True, deliver: bool = True, schedule: bool = True) -> None:
         """Open the database (migrating it, unless a parent process did), build adapters, start processor,
@@ -128,8 +130,10 @@ class Runtime:
             self._tasks.append(asyncio.create_task(self.outbox.run(), name="quntag-outbox"))
         if schedule:
             self.scheduler.add_interval("purge_text", self.purge_text, 3600)
+            self.scheduler.add_interval("content:feeds", self.feeds.refresh_due, 60)
             self.scheduler.start()
             await self.purge_text()
+            await self.feeds.refresh_due()  # starts background fetches; returns at once
             try:
                 await self.jobs.start()
             except Exception:
@@ -186,6 +190,7 @@ class Runtime:
         await self.inbox.stop()
         await self.outbox.stop()
         self.scheduler.shutdown()
+        await self.feeds.close()
         for task in self._tasks:
             try:
                 await asyncio.wait_for(asyncio.shield(task), timeout=10)

@@ -26,6 +26,7 @@ from storage.models.core import (
     TagHit,
     TagRejection,
 )
+from storage.models.feeds import FeedEntry, FeedState
 from storage.models.moderation import CaptchaPending, ModerationEntry
 from storage.models.privacy import DataExportLink, DoNotProfile, PendingErasure
 from storage.models.profiling import (
@@ -61,6 +62,8 @@ __all__ = [
     "DeadLetter",
     "DedupeKey",
     "DoNotProfile",
+    "FeedEntry",
+    "FeedState",
     "Group",
     "GroupAlias",
     "GroupSetting",

@@ -43,15 +43,21 @@ class PointsEntry(SQLModel, table=True):
     at: float
 
 class NewsItem(SQLModel, table=True):
-    """A news item queued by an admin for the next morning report."""
+    """A news item for a morning report: queued by an admin (chat, CLI, API), or taken from a source (feed,
+    folder) when a report carried it. ``day`` holds it back until that local date; ``item_key`` (per group)
+    makes a source's item used once."""
 
     __tablename__ = "news_items"
+    __table_args__ = (Index("ux_news_items_key", "group_id", "item_key", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     group_id: str = Field(index=True)
     text: str
     added_by: str = ""
     at: float
     sent_at: float | None = None
+    day: str | None = None
+    source: str = ""
+    item_key: str | None = None
 
 class Activity(SQLModel, table=True):
     """A weekly activity: ``weekday`` 0 = Monday, ``time`` "HH:MM" local."""

@@ -19,6 +19,8 @@ from storage.repo.activity import MessageFacts
 from storage.repo.checkins import CheckinState
 from storage.repo.commerce import ItemWrite, OrderFacts, OrderWrite
 from storage.repo.derived import DerivedState, DerivedTag, Transition
+from storage.repo.feeds import CachedEntry, FetchState
+from storage.repo.highlights import Highlight
 from storage.repo.intake import Delivery, OutboxItem, Pending
 from storage.repo.member_tags import TagDetail
 from storage.repo.moderation import Captcha, ModEntry
@@ -32,6 +34,8 @@ from storage.repo.stores.checkins import CheckinStore, SqlCheckinStore
 from storage.repo.stores.commerce import CommerceStore, SqlCommerceStore
 from storage.repo.stores.console import ConsoleStore, SqlConsoleStore
 from storage.repo.stores.delivery import DeliveryStore, SqlDeliveryStore
+from storage.repo.stores.feeds import FeedStore, SqlFeedStore
+from storage.repo.stores.highlights import HighlightStore, SqlHighlightStore
 from storage.repo.stores.intake import IntakeStore, SqlIntakeStore
 from storage.repo.stores.join_requests import JoinRequestStore, SqlJoinRequestStore
 from storage.repo.stores.members import MemberStore, SqlMemberStore
@@ -55,11 +59,14 @@ __all__ = [
     "TIER_WEIGHTS",
     "AnswerWrite",
     "Attribute",
+    "CachedEntry",
     "Captcha",
     "CheckinState",
     "Delivery",
     "DerivedState",
     "DerivedTag",
+    "FetchState",
+    "Highlight",
     "Hit",
     "Immediate",
     "ItemWrite",
@@ -126,6 +133,14 @@ class Repo:
     @cached_property
     def news(self) -> NewsStore:
         return self._store(SqlNewsStore)
+
+    @cached_property
+    def highlights(self) -> HighlightStore:
+        return self._store(SqlHighlightStore)
+
+    @cached_property
+    def feeds(self) -> FeedStore:
+        return self._store(SqlFeedStore)
 
     @cached_property
     def reports(self) -> ReportStore:

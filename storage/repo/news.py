@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 from sqlmodel import col
 
 from storage.models import (
@@ -13,8 +13,36 @@ from storage.models import (
 )
 
 
-def add_news(conn: Connection, group_id: str, text: str, added_by: str, at: float) -> None:
-    conn.execute(insert(NewsItem).values(group_id=group_id, text=text, added_by=added_by, at=at))
+def add_news(conn: Connection, group_id: str, text: str, added_by: str, at: float, day: str | None = None,
+             source: str = "") -> None:
+    conn.execute(insert(NewsItem).values(group_id=group_id, text=text, added_by=added_by, at=at, day=day,
+                                         source=source))
+
+
+def queued_news(conn: Connection, group_id: str, today: str) -> list[tuple[int, str, float]]:
+    """(id, text, queued at) of the unsent news due by ``today`` (no date, or a date up to it), oldest first."""
+    n = NewsItem
+    rows = conn.execute(select(col(n.id), col(n.text), col(n.at)).where(
+        col(n.group_id) == group_id, col(n.sent_at).is_(None), or_(col(n.day).is_(None), col(n.day) <= today))
+        .order_by(col(n.at), col(n.id))).all()
+    return [(int(i or 0), str(t), float(a)) for i, t, a in rows]
+
+
+def used_keys(conn: Connection, group_id: str, keys: Sequence[str]) -> set[str]:
+    """Which of a source's item ``keys`` this group has already had."""
+    if not keys:
+        return set()
+    rows = conn.execute(select(col(NewsItem.item_key)).where(
+        col(NewsItem.group_id) == group_id, col(NewsItem.item_key).in_(list(keys)))).all()
+    return {str(k) for (k,) in rows}
+
+
+def record_source_items(conn: Connection, group_id: str, items: Sequence[tuple[str, str, str, float]], at: float,
+                        keep_text: bool = True) -> None:
+    """Source items a report carried, as sent news rows (``(key, source, text, queued at)``): used once."""
+    for key, source, text, queued in items:
+        conn.execute(insert(NewsItem).values(group_id=group_id, text=text if keep_text else "", added_by="", at=queued,
+                                             sent_at=at, source=source, item_key=key))
 
 
 def pending_news(conn: Connection, group_id: str) -> list[tuple[int, str]]:

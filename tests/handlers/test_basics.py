@@ -110,7 +110,9 @@ async def test_me_shows_each_tag_once_in_chinese_scores_only_for_keywords_and_su
         {"id": "age", "text": "年龄段？", "kind": "single", "options": ["18-29", "30-39"], "attribute": "age_range"},
         {"id": "pay", "text": "月收入？", "kind": "single", "options": ["1万以下", "1万以上"], "attribute": "income",
          "sensitive": True}]}
-    bot = await make_bot(clock=lambda: now, surveys=[survey], groups=[{"id": "generic:g-1", "admins": ["generic:u-9"]}])
+    # activity tags are admins-only in group posts by default (docs/content.md): made public here to see their form
+    bot = await make_bot(clock=lambda: now, surveys=[survey], groups=[{"id": "generic:g-1", "admins": ["generic:u-9"]}],
+                         tagging={"visibility": {"activity": "public"}})
     for i in range(5):
         await bot.post(message(f"m{i}", "u-1", "新相机拍的夜景", night + i, name="张三"))
     await bot.post(message("a1", "u-9", "/tag @u-1 +摄影", now - 30, mentions=["u-1"]))

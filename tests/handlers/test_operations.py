@@ -192,7 +192,7 @@ async def test_morning_report_from_a_seeded_database(make_bot):
     await bot.settle()
     rt = bot.runtime
     group = bot.config.groups["generic:g-1"]
-    rep = await report_texts.morning(rt.repo, rt.context.render, group, clock.t)
+    rep = await report_texts.morning(rt.repo, rt.context.render, group, clock.t, bot.config)
     text = rep.plain()
     for fragment in ("☀️ 早报 · 11月25日 周三", "消息 3 条 · 活跃 2 人 · 新人 1 位", "欢迎新朋友：@李四",
                      "红酒（2）", "摄影（1）", "· 20:00 红酒品鉴会", "1. 本周六线下聚会报名开始",

@@ -53,6 +53,12 @@ NOT_MEMBER_TEXT = {
     "survey_answers.value": "an answer the member gave on purpose to be stored (shown by /mydata, erased by "
                             "/forget)",
     "tag_hits.keyword": "a configured keyword",
+    "news_items.day": "date", "news_items.source": "chat|cli|api|feed|folder",
+    "news_items.item_key": "a feed entry's id or a folder file's date and place",
+    "feed_state.etag": "an HTTP validator", "feed_state.last_modified": "an HTTP date",
+    "feed_state.error": "why a fetch failed",
+    "feed_entries.title": "a public feed's headline", "feed_entries.link": "a public URL",
+    "feed_entries.summary": "a public feed's summary",
 }
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from bot.core.config.adapters import parse_adapters
 from bot.core.config.adapters import secret_problems as secret_problems
 from bot.core.config.adapters import send_problems as send_problems
+from bot.core.config.content import VISIBILITIES, SourceConfig, parse_visibility
 from bot.core.config.groups import known_adapter, parse_group
 from bot.core.config.intelligence import (
     ActivityTagsConfig,
@@ -50,11 +51,35 @@ from bot.core.config.types import (
     TaggingConfig,
 )
 
-__all__ = ["ActivityTagsConfig", "AdapterConfig", "AlertsConfig", "CheckinConfig", "Config", "ConfigError",
-           "ConsoleConfig", "GateConfig", "GroupConfig", "InsightsConfig", "LifecycleConfig", "ModerationConfig",
-           "RuleBook", "RuleOverride", "SchedulerConfig",
-           "ServerConfig", "StorageConfig", "SurveyConfig", "TagRule", "TaggingConfig", "TiersConfig", "load", "parse",
-           "rule_problem", "secret_problems", "send_problems"]
+__all__ = [
+    "ActivityTagsConfig",
+    "AdapterConfig",
+    "AlertsConfig",
+    "CheckinConfig",
+    "Config",
+    "ConfigError",
+    "ConsoleConfig",
+    "GateConfig",
+    "GroupConfig",
+    "InsightsConfig",
+    "LifecycleConfig",
+    "ModerationConfig",
+    "RuleBook",
+    "RuleOverride",
+    "SchedulerConfig",
+    "ServerConfig",
+    "SourceConfig",
+    "StorageConfig",
+    "SurveyConfig",
+    "TagRule",
+    "TaggingConfig",
+    "TiersConfig",
+    "load",
+    "parse",
+    "rule_problem",
+    "secret_problems",
+    "send_problems",
+]
 
 
 def _tags(raw: Any) -> tuple[TagRule, ...]:
@@ -65,7 +90,8 @@ def _tags(raw: Any) -> tuple[TagRule, ...]:
         s = Section(item, f"tags[{i}]")
         rule = TagRule(name=s.text("name"), category=s.text("category", "interest"),
                        keywords=tuple(s.strings("keywords")), weight=s.number("weight", 1.0),
-                       exclude=tuple(s.strings("exclude", [])))
+                       exclude=tuple(s.strings("exclude", [])),
+                       visibility=s.choice("visibility", ("", *VISIBILITIES), ""))
         s.done()
         problem = rule_problem(rule)
         if problem is not None:
@@ -110,7 +136,8 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
                       schedules, base_dir)
     tg = Section(top.table("tagging"), "tagging")
     tagging = TaggingConfig(half_life_days=tg.number("half_life_days", 30.0, 0.001),
-                            min_score=tg.number("min_score", 1.0, 0.0))
+                            min_score=tg.number("min_score", 1.0, 0.0),
+                            visibility=parse_visibility(tg.table("visibility")))
     tg.done()
     lc = Section(top.table("lifecycle"), "lifecycle")
     lifecycle = LifecycleConfig(new_days=lc.integer("new_days", 7, 0, 3650),

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.config.adapters import group_adapter_options
+from bot.core.config.content import SourceConfig, parse_sources, parse_topics
 from bot.core.config.moderation import parse_moderation
 from bot.core.config.options import AdapterOptions
 from bot.core.config.schema import ConfigError, Section
@@ -42,9 +43,17 @@ def parse_group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: 
                                     base.morning_auto_window),
         adapter_options=group_adapter_options(s, gid, adapters, declared),
         moderation=parse_moderation(s.table("moderation"), f"{key}.moderation", base.moderation, base_dir),
+        sources=_merged(base.sources, parse_sources(s.array("sources"), f"{key}.sources", base_dir)),
+        topics=parse_topics(s, base.topics),
     )
     s.done()
     return g
+
+
+def _merged(base: tuple[SourceConfig, ...], own: tuple[SourceConfig, ...]) -> tuple[SourceConfig, ...]:
+    """``[[defaults.sources]]`` serve every group; a group's own come after them (a repeated one once)."""
+    keys = {s.key for s in base}
+    return base + tuple(s for s in own if s.key not in keys)
 
 
 def _schedule(value: str, key: str) -> str:

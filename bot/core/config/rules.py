@@ -31,6 +31,7 @@ class TagRule:
     category: str = "interest"
     weight: float = 1.0
     exclude: tuple[str, ...] = ()
+    visibility: str = ""  # public | admins; "" = the category's
 
 
 def rule_problem(rule: TagRule) -> str | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.core.config.content import DEFAULT_TOPICS, SourceConfig
 from bot.core.config.intelligence import ActivityTagsConfig, InsightsConfig, TiersConfig
 from bot.core.config.moderation import ModerationConfig
 from bot.core.config.rules import RuleBook, TagRule
@@ -58,6 +59,8 @@ class StorageConfig:
 class TaggingConfig:
     half_life_days: float = 30.0
     min_score: float = 1.0
+    # [tagging.visibility]: category → public | admins (over the shipped defaults, see bot.domain.tag_visibility)
+    visibility: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,9 @@ class GroupConfig:
     adapter_options: Mapping[str, Any] = field(default_factory=dict)
     # [groups.moderation] over [defaults.moderation], key by key
     moderation: ModerationConfig = field(default_factory=ModerationConfig)
+    # morning-report content: [[defaults.sources]] plus the group's own [[groups.sources]]; the 今日话题 list
+    sources: tuple[SourceConfig, ...] = ()
+    topics: tuple[str, ...] = DEFAULT_TOPICS
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +174,8 @@ class Config:
                            admins=self.defaults.admins, welcome=self.defaults.welcome,
                            onboarding_survey=self.defaults.onboarding_survey,
                            admin_replies=self.defaults.admin_replies,
-                           morning_auto_window=self.defaults.morning_auto_window, moderation=self.defaults.moderation)
+                           morning_auto_window=self.defaults.morning_auto_window, moderation=self.defaults.moderation,
+                           sources=self.defaults.sources, topics=self.defaults.topics)
 
     def admits(self, event: Event) -> bool:
         """Intake keeps ``event`` unless ``only_listed_groups`` drops it. A private chat with the bot (a

@@ -9,16 +9,19 @@ from bot.core.config import GroupConfig
 from bot.core.labels import weekday
 from bot.core.outgoing import Mention
 from bot.core.posting import plain
+from bot.domain.reports.sources import NewsPick
 from storage.repo import Repo
 
 
 @dataclass(slots=True)
 class Report:
-    """Rendered text (mention tokens inside), the mentions, and the news items it carried."""
+    """Rendered text (mention tokens inside), the mentions, and the news items it carried (the queued rows by
+    id; ``news`` also the source items, which :func:`bot.domain.reports.sources.mark_used` records once posted)."""
 
     text: str
     mentions: list[Mention] = field(default_factory=list)
     news_ids: list[int] = field(default_factory=list)
+    news: list[NewsPick] = field(default_factory=list)
 
     def plain(self) -> str:
         return plain(self.text, self.mentions)

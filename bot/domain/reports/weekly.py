@@ -19,6 +19,7 @@ from bot.domain.lurkers import lurkers
 from bot.domain.profiles import MemberStage
 from bot.domain.recompute import core_members
 from bot.domain.reports.report import Report, change, group_title, weekday_names
+from bot.domain.tag_visibility import public_tags
 from storage.repo import Repo, Window
 
 
@@ -158,6 +159,9 @@ async def weekly(repo: Repo, render: Renderer, cfg: Config, group: GroupConfig, 
                  public: bool = False, matrix: Sequence[dict[str, Any]] = (), visibility: str = "all") -> Report:
     ctx = build_weekly(await gather_weekly(repo, cfg, group, now), group.locale, visibility)
     ctx["matrix"] = list(matrix)
+    if public:  # posted in the group: only tags the group may see (motives, feedback … stay with admins)
+        ctx["tags"] = public_tags(cfg, ctx["tags"], lambda t: str(t["name"]))
+        ctx["trending"] = public_tags(cfg, ctx["trending"], lambda t: str(t["name"]))
     return Report(render("weekly_digest", group.locale, public=public, group=await group_title(repo, group), **ctx))
 
 

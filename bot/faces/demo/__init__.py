@@ -146,7 +146,7 @@ async def _reports(app: web.Application, cfg: Config) -> tuple[str, str]:
     rt = app[RUNTIME]
     group = cfg.groups[f"generic:{GROUP}"]
     now = rt.clock()
-    morning = await report_texts.morning(rt.repo, rt.context.render, group, now)
+    morning = await report_texts.morning(rt.repo, rt.context.render, group, now, rt.config)
     weekly = await report_texts.weekly(rt.repo, rt.context.render, cfg, group, now,
                                   visibility=rt.context.visibility(ChatRef("generic", GROUP)))
     return morning.plain(), weekly.plain()

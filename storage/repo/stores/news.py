@@ -12,8 +12,19 @@ from storage.repo.stores.sql import SqlStore
 class NewsStore(Protocol):
     """News queued for the morning report and the weekly activities calendar."""
 
-    async def add_news(self, group_id: str, text: str, added_by: str) -> None:
-        """Queue a news item for the next morning report."""
+    async def add_news(self, group_id: str, text: str, added_by: str, day: str | None = None,
+                       source: str = "") -> None:
+        """Queue a news item for the next morning report (held back until the local date ``day`` if given);
+        ``source`` says where it came from (chat, cli, api)."""
+
+    async def queued_news(self, group_id: str, today: str) -> list[tuple[int, str, float]]:
+        """(id, text, queued at) of the unsent news due by the local date ``today``, oldest queued first."""
+
+    async def used_keys(self, group_id: str, keys: Sequence[str]) -> set[str]:
+        """Which source items (by key) this group's reports have already carried."""
+
+    async def record_source_items(self, group_id: str, items: Sequence[tuple[str, str, str, float]]) -> None:
+        """Remember source items a report carried (``(key, source, text, queued at)``), so each is used once."""
 
     async def pending_news(self, group_id: str) -> list[tuple[int, str]]:
         """(id, text) of the news not sent yet, oldest first."""
@@ -37,9 +48,20 @@ class NewsStore(Protocol):
 class SqlNewsStore(SqlStore):
     """NewsStore over SQL tables (SQLite or PostgreSQL)."""
 
-    async def add_news(self, group_id: str, text: str, added_by: str) -> None:
+    async def add_news(self, group_id: str, text: str, added_by: str, day: str | None = None,
+                       source: str = "") -> None:
         now = self.clock()
-        await self._write(lambda c: news.add_news(c, group_id, text, added_by, now))
+        await self._write(lambda c: news.add_news(c, group_id, text, added_by, now, day, source))
+
+    async def queued_news(self, group_id: str, today: str) -> list[tuple[int, str, float]]:
+        return await self._read(lambda c: news.queued_news(c, group_id, today))
+
+    async def used_keys(self, group_id: str, keys: Sequence[str]) -> set[str]:
+        return await self._read(lambda c: news.used_keys(c, group_id, keys))
+
+    async def record_source_items(self, group_id: str, items: Sequence[tuple[str, str, str, float]]) -> None:
+        now, keep = self.clock(), self.keep_text
+        await self._write(lambda c: news.record_source_items(c, group_id, items, now, keep))
 
     async def pending_news(self, group_id: str) -> list[tuple[int, str]]:
         return await self._read(lambda c: news.pending_news(c, group_id))
