@@ -4,6 +4,7 @@ Only ``storage/`` imports these. Schema changes go through alembic migrations in
 ``storage/migrations/versions`` (never ``create_all``).
 """
 
+from storage.models.answers import FaqEntry, FaqHit, RoutingOptOut
 from storage.models.console import ConsoleLoginToken, ConsoleSession
 from storage.models.core import (
     AdapterState,
@@ -59,6 +60,8 @@ __all__ = [
     "DeadLetter",
     "DedupeKey",
     "DoNotProfile",
+    "FaqEntry",
+    "FaqHit",
     "Group",
     "GroupAlias",
     "GroupSetting",
@@ -81,6 +84,7 @@ __all__ = [
     "PendingErasure",
     "PointsEntry",
     "Question",
+    "RoutingOptOut",
     "SavedSegment",
     "SurveyAnswer",
     "SurveyConsent",

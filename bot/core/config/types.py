@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.core.config.intelligence import ActivityTagsConfig, InsightsConfig, TiersConfig
 from bot.core.config.moderation import ModerationConfig
+from bot.core.config.qa import QaConfig
 from bot.core.config.schema import SurveyConfig
 from bot.core.events import Event, Message
 
@@ -103,6 +104,8 @@ class GroupConfig:
     adapter_options: Mapping[str, Any] = field(default_factory=dict)
     # [groups.moderation] over [defaults.moderation], key by key
     moderation: ModerationConfig = field(default_factory=ModerationConfig)
+    # [groups.qa] over [defaults.qa], key by key: FAQ answers and question routing
+    qa: QaConfig = field(default_factory=QaConfig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +175,8 @@ class Config:
                            admins=self.defaults.admins, welcome=self.defaults.welcome,
                            onboarding_survey=self.defaults.onboarding_survey,
                            admin_replies=self.defaults.admin_replies,
-                           morning_auto_window=self.defaults.morning_auto_window, moderation=self.defaults.moderation)
+                           morning_auto_window=self.defaults.morning_auto_window, moderation=self.defaults.moderation,
+                           qa=self.defaults.qa)
 
     def admits(self, event: Event) -> bool:
         """Intake keeps ``event`` unless ``only_listed_groups`` drops it. A private chat with the bot (a
