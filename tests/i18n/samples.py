@@ -225,4 +225,15 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         ("expected_name", {"text": "&"}), ("empty_name", {}), ("needs_value", {"name": "分层", "example": "分层=核心"}),
         ("expected_value", {"op": ">="}), ("equals_only", {"name": "分层"}),
         ("one_of", {"name": "分层", "choices": ["核心", "普通"]}), ("needs_number", {"op": ">"}), ("other", {})]]
+    faq = NS(id=1, question="发票怎么开？", answer="在订单页申请电子发票。")
+    out += [("faq", {"kind": "answer", "question": "发票怎么开？", "answer": "在订单页申请电子发票。"}),
+            ("faq", {"kind": "added", "n": 2, "question": "发票怎么开？", "answer": "在订单页申请电子发票。"}),
+            ("faq", {"kind": "list", "items": [faq, faq]}), ("faq", {"kind": "list", "items": []}),
+            ("faq", {"kind": "removed", "question": "发票怎么开？"}),
+            ("faq", {"kind": "missing", "stored": True}), ("faq", {"kind": "missing", "stored": False})]
+    out += [("qa", {"kind": "route", "helpers": ["@小林", "@小林"], "asker": "Kevin李", "minutes": 31,
+                    "excerpt": "红酒要醒多久？"}),
+            ("qa", {"kind": "route", "helpers": ["@小林"], "asker": "Kevin李", "minutes": 31, "excerpt": ""}),
+            ("qa", {"kind": "off"}), ("qa", {"kind": "on"}), ("qa", {"kind": "show", "minutes": 30}),
+            ("qa", {"kind": "show", "minutes": 0})]
     return out
