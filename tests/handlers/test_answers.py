@@ -48,8 +48,8 @@ async def teach(bot, *pairs, t=NOW - 3600):
 async def test_a_taught_faq_answers_a_paraphrase_as_a_reply_once_per_cooldown(make_bot):
     clock = Clock()
     bot = await make_bot(clock=clock, groups=groups(faq_cooldown_minutes=30))
-    await say(bot, "t1", "/问答 添加 发票怎么开？｜下单后在“我的订单”里申请电子发票，\n一个工作日内发到邮箱。", user=ADMIN,
-              t=NOW - 60)
+    await say(bot, "t1", "/问答 添加 发票怎么开？｜下单后在“我的订单”里申请电子发票，\n一个工作日内发到邮箱。",
+              user=ADMIN, t=NOW - 60)
     [confirm] = to_admin(bot)
     assert "已添加第 1 条问答" in confirm and "一个工作日内发到邮箱" in confirm
     await say(bot, "q1", "請問發票怎麼開？", t=NOW)
@@ -233,3 +233,35 @@ async def test_the_asker_is_never_brought_their_own_question(make_bot):
     await bot.runtime.jobs.minutely()
     await bot.settle()
     assert routed(bot)[0]["mentions"] == ["u-5", "u-4"]  # the wine helper first, never the asker
+
+
+# -- measures -------------------------------------------------------------------------------------------
+
+
+async def test_the_weekly_digest_and_insights_measure_answers_and_the_digest_counts_moderation(make_bot):
+    from bot.core.posting import plain
+    from bot.domain.insights import insights
+    from bot.domain.reports.weekly import weekly
+
+    clock = Clock()
+    bot = await make_bot(clock=clock, groups=[{"id": "generic:g-1", "admins": ["generic:u-9"],
+                                               "moderation": {"mode": "observe", "newcomer_days": 0,
+                                                              "newcomer_messages": 0}}])
+    await teach(bot, ("发票怎么开？", "在订单页申请。"))
+    await say(bot, "q1", "停车场在哪里？", user="u-1", t=NOW)
+    await say(bot, "a1", "地下二层", user="u-2", t=NOW + 600, reply_to="q1")
+    await say(bot, "q2", "发票怎么开？", user="u-3", t=NOW + 700)  # the FAQ answers at once
+    await say(bot, "q3", "周末营业吗？", user="u-4", t=NOW + 800)
+    await say(bot, "ad", "加V了解一下", user="u-5", t=NOW + 900)
+    await say(bot, "ad2", "代购请私聊", user="u-6", t=NOW + 950)
+    clock.t = datetime(2026, 11, 23, 9, 0, tzinfo=TZ).timestamp()  # Monday: the digest covers Nov 16–22
+    rt, group = bot.runtime, bot.config.groups["generic:g-1"]
+    digest = plain((await weekly(rt.repo, rt.context.render, bot.config, group, clock.t)).text)
+    assert "答疑：提问 3 个，已回答 67%，首次回答中位用时 5.0 分钟，常见问答自动回复 1 次" in digest
+    assert "群管理：" in digest and "发布联系方式/引流 · 禁言 1 次（观察模式，未执行）" in digest
+    assert "发布广告 · 禁言 1 次" in digest
+    data = await insights(rt.repo, bot.config, "generic:g-1", clock.t)
+    this_week, last_week = data["answers"][:2]
+    assert this_week["asked"] == 0 and this_week["answered_share"] is None
+    assert last_week == {"week": "2026-W47", "start": "2026-11-16", "asked": 3, "answered": 2,
+                         "answered_share": 0.667, "median_first_answer_minutes": 5.0, "faq_hits": 1}
