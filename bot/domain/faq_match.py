@@ -54,12 +54,14 @@ def core(text: str) -> str:
     return s
 
 
-def _bigrams(s: str) -> list[str]:
-    return [s[i:i + 2] for i in range(len(s) - 1)] or [s]
+@lru_cache(maxsize=4096)
+def _grams(s: str) -> tuple[Counter[str], Counter[str]]:
+    """(character pairs, characters) of a core, counted; cached with it (a FAQ's are computed once)."""
+    return Counter(s[i:i + 2] for i in range(len(s) - 1)) or Counter([s]), Counter(s)
 
 
-def _dice(a: str, b: str) -> float:
-    x, y = Counter(_bigrams(a)), Counter(_bigrams(b))
+def _overlap(x: Counter[str], y: Counter[str]) -> float:
+    """Dice coefficient of two multisets."""
     return 2 * sum((x & y).values()) / (x.total() + y.total())
 
 
@@ -71,12 +73,18 @@ def _rotated(a: str, b: str) -> float:
     return max((fuzz.ratio(a[i:] + a[:i], b) for i in range(1, len(a))), default=0.0) / 100.0
 
 
-def similarity(a: str, b: str) -> float:
-    """How alike two questions are, in 0..1 (1: the same question once normalized)."""
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """How alike two questions are, in 0..1 (1: the same question once normalized). A result below ``floor``
+    may be an underestimate: the costly swapped-halves ratio is skipped where it cannot reach ``floor``."""
     ca, cb = core(a), core(b)
     if not ca or not cb:
         return 0.0
-    return max(fuzz.ratio(ca, cb) / 100.0, _dice(ca, cb), _rotated(ca, cb))
+    (pairs_a, chars_a), (pairs_b, chars_b) = _grams(ca), _grams(cb)
+    best = max(fuzz.ratio(ca, cb) / 100.0, _overlap(pairs_a, pairs_b))
+    # Any reordering keeps at most the shared characters: their Dice bounds the swapped ratio from above.
+    if _overlap(chars_a, chars_b) > max(best, floor):
+        best = max(best, _rotated(ca, cb))
+    return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +97,7 @@ def best_match(question: str, candidates: Sequence[str], threshold: float) -> Ma
     """The candidate most like ``question`` when it reaches ``threshold``; None otherwise."""
     best: Match | None = None
     for i, c in enumerate(candidates):
-        s = similarity(question, c)
+        s = similarity(question, c, best.score if best else threshold)
         if s >= threshold and (best is None or s > best.score):
             best = Match(i, s)
     return best

@@ -96,3 +96,27 @@ NEAR_MISSES: list[str] = [
     "有没有推荐的红酒？",
     "今天天气怎么样？",
 ]
+
+
+def evaluate(threshold: float) -> tuple[float, float, list[str]]:
+    """(precision, recall, what went wrong) of the matcher over the corpus at ``threshold``: a match to the
+    wrong FAQ or to a near-miss is a false positive, a paraphrase that finds nothing (or the wrong FAQ) a miss."""
+    from bot.domain.faq_match import best_match
+
+    keys, questions = list(FAQS), list(FAQS.values())
+    right = wrong = 0
+    notes: list[str] = []
+    for text, want in PARAPHRASES:
+        m = best_match(text, questions, threshold)
+        if m is not None and keys[m.index] == want:
+            right += 1
+            continue
+        if m is not None:
+            wrong += 1
+        notes.append(f"missed: {text} → {want}" + (f" (found {keys[m.index]})" if m is not None else ""))
+    for text in NEAR_MISSES:
+        m = best_match(text, questions, threshold)
+        if m is not None:
+            wrong += 1
+            notes.append(f"false match: {text} → {keys[m.index]}")
+    return right / max(1, right + wrong), right / len(PARAPHRASES), notes
