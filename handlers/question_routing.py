@@ -74,4 +74,10 @@ def router() -> Router:
     return r
 
 
-QUESTION_ROUTING = MinuteJob("question_routing", route_questions)
+async def groups_with_open_questions(ctx: Context) -> list[str]:
+    """Groups with an open question of the last day, so groups outside [[groups]] are routed too."""
+    now = ctx.clock()
+    return await ctx.repo.answers.open_question_groups(now, now - OLDEST_S)
+
+
+QUESTION_ROUTING = MinuteJob("question_routing", route_questions, groups_with_open_questions)

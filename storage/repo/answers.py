@@ -155,3 +155,11 @@ def measures(conn: Connection, group_id: str, start: float, end: float) -> Answe
     hits = int(conn.execute(select(func.count()).select_from(FaqHit).where(
         col(FaqHit.group_id) == group_id, col(FaqHit.at) >= start, col(FaqHit.at) < end)).scalar() or 0)
     return AnswerMeasures(len(rows), len(waits), statistics.median(waits) if waits else None, hits)
+
+
+def open_question_groups(conn: Connection, older_than: float, newer_than: float) -> list[str]:
+    """Groups with a question asked in (``newer_than``, ``older_than``] still unanswered."""
+    q = Question
+    return [str(g) for g in conn.execute(select(col(q.group_id)).where(
+        col(q.answered_at).is_(None), col(q.at) <= older_than, col(q.at) > newer_than).distinct()
+        .order_by(col(q.group_id))).scalars()]

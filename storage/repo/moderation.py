@@ -112,3 +112,10 @@ def counts(conn: Connection, group_id: str, start: float, end: float) -> list[tu
         col(m.group_id) == group_id, col(m.at) >= start, col(m.at) < end)
         .group_by(col(m.rule), col(m.action), col(m.mode)).order_by(n.desc(), col(m.rule), col(m.action))).all()
     return [(str(r), str(a), str(md), int(c)) for r, a, md, c in rows]
+
+
+def captcha_groups(conn: Connection, due_by: float) -> list[str]:
+    """Groups with a newcomer check due by ``due_by``."""
+    c = CaptchaPending
+    return [str(g) for g in conn.execute(select(col(c.group_id)).where(col(c.deadline) <= due_by).distinct()
+                                         .order_by(col(c.group_id))).scalars()]

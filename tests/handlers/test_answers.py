@@ -265,3 +265,17 @@ async def test_the_weekly_digest_and_insights_measure_answers_and_the_digest_cou
     assert this_week["asked"] == 0 and this_week["answered_share"] is None
     assert last_week == {"week": "2026-W47", "start": "2026-11-16", "asked": 3, "answered": 2,
                          "answered_share": 0.667, "median_first_answer_minutes": 5.0, "faq_hits": 1}
+
+
+async def test_questions_are_routed_in_groups_not_listed_under_groups_too(make_bot):
+    clock = Clock()
+    bot = await make_bot(clock=clock, defaults={"qa": {"route_after_minutes": 5}},
+                         activity_tags={"helper_min_answers": 1})
+    await say(bot, "h1", "周末有活动吗？", user="u-8", t=NOW - 3 * 86400)
+    await say(bot, "h2", "周六下午有", user="u-3", t=NOW - 3 * 86400 + 60, reply_to="h1")
+    await recompute_group(bot.runtime.repo, bot.config, "generic:g-1", NOW - 3600)
+    await say(bot, "q1", "停车场在哪里？", user="u-1", t=NOW)
+    clock.t = NOW + 6 * 60
+    await bot.runtime.jobs.minutely()
+    await bot.settle()
+    assert [r["mentions"] for r in routed(bot)] == [["u-3"]]

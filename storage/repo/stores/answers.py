@@ -45,6 +45,9 @@ class AnswerStore(Protocol):
     async def measures(self, group_id: str, start: float, end: float) -> AnswerMeasures:
         """Questions asked in [start, end): asked, answered, median time to first answer, FAQ hits."""
 
+    async def open_question_groups(self, older_than: float, newer_than: float) -> list[str]:
+        """Groups with a question asked in (``newer_than``, ``older_than``] still unanswered."""
+
 
 class SqlAnswerStore(SqlStore):
     """AnswerStore over SQL tables (SQLite or PostgreSQL)."""
@@ -80,3 +83,6 @@ class SqlAnswerStore(SqlStore):
 
     async def measures(self, group_id: str, start: float, end: float) -> AnswerMeasures:
         return await self._read(lambda c: answers.measures(c, group_id, start, end))
+
+    async def open_question_groups(self, older_than: float, newer_than: float) -> list[str]:
+        return await self._read(lambda c: answers.open_question_groups(c, older_than, newer_than))

@@ -41,6 +41,9 @@ class ModerationStore(Protocol):
     async def drop_captcha(self, group_id: str, member_id: str) -> None:
         """The newcomer check is over (passed, timed out or lifted by an admin)."""
 
+    async def captcha_groups(self, due_by: float) -> list[str]:
+        """Groups with a newcomer check due by ``due_by`` (listed under [[groups]] or not)."""
+
 
 class SqlModerationStore(SqlStore):
     """ModerationStore over SQL tables (SQLite or PostgreSQL)."""
@@ -78,3 +81,6 @@ class SqlModerationStore(SqlStore):
 
     async def drop_captcha(self, group_id: str, member_id: str) -> None:
         await self._write(lambda c: moderation.drop_captcha(c, group_id, member_id))
+
+    async def captcha_groups(self, due_by: float) -> list[str]:
+        return await self._read(lambda c: moderation.captcha_groups(c, due_by))
