@@ -1,5 +1,6 @@
-"""FAQ answers (常见问答): admins teach the group questions and answers; a member's question that matches one
-gets its answer as a reply, at most once per FAQ per group within ``faq_cooldown_minutes``.
+"""FAQ answers (常见问答): admins teach the group questions and answers (or list them in the config, ``faqs``
+under ``[defaults.qa]`` for every group); a member's question that matches one gets its answer as a reply, at
+most once per FAQ per group within ``faq_cooldown_minutes``.
 
 Commands (admins; the confirmation and the list go privately where the platform allows):
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from bot.core.arguments import Integer, Maybe, Text
 from bot.core.commands import CommandSpec, Sub
+from bot.core.config import GroupConfig
 from bot.core.context import Context
 from bot.core.events import Message
 from bot.core.posting import post
@@ -27,6 +29,7 @@ from bot.domain.chat import is_chat
 from bot.domain.faq_match import best_match
 from bot.domain.questions import is_question
 from handlers.admin_reply import audit_admin
+from storage.repo import Faq
 
 INDEX = Integer("序号", "N")
 PAIR = Text("问题 | 答案", "QUESTION | ANSWER")
@@ -68,9 +71,16 @@ async def faq_add(ctx: Context[Message]) -> None:
     await _add(ctx, question, answer)
 
 
+def configured(group: GroupConfig) -> list[Faq]:
+    """The FAQs from the config (``[defaults.qa]`` and the group's ``[groups.qa]``), with ids below zero so their
+    cooldowns are kept apart from the taught ones'."""
+    return [Faq(-i, q, a) for i, (q, a) in enumerate(group.qa.faqs, 1)]
+
+
 async def faq_list(ctx: Context[Message]) -> None:
     items = await ctx.repo.answers.faqs(ctx.event.chat.id)
-    await _to_admin(ctx, ctx.render("faq", ctx.locale, kind="list", items=items))
+    fixed = configured(ctx.group) if ctx.group else []
+    await _to_admin(ctx, ctx.render("faq", ctx.locale, kind="list", items=items, configured=fixed))
 
 
 async def faq_rm(ctx: Context[Message]) -> None:
@@ -103,7 +113,7 @@ async def answer_faq(ctx: Context[Message]) -> None:
     ev, group = ctx.event, ctx.group
     if group is None or not is_chat(ctx) or ev.is_private or not is_question(ev.text):
         return
-    faqs = await ctx.repo.answers.faqs(group.id)
+    faqs = [*await ctx.repo.answers.faqs(group.id), *configured(group)]
     found = best_match(ev.text, [f.question for f in faqs], group.qa.faq_threshold) if faqs else None
     if found is None:
         return

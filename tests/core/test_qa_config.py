@@ -42,3 +42,14 @@ def test_the_example_config_ships_the_contract_values():
     cfg = load(root / "config.example.toml", env={})
     assert (cfg.defaults.qa.faq_threshold, cfg.defaults.qa.faq_cooldown_minutes,
             cfg.defaults.qa.route_after_minutes) == (0.75, 30, 30)
+
+
+def test_faqs_from_the_defaults_apply_everywhere_and_a_group_adds_its_own(tmp_path):
+    cfg = make_config(tmp_path, defaults={"qa": {"faqs": [{"question": "群规？", "answer": "看公告。"}]}},
+                      groups=[{"id": "generic:g-1", "qa": {"faqs": [{"question": "几点开门？", "answer": "十点。"}]}}])
+    assert cfg.group("generic:g-1").qa.faqs == (("群规？", "看公告。"), ("几点开门？", "十点。"))
+    assert cfg.group("generic:g-2").qa.faqs == (("群规？", "看公告。"),)
+    with pytest.raises(ConfigError, match=r"^defaults.qa.faqs\[0\]"):
+        make_config(tmp_path, defaults={"qa": {"faqs": [{"question": " ", "answer": "x"}]}})
+    with pytest.raises(ConfigError, match=r"^defaults.qa.faqs\[0\].answer: required"):
+        make_config(tmp_path, defaults={"qa": {"faqs": [{"question": "q", "reply": "x"}]}})

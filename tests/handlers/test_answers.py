@@ -279,3 +279,18 @@ async def test_questions_are_routed_in_groups_not_listed_under_groups_too(make_b
     await bot.runtime.jobs.minutely()
     await bot.settle()
     assert [r["mentions"] for r in routed(bot)] == [["u-3"]]
+
+
+async def test_faqs_from_the_config_answer_in_every_group_and_are_listed_apart(make_bot):
+    faq = {"question": "群规在哪里看？", "answer": "看群公告第一条。"}
+    bot = await make_bot(clock=lambda: NOW, defaults={"qa": {"faqs": [faq]}},
+                         groups=[{"id": "generic:g-1", "admins": ["generic:u-9"],
+                                  "qa": {"faqs": [{"question": "几点开门？", "answer": "十点。"}]}}])
+    await say(bot, "q1", "請問群規在哪裡看？")
+    await say(bot, "q2", "几点开门呀？", user="u-2")
+    await bot.post(message("q3", "u-3", "群规在哪里看？", NOW, group="g-2"))  # a group not listed
+    await bot.settle()
+    replies = {r["reply_to"]: r["text"] for r in bot.receiver.received if "reply_to" in r}
+    assert "群公告第一条" in replies["q1"] and "十点" in replies["q2"] and "群公告第一条" in replies["q3"]
+    await say(bot, "l1", "/faq", user=ADMIN)
+    assert "配置文件里的常见问答（2 条" in to_admin(bot)[-1] and "本群还没有常见问答" in to_admin(bot)[-1]

@@ -240,7 +240,8 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
     faq = NS(id=1, question="发票怎么开？", answer="在订单页申请电子发票。")
     out += [("faq", {"kind": "answer", "question": "发票怎么开？", "answer": "在订单页申请电子发票。"}),
             ("faq", {"kind": "added", "n": 2, "question": "发票怎么开？", "answer": "在订单页申请电子发票。"}),
-            ("faq", {"kind": "list", "items": [faq, faq]}), ("faq", {"kind": "list", "items": []}),
+            ("faq", {"kind": "list", "items": [faq, faq], "configured": []}),
+            ("faq", {"kind": "list", "items": [], "configured": [faq]}),
             ("faq", {"kind": "removed", "question": "发票怎么开？"}),
             ("faq", {"kind": "missing", "stored": True}), ("faq", {"kind": "missing", "stored": False})]
     out += [("qa", {"kind": "route", "helpers": ["@小林", "@小林"], "asker": "Kevin李", "minutes": 31,
