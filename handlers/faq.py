@@ -36,6 +36,7 @@ PAIR = Text("问题 | 答案", "QUESTION | ANSWER")
 GIVEN = Maybe(Text("答案", "ANSWER"))
 SEPARATORS = ("|", "｜")
 MAX_QUESTION, MAX_ANSWER = 200, 2000
+MAX_FAQS = 300  # per group: every question is compared with each (about 40 µs apiece, bench/faq.py)
 FAQ = CommandSpec("faq", ("问答",), "常见问答：群友提问时自动回复", admin=True, default="list", subs=(
     Sub("add", ("添加", "加"), "加一条问答（问题 | 答案）", (PAIR,)),
     Sub("list", ("列表", "ls"), "本群的问答"),
@@ -55,6 +56,9 @@ async def _to_admin(ctx: Context[Message], text: str) -> None:
 async def _add(ctx: Context[Message], question: str, answer: str) -> None:
     ev = ctx.event
     question, answer = question.strip()[:MAX_QUESTION], answer.strip()[:MAX_ANSWER]
+    if len(await ctx.repo.answers.faqs(ev.chat.id)) >= MAX_FAQS:
+        await _to_admin(ctx, ctx.render("faq", ctx.locale, kind="full", n=MAX_FAQS))
+        return
     await ctx.repo.answers.add_faq(ev.chat.id, question, answer, ev.user.id, ev.time)
     count = len(await ctx.repo.answers.faqs(ev.chat.id))
     await audit_admin(ctx, "faq_add", f"#{count}")

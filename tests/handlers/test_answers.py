@@ -294,3 +294,14 @@ async def test_faqs_from_the_config_answer_in_every_group_and_are_listed_apart(m
     assert "群公告第一条" in replies["q1"] and "十点" in replies["q2"] and "群公告第一条" in replies["q3"]
     await say(bot, "l1", "/faq", user=ADMIN)
     assert "配置文件里的常见问答（2 条" in to_admin(bot)[-1] and "本群还没有常见问答" in to_admin(bot)[-1]
+
+
+async def test_a_group_holds_at_most_max_faqs(make_bot, monkeypatch):
+    from handlers import faq
+
+    monkeypatch.setattr(faq, "MAX_FAQS", 2)
+    bot = await make_bot(clock=lambda: NOW, groups=groups())
+    await teach(bot, ("一？", "1"), ("二？", "2"), ("三？", "3"))
+    assert "达到上限" in to_admin(bot)[-1]
+    await say(bot, "l1", "/faq list", user=ADMIN)
+    assert "三？" not in to_admin(bot)[-1] and "二？" in to_admin(bot)[-1]

@@ -242,7 +242,7 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
             ("faq", {"kind": "added", "n": 2, "question": "发票怎么开？", "answer": "在订单页申请电子发票。"}),
             ("faq", {"kind": "list", "items": [faq, faq], "configured": []}),
             ("faq", {"kind": "list", "items": [], "configured": [faq]}),
-            ("faq", {"kind": "removed", "question": "发票怎么开？"}),
+            ("faq", {"kind": "removed", "question": "发票怎么开？"}), ("faq", {"kind": "full", "n": 300}),
             ("faq", {"kind": "missing", "stored": True}), ("faq", {"kind": "missing", "stored": False})]
     out += [("qa", {"kind": "route", "helpers": ["@小林", "@小林"], "asker": "Kevin李", "minutes": 31,
                     "excerpt": "红酒要醒多久？"}),
