@@ -1,7 +1,7 @@
 """``make bench``: every benchmark, each next to its baseline from the same run; prints a table and writes
 bench/results.json. Ratios, never pass/fail: absolute figures drift on shared machines.
 
-Environment: BENCH_ONLY=intake,tagging,reports,console,rss,text,taxonomy (default: all), BENCH_SECONDS (20),
+Environment: BENCH_ONLY=intake,tagging,reports,console,rss,text,taxonomy,faq (default: all), BENCH_SECONDS (20),
 BENCH_WARMUP (3),
 BENCH_CONNECTIONS (32,128), BENCH_CLIENT=python (skip wrk), BENCH_PROFILE=1 (also py-spy the intake),
 BENCH_RSS_MEMBERS (100000), BENCH_REPORT_MEMBERS (10000), BENCH_REPORT_MESSAGES (1000000),
@@ -120,6 +120,9 @@ def table(res: dict[str, Any]) -> str:
         out += text_table(res["text"])
     if "taxonomy" in res:
         out += ["", *res["taxonomy"]["table"]]
+    if "faq" in res:
+        from faq import table as faq_table
+        out += faq_table(res["faq"])
     if "console" in res:
         from console import table as console_table
         out += console_table(res["console"])
@@ -127,7 +130,7 @@ def table(res: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    parts = os.environ.get("BENCH_ONLY", "intake,tagging,reports,console,rss,text,taxonomy")
+    parts = os.environ.get("BENCH_ONLY", "intake,tagging,reports,console,rss,text,taxonomy,faq")
     only = set(filter(None, parts.split(",")))
     res: dict[str, Any] = {"machine": machine(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     rules = make_rules(200)
@@ -149,6 +152,10 @@ def main() -> None:
         if "taxonomy" in only:
             from taxonomy import run_taxonomy
             res["taxonomy"] = run_taxonomy(log)
+            save()
+        if "faq" in only:
+            from faq import run_faq
+            res["faq"] = run_faq(log)
             save()
         if "intake" in only:
             from intake import run_intake

@@ -23,11 +23,13 @@ from handlers import (
     checkins,
     commerce,
     console,
+    faq,
     gate,
     member_admin,
     moderation,
     news,
     privacy,
+    question_routing,
     questions,
     report_schedules,
     reports,
@@ -49,6 +51,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
         signals.router(),
         moderation.router(),
         questions.router(),
+        faq.router(),  # after questions: a FAQ's answer marks the recorded question answered
         welcome.router(),
         report_schedules.router(),
         news.router(),
@@ -61,6 +64,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
         audience.router(),
         checkins.router(),
         surveys.router(),
+        question_routing.router(),
     ]
     limits = MemberRateLimit(config.server.member_commands_per_minute, config.server.admin_commands_per_minute)
     middlewares: list[Middleware] = [limits, ChatGate(), AdminOnly()]
@@ -85,4 +89,4 @@ def scheduled_jobs(config: Config) -> list[ScheduledJob]:
 def minute_jobs() -> list[MinuteJob]:
     """Checks run every minute for every group."""
     return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS, survey_once.ONE_OFF_SURVEYS,
-            moderation.CAPTCHA_TIMEOUTS]
+            moderation.CAPTCHA_TIMEOUTS, question_routing.QUESTION_ROUTING]

@@ -121,7 +121,7 @@ async def insights_(ctx: Context[Message]) -> None:
     await ctx.reply(ctx.render("insights", ctx.locale, associations=data["associations"][:8],
                                best_hours=data["best_hours"], segment_hours=seg_hours,
                                moves=sorted(moved.items(), key=lambda kv: -kv[1]),
-                               min_support=ctx.config.insights.min_support))
+                               min_support=ctx.config.insights.min_support, answers=data["answers"]))
 
 
 def router() -> Router:

@@ -57,4 +57,4 @@ def router() -> Router:
     return r
 
 
-CAPTCHA_TIMEOUTS = MinuteJob("captcha_timeouts", moderation_captcha.timeouts)
+CAPTCHA_TIMEOUTS = MinuteJob("captcha_timeouts", moderation_captcha.timeouts, moderation_captcha.due_groups)

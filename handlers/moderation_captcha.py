@@ -91,3 +91,8 @@ async def timeouts(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
             await announce(jctx, g, "captcha_removed", c.member_id, c.name,
                            limit=labels.duration(g.locale, g.moderation.captcha_seconds))
         await jobs.run(group, f"captcha:{c.member_id}", c.deadline, remove)
+
+
+async def due_groups(ctx: Context) -> list[str]:
+    """Every group with a newcomer check due now, listed under [[groups]] or not (those run with [defaults])."""
+    return await ctx.repo.moderation.captcha_groups(ctx.clock())

@@ -61,10 +61,15 @@ MinuteFn = Callable[["Jobs", Context, GroupConfig], Awaitable[None]]
 @dataclass(frozen=True, slots=True)
 class MinuteJob:
     """A check a feature runs every minute for every group (reminders, alerts, timeouts); it sends
-    through :meth:`Jobs.run` with its own job name and fire time, so each message goes out once."""
+    through :meth:`Jobs.run` with its own job name and fire time, so each message goes out once.
+
+    It runs for the groups listed under ``[[groups]]``; ``unlisted`` (optional) names the other groups that have
+    work for it now (a newcomer check waiting, an open question), which then run with ``[defaults]`` — unless
+    ``only_listed_groups`` leaves them out."""
 
     name: str
     run: MinuteFn
+    unlisted: Callable[[Context], Awaitable[list[str]]] | None = None
 
 
 def schedule_key(job: str) -> str:
@@ -201,6 +206,25 @@ class Jobs:
             self.on_sent()
         return done
 
+    async def _unlisted(self, step: MinuteJob) -> None:
+        """Run ``step`` for the groups outside ``[[groups]]`` that have work for it, with their default settings."""
+        if step.unlisted is None:
+            return
+        try:
+            ids = await step.unlisted(self.base)
+        except Exception:
+            log.exception("%s: listing unlisted groups failed", step.name)
+            return
+        config = self.base.config
+        for gid in ids:
+            group = None if gid in config.groups else config.group(gid)
+            if group is None:
+                continue
+            try:
+                await step.run(self, self.ctx(group), group)
+            except Exception:
+                log.exception("%s failed for group %s", step.name, gid)
+
     async def minutely(self) -> None:
         """Keep schedules in sync with chat changes and Monday's push time; reminders, alerts, gate."""
         try:
@@ -213,5 +237,7 @@ class Jobs:
                     await step.run(self, self.ctx(group), group)
                 except Exception:
                     log.exception("%s failed for group %s", step.name, group.id)
+        for step in self.minute_jobs:
+            await self._unlisted(step)
         if self.on_sent is not None:
             self.on_sent()

@@ -12,6 +12,7 @@ from typing import Any
 from bot.core.config import Config
 from bot.domain import profiles as profiles_mod
 from bot.domain import segments
+from bot.domain.answer_measures import answer_weeks
 from bot.domain.hours import best_hours
 from bot.domain.profiles import Profile
 from bot.domain.recompute import ensure_fresh
@@ -60,10 +61,12 @@ async def group_profiles(repo: Repo, cfg: Config, group_id: str, now: float,
 
 
 async def insights(repo: Repo, cfg: Config, group_id: str, now: float) -> dict[str, Any]:
-    """``{"associations": [...], "best_hours": [...]}`` for the CLI, the API and ``/insights``."""
+    """``{"associations": [...], "best_hours": [...], "answers": [...]}`` for the CLI, the API and ``/insights``
+    (``answers``: the 答疑 measures of the latest weeks, :func:`bot.domain.answer_measures.answer_weeks`)."""
     found = await group_profiles(repo, cfg, group_id, now, evidence=False)  # tag names and hours only
     return {"associations": associations(found, cfg.insights.min_support),
-            "best_hours": best_hours(population(found))}
+            "best_hours": best_hours(population(found)),
+            "answers": await answer_weeks(repo, group_id, cfg.timezone_of(group_id), now)}
 
 
 def atom_names(node: segments.Node) -> set[str]:

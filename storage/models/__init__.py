@@ -4,6 +4,7 @@ Only ``storage/`` imports these. Schema changes go through alembic migrations in
 ``storage/migrations/versions`` (never ``create_all``).
 """
 
+from storage.models.answers import FaqEntry, FaqHit, RoutingOptOut
 from storage.models.commerce import PurchaseItem, PurchaseOrder, PurchaseRefund
 from storage.models.console import ConsoleLoginToken, ConsoleSession
 from storage.models.core import (
@@ -62,6 +63,8 @@ __all__ = [
     "DeadLetter",
     "DedupeKey",
     "DoNotProfile",
+    "FaqEntry",
+    "FaqHit",
     "FeedEntry",
     "FeedState",
     "Group",
@@ -89,6 +92,7 @@ __all__ = [
     "PurchaseOrder",
     "PurchaseRefund",
     "Question",
+    "RoutingOptOut",
     "SavedSegment",
     "SurveyAnswer",
     "SurveyConsent",

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from storage.db import Database
 from storage.repo.activity import MessageFacts
+from storage.repo.answers import AnswerMeasures, Faq
 from storage.repo.checkins import CheckinState
 from storage.repo.commerce import ItemWrite, OrderFacts, OrderWrite
 from storage.repo.derived import DerivedState, DerivedTag, Transition
@@ -30,6 +31,7 @@ from storage.repo.scores import Hit, TagScore
 from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
 from storage.repo.signals import Signal
 from storage.repo.stores.activity import ActivityStore, SqlActivityStore
+from storage.repo.stores.answers import AnswerStore, SqlAnswerStore
 from storage.repo.stores.checkins import CheckinStore, SqlCheckinStore
 from storage.repo.stores.commerce import CommerceStore, SqlCommerceStore
 from storage.repo.stores.console import ConsoleStore, SqlConsoleStore
@@ -57,6 +59,7 @@ S = TypeVar("S", bound=SqlStore)
 __all__ = [
     "FINGERPRINT",
     "TIER_WEIGHTS",
+    "AnswerMeasures",
     "AnswerWrite",
     "Attribute",
     "CachedEntry",
@@ -65,6 +68,7 @@ __all__ = [
     "Delivery",
     "DerivedState",
     "DerivedTag",
+    "Faq",
     "FetchState",
     "Highlight",
     "Hit",
@@ -165,6 +169,10 @@ class Repo:
     @cached_property
     def moderation(self) -> ModerationStore:
         return self._store(SqlModerationStore)
+
+    @cached_property
+    def answers(self) -> AnswerStore:
+        return self._store(SqlAnswerStore)
 
     @cached_property
     def delivery(self) -> DeliveryStore:

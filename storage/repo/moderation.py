@@ -102,3 +102,20 @@ def captchas(conn: Connection, group_id: str, member_id: str | None = None,
 def drop_captcha(conn: Connection, group_id: str, member_id: str) -> None:
     conn.execute(delete(CaptchaPending).where(col(CaptchaPending.group_id) == group_id,
                                               col(CaptchaPending.member_id) == member_id))
+
+
+def counts(conn: Connection, group_id: str, start: float, end: float) -> list[tuple[str, str, str, int]]:
+    """(rule, action, mode, entries) of the group's moderation log in [start, end), most frequent first."""
+    m = ModerationEntry
+    n = func.count().label("n")
+    rows = conn.execute(select(col(m.rule), col(m.action), col(m.mode), n).where(
+        col(m.group_id) == group_id, col(m.at) >= start, col(m.at) < end)
+        .group_by(col(m.rule), col(m.action), col(m.mode)).order_by(n.desc(), col(m.rule), col(m.action))).all()
+    return [(str(r), str(a), str(md), int(c)) for r, a, md, c in rows]
+
+
+def captcha_groups(conn: Connection, due_by: float) -> list[str]:
+    """Groups with a newcomer check due by ``due_by``."""
+    c = CaptchaPending
+    return [str(g) for g in conn.execute(select(col(c.group_id)).where(col(c.deadline) <= due_by).distinct()
+                                         .order_by(col(c.group_id))).scalars()]

@@ -63,7 +63,7 @@ class Wire:
 async def make_wire(tmp_path: Path, aiohttp_client: Any) -> AsyncIterator[Any]:
     runners = []
 
-    async def build(platform: str, **moderation: Any) -> Wire:
+    async def build(platform: str, listed: bool = True, **moderation: Any) -> Wire:
         fake: Any = FakeTelegram() if platform == "telegram" else FakeOneBot("ob-token")
         runner, url = await start_site(fake.app())
         runners.append(runner)
@@ -74,7 +74,10 @@ async def make_wire(tmp_path: Path, aiohttp_client: Any) -> AsyncIterator[Any]:
         else:
             adapters = {"qq": {"type": "onebot", "secret": "ob-secret", "access_token": "ob-token", "api_base": url}}
             group, admin = f"qq:{QQ_GROUP}", "qq:999"
-        cfg = make_config(tmp_path, adapters, groups=[{"id": group, "admins": [admin], "moderation": moderation}])
+        if listed:
+            cfg = make_config(tmp_path, adapters, groups=[{"id": group, "admins": [admin], "moderation": moderation}])
+        else:  # the group runs with [defaults]
+            cfg = make_config(tmp_path, adapters, defaults={"admins": [admin], "moderation": moderation})
         clock = Clock()
         client = await aiohttp_client(create_app(cfg, clock=clock, schedule=False))
         return Wire(client, fake, "/webhook/tg" if platform == "telegram" else "/webhook/qq", clock)
@@ -230,6 +233,19 @@ async def test_onebot_newcomer_check_holds_messages_and_removes_on_timeout(make_
     await w.minute()
     assert qq_actions(w)[-1] == ("set_group_kick", {"group_id": QQ_GROUP, "user_id": 40004,
                                                     "reject_add_request": False})
+
+
+async def test_the_newcomer_check_times_out_in_a_group_not_listed_under_groups(make_wire):
+    w = await make_wire("onebot", listed=False, mode="enforce", captcha_seconds=60)
+    await w.post(qq_join(w, 40006))
+    assert "1分钟" in qq_texts(w)[0]
+    w.clock.t = NOW + 30
+    await w.minute()
+    assert qq_actions(w) == []
+    w.clock.t = NOW + 61
+    await w.minute()
+    await w.minute()
+    assert qq_actions(w) == [("set_group_kick", {"group_id": QQ_GROUP, "user_id": 40006, "reject_add_request": False})]
 
 
 async def test_onebot_admin_unmute(make_wire):

@@ -57,6 +57,10 @@ async def leave_traces(bot) -> None:
     await bot.post(said("a6", "/segment save 酒友 红酒", t + 11))
     await bot.post(said("a7", f"/segment 酒友 notify 大家好，我是{NAME}", t + 12))
     await bot.post(said("a8", "/我的数据", t + 13))
+    await bot.post(said("a9", f"/faq add 谁管理这个群？ | 找{NAME}", t + 14))  # a FAQ they taught, naming them
+    await bot.post(said("a10", "/答疑提醒 关", t + 15))
+    await bot.settle()  # the FAQ is stored before the question comes
+    await bot.post(said("q1", "请问谁管理这个群？", t + 16))  # answered by the FAQ: a hit of theirs
     await bot.settle()
     await bot.profile(VICTIM)  # audited lookup; recompute stores tiers and activity tags
     repo = bot.runtime.repo
@@ -86,7 +90,8 @@ async def test_forget_leaves_nothing_that_names_the_member(make_bot, tmp_path, b
     await leave_traces(bot)
     before = await tables_containing(bot, UID)
     assert {"members", "messages", "message_signals", "member_tags", "news_items", "group_settings", "audit_log",
-            "dead_letters", "outbox", "adapter_state", "join_requests", "saved_segments"} <= set(before), before
+            "dead_letters", "outbox", "adapter_state", "join_requests", "saved_segments", "faqs", "faq_hits",
+            "qa_routing_optouts"} <= set(before), before
     db = tmp_path / "quntag.db"
     on_file = bot_storage_url.startswith("sqlite")  # PostgreSQL keeps its own files: see docs/privacy.md
     assert not on_file or (raw_files_containing(db, UID) and raw_files_containing(db, NAME))

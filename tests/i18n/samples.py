@@ -64,7 +64,11 @@ DIGEST = dict(group="红酒爱好者·杭州", first="2026-11-23", last="2026-11
               unanswered=[{"name": "Kevin李", "excerpt": "周五有人一起去吗？"}, {"name": "赵敏", "excerpt": None}],
               best_time="09:00", matrix=[{"rank": 1, "group": "红酒爱好者·杭州", "growth": 3, "messages": 320,
                                           "messages_delta": "+12%", "active": 25}],
-              suggestions=SUGGESTIONS, public=False)
+              suggestions=SUGGESTIONS, public=False,
+              answers={"asked": 12, "answered": 9, "answered_share": 0.75, "median_first_answer_minutes": 8.5,
+                       "faq_hits": 3},
+              moderation=[{"rule": "发布广告", "action": "警告", "observed": True, "count": 3},
+                          {"rule": "管理员处理", "action": "解除禁言", "observed": False, "count": 1}])
 HELP = [HelpEntry("news", ("资讯", "新闻"), "早报资讯：下一期早报带上的消息",
                   (Line("/资讯 添加 内容", "加一条资讯"), Line("/资讯 列表", "待发的资讯", True)))]
 
@@ -134,8 +138,15 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         ("ids", {"group": "generic:g-1", "member": "generic:u-2"}),
         ("insights", {"best_hours": [9, 21], "segment_hours": [("红酒控", [21])], "min_support": 3,
                       "associations": [{"if": "红酒", "then": "摄影", "support": 4, "confidence": 0.8, "lift": 1.6}],
-                      "moves": [(("活跃", "沉睡"), 2)]}),
-        ("insights", {"best_hours": [], "segment_hours": [], "min_support": 3, "associations": [], "moves": []}),
+                      "moves": [(("活跃", "沉睡"), 2)], "answers": [
+                          {"week": "2026-W48", "start": "2026-11-23", "asked": 12, "answered": 9,
+                           "answered_share": 0.75, "median_first_answer_minutes": 8.5, "faq_hits": 3},
+                          {"week": "2026-W47", "start": "2026-11-16", "asked": 4, "answered": 0,
+                           "answered_share": 0.0, "median_first_answer_minutes": None, "faq_hits": 0},
+                          {"week": "2026-W46", "start": "2026-11-09", "asked": 0, "answered": 0,
+                           "answered_share": None, "median_first_answer_minutes": None, "faq_hits": 0}]}),
+        ("insights", {"best_hours": [], "segment_hours": [], "min_support": 3, "associations": [], "moves": [],
+                      "answers": []}),
         ("member_pick", {"token": "小林", "candidates": [], "more": False}),
         ("member_pick", {"token": "小林", "candidates": [{"name": "小林", "ref": "u-2"}], "more": True}),
         ("morning_report", {"date": "2026-11-29", "weekday": "周六", "messages": 120, "active": 18, "joined": 3,
@@ -225,6 +236,7 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         ("usage", {"problem": "", "lines": [Line("/资讯 删除 序号", "删除第几条资讯")]}),
         ("usage", {"problem": "", "lines": [Line("/资讯 添加 内容", "加一条资讯"), Line("/资讯 列表")]}),
         ("weekly_digest", DIGEST), ("weekly_digest", {**DIGEST, "public": True}),
+        ("weekly_digest", {**DIGEST, "answers": None, "moderation": []}),
         ("welcome", {"who": "@小林", "group": "红酒爱好者·杭州", "survey": SURVEY, "private": True}),
         ("welcome", {"who": "@小林", "group": "", "survey": SURVEY, "private": False}),
         ("wrong_chat", {"needs": "group", "command": "签到"}),
@@ -263,4 +275,16 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         ("one_of", {"name": "阶段", "choices": ["new", "active", "left"], "field": "lifecycle"}),
         ("needs_number", {"op": ">"}), ("other", {})]
     out += [("query_error", {"code": c, "position": 5, "params": p}) for c, p in errors]
+    faq = NS(id=1, question="发票怎么开？", answer="在订单页申请电子发票。")
+    out += [("faq", {"kind": "answer", "question": "发票怎么开？", "answer": "在订单页申请电子发票。"}),
+            ("faq", {"kind": "added", "n": 2, "question": "发票怎么开？", "answer": "在订单页申请电子发票。"}),
+            ("faq", {"kind": "list", "items": [faq, faq], "configured": []}),
+            ("faq", {"kind": "list", "items": [], "configured": [faq]}),
+            ("faq", {"kind": "removed", "question": "发票怎么开？"}), ("faq", {"kind": "full", "n": 300}),
+            ("faq", {"kind": "missing", "stored": True}), ("faq", {"kind": "missing", "stored": False})]
+    out += [("qa", {"kind": "route", "helpers": ["@小林", "@小林"], "asker": "Kevin李", "minutes": 31,
+                    "excerpt": "红酒要醒多久？"}),
+            ("qa", {"kind": "route", "helpers": ["@小林"], "asker": "Kevin李", "minutes": 31, "excerpt": ""}),
+            ("qa", {"kind": "off"}), ("qa", {"kind": "on"}), ("qa", {"kind": "show", "minutes": 30}),
+            ("qa", {"kind": "show", "minutes": 0})]
     return out

@@ -12,6 +12,7 @@ from bot.core.config.adapters import group_adapter_options
 from bot.core.config.content import SourceConfig, parse_sources, parse_topics
 from bot.core.config.moderation import parse_moderation
 from bot.core.config.options import AdapterOptions
+from bot.core.config.qa import parse_qa
 from bot.core.config.schema import ConfigError, Section
 from bot.core.config.types import AdapterConfig, GateConfig, GroupConfig
 
@@ -45,6 +46,7 @@ def parse_group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: 
         moderation=parse_moderation(s.table("moderation"), f"{key}.moderation", base.moderation, base_dir),
         sources=_merged(base.sources, parse_sources(s.array("sources"), f"{key}.sources", base_dir)),
         topics=parse_topics(s, base.topics),
+        qa=parse_qa(s.table("qa"), f"{key}.qa", base.qa),
     )
     s.done()
     return g

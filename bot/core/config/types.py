@@ -10,6 +10,7 @@ from typing import Any
 from bot.core.config.content import DEFAULT_TOPICS, SourceConfig
 from bot.core.config.intelligence import ActivityTagsConfig, InsightsConfig, TiersConfig
 from bot.core.config.moderation import ModerationConfig
+from bot.core.config.qa import QaConfig
 from bot.core.config.rules import RuleBook, TagRule
 from bot.core.config.schema import SurveyConfig
 from bot.core.events import Event, Message
@@ -100,6 +101,8 @@ class GroupConfig:
     # morning-report content: [[defaults.sources]] plus the group's own [[groups.sources]]; the 今日话题 list
     sources: tuple[SourceConfig, ...] = ()
     topics: tuple[str, ...] = DEFAULT_TOPICS
+    # [groups.qa] over [defaults.qa], key by key: FAQ answers and question routing
+    qa: QaConfig = field(default_factory=QaConfig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +178,7 @@ class Config:
                            onboarding_survey=self.defaults.onboarding_survey,
                            admin_replies=self.defaults.admin_replies,
                            morning_auto_window=self.defaults.morning_auto_window, moderation=self.defaults.moderation,
-                           sources=self.defaults.sources, topics=self.defaults.topics)
+                           sources=self.defaults.sources, topics=self.defaults.topics, qa=self.defaults.qa)
 
     def admits(self, event: Event) -> bool:
         """Intake keeps ``event`` unless ``only_listed_groups`` drops it. A private chat with the bot (a

@@ -1,5 +1,6 @@
 """The weekly digest: the past seven local days against the week before, lifecycle moves, core members
-declining, unanswered questions, surveys, check-ins, and three suggestions. Gather → build (pure) → render."""
+declining, unanswered questions and how questions were answered, moderation, surveys, check-ins, and three
+suggestions. Gather → build (pure) → render."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from bot.core.events import display_name
 from bot.core.render import Renderer
 from bot.core.timeutil import day_minus, local_day, local_midnight
 from bot.domain import profiles
+from bot.domain.answer_measures import as_dict
 from bot.domain.hours import push_time
 from bot.domain.lifecycle import stage_label
 from bot.domain.lurkers import lurkers
+from bot.domain.moderation import labels
 from bot.domain.profiles import MemberStage
 from bot.domain.recompute import core_members
 from bot.domain.reports.report import Report, change, group_title, weekday_names
@@ -56,6 +59,8 @@ async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float)
         "hours": await repo.reports.group_hours(gid),
         # build_weekly looks at the week's top tag only
         "tag_times": await repo.reports.tag_message_times(gid, start - 21 * 86400, tags[0][0]) if tags else [],
+        "answers": await repo.answers.measures(gid, start, end),
+        "moderation": await repo.moderation.moderation_counts(gid, start, end),
     }
 
 
@@ -152,7 +157,16 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
         "suggestions": suggestions[:3],
         "matrix": [],
         "mentions_only": visibility == "mentions",
+        "answers": as_dict(data["answers"]) if "answers" in data else None,
+        "moderation": moderation_rows(data.get("moderation", ()), locale),
     }
+
+
+def moderation_rows(counts: Sequence[tuple[str, str, str, int]], locale: str) -> list[dict[str, Any]]:
+    """The week's moderation log by rule and action, in words: what was caught (``observe``: what would have
+    been done), admins' own actions, and their /unmute (a hint at a false positive)."""
+    return [{"rule": labels.rule(locale, rule), "action": labels.action(locale, action), "observed": mode == "observe",
+             "count": n} for rule, action, mode, n in counts]
 
 
 async def weekly(repo: Repo, render: Renderer, cfg: Config, group: GroupConfig, now: float,

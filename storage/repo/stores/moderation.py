@@ -28,6 +28,9 @@ class ModerationStore(Protocol):
     async def newcomer_facts(self, group_id: str, member_id: str) -> tuple[float | None, int]:
         """(joined or first seen, messages so far) of a member, for the stricter newcomer rules."""
 
+    async def moderation_counts(self, group_id: str, start: float, end: float) -> list[tuple[str, str, str, int]]:
+        """(rule, action, mode, entries) of the moderation log in [start, end), most frequent first."""
+
     async def put_captcha(self, captcha: Captcha) -> None:
         """Remember a newcomer check waiting for its answer."""
 
@@ -37,6 +40,9 @@ class ModerationStore(Protocol):
 
     async def drop_captcha(self, group_id: str, member_id: str) -> None:
         """The newcomer check is over (passed, timed out or lifted by an admin)."""
+
+    async def captcha_groups(self, due_by: float) -> list[str]:
+        """Groups with a newcomer check due by ``due_by`` (listed under [[groups]] or not)."""
 
 
 class SqlModerationStore(SqlStore):
@@ -62,6 +68,9 @@ class SqlModerationStore(SqlStore):
         """(joined or first seen, messages so far) of a member, for the stricter newcomer rules."""
         return await self._read(lambda c: moderation.newcomer_facts(c, group_id, member_id))
 
+    async def moderation_counts(self, group_id: str, start: float, end: float) -> list[tuple[str, str, str, int]]:
+        return await self._read(lambda c: moderation.counts(c, group_id, start, end))
+
     async def put_captcha(self, captcha: Captcha) -> None:
         await self._write(lambda c: moderation.put_captcha(c, captcha))
 
@@ -72,3 +81,6 @@ class SqlModerationStore(SqlStore):
 
     async def drop_captcha(self, group_id: str, member_id: str) -> None:
         await self._write(lambda c: moderation.drop_captcha(c, group_id, member_id))
+
+    async def captcha_groups(self, due_by: float) -> list[str]:
+        return await self._read(lambda c: moderation.captcha_groups(c, due_by))
