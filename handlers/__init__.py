@@ -20,6 +20,7 @@ from handlers import (
     activity,
     audience,
     basics,
+    broadcasts,
     checkins,
     console,
     gate,
@@ -57,6 +58,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
         privacy.router(),
         member_admin.router(),
         audience.router(),
+        broadcasts.router(),
         checkins.router(),
         surveys.router(),
     ]
@@ -83,4 +85,4 @@ def scheduled_jobs(config: Config) -> list[ScheduledJob]:
 def minute_jobs() -> list[MinuteJob]:
     """Checks run every minute for every group."""
     return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS, survey_once.ONE_OFF_SURVEYS,
-            moderation.CAPTCHA_TIMEOUTS]
+            moderation.CAPTCHA_TIMEOUTS, broadcasts.BROADCASTS]

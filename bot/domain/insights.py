@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.core.config import Config
 from bot.domain import profiles as profiles_mod
-from bot.domain import segments
+from bot.domain import pushes, segments
 from bot.domain.hours import best_hours
 from bot.domain.profiles import Profile
 from bot.domain.recompute import ensure_fresh
@@ -59,11 +59,16 @@ async def group_profiles(repo: Repo, cfg: Config, group_id: str, now: float,
     return await profiles_mod.load(repo, cfg, group_id, None, now, evidence=evidence)
 
 
+PUSHES_DAYS = 28
+
+
 async def insights(repo: Repo, cfg: Config, group_id: str, now: float) -> dict[str, Any]:
-    """``{"associations": [...], "best_hours": [...]}`` for the CLI, the API and ``/insights``."""
+    """``{"associations": [...], "best_hours": [...], "pushes": [...]}`` for the CLI, the API and ``/insights``;
+    ``pushes`` covers the bot's posts of the last ``PUSHES_DAYS`` days (see :mod:`bot.domain.pushes`)."""
     found = await group_profiles(repo, cfg, group_id, now, evidence=False)  # tag names and hours only
+    posted = await pushes.results(repo, group_id, now - PUSHES_DAYS * 86400, now)
     return {"associations": associations(found, cfg.insights.min_support),
-            "best_hours": best_hours(population(found))}
+            "best_hours": best_hours(population(found)), "pushes": pushes.summarize(posted)}
 
 
 def atom_names(node: segments.Node) -> set[str]:

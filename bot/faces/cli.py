@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from bot.core.config import ConfigError
-from bot.faces import cli_db
+from bot.faces import cli_broadcast, cli_db
 from handlers import group_jobs
 
 
@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("file")
     r.add_argument("--adapter", default="generic", help="adapter name the events belong to")
     cli_db.add_parser(sub, common)
+    cli_broadcast.add_parser(sub, common)
     f = sub.add_parser("forget", parents=[common], help="erase everything about one member in one group")
     f.add_argument("group")
     f.add_argument("member")
@@ -131,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
         "recompute": cli_intel.recompute, "outbox": cli_outbox.outbox,
         "report": cli_ops.report, "console-link": cli_console.console_link, "config": cli_config.config_show,
+        "broadcast": cli_broadcast.broadcast,
     }
     try:
         return ops[args.cmd](args)

@@ -4,6 +4,7 @@ Only ``storage/`` imports these. Schema changes go through alembic migrations in
 ``storage/migrations/versions`` (never ``create_all``).
 """
 
+from storage.models.broadcasts import BotPost, BroadcastDelivery, BroadcastOptout, BroadcastRow
 from storage.models.console import ConsoleLoginToken, ConsoleSession
 from storage.models.core import (
     AdapterState,
@@ -52,6 +53,10 @@ __all__ = [
     "AdapterState",
     "AlertSent",
     "AuditEntry",
+    "BotPost",
+    "BroadcastDelivery",
+    "BroadcastOptout",
+    "BroadcastRow",
     "CaptchaPending",
     "Checkin",
     "ConsoleLoginToken",
