@@ -34,7 +34,7 @@ BROADCAST = CommandSpec("broadcast", ("群发",), "定时群发：按分群发�
     Sub("cancel", ("取消",), "放弃刚才预览的群发"),
     bare("draft", "预览群发：每行【分群】文案，其余行发给其他人；第一行可写时间如 20:30", CONTENT),
 ))
-OPT_OUT, OPT_IN = "退订", "订阅"
+OPT_OUT, OPT_IN = ("退订", "unsubscribe"), ("订阅", "subscribe")
 CONFIRM_WINDOW_S = 600.0
 SHOWN = 5
 _TIME = re.compile(r"^(?:(\d{4}-\d{2}-\d{2})\s+)?(\d{1,2}):(\d{2})$")
@@ -162,7 +162,7 @@ async def cancel(ctx: Context[Message]) -> None:
 async def unsubscribe(ctx: Context[Message]) -> None:
     """The bare word 退订 (or 订阅 to undo it), in a group or privately."""
     ev = ctx.event
-    out = ev.text.strip().startswith(OPT_OUT)
+    out = ev.text.strip().casefold().startswith(OPT_OUT)
     await ctx.repo.broadcasts.set_optout("private" if ev.is_private else ev.chat.id, ev.user.id, out)
     await ctx.reply(ctx.render("broadcast_status", ctx.locale, kind="unsubscribed" if out else "subscribed"))
 
@@ -182,7 +182,7 @@ async def send_due(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
 def router() -> Router:
     r = Router("broadcasts")
     r.command(BROADCAST, {"confirm": confirm, "cancel": cancel, "draft": draft})
-    r.message(unsubscribe, BareWords({OPT_OUT, OPT_IN}))
+    r.message(unsubscribe, BareWords({*OPT_OUT, *OPT_IN}))
     return r
 
 
