@@ -22,7 +22,6 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     b.add_argument("--at", help="send time, ISO-8601 (default: now)")
     b.add_argument("--dry-run", action="store_true", help="only show who would get what")
     b.add_argument("--yes", action="store_true", help="queue without asking")
-    b.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _data(args: argparse.Namespace) -> dict[str, Any]:

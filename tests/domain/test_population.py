@@ -170,7 +170,8 @@ async def test_cli_segment_insights_personas_json(make_bot, tmp_path, capsys):
     assert "position" in capsys.readouterr().err
     assert await run("insights", "generic:g-1") == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"associations", "best_hours"} and data["best_hours"] == [12]
+    assert set(data) == {"associations", "best_hours", "pushes"} and data["best_hours"] == [12]
+    assert data["pushes"] == []  # the bot has posted nothing here
     assert {"if": "红酒", "then": "摄影", "support": 4, "confidence": 0.6667, "lift": 1.3333} in data["associations"]
     assert await run("personas", "generic:g-1") == 0
     cards = json.loads(capsys.readouterr().out)
