@@ -125,7 +125,7 @@ async def _api(bot, body) -> tuple[int, dict]:
 
 
 async def test_the_api_previews_then_queues_with_confirm(make_bot):
-    bot, clock = await _bot(make_bot)
+    bot, _clock = await _bot(make_bot)
     body = {"groups": ["generic:g-1"], "variants": [{"segment": "摄影", "text": "摄影课"}], "text": "大家好"}
     status, shown = await _api(bot, body)
     assert status == 200 and shown["confirmed"] is False
