@@ -29,6 +29,7 @@ from handlers import (
     news,
     privacy,
     questions,
+    reactions,
     report_schedules,
     reports,
     routine,
@@ -44,6 +45,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
     """The dispatcher with every router and the middleware chain, built fresh for one app (nothing global)."""
     routers = [
         activity.router(),
+        reactions.router(),
         tagging.router(config.tags),
         signals.router(),
         moderation.router(),

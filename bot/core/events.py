@@ -146,7 +146,22 @@ class JoinRequest:
     kind: str = field(default="join_request", init=False)
 
 
-Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """Someone added an emoji reaction to message ``message_id`` in a group (Telegram ``message_reaction``,
+    delivered only where the webhook's ``allowed_updates`` lists it and the bot is an admin). Push
+    measurement counts it as a response."""
+
+    event_id: str
+    chat: ChatRef
+    user: UserRef
+    time: float
+    message_id: str
+    chat_name: str = ""
+    kind: str = field(default="reaction", init=False)
+
+
+Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest | Reaction
 
 
 def event_to_dict(ev: Event) -> dict[str, Any]:
@@ -184,6 +199,8 @@ def event_to_dict(ev: Event) -> dict[str, Any]:
     elif isinstance(ev, JoinRequest):
         out.update(user_name=ev.user_name, comment=ev.comment, request_id=ev.request_id,
                    invite_link=ev.invite_link, answer_private=ev.answer_private)
+    elif isinstance(ev, Reaction):
+        out["message_id"] = ev.message_id
     return out
 
 
@@ -218,4 +235,6 @@ def event_from_dict(d: dict[str, Any]) -> Event:
         return JoinRequest(**common, user_name=d.get("user_name", ""), comment=d.get("comment", ""),
                            request_id=d.get("request_id", ""), invite_link=d.get("invite_link", ""),
                            answer_private=bool(d.get("answer_private", False)))
+    if kind == "reaction":
+        return Reaction(**common, message_id=str(d.get("message_id", "")))
     raise ValueError(f"unknown event kind {kind!r}")

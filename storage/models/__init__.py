@@ -4,7 +4,7 @@ Only ``storage/`` imports these. Schema changes go through alembic migrations in
 ``storage/migrations/versions`` (never ``create_all``).
 """
 
-from storage.models.broadcasts import BotPost, BroadcastDelivery, BroadcastOptout, BroadcastRow
+from storage.models.broadcasts import BotPost, BroadcastDelivery, BroadcastOptout, BroadcastRow, MemberReaction
 from storage.models.console import ConsoleLoginToken, ConsoleSession
 from storage.models.core import (
     AdapterState,
@@ -75,6 +75,7 @@ __all__ = [
     "MemberAttribute",
     "MemberDay",
     "MemberHour",
+    "MemberReaction",
     "MemberState",
     "MemberTag",
     "MembershipEvent",

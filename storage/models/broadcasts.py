@@ -65,3 +65,15 @@ class BotPost(SQLModel, table=True):
     response_rate: float | None = None
     baseline_rate: float | None = None
     final: bool = False
+
+
+class MemberReaction(SQLModel, table=True):
+    """A member reacted to a message in a group (kept only for push measurement: when, not which emoji)."""
+
+    __tablename__ = "member_reactions"
+    __table_args__ = (Index("ix_member_reactions_group", "group_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: str
+    member_id: str
+    at: float
+    message_id: str = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, insert, or_, select, update
 from sqlmodel import col
 
-from storage.models import BotPost, Member, MessageRow
+from storage.models import BotPost, Member, MemberReaction, MessageRow
 
 PostRow = tuple[int, str, float, str, int, int, float | None, float | None, bool]
 
@@ -43,10 +43,17 @@ def members_at(conn: Connection, group_id: str, at: float) -> set[str]:
 
 
 def posters_between(conn: Connection, group_id: str, start: float, end: float) -> set[str]:
-    """Members who posted in the group in ``[start, end)``."""
+    """Members who posted in the group, or reacted to a message there, in ``[start, end)``."""
     rows = conn.execute(select(col(MessageRow.member_id)).distinct().where(
         col(MessageRow.group_id) == group_id, col(MessageRow.at) >= start, col(MessageRow.at) < end)).all()
-    return {str(m) for (m,) in rows}
+    reacted = conn.execute(select(col(MemberReaction.member_id)).distinct().where(
+        col(MemberReaction.group_id) == group_id, col(MemberReaction.at) >= start,
+        col(MemberReaction.at) < end)).all()
+    return {str(m) for (m,) in rows} | {str(m) for (m,) in reacted}
+
+
+def record_reaction(conn: Connection, group_id: str, member_id: str, at: float, message_id: str) -> None:
+    conn.execute(insert(MemberReaction).values(group_id=group_id, member_id=member_id, at=at, message_id=message_id))
 
 
 def first_message_at(conn: Connection, group_id: str) -> float | None:

@@ -1,4 +1,4 @@
-"""broadcasts: scheduled broadcasts, their deliveries, 退订, and bot posts with their measured response
+"""broadcasts: scheduled broadcasts, their deliveries, 退订, and bot posts with their measured response, reactions
 
 Revision ID: 0016
 Revises: 0011
@@ -62,9 +62,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_bot_posts_group", "bot_posts", ["group_id", "at"])
+    op.create_table(
+        "member_reactions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("group_id", sa.String(), nullable=False),
+        sa.Column("member_id", sa.String(), nullable=False),
+        sa.Column("at", sa.Float(), nullable=False),
+        sa.Column("message_id", sa.String(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_member_reactions_group", "member_reactions", ["group_id", "at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_member_reactions_group", table_name="member_reactions")
+    op.drop_table("member_reactions")
     op.drop_index("ix_bot_posts_group", table_name="bot_posts")
     op.drop_table("bot_posts")
     op.drop_table("broadcast_optouts")

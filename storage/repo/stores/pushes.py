@@ -31,6 +31,9 @@ class PushStore(Protocol):
     async def first_message_at(self, group_id: str) -> float | None:
         """When the group's oldest kept message was posted (None: no messages)."""
 
+    async def record_reaction(self, group_id: str, member_id: str, at: float, message_id: str) -> None:
+        """A member reacted to a message in the group (counts as a response to a bot post)."""
+
 
 class SqlPushStore(SqlStore):
     """PushStore over SQL tables (SQLite or PostgreSQL)."""
@@ -54,3 +57,6 @@ class SqlPushStore(SqlStore):
 
     async def first_message_at(self, group_id: str) -> float | None:
         return await self._read(lambda c: pushes.first_message_at(c, group_id))
+
+    async def record_reaction(self, group_id: str, member_id: str, at: float, message_id: str) -> None:
+        await self._write(lambda c: pushes.record_reaction(c, group_id, member_id, at, message_id))
