@@ -3,7 +3,15 @@ cap keep members out, members who cannot be messaged privately are @-mentioned i
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import TOKEN, message
+
+
+@pytest.fixture
+def bot_storage_url(every_backend: str) -> str:
+    """SQLite and PostgreSQL alike."""
+    return every_backend
 
 NOW = 1_800_000_000.0
 GROUPS = [{"id": "generic:g-1", "admins": ["generic:u-9"]}]

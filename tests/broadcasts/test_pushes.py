@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from bot.domain import insights, push_slots, pushes
 from tests.conftest import message
+
+
+@pytest.fixture
+def bot_storage_url(every_backend: str) -> str:
+    """SQLite and PostgreSQL alike."""
+    return every_backend
 
 T = 1_793_577_600.0  # Monday 2026-11-02 08:00 in Shanghai: the morning report goes out
 H, W = 3600.0, 7 * 86400.0

@@ -53,6 +53,9 @@ NOT_MEMBER_TEXT = {
     "survey_answers.value": "an answer the member gave on purpose to be stored (shown by /mydata, erased by "
                             "/forget)",
     "tag_hits.keyword": "a configured keyword",
+    "broadcasts.created_by": "id", "broadcasts.spec": "copy and segment queries an admin wrote",
+    "broadcasts.summary": "counts", "broadcast_deliveries.how": "private/mention",
+    "bot_posts.kind": "post kind", "bot_posts.slot": "HH:00", "member_reactions.message_id": "id",
 }
 
 
