@@ -124,7 +124,7 @@ async def draft(ctx: Context[Message]) -> None:
         spec = bc.parse_chat(rest if at is not None else text)
         shown = await preview(ctx, ctx.group, spec, at or now)
     except (ValueError, bc.SpecError) as exc:
-        await ctx.reply(ctx.render("broadcast_status", ctx.locale, kind="bad", error=str(exc)))
+        await _answer(ctx, ctx.render("broadcast_status", ctx.locale, kind="bad", error=str(exc)))
         return
     await ctx.repo.settings.set_setting(ev.chat.id, _pending_key(ev.user.id), json.dumps(
         {"spec": spec.to_json(), "send_at": at or now, "at": now}, ensure_ascii=False))
@@ -138,7 +138,7 @@ async def confirm(ctx: Context[Message]) -> None:
     raw = await ctx.repo.settings.setting_value(ev.chat.id, key)
     pending = json.loads(raw) if raw else None
     if pending is None or now - float(pending["at"]) > CONFIRM_WINDOW_S:
-        await ctx.reply(ctx.render("broadcast_status", ctx.locale, kind="none"))
+        await _answer(ctx, ctx.render("broadcast_status", ctx.locale, kind="none"))
         return
     await ctx.repo.settings.set_setting(ev.chat.id, key, None)
     spec = bc.spec_from(json.loads(pending["spec"]))
@@ -147,16 +147,21 @@ async def confirm(ctx: Context[Message]) -> None:
     await audit_admin(ctx, "broadcast", f"#{bid} at {int(send_at)}")
     if send_at > now + 60:
         when = datetime.fromtimestamp(send_at, zone(ctx.group.timezone)).strftime("%Y-%m-%d %H:%M")
-        await ctx.reply(ctx.render("broadcast_status", ctx.locale, kind="queued", when=when))
+        await _answer(ctx, ctx.render("broadcast_status", ctx.locale, kind="queued", when=when))
         return
     out = await deliver(ctx, ctx.group, bid, spec)
-    await ctx.reply(ctx.render("broadcast_status", ctx.locale, kind="sent", private=out.private,
+    await _answer(ctx, ctx.render("broadcast_status", ctx.locale, kind="sent", private=out.private,
                                mentioned=out.mentioned, unsubscribed=out.unsubscribed, capped=out.capped))
 
 
 async def cancel(ctx: Context[Message]) -> None:
     await ctx.repo.settings.set_setting(ctx.event.chat.id, _pending_key(ctx.event.user.id), None)
-    await ctx.reply(ctx.render("broadcast_status", ctx.locale, kind="cancelled"))
+    await _answer(ctx, ctx.render("broadcast_status", ctx.locale, kind="cancelled"))
+
+
+async def _answer(ctx: Context[Message], text: str) -> None:
+    """An admin's broadcast status: privately where possible, else in the group (it holds only counts)."""
+    await ctx.reply_private(text, notice=text)
 
 
 async def unsubscribe(ctx: Context[Message]) -> None:

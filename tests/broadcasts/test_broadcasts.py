@@ -71,6 +71,7 @@ async def test_the_preview_goes_to_the_admin_privately_and_sends_nothing(make_bo
     preview = [r["text"] for r in bot.receiver.received if r.get("user") == "u-9"]
     assert len(preview) == 1 and "「红酒」：私信 3 人" in preview[0] and "/群发 确认" in preview[0]
     assert _private(bot.receiver.received) == {}
+    assert not [r for r in bot.receiver.received if "group" in r and "群发预览" in r["text"]]
 
 
 async def test_unsubscribed_and_opted_out_members_are_never_reached(make_bot):
@@ -82,7 +83,8 @@ async def test_unsubscribed_and_opted_out_members_are_never_reached(make_bot):
     assert "已退订" in reply
     got = _private(await _broadcast(bot, clock, VARIANTS))
     assert set(got) == {"a1", "a2", "d1"}
-    confirmation = next(r["text"] for r in bot.receiver.received if r.get("reply_to") == f"c-{clock.t}")
+    confirmation = next(r["text"] for r in bot.receiver.received
+                        if r.get("user") == "u-9" and r["text"].startswith("群发已发出"))
     assert "1 人已退订" in confirmation
     clock.t += 60
     await bot.post(message("u3", "c1", "订阅", clock.t))
@@ -116,7 +118,7 @@ async def test_a_broadcast_at_a_time_waits_for_it(make_bot):
     bot, clock = await _bot(make_bot)  # NOW is 2027-01-15 16:00 in Shanghai
     received = await _broadcast(bot, clock, "20:30\n今晚八点半直播")
     assert _private(received) == {}
-    assert any("将于 2027-01-15 20:30 发出" in r["text"] for r in received)
+    assert [r["text"] for r in received] == ["群发已安排，将于 2027-01-15 20:30 发出。"]  # to the admin alone
     clock.t = NOW + 4.5 * 3600 + 30
     await bot.runtime.jobs.minutely()
     await bot.settle()
