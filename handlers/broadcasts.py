@@ -10,6 +10,7 @@ message them, else @-mentioned in one post per variant in the group; the outbox 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -37,6 +38,7 @@ BROADCAST = CommandSpec("broadcast", ("群发",), "定时群发：按分群发�
 OPT_OUT, OPT_IN = ("退订", "unsubscribe"), ("订阅", "subscribe")
 CONFIRM_WINDOW_S = 600.0
 SHOWN = 5
+log = logging.getLogger("quntag.broadcasts")
 _TIME = re.compile(r"^(?:(\d{4}-\d{2}-\d{2})\s+)?(\d{1,2}):(\d{2})$")
 
 
@@ -72,7 +74,12 @@ class Outcome:
 async def deliver(ctx: Context, group: GroupConfig, broadcast_id: int, spec: bc.Spec) -> Outcome:
     """Send one broadcast in one group now: privately where possible, else @-mentions in the group."""
     now = ctx.clock()
-    aud = await bc.audience(ctx.repo, ctx.config, group.id, spec, now, ctx.config.broadcasts.max_per_week)
+    try:
+        aud = await bc.audience(ctx.repo, ctx.config, group.id, spec, now, ctx.config.broadcasts.max_per_week)
+    except bc.SpecError as exc:  # a saved segment it names was changed since: sent to nobody, never retried
+        log.warning("broadcast %s in %s not sent: %s", broadcast_id, group.id, exc)
+        await ctx.repo.broadcasts.mark_sent(broadcast_id, now, json.dumps({"error": str(exc)}, ensure_ascii=False))
+        return Outcome(0, 0, 0, 0)
     chat, batch = ChatRef.of(group.id), max(1, ctx.config.insights.notify_batch)
     reached: list[tuple[str, str]] = []
     for variant, members in zip(spec.variants, aud.reached, strict=True):
@@ -90,7 +97,7 @@ async def deliver(ctx: Context, group: GroupConfig, broadcast_id: int, spec: bc.
                 parts += [Mention(UserRef.of(p.member), display_name(p.name, p.member)), Text(" ")]
             await ctx.send(Outgoing(target=chat, parts=tuple(parts)))
         reached += [(p.member, "mention") for p in in_group]
-    await ctx.repo.broadcasts.record_deliveries(broadcast_id, group.id, reached)
+    await ctx.repo.broadcasts.record_deliveries(broadcast_id, group.id, reached, spec.batch)
     if reached:
         await pushes.record(ctx.repo, group.id, "broadcast", now, group.timezone)
     outcome = Outcome(sum(1 for _m, h in reached if h == "private"), sum(1 for _m, h in reached if h == "mention"),

@@ -39,10 +39,12 @@ class Spec:
 
     variants: tuple[Variant, ...]
     segment: str | None = None
+    batch: str = ""  # set when one broadcast is queued to several groups: each member is reached once
 
     def to_json(self) -> str:
-        return json.dumps({"segment": self.segment, "variants": [{"segment": v.segment, "text": v.text}
-                                                                  for v in self.variants]}, ensure_ascii=False)
+        return json.dumps({"segment": self.segment, "batch": self.batch,
+                           "variants": [{"segment": v.segment, "text": v.text} for v in self.variants]},
+                          ensure_ascii=False)
 
 
 def spec_from(data: Any) -> Spec:
@@ -68,7 +70,8 @@ def spec_from(data: Any) -> Spec:
         variants.append(Variant(None, _text(data.get("text"))))
     if not variants:
         raise SpecError("没有要发的内容：需要 text 或 variants")
-    return Spec(tuple(variants), seg.strip() if seg else None)
+    batch = data.get("batch")
+    return Spec(tuple(variants), seg.strip() if seg else None, batch if isinstance(batch, str) else "")
 
 
 def _text(value: Any) -> str:
@@ -141,6 +144,8 @@ async def audience(repo: Repo, cfg: Config, group_id: str, spec: Spec, now: floa
     matches = [await _resolve(repo, cfg, group_id, v.segment, now) if v.segment else None for v in spec.variants]
     chosen = assign(everyone, seg, matches)
     ids = [p.member for ps in chosen for p in ps]
+    done = await repo.broadcasts.reached_in_batch(spec.batch, ids)
+    chosen = [[p for p in ps if p.member not in done] for ps in chosen]
     out = await repo.broadcasts.optouts_among(ids)
     counts = await repo.broadcasts.deliveries_since(ids, now - WEEK_S)
     result = Audience()

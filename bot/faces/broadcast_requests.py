@@ -6,8 +6,9 @@ so the CLI and the API only write rows and never talk to a platform themselves.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.core.context import Context
@@ -66,8 +67,9 @@ async def preview(ctx: Context, req: Request, now: float) -> list[dict[str, Any]
 async def queue(ctx: Context, req: Request, by: str) -> list[dict[str, Any]]:
     """Queue the broadcast in each group; ``[{"group", "id", "send_at"}]``."""
     rows = []
+    spec = replace(req.spec, batch=secrets.token_hex(8)) if len(req.groups) > 1 else req.spec
     for group in req.groups:
-        bid = await ctx.repo.broadcasts.add_broadcast(group, by, req.send_at, req.spec.to_json())
+        bid = await ctx.repo.broadcasts.add_broadcast(group, by, req.send_at, spec.to_json())
         await ctx.repo.privacy.audit(by, "broadcast", group, f"#{bid} at {iso_utc(req.send_at)}")
         rows.append({"group": group, "id": bid, "send_at": iso_utc(req.send_at)})
     return rows

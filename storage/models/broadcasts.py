@@ -35,6 +35,7 @@ class BroadcastDelivery(SQLModel, table=True):
     member_id: str
     at: float
     how: str
+    batch: str = ""  # one broadcast queued to several groups at once: a member is reached once
 
 
 class BroadcastOptout(SQLModel, table=True):

@@ -30,11 +30,21 @@ def mark_sent(conn: Connection, broadcast_id: int, at: float, summary: str) -> N
 
 
 def record_deliveries(conn: Connection, broadcast_id: int, group_id: str, members: Sequence[tuple[str, str]],
-                      at: float) -> None:
+                      at: float, batch: str = "") -> None:
     if members:
         conn.execute(insert(BroadcastDelivery), [
-            {"broadcast_id": broadcast_id, "group_id": group_id, "member_id": m, "at": at, "how": how}
+            {"broadcast_id": broadcast_id, "group_id": group_id, "member_id": m, "at": at, "how": how, "batch": batch}
             for m, how in members])
+
+
+def reached_in_batch(conn: Connection, batch: str, members: Iterable[str]) -> set[str]:
+    """The members of ``members`` a broadcast of ``batch`` already reached (in another group)."""
+    ids = list(members)
+    if not batch or not ids:
+        return set()
+    rows = conn.execute(select(col(BroadcastDelivery.member_id)).where(
+        col(BroadcastDelivery.batch) == batch, col(BroadcastDelivery.member_id).in_(ids))).all()
+    return {str(m) for (m,) in rows}
 
 
 def deliveries_since(conn: Connection, members: Iterable[str], since: float) -> dict[str, int]:

@@ -14,7 +14,7 @@ def bot_storage_url(every_backend: str) -> str:
     return every_backend
 
 NOW = 1_800_000_000.0
-GROUPS = [{"id": "generic:g-1", "admins": ["generic:u-9"]}]
+GROUPS = [{"id": "generic:g-1", "admins": ["generic:u-9"]}, {"id": "generic:g-2"}]
 TALK = {"a1": "红酒真不错", "a2": "想买红酒", "b1": "新相机摄影", "d1": "红酒和摄影都爱", "c1": "大家早上好"}
 
 
@@ -163,3 +163,17 @@ async def test_the_api_refuses_bad_requests_clearly(make_bot):
         assert got == status and answer["error"], body
     r = await bot.client.post("/api/broadcasts", data=b"{not json", headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status == 400
+
+
+async def test_a_member_of_several_chosen_groups_is_reached_once(make_bot):
+    bot, clock = await _bot(make_bot)
+    await bot.post(message("g2-1", "a1", "另一个群也在", clock.t - 300, group="g-2", name="A1"))
+    await bot.post(message("g2-2", "e1", "我只在二群", clock.t - 300, group="g-2", name="E1"))
+    await bot.settle()
+    bot.receiver.received.clear()
+    status, _ = await _api(bot, {"groups": ["generic:g-1", "generic:g-2"], "text": "双群活动", "confirm": True})
+    assert status == 201
+    await bot.runtime.jobs.minutely()
+    await bot.settle()
+    private = [r["user"] for r in bot.receiver.received if "user" in r]
+    assert sorted(private) == sorted([*TALK, "u-9", "e1"])

@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.String(), nullable=False),
         sa.Column("at", sa.Float(), nullable=False),
         sa.Column("how", sa.String(), nullable=False),
+        sa.Column("batch", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_broadcast_deliveries_member", "broadcast_deliveries", ["member_id", "at"])

@@ -21,8 +21,12 @@ class BroadcastStore(Protocol):
     async def mark_sent(self, broadcast_id: int, at: float, summary: str) -> None:
         """The broadcast went out (``summary``: JSON counts)."""
 
-    async def record_deliveries(self, broadcast_id: int, group_id: str, members: Sequence[tuple[str, str]]) -> None:
+    async def record_deliveries(self, broadcast_id: int, group_id: str, members: Sequence[tuple[str, str]],
+                                batch: str = "") -> None:
         """(member, how) pairs the broadcast reached now."""
+
+    async def reached_in_batch(self, batch: str, members: Iterable[str]) -> set[str]:
+        """The members a broadcast of the same batch (queued to several groups at once) already reached."""
 
     async def deliveries_since(self, members: Iterable[str], since: float) -> dict[str, int]:
         """Broadcasts that reached each member since ``since``, in any group."""
@@ -47,9 +51,14 @@ class SqlBroadcastStore(SqlStore):
     async def mark_sent(self, broadcast_id: int, at: float, summary: str) -> None:
         await self._write(lambda c: broadcasts.mark_sent(c, broadcast_id, at, summary))
 
-    async def record_deliveries(self, broadcast_id: int, group_id: str, members: Sequence[tuple[str, str]]) -> None:
+    async def record_deliveries(self, broadcast_id: int, group_id: str, members: Sequence[tuple[str, str]],
+                                batch: str = "") -> None:
         now, rows = self.clock(), list(members)
-        await self._write(lambda c: broadcasts.record_deliveries(c, broadcast_id, group_id, rows, now))
+        await self._write(lambda c: broadcasts.record_deliveries(c, broadcast_id, group_id, rows, now, batch))
+
+    async def reached_in_batch(self, batch: str, members: Iterable[str]) -> set[str]:
+        ids = list(members)
+        return await self._read(lambda c: broadcasts.reached_in_batch(c, batch, ids))
 
     async def deliveries_since(self, members: Iterable[str], since: float) -> dict[str, int]:
         ids = list(members)
