@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from bot.core.arguments import Text as TextArg
-from bot.core.commands import CommandSpec, Sub, bare
+from bot.core.commands import ANYWHERE, CommandSpec, Sub, bare
 from bot.core.config import GroupConfig
 from bot.core.context import Context
 from bot.core.events import ChatRef, Message, UserRef, display_name
@@ -35,6 +35,8 @@ BROADCAST = CommandSpec("broadcast", ("群发",), "定时群发：按分群发�
     Sub("cancel", ("取消",), "放弃刚才预览的群发"),
     bare("draft", "预览群发：每行【分群】文案，其余行发给其他人；第一行可写时间如 20:30", CONTENT),
 ))
+UNSUBSCRIBE = CommandSpec("unsubscribe", ("退订",), "不再接收群发消息（也可以直接发“退订”两个字）", chat=ANYWHERE)
+SUBSCRIBE = CommandSpec("subscribe", ("订阅",), "恢复接收群发消息", chat=ANYWHERE)
 OPT_OUT, OPT_IN = ("退订", "unsubscribe"), ("订阅", "subscribe")
 CONFIRM_WINDOW_S = 600.0
 SHOWN = 5
@@ -172,9 +174,12 @@ async def _answer(ctx: Context[Message], text: str) -> None:
 
 
 async def unsubscribe(ctx: Context[Message]) -> None:
-    """The bare word 退订 (or 订阅 to undo it), in a group or privately."""
+    """The bare word 退订 (or 订阅 to undo it), or ``/退订`` / ``/订阅``, in a group or privately."""
     ev = ctx.event
-    out = ev.text.strip().casefold().startswith(OPT_OUT)
+    if ctx.command is not None:
+        out = ctx.command.name.casefold() in UNSUBSCRIBE.names
+    else:
+        out = ev.text.strip().casefold().startswith(OPT_OUT)
     await ctx.repo.broadcasts.set_optout("private" if ev.is_private else ev.chat.id, ev.user.id, out)
     await ctx.reply(ctx.render("broadcast_status", ctx.locale, kind="unsubscribed" if out else "subscribed"))
 
@@ -194,6 +199,8 @@ async def send_due(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
 def router() -> Router:
     r = Router("broadcasts")
     r.command(BROADCAST, {"confirm": confirm, "cancel": cancel, "draft": draft})
+    r.command(UNSUBSCRIBE, unsubscribe)
+    r.command(SUBSCRIBE, unsubscribe)
     r.message(unsubscribe, BareWords({*OPT_OUT, *OPT_IN}))
     return r
 

@@ -177,3 +177,14 @@ async def test_a_member_of_several_chosen_groups_is_reached_once(make_bot):
     await bot.settle()
     private = [r["user"] for r in bot.receiver.received if "user" in r]
     assert sorted(private) == sorted([*TALK, "u-9", "e1"])
+
+
+async def test_the_commands_work_where_the_bot_sees_only_commands(make_bot):
+    bot, clock = await _bot(make_bot)
+    await bot.post(message("x1", "c1", "/退订", clock.t))
+    await bot.settle()
+    assert set(_private(await _broadcast(bot, clock, "看这里"))) == set(TALK) - {"c1"}
+    clock.t += 60
+    await bot.post(message("x2", "c1", "/subscribe", clock.t))
+    await bot.settle()
+    assert "c1" in _private(await _broadcast(bot, clock, "再看这里"))
