@@ -56,10 +56,15 @@ def send_time(line: str, now: float, tz: str) -> float | None:
         return None
     h, mi = int(m.group(2)), int(m.group(3))
     local = datetime.fromtimestamp(now, zone(tz))
-    day = date.fromisoformat(m.group(1)) if m.group(1) else local.date()
-    at = datetime(day.year, day.month, day.day, h, mi, tzinfo=zone(tz))
+    try:
+        day = date.fromisoformat(m.group(1)) if m.group(1) else local.date()
+        at = datetime(day.year, day.month, day.day, h, mi, tzinfo=zone(tz))
+    except ValueError:
+        raise ValueError(f"没有“{line.strip()}”这个时间") from None
     if not m.group(1) and at.timestamp() < now:
         at += timedelta(days=1)
+    if at.timestamp() < now - 60:
+        raise ValueError(f"{line.strip()} 已经过去了")
     return at.timestamp()
 
 

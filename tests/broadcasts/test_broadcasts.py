@@ -188,3 +188,13 @@ async def test_the_commands_work_where_the_bot_sees_only_commands(make_bot):
     await bot.post(message("x2", "c1", "/subscribe", clock.t))
     await bot.settle()
     assert "c1" in _private(await _broadcast(bot, clock, "再看这里"))
+
+
+async def test_an_impossible_or_past_time_is_refused_in_chinese(make_bot):
+    bot, clock = await _bot(make_bot)
+    for i, first in enumerate(("25:00", "2020-01-01 08:00")):
+        bot.receiver.received.clear()
+        await bot.post(message(f"t{i}", "u-9", f"/群发 {first}\n文案", clock.t))
+        await bot.settle()
+        [answer] = [r["text"] for r in bot.receiver.received]
+        assert answer.startswith("群发没有发出：") and first in answer
