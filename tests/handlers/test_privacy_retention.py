@@ -54,7 +54,7 @@ NOT_MEMBER_TEXT = {
                             "/forget)",
     "tag_hits.keyword": "a configured keyword",
     "broadcasts.created_by": "id", "broadcasts.spec": "copy and segment queries an admin wrote",
-    "broadcasts.summary": "counts", "broadcast_deliveries.how": "private/mention",
+    "broadcasts.summary": "counts", "broadcast_deliveries.how": "private/mention", "broadcast_deliveries.batch": "id",
     "bot_posts.kind": "post kind", "bot_posts.slot": "HH:00", "member_reactions.message_id": "id",
 }
 
