@@ -20,6 +20,7 @@ from handlers import (
     activity,
     audience,
     basics,
+    broadcasts,
     checkins,
     commerce,
     console,
@@ -31,6 +32,7 @@ from handlers import (
     privacy,
     question_routing,
     questions,
+    reactions,
     report_schedules,
     reports,
     routine,
@@ -46,6 +48,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
     """The dispatcher with every router and the middleware chain, built fresh for one app (nothing global)."""
     routers = [
         activity.router(),
+        reactions.router(),
         tagging.router(config.rules),
         commerce.router(),
         signals.router(),
@@ -62,6 +65,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
         privacy.router(),
         member_admin.router(),
         audience.router(),
+        broadcasts.router(),
         checkins.router(),
         surveys.router(),
         question_routing.router(),
@@ -89,4 +93,4 @@ def scheduled_jobs(config: Config) -> list[ScheduledJob]:
 def minute_jobs() -> list[MinuteJob]:
     """Checks run every minute for every group."""
     return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS, survey_once.ONE_OFF_SURVEYS,
-            moderation.CAPTCHA_TIMEOUTS, question_routing.QUESTION_ROUTING]
+            moderation.CAPTCHA_TIMEOUTS, question_routing.QUESTION_ROUTING, broadcasts.BROADCASTS]

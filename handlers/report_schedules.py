@@ -36,8 +36,10 @@ async def _schedule_command(ctx: Context[Message], scheduled: ScheduledJob) -> N
     sub = ctx.data[INVOCATION].sub
     if sub is None or sub.name == "show":
         eff = await effective(ctx, group, scheduled)
-        await ctx.reply(ctx.render("ops", ctx.locale, kind="schedule_show", job=job, spec=eff.spec or "off",
-                                   source=eff.source, tz=group.timezone))
+        shown = ctx.render("ops", ctx.locale, kind="schedule_show", job=job, spec=eff.spec or "off",
+                           source=eff.source, tz=group.timezone)
+        why = await reports.push_why(ctx, group) if job == "morning_report" and eff.source == "auto" else ""
+        await ctx.reply(shown.rstrip("\n") + ("\n" + why if why else ""))
         return
     if sub.name == "preview":
         now = ctx.clock()

@@ -12,7 +12,7 @@ from bot.core.jobs import Jobs, MinuteJob
 from bot.core.posting import notify_admins, post
 from bot.core.scheduler import parse_hhmm
 from bot.core.timeutil import day_plus, local_day, local_midnight, zone
-from bot.domain import profiles
+from bot.domain import profiles, pushes
 from bot.domain.recompute import core_members
 from bot.domain.reports import group_title
 
@@ -46,6 +46,7 @@ async def remind_activities(jobs: Jobs, ctx: Context, group: GroupConfig) -> Non
             async def remind(c: Context, g: GroupConfig, title: str = title, hhmm: str = hhmm) -> None:
                 await post(c, chat_of(g), c.render("ops", g.locale, kind="activity_reminder", title=title,
                                                    time=hhmm))
+                await pushes.record(c.repo, g.id, "activity_reminder", c.clock(), g.timezone)
             await jobs.run(group, f"remind:{act_id}", at, remind)
 
 

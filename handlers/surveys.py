@@ -24,6 +24,7 @@ from bot.core.jobs import ScheduledJob
 from bot.core.posting import post
 from bot.core.routing import Router
 from bot.core.textnorm import analysis_text, small_int
+from bot.domain import pushes
 from storage.repo import AnswerWrite
 
 SURVEY_ID = Word("问卷ID", "ID")
@@ -104,6 +105,7 @@ def check(q: QuestionConfig, raw: str) -> Checked:
 async def start(ctx: Context, sv: SurveyConfig, chat: ChatRef) -> None:
     await ctx.repo.surveys.start_survey(chat.id, sv.id)
     await post(ctx, chat, ctx.render("survey", ctx.locale, survey=sv, questions=list(enumerate(sv.questions, 1))))
+    await pushes.record(ctx.repo, chat.id, "survey", ctx.clock(), ctx.timezone)
 
 
 async def results(ctx: Context, sv: SurveyConfig, group_id: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from bot.core.purchases import Purchase, Refund, commerce_fields, commerce_from_
 from bot.core.refs import ChatRef, UserRef, display_name
 
 __all__ = ["ChatRef", "Event", "GroupMoved", "JoinRequest", "MemberJoined", "MemberLeft", "Message", "Purchase",
-           "Refund", "UserRef", "display_name", "event_from_dict", "event_to_dict"]
+           "Reaction", "Refund", "UserRef", "display_name", "event_from_dict", "event_to_dict"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +111,22 @@ class JoinRequest:
     kind: str = field(default="join_request", init=False)
 
 
-Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest | Purchase | Refund
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """Someone added an emoji reaction to message ``message_id`` in a group (Telegram ``message_reaction``,
+    delivered only where the webhook's ``allowed_updates`` lists it and the bot is an admin). Push
+    measurement counts it as a response."""
+
+    event_id: str
+    chat: ChatRef
+    user: UserRef
+    time: float
+    message_id: str
+    chat_name: str = ""
+    kind: str = field(default="reaction", init=False)
+
+
+Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest | Purchase | Refund | Reaction
 
 
 def event_to_dict(ev: Event) -> dict[str, Any]:
@@ -151,6 +166,8 @@ def event_to_dict(ev: Event) -> dict[str, Any]:
                    invite_link=ev.invite_link, answer_private=ev.answer_private)
     elif isinstance(ev, Purchase | Refund):
         out.update(commerce_fields(ev))
+    elif isinstance(ev, Reaction):
+        out["message_id"] = ev.message_id
     return out
 
 
@@ -187,4 +204,6 @@ def event_from_dict(d: dict[str, Any]) -> Event:
                            answer_private=bool(d.get("answer_private", False)))
     if kind in ("purchase", "refund"):
         return commerce_from_dict(d, common)
+    if kind == "reaction":
+        return Reaction(**common, message_id=str(d.get("message_id", "")))
     raise ValueError(f"unknown event kind {kind!r}")

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.core.config import Config
 from bot.domain import profiles as profiles_mod
-from bot.domain import segments
+from bot.domain import pushes, segments
 from bot.domain.answer_measures import answer_weeks
 from bot.domain.hours import best_hours
 from bot.domain.profiles import Profile
@@ -60,13 +60,20 @@ async def group_profiles(repo: Repo, cfg: Config, group_id: str, now: float,
     return await profiles_mod.load(repo, cfg, group_id, None, now, evidence=evidence)
 
 
+PUSHES_DAYS = 28
+
+
 async def insights(repo: Repo, cfg: Config, group_id: str, now: float) -> dict[str, Any]:
-    """``{"associations": [...], "best_hours": [...], "answers": [...]}`` for the CLI, the API and ``/insights``
-    (``answers``: the 答疑 measures of the latest weeks, :func:`bot.domain.answer_measures.answer_weeks`)."""
+    """``{"associations": [...], "best_hours": [...], "answers": [...], "pushes": [...]}`` for the CLI, the API
+    and ``/insights``. ``answers``: the 答疑 measures of the latest weeks
+    (:func:`bot.domain.answer_measures.answer_weeks`); ``pushes`` covers the bot's posts of the last
+    ``PUSHES_DAYS`` days (see :mod:`bot.domain.pushes`)."""
     found = await group_profiles(repo, cfg, group_id, now, evidence=False)  # tag names and hours only
+    posted = await pushes.results(repo, group_id, now - PUSHES_DAYS * 86400, now)
     return {"associations": associations(found, cfg.insights.min_support),
             "best_hours": best_hours(population(found)),
-            "answers": await answer_weeks(repo, group_id, cfg.timezone_of(group_id), now)}
+            "answers": await answer_weeks(repo, group_id, cfg.timezone_of(group_id), now),
+            "pushes": pushes.summarize(posted)}
 
 
 def atom_names(node: segments.Node) -> set[str]:

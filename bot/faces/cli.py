@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from bot.core.config import ConfigError
-from bot.faces import cli_db, cli_news, cli_purchases
+from bot.faces import cli_broadcast, cli_db, cli_news, cli_purchases
 from handlers import group_jobs
 
 
@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_db.add_parser(sub, common)
     cli_purchases.add_parser(sub, common)
     cli_news.add_parser(sub, common)
+    cli_broadcast.add_parser(sub, common)
     f = sub.add_parser("forget", parents=[common], help="erase everything about one member in one group")
     f.add_argument("group")
     f.add_argument("member")
@@ -135,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "report": cli_ops.report, "console-link": cli_console.console_link, "config": cli_config.config_show,
         "import": cli_purchases.import_purchases,
         "news": cli_news.news,
+        "broadcast": cli_broadcast.broadcast,
     }
     try:
         return ops[args.cmd](args)

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.core.config import Config
 from bot.core.metrics import Metrics
-from bot.faces import api, console, webhook
+from bot.faces import api, api_broadcasts, console, webhook
 from bot.faces.appkeys import CONFIG, METRICS, RUNTIME
 from bot.faces.bearer import bearer_ok
 from bot.faces.console.service import CONSOLE
@@ -83,6 +83,7 @@ def create_app(config: Config, *, clock: Callable[[], float] = time.time, schedu
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     api.add_routes(app)
+    api_broadcasts.add_routes(app)
     rt = app[RUNTIME]
     console.add_routes(app, config, rt.db, rt.repo, clock)
     rt.context.console_link = app[CONSOLE].logins.issue  # what /console (/后台) in chat hands out

@@ -5,6 +5,7 @@ Only ``storage/`` imports these. Schema changes go through alembic migrations in
 """
 
 from storage.models.answers import FaqEntry, FaqHit, RoutingOptOut
+from storage.models.broadcasts import BotPost, BroadcastDelivery, BroadcastOptout, BroadcastRow, MemberReaction
 from storage.models.commerce import PurchaseItem, PurchaseOrder, PurchaseRefund
 from storage.models.console import ConsoleLoginToken, ConsoleSession
 from storage.models.core import (
@@ -55,6 +56,10 @@ __all__ = [
     "AdapterState",
     "AlertSent",
     "AuditEntry",
+    "BotPost",
+    "BroadcastDelivery",
+    "BroadcastOptout",
+    "BroadcastRow",
     "CaptchaPending",
     "Checkin",
     "ConsoleLoginToken",
@@ -78,6 +83,7 @@ __all__ = [
     "MemberAttribute",
     "MemberDay",
     "MemberHour",
+    "MemberReaction",
     "MemberState",
     "MemberTag",
     "MembershipEvent",

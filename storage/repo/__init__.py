@@ -32,6 +32,7 @@ from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
 from storage.repo.signals import Signal
 from storage.repo.stores.activity import ActivityStore, SqlActivityStore
 from storage.repo.stores.answers import AnswerStore, SqlAnswerStore
+from storage.repo.stores.broadcasts import BroadcastStore, SqlBroadcastStore
 from storage.repo.stores.checkins import CheckinStore, SqlCheckinStore
 from storage.repo.stores.commerce import CommerceStore, SqlCommerceStore
 from storage.repo.stores.console import ConsoleStore, SqlConsoleStore
@@ -45,6 +46,7 @@ from storage.repo.stores.moderation import ModerationStore, SqlModerationStore
 from storage.repo.stores.news import NewsStore, SqlNewsStore
 from storage.repo.stores.privacy import PrivacyStore, SqlPrivacyStore
 from storage.repo.stores.profiles import ProfileStore, SqlProfileStore
+from storage.repo.stores.pushes import PushStore, SqlPushStore
 from storage.repo.stores.questions import QuestionStore, SqlQuestionStore
 from storage.repo.stores.reports import ReportStore, SqlReportStore
 from storage.repo.stores.settings import SettingStore, SqlSettingStore
@@ -185,6 +187,14 @@ class Repo:
     @cached_property
     def commerce(self) -> CommerceStore:
         return self._store(SqlCommerceStore)
+
+    @cached_property
+    def broadcasts(self) -> BroadcastStore:
+        return self._store(SqlBroadcastStore)
+
+    @cached_property
+    def pushes(self) -> PushStore:
+        return self._store(SqlPushStore)
 
     @cached_property
     def console(self) -> ConsoleStore:

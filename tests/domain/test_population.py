@@ -170,9 +170,10 @@ async def test_cli_segment_insights_personas_json(make_bot, tmp_path, capsys):
     assert "position" in capsys.readouterr().err
     assert await run("insights", "generic:g-1") == 0
     data = json.loads(capsys.readouterr().out)
-    assert {"associations", "best_hours", "answers"} <= set(data) and data["best_hours"] == [12]
+    assert set(data) == {"associations", "best_hours", "answers", "pushes"} and data["best_hours"] == [12]
     assert len(data["answers"]) == 4 and {"week", "asked", "answered_share", "median_first_answer_minutes",
                                           "faq_hits"} <= set(data["answers"][0])
+    assert data["pushes"] == []  # the bot has posted nothing here
     assert {"if": "红酒", "then": "摄影", "support": 4, "confidence": 0.6667, "lift": 1.3333} in data["associations"]
     assert await run("personas", "generic:g-1") == 0
     cards = json.loads(capsys.readouterr().out)

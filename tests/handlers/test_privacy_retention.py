@@ -59,6 +59,16 @@ NOT_MEMBER_TEXT = {
     "feed_state.error": "why a fetch failed",
     "feed_entries.title": "a public feed's headline", "feed_entries.link": "a public URL",
     "feed_entries.summary": "a public feed's summary",
+    "broadcasts.created_by": "id", "broadcasts.spec": "copy and segment queries an admin wrote",
+    "broadcasts.summary": "counts", "broadcast_deliveries.how": "private/mention", "broadcast_deliveries.batch": "id",
+    "bot_posts.kind": "post kind", "bot_posts.slot": "HH:00", "member_reactions.message_id": "id",
+    "faq_hits.message_id": "id", "faqs.created_by": "id",
+    "faqs.question": "an FAQ an admin taught (kept until removed; /forget scrubs what its member wrote)",
+    "faqs.answer": "an FAQ an admin taught (kept until removed; /forget scrubs what its member wrote)",
+    "purchase_items.category": "a shop's product category", "purchase_items.name": "a shop's product name",
+    "purchase_items.sku": "a shop's product code", "purchase_orders.channel": "a sales channel's name",
+    "purchase_orders.currency": "currency code", "purchase_orders.source": "webhook|replay|csv",
+    "purchase_refunds.order_id": "id",
 }
 
 

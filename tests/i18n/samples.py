@@ -287,4 +287,28 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
             ("qa", {"kind": "route", "helpers": ["@小林"], "asker": "Kevin李", "minutes": 31, "excerpt": ""}),
             ("qa", {"kind": "off"}), ("qa", {"kind": "on"}), ("qa", {"kind": "show", "minutes": 30}),
             ("qa", {"kind": "show", "minutes": 0})]
+    out += _broadcast_samples()
+    return out
+
+
+def _broadcast_samples() -> list[tuple[str, dict[str, Any]]]:
+    """Broadcasts and push measurement (issue 14)."""
+    rows = [{"segment": "价格敏感", "text": "满199减50，今晚截止", "private": 3, "mention": 2, "names": ["Kevin李"]},
+            {"segment": None, "text": "新品上架", "private": 1, "mention": 0, "names": []}]
+    out: list[tuple[str, dict[str, Any]]] = [
+        ("broadcast_preview", {"rows": rows, "total": 6, "segment": "老客", "unsubscribed": 1, "capped": 2,
+                               "when": "2026-12-01 20:30"}),
+        ("broadcast_preview", {"rows": rows, "total": 6, "segment": None, "unsubscribed": 0, "capped": 0, "when": ""}),
+    ]
+    for kind, extra in [("bad", {"error": "群发文案不能为空"}), ("none", {}), ("queued", {"when": "2026-12-01 20:30"}),
+                        ("sent", {"private": 3, "mentioned": 2, "unsubscribed": 1, "capped": 1}), ("cancelled", {}),
+                        ("unsubscribed", {}), ("subscribed", {})]:
+        out.append(("broadcast_status", {"kind": kind, **extra}))
+    for reason, posts in [("busiest", 0), ("best", 4), ("explore", 1), ("explore", 0)]:
+        out.append(("push_slot", {"reason": reason, "slot": "08:00", "posts": posts, "rate": 23, "best": "09:00",
+                                  "best_rate": 31}))
+    pushes = [{"kind": k, "slot": "08:00", "posts": 4, "rate": 30, "baseline": b, "lift": lift}
+              for k, b, lift in [("morning_report", 20, 1.5), ("broadcast", None, None), ("survey", 10, 1.0),
+                                 ("activity_reminder", 0, None)]]
+    out.append(("push_results", {"rows": pushes, "best": pushes[0]}))
     return out

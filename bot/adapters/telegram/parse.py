@@ -8,6 +8,7 @@ from typing import Any
 from bot.adapters.shared.support import bad, id_field
 from bot.adapters.telegram.fields import date, obj, optional, string, user_name
 from bot.adapters.telegram.joins import join_request
+from bot.adapters.telegram.reactions import message_reaction
 from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState
 from bot.adapters.telegram.text import command_address, mentions_in
 from bot.core.adapter import Learned, Parsed
@@ -53,6 +54,8 @@ class UpdateParser:
         if "my_chat_member" in payload:
             upd = obj(payload, "my_chat_member")
             return self.my_chat_member(key, upd)
+        if "message_reaction" in payload:
+            return message_reaction(self.name, self.chat, key, obj(payload, "message_reaction"))
         if "chat_join_request" in payload:
             req = obj(payload, "chat_join_request")
             return self.join_request(key, payload, req)

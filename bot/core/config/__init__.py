@@ -38,6 +38,7 @@ from bot.core.config.types import PLACEHOLDER as PLACEHOLDER
 from bot.core.config.types import (
     AdapterConfig,
     AlertsConfig,
+    BroadcastsConfig,
     CheckinConfig,
     Config,
     ConsoleConfig,
@@ -160,6 +161,9 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
     ob = Section(top.table("outbox"), "outbox")
     outbox = OutboxConfig(max_queued_per_chat=ob.integer("max_queued_per_chat", 100, 1, 100_000))
     ob.done()
+    bc = Section(top.table("broadcasts"), "broadcasts")
+    broadcasts = BroadcastsConfig(max_per_week=bc.integer("max_per_week", 3, 0, 1000))
+    bc.done()
     groups: dict[str, GroupConfig] = {}
     for i, g in enumerate(top.array("groups")):
         grp = parse_group(g, f"groups[{i}]", defaults, True, instances, adapters, schedules, base_dir)
@@ -173,7 +177,7 @@ def parse(data: Mapping[str, Any], base_dir: Path, env: Mapping[str, str] | None
                  insights=parse_insights(top.table("insights")), tiers=parse_tiers(top.table("tiers")),
                  activity_tags=parse_activity_tags(top.table("activity_tags")), scheduler=scheduler,
                  alerts=alerts, checkin=checkin, outbox=outbox, console=parse_console(top.table("console")),
-                 base_dir=base_dir)
+                 base_dir=base_dir, broadcasts=broadcasts)
     top.done()
     ids = {sv.id for sv in cfg.surveys}
     for i, grp in enumerate([defaults, *groups.values()]):

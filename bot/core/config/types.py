@@ -141,6 +141,13 @@ class OutboxConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class BroadcastsConfig:
+    """``[broadcasts]``: ``max_per_week`` broadcasts reach one member at most in any seven days (0 = no cap)."""
+
+    max_per_week: int = 3
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
@@ -160,6 +167,7 @@ class Config:
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     console: ConsoleConfig = field(default_factory=ConsoleConfig)
     base_dir: Path = field(default_factory=Path.cwd)
+    broadcasts: BroadcastsConfig = field(default_factory=BroadcastsConfig)
     # The tag rules in effect (the file's, changed from the console): shared by every copy of this config.
     rules: RuleBook = field(default_factory=RuleBook, compare=False, repr=False)
 

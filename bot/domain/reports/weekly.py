@@ -13,7 +13,7 @@ from bot.core.config import Config, GroupConfig
 from bot.core.events import display_name
 from bot.core.render import Renderer
 from bot.core.timeutil import day_minus, local_day, local_midnight
-from bot.domain import profiles
+from bot.domain import profiles, pushes
 from bot.domain.answer_measures import as_dict
 from bot.domain.hours import push_time
 from bot.domain.lifecycle import stage_label
@@ -176,7 +176,26 @@ async def weekly(repo: Repo, render: Renderer, cfg: Config, group: GroupConfig, 
     if public:  # posted in the group: only tags the group may see (motives, feedback … stay with admins)
         ctx["tags"] = public_tags(cfg, ctx["tags"], lambda t: str(t["name"]))
         ctx["trending"] = public_tags(cfg, ctx["trending"], lambda t: str(t["name"]))
-    return Report(render("weekly_digest", group.locale, public=public, group=await group_title(repo, group), **ctx))
+    text = render("weekly_digest", group.locale, public=public, group=await group_title(repo, group), **ctx)
+    if not public:
+        rows = pushes.summarize(await pushes.results(repo, group.id, now - PUSH_DAYS * 86400, now))
+        shown = push_rows(rows)
+        if shown:
+            text = text.rstrip("\n") + "\n\n" + render("push_results", group.locale, rows=shown, best=shown[0])
+    return Report(text)
+
+
+PUSH_DAYS = 28
+
+
+def push_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The measured kinds and slots as the digest shows them (percentages), best lift first."""
+    out = [{"kind": r["kind"], "slot": r["slot"], "posts": r["posts"],
+            "rate": round((r["response_rate"] or 0.0) * 100),
+            "baseline": round(r["baseline_rate"] * 100) if r["baseline_rate"] is not None else None,
+            "lift": round(r["lift"], 1) if r["lift"] is not None else None} for r in rows
+           if r["response_rate"] is not None]
+    return sorted(out, key=lambda r: (-(r["lift"] or 0.0), -r["rate"], r["kind"], r["slot"]))
 
 
 async def matrix_rows(repo: Repo, cfg: Config, now: float) -> list[dict[str, Any]]:
