@@ -30,9 +30,11 @@ from handlers import (
     questions,
     report_schedules,
     reports,
+    rewards,
     routine,
     signals,
     survey_once,
+    survey_reach,
     surveys,
     tagging,
     welcome,
@@ -59,6 +61,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
         audience.router(),
         checkins.router(),
         surveys.router(),
+        rewards.router(),
     ]
     limits = MemberRateLimit(config.server.member_commands_per_minute, config.server.admin_commands_per_minute)
     middlewares: list[Middleware] = [limits, ChatGate(), AdminOnly()]
@@ -83,4 +86,4 @@ def scheduled_jobs(config: Config) -> list[ScheduledJob]:
 def minute_jobs() -> list[MinuteJob]:
     """Checks run every minute for every group."""
     return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS, survey_once.ONE_OFF_SURVEYS,
-            moderation.CAPTCHA_TIMEOUTS]
+            moderation.CAPTCHA_TIMEOUTS, survey_reach.SURVEY_REMINDERS]

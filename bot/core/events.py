@@ -146,7 +146,24 @@ class JoinRequest:
     kind: str = field(default="join_request", init=False)
 
 
-Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest
+@dataclass(frozen=True, slots=True)
+class PollAnswer:
+    """A vote in a native poll the bot sent (Telegram ``poll_answer``). ``poll_id`` is the platform's handle
+    of the poll; ``options`` are 0-based option indexes (empty: the vote was withdrawn). ``chat`` is the
+    voter's private chat: which group the poll belongs to is known only to whoever sent it."""
+
+    event_id: str
+    chat: ChatRef
+    user: UserRef
+    time: float
+    poll_id: str
+    options: tuple[int, ...] = ()
+    user_name: str = ""
+    chat_name: str = ""
+    kind: str = field(default="poll_answer", init=False)
+
+
+Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest | PollAnswer
 
 
 def event_to_dict(ev: Event) -> dict[str, Any]:
@@ -184,6 +201,8 @@ def event_to_dict(ev: Event) -> dict[str, Any]:
     elif isinstance(ev, JoinRequest):
         out.update(user_name=ev.user_name, comment=ev.comment, request_id=ev.request_id,
                    invite_link=ev.invite_link, answer_private=ev.answer_private)
+    elif isinstance(ev, PollAnswer):
+        out.update(poll_id=ev.poll_id, options=list(ev.options), user_name=ev.user_name)
     return out
 
 
@@ -218,4 +237,7 @@ def event_from_dict(d: dict[str, Any]) -> Event:
         return JoinRequest(**common, user_name=d.get("user_name", ""), comment=d.get("comment", ""),
                            request_id=d.get("request_id", ""), invite_link=d.get("invite_link", ""),
                            answer_private=bool(d.get("answer_private", False)))
+    if kind == "poll_answer":
+        return PollAnswer(**common, poll_id=str(d["poll_id"]), options=tuple(int(o) for o in d.get("options", [])),
+                          user_name=d.get("user_name", ""))
     raise ValueError(f"unknown event kind {kind!r}")

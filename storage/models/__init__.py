@@ -33,6 +33,7 @@ from storage.models.profiling import (
     MessageSignal,
     SavedSegment,
 )
+from storage.models.reach import RewardRedemption, SentPoll, SurveyDelivery
 from storage.models.routines import (
     Activity,
     AlertSent,
@@ -81,9 +82,12 @@ __all__ = [
     "PendingErasure",
     "PointsEntry",
     "Question",
+    "RewardRedemption",
     "SavedSegment",
+    "SentPoll",
     "SurveyAnswer",
     "SurveyConsent",
+    "SurveyDelivery",
     "SurveyRun",
     "TagHit",
     "TagRejection",

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.core.config.adapters import group_adapter_options
 from bot.core.config.moderation import parse_moderation
 from bot.core.config.options import AdapterOptions
+from bot.core.config.rewards import parse_rewards
 from bot.core.config.schema import ConfigError, Section
 from bot.core.config.types import AdapterConfig, GateConfig, GroupConfig
 
@@ -42,6 +43,7 @@ def parse_group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: 
                                     base.morning_auto_window),
         adapter_options=group_adapter_options(s, gid, adapters, declared),
         moderation=parse_moderation(s.table("moderation"), f"{key}.moderation", base.moderation, base_dir),
+        rewards=parse_rewards(s, key, base.rewards),
     )
     s.done()
     return g

@@ -9,8 +9,9 @@ from typing import Any
 
 from bot.core.config.intelligence import ActivityTagsConfig, InsightsConfig, TiersConfig
 from bot.core.config.moderation import ModerationConfig
+from bot.core.config.rewards import RewardConfig
 from bot.core.config.schema import SurveyConfig
-from bot.core.events import Event, Message
+from bot.core.events import Event, Message, PollAnswer
 
 PLACEHOLDER = "CHANGE-ME"
 
@@ -103,6 +104,8 @@ class GroupConfig:
     adapter_options: Mapping[str, Any] = field(default_factory=dict)
     # [groups.moderation] over [defaults.moderation], key by key
     moderation: ModerationConfig = field(default_factory=ModerationConfig)
+    # what members can spend points on (/兑换); [[groups.rewards]] replace [[defaults.rewards]] as a whole
+    rewards: tuple[RewardConfig, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,14 +175,15 @@ class Config:
                            admins=self.defaults.admins, welcome=self.defaults.welcome,
                            onboarding_survey=self.defaults.onboarding_survey,
                            admin_replies=self.defaults.admin_replies,
-                           morning_auto_window=self.defaults.morning_auto_window, moderation=self.defaults.moderation)
+                           morning_auto_window=self.defaults.morning_auto_window, moderation=self.defaults.moderation,
+                           rewards=self.defaults.rewards)
 
     def admits(self, event: Event) -> bool:
         """Intake keeps ``event`` unless ``only_listed_groups`` drops it. A private chat with the bot (a
         gate answer, a command, a survey answer) belongs to no group, so the group listing never filters
         it; a group's events need settings for that group (listed, or defaults when not only-listed)."""
-        if isinstance(event, Message) and event.is_private:
-            return True
+        if (isinstance(event, Message) and event.is_private) or isinstance(event, PollAnswer):
+            return True  # a vote in a poll we sent: its group is known from the poll, not the event
         return self.group(event.chat.id) is not None
 
     def survey(self, survey_id: str) -> SurveyConfig | None:
