@@ -89,8 +89,9 @@ class UpdateParser:
         at = date(msg)  # validated first: a rejected update must not grant DM consent
         self.learned += self.st.dm_facts(uid, True)
         text = next((v for v in (msg.get("text"), msg.get("caption")) if isinstance(v, str)), "")
-        # commands (a private /answer, /help) from anyone; other text only from an undecided applicant
-        if self.st.applicant(uid, at) is None and not text.lstrip().startswith("/"):
+        # commands from anyone (not /start: it only opens the chat); other text only from an applicant
+        command = text.lstrip().startswith("/") and text.split(maxsplit=1)[0].split("@")[0] != "/start"
+        if self.st.applicant(uid, at) is None and not command:
             return Parsed(key=key, ignored="private")
         return Parsed(key=key, events=(Message(
             event_id=id_field(msg, "message_id"), chat=ChatRef(self.name, uid), user=self.user(uid), time=at,
