@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from bot.core.config import ConfigError
-from bot.faces import cli_db
+from bot.faces import cli_db, cli_surveys
 from handlers import group_jobs
 
 
@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("kind", choices=reports)
     rp.add_argument("group")
     rp.add_argument("--send", action="store_true", help="also post it (through the outbox)")
+    cli_surveys.add_parser(sub, common)
     cl = sub.add_parser("console-link", parents=[common], help="print a one-time console login link for an admin")
     cl.add_argument("member", help="full member id, an admin of some group")
     cf = sub.add_parser("config", help="show a group's effective settings and where each comes from")
@@ -131,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
         "recompute": cli_intel.recompute, "outbox": cli_outbox.outbox,
         "report": cli_ops.report, "console-link": cli_console.console_link, "config": cli_config.config_show,
+        "survey": cli_surveys.survey,
     }
     try:
         return ops[args.cmd](args)

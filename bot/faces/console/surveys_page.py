@@ -1,8 +1,9 @@
 """Surveys (``/console/groups/{group}/surveys``): the config's definitions, send one now or at a time, and the
 results with a chart per question and the completion rate.
 
-Sending now posts the survey exactly as ``/survey start`` does (to a segment, privately, when one is given); a time is kept in the database and the
-``one_off_surveys`` minute job posts it once; results are ``/survey results``' tally.
+Sending now posts the survey exactly as ``/survey start`` does (to a segment, privately, when one is given);
+a time is kept in the database and the ``one_off_surveys`` minute job posts it once; results are
+``/survey results``' tally.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aiohttp import web
 
 from bot.core.events import ChatRef
 from bot.core.timeutil import iso_utc, zone
+from bot.domain.segments import QueryError
 from bot.faces.appkeys import RUNTIME
 from bot.faces.console import charts
 from bot.faces.console.access import GroupView
@@ -21,7 +23,6 @@ from bot.faces.console.gate import api_group, group_context, page_group
 from bot.faces.console.service import CONSOLE
 from bot.faces.console.views import group_url, json_response
 from handlers import surveys
-from bot.domain.segments import QueryError
 from handlers.survey_once import one_off_key
 from handlers.survey_reach import send_survey
 
