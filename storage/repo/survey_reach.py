@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, insert, or_, select, update
 from sqlmodel import col
 
 from storage.models import Member, PointsEntry, RewardRedemption, SentPoll, SurveyAnswer, SurveyDelivery
@@ -41,12 +41,17 @@ class Unanswered:
 
 
 def unanswered_before(conn: Connection, group_id: str, survey_id: str, sent_before: float) -> list[Unanswered]:
-    """Deliveries older than ``sent_before``, never reminded, whose member gave no answer to the survey."""
-    d, a = SurveyDelivery, SurveyAnswer
+    """Deliveries older than ``sent_before``, never reminded, whose member gave no answer to the survey, is
+    still in the group and has not opted out."""
+    d, a, m = SurveyDelivery, SurveyAnswer, Member
     answered = select(col(a.member_id)).where(col(a.group_id) == group_id, col(a.survey_id) == survey_id)
+    gone = select(col(m.member_id)).where(col(m.group_id) == group_id, or_(
+        col(m.opted_out).is_(True),
+        and_(col(m.left_at).is_not(None), or_(col(m.joined_at).is_(None), col(m.left_at) >= col(m.joined_at)))))
     rows = conn.execute(select(col(d.member_id), col(d.channel)).where(
         col(d.group_id) == group_id, col(d.survey_id) == survey_id, col(d.sent_at) <= sent_before,
-        col(d.reminded_at).is_(None), col(d.member_id).not_in(answered)).order_by(col(d.member_id))).all()
+        col(d.reminded_at).is_(None), col(d.member_id).not_in(answered), col(d.member_id).not_in(gone))
+        .order_by(col(d.member_id))).all()
     return [Unanswered(group_id, survey_id, str(m), str(c)) for m, c in rows]
 
 

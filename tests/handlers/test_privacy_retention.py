@@ -53,6 +53,8 @@ NOT_MEMBER_TEXT = {
     "survey_answers.value": "an answer the member gave on purpose to be stored (shown by /mydata, erased by "
                             "/forget)",
     "tag_hits.keyword": "a configured keyword",
+    "survey_deliveries.channel": "private | group", "sent_polls.ref": "group, survey and question ids",
+    "reward_redemptions.reward": "a configured reward name",
 }
 
 

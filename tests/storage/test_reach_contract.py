@@ -31,6 +31,15 @@ async def test_the_latest_sending_names_the_group_and_reminders_go_once_to_non_r
     assert [d.member_id for d in await repo.reach.unanswered_before(G1, "s", T0 + 7200)] == [U1]
 
 
+async def test_members_who_left_or_opted_out_are_not_reminded(repo: Repo) -> None:
+    for u in (U1, U2, U3):
+        await repo.activity.record_sighting(G1, "generic", "测试群", u, u[-3:], T0)
+    await repo.reach.record_deliveries(G1, "s", [(U1, "group"), (U2, "group"), (U3, "group")])
+    await repo.activity.record_membership(G1, "generic", "测试群", U2, "", "leave", T0 + 1, "ev-l", None)
+    await repo.privacy.set_opt_out(G1, U3, True)
+    assert [d.member_id for d in await repo.reach.unanswered_before(G1, "s", T0 + 10)] == [U1]
+
+
 async def test_a_poll_is_found_by_its_platform_id(repo: Repo) -> None:
     await repo.reach.record_poll("telegram", "poll-1", '{"survey": "s"}')
     await repo.reach.record_poll("telegram", "poll-1", '{"survey": "other"}')  # first one stays
