@@ -35,9 +35,11 @@ from handlers import (
     reactions,
     report_schedules,
     reports,
+    rewards,
     routine,
     signals,
     survey_once,
+    survey_reach,
     surveys,
     tagging,
     welcome,
@@ -69,6 +71,7 @@ def build_dispatcher(config: Config) -> Dispatcher:
         checkins.router(),
         surveys.router(),
         question_routing.router(),
+        rewards.router(),
     ]
     limits = MemberRateLimit(config.server.member_commands_per_minute, config.server.admin_commands_per_minute)
     middlewares: list[Middleware] = [limits, ChatGate(), AdminOnly()]
@@ -93,4 +96,5 @@ def scheduled_jobs(config: Config) -> list[ScheduledJob]:
 def minute_jobs() -> list[MinuteJob]:
     """Checks run every minute for every group."""
     return [routine.ACTIVITY_REMINDERS, routine.ALERTS, gate.JOIN_TIMEOUTS, survey_once.ONE_OFF_SURVEYS,
-            moderation.CAPTCHA_TIMEOUTS, question_routing.QUESTION_ROUTING, broadcasts.BROADCASTS]
+            moderation.CAPTCHA_TIMEOUTS, question_routing.QUESTION_ROUTING, broadcasts.BROADCASTS,
+            survey_reach.SURVEY_REMINDERS]

@@ -38,8 +38,9 @@ async def rank(ctx: Context[Message]) -> None:
     day = local_day(ev.time, ctx.timezone)
     count, streaks = await ctx.repo.checkins.checkin_leaders(ev.chat.id, day, day_minus(day, 1), 10)
     points = await ctx.repo.checkins.points_leaders(ev.chat.id, 10)
+    mine = await ctx.repo.checkins.points_of(ev.chat.id, ev.user.id)
     await ctx.reply(ctx.render(
-        "ops", ctx.locale, kind="rank", today=count,
+        "ops", ctx.locale, kind="rank", today=count, mine=mine, rewards=bool(ctx.group and ctx.group.rewards),
         streaks=[{"name": display_name(n, m), "streak": s} for m, n, s in streaks],
         points=[{"name": display_name(n, m), "points": p} for m, n, p in points]))
 

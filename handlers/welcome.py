@@ -30,6 +30,8 @@ async def welcome(ctx: Context[MemberJoined]) -> None:
     if sv is not None:
         text = ctx.render("survey", ctx.locale, survey=sv, questions=list(enumerate(sv.questions, 1)))
         await post(ctx, ev.user if private else ev.chat, text)
+        # so a private answer counts for this group (and a reminder knows where it was sent)
+        await ctx.repo.reach.record_deliveries(ev.chat.id, sv.id, [(ev.user.id, "private" if private else "group")])
 
 
 def router() -> Router:

@@ -109,6 +109,11 @@ def parse_event(adapter: str, payload: Any) -> Event:
         raise _bad("field time must be unix seconds")
     if kind in COMMERCE_KINDS:
         return parse_commerce(adapter, payload, eid, kind, float(t))
+    private = payload.get("private", False)
+    if not isinstance(private, bool):
+        raise _bad("field private must be true or false")
+    if private:
+        return _private_message(adapter, payload, eid, kind, float(t))
     group, user = _obj(payload, "group"), _obj(payload, "user")
     chat = ChatRef(adapter, _str_field(group, "id", "group."))
     who = UserRef(adapter, _str_field(user, "id", "user."))
@@ -131,6 +136,22 @@ def parse_event(adapter: str, payload: Any) -> Event:
         return MemberJoined(event_id=eid, chat=chat, user=who, time=float(t), user_name=user_name,
                             chat_name=chat_name, invited_by=UserRef(adapter, str(inv)) if inv else None)
     return MemberLeft(event_id=eid, chat=chat, user=who, time=float(t), chat_name=chat_name)
+
+
+def _private_message(adapter: str, payload: Mapping[str, Any], eid: str, kind: str, t: float) -> Message:
+    """A message sent to the bot privately (contract §9): no group; the chat is the person, so it is never
+    profiled as group chat and any answer to it goes back privately."""
+    if kind != "message":
+        raise _bad("only a message can be private")
+    if payload.get("group") is not None:
+        raise _bad("a private message has no group")
+    user = _obj(payload, "user")
+    uid = _str_field(user, "id", "user.")
+    text = payload.get("text")
+    if not isinstance(text, str):
+        raise _bad("missing field: text")
+    return Message(event_id=eid, chat=ChatRef(adapter, uid), user=UserRef(adapter, uid), time=t, text=text,
+                   user_name=_str_field(user, "name", "user.", required=False))
 
 
 class GenericAdapter:

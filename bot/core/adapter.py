@@ -108,6 +108,7 @@ class Capabilities:
     join_requests: bool = False  # the platform asks before someone joins, and decide_join answers it
     # moderation actions ``moderate`` can carry out (delete, mute, unmute, restrict, kick); empty: none
     moderation: frozenset[str] = frozenset()
+    polls: bool = False  # native polls: ``send_poll`` posts them and votes arrive as PollAnswer events
 
 
 class StateStore(Protocol):
@@ -198,6 +199,15 @@ class Moderates(Protocol):
     async def moderate(self, out: Outgoing) -> None:
         """Carry out ``out.action`` in ``out.target``; raise SendError on failure (permanent when the kind
         is not supported)."""
+        ...
+
+
+@runtime_checkable
+class SendsPolls(Protocol):
+    """An adapter that posts native polls (``out.poll``) where ``capabilities.polls`` is True."""
+
+    async def send_poll(self, out: Outgoing) -> str:
+        """Post ``out.poll`` in ``out.target``; returns the platform's poll id; raises SendError on failure."""
         ...
 
 

@@ -13,8 +13,23 @@ from typing import Any
 from bot.core.purchases import Purchase, Refund, commerce_fields, commerce_from_dict
 from bot.core.refs import ChatRef, UserRef, display_name
 
-__all__ = ["ChatRef", "Event", "GroupMoved", "JoinRequest", "MemberJoined", "MemberLeft", "Message", "Purchase",
-           "Reaction", "Refund", "UserRef", "display_name", "event_from_dict", "event_to_dict"]
+__all__ = [
+    "ChatRef",
+    "Event",
+    "GroupMoved",
+    "JoinRequest",
+    "MemberJoined",
+    "MemberLeft",
+    "Message",
+    "PollAnswer",
+    "Purchase",
+    "Reaction",
+    "Refund",
+    "UserRef",
+    "display_name",
+    "event_from_dict",
+    "event_to_dict",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +141,24 @@ class Reaction:
     kind: str = field(default="reaction", init=False)
 
 
-Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest | Purchase | Refund | Reaction
+@dataclass(frozen=True, slots=True)
+class PollAnswer:
+    """A vote in a native poll the bot sent (Telegram ``poll_answer``). ``poll_id`` is the platform's handle
+    of the poll; ``options`` are 0-based option indexes (empty: the vote was withdrawn). ``chat`` is the
+    voter's private chat: which group the poll belongs to is known only to whoever sent it."""
+
+    event_id: str
+    chat: ChatRef
+    user: UserRef
+    time: float
+    poll_id: str
+    options: tuple[int, ...] = ()
+    user_name: str = ""
+    chat_name: str = ""
+    kind: str = field(default="poll_answer", init=False)
+
+
+Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest | Purchase | Refund | Reaction | PollAnswer
 
 
 def event_to_dict(ev: Event) -> dict[str, Any]:
@@ -168,6 +200,8 @@ def event_to_dict(ev: Event) -> dict[str, Any]:
         out.update(commerce_fields(ev))
     elif isinstance(ev, Reaction):
         out["message_id"] = ev.message_id
+    elif isinstance(ev, PollAnswer):
+        out.update(poll_id=ev.poll_id, options=list(ev.options), user_name=ev.user_name)
     return out
 
 
@@ -206,4 +240,7 @@ def event_from_dict(d: dict[str, Any]) -> Event:
         return commerce_from_dict(d, common)
     if kind == "reaction":
         return Reaction(**common, message_id=str(d.get("message_id", "")))
+    if kind == "poll_answer":
+        return PollAnswer(**common, poll_id=str(d["poll_id"]), options=tuple(int(o) for o in d.get("options", [])),
+                          user_name=d.get("user_name", ""))
     raise ValueError(f"unknown event kind {kind!r}")

@@ -19,7 +19,7 @@ import logging
 import traceback
 from collections.abc import Callable, Mapping
 
-from bot.core.adapter import Adapter, Moderates, SendError
+from bot.core.adapter import Adapter, Moderates, SendError, SendsPolls
 from bot.core.events import ChatRef
 from bot.core.metrics import Metrics
 from bot.core.outbox_queue import DROPPED_REASON, Queued, bound_lane
@@ -176,6 +176,11 @@ class Outbox:
                 if not isinstance(adapter, Moderates):
                     raise SendError(f"{item.adapter} cannot carry out moderation actions", permanent=True)
                 await adapter.moderate(out)
+            elif out.poll is not None:  # a native poll: remember its platform id, or its votes are nobody's
+                if not isinstance(adapter, SendsPolls):
+                    raise SendError(f"{item.adapter} cannot post native polls", permanent=True)
+                poll_id = await adapter.send_poll(out)
+                await self.repo.reach.record_poll(item.adapter, poll_id, out.poll.ref)
             else:
                 await adapter.send(out)
         except SendError as exc:

@@ -55,6 +55,18 @@ class ModAction:
 
 
 @dataclass(frozen=True, slots=True)
+class Poll:
+    """A native poll (a message): the adapter's ``send_poll(out)`` posts it where ``capabilities.polls``
+    says the platform has them and returns the platform's poll id; ``ref`` says what the poll asks, so a
+    vote (:class:`~bot.core.events.PollAnswer`) can be traced back to it."""
+
+    question: str
+    options: tuple[str, ...]
+    multiple: bool = False
+    ref: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     """One message to a group (``ChatRef``) or privately to a person (``UserRef``).
 
@@ -68,6 +80,7 @@ class Outgoing:
     key: str = ""
     join: JoinDecision | None = None
     action: ModAction | None = None
+    poll: Poll | None = None
 
     @property
     def adapter(self) -> str:
@@ -94,6 +107,9 @@ def outgoing_to_dict(out: Outgoing) -> dict[str, Any]:
         a = out.action
         d["action"] = {"kind": a.kind, "user": [a.user.adapter, a.user.user_id] if a.user else None,
                        "message_id": a.message_id, "seconds": a.seconds}
+    if out.poll is not None:
+        d["poll"] = {"question": out.poll.question, "options": list(out.poll.options), "multiple": out.poll.multiple,
+                     "ref": out.poll.ref}
     return d
 
 
@@ -113,5 +129,8 @@ def outgoing_from_dict(d: dict[str, Any]) -> Outgoing:
     a = d.get("action")
     action = ModAction(a["kind"], UserRef(*a["user"]) if a.get("user") else None, a.get("message_id", ""),
                        int(a.get("seconds", 0))) if a else None
+    p = d.get("poll")
+    poll = Poll(str(p["question"]), tuple(str(o) for o in p["options"]), bool(p.get("multiple", False)),
+                str(p.get("ref", ""))) if p else None
     return Outgoing(target=target, parts=tuple(parts), reply_to=d.get("reply_to"), key=d.get("key", ""), join=join,
-                    action=action)
+                    action=action, poll=poll)

@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from bot.core.config import ConfigError
-from bot.faces import cli_broadcast, cli_db, cli_news, cli_purchases
+from bot.faces import cli_broadcast, cli_db, cli_news, cli_purchases, cli_surveys
 from handlers import group_jobs
 
 
@@ -98,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("kind", choices=reports)
     rp.add_argument("group")
     rp.add_argument("--send", action="store_true", help="also post it (through the outbox)")
+    cli_surveys.add_parser(sub, common)
     cl = sub.add_parser("console-link", parents=[common], help="print a one-time console login link for an admin")
     cl.add_argument("member", help="full member id, an admin of some group")
     cf = sub.add_parser("config", help="show a group's effective settings and where each comes from")
@@ -137,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import": cli_purchases.import_purchases,
         "news": cli_news.news,
         "broadcast": cli_broadcast.broadcast,
+        "survey": cli_surveys.survey,
     }
     try:
         return ops[args.cmd](args)

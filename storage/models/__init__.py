@@ -37,6 +37,7 @@ from storage.models.profiling import (
     MessageSignal,
     SavedSegment,
 )
+from storage.models.reach import RewardRedemption, SentPoll, SurveyDelivery
 from storage.models.routines import (
     Activity,
     AlertSent,
@@ -98,10 +99,13 @@ __all__ = [
     "PurchaseOrder",
     "PurchaseRefund",
     "Question",
+    "RewardRedemption",
     "RoutingOptOut",
     "SavedSegment",
+    "SentPoll",
     "SurveyAnswer",
     "SurveyConsent",
+    "SurveyDelivery",
     "SurveyRun",
     "TagHit",
     "TagRejection",

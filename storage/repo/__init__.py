@@ -51,8 +51,10 @@ from storage.repo.stores.questions import QuestionStore, SqlQuestionStore
 from storage.repo.stores.reports import ReportStore, SqlReportStore
 from storage.repo.stores.settings import SettingStore, SqlSettingStore
 from storage.repo.stores.sql import SqlStore
+from storage.repo.stores.survey_reach import ReachStore, SqlReachStore
 from storage.repo.stores.surveys import SqlSurveyStore, SurveyStore
 from storage.repo.stores.tags import SqlTagStore, TagStore
+from storage.repo.survey_reach import Redemption, Unanswered
 from storage.repo.surveys import AnswerWrite
 from storage.repo.transactions import Immediate, UnitOfWork, Writer
 
@@ -83,12 +85,14 @@ __all__ = [
     "OrderWrite",
     "OutboxItem",
     "Pending",
+    "Redemption",
     "Repo",
     "ScoreWant",
     "Signal",
     "TagDetail",
     "TagScore",
     "Transition",
+    "Unanswered",
     "UnitOfWork",
     "Window",
 ]
@@ -131,6 +135,10 @@ class Repo:
     @cached_property
     def surveys(self) -> SurveyStore:
         return self._store(SqlSurveyStore)
+
+    @cached_property
+    def reach(self) -> ReachStore:
+        return self._store(SqlReachStore)
 
     @cached_property
     def checkins(self) -> CheckinStore:

@@ -69,6 +69,8 @@ NOT_MEMBER_TEXT = {
     "purchase_items.sku": "a shop's product code", "purchase_orders.channel": "a sales channel's name",
     "purchase_orders.currency": "currency code", "purchase_orders.source": "webhook|replay|csv",
     "purchase_refunds.order_id": "id",
+    "survey_deliveries.channel": "private | group", "sent_polls.ref": "group, survey and question ids",
+    "reward_redemptions.reward": "a configured reward name",
 }
 
 

@@ -77,7 +77,8 @@ def _ops() -> list[tuple[str, dict[str, Any]]]:
     return [(k, d) for k, d in [
         ("checkin", dict(name="Kevin李", rank=1, streak=3, earned=1, points=12)),
         ("checkin_again", dict(name="Kevin李", streak=3, points=12)),
-        ("rank", dict(today=9, streaks=[{"name": "赵敏", "streak": 9}], points=[{"name": "赵敏", "points": 40}])),
+        ("rank", dict(today=9, streaks=[{"name": "赵敏", "streak": 9}], points=[{"name": "赵敏", "points": 40}],
+                      mine=12, rewards=True)),
         ("survey_list", dict(surveys=[SURVEY])), ("survey_list", dict(surveys=[])),
         ("survey_unknown", dict(id="onboarding", surveys=[SURVEY])),
         ("consent_yes", dict(survey=SURVEY)), ("consent_no", dict(survey=SURVEY)),
@@ -288,6 +289,7 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
             ("qa", {"kind": "off"}), ("qa", {"kind": "on"}), ("qa", {"kind": "show", "minutes": 30}),
             ("qa", {"kind": "show", "minutes": 0})]
     out += _broadcast_samples()
+    out += _reach()
     return out
 
 
@@ -311,4 +313,29 @@ def _broadcast_samples() -> list[tuple[str, dict[str, Any]]]:
               for k, b, lift in [("morning_report", 20, 1.5), ("broadcast", None, None), ("survey", 10, 1.0),
                                  ("activity_reminder", 0, None)]]
     out.append(("push_results", {"rows": pushes, "best": pushes[0]}))
+    return out
+
+
+REWARD = NS(name="定制酒杯", points=30, description="限量")
+
+
+def _reach() -> list[tuple[str, dict[str, Any]]]:
+    """Private surveys, targeting, reminders and rewards (survey_reach.j2, rewards.j2)."""
+    who = ["@小林", "@赵敏"]
+    out: list[tuple[str, dict[str, Any]]] = [("survey_reach", {"kind": k, "survey": SURVEY, "who": who, "private": 3,
+                                                              "mentioned": m})
+                                             for k in ("not_sent", "targeted", "targeted_sent", "poll_intro",
+                                                       "reminder_private", "reminder_group") for m in (2, 0)]
+    out += [("survey_reach", {"kind": "targeted_sent", "survey": SURVEY, "private": 0, "mentioned": 0})]
+    out += [("rewards", {"kind": "list", "rewards": [REWARD, NS(name="品鉴券", points=50, description="")],
+                         "balance": 12}),
+            ("rewards", {"kind": "list", "rewards": [], "balance": 12}),
+            ("rewards", {"kind": "unknown", "name": "酒杯", "rewards": [REWARD]}),
+            ("rewards", {"kind": "short", "reward": REWARD, "balance": 12}),
+            ("rewards", {"kind": "redeemed", "reward": REWARD, "name": "Kevin李", "balance": 2}),
+            ("rewards", {"kind": "log", "everyone": True, "tz": "Asia/Shanghai",
+                         "items": [{"name": "Kevin李", "reward": "定制酒杯", "points": 30, "at": NOW}]}),
+            ("rewards", {"kind": "log", "everyone": False, "tz": "Asia/Shanghai",
+                         "items": [{"name": "Kevin李", "reward": "定制酒杯", "points": 30, "at": NOW}]}),
+            ("rewards", {"kind": "log", "everyone": False, "tz": "Asia/Shanghai", "items": []})]
     return out

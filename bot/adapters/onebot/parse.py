@@ -74,7 +74,7 @@ class EventParser:
             uid = id_field(p, "user_id")
             if uid not in self.st.dm_users:
                 self.learned.append(Learned(f"dm:{uid}", "1"))
-            return Parsed(key=key, ignored="private")
+            return self.private_command(p, key, uid)
         if kind != "group":
             return Parsed(key=key, ignored="unsupported")
         if p.get("sub_type") == "anonymous" or p.get("anonymous"):
@@ -112,6 +112,21 @@ class EventParser:
                      reply_to=reply_to, mentions=tuple(mentions), mentions_bot=mentions_bot,
                      is_group_admin=is_admin)
         return Parsed(key=key, events=(ev,))
+
+    def private_command(self, p: Mapping[str, Any], key: str, uid: str) -> Parsed:
+        """A private message is a command (a private ``/answer``) or only DM consent: a Message whose chat
+        is the person for the first, nothing for other text."""
+        segs = segments(p.get("message"))
+        if segs is None:
+            raise bad("field message must be a CQ string or a segment array")
+        text = "".join(data.get("text", "") for seg_type, data in segs if seg_type == "text").strip()
+        if not text.startswith("/"):
+            return Parsed(key=key, ignored="private")
+        sender = p.get("sender")
+        nickname = sender.get("nickname") if isinstance(sender, dict) else None
+        return Parsed(key=key, events=(Message(
+            event_id=id_field(p, "message_id"), chat=ChatRef(self.name, uid), user=UserRef(self.name, uid),
+            time=_time(p), text=text, user_name=nickname if isinstance(nickname, str) else ""),))
 
     def notice(self, p: Mapping[str, Any], self_id: str) -> Parsed:
         kind = p.get("notice_type")

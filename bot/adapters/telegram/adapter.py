@@ -14,6 +14,7 @@ from bot.adapters.telegram.api import call_api, chat_id_param, user_id_param
 from bot.adapters.telegram.joins import decision_call
 from bot.adapters.telegram.moderation import KINDS, action_calls
 from bot.adapters.telegram.parse import UpdateParser
+from bot.adapters.telegram.polls import fits, poll_params, sent_poll_id
 from bot.adapters.telegram.render import MAX_LEN, render_chunks
 from bot.adapters.telegram.state import APPLICANT_DM_S, TelegramState
 from bot.core.adapter import (
@@ -62,7 +63,7 @@ class TelegramAdapter:
         self.capabilities = Capabilities(visibility="mentions", private_messages=True, membership_events=True,
                                          retries_deliveries=True, max_text_len=MAX_LEN,
                                          per_chat_per_minute=20, per_chat_per_second=1.0, join_requests=True,
-                                         moderation=KINDS)
+                                         moderation=KINDS, polls=True)
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -114,7 +115,7 @@ class TelegramAdapter:
         return body
 
     def parse(self, body: bytes) -> Parsed:
-        parser = UpdateParser(self.name, self.state)
+        parser = UpdateParser(self.name, self.state, self.deps.clock())
         parsed = parser.parse(loads(body))
         return replace(parsed, learned=tuple(parser.learned)) if parser.learned else parsed
 
@@ -182,6 +183,23 @@ class TelegramAdapter:
                 self._progress[out.key] = i + 1
         if out.key:
             self._progress.pop(out.key, None)
+
+    async def send_poll(self, out: Outgoing) -> str:
+        """``out.poll`` → ``sendPoll`` (non-anonymous); returns ``poll.id``. Classified like ``sendMessage``."""
+        if out.poll is None or not isinstance(out.target, ChatRef) or not fits(out.poll):
+            raise SendError("not a poll Telegram accepts for a group", permanent=True)
+        chat_id = self.state.resolve(out.target.chat_id)
+        try:
+            result = await self.call("sendPoll", poll_params(chat_id_param(chat_id), out.poll))
+        except SendError as exc:
+            if exc.moved_to is not None:
+                await self._keep(self.state.alias_facts(chat_id, exc.moved_to))
+                raise SendError(str(exc), moved_to=self.state.resolve(exc.moved_to)) from None
+            raise
+        try:
+            return sent_poll_id(result)
+        except ValueError as exc:
+            raise SendError(str(exc), permanent=True) from None
 
     async def decide_join(self, out: Outgoing) -> None:
         """A JoinDecision → ``approveChatJoinRequest`` / ``declineChatJoinRequest``, classified like

@@ -8,6 +8,7 @@ from typing import Any
 from bot.adapters.shared.support import bad, id_field
 from bot.adapters.telegram.fields import date, obj, optional, string, user_name
 from bot.adapters.telegram.joins import join_request
+from bot.adapters.telegram.polls import poll_answer
 from bot.adapters.telegram.reactions import message_reaction
 from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState
 from bot.adapters.telegram.text import command_address, mentions_in
@@ -24,9 +25,10 @@ IGNORED_UPDATES = {"edited_message": "edited", "edited_channel_post": "edited", 
 class UpdateParser:
     """Parses one update against ``state`` (never changing it); ``learned`` collects what it teaches."""
 
-    def __init__(self, name: str, state: TelegramState) -> None:
+    def __init__(self, name: str, state: TelegramState, now: float = 0.0) -> None:
         self.name = name
         self.st = state
+        self.now = now  # arrival time, for updates that carry no date (poll_answer)
         self.learned: list[Learned] = []
 
     def chat(self, chat_id: str) -> ChatRef:
@@ -56,6 +58,8 @@ class UpdateParser:
             return self.my_chat_member(key, upd)
         if "message_reaction" in payload:
             return message_reaction(self.name, self.chat, key, obj(payload, "message_reaction"))
+        if "poll_answer" in payload:
+            return poll_answer(self.name, key, obj(payload, "poll_answer"), self.now)
         if "chat_join_request" in payload:
             req = obj(payload, "chat_join_request")
             return self.join_request(key, payload, req)
@@ -80,19 +84,18 @@ class UpdateParser:
         return Parsed(key=key, events=(self.group_message(msg, chat_id, at, title, sender),))
 
     def private_message(self, key: str, msg: Mapping[str, Any], sender: Mapping[str, Any] | None) -> Parsed:
-        """Private chats grant DM consent; only an undecided applicant's messages become events (the
-        gate's private answer: a Message whose chat id is the user id)."""
+        """Private chats grant DM consent; commands, and an undecided applicant's messages (the gate's
+        private answer), become events: a Message whose chat id is the user id."""
         if sender is None:
             return Parsed(key=key, ignored="private")
         uid = id_field(sender, "id")
         at = date(msg)  # validated first: a rejected update must not grant DM consent
         self.learned += self.st.dm_facts(uid, True)
-        if self.st.applicant(uid, at) is None:
+        text = next((v for v in (msg.get("text"), msg.get("caption")) if isinstance(v, str)), "")
+        # commands from anyone (not /start: it only opens the chat); other text only from an applicant
+        command = text.lstrip().startswith("/") and text.split(maxsplit=1)[0].split("@")[0] != "/start"
+        if self.st.applicant(uid, at) is None and not command:
             return Parsed(key=key, ignored="private")
-        text = msg.get("text")
-        if not isinstance(text, str):
-            caption = msg.get("caption")
-            text = caption if isinstance(caption, str) else ""
         return Parsed(key=key, events=(Message(
             event_id=id_field(msg, "message_id"), chat=ChatRef(self.name, uid), user=self.user(uid), time=at,
             text=text, user_name=user_name(sender)),))

@@ -13,6 +13,7 @@ from bot.core.config.content import SourceConfig, parse_sources, parse_topics
 from bot.core.config.moderation import parse_moderation
 from bot.core.config.options import AdapterOptions
 from bot.core.config.qa import parse_qa
+from bot.core.config.rewards import parse_rewards
 from bot.core.config.schema import ConfigError, Section
 from bot.core.config.types import AdapterConfig, GateConfig, GroupConfig
 
@@ -47,6 +48,7 @@ def parse_group(raw: Any, key: str, base: GroupConfig, need_id: bool, adapters: 
         sources=_merged(base.sources, parse_sources(s.array("sources"), f"{key}.sources", base_dir)),
         topics=parse_topics(s, base.topics),
         qa=parse_qa(s.table("qa"), f"{key}.qa", base.qa),
+        rewards=parse_rewards(s, key, base.rewards),
     )
     s.done()
     return g

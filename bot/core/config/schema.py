@@ -124,6 +124,8 @@ class SurveyConfig:
     reward_points: int = 0
     schedule: str = ""  # when set, the survey is posted on this schedule (contract §3 schedule format)
     groups: tuple[str, ...] = ()  # where the schedule applies; empty: every [[groups]] entry
+    segment: str = ""  # a segment query (contract §7) or saved segment name: only its members are asked
+    remind_after_hours: float = 0.0  # one reminder to non-responders this long after sending; 0: none
 
 
 def _question(raw: Any, where: str) -> QuestionConfig:
@@ -165,6 +167,7 @@ def parse_surveys(raw: list[Any]) -> tuple[SurveyConfig, ...]:
                 raise ConfigError(f"surveys[{i}].schedule: {exc}") from None
         out.append(SurveyConfig(id=s.text("id"), title=s.text("title", ""), questions=qs,
                                 reward_points=s.integer("reward_points", 0, 0), schedule=schedule,
-                                groups=tuple(s.strings("groups", []))))
+                                groups=tuple(s.strings("groups", [])), segment=s.text("segment", "").strip(),
+                                remind_after_hours=s.number("remind_after_hours", 0.0, 0.0)))
         s.done()
     return tuple(out)

@@ -11,9 +11,10 @@ from bot.core.config.content import DEFAULT_TOPICS, SourceConfig
 from bot.core.config.intelligence import ActivityTagsConfig, InsightsConfig, TiersConfig
 from bot.core.config.moderation import ModerationConfig
 from bot.core.config.qa import QaConfig
+from bot.core.config.rewards import RewardConfig
 from bot.core.config.rules import RuleBook, TagRule
 from bot.core.config.schema import SurveyConfig
-from bot.core.events import Event, Message
+from bot.core.events import Event, Message, PollAnswer
 from bot.core.purchases import Purchase, Refund
 
 PLACEHOLDER = "CHANGE-ME"
@@ -103,6 +104,8 @@ class GroupConfig:
     topics: tuple[str, ...] = DEFAULT_TOPICS
     # [groups.qa] over [defaults.qa], key by key: FAQ answers and question routing
     qa: QaConfig = field(default_factory=QaConfig)
+    # what members can spend points on (/兑换); [[groups.rewards]] replace [[defaults.rewards]] as a whole
+    rewards: tuple[RewardConfig, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +189,8 @@ class Config:
                            onboarding_survey=self.defaults.onboarding_survey,
                            admin_replies=self.defaults.admin_replies,
                            morning_auto_window=self.defaults.morning_auto_window, moderation=self.defaults.moderation,
-                           sources=self.defaults.sources, topics=self.defaults.topics, qa=self.defaults.qa)
+                           sources=self.defaults.sources, topics=self.defaults.topics, qa=self.defaults.qa,
+                           rewards=self.defaults.rewards)
 
     def admits(self, event: Event) -> bool:
         """Intake keeps ``event`` unless ``only_listed_groups`` drops it. A private chat with the bot (a
@@ -194,6 +198,8 @@ class Config:
         it; a group's events need settings for that group (listed, or defaults when not only-listed)."""
         if isinstance(event, Message) and event.is_private:
             return True
+        if isinstance(event, PollAnswer):
+            return True  # a vote in a poll we sent: its group is known from the poll, not the event
         if isinstance(event, Purchase | Refund) and not event.chat.chat_id:
             return True  # a purchase naming no group counts in the member's groups: admitted there
         return self.group(event.chat.id) is not None

@@ -1,8 +1,9 @@
 """Surveys (``/console/groups/{group}/surveys``): the config's definitions, send one now or at a time, and the
 results with a chart per question and the completion rate.
 
-Sending now posts the survey exactly as ``/survey start`` does; a time is kept in the database and the
-``one_off_surveys`` minute job posts it once; results are ``/survey results``' tally.
+Sending now posts the survey exactly as ``/survey start`` does (to a segment, privately, when one is given);
+a time is kept in the database and the ``one_off_surveys`` minute job posts it once; results are
+``/survey results``' tally.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aiohttp import web
 
 from bot.core.events import ChatRef
 from bot.core.timeutil import iso_utc, zone
+from bot.domain.segments import QueryError
 from bot.faces.appkeys import RUNTIME
 from bot.faces.console import charts
 from bot.faces.console.access import GroupView
@@ -22,6 +24,7 @@ from bot.faces.console.service import CONSOLE
 from bot.faces.console.views import group_url, json_response
 from handlers import surveys
 from handlers.survey_once import one_off_key
+from handlers.survey_reach import send_survey
 
 
 async def data(request: web.Request, group: GroupView) -> list[dict[str, Any]]:
@@ -75,12 +78,19 @@ async def survey_post(request: web.Request) -> web.Response:
     back = group_url(group.id, "/surveys")
     sv = c.config.survey(str(form.get("survey", "")))
     action = str(form.get("action", ""))
+    done = action
     if sv is None:
         raise web.HTTPSeeOther(f"{back}?error=bad_request")
     if action == "send":
-        await surveys.start(ctx, sv, ChatRef.of(group.id))
+        segment = str(form.get("segment", "")).strip()
+        try:
+            sent = await send_survey(ctx, sv, ChatRef.of(group.id), segment)
+        except QueryError:
+            raise web.HTTPSeeOther(f"{back}?error=bad_segment") from None
         request.app[RUNTIME].outbox.wake()
-        detail = f"{sv.id}: sent"
+        detail = f"{sv.id}: sent" + (f" to {segment or sv.segment}: {sent.private} privately, {sent.mentioned} "
+                                      "mentioned" if sent.targeted else "")
+        done = "send_targeted" if sent.targeted else action
     elif action == "schedule":
         try:
             when = datetime.strptime(str(form.get("at", "")), "%Y-%m-%dT%H:%M").replace(tzinfo=zone(group.timezone))
@@ -96,4 +106,4 @@ async def survey_post(request: web.Request) -> web.Response:
     else:
         raise web.HTTPSeeOther(f"{back}?error=bad_request")
     await c.audit(who.member_id, "console_survey", group.id, detail)
-    raise web.HTTPSeeOther(f"{back}?done={action}")
+    raise web.HTTPSeeOther(f"{back}?done={done}")
