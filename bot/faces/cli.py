@@ -86,8 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     sg.add_argument("query")
     ins = sub.add_parser("insights", parents=[common], help="tag associations and best push hours")
     ins.add_argument("group")
-    pe = sub.add_parser("personas", parents=[common], help="persona cards per segment, tier and lifecycle stage")
+    pe = sub.add_parser("personas", parents=[common],
+                        help="persona cards: the group's members clustered by tags, hours, stage and tier")
     pe.add_argument("group")
+    pe.add_argument("--members", action="store_true", help="list each persona's member ids (with --json)")
     rc = sub.add_parser("recompute", parents=[common], help="recompute activity tags, tiers and lifecycle now")
     rc.add_argument("group")
     reports = [j.command for j in group_jobs() if j.command]

@@ -26,6 +26,7 @@ from storage.models.core import (
     TagRejection,
 )
 from storage.models.moderation import CaptchaPending, ModerationEntry
+from storage.models.personas import PersonaRow
 from storage.models.privacy import DoNotProfile, PendingErasure
 from storage.models.profiling import (
     LifecycleTransition,
@@ -79,6 +80,7 @@ __all__ = [
     "NewsItem",
     "OutboxRow",
     "PendingErasure",
+    "PersonaRow",
     "PointsEntry",
     "Question",
     "SavedSegment",

@@ -26,16 +26,17 @@ BREAKDOWN = {"tier": "growth", "score": 0.41, "weights": {"recency": 0.3, "frequ
              "components": {"recency": 0.9, "frequency": 0.3, "contribution": 0.1},
              "inputs": {"days_since_last_message": 1, "active_days_30": 9, "answers": 2, "invited_stayed": 0,
                         "checkins": 3, "survey_answers": 4}}
-CARD = {"name": "成长成员", "description": "正在变得活跃，值得培养", "size": 12, "share": 0.3,
-        "trend": {"messages_7d": 80, "change": -0.12},
-        "top_tags": [{"name": "红酒", "avg_score": 2.5, "share": 0.5},
-                     {"name": "夜猫子", "avg_score": None, "share": 0.3}],
-        "attributes": {"城市": [{"value": "杭州", "share": 0.6}]}, "peak_hours": [21, 8],
-        "needs": [{"name": "求推荐"}], "motives": [{"name": "社交"}], "channels": [{"name": "渠道:成员邀请"}],
-        "scenario": {"interests": ["红酒"], "hour": 21},
-        "evidence": [{"member": "Kevin李", "at": "11月29日 04:03", "tag": "红酒", "message": "e-1",
-                      "text": "这瓶红酒不错"},
-                     {"member": "赵敏", "at": "11月28日 20:04", "tag": "红酒", "message": "e-2"}]}
+CARD = {"id": 2, "name": "红酒·价格敏感", "size": 12, "share": 0.3,
+        "distinguishing": [{"tag": "红酒", "share": 0.83, "lift": 2.4, "category": "interest"},
+                           {"tag": "价格敏感", "share": 0.5, "lift": 1.8, "category": "motive"}],
+        "hours": [21, 8], "best_slot": "21:00",
+        "lifecycle": [{"value": "active", "share": 0.6}, {"value": "", "share": 0.4}],
+        "tiers": [{"value": "high", "share": 0.5}, {"value": "growth", "share": 0.5}],
+        "needs": [{"tag": "价格敏感", "share": 0.5}, {"tag": "学习", "share": 0.4}], "channel": "小红书",
+        "trend": {"messages_7d": 80, "messages_prev_7d": 91, "change": -0.12},
+        "evidence": [{"day": "2026-11-28", "tag": "红酒", "text": "这瓶红酒不错，某人也说好"},
+                     {"day": "2026-11-27", "tag": "价格敏感"}]}
+QUIET_CARD = {**CARD, "name": "沉睡为主", "distinguishing": [], "needs": [], "channel": None, "evidence": []}
 KEYWORD_TAG = NS(source="keyword", score=2.31, hits=4, evidence=[
     NS(at=NOW - 3600, keyword="红酒", message="e-1795896232-u-1", text="周末喝了一瓶红酒"),
     NS(at=NOW - 7200, keyword="葡萄酒", message="e-2", text=None)])
@@ -54,7 +55,10 @@ DIGEST = dict(group="红酒爱好者·杭州", first="2026-11-23", last="2026-11
               unanswered=[{"name": "Kevin李", "excerpt": "周五有人一起去吗？"}, {"name": "赵敏", "excerpt": None}],
               best_time="09:00", matrix=[{"rank": 1, "group": "红酒爱好者·杭州", "growth": 3, "messages": 320,
                                           "messages_delta": "+12%", "active": 25}],
-              suggestions=SUGGESTIONS, public=False)
+              suggestions=SUGGESTIONS, public=False,
+              personas=[{"name": "红酒·价格敏感", "size": 12, "share": 0.3, "slot": "21:00",
+                         "tags": ["红酒", "价格敏感"]},
+                        {"name": "沉睡为主", "size": 8, "share": 0.2, "slot": None, "tags": []}])
 HELP = [HelpEntry("news", ("资讯", "新闻"), "早报资讯：下一期早报带上的消息",
                   (Line("/资讯 添加 内容", "加一条资讯"), Line("/资讯 列表", "待发的资讯", True)))]
 
@@ -164,7 +168,7 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         ("notify_preview", {"name": "红酒控", "count": 12, "reach": 12, "batches": 2, "text": "周五品鉴会见",
                             "names": ["Kevin李"], "cooling": 1}),
         ("notify_sent", {"name": "红酒控", "count": 12, "cooling": 1}),
-        ("persona", {"c": CARD}),
+        ("persona", {"c": CARD}), ("persona", {"c": QUIET_CARD}),
         ("persona_list", {"asked": "土豪", "min_cell": 3, "cards": [CARD]}),
         ("private_unavailable", {}),
         ("profile", {"p": PROFILE, "name": "Kevin李", "stage": "活跃",
