@@ -24,6 +24,8 @@ MIN_SHARE = 0.25  # … and at least this share of the persona carries it
 NEED_CATEGORIES = frozenset({"need", "motive"})
 NOT_NAMING = frozenset({"feedback", "activity"})
 TALK = frozenset({"interest", "need", "motive", "channel"})
+NAME_ORDER = {"interest": 0, "need": 1, "motive": 1, "channel": 3}  # what they are into reads best first
+SLIPPING = frozenset({"declining", "dormant"})
 EXCERPT = 40
 
 
@@ -46,12 +48,19 @@ def distinguishing(members: Sequence[Profile], everyone: Sequence[Profile], min_
     return out[:TOP]
 
 
+def topics(dist: Sequence[dict[str, Any]]) -> list[str]:
+    """The distinguishing tags that are topics (never 好评 or 话痨): interests first, then needs and motives,
+    then channels; higher lift first within each."""
+    ok = [d for d in dist if d["category"] not in NOT_NAMING]
+    return [d["tag"] for d in sorted(ok, key=lambda d: (NAME_ORDER.get(d["category"], 2), -d["lift"]))]
+
+
 def _mix(values: Sequence[str], min_cell: int) -> list[dict[str, Any]]:
     """Shares of each code held by at least ``min_cell``; the rest pooled (code "") when that is big enough."""
     counts = Counter(values)
     shown = [(v, n) for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= min_cell]
     rest = sum(n for n in counts.values() if n < min_cell)
-    if rest >= min_cell:
+    if rest >= min_cell and shown:  # "other 100%" would say nothing
         shown.append(("", rest))  # the template words "other"
     return [{"value": v, "share": round(n / len(values), 2)} for v, n in shown]
 
@@ -71,19 +80,20 @@ def anonymize(text: str, names: Sequence[str]) -> str:
 
 
 def evidence(members: Sequence[Profile], tags: Sequence[str], names: Sequence[str], tz: str) -> list[dict[str, Any]]:
-    """Up to two recent hits of the distinguishing tags, with no member named: ``{"tag", "day", "text"?}``."""
+    """Up to two recent hits of the distinguishing tags, with no member named: ``{"tag", "day", "keyword",
+    "text"?}``."""
     found = []
     for p in members:
         for t in p.tags:
             if t.name in tags and t.evidence:
                 e = t.evidence[0]
-                found.append((e.at, t.name, e.text))
+                found.append((e.at, t.name, e.keyword, e.text))
     found.sort(key=lambda f: (-f[0], f[1]))
     out: list[dict[str, Any]] = []
-    for at, tag, text in found:
+    for at, tag, keyword, text in found:
         if any(o["tag"] == tag for o in out):
             continue
-        item: dict[str, Any] = {"tag": tag, "day": local(at, tz).date().isoformat()}
+        item: dict[str, Any] = {"tag": tag, "day": local(at, tz).date().isoformat(), "keyword": keyword}
         if text:
             item["text"] = anonymize(text, names)
         out.append(item)
@@ -106,4 +116,7 @@ def card(members: Sequence[Profile], everyone: Sequence[Profile], min_cell: int,
             "tiers": _mix([p.tier for p in members], min_cell),
             "needs": _ranked(members, NEED_CATEGORIES, min_cell),
             "channel": channels[0]["tag"] if channels else None,
+            "topic": next(iter(topics(dist)), None),
+            # most of them are slipping away: the card says to win them back before pushing more
+            "slipping": sum(p.lifecycle in SLIPPING for p in members) * 2 > len(members),
             "evidence": evidence(members, shown, names, tz)}

@@ -20,7 +20,7 @@ from bot.core.i18n import N_, gettext
 from bot.core.labels import label
 from bot.core.timeutil import day_minus, local
 from bot.domain import insights
-from bot.domain.persona_cards import NAME_LIFT, NAME_TAGS, NOT_NAMING, card
+from bot.domain.persona_cards import NAME_LIFT, NAME_TAGS, card, topics
 from bot.domain.persona_clusters import Clusters, cluster, match
 from bot.domain.persona_features import encode
 from bot.domain.profiles import Profile
@@ -29,7 +29,6 @@ from storage.repo import Repo, StoredPersona
 
 MOSTLY = N_("%(what)s为主")
 OTHERS = N_("其他成员")
-NAME_ORDER = {"interest": 0, "need": 1, "motive": 1, "channel": 3}
 
 
 def eligible(profiles: Sequence[Profile], min_messages: int) -> list[Profile]:
@@ -49,18 +48,18 @@ def _over_represented(values: Sequence[str], everyone: Sequence[str], min_cell: 
 def fresh_name(c: Mapping[str, Any], members: Sequence[Profile], everyone: Sequence[Profile], min_cell: int,
                locale: str) -> str:
     """A name from what distinguishes the persona: two tags with lift ≥ 1.2 (not feedback or activity tags;
-    interests first, then needs and motives, then channels; higher lift first within each), else the
-    lifecycle stage or tier it has far more of than the group, else "other members"."""
-    ok = [d for d in c["distinguishing"] if d["category"] not in NOT_NAMING and d["lift"] >= NAME_LIFT]
-    # what they are into reads best first, then what they need; a channel names a persona last
-    tags = [d["tag"] for d in sorted(ok, key=lambda d: (NAME_ORDER.get(d["category"], 2), -d["lift"]))]
-    if tags:
-        return "·".join(tags[:NAME_TAGS])
-    for kind, attr in (("stage", "lifecycle"), ("tier", "tier")):
-        v = _over_represented([getattr(p, attr) for p in members], [getattr(p, attr) for p in everyone], min_cell)
-        if v is not None:
-            return gettext(locale, MOSTLY) % {"what": label(kind, v, locale)}
-    return gettext(locale, OTHERS)
+    interests first, then needs and motives, then channels; higher lift first within each); with fewer than
+    two, the lifecycle stage or tier it has far more of than the group is added; else "other members"."""
+    strong = {d["tag"] for d in c["distinguishing"] if d["lift"] >= NAME_LIFT}
+    parts = [t for t in topics(c["distinguishing"]) if t in strong][:NAME_TAGS]
+    if len(parts) < NAME_TAGS:  # one tag (or none) says little: add the stage or tier they stand out by
+        for kind, attr in (("stage", "lifecycle"), ("tier", "tier")):
+            v = _over_represented([getattr(p, attr) for p in members], [getattr(p, attr) for p in everyone],
+                                  min_cell)
+            if v is not None:
+                parts.append(gettext(locale, MOSTLY) % {"what": label(kind, v, locale)})
+                break
+    return "·".join(parts) if parts else gettext(locale, OTHERS)
 
 
 def _unique(name: str, taken: set[str], c: Mapping[str, Any]) -> str:

@@ -227,5 +227,6 @@ async def test_chat_segment_persona_insights_replies(make_bot):
     assert "2 人" in segment and "p4" in segment and "私信" in texts["c1"]
     assert "第 5 个字符" in texts["c2"]
     assert "红酒" in texts["c3"] and "12:00" in texts["c3"]
-    assert f"【{wine['name']}】" in persona and "运营建议：在 12:00 推送与「红酒」相关的内容" in persona
+    lead = wine["distinguishing"][0]["tag"]
+    assert f"【{wine['name']}】" in persona and f"运营建议：在 12:00 推送与「{lead}」相关的内容" in persona
     assert json.dumps(texts)
