@@ -116,7 +116,7 @@ def card(members: Sequence[Profile], everyone: Sequence[Profile], min_cell: int,
             "tiers": _mix([p.tier for p in members], min_cell),
             "needs": _ranked(members, NEED_CATEGORIES, min_cell),
             "channel": channels[0]["tag"] if channels else None,
-            "topic": next(iter(topics(dist)), None),
+            "topics": topics(dist), "topic": next(iter(topics(dist)), None),
             # most of them are slipping away: the card says to win them back before pushing more
             "slipping": sum(p.lifecycle in SLIPPING for p in members) * 2 > len(members),
             "evidence": evidence(members, shown, names, tz)}

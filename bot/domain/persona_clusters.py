@@ -6,7 +6,8 @@ highest mean silhouette wins (the smaller k on a tie). When no k from 3 to 7 cou
 is tried the same way, and else everyone is one persona. Members come sorted by id and the seed is fixed, so
 the same data gives the same clusters.
 
-Matching: a new cluster takes the id of the last run's persona whose centroid is nearest, pairing both sets
+Matching: a new cluster takes the id of the last run's persona whose centroid (how the persona differs
+from the group's mean) is nearest, pairing both sets
 at the least total distance (the Hungarian method), and only when that distance is below
 :data:`MATCH_DISTANCE`; a cluster unlike any old one gets a new id.
 """
@@ -35,7 +36,8 @@ MATCH_DISTANCE = 0.75  # in the weighted feature space: one tag carried by all v
 @dataclass(frozen=True, slots=True)
 class Clusters:
     """``labels[i]`` is the cluster of ``features.members[i]``; clusters are numbered largest first.
-    ``silhouette`` is None when k < 3 was the fallback."""
+    ``silhouette`` is None when k < 3 was the fallback. A centroid is the cluster's mean minus the whole
+    group's mean, by column name (zero columns left out)."""
 
     k: int
     labels: tuple[int, ...]
@@ -98,9 +100,13 @@ def _cluster(features: Features, min_cell: int) -> Clusters:
 def _clusters(features: Features, labels: np.ndarray, k: int, silhouette: float | None) -> Clusters:
     labels = _numbered(labels) if len(labels) else labels
     cents = []
+    everyone = features.matrix.mean(axis=0) if len(labels) else None
     for c in range(k):
-        mean = features.matrix[labels == c].mean(axis=0)
-        cents.append({col: round(float(v), 4) for col, v in zip(features.columns, mean, strict=True) if v})
+        # kept as the difference from the whole group: a tag that comes to everyone (种子用户 after a
+        # recompute) moves every persona alike and must not break the match with the last run
+        mean = features.matrix[labels == c].mean(axis=0) - everyone
+        cents.append({col: round(float(v), 4) for col, v in zip(features.columns, mean, strict=True)
+                      if round(float(v), 4)})
     return Clusters(k, tuple(int(v) for v in labels), silhouette, tuple(cents))
 
 

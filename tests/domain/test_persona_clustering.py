@@ -142,3 +142,15 @@ def test_card_evidence_names_nobody():
     c = card(people[:10], people, 2, TZ)
     texts = [e.get("text", "") for e in c["evidence"]]
     assert texts and all("成员0" not in t and "成员1" not in t for t in texts)
+
+
+def test_a_tag_that_comes_to_everyone_keeps_ids_and_names():
+    people, _ = population()
+    ordered, first = run(people)
+    cards, stored = build(ordered, first, [], 5, "zh-CN", TZ)
+    seeded = [Profile(p.group, p.member, p.name, False, p.lifecycle, p.tier, p.stats, {},
+                      (*p.tags, Tag("种子用户", "activity", "activity", None))) for p in people]
+    ordered2, second = run(seeded)
+    cards2, _ = build(ordered2, second, stored, 5, "zh-CN", TZ)
+    assert [(c["id"], c["name"]) for c in cards2] == [(c["id"], c["name"]) for c in cards]
+    assert all(d["tag"] != "种子用户" for c in cards2 for d in c["distinguishing"])  # lift 1 sets nobody apart

@@ -229,4 +229,9 @@ async def test_chat_segment_persona_insights_replies(make_bot):
     assert "红酒" in texts["c3"] and "12:00" in texts["c3"]
     lead = wine["distinguishing"][0]["tag"]
     assert f"【{wine['name']}】" in persona and f"运营建议：在 12:00 推送与「{lead}」相关的内容" in persona
+    bot.receiver.received.clear()
+    await bot.post(message("c5", "u-9", "/人群画像", NOW))
+    await bot.settle()
+    listing = {r.get("reply_to"): r["text"] for r in bot.receiver.received}["c5"]
+    assert f"{wine['id']}. {wine['name']}（{wine['size']} 人" in listing and "/人群画像 编号" in listing
     assert json.dumps(texts)

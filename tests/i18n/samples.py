@@ -33,12 +33,12 @@ CARD = {"id": 2, "name": "红酒·价格敏感", "size": 12, "share": 0.3,
         "lifecycle": [{"value": "active", "share": 0.6}, {"value": "", "share": 0.4}],
         "tiers": [{"value": "high", "share": 0.5}, {"value": "growth", "share": 0.5}],
         "needs": [{"tag": "价格敏感", "share": 0.5}, {"tag": "学习", "share": 0.4}], "channel": "小红书",
-        "topic": "红酒", "slipping": False,
+        "topics": ["红酒", "价格敏感"], "topic": "红酒", "slipping": False,
         "trend": {"messages_7d": 80, "messages_prev_7d": 91, "change": -0.12},
         "evidence": [{"day": "2026-11-28", "tag": "红酒", "keyword": "红酒", "text": "这瓶红酒不错，某人也说好"},
                      {"day": "2026-11-27", "tag": "价格敏感", "keyword": "便宜"}]}
 QUIET_CARD = {**CARD, "name": "沉睡为主", "slipping": True, "distinguishing": [], "needs": [], "channel": None,
-              "topic": None, "evidence": []}
+              "topics": [], "topic": None, "evidence": []}
 KEYWORD_TAG = NS(source="keyword", score=2.31, hits=4, evidence=[
     NS(at=NOW - 3600, keyword="红酒", message="e-1795896232-u-1", text="周末喝了一瓶红酒"),
     NS(at=NOW - 7200, keyword="葡萄酒", message="e-2", text=None)])

@@ -16,7 +16,6 @@ from bot.domain import personas, profiles
 from bot.domain.hours import push_time
 from bot.domain.lifecycle import stage_label
 from bot.domain.lurkers import lurkers
-from bot.domain.persona_cards import NOT_NAMING
 from bot.domain.profiles import MemberStage
 from bot.domain.recompute import core_members
 from bot.domain.reports.report import Report, change, group_title, weekday_names
@@ -152,7 +151,7 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
         "best_time": best,
         # the persona cards in one line each: name, size, share, what sets them apart, when to reach them
         "personas": [{"name": c["name"], "size": c["size"], "share": c["share"], "slot": c["best_slot"],
-                      "tags": [d["tag"] for d in c["distinguishing"] if d["category"] not in NOT_NAMING][:2]}
+                      "tags": c["topics"][:2]}
                      for c in data.get("personas", [])],
         "suggestions": suggestions[:3],
         "matrix": [],
