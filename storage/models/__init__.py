@@ -26,6 +26,7 @@ from storage.models.core import (
     TagRejection,
 )
 from storage.models.moderation import CaptchaPending, ModerationEntry
+from storage.models.people import LinkCode, PersonLink
 from storage.models.personas import PersonaRow
 from storage.models.privacy import DoNotProfile, PendingErasure
 from storage.models.profiling import (
@@ -67,6 +68,7 @@ __all__ = [
     "JobRun",
     "JoinRequestRow",
     "LifecycleTransition",
+    "LinkCode",
     "Member",
     "MemberAttribute",
     "MemberDay",
@@ -80,6 +82,7 @@ __all__ = [
     "NewsItem",
     "OutboxRow",
     "PendingErasure",
+    "PersonLink",
     "PersonaRow",
     "PointsEntry",
     "Question",

@@ -36,6 +36,7 @@ from storage.repo.stores.join_requests import JoinRequestStore, SqlJoinRequestSt
 from storage.repo.stores.members import MemberStore, SqlMemberStore
 from storage.repo.stores.moderation import ModerationStore, SqlModerationStore
 from storage.repo.stores.news import NewsStore, SqlNewsStore
+from storage.repo.stores.people import PeopleStore, SqlPeopleStore
 from storage.repo.stores.personas import PersonaStore, SqlPersonaStore
 from storage.repo.stores.privacy import PrivacyStore, SqlPrivacyStore
 from storage.repo.stores.profiles import ProfileStore, SqlProfileStore
@@ -156,6 +157,10 @@ class Repo:
     @cached_property
     def personas(self) -> PersonaStore:
         return self._store(SqlPersonaStore)
+
+    @cached_property
+    def people(self) -> PeopleStore:
+        return self._store(SqlPeopleStore)
 
     @cached_property
     def intake(self) -> IntakeStore:

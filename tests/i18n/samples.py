@@ -109,7 +109,11 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
     """(template, data) for every message."""
     out: list[tuple[str, dict[str, Any]]] = [("ops", {"kind": k, **d}) for k, d in _ops()]
     out += [("privacy", {"action": a, "rows": 12, "kept_optout": True})
-            for a in ("optout", "optin", "forget_ask", "forgotten", "no_private", "sent_private")]
+            for a in ("optout", "optin", "forget_ask", "forgotten", "no_private", "sent_private", "forget_all_ask",
+                      "forgotten_all")]
+    out += [("people", {"kind": k, "code": "48302917", "minutes": 10})
+            for k in ("code", "sent_private", "no_private", "linked", "expired", "used", "self", "unlinked",
+                      "not_linked", "unknown")]
     out += [("console_link", {"kind": k, "url": "https://bot.example.com/console/login?t=abc", "member": "generic:u-2"})
             for k in ("link", "sent", "no_private", "not_admin", "off")]
     out += [("alert", {"kind": k, "group": "红酒爱好者·杭州", "name": "Kevin李", "minutes": 30,
@@ -139,7 +143,10 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
                             "streaks": [{"name": "赵敏", "streak": 9}]}),
         ("mydata", {"name": "Kevin李", "group": "红酒爱好者·杭州", "stage": "活跃", "messages": 51, "active_days": 9,
                     "first_seen": NOW, "tz": "Asia/Shanghai", "tags": ["红酒"], "attributes": ["城市=杭州"],
-                    "counts": ["标签 3 个"]}),
+                    "counts": ["标签 3 个"], "linked": []}),
+        ("mydata", {"name": "Kevin李", "group": "红酒爱好者·杭州", "stage": "活跃", "messages": 51, "active_days": 9,
+                    "first_seen": NOW, "tz": "Asia/Shanghai", "tags": ["红酒"], "attributes": ["城市=杭州"],
+                    "counts": ["标签 3 个"], "linked": ["telegram:5001", "onebot:10086"]}),
         ("captcha_passed", {"who": "@小林"}),
         ("captcha_question", {"who": "@小林", "limit": "2分钟", "a": 3, "b": 4}),
         ("captcha_removed", {"who": "@小林", "limit": "2分钟"}),
