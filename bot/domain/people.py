@@ -2,8 +2,9 @@
 and then is seen — and erased, and opted out — as one person.
 
 A code is 8 digits (typed on any phone keyboard, and no Latin letters in a Chinese reply), valid
-:data:`CODE_TTL` seconds and once; only its SHA-256 is stored. A person id is ``person-`` and 12 random hex digits, made when two
-accounts that had none are linked; linking accounts of two persons merges them into the first one's.
+:data:`CODE_TTL` seconds and once; only its SHA-256 is stored. A person id is ``person-`` and 12 random
+hex digits, made when two accounts that had none are linked; linking accounts of two persons merges them
+into the first one's.
 """
 
 from __future__ import annotations
