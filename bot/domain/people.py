@@ -98,3 +98,16 @@ async def person_view(repo: Repo, cfg: Config, person: str, now: float) -> dict[
             groups.append({"group": group, "member": account, "lifecycle": p.lifecycle, "tags": tags})
     return {"person": person, "accounts": accounts, "groups": groups,
             "tags": [{"name": n, "groups": c} for n, c in sorted(combined.items(), key=lambda kv: (-kv[1], kv[0]))]}
+
+
+async def segment_everywhere(repo: Repo, cfg: Config, query: str, now: float) -> list[str]:
+    """Who matches ``query`` in any group, each once: a linked person by its person id, anyone else by their
+    member id; sorted. Raises :class:`bot.domain.segments.QueryError` on a malformed query."""
+    from bot.domain import insights  # the segment language over one group's profiles
+
+    found: set[str] = set()
+    for group, _name, _n in await repo.members.groups():
+        members = [p.member for p in await insights.segment(repo, cfg, group, query, now)]
+        persons = await repo.people.persons_of(members)
+        found.update(persons.get(m, m) for m in members)
+    return sorted(found)

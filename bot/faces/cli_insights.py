@@ -17,6 +17,8 @@ from bot.faces.runtime import Runtime
 
 
 def segment(args: argparse.Namespace) -> int:
+    if args.query is None:
+        raise CliExit(2, "give GROUP and QUERY (or --all-groups QUERY)")
     cfg = load_config(args)
 
     async def go(rt: Runtime) -> list[Profile]:

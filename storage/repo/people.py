@@ -35,9 +35,14 @@ def person_of(conn: Connection, member_id: str) -> str | None:
 
 
 def persons_of(conn: Connection, member_ids: Sequence[str]) -> dict[str, str]:
-    rows = conn.execute(select(col(PersonLink.member_id), col(PersonLink.person_id))
-                        .where(col(PersonLink.member_id).in_(list(member_ids)))).all()
-    return {str(m): str(p) for m, p in rows}
+    q = select(col(PersonLink.member_id), col(PersonLink.person_id))
+    if len(member_ids) <= IN_LIMIT:
+        q = q.where(col(PersonLink.member_id).in_(list(member_ids)))
+    wanted = set(member_ids)  # a whole large group: the (small) link table once, not one bound id per member
+    return {str(m): str(p) for m, p in conn.execute(q).all() if m in wanted}
+
+
+IN_LIMIT = 500
 
 
 def accounts(conn: Connection, person_id: str) -> list[str]:

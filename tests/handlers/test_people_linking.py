@@ -104,3 +104,46 @@ async def test_mydata_tells_about_the_links(make_bot):
     replies = await _say(bot, "c3", "u-1", "/我的数据", group="g-1")
     private = [r["text"] for r in replies if r.get("user") == "u-1" and "group" not in r]
     assert "已绑定另外 1 个账号" in private[0] and '"generic:u-2"' in private[1]
+
+
+async def test_the_person_in_profiles_the_api_and_the_cli(make_bot, tmp_path, capsys):
+    import asyncio
+    import json
+    import sqlite3
+    from urllib.parse import quote
+
+    from bot.faces.cli import main
+
+    bot = await _bot(make_bot)
+    await _linked_in_two_groups(bot)
+    await _say(bot, "m3", "u-3", "周末喝红酒", group="g-1")
+    person = await bot.runtime.repo.people.person_of("generic:u-1")
+    _, linked = await bot.api("/api/groups/generic%3Ag-1/members/generic%3Au-1")
+    _, alone = await bot.api("/api/groups/generic%3Ag-1/members/generic%3Au-3")
+    assert linked["person"] == person and "person" not in alone
+    status, view = await bot.api(f"/api/people/{quote(person)}")
+    assert status == 200 and view["accounts"] == ["generic:u-1", "generic:u-2"]
+    assert sorted((g["group"], g["member"]) for g in view["groups"]) == [("generic:g-1", "generic:u-1"),
+                                                                         ("generic:g-2", "generic:u-2")]
+    assert {"name": "红酒", "groups": 2} in view["tags"]
+    assert (await bot.api("/api/people/person-nobody"))[0] == 404
+    assert (await bot.client.get(f"/api/people/{quote(person)}")).status == 401
+
+    db = tmp_path / "quntag.db"
+    path = tmp_path / "c.toml"
+    path.write_text(f'[server]\napi_token = "t"\n[storage]\nurl = "sqlite:///{db}"\n[adapters.generic]\nsecret = "s"\n'
+                    '[[tags]]\nname = "红酒"\nkeywords = ["红酒"]\n', encoding="utf-8")
+    run = lambda *a: asyncio.to_thread(main, [*a, "--config", str(path), "--json"])  # noqa: E731
+    capsys.readouterr()
+    assert await run("segment", "--all-groups", "红酒") == 0
+    assert json.loads(capsys.readouterr().out) == sorted([person, "generic:u-3"])  # the person counts once
+    assert await run("person", "generic:u-2") == 0
+    assert json.loads(capsys.readouterr().out)["person"] == person
+    assert await run("person", "generic:u-3") == 1
+    capsys.readouterr()
+    assert await run("people", "link", "generic:u-3", "generic:u-5", "--reason", "同一位会员，客服核实过手机号") == 0
+    assert json.loads(capsys.readouterr().out)["accounts"] == ["generic:u-3", "generic:u-5"]
+    assert await run("people", "link", "generic:u-3", "generic:u-6", "--reason", "  ") == 2
+    with sqlite3.connect(db) as conn:
+        [(detail,)] = conn.execute("SELECT detail FROM audit_log WHERE action = 'people_link'").fetchall()
+    assert "客服核实过手机号" in detail

@@ -66,6 +66,7 @@ class Profile:
     stats: Stats
     attributes: Mapping[str, Attribute]
     tags: tuple[Tag, ...]
+    person: str | None = None  # the person id once the member linked accounts
 
     def carries(self, tag: str) -> bool:
         """A member carries a tag exactly when it is in the profile's tag list (contract §5)."""

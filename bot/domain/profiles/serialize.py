@@ -51,6 +51,7 @@ class ProfileJSON(TypedDict):
     stats: StatsJSON
     attributes: dict[str, AttributeJSON]
     tags: list[TagJSON]
+    person: NotRequired[str]  # once the member linked accounts (issue 15)
 
 
 def evidence_json(e: Evidence) -> EvidenceJSON:
@@ -72,7 +73,7 @@ def _tag_json(t: Tag) -> TagJSON:
 def profile_json(p: Profile) -> ProfileJSON:
     """The §5 object for one profile."""
     st = p.stats
-    return {
+    out: ProfileJSON = {
         "group": p.group,
         "member": p.member,
         "name": p.name,
@@ -84,3 +85,6 @@ def profile_json(p: Profile) -> ProfileJSON:
         "attributes": {k: {"value": a.value, "source": a.source, "at": iso_utc(a.at)} for k, a in p.attributes.items()},
         "tags": [_tag_json(t) for t in p.tags],
     }
+    if p.person is not None:
+        out["person"] = p.person
+    return out
