@@ -41,7 +41,21 @@ async def issue_code(repo: Repo, member_id: str, now: float) -> str:
 
 async def redeem_code(repo: Repo, code: str, member_id: str) -> tuple[str, str | None]:
     """``("linked", person)`` or ``("unknown" | "used" | "expired" | "self", None)``."""
-    return await repo.people.redeem(code_hash(code), member_id, new_person_id())
+    status, person = await repo.people.redeem(code_hash(code), member_id, new_person_id())
+    if person is not None:
+        await carry_opt_out(repo, person)
+    return status, person
+
+
+async def carry_opt_out(repo: Repo, person: str) -> None:
+    """A person who opted out on any account, in any group, is opted out on all of them (a link made after
+    the opt-out must not start profiling the other account)."""
+    places = [(g, a) for a in await repo.people.accounts(person) for g in await repo.people.member_groups(a)]
+    refused = [await repo.privacy.profiling_refused(g, a) for g, a in places]
+    if any(refused):
+        for (g, a), was in zip(places, refused, strict=True):
+            if not was:
+                await repo.privacy.set_opt_out(g, a, True)
 
 
 async def admin_link(repo: Repo, a: str, b: str, reason: str, actor: str) -> str:
@@ -50,6 +64,7 @@ async def admin_link(repo: Repo, a: str, b: str, reason: str, actor: str) -> str
         raise ValueError("a reason is required")
     person = await repo.people.link(a, b, "admin", reason.strip(), new_person_id())
     await repo.privacy.audit(actor, "people_link", "", f"{a} + {b} → {person}: {reason.strip()}")
+    await carry_opt_out(repo, person)
     return person
 
 

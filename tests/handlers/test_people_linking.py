@@ -147,3 +147,16 @@ async def test_the_person_in_profiles_the_api_and_the_cli(make_bot, tmp_path, ca
     with sqlite3.connect(db) as conn:
         [(detail,)] = conn.execute("SELECT detail FROM audit_log WHERE action = 'people_link'").fetchall()
     assert "客服核实过手机号" in detail
+
+
+async def test_an_opt_out_made_before_linking_carries_over(make_bot):
+    bot = await _bot(make_bot)
+    await _say(bot, "m1", "u-1", "今晚开一瓶红酒", group="g-1")
+    await _say(bot, "m2", "u-2", "红酒配牛排", group="g-2")
+    await _say(bot, "c0", "u-2", "/退出画像", group="g-2")
+    code = await _code(bot, "u-1", "c1")
+    await _say(bot, "c2", "u-2", f"/绑定 {code}", group="u-2")
+    assert await bot.runtime.repo.privacy.profiling_refused("generic:g-1", "generic:u-1")
+    await _say(bot, "m3", "u-1", "再来一瓶红酒", group="g-1")
+    _, p = await bot.profile("generic:u-1")
+    assert p["opted_out"] and p["tags"] == []
