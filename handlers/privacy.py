@@ -12,7 +12,7 @@ from bot.core.events import Message
 from bot.core.i18n import N_, gettext
 from bot.core.posting import post
 from bot.core.routing import Router
-from bot.domain import member_data, profiles
+from bot.domain import member_data, people, profiles
 from bot.domain.lifecycle import stage_label
 from bot.domain.profiles.shown import shown_tags
 
@@ -23,6 +23,7 @@ FORGET = CommandSpec("forget", ("删除我的数据",), "删除我在本群的�
                      args=(CONFIRMATION,))
 MYDATA = CommandSpec("mydata", ("我的数据",), "私信发给我在本群的数据：一份摘要和完整的数据文件")
 CONFIRM = {"确认", "confirm", "yes"}
+EVERYWHERE = {"全部", "all"}  # /forget 全部: every linked account in every group
 
 
 async def consent(ctx: Context[Message]) -> None:
@@ -33,7 +34,9 @@ async def consent(ctx: Context[Message]) -> None:
     if ctx.command is None or ev.addressed_elsewhere:
         return
     if ctx.command.name in OPTOUT.names or ctx.command.name in OPTIN.names:
-        await ctx.repo.privacy.set_opt_out(ev.chat.id, ev.user.id, ctx.command.name in OPTOUT.names)
+        refused = ctx.command.name in OPTOUT.names
+        await ctx.repo.privacy.set_opt_out(ev.chat.id, ev.user.id, refused)
+        await people.set_opt_out_everywhere(ctx.repo, ev.user.id, refused)  # one person, one choice
 
 
 async def optout(ctx: Context[Message]) -> None:
@@ -46,6 +49,10 @@ async def optin(ctx: Context[Message]) -> None:
 
 async def forget(ctx: Context[Message]) -> None:
     ev = ctx.event
+    words = (ctx.data[CONFIRMATION] or "").casefold().split()
+    if words and words[0] in EVERYWHERE:
+        await forget_everywhere(ctx, len(words) > 1 and words[1] in CONFIRM)
+        return
     if (ctx.data[CONFIRMATION] or "").casefold() not in CONFIRM:
         await ctx.reply(ctx.render("privacy", ctx.locale, action="forget_ask"))
         return
@@ -54,6 +61,16 @@ async def forget(ctx: Context[Message]) -> None:
     # Not a reply: the erased message's id would be stored again with the answer.
     await post(ctx, ev.chat, ctx.render("privacy", ctx.locale, action="forgotten", rows=sum(removed.values()),
                                         kept_optout=kept))
+
+
+async def forget_everywhere(ctx: Context[Message], confirmed: bool) -> None:
+    """``/forget 全部``: asks first; ``/forget 全部 确认`` erases every linked account in every group."""
+    ev = ctx.event
+    if not confirmed:
+        await ctx.reply(ctx.render("privacy", ctx.locale, action="forget_all_ask"))
+        return
+    rows = await people.forget_everywhere(ctx.repo, ev.user.id, actor=f"member:{ev.user.id}")
+    await post(ctx, ev.chat, ctx.render("privacy", ctx.locale, action="forgotten_all", rows=rows))
 
 
 async def mydata(ctx: Context[Message]) -> None:
@@ -68,8 +85,9 @@ async def mydata(ctx: Context[Message]) -> None:
     found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], now)
     doc = await member_data.document(ctx.repo, ctx.config, ev.chat.id, ev.user.id, now)
     link = await member_data.issue_link(ctx.repo, ctx.config, ev.chat.id, ev.user.id, now)
+    linked = [a for a in await people.accounts_of(ctx.repo, ev.user.id) if a != ev.user.id]
     await ctx.reply_private(ctx.render("mydata", ctx.locale, link=link, minutes=int(member_data.LINK_VALID_S // 60),
-                                       **summary(ctx, found[0] if found else None, doc["stored"])))
+                                       linked=linked, **summary(ctx, found[0] if found else None, doc["stored"])))
     if link is None:
         await ctx.reply_private(json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str))
     await ctx.repo.privacy.audit(f"member:{ev.user.id}", "mydata", ev.chat.id, "link" if link else "message")

@@ -27,13 +27,16 @@ def token_hash(token: str) -> str:
 
 
 async def document(repo: Repo, config: Config, group_id: str, member_id: str, now: float) -> dict[str, Any]:
-    """``{"profile": …, "stored": {table: rows}}``: what the member may see of everything stored about them."""
+    """``{"profile": …, "stored": {table: rows}, "linked": {"person", "accounts"} | None}``: what the member may
+    see of everything stored about them, with the accounts they linked to this one."""
     found = await profiles.load(repo, config, group_id, [member_id], now)
     raw = await repo.privacy.member_raw_data(group_id, member_id)
     shown = profiles.profile_json(found[0]) if found else None
     profile = {k: v for k, v in shown.items() if k != "tier"} if shown is not None else None
     raw.pop("member_states", None)  # the stored tier and its breakdown
-    return {"profile": profile, "stored": raw}
+    person = await repo.people.person_of(member_id)
+    linked = {"person": person, "accounts": await repo.people.accounts(person)} if person else None
+    return {"profile": profile, "stored": raw, "linked": linked}
 
 
 def as_file(doc: dict[str, Any]) -> bytes:

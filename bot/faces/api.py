@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.core.timeutil import parse_at
-from bot.domain import news_queue, profiles
+from bot.domain import news_queue, people, profiles
 from bot.domain.insights import segment
 from bot.domain.segments import QueryError
 from bot.faces.appkeys import CONFIG, RUNTIME
@@ -104,6 +104,16 @@ async def segment_members(request: web.Request) -> web.Response:
     return web.json_response([p.member for p in found], dumps=_dumps)
 
 
+async def get_person(request: web.Request) -> web.Response:
+    """A linked person's merged view (groups, tags per group and combined, lifecycle per group); 404 unknown."""
+    rt, person = request.app[RUNTIME], request.match_info["person"]
+    view = await people.person_view(rt.repo, rt.config, person, rt.clock())
+    if view is None:
+        return _error(404, f"unknown person {person}")
+    await rt.repo.privacy.audit("api", "person", "", person)
+    return web.json_response(view, dumps=_dumps)
+
+
 def _dumps(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
@@ -116,6 +126,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/groups/{group:[^/]+}/members/{member:[^/]+}", get_member)
     app.router.add_get("/api/groups/{group:[^/]+}/segments", segment_members)
     app.router.add_post("/api/groups/{group:[^/]+}/news", add_news)
+    app.router.add_get("/api/people/{person:[^/]+}", get_person)
 
 
 async def add_news(request: web.Request) -> web.Response:

@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from bot.core.config import ConfigError
-from bot.faces import cli_broadcast, cli_db, cli_news, cli_purchases, cli_surveys
+from bot.faces import cli_broadcast, cli_db, cli_news, cli_people, cli_purchases, cli_surveys
 from handlers import group_jobs
 
 
@@ -85,12 +85,17 @@ def _parser() -> argparse.ArgumentParser:
     rs.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     sg = sub.add_parser("segment", parents=[common],
                         help="members matching a segment query, e.g. '红酒 & lifecycle=active'")
-    sg.add_argument("group")
-    sg.add_argument("query")
+    sg.add_argument("group", help="group id (with --all-groups: the query)")
+    sg.add_argument("query", nargs="?")
+    sg.add_argument("--all-groups", action="store_true",
+                    help="match in every group; a linked person counts once (by person id)")
     ins = sub.add_parser("insights", parents=[common], help="tag associations and best push hours")
     ins.add_argument("group")
-    pe = sub.add_parser("personas", parents=[common], help="persona cards per segment, tier and lifecycle stage")
+    pe = sub.add_parser("personas", parents=[common],
+                        help="persona cards: the group's members clustered by tags, hours, stage and tier")
     pe.add_argument("group")
+    pe.add_argument("--members", action="store_true", help="list each persona's member ids (with --json)")
+    cli_people.add_parsers(sub, common)
     rc = sub.add_parser("recompute", parents=[common], help="recompute activity tags, tiers and lifecycle now")
     rc.add_argument("group")
     reports = [j.command for j in group_jobs() if j.command]
@@ -132,7 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": cli_serve.serve, "demo": cli_ops.demo, "init": cli_ops.init, "profile": cli_ops.profile,
         "members": cli_ops.members, "export": cli_ops.export, "replay": cli_ops.replay, "db": cli_db.db,
         "forget": cli_privacy.forget, "backup": cli_backup.backup, "restore": cli_backup.restore,
-        "segment": cli_intel.segment, "insights": cli_intel.insights, "personas": cli_intel.personas,
+        "segment": cli_people.segment_all_groups if getattr(args, "all_groups", False) else cli_intel.segment,
+        "insights": cli_intel.insights, "personas": cli_intel.personas,
+        "people": cli_people.people_link, "person": cli_people.person,
         "recompute": cli_intel.recompute, "outbox": cli_outbox.outbox,
         "report": cli_ops.report, "console-link": cli_console.console_link, "config": cli_config.config_show,
         "import": cli_purchases.import_purchases,

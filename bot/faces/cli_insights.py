@@ -17,6 +17,8 @@ from bot.faces.runtime import Runtime
 
 
 def segment(args: argparse.Namespace) -> int:
+    if args.query is None:
+        raise CliExit(2, "give GROUP and QUERY (or --all-groups QUERY)")
     cfg = load_config(args)
 
     async def go(rt: Runtime) -> list[Profile]:
@@ -63,14 +65,16 @@ def personas(args: argparse.Namespace) -> int:
 
     async def go(rt: Runtime) -> list[dict[str, Any]]:
         args.group = await require_group(rt, args.group)
-        return await personas_mod.personas(rt.repo, cfg, args.group, time.time(), locale)
+        return await personas_mod.personas(rt.repo, cfg, args.group, time.time(), locale,
+                                           with_members=args.members)
 
     cards = with_runtime(cfg, go)
     if args.json:
         print_json(cards)
         return 0
     render = Renderer()
-    print("\n\n".join(render("persona", locale, c=c) for c in cards) or "no persona large enough to show")
+    print("\n\n".join(render("persona", locale, c=c) for c in cards)
+          or "no persona: too few members with enough messages")
     return 0
 
 

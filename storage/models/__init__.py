@@ -30,6 +30,8 @@ from storage.models.core import (
 )
 from storage.models.feeds import FeedEntry, FeedState
 from storage.models.moderation import CaptchaPending, ModerationEntry
+from storage.models.people import LinkCode, PersonLink
+from storage.models.personas import PersonaRow
 from storage.models.privacy import DataExportLink, DoNotProfile, PendingErasure
 from storage.models.profiling import (
     LifecycleTransition,
@@ -80,6 +82,7 @@ __all__ = [
     "JobRun",
     "JoinRequestRow",
     "LifecycleTransition",
+    "LinkCode",
     "Member",
     "MemberAttribute",
     "MemberDay",
@@ -94,6 +97,8 @@ __all__ = [
     "NewsItem",
     "OutboxRow",
     "PendingErasure",
+    "PersonLink",
+    "PersonaRow",
     "PointsEntry",
     "PurchaseItem",
     "PurchaseOrder",

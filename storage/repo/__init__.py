@@ -25,6 +25,7 @@ from storage.repo.highlights import Highlight
 from storage.repo.intake import Delivery, OutboxItem, Pending
 from storage.repo.member_tags import TagDetail
 from storage.repo.moderation import Captcha, ModEntry
+from storage.repo.personas import StoredPersona
 from storage.repo.profiles import Attribute, MemberFacts, ScoreWant
 from storage.repo.report_reads import Window
 from storage.repo.scores import Hit, TagScore
@@ -44,6 +45,8 @@ from storage.repo.stores.join_requests import JoinRequestStore, SqlJoinRequestSt
 from storage.repo.stores.members import MemberStore, SqlMemberStore
 from storage.repo.stores.moderation import ModerationStore, SqlModerationStore
 from storage.repo.stores.news import NewsStore, SqlNewsStore
+from storage.repo.stores.people import PeopleStore, SqlPeopleStore
+from storage.repo.stores.personas import PersonaStore, SqlPersonaStore
 from storage.repo.stores.privacy import PrivacyStore, SqlPrivacyStore
 from storage.repo.stores.profiles import ProfileStore, SqlProfileStore
 from storage.repo.stores.pushes import PushStore, SqlPushStore
@@ -89,6 +92,7 @@ __all__ = [
     "Repo",
     "ScoreWant",
     "Signal",
+    "StoredPersona",
     "TagDetail",
     "TagScore",
     "Transition",
@@ -187,6 +191,14 @@ class Repo:
     @cached_property
     def delivery(self) -> DeliveryStore:
         return self._store(SqlDeliveryStore)
+
+    @cached_property
+    def personas(self) -> PersonaStore:
+        return self._store(SqlPersonaStore)
+
+    @cached_property
+    def people(self) -> PeopleStore:
+        return self._store(SqlPeopleStore)
 
     @cached_property
     def intake(self) -> IntakeStore:

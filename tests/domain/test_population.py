@@ -138,13 +138,15 @@ async def test_min_support_default_five_hides_small_pairs(make_bot):
 
 
 async def test_personas_suppress_small_cells(make_bot):
-    bot = await population_bot(make_bot, insights={"min_cell": 5})
+    bot = await population_bot(make_bot, insights={"min_cell": 5, "persona_min_messages": 1})
     from bot.domain.personas import personas
-    cards = await personas(bot.runtime.repo, bot.config, "generic:g-1", NOW)
+    cards = await personas(bot.runtime.repo, bot.config, "generic:g-1", NOW, with_members=True)
     assert 1 <= len(cards) <= 7 and all(c["size"] >= 5 for c in cards)
-    active = next(c for c in cards if c["key"] == "stage:active")
-    assert {t["name"] for t in active["top_tags"]} == {"红酒", "摄影"}  # 健身 has only 2 members
-    assert all(t["members"] >= 5 for c in cards for t in c["top_tags"])
+    members = [m for c in cards for m in c["members"]]
+    assert sorted(members) == sorted(f"generic:{m}" for m, _t in POP)  # everyone in exactly one persona
+    shown = [d["tag"] for c in cards for d in c["distinguishing"]]
+    assert "健身" not in shown  # only 2 members carry it
+    assert all(round(d["share"] * c["size"]) >= 5 for c in cards for d in c["distinguishing"] + c["needs"])
     bot2_cards = await personas(bot.runtime.repo, bot.config, "generic:g-1", NOW, only="no-such")
     assert bot2_cards == []
 
@@ -160,7 +162,8 @@ async def test_cli_segment_insights_personas_json(make_bot, tmp_path, capsys):
                          tags=[{"name": "红酒", "keywords": ["红酒"]}, {"name": "摄影", "keywords": ["摄影"]}])
     path = tmp_path / "c.toml"
     path.write_text(f"""[server]\napi_token = "t"\n[storage]\nurl = "sqlite:///{tmp_path}/quntag.db"\n
-[tagging]\nmin_score = 0.5\n[insights]\nmin_support = 2\nmin_cell = 2\n[adapters.generic]\nsecret = "s"\n
+[tagging]\nmin_score = 0.5\n[insights]\nmin_support = 2\nmin_cell = 2\npersona_min_messages = 1\n
+[adapters.generic]\nsecret = "s"\n
 [[tags]]\nname = "红酒"\nkeywords = ["红酒"]\n[[tags]]\nname = "摄影"\nkeywords = ["摄影"]\n""", encoding="utf-8")
     run = lambda *a: asyncio.to_thread(main, [*a, "--config", str(path), "--json"])  # noqa: E731
     capsys.readouterr()
@@ -177,7 +180,12 @@ async def test_cli_segment_insights_personas_json(make_bot, tmp_path, capsys):
     assert {"if": "红酒", "then": "摄影", "support": 4, "confidence": 0.6667, "lift": 1.3333} in data["associations"]
     assert await run("personas", "generic:g-1") == 0
     cards = json.loads(capsys.readouterr().out)
-    assert isinstance(cards, list) and 1 <= len(cards) <= 7 and all(c["size"] >= 2 for c in cards)
+    assert isinstance(cards, list) and 3 <= len(cards) <= 7 and all(c["size"] >= 2 for c in cards)
+    assert all({"id", "name", "size", "share", "distinguishing"} <= set(c) and "members" not in c for c in cards)
+    assert await run("personas", "generic:g-1", "--members") == 0
+    again = json.loads(capsys.readouterr().out)
+    assert [(c["id"], c["name"]) for c in again] == [(c["id"], c["name"]) for c in cards]  # stable
+    assert sorted(m for c in again for m in c["members"]) == sorted(f"generic:{m}" for m, _t in POP)
     assert await run("segment", "generic:nope", "x") == 1
 
 
@@ -208,17 +216,25 @@ async def test_segment_notify_dry_run_confirm_batches_and_cooldown(make_bot):
 
 
 async def test_chat_segment_persona_insights_replies(make_bot):
-    bot = await population_bot(make_bot, insights={"min_support": 2, "min_cell": 2})
+    bot = await population_bot(make_bot, insights={"min_support": 2, "min_cell": 2, "persona_min_messages": 1})
+    from bot.domain.personas import personas
+    wine = next(c for c in await personas(bot.runtime.repo, bot.config, "generic:g-1", NOW) if "红酒" in c["name"])
     bot.receiver.received.clear()
     await bot.post(message("c1", "u-9", "/分群 红酒 & !摄影", NOW))
     await bot.post(message("c2", "u-9", "/segment 红酒 &", NOW))
     await bot.post(message("c3", "u-9", "/洞察", NOW))
-    await bot.post(message("c4", "u-9", "/persona 活跃成员", NOW))
+    await bot.post(message("c4", "u-9", f"/persona {wine['name']}", NOW))
     await bot.settle()
     texts = {r.get("reply_to"): r["text"] for r in bot.receiver.received}
     segment, persona = [r["text"] for r in bot.receiver.received if r.get("user") == "u-9"]  # answered privately
     assert "2 人" in segment and "p4" in segment and "私信" in texts["c1"]
     assert "第 5 个字符" in texts["c2"]
     assert "红酒" in texts["c3"] and "12:00" in texts["c3"]
-    assert "活跃成员" in persona and "红酒" in persona
+    lead = wine["distinguishing"][0]["tag"]
+    assert f"【{wine['name']}】" in persona and f"运营建议：在 12:00 推送与「{lead}」相关的内容" in persona
+    bot.receiver.received.clear()
+    await bot.post(message("c5", "u-9", "/人群画像", NOW))
+    await bot.settle()
+    listing = {r.get("reply_to"): r["text"] for r in bot.receiver.received}["c5"]
+    assert f"{wine['id']}. {wine['name']}（{wine['size']} 人" in listing and "/人群画像 编号" in listing
     assert json.dumps(texts)

@@ -23,7 +23,7 @@ LOOKUPS = [
     ("/attr u-1", "attr", "上海"),
     ("/segment 红酒", "segment", "张三"),
     ("/分群 酒友 notify 周五见", "notify_preview", "张三"),
-    ("/persona 酒友", "persona", "张三"),
+    ("/persona 1", "persona", SECRET_WORD),
     ("/gate list", "gate_list", "申请人"),
 ]
 

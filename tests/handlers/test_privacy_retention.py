@@ -69,6 +69,9 @@ NOT_MEMBER_TEXT = {
     "purchase_items.sku": "a shop's product code", "purchase_orders.channel": "a sales channel's name",
     "purchase_orders.currency": "currency code", "purchase_orders.source": "webhook|replay|csv",
     "purchase_refunds.order_id": "id",
+    "person_links.how": "code|admin", "person_links.person_id": "id",
+    "person_links.reason": "an admin's reason for linking (audited)",
+    "personas.centroid": "numbers", "personas.name": "a persona's name built from tag names",
     "survey_deliveries.channel": "private | group", "sent_polls.ref": "group, survey and question ids",
     "reward_redemptions.reward": "a configured reward name",
 }

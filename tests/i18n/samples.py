@@ -36,16 +36,19 @@ RFM_BREAKDOWN = {"tier": "high", "score": 0.41, "model": "rfm",
                  "inputs": {"days_since_last_message": 1, "active_days_30": 9, "answers": 2, "invited_stayed": 0,
                             "checkins": 3, "survey_answers": 4, "spend": 5000.0, "orders": 4, "recent_orders": 1,
                             "top_spender": True, "days_since_purchase": 12.5}}
-CARD = {"name": "成长成员", "description": "正在变得活跃，值得培养", "size": 12, "share": 0.3,
-        "trend": {"messages_7d": 80, "change": -0.12},
-        "top_tags": [{"name": "红酒", "avg_score": 2.5, "share": 0.5},
-                     {"name": "夜猫子", "avg_score": None, "share": 0.3}],
-        "attributes": {"城市": [{"value": "杭州", "share": 0.6}]}, "peak_hours": [21, 8],
-        "needs": [{"name": "求推荐"}], "motives": [{"name": "社交"}], "channels": [{"name": "渠道:成员邀请"}],
-        "scenario": {"interests": ["红酒"], "hour": 21},
-        "evidence": [{"member": "Kevin李", "at": "11月29日 04:03", "tag": "红酒", "message": "e-1",
-                      "text": "这瓶红酒不错"},
-                     {"member": "赵敏", "at": "11月28日 20:04", "tag": "红酒", "message": "e-2"}]}
+CARD = {"id": 2, "name": "红酒·价格敏感", "size": 12, "share": 0.3,
+        "distinguishing": [{"tag": "红酒", "share": 0.83, "lift": 2.4, "category": "interest"},
+                           {"tag": "价格敏感", "share": 0.5, "lift": 1.8, "category": "motive"}],
+        "hours": [21, 8], "best_slot": "21:00",
+        "lifecycle": [{"value": "active", "share": 0.6}, {"value": "", "share": 0.4}],
+        "tiers": [{"value": "high", "share": 0.5}, {"value": "growth", "share": 0.5}],
+        "needs": [{"tag": "价格敏感", "share": 0.5}, {"tag": "学习", "share": 0.4}], "channel": "小红书",
+        "topics": ["红酒", "价格敏感"], "topic": "红酒", "slipping": False,
+        "trend": {"messages_7d": 80, "messages_prev_7d": 91, "change": -0.12},
+        "evidence": [{"day": "2026-11-28", "tag": "红酒", "keyword": "红酒", "text": "这瓶红酒不错，某人也说好"},
+                     {"day": "2026-11-27", "tag": "价格敏感", "keyword": "便宜"}]}
+QUIET_CARD = {**CARD, "name": "沉睡为主", "slipping": True, "distinguishing": [], "needs": [], "channel": None,
+              "topics": [], "topic": None, "evidence": []}
 KEYWORD_TAG = NS(source="keyword", score=2.31, hits=4, evidence=[
     NS(at=NOW - 3600, keyword="红酒", message="e-1795896232-u-1", text="周末喝了一瓶红酒"),
     NS(at=NOW - 7200, keyword="葡萄酒", message="e-2", text=None)])
@@ -68,7 +71,10 @@ DIGEST = dict(group="红酒爱好者·杭州", first="2026-11-23", last="2026-11
               answers={"asked": 12, "answered": 9, "answered_share": 0.75, "median_first_answer_minutes": 8.5,
                        "faq_hits": 3},
               moderation=[{"rule": "发布广告", "action": "警告", "observed": True, "count": 3},
-                          {"rule": "管理员处理", "action": "解除禁言", "observed": False, "count": 1}])
+                          {"rule": "管理员处理", "action": "解除禁言", "observed": False, "count": 1}],
+              personas=[{"name": "红酒·价格敏感", "size": 12, "share": 0.3, "slot": "21:00",
+                         "tags": ["红酒", "价格敏感"]},
+                        {"name": "沉睡为主", "size": 8, "share": 0.2, "slot": None, "tags": []}])
 HELP = [HelpEntry("news", ("资讯", "新闻"), "早报资讯：下一期早报带上的消息",
                   (Line("/资讯 添加 内容", "加一条资讯"), Line("/资讯 列表", "待发的资讯", True)))]
 
@@ -120,9 +126,13 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
     """(template, data) for every message."""
     out: list[tuple[str, dict[str, Any]]] = [("ops", {"kind": k, **d}) for k, d in _ops()]
     out += [("privacy", {"action": a, "rows": 12, "kept_optout": True})
-            for a in ("optout", "optin", "forget_ask", "forgotten", "no_private", "sent_private")]
+            for a in ("optout", "optin", "forget_ask", "forgotten", "no_private", "sent_private", "forget_all_ask",
+                      "forgotten_all")]
+    out += [("people", {"kind": k, "code": "48302917", "minutes": 10})
+            for k in ("code", "sent_private", "no_private", "linked", "expired", "used", "self", "unlinked",
+                      "not_linked", "unknown")]
     out += [("console_link", {"kind": k, "url": "https://bot.example.com/console/login?t=abc",
-                                   "member": "generic:u-2"})
+                              "member": "generic:u-2"})
             for k in ("link", "sent", "no_private", "not_admin", "off")]
     out += [("alert", {"kind": k, "group": "红酒爱好者·杭州", "name": "Kevin李", "minutes": 30,
                        "excerpt": "有人知道吗？",
@@ -166,10 +176,11 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
                             "topic": "你最近在读的一本书是什么？"}),
         ("mydata", {"name": "Kevin李", "group": "红酒爱好者·杭州", "stage": "活跃", "messages": 51, "active_days": 9,
                     "first_seen": NOW, "tz": "Asia/Shanghai", "tags": ["红酒"], "attributes": ["城市=杭州"],
-                    "counts": ["标签 3 个"], "link": None, "minutes": 10}),
+                    "counts": ["标签 3 个"], "link": None, "minutes": 10, "linked": []}),
         ("mydata", {"name": "Kevin李", "group": "红酒爱好者·杭州", "stage": "活跃", "messages": 51, "active_days": 9,
                     "first_seen": NOW, "tz": "Asia/Shanghai", "tags": [], "attributes": [], "counts": [],
-                    "link": "https://bot.example.com/mydata/Xy3k9", "minutes": 10}),
+                    "link": "https://bot.example.com/mydata/Xy3k9", "minutes": 10,
+                    "linked": ["telegram:5001", "onebot:10086"]}),
         ("captcha_passed", {"who": "@小林"}),
         ("captcha_question", {"who": "@小林", "limit": "2分钟", "a": 3, "b": 4}),
         ("captcha_removed", {"who": "@小林", "limit": "2分钟"}),
@@ -202,7 +213,7 @@ def samples() -> list[tuple[str, dict[str, Any]]]:
         ("notify_preview", {"name": "红酒控", "count": 12, "reach": 12, "batches": 2, "text": "周五品鉴会见",
                             "names": ["Kevin李"], "cooling": 1}),
         ("notify_sent", {"name": "红酒控", "count": 12, "cooling": 1}),
-        ("persona", {"c": CARD}),
+        ("persona", {"c": CARD}), ("persona", {"c": QUIET_CARD}),
         ("persona_list", {"asked": "土豪", "min_cell": 3, "cards": [CARD]}),
         ("private_unavailable", {}),
         ("profile", {"p": PROFILE, "name": "Kevin李", "stage": "活跃",

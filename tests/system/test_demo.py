@@ -30,6 +30,13 @@ def test_demo_end_to_end(tmp_path):
     # Traditional / full-width variants were folded: no tag names in Traditional characters
     assert "紅酒" not in text
     morning, weekly = summary.split("== 早报 ==")[1].split("== 周报 ==")
+    weekly, personas = weekly.split("== 人群画像 ==")
+    # clustered personas that differ from each other and each say what to do
+    cards = [c for c in personas.strip().split("\n\n") if c]
+    names = re.findall(r"^【(.+?)】", personas, re.M)
+    assert len(names) >= 3 and len(set(names)) == len(names) == len(cards)
+    assert all("运营建议" in c for c in cards) and not any("好评" in n or "话痨" in n for n in names)
+    assert all(f"· {n} " in weekly for n in names)  # the digest lists the same personas
     assert "早报" in morning and "昨日数据" in morning
     assert "周报" in weekly and "下周建议" in weekly and "\n3. " in weekly
     # the summary counts exactly the tags the profile lines show, each member once

@@ -16,6 +16,7 @@ from bot.core.config.schema import ConfigError, Section
 class InsightsConfig:
     min_support: int = 5
     min_cell: int = 5
+    persona_min_messages: int = 3
     notify_batch: int = 20
     notify_max_members: int = 200
     notify_cooldown_minutes: int = 60
@@ -72,6 +73,7 @@ def parse_insights(raw: Mapping[str, Any]) -> InsightsConfig:
     s = Section(raw, "insights")
     out = InsightsConfig(min_support=s.integer("min_support", 5, 1, 10**6),
                          min_cell=s.integer("min_cell", 5, 1, 10**6),
+                         persona_min_messages=s.integer("persona_min_messages", 3, 0, 10**6),
                          notify_batch=s.integer("notify_batch", 20, 1, 100),
                          notify_max_members=s.integer("notify_max_members", 200, 1, 10**5),
                          notify_cooldown_minutes=s.integer("notify_cooldown_minutes", 60, 0, 10**5))

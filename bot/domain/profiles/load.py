@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from bot.core.config import Config
 from bot.core.timeutil import day_minus, local
@@ -25,8 +26,10 @@ async def load(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str] | None
     facts = await repo.members.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want)
     before = await last_before(repo, group_id, facts, t)
     orders = await repo.commerce.group_orders(group_id, ids, until=t)
-    return [build(f, cfg, t, before.get(f.member_id, f.last_message_at), orders=orders.get(f.member_id, ()))
-            for f in facts]
+    built = [build(f, cfg, t, before.get(f.member_id, f.last_message_at), orders=orders.get(f.member_id, ()))
+             for f in facts]
+    persons = await repo.people.persons_of([p.member for p in built])
+    return [replace(p, person=persons[p.member]) if p.member in persons else p for p in built]
 
 
 async def last_before(repo: Repo, group_id: str, facts: Sequence[MemberFacts], t: float) -> dict[str, float | None]:

@@ -68,6 +68,7 @@ class Profile:
     attributes: Mapping[str, Attribute]
     tags: tuple[Tag, ...]
     commerce: Commerce | None = None  # None: never bought (or hidden: opted out)
+    person: str | None = None  # the person id once the member linked accounts
 
     def carries(self, tag: str) -> bool:
         """A member carries a tag exactly when it is in the profile's tag list (contract §5)."""

@@ -65,6 +65,7 @@ class ProfileJSON(TypedDict):
     attributes: dict[str, AttributeJSON]
     tags: list[TagJSON]
     commerce: NotRequired[CommerceJSON]  # only once the member bought something (contract §9)
+    person: NotRequired[str]  # once the member linked accounts (contract §9)
 
 
 def commerce_json(c: Commerce) -> CommerceJSON:
@@ -108,4 +109,6 @@ def profile_json(p: Profile) -> ProfileJSON:
     }
     if p.commerce is not None:
         out["commerce"] = commerce_json(p.commerce)
+    if p.person is not None:
+        out["person"] = p.person
     return out

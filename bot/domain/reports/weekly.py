@@ -13,7 +13,7 @@ from bot.core.config import Config, GroupConfig
 from bot.core.events import display_name
 from bot.core.render import Renderer
 from bot.core.timeutil import day_minus, local_day, local_midnight
-from bot.domain import profiles, pushes
+from bot.domain import personas, profiles, pushes
 from bot.domain.answer_measures import as_dict
 from bot.domain.hours import push_time
 from bot.domain.lifecycle import stage_label
@@ -57,6 +57,7 @@ async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float)
         "checkers": await repo.checkins.checkin_members_between(gid, first, last),
         "members": len(await repo.members.current_members(gid)),
         "hours": await repo.reports.group_hours(gid),
+        "personas": await personas.personas(repo, cfg, gid, now, group.locale),
         # build_weekly looks at the week's top tag only
         "tag_times": await repo.reports.tag_message_times(gid, start - 21 * 86400, tags[0][0]) if tags else [],
         "answers": await repo.answers.measures(gid, start, end),
@@ -154,6 +155,10 @@ def build_weekly(data: Mapping[str, Any], locale: str, visibility: str = "all") 
         "surveys": data["surveys"],
         "checkers": data["checkers"], "checkin_rate": checkin_rate,
         "best_time": best,
+        # the persona cards in one line each: name, size, share, what sets them apart, when to reach them
+        "personas": [{"name": c["name"], "size": c["size"], "share": c["share"], "slot": c["best_slot"],
+                      "tags": c["topics"][:2]}
+                     for c in data.get("personas", [])],
         "suggestions": suggestions[:3],
         "matrix": [],
         "mentions_only": visibility == "mentions",

@@ -55,8 +55,9 @@ async def insights_page(request: web.Request) -> web.Response:
     d = await data(c, group, now)
     t = c.pages.t
     sparks = {s["name"]: charts.sparkline(s["weekly"], f"{s['name']} · {t['segment_trend']}") for s in d["segments"]}
-    shares = {p["key"]: charts.bars([(x["name"], x["members"]) for x in p["top_tags"]],
-                                    f"{p['name']} · {t['top_tags']}") for p in d["personas"] if p["top_tags"]}
+    shares = {p["id"]: charts.bars([(x["tag"], round(x["share"] * 100)) for x in p["distinguishing"]],
+                                   f"{p['name']} · {t['persona_distinguishing']}")
+              for p in d["personas"] if p["distinguishing"]}
     return c.pages.response("insights", viewer=who, group=group, now=now, tab="insights",
                             title=t["tabs"]["insights"], d=d, sparks=sparks, shares=shares,
                             error=None, done=request.query.get("done", ""))

@@ -59,6 +59,8 @@ def _sample_chat(now: float) -> tuple[list[dict[str, Any]], int]:
 def demo_config(db_path: Path, outbound_url: str) -> Config:
     data = tomllib.loads(files("bot.faces.demo").joinpath("config.example.toml").read_text(encoding="utf-8"))
     data["storage"] = {"url": f"sqlite:///{db_path}", "sync": "normal", "store_text": False}
+    # a demo group of two dozen members: personas of three are still shown (min_cell 5 would allow two)
+    data["insights"] = {**data.get("insights", {}), "min_cell": 3}
     data["server"] = {"host": "127.0.0.1", "port": 0, "api_token": secrets.token_hex(16)}
     data["adapters"] = {"generic": {"secret": secrets.token_hex(16), "outbound_url": outbound_url}}
     # Reports are printed in their own sections (not posted), so the replies counted stay the chat's own.
@@ -136,7 +138,17 @@ async def _drive(app: web.Application, cfg: Config, base: str, receiver: Receive
     lines = _sections(profiles, metrics, len(events) + len(purchases), receiver, locale)
     lines += ["", gettext(locale, N_("== 早报 ==")), morning, "", gettext(locale, N_("== 周报 ==")), weekly]
     lines += ["", *purchase_section(profiles, locale)]
+    lines += ["", gettext(locale, N_("== 人群画像 ==")), await _personas(app, cfg, locale)]
     return "\n".join(lines)
+
+
+async def _personas(app: web.Application, cfg: Config, locale: str) -> str:
+    """The persona cards as ``/persona NAME`` shows them, one after another."""
+    from bot.domain.personas import personas
+
+    rt = app[RUNTIME]
+    cards = await personas(rt.repo, cfg, f"generic:{GROUP}", rt.clock(), locale)
+    return "\n\n".join(rt.context.render("persona", locale, c=c).strip() for c in cards)
 
 
 async def _reports(app: web.Application, cfg: Config) -> tuple[str, str]:

@@ -190,3 +190,15 @@ async def test_the_rule_preview_matches_stored_text_like_the_tagger(make_bot: An
     html = await (await bot.client.get(gpath(A, "/rules"), params={"keywords": "赤霞珠", "n": "200"})).text()
     found = re.search(r"最近 (\d+) 条消息中有 (\d+) 条会命中", html)
     assert found and 0 < int(found.group(2)) <= int(found.group(1)) and "昨晚开了一瓶赤霞珠" in html
+
+
+async def test_persona_cards_on_the_insights_page_are_the_chat_cards(make_bot: Any) -> None:
+    bot = await make_bot(**sections(insights={"min_cell": 2, "persona_min_messages": 1}))
+    await seed(bot.runtime, time.time())
+    await login(bot.client, ADMIN_A)
+    html = await (await bot.client.get(gpath(A, "/insights"))).text()
+    status, d = await bot.api(f"/api/console/groups/{quote(A, safe='')}/insights")
+    assert status == 200 and d["personas"], "the seeded group has enough members for personas"
+    for p in d["personas"]:
+        assert f"<h3>{p['name']}</h3>" in html and f"{p['size']} 人" in html
+    assert "阶段：" in html and "persona_" not in html  # labels from the catalog, no raw keys
