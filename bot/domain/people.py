@@ -15,8 +15,9 @@ from collections import Counter
 from typing import Any
 
 from bot.core.config import Config
-from bot.domain import profiles
-from storage.repo import Repo
+from bot.domain import commerce, profiles
+from bot.domain.profiles.serialize import commerce_json
+from storage.repo import OrderFacts, Repo
 
 CODE_TTL = 600.0
 ALPHABET = "0123456789"
@@ -95,13 +96,16 @@ async def forget_everywhere(repo: Repo, member_id: str, actor: str) -> int:
 
 
 async def person_view(repo: Repo, cfg: Config, person: str, now: float) -> dict[str, Any] | None:
-    """The merged view: ``{"person", "accounts", "groups": [{"group", "member", "lifecycle", "tags"}],
-    "tags": [{"name", "groups"}]}`` (None for an unknown person). Opted-out accounts show no tags."""
+    """The merged view: ``{"person", "accounts", "groups": [{"group", "member", "lifecycle", "tags",
+    "commerce"?}], "tags": [{"name", "groups"}], "purchases"?}`` (None for an unknown person). ``purchases`` is
+    the profile's ``commerce`` object over every order of every account, each order once (one that named no
+    group counts in each of the member's groups). Opted-out accounts show no tags and no purchases."""
     accounts = await repo.people.accounts(person)
     if not accounts:
         return None
     groups: list[dict[str, Any]] = []
     combined: Counter[str] = Counter()
+    orders: dict[str, OrderFacts] = {}
     for account in accounts:
         for group in await repo.people.member_groups(account):
             found = await profiles.load(repo, cfg, group, [account], now, evidence=False)
@@ -110,9 +114,19 @@ async def person_view(repo: Repo, cfg: Config, person: str, now: float) -> dict[
             p = found[0]
             tags = [] if p.opted_out else [t.name for t in p.tags]
             combined.update(tags)
-            groups.append({"group": group, "member": account, "lifecycle": p.lifecycle, "tags": tags})
-    return {"person": person, "accounts": accounts, "groups": groups,
-            "tags": [{"name": n, "groups": c} for n, c in sorted(combined.items(), key=lambda kv: (-kv[1], kv[0]))]}
+            row: dict[str, Any] = {"group": group, "member": account, "lifecycle": p.lifecycle, "tags": tags}
+            if p.commerce is not None and not p.opted_out:
+                row["commerce"] = commerce_json(p.commerce)
+                for o in (await repo.commerce.group_orders(group, [account], until=now)).get(account, []):
+                    orders[o.order_id] = o
+            groups.append(row)
+    out: dict[str, Any] = {"person": person, "accounts": accounts, "groups": groups,
+                           "tags": [{"name": n, "groups": c}
+                                    for n, c in sorted(combined.items(), key=lambda kv: (-kv[1], kv[0]))]}
+    everything = commerce.summarize(sorted(orders.values(), key=lambda o: o.at), now)
+    if everything is not None:
+        out["purchases"] = commerce_json(everything)
+    return out
 
 
 async def segment_everywhere(repo: Repo, cfg: Config, query: str, now: float) -> list[str]:

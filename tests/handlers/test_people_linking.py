@@ -160,3 +160,23 @@ async def test_an_opt_out_made_before_linking_carries_over(make_bot):
     await _say(bot, "m3", "u-1", "再来一瓶红酒", group="g-1")
     _, p = await bot.profile("generic:u-1")
     assert p["opted_out"] and p["tags"] == []
+
+
+async def test_the_person_view_counts_each_order_of_every_account_once(make_bot):
+    from urllib.parse import quote
+
+    from tests.commerce.helpers import purchase
+
+    bot = await _bot(make_bot)
+    await _linked_in_two_groups(bot)
+    await bot.post(purchase("p-1", "u-1", "o-1", 199.0, NOW - 86400, group="g-1"))
+    await bot.post(purchase("p-2", "u-2", "o-2", 101.0, NOW - 3600, group=None))  # no group: in each of u-2's
+    await bot.settle()
+    person = await bot.runtime.repo.people.person_of("generic:u-1")
+    status, view = await bot.api(f"/api/people/{quote(person)}")
+    assert status == 200
+    by_member = {g["member"]: g for g in view["groups"]}
+    assert by_member["generic:u-1"]["commerce"]["orders"] == 1
+    assert by_member["generic:u-2"]["commerce"]["spend"] == 101.0
+    assert view["purchases"]["orders"] == 2 and view["purchases"]["spend"] == 300.0
+    assert view["purchases"]["avg_order_value"] == 150.0
