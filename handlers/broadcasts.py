@@ -41,7 +41,7 @@ OPT_OUT, OPT_IN = ("退订", "unsubscribe"), ("订阅", "subscribe")
 CONFIRM_WINDOW_S = 600.0
 SHOWN = 5
 log = logging.getLogger("quntag.broadcasts")
-_TIME = re.compile(r"^(?:(\d{4}-\d{2}-\d{2})\s+)?(\d{1,2}):(\d{2})$")
+_TIME = re.compile(r"^(?:(\d{4}-\d{2}-\d{2})\s++)?(\d{1,2}):(\d{2})$")  # possessive: no backtracking
 
 
 def _pending_key(admin: str) -> str:

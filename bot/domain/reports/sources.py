@@ -24,7 +24,7 @@ log = logging.getLogger("quntag.sources")
 MAX_NEWS = 8
 FOLDER_DAYS = 7
 FOLDER_MAX_BYTES = 64 * 1024
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)、])\s+")
+_BULLET = re.compile(r"^\s*+(?:[-*+]|\d{1,4}[.)、])\s++")  # possessive: no backtracking
 
 
 @dataclass(frozen=True, slots=True)
