@@ -3,6 +3,7 @@ greeting's inline keyboard, the newcomer's right press (answered, restriction li
 someone else's press (refused, nothing lifted), a wrong press and the timeout (removed); QQ keeps the typed
 sum."""
 
+# ruff: noqa: F811  (make_wire is a pytest fixture shared with the moderation wire tests: imported, then requested)
 from __future__ import annotations
 
 import re
