@@ -58,6 +58,9 @@ async def test_the_greeting_carries_four_candidate_buttons_for_that_newcomer(mak
     await w.post(tg_join(w, 444))
     sent, right, buttons = greeting(w)
     assert "点下面的按钮" in sent["text"] and sent["chat_id"] == TG_GROUP
+    from aiogram.methods import SendMessage  # the Bot API's sendMessage, as aiogram models it
+
+    assert SendMessage.model_validate(sent).reply_markup is not None
     assert len(buttons) == 4 and len({label for label, _ in buttons}) == 4
     assert str(right) in [label for label, _ in buttons]
     assert all(data == f"captcha:444:{label}" for label, data in buttons)

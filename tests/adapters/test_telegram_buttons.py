@@ -84,3 +84,15 @@ def test_candidates_hold_the_answer_among_distinct_sums_and_presses_name_their_n
     assert read_press(press_data("444", 7)) == ("444", "7")
     assert read_press("poll:1:2") is None and read_press("captcha:444:") is None
     assert read_press("captcha:444:７") is None  # a full-width digit is not a number we sent
+
+
+def test_the_wire_shapes_are_the_bot_apis() -> None:
+    """Checked against aiogram's models of the Bot API (a second reading of the same documentation)."""
+    from aiogram.methods import AnswerCallbackQuery
+    from aiogram.types import InlineKeyboardMarkup, Update
+
+    update = Update.model_validate(press())
+    assert update.callback_query is not None and update.callback_query.data == "captcha:444:7"
+    markup = InlineKeyboardMarkup.model_validate(keyboard((Button("7", "captcha:1:7"), Button("9", "captcha:1:9"))))
+    assert [b.callback_data for b in markup.inline_keyboard[0]] == ["captcha:1:7", "captcha:1:9"]
+    assert AnswerCallbackQuery.model_validate(answer_params(PressAnswer("q1", "这不是给你的按钮"))).text == "这不是给你的按钮"
