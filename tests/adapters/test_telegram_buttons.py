@@ -95,4 +95,5 @@ def test_the_wire_shapes_are_the_bot_apis() -> None:
     assert update.callback_query is not None and update.callback_query.data == "captcha:444:7"
     markup = InlineKeyboardMarkup.model_validate(keyboard((Button("7", "captcha:1:7"), Button("9", "captcha:1:9"))))
     assert [b.callback_data for b in markup.inline_keyboard[0]] == ["captcha:1:7", "captcha:1:9"]
-    assert AnswerCallbackQuery.model_validate(answer_params(PressAnswer("q1", "这不是给你的按钮"))).text == "这不是给你的按钮"
+    refused = AnswerCallbackQuery.model_validate(answer_params(PressAnswer("q1", "这不是给你的按钮")))
+    assert (refused.callback_query_id, refused.text) == ("q1", "这不是给你的按钮")
