@@ -121,3 +121,15 @@ async def test_qq_keeps_the_typed_sum(make_wire):
     w = await make_wire("onebot", mode="enforce", captcha_seconds=60)
     await w.post(qq_join(w, 40004))
     assert re.search(r"直接在群里回复这道题的答案：\d \+ \d = \?", qq_texts(w)[0])
+
+
+async def test_a_broken_press_is_refused_with_400_and_changes_nothing(make_wire):
+    w = await make_wire("telegram", mode="enforce", captcha_seconds=120)
+    await w.post(tg_join(w, 444))
+    _, right, _ = greeting(w)
+    broken = tg_press(w, 444, f"captcha:444:{right}")
+    del broken["callback_query"]["id"]
+    resp = await w.client.post(w.path, json=broken, headers={"X-Telegram-Bot-Api-Secret-Token": "tg-secret"})
+    assert resp.status == 400
+    await w.post(tg_join(w, 445))  # the next delivery goes through; the broken one left nothing behind
+    assert answers(w) == [] and not lifted(w, 444)
