@@ -10,7 +10,7 @@ config or group admins on the platform — are never checked. What happens next 
 from __future__ import annotations
 
 from bot.core.context import Context
-from bot.core.events import MemberJoined, MemberLeft, Message
+from bot.core.events import ButtonPress, MemberJoined, MemberLeft, Message
 from bot.core.filters import is_admin
 from bot.core.jobs import MinuteJob
 from bot.core.routing import Router
@@ -53,6 +53,7 @@ def router() -> Router:
     r.observe(Message, Watch().message)
     r.observe(MemberJoined, moderation_captcha.joined)
     r.observe(MemberLeft, moderation_captcha.left)
+    r.observe(ButtonPress, moderation_captcha.pressed)
     moderation_commands.register(r)
     return r
 

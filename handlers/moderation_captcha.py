@@ -1,5 +1,8 @@
 """The newcomer check (入群验证): a newcomer answers a small sum in the group within ``captcha_seconds``.
 
+Where the platform shows buttons (Telegram) the answer is a press on one of four candidate answers
+(:mod:`handlers.captcha_buttons`); elsewhere it is typed (a typed right answer counts on Telegram too).
+
 Only in ``enforce`` mode and where the platform can remove members. Where it can also restrict (Telegram),
 the newcomer may send text only until they pass; elsewhere (QQ) their other messages are deleted until then.
 A right answer lifts the restriction; no answer in time removes them (checked every minute, once per
@@ -12,11 +15,13 @@ import secrets
 
 from bot.core.config import GroupConfig
 from bot.core.context import Context
-from bot.core.events import ChatRef, MemberJoined, MemberLeft, Message, UserRef
+from bot.core.events import ButtonPress, ChatRef, MemberJoined, MemberLeft, Message
 from bot.core.jobs import Jobs
 from bot.core.outgoing import ModAction
 from bot.core.textnorm import analysis_text
 from bot.domain.moderation import labels
+from handlers import captcha_buttons
+from handlers.captcha_outcome import failed, passed
 from handlers.moderation_act import abilities, announce, do
 from storage.repo import Captcha
 
@@ -43,8 +48,16 @@ async def joined(ctx: Context[MemberJoined]) -> None:
     await ctx.repo.moderation.record_moderation(group.id, ev.user.id, ev.time, "captcha",
                                                 "restrict" if restricted else "ask", "enforce")
     await ctx.repo.privacy.audit("moderation", "mod_captcha", group.id, f"{ev.user.id}: asked")
-    await announce(ctx, group, "captcha_question", ev.user.id, ev.user_name, a=a, b=b,
-                   limit=labels.duration(group.locale, seconds))
+    limit = labels.duration(group.locale, seconds)
+    if captcha_buttons.offered(ctx, ev.chat):
+        await captcha_buttons.ask(ctx, group, ev.user, ev.user_name, a, b, limit)
+    else:
+        await announce(ctx, group, "captcha_question", ev.user.id, ev.user_name, a=a, b=b, limit=limit)
+
+
+async def pressed(ctx: Context[ButtonPress]) -> None:
+    """A button press: a newcomer's answer when it is one of the check's buttons."""
+    await captcha_buttons.pressed(ctx, ctx.group is not None and checks(ctx, ctx.group))
 
 
 def _digits(text: str) -> str:
@@ -62,12 +75,7 @@ async def answer(ctx: Context[Message], group: GroupConfig) -> bool:
         return False
     c = pending[0]
     if _digits(ev.text) == c.answer:
-        await ctx.repo.moderation.drop_captcha(group.id, ev.user.id)
-        if c.restricted:
-            await do(ctx, ev.chat, ModAction("unmute", user=ev.user))
-        await ctx.repo.moderation.record_moderation(group.id, ev.user.id, ev.time, "captcha", "pass", "enforce")
-        await ctx.repo.privacy.audit("moderation", "mod_captcha", group.id, f"{ev.user.id}: passed")
-        await announce(ctx, group, "captcha_passed", ev.user.id, ev.user_name or c.name)
+        await passed(ctx, group, c, ev.user_name, ev.time)
     elif "delete" in abilities(ctx, ev.chat):
         await do(ctx, ev.chat, ModAction("delete", message_id=ev.event_id))
     return True
@@ -84,12 +92,7 @@ async def timeouts(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:
         return
     for c in await ctx.repo.moderation.captchas(group.id, due_by=ctx.clock()):
         async def remove(jctx: Context, g: GroupConfig, c: Captcha = c) -> None:
-            await do(jctx, ChatRef.of(g.id), ModAction("kick", user=UserRef.of(c.member_id)))
-            await jctx.repo.moderation.drop_captcha(g.id, c.member_id)
-            await jctx.repo.moderation.record_moderation(g.id, c.member_id, jctx.clock(), "captcha", "kick", "enforce")
-            await jctx.repo.privacy.audit("moderation", "mod_enforce", g.id, f"{c.member_id}: captcha timeout → kick")
-            await announce(jctx, g, "captcha_removed", c.member_id, c.name,
-                           limit=labels.duration(g.locale, g.moderation.captcha_seconds))
+            await failed(jctx, g, c, "timeout")
         await jobs.run(group, f"captcha:{c.member_id}", c.deadline, remove)
 
 

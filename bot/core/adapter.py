@@ -109,6 +109,7 @@ class Capabilities:
     # moderation actions ``moderate`` can carry out (delete, mute, unmute, restrict, kick); empty: none
     moderation: frozenset[str] = frozenset()
     polls: bool = False  # native polls: ``send_poll`` posts them and votes arrive as PollAnswer events
+    buttons: bool = False  # ``send`` shows ``out.buttons``, presses arrive as ButtonPress, ``answer_press`` answers
 
 
 class StateStore(Protocol):
@@ -208,6 +209,15 @@ class SendsPolls(Protocol):
 
     async def send_poll(self, out: Outgoing) -> str:
         """Post ``out.poll`` in ``out.target``; returns the platform's poll id; raises SendError on failure."""
+        ...
+
+
+@runtime_checkable
+class AnswersPresses(Protocol):
+    """An adapter that answers button presses (``out.answer``) where ``capabilities.buttons`` is True."""
+
+    async def answer_press(self, out: Outgoing) -> None:
+        """Show ``out.answer.text`` to whoever pressed; raise SendError on failure."""
         ...
 
 

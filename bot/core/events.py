@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.presses import ButtonPress, press_fields, press_from_dict
 from bot.core.purchases import Purchase, Refund, commerce_fields, commerce_from_dict
 from bot.core.refs import ChatRef, UserRef, display_name
 
 __all__ = [
+    "ButtonPress",
     "ChatRef",
     "Event",
     "GroupMoved",
@@ -158,7 +160,8 @@ class PollAnswer:
     kind: str = field(default="poll_answer", init=False)
 
 
-Event = Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest | Purchase | Refund | Reaction | PollAnswer
+Event = (Message | MemberJoined | MemberLeft | GroupMoved | JoinRequest | Purchase | Refund | Reaction | PollAnswer
+         | ButtonPress)
 
 
 def event_to_dict(ev: Event) -> dict[str, Any]:
@@ -202,6 +205,8 @@ def event_to_dict(ev: Event) -> dict[str, Any]:
         out["message_id"] = ev.message_id
     elif isinstance(ev, PollAnswer):
         out.update(poll_id=ev.poll_id, options=list(ev.options), user_name=ev.user_name)
+    elif isinstance(ev, ButtonPress):
+        out.update(press_fields(ev))
     return out
 
 
@@ -243,4 +248,6 @@ def event_from_dict(d: dict[str, Any]) -> Event:
     if kind == "poll_answer":
         return PollAnswer(**common, poll_id=str(d["poll_id"]), options=tuple(int(o) for o in d.get("options", [])),
                           user_name=d.get("user_name", ""))
+    if kind == "button_press":
+        return press_from_dict(d, common)
     raise ValueError(f"unknown event kind {kind!r}")

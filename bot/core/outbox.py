@@ -19,7 +19,7 @@ import logging
 import traceback
 from collections.abc import Callable, Mapping
 
-from bot.core.adapter import Adapter, Moderates, SendError, SendsPolls
+from bot.core.adapter import Adapter, AnswersPresses, Moderates, SendError, SendsPolls
 from bot.core.events import ChatRef
 from bot.core.metrics import Metrics
 from bot.core.outbox_queue import DROPPED_REASON, Queued, bound_lane
@@ -181,6 +181,10 @@ class Outbox:
                     raise SendError(f"{item.adapter} cannot post native polls", permanent=True)
                 poll_id = await adapter.send_poll(out)
                 await self.repo.reach.record_poll(item.adapter, poll_id, out.poll.ref)
+            elif out.answer is not None:  # the answer to a button press, shown to the presser only
+                if not isinstance(adapter, AnswersPresses):
+                    raise SendError(f"{item.adapter} cannot answer button presses", permanent=True)
+                await adapter.answer_press(out)
             else:
                 await adapter.send(out)
         except SendError as exc:

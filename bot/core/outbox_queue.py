@@ -38,9 +38,9 @@ def _merge(first: Queued, item: OutboxItem, out: Outgoing) -> Queued:
 
 
 def _message(out: Outgoing) -> bool:
-    """A message (merged or dropped under pressure), not an action (join decision, moderation) or a native
-    poll, which never is."""
-    return out.join is None and out.action is None and out.poll is None
+    """A message (merged or dropped under pressure), not an action (join decision, moderation, a press
+    answer), a native poll or a message with buttons (the buttons belong to it alone), which never is."""
+    return out.join is None and out.action is None and out.poll is None and not out.buttons and out.answer is None
 
 
 def bound_lane(batch: list[tuple[OutboxItem, Outgoing]], max_queued: int,

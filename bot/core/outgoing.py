@@ -67,6 +67,25 @@ class Poll:
 
 
 @dataclass(frozen=True, slots=True)
+class Button:
+    """A button under a message (Telegram inline keyboard): ``label`` is shown, ``data`` comes back in the
+    :class:`~bot.core.events.ButtonPress` when someone presses it (at most 64 bytes on Telegram)."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class PressAnswer:
+    """The answer to one button press (an action, not a message): a short notice shown to the presser only
+    (Telegram ``answerCallbackQuery``). The adapter's ``answer_press(out)`` renders it where
+    ``capabilities.buttons`` is True."""
+
+    press_id: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     """One message to a group (``ChatRef``) or privately to a person (``UserRef``).
 
@@ -81,6 +100,8 @@ class Outgoing:
     join: JoinDecision | None = None
     action: ModAction | None = None
     poll: Poll | None = None
+    buttons: tuple[Button, ...] = ()  # one row under the message, where ``capabilities.buttons`` says so
+    answer: PressAnswer | None = None
 
     @property
     def adapter(self) -> str:
@@ -110,6 +131,10 @@ def outgoing_to_dict(out: Outgoing) -> dict[str, Any]:
     if out.poll is not None:
         d["poll"] = {"question": out.poll.question, "options": list(out.poll.options), "multiple": out.poll.multiple,
                      "ref": out.poll.ref}
+    if out.buttons:
+        d["buttons"] = [[b.label, b.data] for b in out.buttons]
+    if out.answer is not None:
+        d["answer"] = {"press_id": out.answer.press_id, "text": out.answer.text}
     return d
 
 
@@ -132,5 +157,8 @@ def outgoing_from_dict(d: dict[str, Any]) -> Outgoing:
     p = d.get("poll")
     poll = Poll(str(p["question"]), tuple(str(o) for o in p["options"]), bool(p.get("multiple", False)),
                 str(p.get("ref", ""))) if p else None
+    buttons = tuple(Button(str(label), str(data)) for label, data in d.get("buttons", []))
+    ans = d.get("answer")
+    answer = PressAnswer(str(ans["press_id"]), str(ans.get("text", ""))) if ans else None
     return Outgoing(target=target, parts=tuple(parts), reply_to=d.get("reply_to"), key=d.get("key", ""), join=join,
-                    action=action, poll=poll)
+                    action=action, poll=poll, buttons=buttons, answer=answer)

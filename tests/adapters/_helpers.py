@@ -57,7 +57,7 @@ class FakeTelegram:
         self.decisions: list[tuple[str, dict[str, Any]]] = []
         self.decide_attempts = 0
         self.decide_fail: list[tuple[int, dict[str, Any]]] = []
-        self.actions: list[tuple[str, dict[str, Any]]] = []  # moderation calls, in order
+        self.actions: list[tuple[str, dict[str, Any]]] = []  # moderation calls and press answers, in order
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -78,7 +78,8 @@ class FakeTelegram:
                 return web.json_response(body, status=status)
             self.decisions.append((method, params))
             return web.json_response({"ok": True, "result": True})
-        if method in ("deleteMessage", "restrictChatMember", "banChatMember", "unbanChatMember"):
+        if method in ("deleteMessage", "restrictChatMember", "banChatMember", "unbanChatMember",
+                      "answerCallbackQuery"):
             self.actions.append((method, params))
             return web.json_response({"ok": True, "result": True})
         if method != "sendMessage":

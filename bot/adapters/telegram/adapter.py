@@ -11,6 +11,7 @@ from typing import Any
 from bot.adapters.shared import credentials
 from bot.adapters.shared.support import ascii_int, loads
 from bot.adapters.telegram.api import call_api, chat_id_param, user_id_param
+from bot.adapters.telegram.buttons import answer_params, keyboard
 from bot.adapters.telegram.joins import decision_call
 from bot.adapters.telegram.moderation import KINDS, action_calls
 from bot.adapters.telegram.parse import UpdateParser
@@ -63,7 +64,7 @@ class TelegramAdapter:
         self.capabilities = Capabilities(visibility="mentions", private_messages=True, membership_events=True,
                                          retries_deliveries=True, max_text_len=MAX_LEN,
                                          per_chat_per_minute=20, per_chat_per_second=1.0, join_requests=True,
-                                         moderation=KINDS, polls=True)
+                                         moderation=KINDS, polls=True, buttons=True)
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -160,6 +161,10 @@ class TelegramAdapter:
             chat_id = self.state.resolve(out.target.chat_id)
         target_id = chat_id_param(chat_id)
         chunks = render_chunks(out)
+        try:
+            markup = keyboard(out.buttons) if out.buttons else None
+        except ValueError as exc:
+            raise SendError(str(exc), permanent=True) from None
         done = self._progress.get(out.key, 0) if out.key else 0
         for i in range(done, len(chunks)):
             params: dict[str, Any] = {"chat_id": target_id, "text": chunks[i], "parse_mode": "HTML",
@@ -167,6 +172,8 @@ class TelegramAdapter:
             reply_id = ascii_int(out.reply_to) if out.reply_to else None
             if i == 0 and reply_id is not None and isinstance(out.target, ChatRef):
                 params["reply_parameters"] = {"message_id": reply_id, "allow_sending_without_reply": True}
+            if markup is not None and i == len(chunks) - 1:
+                params["reply_markup"] = markup  # under the last part, where the question ends
             if i > done:
                 await self.sleep(1.0)  # Telegram: at most one message a second per chat
             try:
@@ -200,6 +207,12 @@ class TelegramAdapter:
             return sent_poll_id(result)
         except ValueError as exc:
             raise SendError(str(exc), permanent=True) from None
+
+    async def answer_press(self, out: Outgoing) -> None:
+        """``out.answer`` → ``answerCallbackQuery`` (the text shown to the presser only)."""
+        if out.answer is None:
+            raise SendError("not an answer to a button press", permanent=True)
+        await self.call("answerCallbackQuery", answer_params(out.answer))
 
     async def decide_join(self, out: Outgoing) -> None:
         """A JoinDecision → ``approveChatJoinRequest`` / ``declineChatJoinRequest``, classified like

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.adapters.shared.support import bad, id_field
+from bot.adapters.telegram.buttons import callback_query
 from bot.adapters.telegram.fields import date, obj, optional, string, user_name
 from bot.adapters.telegram.joins import join_request
 from bot.adapters.telegram.polls import poll_answer
@@ -60,6 +61,8 @@ class UpdateParser:
             return message_reaction(self.name, self.chat, key, obj(payload, "message_reaction"))
         if "poll_answer" in payload:
             return poll_answer(self.name, key, obj(payload, "poll_answer"), self.now)
+        if "callback_query" in payload:
+            return callback_query(self.name, self.chat, key, obj(payload, "callback_query"), self.now)
         if "chat_join_request" in payload:
             req = obj(payload, "chat_join_request")
             return self.join_request(key, payload, req)
