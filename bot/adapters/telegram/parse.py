@@ -9,21 +9,21 @@ from bot.adapters.shared.support import bad, id_field
 from bot.adapters.telegram.buttons import callback_query
 from bot.adapters.telegram.fields import date, obj, optional, string, user_name
 from bot.adapters.telegram.joins import join_request
+from bot.adapters.telegram.member_updates import GROUP_TYPES, MemberUpdates
 from bot.adapters.telegram.polls import poll_answer
 from bot.adapters.telegram.reactions import message_reaction
-from bot.adapters.telegram.state import ADMIN_STATUSES, TelegramState
+from bot.adapters.telegram.state import TelegramState
 from bot.adapters.telegram.text import command_address, mentions_in
 from bot.core.adapter import Learned, Parsed
-from bot.core.events import ChatRef, Event, GroupMoved, JoinRequest, MemberJoined, MemberLeft, Message, UserRef
+from bot.core.events import ChatRef, Event, GroupMoved, JoinRequest, MemberJoined, MemberLeft, Message
 
-GROUP_TYPES = ("group", "supergroup")
 CONTENT_KEYS = ("text", "caption", "photo", "sticker", "video", "voice", "audio", "document", "animation",
                 "video_note", "poll", "location", "contact", "dice", "venue", "story")
 IGNORED_UPDATES = {"edited_message": "edited", "edited_channel_post": "edited", "channel_post": "channel",
                    "business_message": "unsupported", "edited_business_message": "edited"}
 
 
-class UpdateParser:
+class UpdateParser(MemberUpdates):
     """Parses one update against ``state`` (never changing it); ``learned`` collects what it teaches."""
 
     def __init__(self, name: str, state: TelegramState, now: float = 0.0) -> None:
@@ -31,12 +31,6 @@ class UpdateParser:
         self.st = state
         self.now = now  # arrival time, for updates that carry no date (poll_answer)
         self.learned: list[Learned] = []
-
-    def chat(self, chat_id: str) -> ChatRef:
-        return ChatRef(self.name, self.st.resolve(chat_id))
-
-    def user(self, user_id: str) -> UserRef:
-        return UserRef(self.name, user_id)
 
     def parse(self, payload: Any) -> Parsed:
         if not isinstance(payload, dict):
@@ -204,53 +198,3 @@ class UpdateParser:
                        text=text, user_name=name, chat_name=title, reply_to=reply_to, mentions=mentions,
                        mentions_bot=mentions_bot or to_us, is_group_admin=is_admin,
                        addressed_elsewhere=addressed_elsewhere)
-
-    # -- membership updates -----------------------------------------------------------------------
-    @staticmethod
-    def _is_member(cm: Mapping[str, Any]) -> bool:
-        status = cm.get("status")
-        return status in ("creator", "administrator", "member") or (status == "restricted"
-                                                                      and cm.get("is_member") is True)
-
-    def chat_member(self, key: str, upd: Mapping[str, Any]) -> Parsed:
-        chat = obj(upd, "chat")
-        old, new = obj(upd, "old_chat_member"), obj(upd, "new_chat_member")
-        chat_id, title, at = id_field(chat, "id"), string(chat, "title"), date(upd)
-        if string(chat, "type") not in GROUP_TYPES:
-            return Parsed(key=key, ignored="channel")
-        member = obj(new, "user")
-        uid = id_field(member, "id")
-        # validate the rest before the first state change: a rejected update must learn nothing
-        performer = optional(upd, "from")
-        actor = id_field(performer, "id") if performer is not None else ""
-        link = optional(upd, "invite_link")
-        link_name = string(link, "name") if link is not None else ""
-        creator = optional(link, "creator") if link is not None else None
-        link_creator = id_field(creator, "id") if creator is not None else ""
-        self.learned += self.st.chat_member_facts(self.st.resolve(chat_id))
-        if self.st.is_bot(uid, string(member, "username")):
-            self.learned += self.st.status_facts(chat_id, string(new, "status"))
-            return Parsed(key=key, ignored="bot_status")
-        self.learned += self.st.admin_facts(self.st.resolve(chat_id), uid, string(new, "status") in ADMIN_STATUSES)
-        was, now = self._is_member(old), self._is_member(new)
-        if was == now:
-            return Parsed(key=key, ignored="member_status")
-        if not now:
-            return Parsed(key=key, events=(MemberLeft(event_id=f"cm:{uid}:{int(at)}:leave", chat=self.chat(chat_id),
-                                                      user=self.user(uid), time=at, chat_name=title),))
-        inviter = link_creator if actor == uid else actor
-        invited_by = self.user(inviter) if inviter and inviter != uid else None
-        self.learned += self.st.decided_facts(uid)  # a member now: decided, by us or by an admin
-        return Parsed(key=key, events=(MemberJoined(
-            event_id=f"cm:{uid}:{int(at)}:join", chat=self.chat(chat_id), user=self.user(uid), time=at,
-            user_name=user_name(member), chat_name=title, invited_by=invited_by, invite_link=link_name),))
-
-    def my_chat_member(self, key: str, upd: Mapping[str, Any]) -> Parsed:
-        chat = obj(upd, "chat")
-        new = obj(upd, "new_chat_member")
-        chat_id, status = id_field(chat, "id"), string(new, "status")
-        if string(chat, "type") == "private":
-            self.learned += self.st.dm_facts(chat_id, status not in ("kicked", "left"))
-        elif string(chat, "type") in GROUP_TYPES:
-            self.learned += self.st.status_facts(self.st.resolve(chat_id), status)
-        return Parsed(key=key, ignored="bot_status")
