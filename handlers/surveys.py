@@ -66,7 +66,8 @@ async def results(ctx: Context, sv: SurveyConfig, group_id: str) -> dict[str, An
 
 
 def scheduled_jobs(config: Config) -> list[ScheduledJob]:
-    """One job per survey that has a ``schedule``: it is posted in every group it targets."""
+    """One job per survey: posted on its ``schedule`` in every group it targets, or on the schedule set for a
+    group in the console (stored like a chat change of a report time; an unscheduled survey's job is off)."""
     def job(sv: SurveyConfig) -> ScheduledJob:
         async def post_survey(ctx: Context, group: GroupConfig) -> None:
             await start(ctx, sv, ChatRef.of(group.id))
@@ -74,7 +75,7 @@ def scheduled_jobs(config: Config) -> list[ScheduledJob]:
         def configured(_config: Config, group: GroupConfig) -> str:
             return sv.schedule if not sv.groups or group.id in sv.groups else "off"
         return ScheduledJob(f"survey:{sv.id}", post_survey, configured=configured)
-    return [job(sv) for sv in config.surveys if sv.schedule]
+    return [job(sv) for sv in config.surveys]
 
 
 async def survey_list(ctx: Context[Message]) -> None:

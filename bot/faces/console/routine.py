@@ -88,8 +88,9 @@ def _int(form: Any, key: str) -> int:
     return int(raw)
 
 
-async def _schedule(request: web.Request, gc: GroupConfig, job: ScheduledJob, raw: str) -> str:
-    """Store a schedule as ``/早报 时间`` does: a spec, ``off``, or empty for the config's again."""
+async def store_schedule(request: web.Request, gc: GroupConfig, job: ScheduledJob, raw: str) -> str:
+    """Store a schedule as ``/早报 时间`` does: a spec, ``off``, or empty for the config's again (also a
+    survey's repeating schedule); raises :class:`Refused` (``bad_schedule``) for one it cannot read."""
     value: str | None = raw or None
     if raw and raw.casefold() not in ("off", "关闭"):
         try:
@@ -111,7 +112,7 @@ async def _apply(request: web.Request, c: Console, gc: GroupConfig, who: str, fo
         job = JOBS.get(str(form.get("job", "")))
         if job is None:
             raise Refused("bad_request")
-        return await _schedule(request, gc, job, _text(form, "value", 100))
+        return await store_schedule(request, gc, job, _text(form, "value", 100))
     if action == "news_add":
         text = str(form.get("text", "")).strip()[:MAX_TEXT]
         if not text:

@@ -14,12 +14,14 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.events import ChatRef
+from bot.core.jobs import effective
 from bot.core.timeutil import iso_utc, zone
 from bot.domain.segments import QueryError
 from bot.faces.appkeys import RUNTIME
 from bot.faces.console import charts
 from bot.faces.console.access import GroupView
 from bot.faces.console.gate import api_group, group_context, page_group
+from bot.faces.console.routine import Refused, store_schedule
 from bot.faces.console.service import CONSOLE
 from bot.faces.console.views import group_url, json_response
 from handlers import surveys
@@ -30,14 +32,18 @@ from handlers.survey_reach import send_survey
 async def data(request: web.Request, group: GroupView) -> list[dict[str, Any]]:
     """Every survey with its questions, its pending one-off time, and its results in this group."""
     c = request.app[CONSOLE]
-    _gc, ctx = group_context(request, group)
+    gc, ctx = group_context(request, group)
+    jobs = request.app[RUNTIME].jobs.jobs
     out = []
     for sv in c.config.surveys:
+        job = jobs.get(f"survey:{sv.id}")
+        repeat = await effective(ctx, gc, job) if job is not None else None
         res = await surveys.results(ctx, sv, group.id)
         at = await c.repo.settings.setting_value(group.id, one_off_key(sv.id))
         started = await c.repo.surveys.survey_started(group.id, sv.id)
         out.append({
             "id": sv.id, "title": sv.title, "schedule": sv.schedule if not sv.groups or group.id in sv.groups else "",
+            "repeat": repeat.spec if repeat else "", "repeat_source": repeat.source if repeat else "off",
             "send_at": iso_utc(float(at)) if at else None, "started_at": iso_utc(started),
             "questions": [{"n": r["n"], "text": r["text"], "kind": r["kind"], "answered": r["answered"],
                            "tally": [{"option": o, "count": int(n) if n else 0} for o, n in r["tally"]]}
@@ -70,10 +76,11 @@ async def surveys_json(request: web.Request) -> web.Response:
 
 async def survey_post(request: web.Request) -> web.Response:
     """``POST …/surveys`` with ``survey`` and ``action`` = ``send`` | ``schedule`` (``at``, local
-    ``YYYY-MM-DDTHH:MM``) | ``unschedule``; audited."""
+    ``YYYY-MM-DDTHH:MM``) | ``unschedule`` | ``repeat`` (``value``: a schedule spec, ``off``, or empty for the
+    config's); audited."""
     c = request.app[CONSOLE]
     who, group = await page_group(request)
-    _gc, ctx = group_context(request, group)
+    gc, ctx = group_context(request, group)
     form = await request.post()
     back = group_url(group.id, "/surveys")
     sv = c.config.survey(str(form.get("survey", "")))
@@ -100,6 +107,14 @@ async def survey_post(request: web.Request) -> web.Response:
             raise web.HTTPSeeOther(f"{back}?error=past_time")
         await c.repo.settings.set_setting(group.id, one_off_key(sv.id), str(when.timestamp()))
         detail = f"{sv.id}: at {iso_utc(when.timestamp())}"
+    elif action == "repeat":  # a repeating schedule for this group: a spec, off, or empty for the config's
+        job = request.app[RUNTIME].jobs.jobs.get(f"survey:{sv.id}")
+        if job is None:
+            raise web.HTTPSeeOther(f"{back}?error=bad_request")
+        try:
+            detail = f"{sv.id}: " + await store_schedule(request, gc, job, str(form.get("value", "")).strip()[:100])
+        except Refused as exc:
+            raise web.HTTPSeeOther(f"{back}?error={exc.code}") from None
     elif action == "unschedule":
         await c.repo.settings.set_setting(group.id, one_off_key(sv.id), None)
         detail = f"{sv.id}: unscheduled"

@@ -67,3 +67,29 @@ async def test_a_survey_sent_at_a_time_goes_out_once_then(console: Any) -> None:
     r = await console.client.post(PAGE, data={"csrf": csrf, "survey": "taste", "action": "schedule",
                                               "at": "2026-11-19T03:30"})
     assert "这个时间已经过去了" in await r.text()
+
+
+async def test_a_repeating_schedule_set_in_the_console_posts_every_week(console: Any) -> None:
+    csrf = await login(console.client, ADMIN_A)
+    r = await console.client.post(PAGE, data={"csrf": csrf, "survey": "taste", "action": "repeat",
+                                              "value": "周五 03:20"})
+    assert r.status == 200 and "已保存定期发送的时间" in await r.text()
+    html = await (await console.client.get(PAGE)).text()
+    assert "现在：周五 03:20（控制台或聊天中设置）" in html
+    jobs = console.runtime.jobs
+    assert jobs.installed[(A, "survey:taste")].spec == "周五 03:20"
+    before = posted(console)
+    console.clock.now = START + 10 * 60
+    assert not await jobs.tick(A, "survey:taste")  # not yet
+    for week in range(2):  # 03:20 this Friday and the next
+        console.clock.now = START + week * 7 * 86400 + 20 * 60 + 5
+        assert await jobs.tick(A, "survey:taste")
+        assert not await jobs.tick(A, "survey:taste")  # once per fire time
+        await console.settle()
+        assert posted(console) == before + week + 1
+    csrf = await login(console.client, ADMIN_A)  # a week later: the session of the first login has ended
+    r = await console.client.post(PAGE, data={"csrf": csrf, "survey": "taste", "action": "repeat", "value": "25:99"})
+    assert "时间格式不对" in await r.text()
+    await console.client.post(PAGE, data={"csrf": csrf, "survey": "taste", "action": "repeat", "value": "off"})
+    assert "现在：已关闭" in await (await console.client.get(PAGE)).text()
+    assert jobs.installed[(A, "survey:taste")].spec == ""  # off: no timer
