@@ -117,7 +117,7 @@ async def answer_faq(ctx: Context[Message]) -> None:
     ev, group = ctx.event, ctx.group
     if group is None or not is_chat(ctx) or ev.is_private or not is_question(ev.text):
         return
-    faqs = [*await ctx.repo.answers.faqs(group.id), *configured(group)]
+    faqs = [*await ctx.repo.answers.committed_faqs(group.id), *configured(group)]
     found = best_match(ev.text, [f.question for f in faqs], group.qa.faq_threshold) if faqs else None
     if found is None:
         return

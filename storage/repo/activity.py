@@ -13,6 +13,7 @@ from storage.models import Member, MembershipEvent
 from storage.repo import event_statements as statements
 from storage.repo.member_upsert import later, sighting
 from storage.repo.privacy import one_way, refused
+from storage.repo.txn_memo import memo
 from storage.repo.upserts import upsert
 
 MEMBERSHIP_IDEMPOTENCY_S = 60.0
@@ -34,9 +35,14 @@ class MessageFacts:
 
 
 def _touch_group(conn: Connection, group_id: str, adapter: str, name: str, at: float) -> None:
-    """Create the group on first sight; a non-empty name also renames it."""
+    """Create the group on first sight; a non-empty name also renames it. Once per group and name per
+    transaction: every message of a batch names its group."""
+    seen = memo(conn, "groups")
+    if group_id in seen and (not name or seen[group_id] == name):
+        return
     group = {"id": group_id, "adapter": adapter, "name": name, "created_at": at}
     (statements.GROUP_NAMED if name else statements.GROUP_NEW).run(conn, group)
+    seen[group_id] = name or seen.get(group_id, "")
 
 
 def _member_upsert(conn: Connection, group_id: str, member_id: str, name: str, at: float,

@@ -16,6 +16,7 @@ from sqlmodel import SQLModel, col
 
 from storage.models import AuditEntry, DoNotProfile, Member, MembershipEvent
 from storage.repo.prepared import Prepared
+from storage.repo.txn_memo import forget, memo
 from storage.repo.upserts import insert_ignore
 
 
@@ -30,13 +31,19 @@ def member_tables() -> list[Any]:
     return [t for t in SQLModel.metadata.sorted_tables if {"group_id", "member_id"} <= set(t.c.keys())]
 
 
+REFUSED_MEMO = "refused"
 _REFUSED = Prepared(lambda _d: select(col(DoNotProfile.member_key)).where(
     col(DoNotProfile.group_id) == bindparam("group_id"), col(DoNotProfile.member_key) == bindparam("key")))
 
 
 def refused(conn: Connection, group_id: str, member_id: str) -> bool:
-    """Whether the member refused profiling in the group (then nothing new is recorded about them)."""
-    return bool(_REFUSED.rows(conn, {"group_id": group_id, "key": one_way(member_id)}))
+    """Whether the member refused profiling in the group (then nothing new is recorded about them). Asked once
+    per member per transaction: every observer of every event in a batch asks it (``txn_memo``)."""
+    known = memo(conn, REFUSED_MEMO)
+    key = (group_id, member_id)
+    if key not in known:
+        known[key] = bool(_REFUSED.rows(conn, {"group_id": group_id, "key": one_way(member_id)}))
+    return bool(known[key])
 
 
 def refused_among(conn: Connection, group_id: str, member_ids: Iterable[str]) -> set[str]:
@@ -52,6 +59,7 @@ def refused_among(conn: Connection, group_id: str, member_ids: Iterable[str]) ->
 def set_opt_out(conn: Connection, group_id: str, member_id: str, opted_out: bool) -> None:
     """Record (or lift) a member's refusal of profiling; works for members with no stored data too."""
     marker = {"group_id": group_id, "member_key": one_way(member_id)}
+    forget(conn, REFUSED_MEMO)
     if opted_out:
         insert_ignore(conn, DoNotProfile, marker)
     else:

@@ -20,6 +20,10 @@ class AnswerStore(Protocol):
     async def faqs(self, group_id: str) -> list[Faq]:
         """The group's FAQs, oldest first."""
 
+    async def committed_faqs(self, group_id: str) -> list[Faq]:
+        """The group's FAQs as committed, for matching a member's message: no observer writes FAQs, so the
+        event's own pending writes need not be replayed to read them (``SqlStore._read_committed``)."""
+
     async def remove_faq(self, group_id: str, faq_id: int) -> None:
         """Forget a FAQ (and its hits)."""
 
@@ -57,6 +61,9 @@ class SqlAnswerStore(SqlStore):
 
     async def faqs(self, group_id: str) -> list[Faq]:
         return await self._read(lambda c: answers.faqs(c, group_id))
+
+    async def committed_faqs(self, group_id: str) -> list[Faq]:
+        return await self._read_committed(lambda c: answers.faqs(c, group_id))
 
     async def remove_faq(self, group_id: str, faq_id: int) -> None:
         await self._write(lambda c: answers.remove_faq(c, group_id, faq_id))

@@ -27,6 +27,11 @@ class SqlStore:
     async def _read(self, fn: Callable[[Connection], T]) -> T:
         return await self.writer.read(self.db, fn)
 
+    async def _read_committed(self, fn: Callable[[Connection], T]) -> T:
+        """A read of what is committed, even inside an event: only for data no observer of an event writes
+        (then the event's own pending writes cannot change the answer, and are not replayed to get it)."""
+        return await self.db.read(fn)
+
     async def _write(self, fn: WriteFn) -> None:
         await self.writer.run(fn)
 
