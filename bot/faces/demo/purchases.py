@@ -32,7 +32,10 @@ def purchase_section(profiles: list[ProfileJSON], locale: str) -> list[str]:
     rows = []
     for p in buyers:
         c = p["commerce"]
-        rows.append([p["name"] or "—", str(c["orders"]), f"{c['spend']:.2f}", f"{c['avg_order_value']:.2f}",
+        # every order refunded: no order counts, and an average of nothing would read as a price of 0.00
+        orders = str(c["orders"]) if c["orders"] else t(N_("0（已全部退款）"))
+        average = f"{c['avg_order_value']:.2f}" if c["orders"] else "—"
+        rows.append([p["name"] or "—", orders, f"{c['spend']:.2f}", average,
                      c["channel"] or "—", t("、").join(c["categories"]) or "—", label("tier", p["tier"], locale)])
     header = [t(N_("昵称")), t(N_("订单数")), t(N_("消费总额")), t(N_("客单价")), t(N_("常用渠道")),
               t(N_("常买品类")), t(N_("价值分层"))]
