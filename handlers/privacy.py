@@ -83,7 +83,7 @@ async def mydata(ctx: Context[Message]) -> None:
         return
     now = ctx.clock()
     found = await profiles.load(ctx.repo, ctx.config, ev.chat.id, [ev.user.id], now)
-    doc = await member_data.document(ctx.repo, ctx.config, ev.chat.id, ev.user.id, now)
+    doc = await member_data.document(ctx.repo, ctx.config, ev.chat.id, ev.user.id, now, found)
     link = await member_data.issue_link(ctx.repo, ctx.config, ev.chat.id, ev.user.id, now)
     linked = [a for a in await people.accounts_of(ctx.repo, ev.user.id) if a != ev.user.id]
     await ctx.reply_private(ctx.render("mydata", ctx.locale, link=link, minutes=int(member_data.LINK_VALID_S // 60),

@@ -71,8 +71,7 @@ async def send_survey(ctx: Context, sv: SurveyConfig, chat: ChatRef, segment: st
         await _post_in_group(ctx, sv, chat)
         members = await ctx.repo.members.current_members(gid)
         await ctx.repo.reach.record_deliveries(gid, sv.id, [(m, "group") for m in members])
-        await pushes.record(ctx.repo, gid, "survey", ctx.clock(), ctx.timezone)  # measured like every bot post
-        return Sent(targeted=False)
+        return await _measured(ctx, gid, Sent(targeted=False))
     saved = await ctx.repo.profiles.saved_segments(gid)
     found = await insights.segment(ctx.repo, ctx.config, gid, saved.get(query, query), ctx.clock())
     await ctx.repo.surveys.start_survey(gid, sv.id)
@@ -93,8 +92,13 @@ async def send_survey(ctx: Context, sv: SurveyConfig, chat: ChatRef, segment: st
                    + "\n" + text, mentions)
     await ctx.repo.reach.record_deliveries(gid, sv.id, [(m, "private") for m in privately]
                                            + [(m, "group") for m, _n in rest])
-    await pushes.record(ctx.repo, gid, "survey", ctx.clock(), ctx.timezone)
-    return Sent(targeted=True, private=len(privately), mentioned=len(rest))
+    return await _measured(ctx, gid, Sent(targeted=True, private=len(privately), mentioned=len(rest)))
+
+
+async def _measured(ctx: Context, group_id: str, sent: Sent) -> Sent:
+    """Record the sending as a bot post whose response is measured (``bot.domain.pushes``), like every other."""
+    await pushes.record(ctx.repo, group_id, "survey", ctx.clock(), ctx.timezone)
+    return sent
 
 
 async def remind_non_responders(jobs: Jobs, ctx: Context, group: GroupConfig) -> None:

@@ -26,10 +26,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(f"quntag-mydata:{token}".encode()).hexdigest()
 
 
-async def document(repo: Repo, config: Config, group_id: str, member_id: str, now: float) -> dict[str, Any]:
+async def document(repo: Repo, config: Config, group_id: str, member_id: str, now: float,
+                   found: list[profiles.Profile] | None = None) -> dict[str, Any]:
     """``{"profile": …, "stored": {table: rows}, "linked": {"person", "accounts"} | None}``: what the member may
-    see of everything stored about them, with the accounts they linked to this one."""
-    found = await profiles.load(repo, config, group_id, [member_id], now)
+    see of everything stored about them, with the accounts they linked to this one. ``found``: the member's
+    profile when the caller has loaded it already (else it is loaded here)."""
+    if found is None:
+        found = await profiles.load(repo, config, group_id, [member_id], now)
     raw = await repo.privacy.member_raw_data(group_id, member_id)
     shown = profiles.profile_json(found[0]) if found else None
     profile = {k: v for k, v in shown.items() if k != "tier"} if shown is not None else None
