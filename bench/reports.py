@@ -79,6 +79,7 @@ def generate(db: Path, members: int, messages: int, rules: list[tuple[str, str, 
     msg_rows, hit_rows = [], []
     day_n: Counter[tuple[int, str]] = Counter()
     hour_n: Counter[tuple[int, int]] = Counter()
+    group_n: Counter[tuple[str, int]] = Counter()
     first: dict[int, int] = {}
     last: dict[int, int] = {}
     count: Counter[int] = Counter()
@@ -97,6 +98,7 @@ def generate(db: Path, members: int, messages: int, rules: list[tuple[str, str, 
             hit_rows.append((GROUP, mid, tag, mids[m], float(at), kw))
         day_n[(m, day)] += 1
         hour_n[(m, hour)] += 1
+        group_n[(day, hour)] += 1
         first.setdefault(m, at)
         last[m] = at
         count[m] += 1
@@ -123,6 +125,8 @@ def generate(db: Path, members: int, messages: int, rules: list[tuple[str, str, 
                         [(GROUP, mids[m], d, n) for (m, d), n in day_n.items()])
         con.executemany("INSERT INTO member_hours (group_id, member_id, hour, messages) VALUES (?,?,?,?)",
                         [(GROUP, mids[m], h, n) for (m, h), n in hour_n.items()])
+        con.executemany("INSERT INTO group_day_hours (group_id, day, hour, messages) VALUES (?,?,?,?)",
+                        [(GROUP, d, h, n) for (d, h), n in group_n.items()])
         con.executemany("INSERT INTO tag_hits (group_id, message_id, tag, member_id, at, keyword) "
                         "VALUES (?,?,?,?,?,?)", hit_rows)
     con.execute("ANALYZE")

@@ -40,6 +40,7 @@ from storage.models.profiling import (
     SavedSegment,
 )
 from storage.models.reach import RewardRedemption, SentPoll, SurveyDelivery
+from storage.models.rollups import GroupDayHour, StageDay
 from storage.models.routines import (
     Activity,
     AlertSent,
@@ -77,6 +78,7 @@ __all__ = [
     "FeedState",
     "Group",
     "GroupAlias",
+    "GroupDayHour",
     "GroupSetting",
     "InboxRow",
     "JobRun",
@@ -108,6 +110,7 @@ __all__ = [
     "RoutingOptOut",
     "SavedSegment",
     "SentPoll",
+    "StageDay",
     "SurveyAnswer",
     "SurveyConsent",
     "SurveyDelivery",

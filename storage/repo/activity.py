@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from storage.models import Member, MembershipEvent
 from storage.repo import event_statements as statements
+from storage.repo import rollups
 from storage.repo.member_upsert import later, sighting
 from storage.repo.privacy import one_way, refused
 from storage.repo.txn_memo import memo
@@ -69,6 +70,8 @@ def record_message(conn: Connection, f: MessageFacts) -> bool:
                                   "at": f.at})
     statements.MEMBER_DAY.run(conn, {**key, "day": f.local_day})
     statements.MEMBER_HOUR.run(conn, {**key, "hour": f.local_hour})
+    rollups.count_message(conn, f.group_id, f.local_day, f.local_hour)
+    rollups.history_changed(conn, f.group_id, f.at)
     return True
 
 
@@ -81,6 +84,7 @@ def record_sighting(conn: Connection, group_id: str, adapter: str, group_name: s
         return False
     _touch_group(conn, group_id, adapter, group_name, at)
     _member_upsert(conn, group_id, member_id, member_name, at, {}, {})
+    rollups.history_changed(conn, group_id, at)
     return True
 
 
@@ -113,6 +117,7 @@ def record_membership(conn: Connection, group_id: str, adapter: str, group_name:
         extra_values = {"left_at": at}
         extra_set = {"left_at": later(col(Member.left_at), at)}
     _member_upsert(conn, group_id, member_id, member_name, at, extra_values, extra_set)
+    rollups.history_changed(conn, group_id, at)
     return True
 
 

@@ -1,19 +1,12 @@
-"""Console chart reads: a group's activity as daily series (one aggregate query each, whatever the size)."""
+"""Console chart reads: a group's activity as daily series (one aggregate query each, whatever the size; the
+message counts come from ``rollups``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Integer, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 from sqlmodel import col
 
-from storage.models import Checkin, MemberDay, MembershipEvent, MessageRow, TagHit
-
-
-def messages_by_day(conn: Connection, group_id: str, since_day: str) -> dict[str, int]:
-    """Local day (ISO, the group's zone) → messages, from ``since_day`` on; days without messages absent."""
-    d = MemberDay
-    rows = conn.execute(select(col(d.day), func.sum(col(d.messages)))
-                        .where(col(d.group_id) == group_id, col(d.day) >= since_day).group_by(col(d.day))).all()
-    return {str(day): int(n or 0) for day, n in rows}
+from storage.models import Checkin, Member, MembershipEvent, MemberState, MessageRow, TagHit
 
 
 def membership_times(conn: Connection, group_id: str, since: float) -> list[tuple[str, str, float]]:
@@ -25,16 +18,6 @@ def membership_times(conn: Connection, group_id: str, since: float) -> list[tupl
     return [(str(k), str(m), float(a)) for k, m, a in rows]
 
 
-def messages_by_day_hour(conn: Connection, group_id: str, since_day: str) -> list[tuple[str, int, int]]:
-    """(local day, local hour, messages) from ``since_day`` on: the heat map's cells before the caller folds
-    days into weekdays."""
-    m = MessageRow
-    rows = conn.execute(select(col(m.local_day), col(m.local_hour), func.count())
-                        .where(col(m.group_id) == group_id, col(m.local_day) >= since_day)
-                        .group_by(col(m.local_day), col(m.local_hour))).all()
-    return [(str(d), int(h), int(n)) for d, h, n in rows]
-
-
 def member_checkins(conn: Connection, group_id: str, member_id: str, since_day: str) -> list[tuple[str, int]]:
     """(local day, streak) of one member's check-ins from ``since_day`` on, oldest first."""
     c = Checkin
@@ -43,15 +26,20 @@ def member_checkins(conn: Connection, group_id: str, member_id: str, since_day: 
     return [(str(d), int(s)) for d, s in rows]
 
 
-def tag_weeks(conn: Connection, group_id: str, tags: list[str], start: float,
+def tag_weeks(conn: Connection, group_id: str, tags: list[str], start: float, end: float,
               week_s: float) -> list[tuple[str, int, int]]:
-    """(tag, week index from ``start``, hits) of ``tags``: one covering-index range per tag, no join."""
+    """(tag, week index from ``start``, hits) of ``tags`` up to ``end``: one count over the covering
+    (group, tag, at) index per tag and week, no row read."""
     t = TagHit
-    week = func.cast((col(t.at) - start) / week_s, Integer)
-    rows = conn.execute(select(col(t.tag), week, func.count())
-                        .where(col(t.group_id) == group_id, col(t.tag).in_(tags), col(t.at) >= start)
-                        .group_by(col(t.tag), week)).all()
-    return [(str(a), int(w), int(n)) for a, w, n in rows]
+    out = []
+    for tag in tags:
+        week, at = 0, start
+        while at < end:
+            n = conn.execute(select(func.count()).where(col(t.group_id) == group_id, col(t.tag) == tag,
+                                                        col(t.at) >= at, col(t.at) < min(at + week_s, end))).scalar()
+            out.append((tag, week, int(n or 0)))
+            week, at = week + 1, at + week_s
+    return out
 
 
 def recent_texts(conn: Connection, group_id: str, limit: int) -> tuple[int, list[str]]:
@@ -68,3 +56,31 @@ def recent_hit_keywords(conn: Connection, group_id: str, limit: int) -> list[str
     rows = conn.execute(select(col(t.keyword)).where(col(t.group_id) == group_id)
                         .order_by(col(t.at).desc()).limit(limit)).all()
     return [str(k) for (k,) in rows]
+
+
+def current_stages(conn: Connection, group_id: str) -> tuple[dict[str, str], list[str]]:
+    """(member → lifecycle stage from the last recompute, members who opted out): a recompute leaves the
+    latter's stored state as it was, so their stage is not read from it."""
+    s, m = MemberState, Member
+    rows = conn.execute(select(col(s.member_id), col(s.stage), col(m.opted_out)).join(
+        m, and_(col(m.group_id) == col(s.group_id), col(m.member_id) == col(s.member_id)), isouter=True)
+        .where(col(s.group_id) == group_id)).all()
+    stages = {str(mid): str(st) for mid, st, out in rows if st and not out}
+    refused = [str(mid) for (mid,) in conn.execute(select(col(m.member_id)).where(
+        col(m.group_id) == group_id, col(m.opted_out).is_(True))).all()]
+    return stages, refused
+
+
+def tier_counts(conn: Connection, group_id: str) -> dict[str, int]:
+    """Members per value tier as the last recompute stored them."""
+    s = MemberState
+    return {str(t): int(n) for t, n in conn.execute(select(col(s.tier), func.count()).where(
+        col(s.group_id) == group_id).group_by(col(s.tier))).all()}
+
+
+def present_members(conn: Connection, group_id: str) -> int:
+    """How many members have not left (no leave, or a join after their latest leave)."""
+    m = Member
+    return int(conn.execute(select(func.count()).where(col(m.group_id) == group_id, or_(
+        col(m.left_at).is_(None), and_(col(m.joined_at).is_not(None), col(m.joined_at) > col(m.left_at))))).scalar()
+        or 0)

@@ -28,7 +28,7 @@ from storage.models import (
     MessageSignal,
     OutboxRow,
 )
-from storage.repo import commerce
+from storage.repo import commerce, rollups
 from storage.repo.privacy import member_tables, one_way
 from storage.repo.scrub import Subject, own_events, scrub_events, scrub_outgoing
 
@@ -52,6 +52,7 @@ def forget(conn: Connection, group_id: str, member_id: str, names: Iterable[str]
     names known from an earlier erasure (the rows that held them are gone)."""
     who = _subject(conn, group_id, member_id).with_names(names)
     _unlink(conn, who)
+    rollups.take_back_messages(conn, group_id, member_id)
     removed: dict[str, int] = {}
     for table in member_tables():
         n = conn.execute(delete(table).where(table.c.group_id == group_id, table.c.member_id == member_id)).rowcount

@@ -8,7 +8,18 @@ from sqlalchemy import bindparam, delete, exists, insert, select
 from sqlalchemy.sql import Executable
 from sqlmodel import col
 
-from storage.models import DedupeKey, DoNotProfile, Group, InboxRow, Member, MemberDay, MemberHour, MessageRow, TagHit
+from storage.models import (
+    DedupeKey,
+    DoNotProfile,
+    Group,
+    GroupDayHour,
+    InboxRow,
+    Member,
+    MemberDay,
+    MemberHour,
+    MessageRow,
+    TagHit,
+)
 from storage.repo.member_upsert import later, sighting
 from storage.repo.prepared import Prepared, dialect_insert
 
@@ -70,6 +81,17 @@ def _counter(model: Any, key: str) -> Prepared:
 
 MEMBER_DAY = _counter(MemberDay, "day")
 MEMBER_HOUR = _counter(MemberHour, "hour")
+
+
+def _group_day_hour(dialect: str) -> Executable:
+    g = GroupDayHour
+    stmt = dialect_insert(dialect, g).values(group_id=_p("group_id"), day=_p("day"), hour=_p("hour"), messages=1)
+    result: Executable = stmt.on_conflict_do_update(index_elements=["group_id", "day", "hour"],
+                                                    set_={"messages": g.messages + 1})
+    return result
+
+
+GROUP_DAY_HOUR = Prepared(_group_day_hour)
 
 
 def _member_message(dialect: str) -> Executable:

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, delete, select, text, update
 from sqlmodel import SQLModel, col
 
 from storage.models import Group, GroupAlias, Member, OutboxRow
+from storage.repo import rollups
 from storage.repo.upserts import upsert
 
 # Tables keyed by group_id plus these columns; colliding rows of the old id are dropped.
@@ -21,7 +22,8 @@ KEYED = {
     "job_runs": ("job", "fire_time"),
 }
 # Counter tables: colliding rows are summed into the new id.
-COUNTERS = {"member_days": ("member_id", "day"), "member_hours": ("member_id", "hour")}
+COUNTERS = {"member_days": ("member_id", "day"), "member_hours": ("member_id", "hour"),
+            "group_day_hours": ("day", "hour")}
 
 
 SPECIAL = {"members", "groups", "group_aliases", *COUNTERS}
@@ -113,6 +115,8 @@ def move_group(conn: Connection, old: str, new: str, adapter: str, at: float) ->
     upsert(conn, GroupAlias, {"alias": old, "group_id": new, "at": at}, ["alias"], {"group_id": new, "at": at})
     conn.execute(update(GroupAlias).where(col(GroupAlias.group_id) == old).values(group_id=new))
     conn.execute(delete(GroupAlias).where(col(GroupAlias.alias) == new))
+    for gid in (old, new):  # two histories become one: no stored stage of either still holds
+        rollups.drop_stage_days(conn, gid)
     keyed, plain = _plan()
     for table, keys in keyed.items():
         _move_keyed(conn, table, keys, old, new)

@@ -38,12 +38,16 @@ async def last_before(repo: Repo, group_id: str, facts: Sequence[MemberFacts], t
     return await repo.members.last_messages_before(group_id, late, t) if late else {}
 
 
-async def lifecycles(repo: Repo, cfg: Config, group_id: str, times: Sequence[float]) -> list[dict[str, MemberStage]]:
+async def lifecycles(repo: Repo, cfg: Config, group_id: str, times: Sequence[float],
+                     ids: Sequence[str] | None = None) -> list[dict[str, MemberStage]]:
     """For each of ``times``: member → their stage then (what the weekly digest compares; None when not yet
-    seen then), from one fetch of the group's facts without day counts and two window sums per member and time."""
+    seen then), from one fetch of the group's facts without day counts and two window sums per member and time.
+    ``ids`` limits it to those members (None: the whole group)."""
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     tz = cfg.timezone_of(group_id)
-    facts = await repo.members.member_facts(group_id, None, "", lite=True, days=False)
+    if ids is not None and not ids:
+        return [{} for _t in times]
+    facts = await repo.members.member_facts(group_id, ids, "", lite=True, days=False)
     ids = [f.member_id for f in facts]
     out = []
     for t in times:

@@ -8,18 +8,19 @@ comes out JSON-ready, so the page and ``GET /api/groups/{group}/dashboard`` show
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from bot.core.config import Config
-from bot.core.timeutil import day_minus, iso_utc, local_day, local_midnight
-from bot.domain import profiles
+from bot.core.timeutil import day_minus, iso_utc, local_day
 from bot.domain.hours import busiest_hours
-from bot.domain.profiles import MemberStage
+from bot.domain.lifecycle import STAGES
 from bot.domain.recompute import ensure_fresh
 from bot.domain.tiers import TIERS
 from bot.faces.console.access import GroupView
-from bot.faces.console.overview import STAGES, build_row, gather, stage_counts
+from bot.faces.console.overview import build_row, gather
+from bot.faces.console.stages import stage_counts, stages_at_end_of, stages_now
 from storage.repo import Repo
 from storage.repo.stores.console import ConsoleStore
 
@@ -60,17 +61,11 @@ def heat_map(cells: list[tuple[str, int, int]]) -> list[list[int]]:
     return grid
 
 
-def end_of(day: str, tz: str, now: float) -> float:
-    """The last second of a local day (now, for today)."""
-    return min(local_midnight(day_minus(day, -1), tz) - 1, now)
-
-
-def flow(before: dict[str, MemberStage], after: dict[str, MemberStage], start: str, end: str) -> dict[str, Any]:
+def flow(before: Mapping[str, str], after: Mapping[str, str], start: str, end: str) -> dict[str, Any]:
     """Members by (stage at the end of ``start``, stage at the end of ``end``); ``null`` = not yet seen."""
     moves: Counter[tuple[str | None, str | None]] = Counter()
     for member, stage_then in after.items():
-        was = before.get(member)
-        moves[(was.lifecycle if was else None, stage_then.lifecycle)] += 1
+        moves[(before.get(member), stage_then)] += 1
     order = {s: i for i, s in enumerate(STAGES)}
     rows = sorted(((a, b, n) for (a, b), n in moves.items() if a is not None or b is not None),
                   key=lambda r: (order.get(r[0] or "", -1), order.get(r[1] or "", -1)))
@@ -85,7 +80,7 @@ async def tag_trends(repo: Repo, store: ConsoleStore, group: GroupView, now: flo
     top = await repo.reports.top_tags(group.id, now - 30 * DAY_S, now, TOP_TAGS)
     start = now - TAG_WEEKS * 7 * DAY_S
     trend = {name: [0] * TAG_WEEKS for name, _h, _m in top[:TREND_TAGS]}
-    for name, week, n in await store.tag_weeks(group.id, list(trend), start, 7 * DAY_S):
+    for name, week, n in await store.tag_weeks(group.id, list(trend), start, now, 7 * DAY_S):
         if name in trend and 0 <= week < TAG_WEEKS:
             trend[name][week] += n
     weeks = [local_day(start + i * 7 * DAY_S, group.timezone) for i in range(TAG_WEEKS)]
@@ -93,10 +88,10 @@ async def tag_trends(repo: Repo, store: ConsoleStore, group: GroupView, now: flo
             "trend": [{"tag": n, "weekly_hits": v} for n, v in trend.items()]}
 
 
-async def tiers(repo: Repo, cfg: Config, group_id: str, now: float) -> dict[str, int]:
+async def tiers(repo: Repo, store: ConsoleStore, cfg: Config, group_id: str, now: float) -> dict[str, int]:
     """Members per value tier (the recompute's, as ``/tier`` shows them)."""
     await ensure_fresh(repo, cfg, group_id, now)
-    counts = Counter(t for t, _s, _b in (await repo.profiles.member_states(group_id)).values())
+    counts = await store.tier_counts(group_id)
     return {t: counts.get(t, 0) for t in TIERS}
 
 
@@ -113,10 +108,9 @@ async def dashboard(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupVi
     """Everything the dashboard shows (raises :class:`BadDates` for a bad flow form)."""
     today = local_day(now, group.timezone)
     a, b = flow_dates(today, start, end)
-    tz = group.timezone
-    # One read of the group's facts for three times: the flow's two dates and now (the lifecycle mix).
-    times = [end_of(a, tz, now), end_of(b, tz, now), now]
-    before, after, current = await profiles.lifecycles(repo, cfg, group.id, times)
+    current = await stages_now(cfg, repo, store, group.id, now)
+    before = await stages_at_end_of(cfg, repo, store, group.id, a, now)
+    after = current if b == today else await stages_at_end_of(cfg, repo, store, group.id, b, now)
     row = build_row(await gather(cfg, repo, store, group, now, span=SPAN, mix=stage_counts(current)))
     hours = await repo.reports.group_hours(group.id)
     return {
@@ -126,7 +120,7 @@ async def dashboard(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupVi
         "heat_map": heat_map(await store.messages_by_day_hour(group.id, row["days"][0])),
         "flow": flow(before, after, a, b),
         "tags": await tag_trends(repo, store, group, now),
-        "tiers": await tiers(repo, cfg, group.id, now),
+        "tiers": await tiers(repo, store, cfg, group.id, now),
         "unanswered": await unanswered(repo, cfg, group, now),
         "best_hours": busiest_hours(hours), "hours": hours,
     }

@@ -6,22 +6,19 @@ the ranking can be tested without a database. The same rows feed the page and ``
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.core.config import Config
 from bot.core.timeutil import day_minus, local, local_day, local_midnight
-from bot.domain import profiles
-from bot.domain.profiles import MemberStage
 from bot.faces.console.access import GroupView
+from bot.faces.console.stages import stage_counts, stages_now
 from storage.repo import Repo
 from storage.repo.stores.console import ConsoleStore
 
 DAYS = 30
 WEEK = 7
-STAGES = ("new", "active", "declining", "dormant", "left")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,20 +49,8 @@ async def gather(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupView,
         bucket = joined if kind == "join" else left
         bucket.setdefault(local_day(at, tz), set()).add(member)
     return GroupActivity(group, now, days, [by_day.get(d, 0) for d in days], [len(joined[d]) for d in days],
-                         [len(left[d]) for d in days], len(await repo.members.current_members(group.id)),
-                         mix if mix is not None else await lifecycle_mix(repo, cfg, group.id, now))
-
-
-async def lifecycle_mix(repo: Repo, cfg: Config, group_id: str, now: float) -> dict[str, int]:
-    """Members per lifecycle stage now (contract §5 stages), through the domain's evaluation."""
-    (stages,) = await profiles.lifecycles(repo, cfg, group_id, [now])
-    return stage_counts(stages)
-
-
-def stage_counts(stages: Mapping[str, MemberStage]) -> dict[str, int]:
-    """Members per stage (members not yet seen are left out)."""
-    counts = Counter(p.lifecycle for p in stages.values())
-    return {stage: counts.get(stage, 0) for stage in STAGES}
+                         [len(left[d]) for d in days], await store.present_members(group.id),
+                         mix if mix is not None else stage_counts(await stages_now(cfg, repo, store, group.id, now)))
 
 
 def members_by_day(members_now: int, joins: Sequence[int], leaves: Sequence[int]) -> list[int]:

@@ -7,9 +7,10 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.domain.lifecycle import STAGES
 from bot.faces.console import charts
 from bot.faces.console.access import visible_groups
-from bot.faces.console.overview import STAGES, overview
+from bot.faces.console.overview import overview
 from bot.faces.console.service import CONSOLE, viewer
 from bot.faces.console.views import Pages, group_url
 

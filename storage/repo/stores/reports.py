@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from storage.repo import report_reads
+from storage.repo import report_reads, rollups
 from storage.repo.report_reads import Window
 from storage.repo.stores.sql import SqlStore
 
@@ -54,7 +54,7 @@ class SqlReportStore(SqlStore):
         return await self._read(lambda c: report_reads.top_helpers(c, group_id, start, end, limit))
 
     async def group_hours(self, group_id: str) -> list[int]:
-        return await self._read(lambda c: report_reads.group_hours(c, group_id))
+        return await self._read(lambda c: rollups.messages_by_hour(c, group_id))
 
     async def tag_message_times(self, group_id: str, since: float,
                                 tag: str | None = None) -> list[tuple[str, str, int]]:

@@ -1,0 +1,79 @@
+"""The dashboard's lifecycle mix and flow are the stages the domain evaluates from the facts: a past date's
+stages are evaluated once and kept, and a message that arrives late from before that date shows on the next
+view (it drops what was kept)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from bot.adapters.generic import parse_event
+from bot.core.events import event_to_dict
+from bot.core.timeutil import day_minus, local_day
+from bot.domain import profiles
+from bot.faces.console.stages import end_of
+from storage.repo import Delivery
+from tests.conftest import TOKEN
+from tests.faces.console._community import NAMES, A, sections, seed
+
+DAY = 86400.0
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+TZ = "Asia/Shanghai"
+
+
+@pytest.fixture
+async def console(make_bot: Any) -> Any:
+    bot = await make_bot(**sections())
+    await seed(bot.runtime, time.time())
+    return bot
+
+
+async def dashboard(console: Any, start: str, end: str) -> dict[str, Any]:
+    r = await console.client.get(f"/api/console/groups/{quote(A, safe='')}", params={"from": start, "to": end},
+                                 headers=AUTH)
+    assert r.status == 200
+    body: dict[str, Any] = await r.json()
+    return body
+
+
+async def evaluated(console: Any, times: list[float]) -> list[dict[str, int]]:
+    """Members per stage at each of ``times``, evaluated from the facts by the domain."""
+    rt = console.runtime
+    out = []
+    for stages in await profiles.lifecycles(rt.repo, rt.config, A, times):
+        counts: dict[str, int] = {}
+        for s in stages.values():
+            if s.lifecycle is not None:
+                counts[s.lifecycle] = counts.get(s.lifecycle, 0) + 1
+        out.append(counts)
+    return out
+
+
+def nonzero(counts: dict[str, int]) -> dict[str, int]:
+    return {k: v for k, v in counts.items() if v}
+
+
+async def test_the_flow_and_mix_match_the_domain_and_a_late_message_updates_a_kept_date(console: Any) -> None:
+    now = time.time()
+    today = local_day(now, TZ)
+    start = day_minus(today, 12)
+    first = await dashboard(console, start, today)
+    then, current = await evaluated(console, [end_of(start, TZ, now), now])
+    assert nonzero(first["flow"]["before"]) == then and then  # twelve days ago: six talkers, two newcomers
+    assert nonzero(first["flow"]["after"]) == current == nonzero(first["lifecycle"])
+    again = await dashboard(console, start, today)  # reads the kept date
+    assert again["flow"] == first["flow"] and again["lifecycle"] == first["lifecycle"]
+
+    late = {"id": "late-1", "type": "message", "time": int(now - 13 * DAY), "text": "补发的旧消息",
+            "group": {"id": A.partition(":")[2], "name": NAMES[A]}, "user": {"id": "u-40", "name": "迟到的人"}}
+    ev = parse_event("generic", late)
+    await console.runtime.repo.intake.accept([Delivery("generic", ev.event_id, (event_to_dict(ev),))])
+    console.runtime.inbox.wake()
+    await console.runtime.inbox.drained()
+    after = await dashboard(console, start, today)
+    (then_now,) = await evaluated(console, [end_of(start, TZ, time.time())])
+    assert nonzero(after["flow"]["before"]) == then_now
+    assert sum(then_now.values()) == sum(then.values()) + 1  # the late member existed twelve days ago
