@@ -66,7 +66,8 @@ class MessageRow(SQLModel, table=True):
     """One distinct message (text only when ``store_text``); the key that makes counting exactly-once."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_member", "group_id", "member_id", "at"),)
+    __table_args__ = (Index("ix_messages_member", "group_id", "member_id", "at"),
+                      Index("ix_messages_at", "group_id", "at"))  # the latest messages, reports' time ranges
     group_id: str = Field(primary_key=True)
     message_id: str = Field(primary_key=True)
     member_id: str

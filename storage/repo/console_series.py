@@ -51,10 +51,12 @@ def recent_texts(conn: Connection, group_id: str, limit: int) -> tuple[int, list
 
 
 def recent_hit_keywords(conn: Connection, group_id: str, limit: int) -> list[str]:
-    """The keyword of each of the group's latest ``limit`` tag hits, newest first."""
-    t = TagHit
-    rows = conn.execute(select(col(t.keyword)).where(col(t.group_id) == group_id)
-                        .order_by(col(t.at).desc()).limit(limit)).all()
+    """The keyword of each of the group's latest ``limit`` tag hits, newest first: a hit has its message's
+    time, so the latest messages (walked on the group's time index) hold the latest hits."""
+    t, m = TagHit, MessageRow
+    rows = conn.execute(select(col(t.keyword)).select_from(m).join(
+        t, and_(col(t.group_id) == col(m.group_id), col(t.message_id) == col(m.message_id)))
+        .where(col(m.group_id) == group_id).order_by(col(m.at).desc()).limit(limit)).all()
     return [str(k) for (k,) in rows]
 
 
@@ -62,12 +64,11 @@ def current_stages(conn: Connection, group_id: str) -> tuple[dict[str, str], lis
     """(member → lifecycle stage from the last recompute, members who opted out): a recompute leaves the
     latter's stored state as it was, so their stage is not read from it."""
     s, m = MemberState, Member
-    rows = conn.execute(select(col(s.member_id), col(s.stage), col(m.opted_out)).join(
-        m, and_(col(m.group_id) == col(s.group_id), col(m.member_id) == col(s.member_id)), isouter=True)
-        .where(col(s.group_id) == group_id)).all()
-    stages = {str(mid): str(st) for mid, st, out in rows if st and not out}
     refused = [str(mid) for (mid,) in conn.execute(select(col(m.member_id)).where(
         col(m.group_id) == group_id, col(m.opted_out).is_(True))).all()]
+    out = set(refused)
+    stages = {str(mid): str(st) for mid, st in conn.execute(select(col(s.member_id), col(s.stage)).where(
+        col(s.group_id) == group_id)).all() if st and mid not in out}
     return stages, refused
 
 

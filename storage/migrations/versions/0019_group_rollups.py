@@ -1,5 +1,5 @@
 """rollups: messages per group, local day and hour (filled from the stored messages); stages at the end of
-past days, computed on first use
+past days, computed on first use; the group's messages by time
 
 Revision ID: 0019
 Revises: 0018
@@ -38,9 +38,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("group_id", "day", "member_id"),
     )
     op.create_index("ix_stage_days_through", "stage_days", ["group_id", "through"])
+    op.create_index("ix_messages_at", "messages", ["group_id", "at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_messages_at", table_name="messages")
     op.drop_index("ix_stage_days_through", table_name="stage_days")
     op.drop_table("stage_days")
     op.drop_table("group_day_hours")
