@@ -1,8 +1,9 @@
 """Segments and personas (``/console/groups/{group}/insights``): saved segments with their member counts
 over the last four weeks, persona cards, and the associations table (support / confidence / lift).
 
-All of it comes from the domain that ``/segment``, ``/persona`` and ``/insights`` answer from; a segment is
-saved the way ``/segment save`` saves it (a query that parses, audited).
+All of it comes from the domain that ``/segment``, ``/persona`` and ``/insights`` answer from — associations,
+hours and cards from the group's insights run (:mod:`bot.domain.insight_runs`), computed once per change of
+its inputs —; a segment is saved the way ``/segment save`` saves it (a query that parses, audited).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.domain import insights, personas, segments
+from bot.domain import insight_runs, insights, segments
 from bot.faces.console import charts
 from bot.faces.console.access import GroupView
 from bot.faces.console.gate import api_group, page_group
@@ -40,10 +41,9 @@ async def saved_counts(c: Console, group: GroupView, now: float) -> list[dict[st
 
 async def data(c: Console, group: GroupView, now: float) -> dict[str, Any]:
     """What the page shows (JSON-ready)."""
-    found = await insights.insights(c.repo, c.config, group.id, now)
-    return {"segments": await saved_counts(c, group, now),
-            "personas": await personas.personas(c.repo, c.config, group.id, now, c.pages.locale),
-            "associations": found["associations"], "best_hours": found["best_hours"],
+    run = await insight_runs.latest(c.repo, c.config, group.id, now, c.pages.locale)
+    return {"segments": await saved_counts(c, group, now), "personas": run["personas"],
+            "associations": run["associations"], "best_hours": run["best_hours"],
             "min_support": c.config.insights.min_support}
 
 
