@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, case, delete, func, insert, select
+from sqlalchemy import Connection, case, delete, func, insert, select, update
 from sqlmodel import col
 
 from storage.models import DoNotProfile, InsightRun, Member, MemberDay, PersonaRow
@@ -61,6 +61,12 @@ def last_run(conn: Connection, group_id: str) -> tuple[str, str] | None:
 def save_run(conn: Connection, group_id: str, stamp: str, body: str, at: float, text_at: float) -> None:
     drop_run(conn, group_id)
     conn.execute(insert(InsightRun).values(group_id=group_id, stamp=stamp, body=body, at=at, text_at=text_at))
+
+
+def update_run(conn: Connection, group_id: str, stamp: str, body: str) -> None:
+    """A new body for the run kept under ``stamp`` (none when another run replaced it meanwhile)."""
+    conn.execute(update(InsightRun).where(col(InsightRun.group_id) == group_id, col(InsightRun.stamp) == stamp)
+                 .values(body=body))
 
 
 def drop_run(conn: Connection, group_id: str) -> None:

@@ -45,6 +45,9 @@ async def test_an_insights_run_is_kept_under_its_stamp_and_dropped_by_optout_and
     await repo.personas.save_run(G, "s-2", '{"personas": [1]}', T0)  # a run replaces the last
     await repo.personas.save_run(OTHER, "s-9", "{}", T0)
     assert await repo.personas.last_run(G) == ("s-2", '{"personas": [1]}')
+    await repo.personas.update_run(G, "s-1", "{}")  # a run replaced meanwhile: nothing to update
+    await repo.personas.update_run(G, "s-2", '{"personas": [1], "segments": {}}')
+    assert await repo.personas.last_run(G) == ("s-2", '{"personas": [1], "segments": {}}')
     assert await repo.personas.run_inputs(G) == before  # reading changes nothing
     await repo.activity.record_message(said("generic:u-1", "m-3", T0 + 10))
     assert await repo.personas.run_inputs(G) != before  # a message moves the inputs

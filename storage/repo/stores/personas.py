@@ -29,6 +29,9 @@ class PersonaStore(Protocol):
     async def save_run(self, group_id: str, stamp: str, body: str, text_at: float) -> None:
         """Keep this insights run (``text_at``: when the oldest member text it quotes was written)."""
 
+    async def update_run(self, group_id: str, stamp: str, body: str) -> None:
+        """A new body for the run kept under ``stamp`` (nothing when another run replaced it meanwhile)."""
+
     async def trend_sums(self, group_id: str, recent_from: str, prev_from: str) -> dict[str, tuple[int, int]]:
         """member → (messages on ``recent_from`` or later, messages on ``prev_from``…before ``recent_from``)."""
 
@@ -52,6 +55,9 @@ class SqlPersonaStore(SqlStore):
     async def save_run(self, group_id: str, stamp: str, body: str, text_at: float) -> None:
         now = self.clock()
         await self._write(lambda c: personas.save_run(c, group_id, stamp, body, now, text_at))
+
+    async def update_run(self, group_id: str, stamp: str, body: str) -> None:
+        await self._write(lambda c: personas.update_run(c, group_id, stamp, body))
 
     async def trend_sums(self, group_id: str, recent_from: str, prev_from: str) -> dict[str, tuple[int, int]]:
         return await self._read(lambda c: personas.trend_sums(c, group_id, recent_from, prev_from))
