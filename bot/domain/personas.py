@@ -24,7 +24,6 @@ from bot.domain.persona_cards import NAME_LIFT, NAME_TAGS, card, topics
 from bot.domain.persona_clusters import Clusters, cluster, match
 from bot.domain.persona_features import encode
 from bot.domain.profiles import Profile
-from bot.domain.recompute import group_facts
 from storage.repo import Repo, StoredPersona
 
 MOSTLY = N_("%(what)s为主")
@@ -72,15 +71,10 @@ def _unique(name: str, taken: set[str], c: Mapping[str, Any]) -> str:
     return name
 
 
-def _trend(members: Sequence[Profile], days: Mapping[str, Mapping[str, int]], today: str) -> dict[str, Any]:
-    recent_start, prev_start = day_minus(today, 6), day_minus(today, 13)
-    recent = prev = 0
-    for p in members:
-        for d, n in days.get(p.member, {}).items():
-            if d >= recent_start:
-                recent += n
-            elif d >= prev_start:
-                prev += n
+def _trend(members: Sequence[str], sums: Mapping[str, tuple[int, int]]) -> dict[str, Any]:
+    """Messages of the last 7 local days against the 7 before (``sums``: member → both sums)."""
+    recent = sum(sums.get(m, (0, 0))[0] for m in members)
+    prev = sum(sums.get(m, (0, 0))[1] for m in members)
     return {"messages_7d": recent, "messages_prev_7d": prev,
             "change": None if prev == 0 else round((recent - prev) / prev, 2)}
 
@@ -112,23 +106,31 @@ def build(people: Sequence[Profile], found: Clusters, last: Sequence[StoredPerso
 async def personas(repo: Repo, cfg: Config, group_id: str, now: float, locale: str = "zh-CN",
                    only: str | None = None, with_members: bool = False) -> list[dict[str, Any]]:
     """This run's persona cards, largest first (``only``: the one whose name or id it is). Stores the run."""
+    cards = await run(repo, cfg, group_id, now, locale, await insights.group_profiles(repo, cfg, group_id, now))
+    for c in cards:
+        members = c.pop("_members")
+        if with_members:
+            c["members"] = members
+    if only is not None:
+        want = only.strip().casefold()
+        cards = [c for c in cards if want in (c["name"].casefold(), str(c["id"]))]
+    return cards
+
+
+async def run(repo: Repo, cfg: Config, group_id: str, now: float, locale: str,
+              profiles: Sequence[Profile]) -> list[dict[str, Any]]:
+    """A clustering run over the group's ``profiles`` (all of them, with evidence, at ``now``): the cards,
+    largest first, each with its member ids under ``"_members"``. Stores the run's personas."""
     min_cell = cfg.insights.min_cell
-    people = eligible(await insights.group_profiles(repo, cfg, group_id, now), cfg.insights.persona_min_messages)
+    people = eligible(profiles, cfg.insights.persona_min_messages)
     if len(people) < min_cell:
         return []
     found = await asyncio.to_thread(lambda: cluster(encode(people, min_cell), min_cell))
     tz = cfg.timezone_of(group_id)
     cards, stored = build(people, found, await repo.personas.last_personas(group_id), min_cell, locale, tz)
     await repo.personas.replace_personas(group_id, stored)
-    days = {f.member_id: f.days for f in await group_facts(repo, cfg, group_id, now)}
     today = local(now, tz).date().isoformat()
-    by_id = {p.member: p for p in people}
+    sums = await repo.personas.trend_sums(group_id, day_minus(today, 6), day_minus(today, 13))
     for c in cards:
-        members = c.pop("_members")
-        c["trend"] = _trend([by_id[m] for m in members], days, today)
-        if with_members:
-            c["members"] = members
-    if only is not None:
-        want = only.strip().casefold()
-        cards = [c for c in cards if want in (c["name"].casefold(), str(c["id"]))]
+        c["trend"] = _trend(c["_members"], sums)
     return cards

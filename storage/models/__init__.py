@@ -31,7 +31,7 @@ from storage.models.core import (
 from storage.models.feeds import FeedEntry, FeedState
 from storage.models.moderation import CaptchaPending, ModerationEntry
 from storage.models.people import LinkCode, PersonLink
-from storage.models.personas import PersonaRow
+from storage.models.personas import InsightRun, PersonaRow
 from storage.models.privacy import DataExportLink, DoNotProfile, PendingErasure
 from storage.models.profiling import (
     LifecycleTransition,
@@ -81,6 +81,7 @@ __all__ = [
     "GroupDayHour",
     "GroupSetting",
     "InboxRow",
+    "InsightRun",
     "JobRun",
     "JoinRequestRow",
     "LifecycleTransition",

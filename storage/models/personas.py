@@ -20,3 +20,17 @@ class PersonaRow(SQLModel, table=True):
     centroid: str
     size: int
     at: float
+
+
+class InsightRun(SQLModel, table=True):
+    """A group's latest insights run — associations, best hours and persona cards as JSON (``body``) — with
+    the fingerprint of its inputs (``stamp``): read while the inputs are unchanged, computed anew otherwise.
+    ``text_at``: when the oldest member text quoted in ``body`` was written (text retention counts from it).
+    No member list is kept; erasure and opt-out delete the group's run."""
+
+    __tablename__ = "insight_runs"
+    group_id: str = Field(primary_key=True)
+    stamp: str
+    at: float
+    text_at: float
+    body: str

@@ -28,7 +28,7 @@ from storage.models import (
     MessageSignal,
     OutboxRow,
 )
-from storage.repo import commerce, rollups
+from storage.repo import commerce, personas, rollups
 from storage.repo.privacy import member_tables, one_way
 from storage.repo.scrub import Subject, own_events, scrub_events, scrub_outgoing
 
@@ -60,6 +60,7 @@ def forget(conn: Connection, group_id: str, member_id: str, names: Iterable[str]
             removed[table.name] = int(n)
     if n := commerce.forget_unscoped(conn, member_id):
         removed["purchases"] = n
+    personas.drop_run(conn, group_id)  # it may quote them; the next read computes it without them
     _pseudonymize_audit(conn, who)
     _scrub_free_text(conn, who)
     for name, n in _scrub_queues(conn, who).items():

@@ -52,7 +52,8 @@ def resolve(conn: Connection, group_id: str) -> str:
 
 
 def _move_keyed(conn: Connection, table: str, keys: tuple[str, ...], old: str, new: str) -> None:
-    same = " AND ".join(f"t2.{k} = {table}.{k}" for k in keys)
+    # keyed on group_id alone (one row per group): the old row moves only where the new id has none
+    same = " AND ".join(f"t2.{k} = {table}.{k}" for k in keys) or "1 = 1"
     conn.execute(text(f"UPDATE {table} SET group_id = :new WHERE group_id = :old AND NOT EXISTS "
                       f"(SELECT 1 FROM {table} t2 WHERE t2.group_id = :new AND {same})"), {"old": old, "new": new})
     conn.execute(text(f"DELETE FROM {table} WHERE group_id = :old"), {"old": old})

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlmodel import SQLModel, col
 
-from storage.models import AuditEntry, DoNotProfile, Member, MembershipEvent
+from storage.models import AuditEntry, DoNotProfile, InsightRun, Member, MembershipEvent
 from storage.repo.prepared import Prepared
 from storage.repo.txn_memo import forget, memo
 from storage.repo.upserts import insert_ignore
@@ -67,6 +67,8 @@ def set_opt_out(conn: Connection, group_id: str, member_id: str, opted_out: bool
                                                 col(DoNotProfile.member_key) == marker["member_key"]))
     conn.execute(update(Member).where(col(Member.group_id) == group_id, col(Member.member_id) == member_id)
                  .values(opted_out=opted_out))
+    # the group's insights run may quote them (a card's example); the next read computes it without them
+    conn.execute(delete(InsightRun).where(col(InsightRun.group_id) == group_id))
 
 
 def stored(conn: Connection, group_id: str, member_id: str) -> bool:

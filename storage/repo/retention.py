@@ -49,6 +49,8 @@ TEXT_COPIES = (
     # after the window will not be delivered any more.
     TextCopy("outbox", "payload", "created_at", "row"),
     TextCopy("news_items", "text", "sent_at", "empty"),  # an admin's announcement, once sent
+    # A persona card's example quotes a member (names taken out); the run is computed anew when next read.
+    TextCopy("insight_runs", "body", "text_at", "row"),
     # An admin's announcement waiting for /segment confirm (handlers/notify.py keys it so).
     TextCopy("group_settings", "value", "at", "row", "key LIKE 'notify_pending:%'"),
 )

@@ -29,6 +29,7 @@ NOT_MEMBER_TEXT = {
     "audit_log.actor": "who", "audit_log.action": "what", "audit_log.detail": "ids and counts",
     "dead_letters.adapter": "name", "dead_letters.error": "cleaned with its payload (TEXT_COPIES dead_letters)",
     "group_settings.config_value": "a schedule",
+    "insight_runs.stamp": "counts, sums and times of the inputs",
     "groups.adapter": "name", "groups.name": "the group's name",
     "inbox.adapter": "name", "inbox.key": "delivery id",
     "inbox.payload": "until its event is processed (seconds), then deleted and overwritten",

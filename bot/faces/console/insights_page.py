@@ -1,8 +1,10 @@
 """Segments and personas (``/console/groups/{group}/insights``): saved segments with their member counts
 over the last four weeks, persona cards, and the associations table (support / confidence / lift).
 
-All of it comes from the domain that ``/segment``, ``/persona`` and ``/insights`` answer from; a segment is
-saved the way ``/segment save`` saves it (a query that parses, audited).
+All of it comes from the domain that ``/segment``, ``/persona`` and ``/insights`` answer from, through the
+group's insights run (:mod:`bot.domain.insight_runs`: computed once per change of its inputs, each saved
+segment counted once per run); a segment is saved the way ``/segment save`` saves it (a query that parses,
+audited).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.domain import insights, personas, segments
+from bot.domain import insight_runs, segments
 from bot.faces.console import charts
 from bot.faces.console.access import GroupView
 from bot.faces.console.gate import api_group, page_group
@@ -19,31 +21,16 @@ from bot.faces.console.members_page import query_error
 from bot.faces.console.service import CONSOLE, Console
 from bot.faces.console.views import group_url, json_response
 
-WEEKS = 4
-DAY_S = 86400.0
-
-
-async def saved_counts(c: Console, group: GroupView, now: float) -> list[dict[str, Any]]:
-    """Each saved segment with its members now and at the end of each of the last ``WEEKS`` weeks."""
-    out = []
-    for name, query in (await c.repo.profiles.saved_segments(group.id)).items():
-        counts = []
-        for k in range(WEEKS, -1, -1):
-            try:
-                counts.append(len(await insights.segment(c.repo, c.config, group.id, query, now - k * 7 * DAY_S)))
-            except segments.QueryError:
-                break
-        out.append({"name": name, "query": query, "members": counts[-1] if counts else None,
-                    "weekly": counts})
-    return out
-
 
 async def data(c: Console, group: GroupView, now: float) -> dict[str, Any]:
-    """What the page shows (JSON-ready)."""
-    found = await insights.insights(c.repo, c.config, group.id, now)
-    return {"segments": await saved_counts(c, group, now),
-            "personas": await personas.personas(c.repo, c.config, group.id, now, c.pages.locale),
-            "associations": found["associations"], "best_hours": found["best_hours"],
+    """What the page shows (JSON-ready): each saved segment with its members now and at the end of each of
+    the last four weeks, persona cards, associations and best hours."""
+    saved = await c.repo.profiles.saved_segments(group.id)
+    run = await insight_runs.latest(c.repo, c.config, group.id, now, c.pages.locale, list(saved.values()))
+    counted = run["segments"]
+    return {"segments": [{"name": name, "query": query, "members": counted[query][-1] if counted[query] else None,
+                          "weekly": counted[query]} for name, query in saved.items()],
+            "personas": run["personas"], "associations": run["associations"], "best_hours": run["best_hours"],
             "min_support": c.config.insights.min_support}
 
 
