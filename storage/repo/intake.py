@@ -73,6 +73,17 @@ def done(conn: Connection, seq: int) -> bool:
     return statements.INBOX_DONE.run(conn, {"seq": seq}) > 0
 
 
+def present(conn: Connection, seqs: Sequence[int]) -> set[int]:
+    """Which of these events' inbox rows are there."""
+    return {int(s or 0) for (s,) in conn.execute(select(col(InboxRow.seq)).where(col(InboxRow.seq).in_(list(seqs))))}
+
+
+def done_many(conn: Connection, seqs: Sequence[int]) -> set[int]:
+    """Delete processed events' inbox rows; the ones that were there."""
+    return {int(s or 0) for (s,) in conn.execute(
+        delete(InboxRow).where(col(InboxRow.seq).in_(list(seqs))).returning(col(InboxRow.seq)))}
+
+
 def waiting(conn: Connection, seq: int) -> bool:
     """Whether the event's inbox row is still there."""
     return bool(statements.INBOX_HAS.rows(conn, {"seq": seq}))

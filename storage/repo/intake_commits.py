@@ -23,6 +23,10 @@ class Committed:
     dropped: set[int]
 
 
+class _Redo(Exception):
+    """The batch's own writes removed an inbox row of one of its events."""
+
+
 class IntakeMixin:
     db: Database
     clock: Callable[[], float]
@@ -58,16 +62,31 @@ class IntakeMixin:
             uow.apply(conn)
             return True
 
+        def batch(conn: Connection, again: dict[int, list[pending_erasures.Pending]]) -> Committed:
+            """The whole batch with one presence read and one delete of inbox rows. When the batch itself
+            took a later event's row (an erasure), it raises :class:`_Redo`: event by event tells who goes."""
+            seqs = [seq for seq, _uow in done]
+            here = intake.present(conn, seqs) if finish else None
+            out = Committed({}, set())
+            for i, (seq, uow) in enumerate(done):
+                if here is None:
+                    if not one(conn, seq, uow):
+                        out.dropped.add(seq)
+                elif seq in here or uow.erasing:
+                    uow.apply(conn)
+                else:
+                    out.dropped.add(seq)
+                pending_erasures.apply_again(conn, again.get(i, ()))
+            if here is not None and intake.done_many(conn, seqs) != here:
+                raise _Redo
+            return out
+
         def job(conn: Connection) -> tuple[Committed, bool]:
             erasures = pending_erasures.load(conn)
             again = pending_erasures.due_after(erasures, [seq for seq, _uow in done])
-            out = Committed({}, set())
             sp = conn.begin_nested()  # fast path: the whole batch under one savepoint
             try:
-                for i, (seq, uow) in enumerate(done):
-                    if not one(conn, seq, uow):
-                        out.dropped.add(seq)
-                    pending_erasures.apply_again(conn, again.get(i, ()))
+                out = batch(conn, again)
             except Exception:
                 sp.rollback()
                 out = Committed({}, set())

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from storage.repo import Delivery, DerivedState, DerivedTag, Repo, UnitOfWork
+from bot.adapters.generic import parse_event
+from bot.core.events import event_to_dict
+from storage.repo import Delivery, DerivedState, erasure, DerivedTag, Repo, UnitOfWork
 from tests.storage.backends import T0, points
 
 GROUP = "generic:g-1"
@@ -107,3 +109,19 @@ async def test_an_unbound_repo_commits_every_write_on_return(repo: Repo) -> None
     committed = Repo(repo.db)  # another caller, reading only what is committed
     assert [t for _id, t in await committed.news.pending_news(GROUP)] == ["周五品鉴会"]
     assert await committed.tags.tag_detail(GROUP, "generic:u-1", "红酒") is not None
+
+
+async def test_an_erasure_in_a_batch_drops_the_erased_members_later_event_and_keeps_the_others(repo: Repo) -> None:
+    victim = {"type": "message", "id": "m-v", "time": T0, "group": {"id": "g-1"}, "user": {"id": "u-7"}, "text": "红酒"}
+    other = {"type": "message", "id": "m-o", "time": T0, "group": {"id": "g-1"}, "user": {"id": "u-8"}, "text": "你好"}
+    seqs = await repo.intake.accept([Delivery("generic", "k-forget", (EVENT,)),
+                                     Delivery("generic", "k-victim", (event_to_dict(parse_event("generic", victim)),)),
+                                     Delivery("generic", "k-other", (event_to_dict(parse_event("generic", other)),))])
+    forget, theirs, others = UnitOfWork(seqs[0]), UnitOfWork(seqs[1]), UnitOfWork(seqs[2])
+    await forget.run(lambda c: erasure.forget(c, GROUP, "generic:u-7"))  # an admin's /forget, in its event
+    await repo.bound(theirs).news.add_news(GROUP, "被删成员的事件", "generic:u-7")
+    await repo.bound(others).news.add_news(GROUP, "别人的事件", "generic:u-8")
+    done = await repo.intake.commit_units([(seqs[0], forget), (seqs[1], theirs), (seqs[2], others)], finish=True)
+    assert done.dropped == {seqs[1]} and not done.failed  # its inbox row went with the erasure: nothing of it
+    assert [t for _id, t in await repo.news.pending_news(GROUP)] == ["别人的事件"]
+    assert await repo.intake.pending_count() == 0
