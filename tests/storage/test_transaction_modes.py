@@ -8,7 +8,7 @@ from sqlalchemy import Connection, text
 
 from bot.adapters.generic import parse_event
 from bot.core.events import event_to_dict
-from storage.repo import Delivery, DerivedState, erasure, DerivedTag, Repo, UnitOfWork
+from storage.repo import Delivery, DerivedState, DerivedTag, Repo, UnitOfWork, erasure
 from tests.storage.backends import T0, points
 
 GROUP = "generic:g-1"
