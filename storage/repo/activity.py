@@ -33,6 +33,7 @@ class MessageFacts:
     local_hour: int
     reply_to: str | None
     text: str | None
+    late: bool = True  # from before today (the group's day): it may change stored days of stages
 
 
 def _touch_group(conn: Connection, group_id: str, adapter: str, name: str, at: float) -> None:
@@ -71,12 +72,13 @@ def record_message(conn: Connection, f: MessageFacts) -> bool:
     statements.MEMBER_DAY.run(conn, {**key, "day": f.local_day})
     statements.MEMBER_HOUR.run(conn, {**key, "hour": f.local_hour})
     rollups.count_message(conn, f.group_id, f.local_day, f.local_hour)
-    rollups.history_changed(conn, f.group_id, f.at)
+    if f.late:
+        rollups.history_changed(conn, f.group_id, f.at)
     return True
 
 
 def record_sighting(conn: Connection, group_id: str, adapter: str, group_name: str, member_id: str,
-                    member_name: str, at: float) -> bool:
+                    member_name: str, at: float, late: bool = True) -> bool:
     """A member seen without chatting (a command, a check-in): the group and the member exist, with the
     latest name and first/last sight; no message, day or hour is counted. False for a member who refused
     profiling."""
@@ -84,13 +86,14 @@ def record_sighting(conn: Connection, group_id: str, adapter: str, group_name: s
         return False
     _touch_group(conn, group_id, adapter, group_name, at)
     _member_upsert(conn, group_id, member_id, member_name, at, {}, {})
-    rollups.history_changed(conn, group_id, at)
+    if late:
+        rollups.history_changed(conn, group_id, at)
     return True
 
 
 def record_membership(conn: Connection, group_id: str, adapter: str, group_name: str, member_id: str,
                       member_name: str, kind: str, at: float, event_id: str,
-                      invited_by: str | None) -> bool:
+                      invited_by: str | None, late: bool = True) -> bool:
     """Record a join or leave; the same (group, member, kind) within 60 s counts once. Nothing is recorded
     about a member who refused profiling (join and leave times are lifecycle facts)."""
     if refused(conn, group_id, member_id):
@@ -117,7 +120,8 @@ def record_membership(conn: Connection, group_id: str, adapter: str, group_name:
         extra_values = {"left_at": at}
         extra_set = {"left_at": later(col(Member.left_at), at)}
     _member_upsert(conn, group_id, member_id, member_name, at, extra_values, extra_set)
-    rollups.history_changed(conn, group_id, at)
+    if late:
+        rollups.history_changed(conn, group_id, at)
     return True
 
 

@@ -18,14 +18,15 @@ class ActivityStore(Protocol):
         """Count one message for its sender (day, hour, first/last sight, name), once per message id."""
 
     async def record_sighting(self, group_id: str, adapter: str, group_name: str, member_id: str,
-                              member_name: str, at: float) -> None:
-        """The member was there without chatting (a command, a check-in): name and first/last sight only."""
+                              member_name: str, at: float, late: bool = True) -> None:
+        """The member was there without chatting (a command, a check-in): name and first/last sight only.
+        ``late``: the sighting may be from before today (then stored days of stages it changes are dropped)."""
 
     async def record_membership(self, group_id: str, adapter: str, group_name: str, member_id: str,
                                 member_name: str, kind: str, at: float, event_id: str,
-                                invited_by: str | None) -> None:
+                                invited_by: str | None, late: bool = True) -> None:
         """A join or leave; the same (group, member, kind) within 60 s counts once; not for a member who refused
-        profiling."""
+        profiling. ``late`` as for sightings."""
 
     async def record_tag_hits(self, group_id: str, member_id: str, message_id: str, at: float,
                               hits: Sequence[tuple[str, str]]) -> None:
@@ -45,15 +46,15 @@ class SqlActivityStore(SqlStore):
         await self._write(lambda c: activity.record_message(c, facts))
 
     async def record_sighting(self, group_id: str, adapter: str, group_name: str, member_id: str,
-                              member_name: str, at: float) -> None:
+                              member_name: str, at: float, late: bool = True) -> None:
         await self._write(lambda c: activity.record_sighting(c, group_id, adapter, group_name, member_id,
-                                                                 member_name, at))
+                                                                 member_name, at, late))
 
     async def record_membership(self, group_id: str, adapter: str, group_name: str, member_id: str,
                                 member_name: str, kind: str, at: float, event_id: str,
-                                invited_by: str | None) -> None:
+                                invited_by: str | None, late: bool = True) -> None:
         await self._write(lambda c: activity.record_membership(
-            c, group_id, adapter, group_name, member_id, member_name, kind, at, event_id, invited_by))
+            c, group_id, adapter, group_name, member_id, member_name, kind, at, event_id, invited_by, late))
 
     async def record_tag_hits(self, group_id: str, member_id: str, message_id: str, at: float,
                               hits: Sequence[tuple[str, str]]) -> None:
