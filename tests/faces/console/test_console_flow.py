@@ -77,3 +77,14 @@ async def test_the_flow_and_mix_match_the_domain_and_a_late_message_updates_a_ke
     (then_now,) = await evaluated(console, [end_of(start, TZ, time.time())])
     assert nonzero(after["flow"]["before"]) == then_now
     assert sum(then_now.values()) == sum(then.values()) + 1  # the late member existed twelve days ago
+
+
+async def test_a_member_who_opted_out_is_counted_in_the_stage_they_are_in_now(console: Any) -> None:
+    rt, now = console.runtime, time.time()
+    today = local_day(now, TZ)
+    before = await dashboard(console, today, today)
+    await rt.repo.privacy.set_opt_out(A, "generic:u-1", True)  # the recompute keeps their old stored state
+    (stages,) = await profiles.lifecycles(rt.repo, rt.config, A, [time.time()], ids=["generic:u-1"])
+    after = await dashboard(console, today, today)
+    assert after["lifecycle"] == before["lifecycle"]  # opting out changes no stage
+    assert stages["generic:u-1"].lifecycle is not None and after["lifecycle"][stages["generic:u-1"].lifecycle] >= 1
