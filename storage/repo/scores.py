@@ -89,6 +89,8 @@ def scores(conn: Connection, group_id: str, ids: Sequence[str] | None, t: float,
            tags: Collection[str] | None = None, rejections: bool = True) -> dict[tuple[str, str], TagScore]:
     """Scores of every (member, tag) with a hit (``ids`` None: the whole group; ``tags`` None: every tag).
     ``rejections`` False promises the members have none (skips the join)."""
+    if (tags is not None and not tags) or (ids is not None and not ids):
+        return {}  # nothing asked for: no scan of the group's hits
     h = TagHit
     where = _filters(group_id, ids, tags)
     live: Any = None

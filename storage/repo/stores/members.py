@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from storage.repo import groups, profiles, surveys
+from storage.repo import groups, profiles, roster, surveys
 from storage.repo.profiles import MemberFacts, ScoreWant
 from storage.repo.stores.sql import SqlStore
 
@@ -37,6 +37,12 @@ class MemberStore(Protocol):
 
     async def last_messages_before(self, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
         """Each member's latest message at or before ``at`` (one indexed look-up per member)."""
+
+    async def roster(self, group_id: str) -> list[MemberFacts]:
+        """Every member's cheap facts: member row, stored tier and stage, join/leave events (nothing else)."""
+
+    async def active_days(self, group_id: str, ids: Sequence[str] | None) -> dict[str, int]:
+        """Per member (``ids`` None: all): all-time active local days; members with none are left out."""
 
     async def find_members(self, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
         """(member id, name) of the members a typed reference names: by id first, else by exact name."""
@@ -78,6 +84,12 @@ class SqlMemberStore(SqlStore):
 
     async def last_messages_before(self, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
         return await self._read(lambda c: profiles.last_messages_before(c, group_id, ids, at))
+
+    async def roster(self, group_id: str) -> list[MemberFacts]:
+        return await self._read(lambda c: roster.roster(c, group_id))
+
+    async def active_days(self, group_id: str, ids: Sequence[str] | None) -> dict[str, int]:
+        return await self._read(lambda c: roster.active_days(c, group_id, ids))
 
     async def find_members(self, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
         return await self._read(lambda c: profiles.find_members(c, group_id, token, limit))

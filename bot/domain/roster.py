@@ -1,0 +1,62 @@
+"""Every member's lifecycle stage at a time, exactly as a built profile shows it, without fetching day counts.
+
+A profile's stage (:func:`bot.domain.profiles.build`) is ``left``, ``new`` or ``dormant`` from the member row and
+join/leave events alone; only past those does it need ``declining``, a walk over up to 132 days of day counts. That
+one bit is taken from the stage the last recompute stored when it provably still holds — the member's stored stage
+is ``active`` or ``declining``, it was computed on the same local day, at or before ``t``, and nothing of theirs
+(message, join, leave, first sight) is later than it — and computed from window sums
+(:func:`bot.domain.profiles.declining_at`) for everyone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.config import Config
+from bot.core.timeutil import local
+from bot.domain.lifecycle import stage
+from bot.domain.profiles import declining_at
+from storage.repo import MemberFacts, Repo
+
+_PAST_DORMANT = ("active", "declining")
+
+
+def _stored_holds(r: MemberFacts, t: float, day: str, days: dict[float, str], tz: str) -> bool:
+    """Whether the stored stage's ``declining`` bit is the one a profile at ``t`` computes: the same facts (the
+    recompute that stored it saw everything of theirs; opted-out members' stored states are not renewed) and the
+    same local day."""
+    at = r.stage_at
+    if r.stage not in _PAST_DORMANT or r.opted_out or not 0 < at <= t:
+        return False
+    if at not in days:  # one recompute stores one time for the whole group
+        days[at] = local(at, tz).date().isoformat()
+    if days[at] != day:
+        return False
+    latest = max([r.first_seen, r.last_message_at or r.first_seen, *(e[1] for e in r.membership)])
+    return latest <= at
+
+
+async def stages(repo: Repo, cfg: Config, group_id: str, rows: Sequence[MemberFacts], t: float) -> dict[str, str]:
+    """member → the stage their profile at ``t`` shows (``dormant`` before they were first seen, as profiles do),
+    from facts with membership events and the stored stage (``repo.members.roster``; day counts not needed)."""
+    tz = cfg.timezone_of(group_id)
+    day = local(t, tz).date().isoformat()
+    late = [r.member_id for r in rows if r.last_message_at is not None and r.last_message_at > t]
+    before = await repo.members.last_messages_before(group_id, late, t) if late else {}
+    out: dict[str, str] = {}
+    days: dict[float, str] = {}
+    undecided: list[tuple[MemberFacts, float | None]] = []
+    for r in rows:
+        last = before.get(r.member_id) if r.member_id in before else r.last_message_at
+        cheap = stage(r, t, cfg.lifecycle, tz, last, declining=False)
+        if cheap != "active":
+            out[r.member_id] = cheap or "dormant"
+        elif _stored_holds(r, t, day, days, tz):
+            out[r.member_id] = r.stage
+        else:
+            undecided.append((r, last))
+    if undecided:
+        declining = await declining_at(repo, cfg, group_id, [r.member_id for r, _l in undecided], t)
+        for r, last in undecided:
+            out[r.member_id] = stage(r, t, cfg.lifecycle, tz, last, declining[r.member_id]) or "dormant"
+    return out
