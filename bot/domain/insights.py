@@ -101,13 +101,42 @@ def maybe(node: segments.Node, p: Profile) -> bool | None:
     return segments.matches(node, p)
 
 
+def by_tier(node: segments.Node, tier: str) -> bool | None:
+    """``segments.matches`` knowing only the member's tier: None where the answer depends on anything else."""
+    if isinstance(node, segments.Or | segments.And):
+        values = [by_tier(n, tier) for n in node.items]
+        decisive = isinstance(node, segments.Or)
+        if decisive in values:
+            return decisive
+        return None if None in values else not decisive
+    if isinstance(node, segments.Not):
+        inner = by_tier(node.item, tier)
+        return None if inner is None else not inner
+    if node.op is not None and node.name == "tier" and not node.value_quoted:
+        return tier == node.value
+    return None
+
+
+async def _by_tier(repo: Repo, group_id: str, node: segments.Node) -> list[str] | None:
+    """The members (in ``member_ids`` order) whose stored tier does not rule them out, when that leaves out a good
+    share of the group (None: read the whole group)."""
+    if "tier" not in atom_names(node):
+        return None
+    rows = await repo.members.roster(group_id)
+    kept = {r.member_id for r in rows if not r.opted_out and by_tier(node, r.tier or "ordinary") is not False}
+    if len(kept) > 0.6 * len(rows):
+        return None
+    return [m for m in await repo.members.member_ids(group_id) if m in kept]
+
+
 async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float, *,
                   stats: bool = True) -> list[Profile]:
     """Profiles matching ``query`` (raises segments.QueryError), holding only the keyword tags the query names,
     without evidence (callers read member, name, opted_out and hours; ``stats`` False: hours and active days
     left empty, for callers that load the members they show).
 
-    Every member's tier, attributes and the named tags (no day counts) rule out whoever cannot match whatever
+    The stored tiers alone rule out most members of a query such as ``tier=core & …`` before any facts are read;
+    every remaining member's tier, attributes and the named tags (no day counts) rule out whoever cannot match whatever
     their lifecycle; the rest get their lifecycle (:func:`bot.domain.roster.stages`) and the exact test; the
     members selected get their stats. Both tests over the members run in a worker thread (the reads already run
     on the storage's), so a large query never holds the event loop."""
@@ -116,7 +145,8 @@ async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float
     tags = [r.name for r in cfg.rules.current() if segments.fold(r.name) in names]
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     want = profiles_mod.score_want(cfg, now, tags, evidence=False)
-    facts = await repo.members.member_facts(group_id, None, "", scores=want, lite=True, days=False)
+    facts = await repo.members.member_facts(group_id, await _by_tier(repo, group_id, node), "", scores=want,
+                                            lite=True, days=False)
     orders = await repo.commerce.group_orders(group_id, until=now)  # purchase atoms and tags
     left = await asyncio.to_thread(_candidates, node, facts, cfg, now, orders)
     stages = await roster.stages(repo, cfg, group_id, [f for f, _p in left], now)

@@ -10,15 +10,24 @@ is ``active`` or ``declining``, it was computed on the same local day, at or bef
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.core.config import Config
 from bot.core.timeutil import local
 from bot.domain.lifecycle import stage
 from bot.domain.profiles import declining_at
-from storage.repo import MemberFacts, Repo
+from storage.repo import MemberFacts, Repo, RosterRow
 
 _PAST_DORMANT = ("active", "declining")
+
+
+def facts_of(group_id: str, rows: Sequence[RosterRow],
+             events: Mapping[str, list[tuple[str, float]]]) -> list[MemberFacts]:
+    """The facts :func:`stages` reads, from the roster (``repo.members.roster``) and join/leave events
+    (``repo.members.membership``)."""
+    return [MemberFacts(group_id, r.member_id, r.name, r.messages, r.first_seen, r.last_seen, r.last_message_at, None,
+                        None, None, r.opted_out, membership=events.get(r.member_id, []), tier=r.tier, stage=r.stage,
+                        stage_at=r.stage_at) for r in rows]
 
 
 def _stored_holds(r: MemberFacts, t: float, day: str, days: dict[float, str], tz: str) -> bool:
@@ -38,7 +47,8 @@ def _stored_holds(r: MemberFacts, t: float, day: str, days: dict[float, str], tz
 
 async def stages(repo: Repo, cfg: Config, group_id: str, rows: Sequence[MemberFacts], t: float) -> dict[str, str]:
     """member → the stage their profile at ``t`` shows (``dormant`` before they were first seen, as profiles do),
-    from facts with membership events and the stored stage (``repo.members.roster``; day counts not needed)."""
+    from facts with membership events and the stored stage (:func:`facts_of`, or ``member_facts``; day counts are
+    not needed)."""
     tz = cfg.timezone_of(group_id)
     day = local(t, tz).date().isoformat()
     late = [r.member_id for r in rows if r.last_message_at is not None and r.last_message_at > t]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from bot.core.config import Config
@@ -70,12 +71,17 @@ class Entry:
     last_seen: float
 
 
+# Names and ids are normalized for every search and name sort over the whole group; the function is pure (the
+# same text always folds the same way), so a bounded memo only saves the opencc calls.
+_folded = lru_cache(maxsize=1 << 16)(normalize)
+
+
 def _key(column: str) -> Any:
     order = {"lifecycle": {s: i for i, s in enumerate(STAGES)}, "tier": {s: i for i, s in enumerate(TIERS)}}
 
     def key(e: Entry) -> Any:
         if column == "name":
-            return normalize(e.name or e.member)
+            return _folded(e.name or e.member)
         if column in order:
             return order[column].get(getattr(e, column) or "", len(order[column]))
         return getattr(e, column)
@@ -85,7 +91,7 @@ def _key(column: str) -> Any:
 def name_matches(name: str, member: str, text: str) -> bool:
     """Name search: normalized (NFKC, case-folded, Simplified) substring of the name or the platform id."""
     want = normalize(text)
-    return want in normalize(name) or want in normalize(member.partition(":")[2])
+    return want in _folded(name) or want in _folded(member.partition(":")[2])
 
 
 async def _entries(cfg: Config, repo: Repo, group_id: str, sel: Selection, now: float) -> list[Entry]:
@@ -95,10 +101,13 @@ async def _entries(cfg: Config, repo: Repo, group_id: str, sel: Selection, now: 
         return [Entry(p.member, p.name, p.lifecycle, p.tier, p.stats.messages, 0, p.stats.first_seen,
                       p.stats.last_seen) for p in found]
     await ensure_fresh(repo, cfg, group_id, repo.clock())
-    facts = await repo.members.roster(group_id)
-    stages = await roster.stages(repo, cfg, group_id, facts, now) if sel.sort == "lifecycle" else {}
-    return [Entry(f.member_id, f.name, stages.get(f.member_id, ""), f.tier or "ordinary", f.messages, 0,
-                  f.first_seen, f.last_seen) for f in facts]
+    rows = await repo.members.roster(group_id)
+    stages: dict[str, str] = {}
+    if sel.sort == "lifecycle":
+        facts = roster.facts_of(group_id, rows, await repo.members.membership(group_id))
+        stages = await roster.stages(repo, cfg, group_id, facts, now)
+    return [Entry(r.member_id, r.name, stages.get(r.member_id, ""), r.tier or "ordinary", r.messages, 0,
+                  r.first_seen, r.last_seen) for r in rows]
 
 
 async def select(cfg: Config, repo: Repo, group_id: str, sel: Selection, now: float) -> list[Entry]:

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from storage.repo import groups, profiles, roster, surveys
 from storage.repo.profiles import MemberFacts, ScoreWant
+from storage.repo.roster import RosterRow
 from storage.repo.stores.sql import SqlStore
 
 
@@ -38,8 +39,11 @@ class MemberStore(Protocol):
     async def last_messages_before(self, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
         """Each member's latest message at or before ``at`` (one indexed look-up per member)."""
 
-    async def roster(self, group_id: str) -> list[MemberFacts]:
-        """Every member's cheap facts: member row, stored tier and stage, join/leave events (nothing else)."""
+    async def roster(self, group_id: str) -> list[RosterRow]:
+        """Every member's cheap columns: the member row, the stored tier and stage."""
+
+    async def membership(self, group_id: str) -> dict[str, list[tuple[str, float]]]:
+        """Per member with any: join/leave events as (kind, at), oldest first."""
 
     async def active_days(self, group_id: str, ids: Sequence[str] | None) -> dict[str, int]:
         """Per member (``ids`` None: all): all-time active local days; members with none are left out."""
@@ -85,8 +89,11 @@ class SqlMemberStore(SqlStore):
     async def last_messages_before(self, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
         return await self._read(lambda c: profiles.last_messages_before(c, group_id, ids, at))
 
-    async def roster(self, group_id: str) -> list[MemberFacts]:
+    async def roster(self, group_id: str) -> list[RosterRow]:
         return await self._read(lambda c: roster.roster(c, group_id))
+
+    async def membership(self, group_id: str) -> dict[str, list[tuple[str, float]]]:
+        return await self._read(lambda c: roster.membership(c, group_id))
 
     async def active_days(self, group_id: str, ids: Sequence[str] | None) -> dict[str, int]:
         return await self._read(lambda c: roster.active_days(c, group_id, ids))
