@@ -4,14 +4,14 @@ full profiles for the page it shows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import Connection, and_, func, select
 from sqlmodel import col
 
-from storage.models import Member, MemberDay, MembershipEvent, MemberState
-from storage.repo.scores import raw_rows
+from storage.models import Member, MemberDay, MembershipEvent, MemberState, TagRejection
+from storage.repo.scores import TagScore, raw_rows, scores_at
 
 
 class RosterRow(NamedTuple):
@@ -59,3 +59,14 @@ def active_days(conn: Connection, group_id: str, ids: Sequence[str] | None) -> d
     where = [col(d.group_id) == group_id] + ([] if ids is None else [col(d.member_id).in_(list(ids))])
     rows = raw_rows(conn, select(col(d.member_id), func.count()).where(*where).group_by(col(d.member_id)))
     return {str(mid): int(n) for mid, n in rows}
+
+
+def member_scores_at(conn: Connection, group_id: str, member_id: str, times: Sequence[float],
+                     half_life_days: float, tags: Collection[str]) -> list[dict[str, TagScore]]:
+    """One member's keyword scores of ``tags`` at each of ``times``, as ``member_facts`` computes them at one
+    time (the rejection join only when the member has a rejection)."""
+    r = TagRejection
+    rejected = conn.execute(select(col(r.tag)).where(col(r.group_id) == group_id, col(r.member_id) == member_id)
+                            .limit(1)).first() is not None
+    found = scores_at(conn, group_id, [member_id], times, half_life_days, tags, rejections=rejected)
+    return [{tag: sc for (_m, tag), sc in at.items()} for at in found]

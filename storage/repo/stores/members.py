@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from storage.repo import groups, profiles, roster, surveys
 from storage.repo.profiles import MemberFacts, ScoreWant
 from storage.repo.roster import RosterRow
+from storage.repo.scores import TagScore
 from storage.repo.stores.sql import SqlStore
 
 
@@ -47,6 +48,10 @@ class MemberStore(Protocol):
 
     async def active_days(self, group_id: str, ids: Sequence[str] | None) -> dict[str, int]:
         """Per member (``ids`` None: all): all-time active local days; members with none are left out."""
+
+    async def member_scores_at(self, group_id: str, member_id: str, times: Sequence[float], half_life_days: float,
+                               tags: Collection[str]) -> list[dict[str, TagScore]]:
+        """One member's keyword scores of ``tags`` at each of ``times`` (each as ``member_facts`` has it)."""
 
     async def find_members(self, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
         """(member id, name) of the members a typed reference names: by id first, else by exact name."""
@@ -97,6 +102,11 @@ class SqlMemberStore(SqlStore):
 
     async def active_days(self, group_id: str, ids: Sequence[str] | None) -> dict[str, int]:
         return await self._read(lambda c: roster.active_days(c, group_id, ids))
+
+    async def member_scores_at(self, group_id: str, member_id: str, times: Sequence[float], half_life_days: float,
+                               tags: Collection[str]) -> list[dict[str, TagScore]]:
+        return await self._read(lambda c: roster.member_scores_at(c, group_id, member_id, times, half_life_days,
+                                                                    tags))
 
     async def find_members(self, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
         return await self._read(lambda c: profiles.find_members(c, group_id, token, limit))
