@@ -101,29 +101,14 @@ def maybe(node: segments.Node, p: Profile) -> bool | None:
     return segments.matches(node, p)
 
 
-def by_tier(node: segments.Node, tier: str) -> bool | None:
-    """``segments.matches`` knowing only the member's tier: None where the answer depends on anything else."""
-    if isinstance(node, segments.Or | segments.And):
-        values = [by_tier(n, tier) for n in node.items]
-        decisive = isinstance(node, segments.Or)
-        if decisive in values:
-            return decisive
-        return None if None in values else not decisive
-    if isinstance(node, segments.Not):
-        inner = by_tier(node.item, tier)
-        return None if inner is None else not inner
-    if node.op is not None and node.name == "tier" and not node.value_quoted:
-        return tier == node.value
-    return None
-
-
 async def _by_tier(repo: Repo, group_id: str, node: segments.Node) -> list[str] | None:
     """The members (in ``member_ids`` order) whose stored tier does not rule them out, when that leaves out a good
     share of the group (None: read the whole group)."""
     if "tier" not in atom_names(node):
         return None
     rows = await repo.members.roster(group_id)
-    kept = {r.member_id for r in rows if not r.opted_out and by_tier(node, r.tier or "ordinary") is not False}
+    kept = {r.member_id for r in rows
+            if not r.opted_out and roster.by_tier(node, r.tier or "ordinary") is not False}
     if len(kept) > 0.6 * len(rows):
         return None
     return [m for m in await repo.members.member_ids(group_id) if m in kept]

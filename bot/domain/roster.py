@@ -6,6 +6,9 @@ one bit is taken from the stage the last recompute stored when it provably still
 is ``active`` or ``declining``, it was computed on the same local day, at or before ``t``, and nothing of theirs
 (message, join, leave, first sight) is later than it — and computed from window sums
 (:func:`bot.domain.profiles.declining_at`) for everyone else.
+
+The roster also answers segment queries of tiers and stages alone, and rules members out by their stored tier
+before a segment reads anyone's facts.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from collections.abc import Mapping, Sequence
 
 from bot.core.config import Config
 from bot.core.timeutil import local
+from bot.domain import segments
 from bot.domain.lifecycle import stage
-from bot.domain.profiles import declining_at
+from bot.domain.profiles import Profile, Stats, declining_at
 from storage.repo import MemberFacts, Repo, RosterRow
 
 _PAST_DORMANT = ("active", "declining")
@@ -70,3 +74,42 @@ async def stages(repo: Repo, cfg: Config, group_id: str, rows: Sequence[MemberFa
         for r, last in undecided:
             out[r.member_id] = stage(r, t, cfg.lifecycle, tz, last, declining[r.member_id]) or "dormant"
     return out
+
+
+def by_tier(node: segments.Node, tier: str) -> bool | None:
+    """``segments.matches`` knowing only the member's tier: None where the answer depends on anything else."""
+    if isinstance(node, segments.Or | segments.And):
+        values = [by_tier(n, tier) for n in node.items]
+        decisive = isinstance(node, segments.Or)
+        if decisive in values:
+            return decisive
+        return None if None in values else not decisive
+    if isinstance(node, segments.Not):
+        inner = by_tier(node.item, tier)
+        return None if inner is None else not inner
+    if node.op is not None and node.name == "tier" and not node.value_quoted:
+        return tier == node.value
+    return None
+
+
+def reserved_only(node: segments.Node) -> bool:
+    """Whether every atom of the query tests the tier or the lifecycle (nothing a roster row lacks)."""
+    if isinstance(node, segments.Or | segments.And):
+        return all(reserved_only(n) for n in node.items)
+    if isinstance(node, segments.Not):
+        return reserved_only(node.item)
+    return node.op is not None and node.name in segments.RESERVED and not node.value_quoted
+
+
+async def select_reserved(repo: Repo, cfg: Config, group_id: str, node: segments.Node, t: float) -> list[Profile]:
+    """``segments.select`` over the group for a query of tiers and lifecycles only (:func:`reserved_only`), from
+    the roster: profiles with the member row's name and counts, tier and stage, and nothing else (no tags,
+    attributes, hours or active days)."""
+    rows = [r for r in await repo.members.roster(group_id)
+            if not r.opted_out and by_tier(node, r.tier or "ordinary") is not False]
+    facts = facts_of(group_id, rows, await repo.members.membership(group_id))
+    stage_of = await stages(repo, cfg, group_id, facts, t)
+    hours = (0,) * 24
+    return segments.select(node, [
+        Profile(group_id, r.member_id, r.name, r.opted_out, stage_of[r.member_id], r.tier or "ordinary",
+                Stats(r.messages, 0, r.first_seen, r.last_seen, hours), {}, ()) for r in rows])

@@ -102,6 +102,13 @@ async def test_segments_and_the_members_list_match_full_profiles(make_bot):
         want = [p.member for p in insights.segments.select(node, everyone)]
         assert [p.member for p in await insights.segment(repo, cfg, G, query, NOW)] == want, query
         assert [p.member for p in await insights.segment(repo, cfg, G, query, NOW, stats=False)] == want, query
+        if roster.reserved_only(node):
+            found = await roster.select_reserved(repo, cfg, G, node, NOW)
+            assert sorted(p.member for p in found) == sorted(want), query
+            assert all(p.lifecycle == q.lifecycle and p.tier == q.tier and p.name == q.name
+                       for p in found for q in everyone if q.member == p.member)
+    assert roster.reserved_only(insights.segments.parse('"tier"=core'))  # matches() reads it as the tier
+    assert not roster.reserved_only(insights.segments.parse('"tier"="core"'))
 
 
 async def test_scores_at_many_times_equal_scores_at_each(make_bot):

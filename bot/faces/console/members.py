@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.core.config import Config
 from bot.core.textnorm import normalize
-from bot.domain import profiles, roster
+from bot.domain import profiles, roster, segments
 from bot.domain.insights import segment
 from bot.domain.lifecycle import STAGES
 from bot.domain.profiles import Profile
@@ -97,7 +97,12 @@ def name_matches(name: str, member: str, text: str) -> bool:
 async def _entries(cfg: Config, repo: Repo, group_id: str, sel: Selection, now: float) -> list[Entry]:
     """The members the query keeps (all without one), before the name search."""
     if sel.query:
-        found = await segment(repo, cfg, group_id, sel.query, now, stats=False)
+        node = segments.parse(sel.query)
+        if roster.reserved_only(node):  # tiers and stages only: the roster has all the query asks about
+            await ensure_fresh(repo, cfg, group_id, repo.clock())
+            found = await roster.select_reserved(repo, cfg, group_id, node, now)
+        else:
+            found = await segment(repo, cfg, group_id, sel.query, now, stats=False)
         return [Entry(p.member, p.name, p.lifecycle, p.tier, p.stats.messages, 0, p.stats.first_seen,
                       p.stats.last_seen) for p in found]
     await ensure_fresh(repo, cfg, group_id, repo.clock())
