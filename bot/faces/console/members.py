@@ -8,7 +8,7 @@ loaded as full profiles. The same selection feeds the page, ``GET /api/groups/{g
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -113,6 +113,14 @@ async def _entries(cfg: Config, repo: Repo, group_id: str, sel: Selection, now: 
         stages = await roster.stages(repo, cfg, group_id, facts, now)
     return [Entry(r.member_id, r.name, stages.get(r.member_id, ""), r.tier or "ordinary", r.messages, 0,
                   r.first_seen, r.last_seen) for r in rows]
+
+
+async def fresh_now(cfg: Config, repo: Repo, group_id: str, clock: Callable[[], float]) -> float:
+    """Recompute first when due, then read the clock: the stages and tiers a recompute stores are then of a
+    time no later than the list's, so the stored stages can stand in for walks over day counts
+    (:func:`bot.domain.roster.stages`)."""
+    await ensure_fresh(repo, cfg, group_id, repo.clock())
+    return clock()
 
 
 async def select(cfg: Config, repo: Repo, group_id: str, sel: Selection, now: float) -> list[Entry]:
