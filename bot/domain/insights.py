@@ -101,6 +101,9 @@ def maybe(node: segments.Node, p: Profile) -> bool | None:
     return segments.matches(node, p)
 
 
+MAX_LISTED = 20000  # ids bound into one query stay well under SQLite's limit of variables
+
+
 async def _by_tier(repo: Repo, group_id: str, node: segments.Node) -> list[str] | None:
     """The members (in ``member_ids`` order) whose stored tier does not rule them out, when that leaves out a good
     share of the group (None: read the whole group)."""
@@ -109,7 +112,7 @@ async def _by_tier(repo: Repo, group_id: str, node: segments.Node) -> list[str] 
     rows = await repo.members.roster(group_id)
     kept = {r.member_id for r in rows
             if not r.opted_out and roster.by_tier(node, r.tier or "ordinary") is not False}
-    if len(kept) > 0.6 * len(rows):
+    if len(kept) > min(0.6 * len(rows), MAX_LISTED):
         return None
     return [m for m in await repo.members.member_ids(group_id) if m in kept]
 
