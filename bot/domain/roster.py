@@ -14,24 +14,32 @@ before a segment reads anyone's facts.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot.core.config import Config
 from bot.core.timeutil import local
 from bot.domain import segments
 from bot.domain.lifecycle import stage
-from bot.domain.profiles import Profile, Stats, declining_at
+from bot.domain.profiles import declining_at
 from storage.repo import MemberFacts, Repo, RosterRow
 
 _PAST_DORMANT = ("active", "declining")
 
 
+_NO_HOURS: list[int] = [0] * 24
+_NOTHING: dict[str, Any] = {}
+_NO_EVENTS: list[tuple[str, float]] = []
+_NO_TAGS: list[tuple[str, str, str, float | None]] = []
+
+
 def facts_of(group_id: str, rows: Sequence[RosterRow],
              events: Mapping[str, list[tuple[str, float]]]) -> list[MemberFacts]:
     """The facts :func:`stages` reads, from the roster (``repo.members.roster``) and join/leave events
-    (``repo.members.membership``)."""
+    (``repo.members.membership``). Read-only: the empty containers (hours, days, tags …) are shared, since
+    building ten thousand facts otherwise costs more in empty dicts than the read itself."""
     return [MemberFacts(group_id, r.member_id, r.name, r.messages, r.first_seen, r.last_seen, r.last_message_at, None,
-                        None, None, r.opted_out, membership=events.get(r.member_id, []), tier=r.tier, stage=r.stage,
-                        stage_at=r.stage_at) for r in rows]
+                        None, None, r.opted_out, 0, _NO_HOURS, _NOTHING, _NOTHING, _NOTHING, _NO_TAGS, _NOTHING,
+                        events.get(r.member_id, _NO_EVENTS), r.tier, r.stage, r.stage_at) for r in rows]
 
 
 def _stored_holds(r: MemberFacts, t: float, day: str, days: dict[float, str], tz: str) -> bool:
@@ -101,15 +109,25 @@ def reserved_only(node: segments.Node) -> bool:
     return node.op is not None and node.name in segments.RESERVED and not node.value_quoted
 
 
-async def select_reserved(repo: Repo, cfg: Config, group_id: str, node: segments.Node, t: float) -> list[Profile]:
-    """``segments.select`` over the group for a query of tiers and lifecycles only (:func:`reserved_only`), from
-    the roster: profiles with the member row's name and counts, tier and stage, and nothing else (no tags,
-    attributes, hours or active days)."""
+def _reserved_match(node: segments.Node, tier: str, lifecycle: str) -> bool:
+    """``segments.matches`` for a query of tiers and stages only."""
+    if isinstance(node, segments.Or):
+        return any(_reserved_match(n, tier, lifecycle) for n in node.items)
+    if isinstance(node, segments.And):
+        return all(_reserved_match(n, tier, lifecycle) for n in node.items)
+    if isinstance(node, segments.Not):
+        return not _reserved_match(node.item, tier, lifecycle)
+    return (tier if node.name == "tier" else lifecycle) == node.value
+
+
+async def select_reserved(repo: Repo, cfg: Config, group_id: str, node: segments.Node,
+                          t: float) -> list[tuple[RosterRow, str]]:
+    """``segments.select`` over the group for a query of tiers and stages only (:func:`reserved_only`), from
+    the roster: each member kept, with their stage at ``t``."""
     rows = [r for r in await repo.members.roster(group_id)
             if not r.opted_out and by_tier(node, r.tier or "ordinary") is not False]
-    facts = facts_of(group_id, rows, await repo.members.membership(group_id))
-    stage_of = await stages(repo, cfg, group_id, facts, t)
-    hours = (0,) * 24
-    return segments.select(node, [
-        Profile(group_id, r.member_id, r.name, r.opted_out, stage_of[r.member_id], r.tier or "ordinary",
-                Stats(r.messages, 0, r.first_seen, r.last_seen, hours), {}, ()) for r in rows])
+    stage_of = await stages(repo, cfg, group_id, facts_of(group_id, rows, await repo.members.membership(group_id)), t)
+    keep_left = segments.asks_for_left(node)
+    return [(r, stage_of[r.member_id]) for r in rows
+            if (keep_left or stage_of[r.member_id] != "left")
+            and _reserved_match(node, r.tier or "ordinary", stage_of[r.member_id])]

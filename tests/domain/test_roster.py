@@ -104,9 +104,9 @@ async def test_segments_and_the_members_list_match_full_profiles(make_bot):
         assert [p.member for p in await insights.segment(repo, cfg, G, query, NOW, stats=False)] == want, query
         if roster.reserved_only(node):
             found = await roster.select_reserved(repo, cfg, G, node, NOW)
-            assert sorted(p.member for p in found) == sorted(want), query
-            assert all(p.lifecycle == q.lifecycle and p.tier == q.tier and p.name == q.name
-                       for p in found for q in everyone if q.member == p.member)
+            assert sorted(r.member_id for r, _stage in found) == sorted(want), query
+            assert all(stage == q.lifecycle and (r.tier or "ordinary") == q.tier and r.name == q.name
+                       for r, stage in found for q in everyone if q.member == r.member_id)
     assert roster.reserved_only(insights.segments.parse('"tier"=core'))  # matches() reads it as the tier
     assert not roster.reserved_only(insights.segments.parse('"tier"="core"'))
 

@@ -9,9 +9,9 @@ loaded as full profiles. The same selection feeds the page, ``GET /api/groups/{g
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.core.config import Config
 from bot.core.textnorm import normalize
@@ -56,8 +56,7 @@ class Selection:
         return {k: v for k, v in d.items() if v and not (k == "page" and v == "1")}
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One selected member with the values the list sorts on (``lifecycle`` and ``active_days`` are filled
     only when sorting by them); the page shown loads full profiles."""
 
@@ -100,9 +99,9 @@ async def _entries(cfg: Config, repo: Repo, group_id: str, sel: Selection, now: 
         node = segments.parse(sel.query)
         if roster.reserved_only(node):  # tiers and stages only: the roster has all the query asks about
             await ensure_fresh(repo, cfg, group_id, repo.clock())
-            found = await roster.select_reserved(repo, cfg, group_id, node, now)
-        else:
-            found = await segment(repo, cfg, group_id, sel.query, now, stats=False)
+            return [Entry(r.member_id, r.name, stage, r.tier or "ordinary", r.messages, 0, r.first_seen, r.last_seen)
+                    for r, stage in await roster.select_reserved(repo, cfg, group_id, node, now)]
+        found = await segment(repo, cfg, group_id, sel.query, now, stats=False)
         return [Entry(p.member, p.name, p.lifecycle, p.tier, p.stats.messages, 0, p.stats.first_seen,
                       p.stats.last_seen) for p in found]
     await ensure_fresh(repo, cfg, group_id, repo.clock())
@@ -131,7 +130,7 @@ async def select(cfg: Config, repo: Repo, group_id: str, sel: Selection, now: fl
         found = [e for e in found if name_matches(e.name, e.member, sel.name)]
     if sel.sort == "active_days":
         days = await repo.members.active_days(group_id, None if not sel.query else [e.member for e in found])
-        found = [replace(e, active_days=days.get(e.member, 0)) for e in found]
+        found = [e._replace(active_days=days.get(e.member, 0)) for e in found]
     # Ties keep the member id order, so pages never shuffle between requests.
     found.sort(key=lambda e: e.member)
     found.sort(key=_key(sel.sort), reverse=sel.desc)
