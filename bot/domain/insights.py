@@ -110,8 +110,8 @@ async def _by_tier(repo: Repo, group_id: str, node: segments.Node) -> list[str] 
     if "tier" not in atom_names(node):
         return None
     rows = await repo.members.roster(group_id)
-    kept = {r.member_id for r in rows
-            if not r.opted_out and roster.by_tier(node, r.tier or "ordinary") is not False}
+    ruled_out = roster.ruled_out_tiers(node, rows)
+    kept = {r.member_id for r in rows if not r.opted_out and r.tier not in ruled_out}
     if len(kept) > min(0.6 * len(rows), MAX_LISTED):
         return None
     return [m for m in await repo.members.member_ids(group_id) if m in kept]

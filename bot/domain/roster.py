@@ -100,6 +100,11 @@ def by_tier(node: segments.Node, tier: str) -> bool | None:
     return None
 
 
+def ruled_out_tiers(node: segments.Node, rows: Sequence[RosterRow]) -> set[str | None]:
+    """The stored tiers (None: none stored, read as ``ordinary``) whose members ``node`` cannot match."""
+    return {tier for tier in {r.tier for r in rows} if by_tier(node, tier or "ordinary") is False}
+
+
 def reserved_only(node: segments.Node) -> bool:
     """Whether every atom of the query tests the tier or the lifecycle (nothing a roster row lacks)."""
     if isinstance(node, segments.Or | segments.And):
@@ -124,8 +129,9 @@ async def select_reserved(repo: Repo, cfg: Config, group_id: str, node: segments
                           t: float) -> list[tuple[RosterRow, str]]:
     """``segments.select`` over the group for a query of tiers and stages only (:func:`reserved_only`), from
     the roster: each member kept, with their stage at ``t``."""
-    rows = [r for r in await repo.members.roster(group_id)
-            if not r.opted_out and by_tier(node, r.tier or "ordinary") is not False]
+    rows = await repo.members.roster(group_id)
+    ruled_out = ruled_out_tiers(node, rows)
+    rows = [r for r in rows if not r.opted_out and r.tier not in ruled_out]
     stage_of = await stages(repo, cfg, group_id, facts_of(group_id, rows, await repo.members.membership(group_id)), t)
     keep_left = segments.asks_for_left(node)
     return [(r, stage_of[r.member_id]) for r in rows

@@ -87,8 +87,8 @@ def group_exists(conn: Connection, group_id: str) -> bool:
 
 
 def member_ids(conn: Connection, group_id: str) -> list[str]:
-    rows = conn.execute(select(col(Member.member_id)).where(col(Member.group_id) == group_id)
-                        .order_by(col(Member.first_seen), col(Member.member_id))).all()
+    rows = raw_rows(conn, select(col(Member.member_id)).where(col(Member.group_id) == group_id)
+                    .order_by(col(Member.first_seen), col(Member.member_id)))
     return [str(r[0]) for r in rows]
 
 
