@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.core.config import Config
 from bot.domain import profiles as profiles_mod
-from bot.domain import pushes, segments
+from bot.domain import pushes, roster, segments
 from bot.domain.answer_measures import answer_weeks
 from bot.domain.hours import best_hours
 from bot.domain.profiles import Profile
@@ -101,42 +101,66 @@ def maybe(node: segments.Node, p: Profile) -> bool | None:
     return segments.matches(node, p)
 
 
-async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float) -> list[Profile]:
-    """Profiles matching ``query`` (raises segments.QueryError), holding only the keyword tags the query names,
-    without evidence (callers read member, name, opted_out and hours).
+MAX_LISTED = 20000  # ids bound into one query stay well under SQLite's limit of variables
 
-    Every member's tier, attributes and the named tags (no day counts) rule out whoever cannot match whatever
-    their lifecycle; the rest get their lifecycle (from two window sums each) and the exact test; the members
-    selected get their stats. Both tests over the members run in a worker thread (the reads already run on
-    the storage's), so a large query never holds the event loop."""
+
+async def _by_tier(repo: Repo, group_id: str, node: segments.Node) -> list[str] | None:
+    """The members (in ``member_ids`` order) whose stored tier does not rule them out, when that leaves out a good
+    share of the group (None: read the whole group)."""
+    if "tier" not in atom_names(node):
+        return None
+    rows = await repo.members.roster(group_id)
+    ruled_out = roster.ruled_out_tiers(node, rows)
+    kept = {r.member_id for r in rows if not r.opted_out and r.tier not in ruled_out}
+    if len(kept) > min(0.6 * len(rows), MAX_LISTED):
+        return None
+    return [m for m in await repo.members.member_ids(group_id) if m in kept]
+
+
+async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float, *,
+                  stats: bool = True) -> list[Profile]:
+    """Profiles matching ``query`` (raises segments.QueryError), holding only the keyword tags the query names,
+    without evidence (callers read member, name, opted_out and hours; ``stats`` False: hours and active days
+    left empty, for callers that load the members they show).
+
+    The stored tiers alone rule out most members of a query such as ``tier=core & …`` before any facts are read;
+    every remaining member's tier, attributes and the named tags (no day counts) rule out whoever cannot match whatever
+    their lifecycle; the rest get their lifecycle (:func:`bot.domain.roster.stages`) and the exact test; the
+    members selected get their stats. Both tests over the members run in a worker thread (the reads already run
+    on the storage's), so a large query never holds the event loop."""
     node = segments.parse(query)
     names = atom_names(node)
     tags = [r.name for r in cfg.rules.current() if segments.fold(r.name) in names]
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     want = profiles_mod.score_want(cfg, now, tags, evidence=False)
-    facts = await repo.members.member_facts(group_id, None, "", scores=want, lite=True, days=False)
+    facts = await repo.members.member_facts(group_id, await _by_tier(repo, group_id, node), "", scores=want,
+                                            lite=True, days=False)
     orders = await repo.commerce.group_orders(group_id, until=now)  # purchase atoms and tags
     left = await asyncio.to_thread(_candidates, node, facts, cfg, now, orders)
-    ids = [f.member_id for f in left]
-    declining = await profiles_mod.declining_at(repo, cfg, group_id, ids, now)
-    late = await profiles_mod.last_before(repo, group_id, left, now)
-    found = await asyncio.to_thread(_selected, node, left, cfg, now, late, declining, orders)
-    stats = await repo.members.member_stats(group_id, [p.member for p in found])
-    return [replace(p, stats=replace(p.stats, active_days=stats[p.member][0], hours=tuple(stats[p.member][1])))
+    stages = await roster.stages(repo, cfg, group_id, [f for f, _p in left], now)
+    found = await asyncio.to_thread(_selected, node, left, stages)
+    if not stats:
+        return found
+    counts = await repo.members.member_stats(group_id, [p.member for p in found])
+    return [replace(p, stats=replace(p.stats, active_days=counts[p.member][0], hours=tuple(counts[p.member][1])))
             for p in found]
 
 
 def _candidates(node: segments.Node, facts: Sequence[MemberFacts], cfg: Config, now: float,
-                orders: Mapping[str, Sequence[OrderFacts]]) -> list[MemberFacts]:
-    """Members not opted out whom ``node`` does not rule out before their lifecycle is known."""
-    return [f for f in facts if not f.opted_out and maybe(node, profiles_mod.build(
-        f, cfg, now, None, lifecycle=False, orders=orders.get(f.member_id, ()))) is not False]
+                orders: Mapping[str, Sequence[OrderFacts]]) -> list[tuple[MemberFacts, Profile]]:
+    """Members not opted out whom ``node`` does not rule out before their lifecycle is known, with their
+    profiles (lifecycle left empty)."""
+    out = []
+    for f in facts:
+        if f.opted_out:
+            continue
+        p = profiles_mod.build(f, cfg, now, None, lifecycle=False, orders=orders.get(f.member_id, ()))
+        if maybe(node, p) is not False:
+            out.append((f, p))
+    return out
 
 
-def _selected(node: segments.Node, left: Sequence[MemberFacts], cfg: Config, now: float,
-              late: Mapping[str, float | None], declining: Mapping[str, bool],
-              orders: Mapping[str, Sequence[OrderFacts]]) -> list[Profile]:
-    """The exact test on full profiles of the candidates."""
-    return segments.select(node, [profiles_mod.build(f, cfg, now, late.get(f.member_id, f.last_message_at),
-                                                     declining=declining.get(f.member_id),
-                                                     orders=orders.get(f.member_id, ())) for f in left])
+def _selected(node: segments.Node, left: Sequence[tuple[MemberFacts, Profile]],
+              stages: Mapping[str, str]) -> list[Profile]:
+    """The exact test on the candidates' profiles with their lifecycle."""
+    return segments.select(node, [replace(p, lifecycle=stages[f.member_id]) for f, p in left])

@@ -28,6 +28,7 @@ from storage.repo.moderation import Captcha, ModEntry
 from storage.repo.personas import StoredPersona
 from storage.repo.profiles import Attribute, MemberFacts, ScoreWant
 from storage.repo.report_reads import Window
+from storage.repo.roster import RosterRow
 from storage.repo.scores import Hit, TagScore
 from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
 from storage.repo.signals import Signal
@@ -90,6 +91,7 @@ __all__ = [
     "Pending",
     "Redemption",
     "Repo",
+    "RosterRow",
     "ScoreWant",
     "Signal",
     "StoredPersona",

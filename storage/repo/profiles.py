@@ -71,6 +71,8 @@ class MemberFacts:
     attributes: dict[str, Attribute] = field(default_factory=dict)
     membership: list[tuple[str, float]] = field(default_factory=list)
     tier: str | None = None  # from the last recompute
+    stage: str = ""  # the stage the last recompute stored ("" when none) …
+    stage_at: float = 0.0  # … and the time it was computed for
 
 
 def groups(conn: Connection) -> list[tuple[str, str, int]]:
@@ -85,8 +87,8 @@ def group_exists(conn: Connection, group_id: str) -> bool:
 
 
 def member_ids(conn: Connection, group_id: str) -> list[str]:
-    rows = conn.execute(select(col(Member.member_id)).where(col(Member.group_id) == group_id)
-                        .order_by(col(Member.first_seen), col(Member.member_id))).all()
+    rows = raw_rows(conn, select(col(Member.member_id)).where(col(Member.group_id) == group_id)
+                    .order_by(col(Member.first_seen), col(Member.member_id)))
     return [str(r[0]) for r in rows]
 
 
@@ -100,10 +102,12 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
         return []
     in_group = col(Member.group_id) == group_id
     some: list[ColumnElement[bool]] = [] if ids is None else [col(Member.member_id).in_(idl)]
-    rows = conn.execute(select(Member).where(in_group, *some)).all()
-    by_id = {r.member_id: MemberFacts(
-        group_id, r.member_id, r.name, r.messages, r.first_seen, r.last_seen, r.last_message_at,
-        r.joined_at, r.left_at, r.invited_by, bool(r.opted_out)) for r in rows}
+    m = Member
+    rows = raw_rows(conn, select(col(m.member_id), col(m.name), col(m.messages), col(m.first_seen), col(m.last_seen),
+                                 col(m.last_message_at), col(m.joined_at), col(m.left_at), col(m.invited_by),
+                                 col(m.opted_out)).where(in_group, *some))
+    by_id = {r[0]: MemberFacts(group_id, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]))
+             for r in rows}
 
     def where(model: Any) -> list[ColumnElement[bool]]:
         return [col(model.group_id) == group_id] + ([] if ids is None else [col(model.member_id).in_(idl)])
@@ -142,9 +146,11 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
                                                         col(MemberAttribute.value), col(MemberAttribute.source),
                                                         col(MemberAttribute.at)).where(*where(MemberAttribute))):
         by_id[mid].attributes[key] = Attribute(str(value), str(src), float(at))
-    for mid, tier in conn.execute(select(col(MemberState.member_id), col(MemberState.tier))
-                                  .where(*where(MemberState))):
-        by_id[mid].tier = str(tier)
+    for mid, tier, stage, at in conn.execute(select(col(MemberState.member_id), col(MemberState.tier),
+                                                    col(MemberState.stage), col(MemberState.at))
+                                             .where(*where(MemberState))):
+        f = by_id[mid]
+        f.tier, f.stage, f.stage_at = str(tier), str(stage or ""), float(at or 0.0)
     events: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for mid, kind, at in conn.execute(select(col(MembershipEvent.member_id), col(MembershipEvent.kind),
                                              col(MembershipEvent.at)).where(*where(MembershipEvent))):

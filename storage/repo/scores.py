@@ -89,35 +89,55 @@ def scores(conn: Connection, group_id: str, ids: Sequence[str] | None, t: float,
            tags: Collection[str] | None = None, rejections: bool = True) -> dict[tuple[str, str], TagScore]:
     """Scores of every (member, tag) with a hit (``ids`` None: the whole group; ``tags`` None: every tag).
     ``rejections`` False promises the members have none (skips the join)."""
+    return scores_at(conn, group_id, ids, [t], half_life_days, tags, rejections)[0]
+
+
+def scores_at(conn: Connection, group_id: str, ids: Sequence[str] | None, times: Sequence[float],
+              half_life_days: float, tags: Collection[str] | None = None,
+              rejections: bool = True) -> list[dict[tuple[str, str], TagScore]]:
+    """:func:`scores` at each of ``times`` from one pass over the hits (each time's sum is the same expression
+    over the same rows in the same order, so it equals what :func:`scores` gives at that time)."""
+    if not times or (tags is not None and not tags) or (ids is not None and not ids):
+        return [{} for _t in times]  # nothing asked for: no scan of the group's hits
     h = TagHit
     where = _filters(group_id, ids, tags)
     live: Any = None
     query: Any
     if rejections:
         live = or_(col(TagRejection.at).is_(None), col(h.at) > col(TagRejection.at))
+    outs: list[dict[tuple[str, str], TagScore]] = [{} for _t in times]
     if not has_power(conn):
         cols: list[Any] = [col(h.member_id), col(h.tag), col(h.at)]
         query = select(*cols)
         if live is not None:
             query = query.add_columns(live)
         query = _joined(query, rejections)
-        out: dict[tuple[str, str], TagScore] = {}
         for row in conn.execute(query.where(*where)):
-            sc = out.get((row[0], row[1]))
-            if sc is None:
-                sc = out[(row[0], row[1])] = TagScore(0.0, 0)
-            if live is None or row[3]:
+            if live is not None and not row[3]:
+                for out in outs:
+                    out.setdefault((row[0], row[1]), TagScore(0.0, 0))
+                continue
+            for out, t in zip(outs, times, strict=True):
+                sc = out.get((row[0], row[1]))
+                if sc is None:
+                    sc = out[(row[0], row[1])] = TagScore(0.0, 0)
                 sc.total += decayed(float(row[2]), t, half_life_days)
                 sc.hits += 1
-        return out
-    age = case((bindparam("t", t) - col(h.at) > 0, bindparam("t", t) - col(h.at)), else_=0.0)
-    term: Any = func.power(0.5, age / SECONDS_PER_DAY / bindparam("hl", half_life_days))
+        return outs
     one: Any = literal_column("1")
+    terms: list[Any] = []
+    for i, t in enumerate(times):
+        age = case((bindparam(f"t{i}", t) - col(h.at) > 0, bindparam(f"t{i}", t) - col(h.at)), else_=0.0)
+        term: Any = func.power(0.5, age / SECONDS_PER_DAY / bindparam("hl", half_life_days))
+        terms.append(func.sum(case((live, term), else_=0.0) if live is not None else term))
     if live is not None:
-        term, one = case((live, term), else_=0.0), case((live, 1), else_=0)
-    query = _joined(select(col(h.member_id), col(h.tag), func.sum(one), func.sum(term)), rejections)
+        one = case((live, 1), else_=0)
+    query = _joined(select(col(h.member_id), col(h.tag), func.sum(one), *terms), rejections)
     query = query.where(*where).group_by(col(h.member_id), col(h.tag))
-    return {(m, tag): TagScore(float(total or 0.0), int(n)) for m, tag, n, total in raw_rows(conn, query)}
+    for m, tag, n, *totals in raw_rows(conn, query):
+        for out, total in zip(outs, totals, strict=True):
+            out[(m, tag)] = TagScore(float(total or 0.0), int(n))
+    return outs
 
 
 def _joined(query: Any, rejections: bool) -> Any:

@@ -26,18 +26,23 @@ def score_want(cfg: Config, t: float, tags: Collection[str] | None = None, evide
                      EVIDENCE_SHOWN if evidence else 0, carried)
 
 
-_RULES: dict[int, tuple[Config, int, dict[str, TagRule]]] = {}
+_RULES: dict[int, tuple[Config, int, dict[str, TagRule], dict[str, tuple[str, float]]]] = {}
+
+
+def _cached(cfg: Config) -> tuple[Config, int, dict[str, TagRule], dict[str, tuple[str, float]]]:
+    hit = _RULES.get(id(cfg))
+    if hit is None or hit[0] is not cfg or hit[1] != cfg.rules.version:
+        rules = {r.name: r for r in cfg.rules.current()}
+        hit = _RULES[id(cfg)] = (cfg, cfg.rules.version, rules, {n: (r.category, r.weight) for n, r in rules.items()})
+        if len(_RULES) > 64:
+            _RULES.clear()
+            _RULES[id(cfg)] = hit
+    return hit
 
 
 def _rules(cfg: Config) -> dict[str, TagRule]:
     """The tag rules in effect by name, built once per config object and rule book version."""
-    hit = _RULES.get(id(cfg))
-    if hit is None or hit[0] is not cfg or hit[1] != cfg.rules.version:
-        hit = _RULES[id(cfg)] = (cfg, cfg.rules.version, {r.name: r for r in cfg.rules.current()})
-        if len(_RULES) > 64:
-            _RULES.clear()
-            _RULES[id(cfg)] = hit
-    return hit[2]
+    return _cached(cfg)[2]
 
 
 def keyword_tags(f: MemberFacts, cfg: Config) -> list[Tag]:
@@ -78,10 +83,8 @@ def build(f: MemberFacts, cfg: Config, t: float, last_message: float | None,
     tags: list[Tag] = []
     if not f.opted_out:
         tags = keyword_tags(f, cfg)
-        rules = _rules(cfg)
         tags += [Tag(name, category, PURCHASE_SOURCE, score) for name, category, score in purchase_tags(
-            orders, t, cfg.tagging.half_life_days, cfg.tagging.min_score,
-            {n: (r.category, r.weight) for n, r in rules.items()})]
+            orders, t, cfg.tagging.half_life_days, cfg.tagging.min_score, _cached(cfg)[3])] if orders else []
         tags += [Tag(name, category, source, round(value, 2) if value is not None else None)
                  for name, category, source, value in sorted(f.other_tags)]
     return Profile(

@@ -10,9 +10,10 @@ from bot.core.config import Config
 from bot.core.timeutil import day_minus, iso_utc, local_day
 from bot.domain import profiles
 from bot.domain.profiles import Profile
+from bot.domain.profiles.build import keyword_tags
 from bot.domain.profiles.shown import asked_by
 from bot.faces.console.access import GroupView
-from storage.repo import Repo
+from storage.repo import MemberFacts, Repo
 from storage.repo.stores.console import ConsoleStore
 
 POINTS = 13  # weekly points: a quarter of a year
@@ -27,13 +28,16 @@ async def find(cfg: Config, repo: Repo, group_id: str, member_id: str, now: floa
 
 
 async def score_history(cfg: Config, repo: Repo, group_id: str, p: Profile, now: float) -> dict[str, Any]:
-    """Keyword scores of the member's keyword tags at weekly points (oldest first, now last)."""
+    """Keyword scores of the member's keyword tags at weekly points (oldest first, now last): the scores their
+    profile shows at each point, from one pass over their hits."""
     names = [t.name for t in p.tags if t.source == "keyword"]
     times = [now - (POINTS - 1 - i) * 7 * DAY_S for i in range(POINTS)]
     series: dict[str, list[float]] = {n: [] for n in names}
-    for t in times:
-        then = await profiles.load(repo, cfg, group_id, [p.member], t, tags=names, evidence=False, fresh=False)
-        scores = {x.name: x.score for x in then[0].tags if x.source == "keyword"} if then else {}
+    found = await repo.members.member_scores_at(group_id, p.member, times, cfg.tagging.half_life_days, names) \
+        if names else []
+    for at in found:
+        facts = MemberFacts(group_id, p.member, p.name, 0, 0.0, 0.0, None, None, None, None, p.opted_out, scores=at)
+        scores = {x.name: x.score for x in keyword_tags(facts, cfg)}
         for n in names:
             series[n].append(float(scores.get(n) or 0.0))
     return {"at": [iso_utc(t) for t in times], "tags": [{"tag": n, "scores": v} for n, v in series.items()]}

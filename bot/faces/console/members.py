@@ -1,22 +1,25 @@
 """The members list: search by name, filter with the segment language, sort by any column, pages of 50.
 
 The filter is the domain's own (:func:`bot.domain.insights.segment`, as ``/segment`` and the API use it);
-sorting and paging run over the selected profiles; only the page shown (or the export) is loaded with its
-tags. The same selection feeds the page, ``GET /api/groups/{group}/members/list`` and the exports.
+search, sorting and paging run over cheap columns of the selected members (the member row, the stored tier, the
+stage only when sorting by it, active days only when sorting by them); only the page shown (or the export) is
+loaded as full profiles. The same selection feeds the page, ``GET /api/groups/{group}/members/list`` and the exports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from bot.core.config import Config
 from bot.core.textnorm import normalize
-from bot.domain import profiles
+from bot.domain import profiles, roster, segments
 from bot.domain.insights import segment
 from bot.domain.lifecycle import STAGES
 from bot.domain.profiles import Profile
+from bot.domain.recompute import ensure_fresh
 from bot.domain.tiers import TIERS
 from storage.repo import Repo
 
@@ -53,44 +56,88 @@ class Selection:
         return {k: v for k, v in d.items() if v and not (k == "page" and v == "1")}
 
 
+class Entry(NamedTuple):
+    """One selected member with the values the list sorts on (``lifecycle`` and ``active_days`` are filled
+    only when sorting by them); the page shown loads full profiles."""
+
+    member: str
+    name: str
+    lifecycle: str
+    tier: str
+    messages: int
+    active_days: int
+    first_seen: float
+    last_seen: float
+
+
+# Names and ids are normalized for every search and name sort over the whole group; the function is pure (the
+# same text always folds the same way), so a bounded memo only saves the opencc calls.
+_folded = lru_cache(maxsize=1 << 16)(normalize)
+
+
 def _key(column: str) -> Any:
     order = {"lifecycle": {s: i for i, s in enumerate(STAGES)}, "tier": {s: i for i, s in enumerate(TIERS)}}
 
-    def key(p: Profile) -> Any:
+    def key(e: Entry) -> Any:
         if column == "name":
-            return normalize(p.name or p.member)
+            return _folded(e.name or e.member)
         if column in order:
-            return order[column].get(getattr(p, column) or "", len(order[column]))
-        if column == "messages":
-            return p.stats.messages
-        if column == "active_days":
-            return p.stats.active_days
-        return p.stats.first_seen if column == "first_seen" else p.stats.last_seen
+            return order[column].get(getattr(e, column) or "", len(order[column]))
+        return getattr(e, column)
     return key
 
 
-def name_matches(p: Profile, text: str) -> bool:
+def name_matches(name: str, member: str, text: str) -> bool:
     """Name search: normalized (NFKC, case-folded, Simplified) substring of the name or the platform id."""
     want = normalize(text)
-    return want in normalize(p.name) or want in normalize(p.member.partition(":")[2])
+    return want in _folded(name) or want in _folded(member.partition(":")[2])
 
 
-async def select(cfg: Config, repo: Repo, group_id: str, sel: Selection, now: float) -> list[Profile]:
-    """Every member the selection keeps, sorted (raises ``segments.QueryError`` for a bad query). Profiles
-    are partial (only the query's tags, no evidence): callers load the ones they show."""
+async def _entries(cfg: Config, repo: Repo, group_id: str, sel: Selection, now: float) -> list[Entry]:
+    """The members the query keeps (all without one), before the name search."""
     if sel.query:
-        found = await segment(repo, cfg, group_id, sel.query, now)
-    else:
-        found = await profiles.load(repo, cfg, group_id, None, now, tags=(), evidence=False)
+        node = segments.parse(sel.query)
+        if roster.reserved_only(node):  # tiers and stages only: the roster has all the query asks about
+            await ensure_fresh(repo, cfg, group_id, repo.clock())
+            return [Entry(r.member_id, r.name, stage, r.tier or "ordinary", r.messages, 0, r.first_seen, r.last_seen)
+                    for r, stage in await roster.select_reserved(repo, cfg, group_id, node, now)]
+        found = await segment(repo, cfg, group_id, sel.query, now, stats=False)
+        return [Entry(p.member, p.name, p.lifecycle, p.tier, p.stats.messages, 0, p.stats.first_seen,
+                      p.stats.last_seen) for p in found]
+    await ensure_fresh(repo, cfg, group_id, repo.clock())
+    rows = await repo.members.roster(group_id)
+    stages: dict[str, str] = {}
+    if sel.sort == "lifecycle":
+        facts = roster.facts_of(group_id, rows, await repo.members.membership(group_id))
+        stages = await roster.stages(repo, cfg, group_id, facts, now)
+    return [Entry(r.member_id, r.name, stages.get(r.member_id, ""), r.tier or "ordinary", r.messages, 0,
+                  r.first_seen, r.last_seen) for r in rows]
+
+
+async def fresh_now(cfg: Config, repo: Repo, group_id: str, clock: Callable[[], float]) -> float:
+    """Recompute first when due, then read the clock: the stages and tiers a recompute stores are then of a
+    time no later than the list's, so the stored stages can stand in for walks over day counts
+    (:func:`bot.domain.roster.stages`)."""
+    await ensure_fresh(repo, cfg, group_id, repo.clock())
+    return clock()
+
+
+async def select(cfg: Config, repo: Repo, group_id: str, sel: Selection, now: float) -> list[Entry]:
+    """Every member the selection keeps, sorted (raises ``segments.QueryError`` for a bad query), with the
+    values it sorts on: callers load the profiles they show (:func:`full`)."""
+    found = await _entries(cfg, repo, group_id, sel, now)
     if sel.name:
-        found = [p for p in found if name_matches(p, sel.name)]
+        found = [e for e in found if name_matches(e.name, e.member, sel.name)]
+    if sel.sort == "active_days":
+        days = await repo.members.active_days(group_id, None if not sel.query else [e.member for e in found])
+        found = [e._replace(active_days=days.get(e.member, 0)) for e in found]
     # Ties keep the member id order, so pages never shuffle between requests.
-    found.sort(key=lambda p: p.member)
+    found.sort(key=lambda e: e.member)
     found.sort(key=_key(sel.sort), reverse=sel.desc)
     return found
 
 
-async def full(cfg: Config, repo: Repo, group_id: str, chosen: Sequence[Profile], now: float) -> list[Profile]:
+async def full(cfg: Config, repo: Repo, group_id: str, chosen: Sequence[Entry], now: float) -> list[Profile]:
     """The chosen members with all their tags (no evidence), in the chosen order."""
     if not chosen:
         return []

@@ -17,7 +17,7 @@ from bot.domain.segments import QueryError
 from bot.faces.console import exports
 from bot.faces.console.access import GroupView
 from bot.faces.console.gate import api_group, page_group
-from bot.faces.console.members import COLUMNS, Selection, full, page, row, select
+from bot.faces.console.members import COLUMNS, Selection, fresh_now, full, page, row, select
 from bot.faces.console.service import CONSOLE, Console
 from bot.faces.console.views import Pages, group_url, json_response
 
@@ -50,7 +50,7 @@ async def members_page(request: web.Request) -> web.Response:
     """``GET …/members?name=&q=&sort=&dir=&page=``."""
     c = request.app[CONSOLE]
     who, group = await page_group(request)
-    sel, now, error = Selection.of(request.query), c.clock(), None
+    sel, now, error = Selection.of(request.query), await fresh_now(c.config, c.repo, group.id, c.clock), None
     try:
         data = await page(c.config, c.repo, group.id, sel, now)
     except QueryError as exc:
@@ -67,7 +67,8 @@ async def members_json(request: web.Request) -> web.Response:
     c = request.app[CONSOLE]
     group = await api_group(request)
     try:
-        data = await page(c.config, c.repo, group.id, Selection.of(request.query), c.clock())
+        data = await page(c.config, c.repo, group.id, Selection.of(request.query),
+                          await fresh_now(c.config, c.repo, group.id, c.clock))
     except QueryError as exc:
         return json_response({"error": str(exc)}, 400)
     for r in data["rows"]:
@@ -82,7 +83,7 @@ def _iso(ts: float | None) -> str | None:
 async def _export(c: Console, request: web.Request) -> tuple[GroupView, list[list[Any]]]:
     who, group = await page_group(request)
     sel = Selection.of(request.query)
-    now = c.clock()
+    now = await fresh_now(c.config, c.repo, group.id, c.clock)
     try:
         chosen = await select(c.config, c.repo, group.id, sel, now)
     except QueryError:

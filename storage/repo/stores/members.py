@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
-from storage.repo import groups, profiles, surveys
+from storage.repo import groups, profiles, roster, surveys
 from storage.repo.profiles import MemberFacts, ScoreWant
+from storage.repo.roster import RosterRow
+from storage.repo.scores import TagScore
 from storage.repo.stores.sql import SqlStore
 
 
@@ -37,6 +39,19 @@ class MemberStore(Protocol):
 
     async def last_messages_before(self, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
         """Each member's latest message at or before ``at`` (one indexed look-up per member)."""
+
+    async def roster(self, group_id: str) -> list[RosterRow]:
+        """Every member's cheap columns: the member row, the stored tier and stage."""
+
+    async def membership(self, group_id: str) -> dict[str, list[tuple[str, float]]]:
+        """Per member with any: join/leave events as (kind, at), oldest first."""
+
+    async def active_days(self, group_id: str, ids: Sequence[str] | None) -> dict[str, int]:
+        """Per member (``ids`` None: all): all-time active local days; members with none are left out."""
+
+    async def member_scores_at(self, group_id: str, member_id: str, times: Sequence[float], half_life_days: float,
+                               tags: Collection[str]) -> list[dict[str, TagScore]]:
+        """One member's keyword scores of ``tags`` at each of ``times`` (each as ``member_facts`` has it)."""
 
     async def find_members(self, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
         """(member id, name) of the members a typed reference names: by id first, else by exact name."""
@@ -78,6 +93,20 @@ class SqlMemberStore(SqlStore):
 
     async def last_messages_before(self, group_id: str, ids: Sequence[str], at: float) -> dict[str, float | None]:
         return await self._read(lambda c: profiles.last_messages_before(c, group_id, ids, at))
+
+    async def roster(self, group_id: str) -> list[RosterRow]:
+        return await self._read(lambda c: roster.roster(c, group_id))
+
+    async def membership(self, group_id: str) -> dict[str, list[tuple[str, float]]]:
+        return await self._read(lambda c: roster.membership(c, group_id))
+
+    async def active_days(self, group_id: str, ids: Sequence[str] | None) -> dict[str, int]:
+        return await self._read(lambda c: roster.active_days(c, group_id, ids))
+
+    async def member_scores_at(self, group_id: str, member_id: str, times: Sequence[float], half_life_days: float,
+                               tags: Collection[str]) -> list[dict[str, TagScore]]:
+        return await self._read(lambda c: roster.member_scores_at(c, group_id, member_id, times, half_life_days,
+                                                                    tags))
 
     async def find_members(self, group_id: str, token: str, limit: int = 10) -> list[tuple[str, str]]:
         return await self._read(lambda c: profiles.find_members(c, group_id, token, limit))
