@@ -17,7 +17,7 @@ from common import ADAPTER, API_TOKEN, write_config
 from reports import GROUP, big_group
 
 from bot.faces.console.service import CONSOLE
-from bot.faces.listener import listen
+from bot.faces.listener import listen, settle_heap
 from bot.faces.server import create_app
 from bot.faces.settings import load
 
@@ -70,6 +70,7 @@ def run_console(work: Path, log: Any) -> dict[str, Any]:
     async def go() -> None:
         app = create_app(cfg, schedule=False)
         runner, port = await listen(app, "127.0.0.1", 0)
+        settle_heap()  # as `quntag serve` does once started
         base = f"http://127.0.0.1:{port}"
         try:
             async with aiohttp.ClientSession(base, cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:

@@ -61,7 +61,7 @@ async def weekly(repo: Repo, cfg: Config, group_id: str, query: str, now: float)
     counts = []
     for k in range(WEEKS, -1, -1):
         try:
-            counts.append(len(await insights.segment(repo, cfg, group_id, query, now - k * WEEK_S)))
+            counts.append(len(await insights.segment(repo, cfg, group_id, query, now - k * WEEK_S, stats=False)))
         except segments.QueryError:
             break
     return counts

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from bot.core.config import Config
 from bot.faces.cli_common import CliExit, load_config
-from bot.faces.listener import listen
+from bot.faces.listener import listen, settle_heap
 from bot.faces.settings import secret_problems, send_problems
 
 
@@ -129,6 +129,7 @@ async def _serve_locked(cfg: Config, host: str, port: int, note: str) -> int:
         print(f"adapter {name} ({adapter.type}): visibility {adapter.visibility()}", flush=True)
     for line in app[RUNTIME].jobs.describe():
         print(f"schedule: {line}", flush=True)
+    settle_heap()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

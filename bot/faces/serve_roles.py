@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from bot.core.config import Config
 from bot.core.metrics import Metrics
-from bot.faces.listener import listen
+from bot.faces.listener import listen, settle_heap
 
 log = logging.getLogger("quntag.serve")
 PR_SET_PDEATHSIG = 1
@@ -64,6 +64,7 @@ async def run_web(cfg: Config, host: str, port: int, parent: int, ready: Callabl
 
     app = create_app(cfg, role="web")
     runner, _bound = await listen(app, host, port, reuse_port=True)
+    settle_heap()
     ready("")
     await _stopped(parent)
     await runner.cleanup()
@@ -101,6 +102,7 @@ async def run_processor(cfg: Config, parent: int, ready: Callable[[str], None]) 
         else:
             for line in lines:
                 log.info("%s", line)
+        settle_heap()
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 5.0)
