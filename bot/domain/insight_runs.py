@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.core.config import Config
 from bot.core.timeutil import local
-from bot.domain import insights, personas, segments
+from bot.domain import insights, personas, refresh, segments
 from bot.domain.hours import best_hours
 from bot.domain.profiles import Profile
 from bot.domain.recompute import ensure_fresh
@@ -75,15 +75,31 @@ async def latest(repo: Repo, cfg: Config, group_id: str, now: float, locale: str
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     key = await stamp(repo, cfg, group_id, now)
     found = await repo.personas.last_run(group_id)
-    body: dict[str, Any] = json.loads(found[1]) if found is not None and found[0] == key else \
-        await _run(repo, cfg, group_id, now, locale, key)
+    current = True
+    if found is not None and found[0] == key:
+        body: dict[str, Any] = json.loads(found[1])
+    elif found is not None and refresh.show_last():  # the console: the last run at once, renewed meanwhile
+        refresh.later("insights", f"{id(repo.db)}:{group_id}", lambda: _renew(repo, cfg, group_id, locale))
+        body = json.loads(found[1])
+        current = False
+    else:
+        with refresh.waiting():  # a run stored as current is built on a current recompute
+            await ensure_fresh(repo, cfg, group_id, repo.clock())
+            key = await stamp(repo, cfg, group_id, now)
+            body = await _run(repo, cfg, group_id, now, locale, key)
     counted = body.setdefault("segments", {})
     missing = [q for q in dict.fromkeys(queries) if q not in counted]
     for q in missing:
         counted[q] = await weekly(repo, cfg, group_id, q, now)
-    if missing:
+    if missing and current:  # an out-of-date run is never stored under the current stamp
         await repo.personas.update_run(group_id, key, json.dumps(body, ensure_ascii=False))
     return body
+
+
+async def _renew(repo: Repo, cfg: Config, group_id: str, locale: str) -> None:
+    now = repo.clock()
+    await ensure_fresh(repo, cfg, group_id, now)
+    await _run(repo, cfg, group_id, now, locale, await stamp(repo, cfg, group_id, now))
 
 
 async def _run(repo: Repo, cfg: Config, group_id: str, now: float, locale: str, key: str) -> dict[str, Any]:

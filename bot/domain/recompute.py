@@ -14,6 +14,7 @@ from typing import Any
 from bot.core.config import Config
 from bot.core.context import Context
 from bot.core.timeutil import day_minus, local
+from bot.domain import refresh
 from bot.domain.activity_tags import compute_tags, interactions, invited_stayed
 from bot.domain.lifecycle import HISTORY_DAYS, stage
 from bot.domain.lurkers import group_admins
@@ -108,10 +109,16 @@ async def core_members(repo: Repo, config: Config, group_id: str) -> set[str]:
 
 
 async def ensure_fresh(ctx_or_repo: Context | Repo, config: Config, group_id: str, now: float) -> None:
-    """Recompute when the group's facts changed since the last recompute or the hour turned. In the middle of an
+    """Recompute when the group's facts changed since the last recompute or the hour turned (under
+    :func:`refresh.showing_last`, with a recompute stored already: in the background). In the middle of an
     event (a repo bound to its unit of work) the recompute sees the event's own writes and joins its commit, so
     nothing is committed before the event is; outside one it commits at once."""
     repo = _repo(ctx_or_repo)
     fingerprint, stored = await repo.profiles.recompute_fingerprint(group_id)
-    if stored != _stamp(fingerprint, now):
-        await recompute_group(repo, config, group_id, now)
+    if stored == _stamp(fingerprint, now):
+        return
+    if stored is not None and refresh.show_last():  # the console: show the last one, renew it meanwhile
+        refresh.later("recompute", f"{id(repo.db)}:{group_id}",
+                      lambda: recompute_group(repo, config, group_id, repo.clock()))
+        return
+    await recompute_group(repo, config, group_id, now)

@@ -13,7 +13,7 @@ import pytest
 from bot.adapters.generic import parse_event
 from bot.core.events import event_to_dict
 from bot.core.timeutil import day_minus, local_day
-from bot.domain import profiles
+from bot.domain import profiles, refresh
 from bot.faces.console.stages import end_of
 from storage.repo import Delivery
 from tests.conftest import TOKEN
@@ -73,6 +73,8 @@ async def test_the_flow_and_mix_match_the_domain_and_a_late_message_updates_a_ke
     await console.runtime.repo.intake.accept([Delivery("generic", ev.event_id, (event_to_dict(ev),))])
     console.runtime.inbox.wake()
     await console.runtime.inbox.drained()
+    await dashboard(console, start, today)  # shows the last recompute's stages now, and renews them meanwhile
+    await refresh.settled()
     after = await dashboard(console, start, today)
     (then_now,) = await evaluated(console, [end_of(start, TZ, time.time())])
     assert nonzero(after["flow"]["before"]) == then_now
@@ -88,3 +90,21 @@ async def test_a_member_who_opted_out_is_counted_in_the_stage_they_are_in_now(co
     after = await dashboard(console, today, today)
     assert after["lifecycle"] == before["lifecycle"]  # opting out changes no stage
     assert stages["generic:u-1"].lifecycle is not None and after["lifecycle"][stages["generic:u-1"].lifecycle] >= 1
+
+
+async def test_after_new_messages_a_view_shows_the_last_recompute_at_once_and_renews_it(console: Any) -> None:
+    rt, now = console.runtime, time.time()
+    today = local_day(now, TZ)
+    first = await dashboard(console, today, today)
+    new = {"id": "new-1", "type": "message", "time": int(now), "text": "大家好，我是新来的",
+           "group": {"id": A.partition(":")[2], "name": NAMES[A]}, "user": {"id": "u-50", "name": "新朋友"}}
+    ev = parse_event("generic", new)
+    await rt.repo.intake.accept([Delivery("generic", ev.event_id, (event_to_dict(ev),))])
+    rt.inbox.wake()
+    await rt.inbox.drained()
+    shown = await dashboard(console, today, today)
+    assert shown["lifecycle"] == first["lifecycle"]  # the operator does not wait for the recompute
+    await refresh.settled()
+    renewed = await dashboard(console, today, today)
+    assert sum(renewed["lifecycle"].values()) == sum(first["lifecycle"].values()) + 1
+    assert sum(renewed["tiers"].values()) == sum(first["tiers"].values()) + 1

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import text
 
-from bot.domain import insight_runs, insights, personas, segments
+from bot.domain import insight_runs, insights, personas, refresh, segments
 from tests.faces.console._community import ADMIN_A, A, Clock, login, sections, seed
 
 SHOWN = ("associations", "best_hours", "personas", "segments")
@@ -106,6 +106,8 @@ async def test_new_messages_optout_and_erasure_give_a_new_run(bot: Any) -> None:
     before = await shown(bot)
     for user in (31, 32, 33):
         await say(bot, user, "昨晚开了一瓶赤霞珠", 3)
+    assert await shown(bot) == before  # the last run at once; it is renewed meanwhile
+    await refresh.settled()
     after = await shown(bot)
     assert after != before and after == await fresh(bot)
     assert after["segments"][0]["members"] == before["segments"][0]["members"] + 3
@@ -127,6 +129,8 @@ async def test_the_hour_a_rule_change_and_retention(bot: Any) -> None:
     stamp = await insight_runs.stamp(bot.runtime.repo, bot.config, A, bot.clock())
     bot.clock.now += 3600
     assert await insight_runs.stamp(bot.runtime.repo, bot.config, A, bot.clock()) != stamp
+    await shown(bot)  # the last run, renewed meanwhile
+    await refresh.settled()
     assert await shown(bot) == await fresh(bot)
     other = replace(bot.config, insights=replace(bot.config.insights, min_cell=3))
     assert insight_runs.config_key(other, A) != insight_runs.config_key(bot.config, A) and first["personas"]
