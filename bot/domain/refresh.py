@@ -21,6 +21,9 @@ log = logging.getLogger("quntag.refresh")
 
 _SHOW_LAST: contextvars.ContextVar[bool] = contextvars.ContextVar("quntag_show_last", default=False)
 _busy: dict[tuple[str, str], asyncio.Task[None]] = {}
+# The renewal starts a moment after the view that asked for it, so that view's answer is sent first: the
+# recompute is Python work on the same event loop and would otherwise hold the answer back.
+START_AFTER_S = 0.1
 
 
 def show_last() -> bool:
@@ -61,6 +64,7 @@ def later(kind: str, key: str, work: Callable[[], Awaitable[object]]) -> None:
 
 async def _run(kind: str, key: str, work: Callable[[], Awaitable[object]]) -> None:
     try:
+        await asyncio.sleep(START_AFTER_S)
         await work()
     except Exception:
         log.exception("renewing %s of %s failed; the next view tries again", kind, key)

@@ -134,6 +134,13 @@ async def select_reserved(repo: Repo, cfg: Config, group_id: str, node: segments
     rows = [r for r in rows if not r.opted_out and r.tier not in ruled_out]
     stage_of = await stages(repo, cfg, group_id, facts_of(group_id, rows, await repo.members.membership(group_id)), t)
     keep_left = segments.asks_for_left(node)
-    return [(r, stage_of[r.member_id]) for r in rows
-            if (keep_left or stage_of[r.member_id] != "left")
-            and _reserved_match(node, r.tier or "ordinary", stage_of[r.member_id])]
+    verdicts: dict[tuple[str, str], bool] = {}  # a handful of (tier, stage) pairs for thousands of members
+    kept = []
+    for r in rows:
+        st = stage_of[r.member_id]
+        pair = (r.tier or "ordinary", st)
+        if pair not in verdicts:
+            verdicts[pair] = (keep_left or st != "left") and _reserved_match(node, *pair)
+        if verdicts[pair]:
+            kept.append((r, st))
+    return kept
