@@ -97,6 +97,7 @@ async def latest(repo: Repo, cfg: Config, group_id: str, now: float, locale: str
 
 
 async def _renew(repo: Repo, cfg: Config, group_id: str, locale: str) -> None:
+    await refresh.finished("recompute", f"{id(repo.db)}:{group_id}")  # the same view may have started one
     now = repo.clock()
     await ensure_fresh(repo, cfg, group_id, now)
     await _run(repo, cfg, group_id, now, locale, await stamp(repo, cfg, group_id, now))

@@ -20,10 +20,12 @@ from contextlib import contextmanager
 log = logging.getLogger("quntag.refresh")
 
 _SHOW_LAST: contextvars.ContextVar[bool] = contextvars.ContextVar("quntag_show_last", default=False)
+# Renewals a view asked for, started once the view has its answer: the recompute is Python work on the same
+# event loop and would otherwise hold that answer back.
+_ASKED: contextvars.ContextVar[dict[tuple[str, str], Callable[[], Awaitable[object]]] | None] = \
+    contextvars.ContextVar("quntag_renewals_asked", default=None)
 _busy: dict[tuple[str, str], asyncio.Task[None]] = {}
-# The renewal starts a moment after the view that asked for it, so that view's answer is sent first: the
-# recompute is Python work on the same event loop and would otherwise hold the answer back.
-START_AFTER_S = 0.1
+START_AFTER_S = 0.05  # and a moment more, for the answer to be written
 
 
 def show_last() -> bool:
@@ -33,12 +35,16 @@ def show_last() -> bool:
 
 @contextmanager
 def showing_last() -> Iterator[None]:
-    """Run the block as a reader that shows stored numbers and renews them in the background."""
-    token = _SHOW_LAST.set(True)
+    """Run the block as a reader that shows stored numbers; the renewals it asks for start when it ends."""
+    asked: dict[tuple[str, str], Callable[[], Awaitable[object]]] = {}
+    token, token_asked = _SHOW_LAST.set(True), _ASKED.set(asked)
     try:
         yield
     finally:
         _SHOW_LAST.reset(token)
+        _ASKED.reset(token_asked)
+        for (kind, key), work in asked.items():
+            _start(kind, key, work)
 
 
 @contextmanager
@@ -53,12 +59,21 @@ def waiting() -> Iterator[None]:
 
 
 def later(kind: str, key: str, work: Callable[[], Awaitable[object]]) -> None:
-    """Start ``work`` in the background unless the same renewal is already running. It runs as a waiting
-    reader would (current numbers all the way down)."""
+    """Renew in the background (once the view asking ends, under :func:`showing_last`) unless the same
+    renewal is already running. It runs as a waiting reader would (current numbers all the way down)."""
+    asked = _ASKED.get()
+    if asked is not None:
+        asked.setdefault((kind, key), work)
+    else:
+        _start(kind, key, work)
+
+
+def _start(kind: str, key: str, work: Callable[[], Awaitable[object]]) -> None:
     if (kind, key) in _busy:
         return
     context = contextvars.copy_context()
     context.run(_SHOW_LAST.set, False)
+    context.run(_ASKED.set, None)
     _busy[(kind, key)] = asyncio.get_running_loop().create_task(_run(kind, key, work), context=context)
 
 
@@ -70,6 +85,13 @@ async def _run(kind: str, key: str, work: Callable[[], Awaitable[object]]) -> No
         log.exception("renewing %s of %s failed; the next view tries again", kind, key)
     finally:
         _busy.pop((kind, key), None)
+
+
+async def finished(kind: str, key: str) -> None:
+    """Wait for that renewal if it is running (one renewal built on another waits for it, not redoes it)."""
+    task = _busy.get((kind, key))
+    if task is not None:
+        await asyncio.gather(task, return_exceptions=True)
 
 
 async def settled() -> None:
