@@ -33,6 +33,11 @@ def show_last() -> bool:
     return _SHOW_LAST.get()
 
 
+def renewing() -> bool:
+    """Whether the view running now shows numbers it asked to renew (they are the last ones stored)."""
+    return bool(_ASKED.get())
+
+
 @contextmanager
 def showing_last() -> Iterator[None]:
     """Run the block as a reader that shows stored numbers; the renewals it asks for start when it ends."""

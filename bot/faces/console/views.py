@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.core.render import Renderer
 from bot.core.timeutil import local, parse_iso
+from bot.domain import refresh
 
 LOCALES = ("zh-CN", "en")
 # Pages are built on the server: nothing but our own stylesheet, script and inline SVG is ever loaded,
@@ -105,7 +106,8 @@ class Pages:
         self.chat = Renderer()  # the chat replies' own wording, where the console says the same thing
 
     def render(self, name: str, **ctx: Any) -> str:
-        return self.env.get_template(f"{name}.html.j2").render(t=self.t, fmt=self.fmt, lang=self.locale, **ctx)
+        return self.env.get_template(f"{name}.html.j2").render(t=self.t, fmt=self.fmt, lang=self.locale,
+                                                               renewing=refresh.renewing(), **ctx)
 
     def response(self, name: str, status: int = 200, **ctx: Any) -> web.Response:
         """A page with the console's security headers."""

@@ -17,7 +17,7 @@ from bot.domain import profiles, refresh
 from bot.faces.console.stages import end_of
 from storage.repo import Delivery
 from tests.conftest import TOKEN
-from tests.faces.console._community import NAMES, A, sections, seed
+from tests.faces.console._community import ADMIN_A, NAMES, A, login, sections, seed
 
 DAY = 86400.0
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -105,6 +105,12 @@ async def test_after_new_messages_a_view_shows_the_last_recompute_at_once_and_re
     shown = await dashboard(console, today, today)
     assert shown["lifecycle"] == first["lifecycle"]  # the operator does not wait for the recompute
     await refresh.settled()
+    await rt.repo.activity.record_sighting(A, "generic", NAMES[A], "generic:u-51", "又一位", time.time(), late=False)
+    await login(console.client, ADMIN_A)
+    page = await (await console.client.get(f"/console/groups/{quote(A, safe='')}")).text()
+    assert "画像数据正在后台更新" in page  # and says so
+    await refresh.settled()
+    assert "画像数据正在后台更新" not in await (await console.client.get(f"/console/groups/{quote(A, safe='')}")).text()
     renewed = await dashboard(console, today, today)
-    assert sum(renewed["lifecycle"].values()) == sum(first["lifecycle"].values()) + 1
-    assert sum(renewed["tiers"].values()) == sum(first["tiers"].values()) + 1
+    assert sum(renewed["lifecycle"].values()) == sum(first["lifecycle"].values()) + 2
+    assert sum(renewed["tiers"].values()) == sum(first["tiers"].values()) + 2
