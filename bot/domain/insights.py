@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from itertools import permutations
 from typing import Any
 
@@ -142,8 +141,7 @@ async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float
     if not stats:
         return found
     counts = await repo.members.member_stats(group_id, [p.member for p in found])
-    return [replace(p, stats=replace(p.stats, active_days=counts[p.member][0], hours=tuple(counts[p.member][1])))
-            for p in found]
+    return [p.with_stats(counts[p.member][0], tuple(counts[p.member][1])) for p in found]
 
 
 def _candidates(node: segments.Node, facts: Sequence[MemberFacts], cfg: Config, now: float,
@@ -163,4 +161,4 @@ def _candidates(node: segments.Node, facts: Sequence[MemberFacts], cfg: Config, 
 def _selected(node: segments.Node, left: Sequence[tuple[MemberFacts, Profile]],
               stages: Mapping[str, str]) -> list[Profile]:
     """The exact test on the candidates' profiles with their lifecycle."""
-    return segments.select(node, [replace(p, lifecycle=stages[f.member_id]) for f, p in left])
+    return segments.select(node, [p.with_lifecycle(stages[f.member_id]) for f, p in left])

@@ -70,6 +70,19 @@ class Profile:
     commerce: Commerce | None = None  # None: never bought (or hidden: opted out)
     person: str | None = None  # the person id once the member linked accounts
 
+    def with_stats(self, active_days: int, hours: tuple[int, ...]) -> Profile:
+        """This profile with all-time active days and hours filled in (``dataclasses.replace`` without its
+        field-by-field introspection: a segment fills thousands)."""
+        s = self.stats
+        return Profile(self.group, self.member, self.name, self.opted_out, self.lifecycle, self.tier,
+                       Stats(s.messages, active_days, s.first_seen, s.last_seen, hours), self.attributes, self.tags,
+                       self.commerce, self.person)
+
+    def with_lifecycle(self, lifecycle: str) -> Profile:
+        """This profile in ``lifecycle`` (as :meth:`with_stats`, for the thousands a segment evaluates)."""
+        return Profile(self.group, self.member, self.name, self.opted_out, lifecycle, self.tier, self.stats,
+                       self.attributes, self.tags, self.commerce, self.person)
+
     def carries(self, tag: str) -> bool:
         """A member carries a tag exactly when it is in the profile's tag list (contract §5)."""
         return any(t.name == tag for t in self.tags)
