@@ -26,7 +26,7 @@ from bot.core.timeutil import local
 from bot.domain import insights, personas, refresh, segments
 from bot.domain.hours import best_hours
 from bot.domain.profiles import Profile
-from bot.domain.recompute import ensure_fresh
+from bot.domain.recompute import RENEWAL, ensure_fresh
 from storage.repo import Repo
 
 
@@ -79,7 +79,7 @@ async def latest(repo: Repo, cfg: Config, group_id: str, now: float, locale: str
     if found is not None and found[0] == key:
         body: dict[str, Any] = json.loads(found[1])
     elif found is not None and refresh.show_last():  # the console: the last run at once, renewed meanwhile
-        refresh.later("insights", f"{id(repo.db)}:{group_id}", lambda: _renew(repo, cfg, group_id, locale))
+        refresh.later("insights", refresh.key(repo.db, group_id), lambda: _renew(repo, cfg, group_id, locale))
         body = json.loads(found[1])
         current = False
     else:
@@ -97,7 +97,7 @@ async def latest(repo: Repo, cfg: Config, group_id: str, now: float, locale: str
 
 
 async def _renew(repo: Repo, cfg: Config, group_id: str, locale: str) -> None:
-    await refresh.finished("recompute", f"{id(repo.db)}:{group_id}")  # the same view may have started one
+    await refresh.finished(RENEWAL, refresh.key(repo.db, group_id))  # the same view may have started one
     now = repo.clock()
     await ensure_fresh(repo, cfg, group_id, now)
     await _run(repo, cfg, group_id, now, locale, await stamp(repo, cfg, group_id, now))

@@ -23,6 +23,7 @@ from bot.domain.tiers import CORE, Weights, breakdown
 from storage.repo import TIER_WEIGHTS, DerivedState, DerivedTag, MemberFacts, Repo, Transition
 
 DAY = 86400.0
+RENEWAL = "recompute"  # the kind of background renewal ``ensure_fresh`` starts (``bot.domain.refresh``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,7 @@ async def ensure_fresh(ctx_or_repo: Context | Repo, config: Config, group_id: st
     if stored == _stamp(fingerprint, now):
         return
     if stored is not None and refresh.show_last():  # the console: show the last one, renew it meanwhile
-        refresh.later("recompute", f"{id(repo.db)}:{group_id}",
+        refresh.later(RENEWAL, refresh.key(repo.db, group_id),
                       lambda: recompute_group(repo, config, group_id, repo.clock()))
         return
     await recompute_group(repo, config, group_id, now)

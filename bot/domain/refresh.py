@@ -28,6 +28,11 @@ _busy: dict[tuple[str, str], asyncio.Task[None]] = {}
 START_AFTER_S = 0.05  # and a moment more, for the answer to be written
 
 
+def key(db: object, group_id: str) -> str:
+    """The key of a group's renewal: its database (several apps may share a process) and the group."""
+    return f"{id(db)}:{group_id}"
+
+
 def show_last() -> bool:
     """Whether the code running now would rather show stored numbers than wait for new ones."""
     return _SHOW_LAST.get()

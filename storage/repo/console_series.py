@@ -3,10 +3,11 @@ message counts come from ``rollups``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, select
 from sqlmodel import col
 
 from storage.models import Checkin, Member, MembershipEvent, MemberState, MessageRow, TagHit
+from storage.repo import surveys
 
 
 def membership_times(conn: Connection, group_id: str, since: float) -> list[tuple[str, str, float]]:
@@ -81,7 +82,5 @@ def tier_counts(conn: Connection, group_id: str) -> dict[str, int]:
 
 def present_members(conn: Connection, group_id: str) -> int:
     """How many members have not left (no leave, or a join after their latest leave)."""
-    m = Member
-    return int(conn.execute(select(func.count()).where(col(m.group_id) == group_id, or_(
-        col(m.left_at).is_(None), and_(col(m.joined_at).is_not(None), col(m.joined_at) > col(m.left_at))))).scalar()
-        or 0)
+    return int(conn.execute(select(func.count()).where(col(Member.group_id) == group_id, surveys.present()))
+               .scalar() or 0)

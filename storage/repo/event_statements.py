@@ -69,29 +69,19 @@ def _group_named(dialect: str) -> Executable:
 GROUP_NAMED = Prepared(_group_named)
 
 
-def _counter(model: Any, key: str) -> Prepared:
+def _counter(model: Any, keys: tuple[str, ...]) -> Prepared:
+    """One more message under ``group_id`` and ``keys`` of a counter table."""
     def build(dialect: str) -> Executable:
-        stmt = dialect_insert(dialect, model).values(group_id=_p("group_id"), member_id=_p("member_id"),
-                                                     **{key: _p(key)}, messages=1)
-        result: Executable = stmt.on_conflict_do_update(index_elements=["group_id", "member_id", key],
+        stmt = dialect_insert(dialect, model).values(group_id=_p("group_id"), **{k: _p(k) for k in keys}, messages=1)
+        result: Executable = stmt.on_conflict_do_update(index_elements=["group_id", *keys],
                                                         set_={"messages": model.messages + 1})
         return result
     return Prepared(build)
 
 
-MEMBER_DAY = _counter(MemberDay, "day")
-MEMBER_HOUR = _counter(MemberHour, "hour")
-
-
-def _group_day_hour(dialect: str) -> Executable:
-    g = GroupDayHour
-    stmt = dialect_insert(dialect, g).values(group_id=_p("group_id"), day=_p("day"), hour=_p("hour"), messages=1)
-    result: Executable = stmt.on_conflict_do_update(index_elements=["group_id", "day", "hour"],
-                                                    set_={"messages": g.messages + 1})
-    return result
-
-
-GROUP_DAY_HOUR = Prepared(_group_day_hour)
+MEMBER_DAY = _counter(MemberDay, ("member_id", "day"))
+MEMBER_HOUR = _counter(MemberHour, ("member_id", "hour"))
+GROUP_DAY_HOUR = _counter(GroupDayHour, ("day", "hour"))
 
 
 def _member_message(dialect: str) -> Executable:

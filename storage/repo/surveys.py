@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, and_, or_, select
 from sqlmodel import col
 
 from storage.models import (
@@ -89,8 +89,13 @@ def survey_answers(conn: Connection, group_id: str, survey_id: str) -> list[tupl
     return [(str(m), str(q), str(v)) for m, q, v in rows]
 
 
+def present() -> ColumnElement[bool]:
+    """A member who has not left: no leave, or a join after their latest leave."""
+    m = Member
+    return or_(col(m.left_at).is_(None), and_(col(m.joined_at).is_not(None), col(m.joined_at) > col(m.left_at)))
+
+
 def current_members(conn: Connection, group_id: str) -> list[str]:
     """Members who have not left (latest membership event is not a leave)."""
-    rows = conn.execute(select(col(Member.member_id), col(Member.joined_at), col(Member.left_at)).where(
-        col(Member.group_id) == group_id)).all()
-    return [str(m) for m, j, lft in rows if lft is None or (j is not None and j > lft)]
+    return [str(m) for (m,) in conn.execute(select(col(Member.member_id)).where(
+        col(Member.group_id) == group_id, present())).all()]

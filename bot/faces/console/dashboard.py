@@ -109,8 +109,8 @@ async def dashboard(cfg: Config, repo: Repo, store: ConsoleStore, group: GroupVi
     today = local_day(now, group.timezone)
     a, b = flow_dates(today, start, end)
     current = await stages_now(cfg, repo, store, group.id, now)
-    before = await stages_at_end_of(cfg, repo, store, group.id, a, now)
-    after = current if b == today else await stages_at_end_of(cfg, repo, store, group.id, b, now)
+    before, after = [current if day == today else await stages_at_end_of(cfg, repo, store, group.id, day, now)
+                     for day in (a, b)]
     row = build_row(await gather(cfg, repo, store, group, now, span=SPAN, mix=stage_counts(current)))
     hours = await repo.reports.group_hours(group.id)
     return {
