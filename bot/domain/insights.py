@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from itertools import permutations
 from typing import Any
 
+from bot.core import collector
 from bot.core.config import Config
 from bot.domain import profiles as profiles_mod
 from bot.domain import pushes, roster, segments
@@ -132,16 +133,17 @@ async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float
     tags = [r.name for r in cfg.rules.current() if segments.fold(r.name) in names]
     await ensure_fresh(repo, cfg, group_id, repo.clock())
     want = profiles_mod.score_want(cfg, now, tags, evidence=False)
-    facts = await repo.members.member_facts(group_id, await _by_tier(repo, group_id, node), "", scores=want,
-                                            lite=True, days=False)
-    orders = await repo.commerce.group_orders(group_id, until=now)  # purchase atoms and tags
-    left = await asyncio.to_thread(_candidates, node, facts, cfg, now, orders)
-    stages = await roster.stages(repo, cfg, group_id, [f for f, _p in left], now)
-    found = await asyncio.to_thread(_selected, node, left, stages)
-    if not stats:
-        return found
-    counts = await repo.members.member_stats(group_id, [p.member for p in found])
-    return [p.with_stats(counts[p.member][0], tuple(counts[p.member][1])) for p in found]
+    with collector.paused():  # facts and profiles are many small acyclic objects
+        facts = await repo.members.member_facts(group_id, await _by_tier(repo, group_id, node), "", scores=want,
+                                                lite=True, days=False)
+        orders = await repo.commerce.group_orders(group_id, until=now)  # purchase atoms and tags
+        left = await asyncio.to_thread(_candidates, node, facts, cfg, now, orders)
+        stages = await roster.stages(repo, cfg, group_id, [f for f, _p in left], now)
+        found = await asyncio.to_thread(_selected, node, left, stages)
+        if not stats:
+            return found
+        counts = await repo.members.member_stats(group_id, [p.member for p in found])
+        return [p.with_stats(counts[p.member][0], tuple(counts[p.member][1])) for p in found]
 
 
 def _candidates(node: segments.Node, facts: Sequence[MemberFacts], cfg: Config, now: float,

@@ -81,6 +81,7 @@ class MemberDay(SQLModel, table=True):
     """Messages per member per local date (active days, rate windows, daily reports)."""
 
     __tablename__ = "member_days"
+    __table_args__ = {"sqlite_with_rowid": False}  # clustered on the key (migration 0021)
     group_id: str = Field(primary_key=True)
     member_id: str = Field(primary_key=True)
     day: str = Field(primary_key=True)
@@ -90,6 +91,7 @@ class MemberHour(SQLModel, table=True):
     """Messages per member per local hour of day (0–23)."""
 
     __tablename__ = "member_hours"
+    __table_args__ = {"sqlite_with_rowid": False}  # clustered on the key (migration 0021)
     group_id: str = Field(primary_key=True)
     member_id: str = Field(primary_key=True)
     hour: int = Field(primary_key=True)
@@ -110,7 +112,8 @@ class TagHit(SQLModel, table=True):
     """One keyword tag hit: one per tag per message, whatever the number of keywords matched."""
 
     __tablename__ = "tag_hits"
-    __table_args__ = (Index("ix_tag_hits_member", "group_id", "member_id", "tag", "at"),
+    # keyword and message_id make the member index cover a profile's evidence (newest hits per tag)
+    __table_args__ = (Index("ix_tag_hits_member", "group_id", "member_id", "tag", "at", "keyword", "message_id"),
                       Index("ix_tag_hits_tag", "group_id", "tag", "at", "member_id"))
     group_id: str = Field(primary_key=True)
     message_id: str = Field(primary_key=True)

@@ -12,6 +12,7 @@ class GroupDayHour(SQLModel, table=True):
     member's messages are erased (always equal to counting ``messages`` by ``local_day``, ``local_hour``)."""
 
     __tablename__ = "group_day_hours"
+    __table_args__ = {"sqlite_with_rowid": False}  # clustered on the key (migration 0021)
     group_id: str = Field(primary_key=True)
     day: str = Field(primary_key=True)
     hour: int = Field(primary_key=True)

@@ -27,8 +27,8 @@ from storage.repo.scores import TagScore, WantEvidence, add_evidence, raw_rows, 
 
 @dataclass(frozen=True, slots=True)
 class ScoreWant:
-    """Which keyword scores ``member_facts`` computes: at ``at``, for ``tags`` (None: all), with the newest
-    ``evidence`` hits of the (member, tag) pairs ``want`` asks for."""
+    """Which keyword scores ``member_facts`` computes: at ``at``, for ``tags`` (None: all), of the (member,
+    tag) pairs ``want`` asks for (None: every pair), each with its newest ``evidence`` hits."""
 
     at: float
     half_life_days: float
@@ -132,9 +132,9 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
         by_id[mid].rejections[tag] = rejected[(mid, tag)] = float(at)
     if want is not None:
         found = scores(conn, group_id, None if ids is None else idl, want.at, want.half_life_days, want.tags,
-                       rejections=bool(rejected))
-        if want.evidence > 0 and want.want is not None:
-            add_evidence(conn, group_id, found, rejected, want.want, want.evidence, with_text)
+                       rejections=bool(rejected), keep=want.want)
+        if want.evidence > 0:
+            add_evidence(conn, group_id, found, rejected, None, want.evidence, with_text)
         for (mid, tag), sc in found.items():
             if mid in by_id:
                 by_id[mid].scores[tag] = sc

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import Connection, and_, bindparam, case, func, literal_column, null, or_, select
 from sqlmodel import col
 
 from storage.models import MessageRow, TagHit, TagRejection
@@ -30,14 +30,19 @@ class Hit:
     text: str | None = None
 
 
+# One piece of evidence as read: (at, keyword, message id, text — None unless asked for). Rows stay tuples:
+# a group's profiles carry hundreds of thousands of them, and the domain builds its own object once per row.
+EvidenceRow = tuple[float, str, str, str | None]
+
+
 @dataclass(slots=True)
 class TagScore:
     total: float  # Σ decay over live hits, weight not applied
     hits: int  # live hits (after any rejection)
-    evidence: list[Hit] = field(default_factory=list)  # newest first, filled only where asked
+    evidence: list[EvidenceRow] = field(default_factory=list)  # newest first, filled only where asked
 
 
-# (member, tag) → whether its evidence is wanted, given the unweighted total
+# (member, tag) → whether the pair is wanted (its score kept, its evidence read), given the unweighted total
 WantEvidence = Callable[[str, str, float], bool]
 
 _POWER: dict[str, bool] = {}
@@ -86,17 +91,20 @@ def decayed(at: float, t: float, half_life_days: float) -> float:
 
 
 def scores(conn: Connection, group_id: str, ids: Sequence[str] | None, t: float, half_life_days: float,
-           tags: Collection[str] | None = None, rejections: bool = True) -> dict[tuple[str, str], TagScore]:
-    """Scores of every (member, tag) with a hit (``ids`` None: the whole group; ``tags`` None: every tag).
-    ``rejections`` False promises the members have none (skips the join)."""
-    return scores_at(conn, group_id, ids, [t], half_life_days, tags, rejections)[0]
+           tags: Collection[str] | None = None, rejections: bool = True,
+           keep: WantEvidence | None = None) -> dict[tuple[str, str], TagScore]:
+    """Scores of every (member, tag) with a hit (``ids`` None: the whole group; ``tags`` None: every tag), or
+    only of the pairs ``keep`` accepts (most pairs of a big group are below any tag's threshold: no object is
+    made for them). ``rejections`` False promises the members have none (skips the join)."""
+    return scores_at(conn, group_id, ids, [t], half_life_days, tags, rejections, keep)[0]
 
 
 def scores_at(conn: Connection, group_id: str, ids: Sequence[str] | None, times: Sequence[float],
               half_life_days: float, tags: Collection[str] | None = None,
-              rejections: bool = True) -> list[dict[tuple[str, str], TagScore]]:
+              rejections: bool = True, keep: WantEvidence | None = None) -> list[dict[tuple[str, str], TagScore]]:
     """:func:`scores` at each of ``times`` from one pass over the hits (each time's sum is the same expression
-    over the same rows in the same order, so it equals what :func:`scores` gives at that time)."""
+    over the same rows in the same order, so it equals what :func:`scores` gives at that time). ``keep``
+    judges a pair by its total at the first time and drops it at every time."""
     if not times or (tags is not None and not tags) or (ids is not None and not ids):
         return [{} for _t in times]  # nothing asked for: no scan of the group's hits
     h = TagHit
@@ -123,6 +131,11 @@ def scores_at(conn: Connection, group_id: str, ids: Sequence[str] | None, times:
                     sc = out[(row[0], row[1])] = TagScore(0.0, 0)
                 sc.total += decayed(float(row[2]), t, half_life_days)
                 sc.hits += 1
+        if keep is not None:
+            dropped = [k for k, sc in outs[0].items() if not keep(k[0], k[1], sc.total)]
+            for out in outs:
+                for k in dropped:
+                    del out[k]
         return outs
     one: Any = literal_column("1")
     terms: list[Any] = []
@@ -134,7 +147,10 @@ def scores_at(conn: Connection, group_id: str, ids: Sequence[str] | None, times:
         one = case((live, 1), else_=0)
     query = _joined(select(col(h.member_id), col(h.tag), func.sum(one), *terms), rejections)
     query = query.where(*where).group_by(col(h.member_id), col(h.tag))
-    for m, tag, n, *totals in raw_rows(conn, query):
+    rows = raw_rows(conn, query)
+    if keep is not None:
+        rows = [r for r in rows if keep(r[0], r[1], float(r[3] or 0.0))]
+    for m, tag, n, *totals in rows:
         for out, total in zip(outs, totals, strict=True):
             out[(m, tag)] = TagScore(float(total or 0.0), int(n))
     return outs
@@ -154,6 +170,8 @@ def _evidence_stmt(dialect: str, with_text: bool) -> Any:
     if with_text:
         q = q.add_columns(col(MessageRow.text)).outerjoin(MessageRow, and_(
             col(MessageRow.group_id) == col(h.group_id), col(MessageRow.message_id) == col(h.message_id)))
+    else:
+        q = q.add_columns(null())  # rows are EvidenceRow either way
     # Among hits of the same second the earlier recorded comes first (SQLite: insertion order).
     tie = literal_column("tag_hits.rowid") if dialect == "sqlite" else col(h.message_id)
     return q.where(col(h.group_id) == bindparam("g"), col(h.member_id) == bindparam("m"),
@@ -165,12 +183,13 @@ _EVIDENCE = {w: Prepared(lambda d, w=w: _evidence_stmt(d, w)) for w in (False, T
 
 
 def add_evidence(conn: Connection, group_id: str, found: dict[tuple[str, str], TagScore],
-                 rejected: dict[tuple[str, str], float], want: WantEvidence, n: int, with_text: bool) -> None:
-    """Fill the newest ``n`` live hits of each (member, tag) that ``want`` asks for."""
-    pairs = [(m, tag) for (m, tag), sc in found.items() if sc.hits and want(m, tag, sc.total)]
+                 rejected: dict[tuple[str, str], float], want: WantEvidence | None, n: int, with_text: bool) -> None:
+    """Fill the newest ``n`` live hits of each (member, tag) that ``want`` asks for (None: of every pair in
+    ``found``). The member index covers these reads (migration 0021): no table lookup per hit."""
+    pairs = [(m, tag) for (m, tag), sc in found.items() if sc.hits and (want is None or want(m, tag, sc.total))]
+    lowest = float("-inf")
     rows = _EVIDENCE[with_text].rows_many(conn, [
-        {"g": group_id, "m": m, "tag": tag, "after": rejected.get((m, tag), float("-inf")), "n": n}
-        for m, tag in pairs])
-    for (m, tag), hits in zip(pairs, rows, strict=True):
-        found[(m, tag)].evidence = [Hit(tag, float(r[0]), r[1], r[2], r[3] if with_text else None) for r in hits]
+        {"g": group_id, "m": m, "tag": tag, "after": rejected.get((m, tag), lowest), "n": n} for m, tag in pairs])
+    for pair, hits in zip(pairs, rows, strict=True):
+        found[pair].evidence = hits
 

@@ -60,8 +60,7 @@ def keyword_tags(f: MemberFacts, cfg: Config) -> list[Tag]:
         s = rule.weight * sc.total
         if s < cfg.tagging.min_score:
             continue
-        evidence = tuple(Evidence(h.at, h.keyword, h.message_id, h.text if keep_text else None)
-                         for h in sc.evidence)
+        evidence = tuple(Evidence(*h) if keep_text else Evidence(h[0], h[1], h[2]) for h in sc.evidence)
         scored.append((s, name, Tag(name, rule.category, "keyword", round(s, 2), evidence, sc.hits)))
     scored.sort(key=lambda x: (-x[0], x[1]))
     return [t for _s, _n, t in scored]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
+from bot.core import collector
 from bot.core.config import Config
 from bot.core.timeutil import day_minus, local
 from bot.domain.lifecycle import HISTORY_DAYS, PREVIOUS_DAYS, RECENT_DAYS, first_step, is_declining, stage
@@ -23,13 +24,14 @@ async def load(repo: Repo, cfg: Config, group_id: str, ids: Sequence[str] | None
         await ensure_fresh(repo, cfg, group_id, repo.clock())
     since = day_minus(local(t, cfg.timezone_of(group_id)).date().isoformat(), HISTORY_DAYS)
     want = score_want(cfg, t, tags, evidence)
-    facts = await repo.members.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want)
-    before = await last_before(repo, group_id, facts, t)
-    orders = await repo.commerce.group_orders(group_id, ids, until=t)
-    built = [build(f, cfg, t, before.get(f.member_id, f.last_message_at), orders=orders.get(f.member_id, ()))
-             for f in facts]
-    persons = await repo.people.persons_of([p.member for p in built])
-    return [replace(p, person=persons[p.member]) if p.member in persons else p for p in built]
+    with collector.paused():  # facts and profiles are many small acyclic objects
+        facts = await repo.members.member_facts(group_id, ids, since, with_text=cfg.storage.store_text, scores=want)
+        before = await last_before(repo, group_id, facts, t)
+        orders = await repo.commerce.group_orders(group_id, ids, until=t)
+        built = [build(f, cfg, t, before.get(f.member_id, f.last_message_at), orders=orders.get(f.member_id, ()))
+                 for f in facts]
+        persons = await repo.people.persons_of([p.member for p in built])
+        return [replace(p, person=persons[p.member]) if p.member in persons else p for p in built]
 
 
 async def last_before(repo: Repo, group_id: str, facts: Sequence[MemberFacts], t: float) -> dict[str, float | None]:
