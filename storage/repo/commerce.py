@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, delete, func, or_, select
 from sqlmodel import col
 
 from storage.models import Member, PurchaseItem, PurchaseOrder, PurchaseRefund
+from storage.repo.id_lists import among
 from storage.repo.upserts import insert_ignore
 
 CENT = 0.005  # amounts closer than half a cent are equal (a "full" partial refund is a full refund)
@@ -110,7 +111,7 @@ def group_orders(conn: Connection, group_id: str, ids: Sequence[str] | None = No
     """member → their orders that count in ``group_id`` (oldest first), placed and refunded by ``until``."""
     q = select(PurchaseOrder).join(Member, and_(*_in_group(group_id)))  # type: ignore[arg-type]
     if ids is not None:
-        q = q.where(col(PurchaseOrder.member_id).in_(list(ids)))
+        q = q.where(among(conn, col(PurchaseOrder.member_id), ids))
     if until is not None:
         q = q.where(col(PurchaseOrder.at) <= until)
     orders = {r.order_id: OrderFacts(r.order_id, r.member_id, r.at, r.amount, r.currency, r.channel)

@@ -22,7 +22,9 @@ from storage.models import (
     MessageRow,
     TagRejection,
 )
-from storage.repo.scores import TagScore, WantEvidence, add_evidence, raw_rows, scores
+from storage.repo.evidence import add_evidence
+from storage.repo.id_lists import among
+from storage.repo.scores import TagScore, WantEvidence, raw_rows, scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +103,7 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
     if not idl:
         return []
     in_group = col(Member.group_id) == group_id
-    some: list[ColumnElement[bool]] = [] if ids is None else [col(Member.member_id).in_(idl)]
+    some: list[ColumnElement[bool]] = [] if ids is None else [among(conn, col(Member.member_id), idl)]
     m = Member
     rows = raw_rows(conn, select(col(m.member_id), col(m.name), col(m.messages), col(m.first_seen), col(m.last_seen),
                                  col(m.last_message_at), col(m.joined_at), col(m.left_at), col(m.invited_by),
@@ -110,7 +112,7 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
              for r in rows}
 
     def where(model: Any) -> list[ColumnElement[bool]]:
-        return [col(model.group_id) == group_id] + ([] if ids is None else [col(model.member_id).in_(idl)])
+        return [col(model.group_id) == group_id] + ([] if ids is None else [among(conn, col(model.member_id), idl)])
 
     if not lite:
         hour_q = select(col(MemberHour.member_id), col(MemberHour.hour), col(MemberHour.messages))
@@ -134,7 +136,7 @@ def member_facts(conn: Connection, group_id: str, ids: Sequence[str] | None, sin
         found = scores(conn, group_id, None if ids is None else idl, want.at, want.half_life_days, want.tags,
                        rejections=bool(rejected), keep=want.want)
         if want.evidence > 0:
-            add_evidence(conn, group_id, found, rejected, None, want.evidence, with_text)
+            add_evidence(conn, group_id, found, rejected, want.evidence, with_text)
         for (mid, tag), sc in found.items():
             if mid in by_id:
                 by_id[mid].scores[tag] = sc
@@ -167,7 +169,7 @@ def last_messages_before(conn: Connection, group_id: str, ids: Sequence[str], at
     latest = select(func.max(col(m.at))).where(col(m.group_id) == group_id, col(m.member_id) == col(Member.member_id),
                                               col(m.at) <= at).scalar_subquery()
     rows = conn.execute(select(col(Member.member_id), latest).where(col(Member.group_id) == group_id,
-                                                                     col(Member.member_id).in_(list(ids))))
+                                                                     among(conn, col(Member.member_id), ids)))
     return {str(mid): float(v) if v is not None else None for mid, v in rows}
 
 
@@ -180,7 +182,7 @@ def rate_sums(conn: Connection, group_id: str, ids: Sequence[str], recent_from: 
     recent = func.sum(case((col(d.day) >= recent_from, col(d.messages)), else_=0))
     prev = func.sum(case((col(d.day) < recent_from, col(d.messages)), else_=0))
     rows = conn.execute(select(col(d.member_id), recent, prev).where(
-        col(d.group_id) == group_id, col(d.member_id).in_(list(ids)), col(d.day) >= prev_from, col(d.day) <= day)
+        col(d.group_id) == group_id, among(conn, col(d.member_id), ids), col(d.day) >= prev_from, col(d.day) <= day)
         .group_by(col(d.member_id))).all()
     return {str(m): (int(r or 0), int(p or 0)) for m, r, p in rows}
 
@@ -193,10 +195,10 @@ def member_stats(conn: Connection, group_id: str, ids: Sequence[str]) -> dict[st
     out = {i: (0, [0] * 24) for i in idl}
     for mid, hour, n in raw_rows(conn, select(col(MemberHour.member_id), col(MemberHour.hour),
                                               col(MemberHour.messages)).where(
-            col(MemberHour.group_id) == group_id, col(MemberHour.member_id).in_(idl))):
+            col(MemberHour.group_id) == group_id, among(conn, col(MemberHour.member_id), idl))):
         out[mid][1][hour] = n
     for mid, n in conn.execute(select(col(MemberDay.member_id), func.count()).where(
-            col(MemberDay.group_id) == group_id, col(MemberDay.member_id).in_(idl))
+            col(MemberDay.group_id) == group_id, among(conn, col(MemberDay.member_id), idl))
             .group_by(col(MemberDay.member_id))).all():
         out[mid] = (int(n), out[mid][1])
     return out

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, func, select
 from sqlmodel import col
 
 from storage.models import Member, MemberDay, MembershipEvent, MemberState, TagRejection
+from storage.repo.id_lists import among
 from storage.repo.scores import TagScore, raw_rows, scores_at
 
 
@@ -56,7 +57,7 @@ def membership(conn: Connection, group_id: str) -> dict[str, list[tuple[str, flo
 def active_days(conn: Connection, group_id: str, ids: Sequence[str] | None) -> dict[str, int]:
     """member → all-time active local days (``ids`` None: the whole group; members with none are left out)."""
     d = MemberDay
-    where = [col(d.group_id) == group_id] + ([] if ids is None else [col(d.member_id).in_(list(ids))])
+    where = [col(d.group_id) == group_id] + ([] if ids is None else [among(conn, col(d.member_id), ids)])
     rows = raw_rows(conn, select(col(d.member_id), func.count()).where(*where).group_by(col(d.member_id)))
     return {str(mid): int(n) for mid, n in rows}
 

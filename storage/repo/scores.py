@@ -12,11 +12,11 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, func, literal_column, null, or_, select
+from sqlalchemy import Connection, and_, bindparam, case, func, literal_column, or_, select
 from sqlmodel import col
 
-from storage.models import MessageRow, TagHit, TagRejection
-from storage.repo.prepared import Prepared
+from storage.models import TagHit, TagRejection
+from storage.repo.id_lists import among
 
 SECONDS_PER_DAY = 86400.0
 
@@ -76,10 +76,10 @@ def raw_rows(conn: Connection, stmt: Any) -> list[Any]:
         result.close()
 
 
-def _filters(group_id: str, ids: Sequence[str] | None, tags: Collection[str] | None) -> list[Any]:
+def _filters(conn: Connection, group_id: str, ids: Sequence[str] | None, tags: Collection[str] | None) -> list[Any]:
     where: list[Any] = [col(TagHit.group_id) == group_id]
     if ids is not None:
-        where.append(col(TagHit.member_id).in_(list(ids)))
+        where.append(among(conn, col(TagHit.member_id), ids))
     if tags is not None:
         where.append(col(TagHit.tag).in_(sorted(tags)))
     return where
@@ -108,7 +108,7 @@ def scores_at(conn: Connection, group_id: str, ids: Sequence[str] | None, times:
     if not times or (tags is not None and not tags) or (ids is not None and not ids):
         return [{} for _t in times]  # nothing asked for: no scan of the group's hits
     h = TagHit
-    where = _filters(group_id, ids, tags)
+    where = _filters(conn, group_id, ids, tags)
     live: Any = None
     query: Any
     if rejections:
@@ -162,34 +162,3 @@ def _joined(query: Any, rejections: bool) -> Any:
     return query.outerjoin(TagRejection, and_(col(TagRejection.group_id) == col(TagHit.group_id),
                                               col(TagRejection.member_id) == col(TagHit.member_id),
                                               col(TagRejection.tag) == col(TagHit.tag)))
-
-
-def _evidence_stmt(dialect: str, with_text: bool) -> Any:
-    h = TagHit
-    q: Any = select(col(h.at), col(h.keyword), col(h.message_id))
-    if with_text:
-        q = q.add_columns(col(MessageRow.text)).outerjoin(MessageRow, and_(
-            col(MessageRow.group_id) == col(h.group_id), col(MessageRow.message_id) == col(h.message_id)))
-    else:
-        q = q.add_columns(null())  # rows are EvidenceRow either way
-    # Among hits of the same second the earlier recorded comes first (SQLite: insertion order).
-    tie = literal_column("tag_hits.rowid") if dialect == "sqlite" else col(h.message_id)
-    return q.where(col(h.group_id) == bindparam("g"), col(h.member_id) == bindparam("m"),
-                   col(h.tag) == bindparam("tag"), col(h.at) > bindparam("after")) \
-        .order_by(col(h.at).desc(), tie).limit(bindparam("n"))
-
-
-_EVIDENCE = {w: Prepared(lambda d, w=w: _evidence_stmt(d, w)) for w in (False, True)}  # type: ignore[misc]
-
-
-def add_evidence(conn: Connection, group_id: str, found: dict[tuple[str, str], TagScore],
-                 rejected: dict[tuple[str, str], float], want: WantEvidence | None, n: int, with_text: bool) -> None:
-    """Fill the newest ``n`` live hits of each (member, tag) that ``want`` asks for (None: of every pair in
-    ``found``). The member index covers these reads (migration 0021): no table lookup per hit."""
-    pairs = [(m, tag) for (m, tag), sc in found.items() if sc.hits and (want is None or want(m, tag, sc.total))]
-    lowest = float("-inf")
-    rows = _EVIDENCE[with_text].rows_many(conn, [
-        {"g": group_id, "m": m, "tag": tag, "after": rejected.get((m, tag), lowest), "n": n} for m, tag in pairs])
-    for pair, hits in zip(pairs, rows, strict=True):
-        found[pair].evidence = hits
-
