@@ -22,7 +22,7 @@ Newest = Mapping[tuple[str, str], Evidence]
 
 async def newest_hits(repo: Repo, cfg: Config, group_id: str, now: float,
                       wanted: Mapping[str, Collection[str]]) -> dict[tuple[str, str], Evidence]:
-    """``(member, tag) → `` the newest live hit at ``now``, for each member's ``wanted`` keyword tags (pairs
+    """``(member, tag)`` → the newest live hit at ``now``, for each member's ``wanted`` keyword tags (pairs
     without a live hit are left out). Text only where the group keeps it, as in a profile."""
     pairs = {(m, tag) for m, tags in wanted.items() for tag in tags}
     if not pairs:
