@@ -1,6 +1,7 @@
 """A group's insights run: its associations, best hours and persona cards, computed from one read of the
-group's profiles, and the weekly counts of its saved segments — kept (``insight_runs``) for as long as nothing
-they are computed from changes.
+group's profiles (without evidence: the cards read the few hits they quote, :mod:`bot.domain.persona_evidence`),
+and the weekly counts of its saved segments — kept (``insight_runs``) for as long as nothing they are computed
+from changes. The console's segments and personas page and the weekly digest show the same kept run.
 
 The stamp a run is kept under names everything it reads: the recompute's fingerprint of the group's stored
 facts (messages — and with them keyword hits —, joins and leaves, attributes, rejections, check-ins,
@@ -25,7 +26,6 @@ from bot.core.config import Config
 from bot.core.timeutil import local
 from bot.domain import insights, personas, refresh, segments
 from bot.domain.hours import best_hours
-from bot.domain.profiles import Profile
 from bot.domain.recompute import RENEWAL, ensure_fresh
 from storage.repo import Repo
 
@@ -43,12 +43,6 @@ async def stamp(repo: Repo, cfg: Config, group_id: str, now: float) -> str:
     tz = cfg.timezone_of(group_id)
     return json.dumps([await repo.personas.run_inputs(group_id), config_key(cfg, group_id), int(now // 3600),
                        local(now, tz).date().isoformat()])
-
-
-def text_since(profiles: Sequence[Profile], now: float) -> float:
-    """When the oldest member text a run may quote was written (``now`` when none): the run counts as a copy
-    of that text for ``[storage] text_retention_days``."""
-    return min((e.at for p in profiles for t in p.tags for e in t.evidence if e.text), default=now)
 
 
 WEEKS = 4
@@ -104,13 +98,15 @@ async def _renew(repo: Repo, cfg: Config, group_id: str, locale: str) -> None:
 
 
 async def _run(repo: Repo, cfg: Config, group_id: str, now: float, locale: str, key: str) -> dict[str, Any]:
-    profiles = await insights.group_profiles(repo, cfg, group_id, now)
+    # without evidence: the persona run reads the few hits its cards quote
+    profiles = await insights.group_profiles(repo, cfg, group_id, now, evidence=False)
     associations = await asyncio.to_thread(insights.associations, profiles, cfg.insights.min_support)
-    cards = await personas.run(repo, cfg, group_id, now, locale, profiles)
+    cards, quoted_since = await personas.run(repo, cfg, group_id, now, locale, profiles)
     for c in cards:
         del c["_members"]
     text = json.dumps({"associations": associations, "best_hours": best_hours(insights.population(profiles)),
                        "personas": cards, "segments": {}}, ensure_ascii=False)
-    await repo.personas.save_run(group_id, key, text, text_since(profiles, now))
+    # the run is a copy of the member text it quotes (for [storage] text_retention_days)
+    await repo.personas.save_run(group_id, key, text, now if quoted_since is None else quoted_since)
     body: dict[str, Any] = json.loads(text)
     return body

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.core.timeutil import local
 from bot.domain.hours import best_hours, hour_histogram, push_time
-from bot.domain.profiles import Profile
+from bot.domain.profiles import Evidence, Profile
 
 TOP = 5
 NAME_TAGS = 2
@@ -27,6 +27,7 @@ TALK = frozenset({"interest", "need", "motive", "channel"})
 NAME_ORDER = {"interest": 0, "need": 1, "motive": 1, "channel": 3}  # what they are into reads best first
 SLIPPING = frozenset({"declining", "dormant"})
 EXCERPT = 40
+KEYWORD = "keyword"  # the source of keyword tags
 
 
 def _carriers(members: Sequence[Profile]) -> Counter[str]:
@@ -82,14 +83,21 @@ def anonymize(text: str, names: Sequence[str]) -> str:
     return text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
 
 
-def evidence(members: Sequence[Profile], tags: Sequence[str], names: Sequence[str], tz: str) -> list[dict[str, Any]]:
+def evidence(members: Sequence[Profile], tags: Sequence[str], names: Sequence[str], tz: str,
+             newest: Mapping[tuple[str, str], Evidence] | None = None) -> list[dict[str, Any]]:
     """Up to two recent hits of the distinguishing tags, with no member named: ``{"tag", "day", "keyword",
-    "text"?}``."""
+    "text"?}``. A member's hit of a tag is the newest of their evidence, or ``newest[(member, tag)]`` when
+    given (profiles read without evidence: :mod:`bot.domain.persona_evidence`)."""
     found = []
     for p in members:
         for t in p.tags:
-            if t.name in tags and t.evidence:
-                e = t.evidence[0]
+            if t.name not in tags:
+                continue
+            if newest is None:
+                e = t.evidence[0] if t.evidence else None
+            else:  # keyword tags alone have evidence
+                e = newest.get((p.member, t.name)) if t.source == KEYWORD else None
+            if e is not None:
                 found.append((e.at, t.name, e.keyword, e.text))
     found.sort(key=lambda f: (-f[0], f[1]))
     out: list[dict[str, Any]] = []
@@ -105,13 +113,20 @@ def evidence(members: Sequence[Profile], tags: Sequence[str], names: Sequence[st
     return out
 
 
-def card(members: Sequence[Profile], everyone: Sequence[Profile], min_cell: int, tz: str) -> dict[str, Any]:
-    """Everything a persona card shows except its id and name (see the module docstring)."""
+def shown_tags(members: Sequence[Profile], dist: Sequence[dict[str, Any]], min_cell: int) -> list[str]:
+    """The tags a card quotes hits of (``dist``: :func:`distinguishing`): examples of what sets the persona
+    apart; a persona nothing sets apart shows what it talks about most."""
+    return [d["tag"] for d in dist] or [t["tag"] for t in _ranked(members, TALK, min_cell)]
+
+
+def card(members: Sequence[Profile], everyone: Sequence[Profile], min_cell: int, tz: str,
+         newest: Mapping[tuple[str, str], Evidence] | None = None) -> dict[str, Any]:
+    """Everything a persona card shows except its id and name (see the module docstring); ``newest`` as in
+    :func:`evidence`."""
     dist = distinguishing(members, everyone, min_cell)
     channels = _ranked(members, frozenset({"channel"}), min_cell)
     names = [p.name for p in everyone if p.name]
-    # examples of what sets them apart; a persona nothing sets apart shows what it talks about most
-    shown = [d["tag"] for d in dist] or [t["tag"] for t in _ranked(members, TALK, min_cell)]
+    shown = shown_tags(members, dist, min_cell)
     return {"size": len(members), "share": round(len(members) / len(everyone), 2),
             "distinguishing": dist, "hours": best_hours(members),
             "best_slot": push_time(hour_histogram(members)) if any(hour_histogram(members)) else None,
@@ -122,4 +137,4 @@ def card(members: Sequence[Profile], everyone: Sequence[Profile], min_cell: int,
             "topics": topics(dist), "topic": next(iter(topics(dist)), None),
             # most of them are slipping away: the card says to win them back before pushing more
             "slipping": sum(p.lifecycle in SLIPPING for p in members) * 2 > len(members),
-            "evidence": evidence(members, shown, names, tz)}
+            "evidence": evidence(members, shown, names, tz, newest)}

@@ -22,6 +22,7 @@ from bot.core.timeutil import day_minus, local
 from bot.domain import insights
 from bot.domain.persona_cards import NAME_LIFT, NAME_TAGS, card, topics
 from bot.domain.persona_clusters import Clusters, cluster, match
+from bot.domain.persona_evidence import Newest, newest_hits, quoted_pairs
 from bot.domain.persona_features import encode
 from bot.domain.profiles import Profile
 from storage.repo import Repo, StoredPersona
@@ -80,17 +81,17 @@ def _trend(members: Sequence[str], sums: Mapping[str, tuple[int, int]]) -> dict[
 
 
 def build(people: Sequence[Profile], found: Clusters, last: Sequence[StoredPersona], min_cell: int,
-          locale: str, tz: str) -> tuple[list[dict[str, Any]], list[StoredPersona]]:
-    """Pure: clusters → cards (largest first) and the personas to store. Matched personas keep id and name."""
+          locale: str, tz: str, newest: Newest | None = None) -> tuple[list[dict[str, Any]], list[StoredPersona]]:
+    """Pure: clusters → cards (largest first) and the personas to store. Matched personas keep id and name.
+    ``newest``: the hits the cards quote when ``people`` were read without evidence (:func:`run`)."""
     ids = match(found.centroids, last)
     old_names = {p.id: p.name for p in last}
     next_id = max([p.id for p in last] + [0]) + 1
     cards: list[dict[str, Any]] = []
     stored: list[StoredPersona] = []
     taken = {old_names[i] for i in ids if i is not None}  # matched personas keep their names first
-    for c in range(found.k):
-        members = [p for p, lab in zip(people, found.labels, strict=True) if lab == c]
-        body = card(members, people, min_cell, tz)
+    for c, members in enumerate(clustered(people, found)):
+        body = card(members, people, min_cell, tz, newest)
         pid = ids[c]
         if pid is None:
             pid, next_id = next_id, next_id + 1
@@ -103,10 +104,19 @@ def build(people: Sequence[Profile], found: Clusters, last: Sequence[StoredPerso
     return cards, stored
 
 
+def clustered(people: Sequence[Profile], found: Clusters) -> list[list[Profile]]:
+    """The members of each cluster, in cluster order (each in ``people`` order)."""
+    out: list[list[Profile]] = [[] for _c in range(found.k)]
+    for p, lab in zip(people, found.labels, strict=True):
+        out[lab].append(p)
+    return out
+
+
 async def personas(repo: Repo, cfg: Config, group_id: str, now: float, locale: str = "zh-CN",
                    only: str | None = None, with_members: bool = False) -> list[dict[str, Any]]:
     """This run's persona cards, largest first (``only``: the one whose name or id it is). Stores the run."""
-    cards = await run(repo, cfg, group_id, now, locale, await insights.group_profiles(repo, cfg, group_id, now))
+    found = await insights.group_profiles(repo, cfg, group_id, now, evidence=False)  # run reads what it quotes
+    cards, _text_since = await run(repo, cfg, group_id, now, locale, found)
     for c in cards:
         members = c.pop("_members")
         if with_members:
@@ -118,19 +128,23 @@ async def personas(repo: Repo, cfg: Config, group_id: str, now: float, locale: s
 
 
 async def run(repo: Repo, cfg: Config, group_id: str, now: float, locale: str,
-              profiles: Sequence[Profile]) -> list[dict[str, Any]]:
-    """A clustering run over the group's ``profiles`` (all of them, with evidence, at ``now``): the cards,
-    largest first, each with its member ids under ``"_members"``. Stores the run's personas."""
+              profiles: Sequence[Profile]) -> tuple[list[dict[str, Any]], float | None]:
+    """A clustering run over the group's ``profiles`` (all of them at ``now``; their evidence is not used: the
+    hits the cards quote are read for them, :mod:`bot.domain.persona_evidence`): the cards, largest first,
+    each with its member ids under ``"_members"``, and when the oldest member text the cards may quote was
+    written (None: they quote none). Stores the run's personas."""
     min_cell = cfg.insights.min_cell
     people = eligible(profiles, cfg.insights.persona_min_messages)
     if len(people) < min_cell:
-        return []
+        return [], None
     found = await asyncio.to_thread(lambda: cluster(encode(people, min_cell), min_cell))
     tz = cfg.timezone_of(group_id)
-    cards, stored = build(people, found, await repo.personas.last_personas(group_id), min_cell, locale, tz)
+    newest = await newest_hits(repo, cfg, group_id, now,
+                               quoted_pairs(clustered(people, found), people, min_cell))
+    cards, stored = build(people, found, await repo.personas.last_personas(group_id), min_cell, locale, tz, newest)
     await repo.personas.replace_personas(group_id, stored)
     today = local(now, tz).date().isoformat()
     sums = await repo.personas.trend_sums(group_id, day_minus(today, 6), day_minus(today, 13))
     for c in cards:
         c["trend"] = _trend(c["_members"], sums)
-    return cards
+    return cards, min((e.at for e in newest.values() if e.text), default=None)

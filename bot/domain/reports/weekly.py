@@ -13,7 +13,7 @@ from bot.core.config import Config, GroupConfig
 from bot.core.events import display_name
 from bot.core.render import Renderer
 from bot.core.timeutil import day_minus, local_day, local_midnight
-from bot.domain import personas, profiles, pushes
+from bot.domain import insight_runs, profiles, pushes
 from bot.domain.answer_measures import as_dict
 from bot.domain.hours import push_time
 from bot.domain.lifecycle import stage_label
@@ -57,7 +57,8 @@ async def gather_weekly(repo: Repo, cfg: Config, group: GroupConfig, now: float)
         "checkers": await repo.checkins.checkin_members_between(gid, first, last),
         "members": len(await repo.members.current_members(gid)),
         "hours": await repo.reports.group_hours(gid),
-        "personas": await personas.personas(repo, cfg, gid, now, group.locale),
+        # the cards the console shows: the group's kept insights run, computed (and kept) only when out of date
+        "personas": (await insight_runs.latest(repo, cfg, gid, now, group.locale))["personas"],
         # build_weekly looks at the week's top tag only
         "tag_times": await repo.reports.tag_message_times(gid, start - 21 * 86400, tags[0][0]) if tags else [],
         "answers": await repo.answers.measures(gid, start, end),
