@@ -9,15 +9,32 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, insert, select
 from sqlmodel import col
 
-from storage.models import Member, MembershipEvent
+from storage.models import (
+    Group,
+    GroupDayHour,
+    Member,
+    MemberDay,
+    MemberHour,
+    MembershipEvent,
+    MessageRow,
+    StageDay,
+    TagHit,
+)
 from storage.repo import event_statements as statements
 from storage.repo import rollups
 from storage.repo.member_upsert import later, sighting
 from storage.repo.privacy import one_way, refused
+from storage.repo.transactions import tables
 from storage.repo.txn_memo import memo
 from storage.repo.upserts import upsert
 
 MEMBERSHIP_IDEMPOTENCY_S = 60.0
+
+# Every table each write below may change (``storage.repo.transactions.Footprint``).
+MESSAGE_TABLES = tables(MessageRow, Group, Member, MemberDay, MemberHour, GroupDayHour, StageDay)
+SIGHTING_TABLES = tables(Group, Member, StageDay)
+MEMBERSHIP_TABLES = tables(MembershipEvent, Group, Member, StageDay)
+TAG_HIT_TABLES = tables(TagHit)
 
 
 @dataclass(frozen=True, slots=True)
