@@ -63,21 +63,19 @@ class IntakeMixin:
             return True
 
         def batch(conn: Connection, again: dict[int, list[pending_erasures.Pending]]) -> Committed:
-            """The whole batch with one presence read and one delete of inbox rows. When the batch itself
-            took a later event's row (an erasure), it raises :class:`_Redo`: event by event tells who goes."""
+            """The whole batch with one presence read of inbox rows before and one after (with ``finish``: the
+            delete). When the batch itself took an event's row (an erasure), it raises :class:`_Redo`: event by
+            event tells who goes."""
             seqs = [seq for seq, _uow in done]
-            here = intake.present(conn, seqs) if finish else None
+            here = intake.present(conn, seqs)
             out = Committed({}, set())
             for i, (seq, uow) in enumerate(done):
-                if here is None:
-                    if not one(conn, seq, uow):
-                        out.dropped.add(seq)
-                elif seq in here or uow.erasing:
+                if seq in here or uow.erasing:
                     uow.apply(conn)
                 else:
                     out.dropped.add(seq)
                 pending_erasures.apply_again(conn, again.get(i, ()))
-            if here is not None and intake.done_many(conn, seqs) != here:
+            if (intake.done_many(conn, seqs) if finish else intake.present(conn, seqs)) != here:
                 raise _Redo
             return out
 
