@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, case, insert, select
 from sqlmodel import col
 
 from storage.models import (
+    DoNotProfile,
     Group,
     GroupDayHour,
     Member,
@@ -30,11 +31,13 @@ from storage.repo.upserts import upsert
 
 MEMBERSHIP_IDEMPOTENCY_S = 60.0
 
-# Every table each write below may change (``storage.repo.transactions.Footprint``).
+# Every table each write below may change, and every other table it reads (``transactions.Footprint``).
 MESSAGE_TABLES = tables(MessageRow, Group, Member, MemberDay, MemberHour, GroupDayHour, StageDay)
+MESSAGE_SUMS = tables(MemberDay, MemberHour, GroupDayHour)  # only added to (``event_statements.count``)
 SIGHTING_TABLES = tables(Group, Member, StageDay)
 MEMBERSHIP_TABLES = tables(MembershipEvent, Group, Member, StageDay)
 TAG_HIT_TABLES = tables(TagHit)
+READS = tables(DoNotProfile)  # the refusal marker each of them checks first
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +89,8 @@ def record_message(conn: Connection, f: MessageFacts) -> bool:
     key = {"group_id": f.group_id, "member_id": f.member_id}
     statements.MEMBER_MESSAGE.run(conn, {**key, "name": f.member_name, "name_at": f.at if f.member_name else 0.0,
                                   "at": f.at})
-    statements.MEMBER_DAY.run(conn, {**key, "day": f.local_day})
-    statements.MEMBER_HOUR.run(conn, {**key, "hour": f.local_hour})
+    statements.count(conn, statements.MEMBER_DAY, {**key, "day": f.local_day})
+    statements.count(conn, statements.MEMBER_HOUR, {**key, "hour": f.local_hour})
     rollups.count_message(conn, f.group_id, f.local_day, f.local_hour)
     if f.late:
         rollups.history_changed(conn, f.group_id, f.at)

@@ -1,10 +1,15 @@
-"""Prepared statements of the per-event path (intake and the activity/tagging observers)."""
+"""Prepared statements of the per-event path (intake and the activity/tagging observers), and the day/hour
+counts of a batch summed into one upsert per distinct row (:func:`summing`)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, insert, select
+from sqlalchemy import Connection, bindparam, delete, event, exists, insert, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Executable
 from sqlmodel import col
 
@@ -22,6 +27,7 @@ from storage.models import (
 )
 from storage.repo.member_upsert import later, sighting
 from storage.repo.prepared import Prepared, dialect_insert
+from storage.repo.transactions import SUMS, tables
 
 
 def _p(name: str) -> Any:
@@ -70,11 +76,12 @@ GROUP_NAMED = Prepared(_group_named)
 
 
 def _counter(model: Any, keys: tuple[str, ...]) -> Prepared:
-    """One more message under ``group_id`` and ``keys`` of a counter table."""
+    """``n`` more messages under ``group_id`` and ``keys`` of a counter table."""
     def build(dialect: str) -> Executable:
-        stmt = dialect_insert(dialect, model).values(group_id=_p("group_id"), **{k: _p(k) for k in keys}, messages=1)
+        stmt = dialect_insert(dialect, model)
+        stmt = stmt.values(group_id=_p("group_id"), **{k: _p(k) for k in keys}, messages=_p("n"))
         result: Executable = stmt.on_conflict_do_update(index_elements=["group_id", *keys],
-                                                        set_={"messages": model.messages + 1})
+                                                        set_={"messages": model.messages + stmt.excluded.messages})
         return result
     return Prepared(build)
 
@@ -82,6 +89,54 @@ def _counter(model: Any, keys: tuple[str, ...]) -> Prepared:
 MEMBER_DAY = _counter(MemberDay, ("member_id", "day"))
 MEMBER_HOUR = _counter(MemberHour, ("member_id", "hour"))
 GROUP_DAY_HOUR = _counter(GroupDayHour, ("day", "hour"))
+
+
+class DayHourSums:
+    """The day/hour counts a batch added, per counter row; written as one upsert per distinct row."""
+
+    tables = tables(MemberDay, MemberHour, GroupDayHour)
+
+    def __init__(self) -> None:
+        self.counts: dict[Prepared, Counter[tuple[tuple[str, Any], ...]]] = {}
+        self.spoiled = False  # a savepoint was rolled back meanwhile: some counts may be of undone writes
+
+    def add(self, counter: Prepared, key: Mapping[str, Any]) -> None:
+        self.counts.setdefault(counter, Counter())[tuple(sorted(key.items()))] += 1
+
+    def flush(self, conn: Connection) -> None:
+        if self.spoiled:
+            raise RuntimeError("a savepoint was rolled back while day/hour counts were being summed")
+        for counter, counts in self.counts.items():  # rows in key order: concurrent writers lock alike
+            counter.many(conn, [{**dict(k), "n": n} for k, n in sorted(counts.items())])
+        self.counts.clear()
+
+
+@contextmanager
+def summing(conn: Connection) -> Iterator[None]:
+    """Inside: each day/hour count (:func:`count`) is summed, and written at the end — or earlier, before a
+    write that could see it (``transactions.settle``). On an exception the sums go with the work."""
+    conn.info[SUMS] = sums = DayHourSums()
+    try:
+        yield
+        sums.flush(conn)
+    finally:
+        conn.info.pop(SUMS, None)
+
+
+def count(conn: Connection, counter: Prepared, key: Mapping[str, Any]) -> None:
+    """One more message on a counter row: summed inside :func:`summing`, else written now."""
+    sums = conn.info.get(SUMS)
+    if isinstance(sums, DayHourSums):
+        sums.add(counter, key)
+    else:
+        counter.run(conn, {**key, "n": 1})
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _savepoint_undone(conn: Connection, _name: str, _context: Any) -> None:
+    sums = conn.info.get(SUMS)
+    if isinstance(sums, DayHourSums):
+        sums.spoiled = True
 
 
 def _member_message(dialect: str) -> Executable:

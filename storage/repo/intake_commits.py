@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from storage.db import Database
+from storage.repo import event_statements as statements
 from storage.repo import intake, pending_erasures
 from storage.repo.intake import Delivery, Pending
-from storage.repo.transactions import UnitOfWork
+from storage.repo.transactions import UnitOfWork, settle
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +70,15 @@ class IntakeMixin:
             seqs = [seq for seq, _uow in done]
             here = intake.present(conn, seqs)
             out = Committed({}, set())
-            for i, (seq, uow) in enumerate(done):
-                if seq in here or uow.erasing:
-                    uow.apply(conn)
-                else:
-                    out.dropped.add(seq)
-                pending_erasures.apply_again(conn, again.get(i, ()))
+            with statements.summing(conn):  # day/hour counts: one upsert per distinct row of the batch
+                for i, (seq, uow) in enumerate(done):
+                    if seq in here or uow.erasing:
+                        uow.apply(conn)
+                    else:
+                        out.dropped.add(seq)
+                    if again.get(i):
+                        settle(conn, None)  # the erasure reads and deletes counts: they are written first
+                        pending_erasures.apply_again(conn, again[i])
             if (intake.done_many(conn, seqs) if finish else intake.present(conn, seqs)) != here:
                 raise _Redo
             return out

@@ -46,10 +46,35 @@ Tables = frozenset[str]
 
 @dataclass(frozen=True, slots=True)
 class Footprint:
-    """Every table a write may change; ``fact``: what it does, as data, for reads that add it up."""
+    """Every table a write may change (``tables``) and every other table it reads (``reads``); of ``tables``,
+    those it only adds counts to (``sums``: additions commute, so a batch may sum them and write them last,
+    see :func:`settle`); ``fact``: what it does, as data, for reads that add it up."""
 
     tables: Tables
     fact: object = None
+    reads: Tables = frozenset()
+    sums: Tables = frozenset()
+
+
+class Sums(Protocol):
+    """Counts a batch's writes added and that are not written yet (``event_statements.summing``)."""
+
+    tables: Tables
+
+    def flush(self, conn: Connection) -> None:
+        """Write them now."""
+
+
+SUMS = "quntag_sums"  # ``conn.info`` key of the open :class:`Sums`
+
+
+def settle(conn: Connection, footprint: Footprint | None) -> None:
+    """Write the open sums before a write that could read them, or change their rows other than by adding
+    (None: a write that may do anything)."""
+    sums: Sums | None = conn.info.get(SUMS)
+    if sums is not None and (footprint is None or not (
+            footprint.reads | (footprint.tables - footprint.sums)).isdisjoint(sums.tables)):
+        sums.flush(conn)
 
 
 def tables(*models: type[SQLModel]) -> Tables:
@@ -137,5 +162,6 @@ class UnitOfWork:
         return await db.write(peek)
 
     def apply(self, conn: Connection) -> None:
-        for fn in self.fns:
+        for fn, footprint in zip(self.fns, self.footprints, strict=True):
+            settle(conn, footprint)
             fn(conn)

@@ -11,10 +11,10 @@ from storage.repo.signals import Signal
 from storage.repo.stores.sql import SqlStore
 from storage.repo.transactions import Footprint
 
-_SIGHTING = Footprint(activity.SIGHTING_TABLES)
-_MEMBERSHIP = Footprint(activity.MEMBERSHIP_TABLES)
-_TAG_HITS = Footprint(activity.TAG_HIT_TABLES)
-_SIGNAL = Footprint(signals.SIGNAL_TABLES)
+_SIGHTING = Footprint(activity.SIGHTING_TABLES, reads=activity.READS)
+_MEMBERSHIP = Footprint(activity.MEMBERSHIP_TABLES, reads=activity.READS)
+_TAG_HITS = Footprint(activity.TAG_HIT_TABLES, reads=activity.READS)
+_SIGNAL = Footprint(signals.SIGNAL_TABLES, reads=activity.READS)
 
 
 class ActivityStore(Protocol):
@@ -50,7 +50,8 @@ class SqlActivityStore(SqlStore):
 
     async def record_message(self, facts: MessageFacts) -> None:
         # The facts ride along: a read of the same event can add this message up without replaying it.
-        await self._write(lambda c: activity.record_message(c, facts), Footprint(activity.MESSAGE_TABLES, facts))
+        await self._write(lambda c: activity.record_message(c, facts),
+                          Footprint(activity.MESSAGE_TABLES, facts, activity.READS, activity.MESSAGE_SUMS))
 
     async def record_sighting(self, group_id: str, adapter: str, group_name: str, member_id: str,
                               member_name: str, at: float, late: bool = True) -> None:
