@@ -33,7 +33,7 @@ MEMBERSHIP_IDEMPOTENCY_S = 60.0
 
 # Every table each write below may change, and every other table it reads (``transactions.Footprint``).
 MESSAGE_TABLES = tables(MessageRow, Group, Member, MemberDay, MemberHour, GroupDayHour, StageDay)
-MESSAGE_SUMS = tables(MemberDay, MemberHour, GroupDayHour)  # only added to (``event_statements.count``)
+MESSAGE_SUMS = tables(Member, MemberDay, MemberHour, GroupDayHour)  # folded per batch (``event_statements``)
 SIGHTING_TABLES = tables(Group, Member, StageDay)
 MEMBERSHIP_TABLES = tables(MembershipEvent, Group, Member, StageDay)
 TAG_HIT_TABLES = tables(TagHit)
@@ -87,8 +87,7 @@ def record_message(conn: Connection, f: MessageFacts) -> bool:
         return False
     _touch_group(conn, f.group_id, f.adapter, f.group_name, f.at)
     key = {"group_id": f.group_id, "member_id": f.member_id}
-    statements.MEMBER_MESSAGE.run(conn, {**key, "name": f.member_name, "name_at": f.at if f.member_name else 0.0,
-                                  "at": f.at})
+    statements.count_member_message(conn, f.group_id, f.member_id, f.member_name, f.at)
     statements.count(conn, statements.MEMBER_DAY, {**key, "day": f.local_day})
     statements.count(conn, statements.MEMBER_HOUR, {**key, "hour": f.local_hour})
     rollups.count_message(conn, f.group_id, f.local_day, f.local_hour)

@@ -95,3 +95,30 @@ async def test_an_erasure_in_the_batch_leaves_none_of_the_erased_members_counts(
     assert not done.failed
     assert await repo.db.read(lambda c: counts(c, "generic:u-7")) == (0, 0, 1)  # the group keeps the other's
     assert await repo.db.read(lambda c: counts(c, "generic:u-8")) == (1, 1, 1)
+
+
+def member_rows(conn: Connection, group: str) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in conn.execute(text(
+        "SELECT member_id, name, name_at, messages, first_seen, last_seen, last_message_at FROM members "
+        "WHERE group_id = :g ORDER BY member_id"), {"g": group})]
+
+
+async def test_member_rows_end_as_one_upsert_per_message_leaves_them(repo: Repo) -> None:
+    # (member, name, at): names out of time order, a tie, unnamed messages, a member known before
+    seen = [("u-1", "", 50.0), ("u-1", "老王", 40.0), ("u-1", "王哥", 60.0), ("u-1", "王总", 60.0), ("u-1", "", 70.0),
+            ("u-2", "", 30.0), ("u-3", "小李", 20.0), ("u-3", "李", 10.0), ("u-4", "新名", 5.0)]
+    groups = {"batched": "generic:g-a", "one_by_one": "generic:g-b"}
+    for group in groups.values():  # u-4 was named later than any of this batch's messages
+        await repo.activity.record_message(MessageFacts(group, "", "generic", "u-4", "旧名", "m-old", T0 + 100,
+                                                        DAY, HOUR, None, None))
+    batch = await events(repo, len(seen))
+    for i, ((member, name, at), (_seq, uow)) in enumerate(zip(seen, batch, strict=True)):
+        one = MessageFacts(groups["batched"], "", "generic", member, name, f"m-{i}", T0 + at, DAY, HOUR, None, None)
+        await repo.bound(uow).activity.record_message(one)
+        await repo.activity.record_message(MessageFacts(groups["one_by_one"], "", "generic", member, name, f"m-{i}",
+                                                        T0 + at, DAY, HOUR, None, None))
+    await repo.intake.commit_units(batch, finish=True)
+    batched = await repo.db.read(lambda c: member_rows(c, groups["batched"]))
+    assert batched == await repo.db.read(lambda c: member_rows(c, groups["one_by_one"]))
+    assert [(m, n, k) for m, n, _a, k, *_rest in batched] == [("u-1", "王总", 5), ("u-2", "", 1), ("u-3", "小李", 2),
+                                                             ("u-4", "旧名", 2)]
