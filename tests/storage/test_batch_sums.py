@@ -122,3 +122,14 @@ async def test_member_rows_end_as_one_upsert_per_message_leaves_them(repo: Repo)
     assert batched == await repo.db.read(lambda c: member_rows(c, groups["one_by_one"]))
     assert [(m, n, k) for m, n, _a, k, *_rest in batched] == [("u-1", "王总", 5), ("u-2", "", 1), ("u-3", "小李", 2),
                                                              ("u-4", "旧名", 2)]
+
+
+async def test_a_sender_who_refused_profiling_is_not_counted_in_a_batch(repo: Repo) -> None:
+    await repo.privacy.set_opt_out(GROUP, "generic:u-2", True)
+    batch = await events(repo, 3)
+    for i, (_seq, uow) in enumerate(batch):
+        await repo.bound(uow).activity.record_message(facts(f"m-{i}", f"generic:u-{i + 1}"))
+    await repo.intake.commit_units(batch, finish=True)
+    assert await repo.db.read(lambda c: counts(c, "generic:u-1")) == (1, 1, 2)
+    assert await repo.db.read(lambda c: counts(c, "generic:u-2")) == (0, 0, 2)
+    assert await repo.db.read(lambda c: counts(c, "generic:u-3")) == (1, 1, 2)

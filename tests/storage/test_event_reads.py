@@ -38,6 +38,7 @@ async def test_a_newcomers_first_message_counts_before_it_commits(repo: Repo) ->
     assert uow.pending(moderation.NEWCOMER_TABLES) == [facts("m-1", at=T0 - 86400)]
     assert await repo.bound(uow).moderation.newcomer_facts(GROUP, ME) == (T0 - 86400, 1) == await replayed(repo, uow)
     assert await repo.moderation.newcomer_facts(GROUP, ME) == (None, 0)  # nothing committed
+    assert await repo.bound(uow).moderation.ladder_facts(GROUP, ME, T0 - 3600, ("observe",)) == (T0 - 86400, 1, 0)
 
 
 async def test_an_established_members_message_adds_one_and_keeps_the_first_sight(repo: Repo) -> None:
@@ -88,6 +89,8 @@ async def test_a_strike_taken_earlier_in_the_event_counts(repo: Repo) -> None:
     event_repo = repo.bound(uow)
     await event_repo.activity.record_message(facts("m-1"))
     assert await event_repo.moderation.moderation_strikes(GROUP, ME, T0 - 3600, ("observe",)) == 1
+    assert await event_repo.moderation.ladder_facts(GROUP, ME, T0 - 3600, ("observe",)) == (T0, 1, 1)
     await event_repo.moderation.record_moderation(GROUP, ME, T0, "ad", "mute", "observe", strike=True)
     assert await event_repo.moderation.moderation_strikes(GROUP, ME, T0 - 3600, ("observe",)) == 2
+    assert await event_repo.moderation.ladder_facts(GROUP, ME, T0 - 3600, ("observe",)) == (T0, 1, 2)
     assert await repo.moderation.moderation_strikes(GROUP, ME, T0 - 3600, ("observe",)) == 1  # not committed

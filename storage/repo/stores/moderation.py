@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from sqlalchemy import Connection
+
 from storage.repo import moderation
 from storage.repo.activity import MessageFacts
 from storage.repo.moderation import Captcha, ModEntry
@@ -42,6 +44,11 @@ class ModerationStore(Protocol):
 
     async def newcomer_facts(self, group_id: str, member_id: str) -> tuple[float | None, int]:
         """(joined or first seen, messages so far) of a member, for the stricter newcomer rules."""
+
+    async def ladder_facts(self, group_id: str, member_id: str, since: float,
+                           modes: tuple[str, ...]) -> tuple[float | None, int, int]:
+        """:meth:`newcomer_facts` and :meth:`moderation_strikes` together (one read where it can be): what the
+        rung of a member's violation depends on."""
 
     async def moderation_counts(self, group_id: str, start: float, end: float) -> list[tuple[str, str, str, int]]:
         """(rule, action, mode, entries) of the moderation log in [start, end), most frequent first."""
@@ -87,6 +94,20 @@ class SqlModerationStore(SqlStore):
             return await self._read(lambda c: moderation.newcomer_facts(c, group_id, member_id))
         # The event's own messages are added up, not replayed (the event's commit applies them once).
         return await self._read_committed(lambda c: moderation.newcomer_facts_after(c, group_id, member_id, counted))
+
+    async def ladder_facts(self, group_id: str, member_id: str, since: float,
+                           modes: tuple[str, ...]) -> tuple[float | None, int, int]:
+        """:meth:`newcomer_facts` and :meth:`moderation_strikes` together (one read where it can be): what the
+        rung of a member's violation depends on."""
+        counted = _countable(self.writer.pending(moderation.NEWCOMER_TABLES), group_id, member_id)
+        if counted is None or self.writer.pending(moderation.LOG_TABLES) != []:  # replayed, each as it needs
+            first, messages = await self.newcomer_facts(group_id, member_id)
+            return first, messages, await self.moderation_strikes(group_id, member_id, since, modes)
+
+        def read(c: Connection) -> tuple[float | None, int, int]:
+            first, messages = moderation.newcomer_facts_after(c, group_id, member_id, counted)
+            return first, messages, moderation.strikes(c, group_id, member_id, since, modes)
+        return await self._read_committed(read)
 
     async def moderation_counts(self, group_id: str, start: float, end: float) -> list[tuple[str, str, str, int]]:
         return await self._read(lambda c: moderation.counts(c, group_id, start, end))
