@@ -9,7 +9,7 @@ from sqlalchemy import Connection, text
 
 from bot.adapters.generic import parse_event
 from bot.core.events import event_to_dict
-from storage.repo import Delivery, MessageFacts, Repo, UnitOfWork, erasure
+from storage.repo import Delivery, MessageFacts, Repo, UnitOfWork, erasure, pending_erasures
 from tests.storage.backends import T0
 
 GROUP = "generic:g-1"
@@ -133,3 +133,15 @@ async def test_a_sender_who_refused_profiling_is_not_counted_in_a_batch(repo: Re
     assert await repo.db.read(lambda c: counts(c, "generic:u-1")) == (1, 1, 2)
     assert await repo.db.read(lambda c: counts(c, "generic:u-2")) == (0, 0, 2)
     assert await repo.db.read(lambda c: counts(c, "generic:u-3")) == (1, 1, 2)
+
+
+async def test_an_erasure_applied_again_in_the_batch_finds_the_counts_written(repo: Repo) -> None:
+    batch = await events(repo, 2)
+    await repo.db.write(lambda c: pending_erasures.record(c, GROUP, "generic:u-7", (), T0))  # both predate it
+    await repo.bound(batch[0][1]).activity.record_message(facts("m-v", "generic:u-7"))
+    await repo.bound(batch[1][1]).activity.record_message(facts("m-o", "generic:u-8"))
+    done = await repo.intake.commit_units(batch, finish=True)
+    assert not done.failed and not done.dropped
+    assert await repo.db.read(lambda c: counts(c, "generic:u-7")) == (0, 0, 1)  # applied again after the batch
+    assert await repo.db.read(lambda c: counts(c, "generic:u-8")) == (1, 1, 1)
+    assert not await repo.privacy.member_stored(GROUP, "generic:u-7")
