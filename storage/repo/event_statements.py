@@ -1,5 +1,5 @@
-"""Prepared statements of the per-event path (intake and the activity/tagging observers), and the day/hour
-counts of a batch summed into one upsert per distinct row (:func:`summing`)."""
+"""Prepared statements of the per-event path (intake and the activity/tagging observers), and what a batch's
+messages add to member rows and day/hour counters, summed into one upsert per distinct row (:func:`summing`)."""
 
 from __future__ import annotations
 

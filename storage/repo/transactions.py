@@ -26,6 +26,11 @@ runs on committed data. A write without a footprint may change anything, so a re
 before. A footprint may also carry a ``fact`` (what the write does, as data), for a read that adds the
 pending facts up itself (``pending``); where one pending write changing its tables has no fact, such a read
 replays instead.
+
+**Sums.** The processor commits a batch of events with their messages' member rows and day/hour counters
+summed, one upsert per distinct row (``event_statements.summing``); :func:`settle` writes the sums first
+wherever a write of the batch could read those rows or change them otherwise than by adding (a footprint
+tells; a write without one always settles them).
 """
 
 from __future__ import annotations
