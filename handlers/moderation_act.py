@@ -61,9 +61,8 @@ async def report(ctx: Context, group: GroupConfig, v: Verdict, act: str, seconds
 async def decide(ctx: Context, v: Verdict) -> None:
     """Apply the ladder to a violation as the group's mode says."""
     g, cfg, now = v.group, v.group.moderation, ctx.clock()
-    since, messages = await ctx.repo.moderation.newcomer_facts(g.id, v.member)
-    strikes = await ctx.repo.moderation.moderation_strikes(g.id, v.member, now - cfg.ladder_window_days * 86400,
-                                                           (cfg.mode,))
+    since, messages, strikes = await ctx.repo.moderation.ladder_facts(
+        g.id, v.member, now - cfg.ladder_window_days * 86400, (cfg.mode,))
     rung, step = step_for(cfg, strikes, is_newcomer(cfg, since, messages, now), v.rule)
     detail = f"{v.member}: {v.rule} {v.what} → {step.action}"
     if cfg.mode == "observe":

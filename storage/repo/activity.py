@@ -9,15 +9,35 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, insert, select
 from sqlmodel import col
 
-from storage.models import Member, MembershipEvent
+from storage.models import (
+    DoNotProfile,
+    Group,
+    GroupDayHour,
+    Member,
+    MemberDay,
+    MemberHour,
+    MembershipEvent,
+    MessageRow,
+    StageDay,
+    TagHit,
+)
 from storage.repo import event_statements as statements
 from storage.repo import rollups
 from storage.repo.member_upsert import later, sighting
 from storage.repo.privacy import one_way, refused
+from storage.repo.transactions import tables
 from storage.repo.txn_memo import memo
 from storage.repo.upserts import upsert
 
 MEMBERSHIP_IDEMPOTENCY_S = 60.0
+
+# Every table each write below may change, and every other table it reads (``transactions.Footprint``).
+MESSAGE_TABLES = tables(MessageRow, Group, Member, MemberDay, MemberHour, GroupDayHour, StageDay)
+MESSAGE_SUMS = tables(Member, MemberDay, MemberHour, GroupDayHour)  # folded per batch (``event_statements``)
+SIGHTING_TABLES = tables(Group, Member, StageDay)
+MEMBERSHIP_TABLES = tables(MembershipEvent, Group, Member, StageDay)
+TAG_HIT_TABLES = tables(TagHit)
+READS = tables(DoNotProfile)  # the refusal marker each of them checks first
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +87,9 @@ def record_message(conn: Connection, f: MessageFacts) -> bool:
         return False
     _touch_group(conn, f.group_id, f.adapter, f.group_name, f.at)
     key = {"group_id": f.group_id, "member_id": f.member_id}
-    statements.MEMBER_MESSAGE.run(conn, {**key, "name": f.member_name, "name_at": f.at if f.member_name else 0.0,
-                                  "at": f.at})
-    statements.MEMBER_DAY.run(conn, {**key, "day": f.local_day})
-    statements.MEMBER_HOUR.run(conn, {**key, "hour": f.local_hour})
+    statements.count_member_message(conn, f.group_id, f.member_id, f.member_name, f.at)
+    statements.count(conn, statements.MEMBER_DAY, {**key, "day": f.local_day})
+    statements.count(conn, statements.MEMBER_HOUR, {**key, "hour": f.local_hour})
     rollups.count_message(conn, f.group_id, f.local_day, f.local_hour)
     if f.late:
         rollups.history_changed(conn, f.group_id, f.at)

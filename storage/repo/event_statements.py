@@ -1,10 +1,15 @@
-"""Prepared statements of the per-event path (intake and the activity/tagging observers)."""
+"""Prepared statements of the per-event path (intake and the activity/tagging observers), and what a batch's
+messages add to member rows and day/hour counters, summed into one upsert per distinct row (:func:`summing`)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, insert, select
+from sqlalchemy import Connection, bindparam, delete, event, exists, insert, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Executable
 from sqlmodel import col
 
@@ -22,6 +27,7 @@ from storage.models import (
 )
 from storage.repo.member_upsert import later, sighting
 from storage.repo.prepared import Prepared, dialect_insert
+from storage.repo.transactions import SUMS, tables
 
 
 def _p(name: str) -> Any:
@@ -70,11 +76,12 @@ GROUP_NAMED = Prepared(_group_named)
 
 
 def _counter(model: Any, keys: tuple[str, ...]) -> Prepared:
-    """One more message under ``group_id`` and ``keys`` of a counter table."""
+    """``n`` more messages under ``group_id`` and ``keys`` of a counter table."""
     def build(dialect: str) -> Executable:
-        stmt = dialect_insert(dialect, model).values(group_id=_p("group_id"), **{k: _p(k) for k in keys}, messages=1)
+        stmt = dialect_insert(dialect, model)
+        stmt = stmt.values(group_id=_p("group_id"), **{k: _p(k) for k in keys}, messages=_p("n"))
         result: Executable = stmt.on_conflict_do_update(index_elements=["group_id", *keys],
-                                                        set_={"messages": model.messages + 1})
+                                                        set_={"messages": model.messages + stmt.excluded.messages})
         return result
     return Prepared(build)
 
@@ -84,14 +91,92 @@ MEMBER_HOUR = _counter(MemberHour, ("member_id", "hour"))
 GROUP_DAY_HOUR = _counter(GroupDayHour, ("day", "hour"))
 
 
+class BatchSums:
+    """What a batch's messages add to their members' rows and day/hour counters, per row; written as one
+    upsert per distinct row. Member rows fold as the per-message upserts would: counts add up, first and
+    last sight widen, the name seen last (the later message on a tie) is the one offered."""
+
+    tables = tables(Member, MemberDay, MemberHour, GroupDayHour)
+
+    def __init__(self) -> None:
+        self.counts: dict[Prepared, Counter[tuple[tuple[str, Any], ...]]] = {}
+        self.members: dict[tuple[str, str], dict[str, Any]] = {}
+        self.spoiled = False  # a savepoint was rolled back meanwhile: some sums may be of undone writes
+
+    def add(self, counter: Prepared, key: Mapping[str, Any]) -> None:
+        self.counts.setdefault(counter, Counter())[tuple(sorted(key.items()))] += 1
+
+    def add_member(self, group_id: str, member_id: str, name: str, at: float) -> None:
+        row = self.members.get((group_id, member_id))
+        if row is None:
+            self.members[(group_id, member_id)] = {"group_id": group_id, "member_id": member_id, "n": 1, "first": at,
+                                                   "last": at, "name": name, "name_at": at if name else 0.0}
+            return
+        row["n"] += 1
+        row["first"], row["last"] = min(row["first"], at), max(row["last"], at)
+        if name and (not row["name"] or at >= row["name_at"]):
+            row["name"], row["name_at"] = name, at
+
+    def flush(self, conn: Connection) -> None:
+        if self.spoiled:
+            raise RuntimeError("a savepoint was rolled back while a batch's counts were being summed")
+        # rows in key order, so concurrent writers take their locks alike
+        MEMBER_MESSAGE.many(conn, [row for _key, row in sorted(self.members.items())])
+        for counter, counts in self.counts.items():
+            counter.many(conn, [{**dict(k), "n": n} for k, n in sorted(counts.items())])
+        self.members.clear()
+        self.counts.clear()
+
+
+@contextmanager
+def summing(conn: Connection) -> Iterator[None]:
+    """Inside: each message's member row and day/hour counts (:func:`count_member_message`, :func:`count`) are
+    summed, and written at the end — or earlier, before a write that could see them (``transactions.settle``).
+    On an exception the sums go with the work."""
+    conn.info[SUMS] = sums = BatchSums()
+    try:
+        yield
+        sums.flush(conn)
+    finally:
+        conn.info.pop(SUMS, None)
+
+
+def count(conn: Connection, counter: Prepared, key: Mapping[str, Any]) -> None:
+    """One more message on a counter row: summed inside :func:`summing`, else written now."""
+    sums = conn.info.get(SUMS)
+    if isinstance(sums, BatchSums):
+        sums.add(counter, key)
+    else:
+        counter.run(conn, {**key, "n": 1})
+
+
+def count_member_message(conn: Connection, group_id: str, member_id: str, name: str, at: float) -> None:
+    """One more message of a member (first/last sight, the latest name): summed inside :func:`summing`, else
+    written now."""
+    sums = conn.info.get(SUMS)
+    if isinstance(sums, BatchSums):
+        sums.add_member(group_id, member_id, name, at)
+    else:
+        MEMBER_MESSAGE.run(conn, {"group_id": group_id, "member_id": member_id, "n": 1, "first": at, "last": at,
+                                  "name": name, "name_at": at if name else 0.0})
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _savepoint_undone(conn: Connection, _name: str, _context: Any) -> None:
+    sums = conn.info.get(SUMS)
+    if isinstance(sums, BatchSums):
+        sums.spoiled = True
+
+
 def _member_message(dialect: str) -> Executable:
-    """Count one message for a member (first/last sight and the latest name as every member upsert)."""
-    m, at = Member, _p("at")
-    stmt = dialect_insert(dialect, m).values(group_id=_p("group_id"), member_id=_p("member_id"), name=_p("name"),
-                                             name_at=_p("name_at"), first_seen=at, last_seen=at, messages=1,
-                                             last_message_at=at, opted_out=False)
-    set_ = {"messages": col(m.messages) + 1, "last_message_at": later(col(m.last_message_at), at),
-            **sighting(at, _p("name"), _p("name") != "")}
+    """``n`` messages of a member sent from ``first`` to ``last``, the latest with a name (``name``, "" for
+    none) at ``name_at``: first/last sight and the latest name as every member upsert."""
+    m, first, last, name = Member, _p("first"), _p("last"), _p("name")
+    stmt = dialect_insert(dialect, m).values(group_id=_p("group_id"), member_id=_p("member_id"), name=name,
+                                             name_at=_p("name_at"), first_seen=first, last_seen=last, messages=_p("n"),
+                                             last_message_at=last, opted_out=False)
+    set_ = {"messages": col(m.messages) + _p("n"), "last_message_at": later(col(m.last_message_at), last),
+            **sighting(first, name, name != "", last=last, name_at=_p("name_at"))}
     result: Executable = stmt.on_conflict_do_update(index_elements=["group_id", "member_id"], set_=set_)
     return result
 

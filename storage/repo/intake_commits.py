@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from storage.db import Database
+from storage.repo import event_statements as statements
 from storage.repo import intake, pending_erasures
+from storage.repo.activity import MessageFacts
 from storage.repo.intake import Delivery, Pending
-from storage.repo.transactions import UnitOfWork
+from storage.repo.privacy import REFUSED_MEMO, refused_among
+from storage.repo.transactions import UnitOfWork, settle
+from storage.repo.txn_memo import memo
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +29,22 @@ class Committed:
 
 class _Redo(Exception):
     """The batch's own writes removed an inbox row of one of its events."""
+
+
+def _ask_refusals_at_once(conn: Connection, done: Sequence[tuple[int, UnitOfWork]]) -> None:
+    """Whether each sender of the batch's messages refused profiling — asked by every observer's write
+    (``privacy.refused``, remembered for the transaction) — in one query per group instead of one per sender."""
+    senders: dict[str, set[str]] = {}
+    for _seq, uow in done:
+        for footprint in uow.footprints:
+            if footprint is not None and isinstance(footprint.fact, MessageFacts):
+                senders.setdefault(footprint.fact.group_id, set()).add(footprint.fact.member_id)
+    known = memo(conn, REFUSED_MEMO)
+    for group_id, members in senders.items():
+        ask = sorted(m for m in members if (group_id, m) not in known)
+        if len(ask) > 1:
+            found = refused_among(conn, group_id, ask)
+            known.update({(group_id, m): m in found for m in ask})
 
 
 class IntakeMixin:
@@ -63,21 +83,23 @@ class IntakeMixin:
             return True
 
         def batch(conn: Connection, again: dict[int, list[pending_erasures.Pending]]) -> Committed:
-            """The whole batch with one presence read and one delete of inbox rows. When the batch itself
-            took a later event's row (an erasure), it raises :class:`_Redo`: event by event tells who goes."""
+            """The whole batch with one presence read of inbox rows before and one after (with ``finish``: the
+            delete). When the batch itself took an event's row (an erasure), it raises :class:`_Redo`: event by
+            event tells who goes."""
             seqs = [seq for seq, _uow in done]
-            here = intake.present(conn, seqs) if finish else None
+            here = intake.present(conn, seqs)
             out = Committed({}, set())
-            for i, (seq, uow) in enumerate(done):
-                if here is None:
-                    if not one(conn, seq, uow):
+            _ask_refusals_at_once(conn, done)
+            with statements.summing(conn):  # day/hour counts: one upsert per distinct row of the batch
+                for i, (seq, uow) in enumerate(done):
+                    if seq in here or uow.erasing:
+                        uow.apply(conn)
+                    else:
                         out.dropped.add(seq)
-                elif seq in here or uow.erasing:
-                    uow.apply(conn)
-                else:
-                    out.dropped.add(seq)
-                pending_erasures.apply_again(conn, again.get(i, ()))
-            if here is not None and intake.done_many(conn, seqs) != here:
+                    if again.get(i):
+                        settle(conn, None)  # the erasure reads and deletes counts: they are written first
+                        pending_erasures.apply_again(conn, again[i])
+            if (intake.done_many(conn, seqs) if finish else intake.present(conn, seqs)) != here:
                 raise _Redo
             return out
 

@@ -5,13 +5,22 @@ Sync functions over one connection; :class:`storage.repo.stores.moderation.SqlMo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, exists, func, insert, select
 from sqlmodel import col
 
-from storage.models import CaptchaPending, Member, ModerationEntry
+from storage.models import CaptchaPending, DoNotProfile, Member, MessageRow, ModerationEntry
+from storage.repo.activity import MessageFacts
+from storage.repo.privacy import one_way
+from storage.repo.transactions import tables
 from storage.repo.upserts import upsert
+
+LOG_TABLES = tables(ModerationEntry)  # what the log's writes change and its strike count depends on
+# What a member's newcomer facts depend on: the member row, and what decides whether a pending message
+# counts (activity.record_message): the messages counted so far and the refusal marker.
+NEWCOMER_TABLES = tables(Member, MessageRow, DoNotProfile)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +86,36 @@ def newcomer_facts(conn: Connection, group_id: str, member_id: str) -> tuple[flo
     if row is None:
         return None, 0
     return (row[0] if row[0] is not None else row[1]), int(row[2] or 0)
+
+
+def newcomer_facts_after(conn: Connection, group_id: str, member_id: str,
+                         counted: Sequence[MessageFacts]) -> tuple[float | None, int]:
+    """:func:`newcomer_facts` as they will be once the member's messages ``counted`` (of the event being
+    processed, not committed) are: by the rule of ``activity.record_message``, a message counts unless the
+    member refused profiling or its id is stored (or came earlier in ``counted``); it widens first sight
+    and adds one. Read on committed data, so the event's pending writes are not replayed to know it."""
+    m, where = Member, (col(Member.group_id) == group_id) & (col(Member.member_id) == member_id)
+    refusal = exists().where(col(DoNotProfile.group_id) == group_id, col(DoNotProfile.member_key) == one_way(member_id))
+    ids = [f.message_id for f in counted]
+    stored_ids = select(col(MessageRow.message_id)).where(col(MessageRow.group_id) == group_id,
+                                                          col(MessageRow.message_id).in_(ids or [""]))
+    member = [select(c).where(where).scalar_subquery() for c in (col(m.joined_at), col(m.first_seen), col(m.messages))]
+    row = conn.execute(select(*member, refusal,
+                              select(func.count()).select_from(stored_ids.subquery()).scalar_subquery())).one()
+    joined, first, messages, refused, stored = row[0], row[1], row[2], row[3], row[4]
+    n = int(messages or 0)
+    if refused or not ids:
+        return (joined if joined is not None else first), n
+    seen: set[str] = set()
+    if stored:  # rare (the event is processed again): which of them
+        seen = set(ids) if len(set(ids)) == 1 else {str(i) for i in conn.execute(stored_ids).scalars()}
+    for f in counted:
+        if f.message_id in seen:
+            continue
+        seen.add(f.message_id)
+        first = f.at if first is None or first > f.at else first
+        n += 1
+    return (joined if joined is not None else first), n
 
 
 def put_captcha(conn: Connection, c: Captcha) -> None:

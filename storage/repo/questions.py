@@ -9,11 +9,17 @@ from sqlmodel import col
 
 from storage.models import (
     AlertSent,
+    DoNotProfile,
     Member,
     Question,
 )
 from storage.repo.prepared import Prepared, dialect_insert
 from storage.repo.privacy import one_way, refused
+from storage.repo.transactions import tables
+
+# What record_question and answer_questions may change, and what else record_question reads.
+QUESTION_TABLES = tables(Question)
+QUESTION_READS = tables(DoNotProfile)
 
 _QUESTION = Prepared(lambda d: dialect_insert(d, Question).values(
     {c: bindparam(c) for c in ("group_id", "message_id", "member_id", "at", "excerpt")}).on_conflict_do_nothing())

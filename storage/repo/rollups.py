@@ -17,7 +17,7 @@ _LATEST = "stage_days_latest"
 
 def count_message(conn: Connection, group_id: str, day: str, hour: int) -> None:
     """One more message of the group on that local day and hour."""
-    statements.GROUP_DAY_HOUR.run(conn, {"group_id": group_id, "day": day, "hour": hour})
+    statements.count(conn, statements.GROUP_DAY_HOUR, {"group_id": group_id, "day": day, "hour": hour})
 
 
 def take_back_messages(conn: Connection, group_id: str, member_id: str) -> None:

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, select
 from sqlmodel import col
 
-from storage.models import (
-    MessageSignal,
-)
+from storage.models import MessageSignal
 from storage.repo.prepared import Prepared, dialect_insert
 from storage.repo.privacy import refused, refused_among
+from storage.repo.transactions import tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +27,9 @@ class Signal:
 _SIGNAL = Prepared(lambda d: dialect_insert(d, MessageSignal).values(
     {c: bindparam(c) for c in ("group_id", "message_id", "member_id", "at", "question", "link", "reply_to",
                                "mentions")}).on_conflict_do_nothing())
+
+
+SIGNAL_TABLES = tables(MessageSignal)  # every table record_signal may change
 
 
 def record_signal(conn: Connection, group_id: str, s: Signal) -> None:

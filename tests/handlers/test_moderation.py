@@ -136,6 +136,23 @@ async def test_newcomers_skip_the_warning_for_contact_and_ads(make_bot):
     assert "第 2 级" in to_admin(bot)[0] and "禁言 10分钟" in to_admin(bot)[0]
 
 
+async def test_the_violating_message_itself_counts_toward_leaving_newcomer_status(make_bot):
+    bot = await bot_with(make_bot, mode="observe", newcomer_days=0, newcomer_messages=3)
+    for user, earlier in (("u-1", ["你好", "今天天气不错"]), ("u-2", ["你好"])):
+        for i, text in enumerate(earlier):
+            await say(bot, f"{user}-m{i}", text, user=user)
+        await say(bot, f"{user}-ad", "加V了解一下", user=user)
+    third, second = to_admin(bot)
+    assert "第 1 级" in third and "警告" in third  # its third message: no longer a newcomer
+    assert "第 2 级" in second and "禁言 10分钟" in second  # its second: still one
+
+
+async def test_a_late_first_message_is_judged_by_when_it_was_sent(make_bot):
+    bot = await bot_with(make_bot, mode="observe", newcomer_days=1, newcomer_messages=0)
+    await say(bot, "m1", "加V了解一下", t=NOW - 2 * 86400)  # first seen two days ago, by this very message
+    assert "第 1 级" in to_admin(bot)[0] and "警告" in to_admin(bot)[0]
+
+
 async def test_the_ladder_climbs_within_its_window_and_starts_over_after_it(make_bot):
     clock = Clock()
     bot = await bot_with(make_bot, clock=clock, ladder=["warn", "mute:1h", "kick"], ladder_window_days=7,

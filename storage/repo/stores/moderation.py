@@ -6,9 +6,26 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from sqlalchemy import Connection
+
 from storage.repo import moderation
+from storage.repo.activity import MessageFacts
 from storage.repo.moderation import Captcha, ModEntry
 from storage.repo.stores.sql import SqlStore
+from storage.repo.transactions import Footprint
+
+_LOG = Footprint(moderation.LOG_TABLES)
+
+
+def _countable(pending: list[object] | None, group_id: str, member_id: str) -> list[MessageFacts] | None:
+    """The member's messages among an event's pending writes when those writes are all message counts that
+    ``newcomer_facts_after`` can add up (no other member's message shares an id with theirs); else None."""
+    if pending is None or not all(isinstance(f, MessageFacts) for f in pending):
+        return None
+    facts = [f for f in pending if isinstance(f, MessageFacts) and f.group_id == group_id]
+    mine = [f for f in facts if f.member_id == member_id]
+    theirs = {f.message_id for f in facts if f.member_id != member_id}
+    return None if any(f.message_id in theirs for f in mine) else mine
 
 
 class ModerationStore(Protocol):
@@ -27,6 +44,11 @@ class ModerationStore(Protocol):
 
     async def newcomer_facts(self, group_id: str, member_id: str) -> tuple[float | None, int]:
         """(joined or first seen, messages so far) of a member, for the stricter newcomer rules."""
+
+    async def ladder_facts(self, group_id: str, member_id: str, since: float,
+                           modes: tuple[str, ...]) -> tuple[float | None, int, int]:
+        """:meth:`newcomer_facts` and :meth:`moderation_strikes` together (one read where it can be): what the
+        rung of a member's violation depends on."""
 
     async def moderation_counts(self, group_id: str, start: float, end: float) -> list[tuple[str, str, str, int]]:
         """(rule, action, mode, entries) of the moderation log in [start, end), most frequent first."""
@@ -55,18 +77,37 @@ class SqlModerationStore(SqlStore):
         values: dict[str, object] = {"group_id": group_id, "member_id": member_id, "at": at, "rule": rule,
                                      "what": what[:200], "action": action, "seconds": seconds, "mode": mode,
                                      "actor": actor, "strike": strike, "done": done, "message_id": message_id}
-        await self._write(lambda c: moderation.record(c, values))
+        await self._write(lambda c: moderation.record(c, values), _LOG)
 
     async def moderation_strikes(self, group_id: str, member_id: str, since: float, modes: tuple[str, ...]) -> int:
         """How many ladder rungs the member earned since ``since`` (decisions made in one of ``modes``)."""
-        return await self._read(lambda c: moderation.strikes(c, group_id, member_id, since, modes))
+        return await self._read(lambda c: moderation.strikes(c, group_id, member_id, since, modes),
+                                moderation.LOG_TABLES)  # a strike of this event is seen (replayed); others not
 
     async def moderation_log(self, group_id: str, member_id: str | None = None, limit: int = 20) -> list[ModEntry]:
         return await self._read(lambda c: moderation.entries(c, group_id, member_id, limit))
 
     async def newcomer_facts(self, group_id: str, member_id: str) -> tuple[float | None, int]:
         """(joined or first seen, messages so far) of a member, for the stricter newcomer rules."""
-        return await self._read(lambda c: moderation.newcomer_facts(c, group_id, member_id))
+        counted = _countable(self.writer.pending(moderation.NEWCOMER_TABLES), group_id, member_id)
+        if counted is None:  # the event wrote something else about them: see it by replaying its writes
+            return await self._read(lambda c: moderation.newcomer_facts(c, group_id, member_id))
+        # The event's own messages are added up, not replayed (the event's commit applies them once).
+        return await self._read_committed(lambda c: moderation.newcomer_facts_after(c, group_id, member_id, counted))
+
+    async def ladder_facts(self, group_id: str, member_id: str, since: float,
+                           modes: tuple[str, ...]) -> tuple[float | None, int, int]:
+        """:meth:`newcomer_facts` and :meth:`moderation_strikes` together (one read where it can be): what the
+        rung of a member's violation depends on."""
+        counted = _countable(self.writer.pending(moderation.NEWCOMER_TABLES), group_id, member_id)
+        if counted is None or self.writer.pending(moderation.LOG_TABLES) != []:  # replayed, each as it needs
+            first, messages = await self.newcomer_facts(group_id, member_id)
+            return first, messages, await self.moderation_strikes(group_id, member_id, since, modes)
+
+        def read(c: Connection) -> tuple[float | None, int, int]:
+            first, messages = moderation.newcomer_facts_after(c, group_id, member_id, counted)
+            return first, messages, moderation.strikes(c, group_id, member_id, since, modes)
+        return await self._read_committed(read)
 
     async def moderation_counts(self, group_id: str, start: float, end: float) -> list[tuple[str, str, str, int]]:
         return await self._read(lambda c: moderation.counts(c, group_id, start, end))

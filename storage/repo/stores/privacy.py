@@ -6,9 +6,12 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
+from storage.models import AuditEntry
 from storage.repo import erasure, export_links, pending_erasures, privacy, retention
 from storage.repo.stores.sql import SqlStore
-from storage.repo.transactions import UnitOfWork
+from storage.repo.transactions import Footprint, UnitOfWork, tables
+
+_AUDIT = Footprint(tables(AuditEntry))
 
 
 class PrivacyStore(Protocol):
@@ -78,7 +81,7 @@ class SqlPrivacyStore(SqlStore):
 
     async def audit(self, actor: str, action: str, group_id: str = "", detail: str = "") -> None:
         now = self.clock()
-        await self._write(lambda c: privacy.audit(c, now, actor, action, group_id, detail))
+        await self._write(lambda c: privacy.audit(c, now, actor, action, group_id, detail), _AUDIT)
 
     async def add_export_link(self, token_hash: str, group_id: str, member_id: str, expires_at: float) -> None:
         now = self.clock()

@@ -7,6 +7,10 @@ from typing import Protocol
 
 from storage.repo import questions
 from storage.repo.stores.sql import SqlStore
+from storage.repo.transactions import Footprint
+
+_ASKED = Footprint(questions.QUESTION_TABLES, reads=questions.QUESTION_READS)
+_ANSWERED = Footprint(questions.QUESTION_TABLES)
 
 
 class QuestionStore(Protocol):
@@ -33,11 +37,13 @@ class SqlQuestionStore(SqlStore):
 
     async def record_question(self, group_id: str, message_id: str, member_id: str, at: float,
                               excerpt: str | None) -> None:
-        await self._write(lambda c: questions.record_question(c, group_id, message_id, member_id, at, excerpt))
+        await self._write(lambda c: questions.record_question(c, group_id, message_id, member_id, at, excerpt),
+                          _ASKED)
 
     async def answer_questions(self, group_id: str, by_member: str, at: float, reply_to: str | None,
                                mentioned: Sequence[str]) -> None:
-        await self._write(lambda c: questions.answer_questions(c, group_id, by_member, at, reply_to, mentioned))
+        await self._write(lambda c: questions.answer_questions(c, group_id, by_member, at, reply_to, mentioned),
+                          _ANSWERED)
 
     async def open_questions(self, group_id: str, older_than: float,
                              newer_than: float) -> list[tuple[str, str, str, float, str | None]]:
