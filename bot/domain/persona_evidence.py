@@ -5,7 +5,8 @@ evidence`): of each (member, tag) pair only the newest live hit can be shown, an
 shown tags. A run therefore clusters profiles read without evidence and reads afterwards, in one grouped
 read, the newest hit of exactly the pairs its cards may quote — at 10,000 members that is a few thousand
 pairs instead of the newest five hits of all ~80,000 carried pairs (about 3 s of the run). The hit read is
-the one profiles use (newest first, after any rejection), so a card quotes what it quoted from full profiles.
+the one profiles use (newest first, after any rejection, ``storage.repo.evidence``), so a card quotes what it
+quoted from full profiles.
 """
 
 from __future__ import annotations
@@ -15,30 +16,19 @@ from collections.abc import Collection, Mapping, Sequence
 from bot.core.config import Config
 from bot.domain.persona_cards import KEYWORD, distinguishing, shown_tags
 from bot.domain.profiles import Evidence, Profile
-from storage.repo import Repo, ScoreWant
+from storage.repo import Repo
 
 Newest = Mapping[tuple[str, str], Evidence]
 
 
-async def newest_hits(repo: Repo, cfg: Config, group_id: str, now: float,
+async def newest_hits(repo: Repo, cfg: Config, group_id: str,
                       wanted: Mapping[str, Collection[str]]) -> dict[tuple[str, str], Evidence]:
-    """``(member, tag)`` → the newest live hit at ``now``, for each member's ``wanted`` keyword tags (pairs
+    """``(member, tag)`` → the newest live hit, for each member's ``wanted`` keyword tags (pairs
     without a live hit are left out). Text only where the group keeps it, as in a profile."""
-    pairs = {(m, tag) for m, tags in wanted.items() for tag in tags}
-    if not pairs:
-        return {}
-    tags = frozenset(tag for _m, tag in pairs)
-    want = ScoreWant(now, cfg.tagging.half_life_days, tags, 1, lambda m, tag, _total: (m, tag) in pairs)
+    pairs = sorted({(m, tag) for m, tags in wanted.items() for tag in tags})
     keep_text = cfg.storage.store_text
-    facts = await repo.members.member_facts(group_id, None, "", with_text=keep_text, scores=want, lite=True,
-                                            days=False)
-    out: dict[tuple[str, str], Evidence] = {}
-    for f in facts:
-        for tag, sc in f.scores.items():
-            if sc.evidence and (f.member_id, tag) in pairs:
-                h = sc.evidence[0]
-                out[(f.member_id, tag)] = Evidence(h.at, h.keyword, h.message_id, h.text if keep_text else None)
-    return out
+    found = await repo.members.newest_hits(group_id, pairs, 1, with_text=keep_text)
+    return {pair: Evidence(h[0], h[1], h[2], h[3] if keep_text else None) for pair, (h, *_older) in found.items()}
 
 
 def quoted_pairs(clusters: Sequence[Sequence[Profile]], everyone: Sequence[Profile],

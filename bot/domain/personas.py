@@ -139,8 +139,7 @@ async def run(repo: Repo, cfg: Config, group_id: str, now: float, locale: str,
         return [], None
     found = await asyncio.to_thread(lambda: cluster(encode(people, min_cell), min_cell))
     tz = cfg.timezone_of(group_id)
-    newest = await newest_hits(repo, cfg, group_id, now,
-                               quoted_pairs(clustered(people, found), people, min_cell))
+    newest = await newest_hits(repo, cfg, group_id, quoted_pairs(clustered(people, found), people, min_cell))
     cards, stored = build(people, found, await repo.personas.last_personas(group_id), min_cell, locale, tz, newest)
     await repo.personas.replace_personas(group_id, stored)
     today = local(now, tz).date().isoformat()

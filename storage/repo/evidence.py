@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, literal_column, null, select, text
 from sqlmodel import col
 
-from storage.models import MessageRow, TagHit
+from storage.models import MessageRow, TagHit, TagRejection
 from storage.repo.prepared import Prepared
 from storage.repo.scores import EvidenceRow, TagScore, raw_rows
 
@@ -66,6 +66,21 @@ def _newest(conn: Connection, group_id: str, pairs: Sequence[tuple[str, str, flo
         for i, at, keyword, message_id, shown in raw_rows(conn, _lateral(with_text).bindparams(**params)):
             out[start + i - 1].append((at, keyword, message_id, shown))
     return out
+
+
+def newest_of(conn: Connection, group_id: str, pairs: Sequence[tuple[str, str]], n: int,
+              with_text: bool) -> dict[tuple[str, str], list[EvidenceRow]]:
+    """The newest ``n`` live hits of each (member, tag) of ``pairs``, read for those pairs alone (no scores);
+    pairs without a live hit are left out."""
+    if not pairs:
+        return {}
+    r = TagRejection
+    rejected = {(str(m), str(tag)): float(at) for m, tag, at in conn.execute(
+        select(col(r.member_id), col(r.tag), col(r.at)).where(col(r.group_id) == group_id))}
+    lowest = float("-inf")
+    asked = [(m, tag, rejected.get((m, tag), lowest)) for m, tag in pairs]
+    return {(m, tag): hits for (m, tag, _after), hits in zip(asked, _newest(conn, group_id, asked, n, with_text),
+                                                             strict=True) if hits}
 
 
 def add_evidence(conn: Connection, group_id: str, found: dict[tuple[str, str], TagScore],

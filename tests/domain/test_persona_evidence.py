@@ -34,7 +34,7 @@ async def test_cards_quote_what_they_quoted_from_full_profiles(bot: Any) -> None
     assert [p.member for p in full] == [p.member for p in light] and all(not t.evidence for p in light for t in p.tags)
     found = cluster(encode(full, 2), 2)
     before, _s = build(full, found, [], 2, "zh-CN", "Asia/Shanghai")
-    newest = await newest_hits(repo, cfg, A, now, quoted_pairs(clustered(light, found), light, 2))
+    newest = await newest_hits(repo, cfg, A, quoted_pairs(clustered(light, found), light, 2))
     after, _s = build(light, found, [], 2, "zh-CN", "Asia/Shanghai", newest)
     quoted = [c["evidence"] for c in before]
     assert any(e.get("text") for ev in quoted for e in ev)  # something to compare: hits with their text

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Protocol
 
-from storage.repo import groups, profiles, roster, surveys
+from storage.repo import evidence, groups, profiles, roster, surveys
 from storage.repo.profiles import MemberFacts, ScoreWant
 from storage.repo.roster import RosterRow
-from storage.repo.scores import TagScore
+from storage.repo.scores import EvidenceRow, TagScore
 from storage.repo.stores.sql import SqlStore
 
 
@@ -29,6 +29,11 @@ class MemberStore(Protocol):
                            lite: bool = False, days: bool = True) -> list[MemberFacts]:
         """Facts of ``ids`` (None: every member, in ``member_ids`` order); keyword scores as ``scores`` asks;
         ``lite``: without hours and active days; ``days`` False: without day counts."""
+
+    async def newest_hits(self, group_id: str, pairs: Sequence[tuple[str, str]], n: int,
+                          with_text: bool = False) -> dict[tuple[str, str], list[EvidenceRow]]:
+        """The newest ``n`` live hits of each (member, tag) of ``pairs`` as a profile's evidence has them, read
+        for those pairs alone; pairs without a live hit are left out."""
 
     async def rate_sums(self, group_id: str, ids: Sequence[str], recent_from: str, prev_from: str,
                         day: str) -> dict[str, tuple[int, int]]:
@@ -83,6 +88,10 @@ class SqlMemberStore(SqlStore):
                            lite: bool = False, days: bool = True) -> list[MemberFacts]:
         return await self._read(lambda c: profiles.member_facts(c, group_id, ids, since_day, with_text, scores,
                                                                   lite, days))
+
+    async def newest_hits(self, group_id: str, pairs: Sequence[tuple[str, str]], n: int,
+                          with_text: bool = False) -> dict[tuple[str, str], list[EvidenceRow]]:
+        return await self._read(lambda c: evidence.newest_of(c, group_id, pairs, n, with_text))
 
     async def rate_sums(self, group_id: str, ids: Sequence[str], recent_from: str, prev_from: str,
                         day: str) -> dict[str, tuple[int, int]]:
