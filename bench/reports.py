@@ -292,7 +292,8 @@ def postgres_copy(db: Path, log: Any) -> tuple[str, float, Callable[[], None]] |
     name = f"quntag_bench_{os.getpid()}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     try:
-        with admin.connect() as conn:
+        with admin.connect() as conn:  # a database of an earlier run that was killed may carry the same pid
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as exc:
         log(f"reports: PostgreSQL skipped (server away: {str(exc.orig).splitlines()[0] if exc.orig else exc})")

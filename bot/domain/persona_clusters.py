@@ -19,9 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
 from bot.domain.persona_features import Features
@@ -45,7 +42,14 @@ class Clusters:
     centroids: tuple[dict[str, float], ...]
 
 
+# scikit-learn and SciPy are imported where a clustering runs, not with this module: together they are about
+# 90 MB of memory in every process that imports them, and only the process that computes personas needs them
+# (web processes and the parent of `quntag serve` never do).
+
+
 def _fit(x: np.ndarray, k: int) -> np.ndarray:
+    from sklearn.cluster import KMeans
+
     with warnings.catch_warnings():  # identical members make fewer distinct points than k: still valid
         warnings.simplefilter("ignore")
         model = KMeans(n_clusters=k, n_init=10, random_state=SEED).fit(x)
@@ -60,6 +64,8 @@ def _numbered(labels: np.ndarray) -> np.ndarray:
 
 
 def _score(x: np.ndarray, labels: np.ndarray) -> float:
+    from sklearn.metrics import silhouette_score
+
     n = len(labels)
     return float(silhouette_score(x, labels, sample_size=min(n, SILHOUETTE_SAMPLE), random_state=SEED))
 
@@ -120,6 +126,8 @@ def match(centroids: Sequence[dict[str, float]], last: Sequence[StoredPersona]) 
     out: list[int | None] = [None] * len(centroids)
     if not centroids or not last:
         return out
+    from scipy.optimize import linear_sum_assignment
+
     cost = np.array([[distance(c, p.centroid) for p in last] for c in centroids])
     rows, cols = linear_sum_assignment(cost)
     for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
