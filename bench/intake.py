@@ -221,8 +221,9 @@ def run_rss(work: Path, rules: list[tuple[str, str, list[str]]], log: Any) -> di
     finally:
         bare.stop()
     port = free_port()
-    q, base = start_quntag(work, port, rules, default_workers())
-    out["workers"] = default_workers()
+    workers = int(os.environ.get("BENCH_RSS_WORKERS") or default_workers())
+    q, base = start_quntag(work, port, rules, workers)
+    out["workers"] = workers
     try:
         out["quntag_start_rss_bytes"] = tree_status(q.pid, "VmRSS")
         t0 = time.perf_counter()

@@ -24,7 +24,7 @@ from storage.models import (
 )
 from storage.repo.evidence import add_evidence
 from storage.repo.id_lists import among
-from storage.repo.scores import TagScore, WantEvidence, raw_rows, scores
+from storage.repo.scores import TagScore, WantPair, raw_rows, scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class ScoreWant:
     half_life_days: float
     tags: frozenset[str] | None = None
     evidence: int = 0
-    want: WantEvidence | None = None
+    want: WantPair | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ class TagScore:
 
 
 # (member, tag) → whether the pair is wanted (its score kept, its evidence read), given the unweighted total
-WantEvidence = Callable[[str, str, float], bool]
+WantPair = Callable[[str, str, float], bool]
 
 _POWER: dict[str, bool] = {}
 
@@ -92,7 +92,7 @@ def decayed(at: float, t: float, half_life_days: float) -> float:
 
 def scores(conn: Connection, group_id: str, ids: Sequence[str] | None, t: float, half_life_days: float,
            tags: Collection[str] | None = None, rejections: bool = True,
-           keep: WantEvidence | None = None) -> dict[tuple[str, str], TagScore]:
+           keep: WantPair | None = None) -> dict[tuple[str, str], TagScore]:
     """Scores of every (member, tag) with a hit (``ids`` None: the whole group; ``tags`` None: every tag), or
     only of the pairs ``keep`` accepts (most pairs of a big group are below any tag's threshold: no object is
     made for them). ``rejections`` False promises the members have none (skips the join)."""
@@ -101,7 +101,7 @@ def scores(conn: Connection, group_id: str, ids: Sequence[str] | None, t: float,
 
 def scores_at(conn: Connection, group_id: str, ids: Sequence[str] | None, times: Sequence[float],
               half_life_days: float, tags: Collection[str] | None = None,
-              rejections: bool = True, keep: WantEvidence | None = None) -> list[dict[tuple[str, str], TagScore]]:
+              rejections: bool = True, keep: WantPair | None = None) -> list[dict[tuple[str, str], TagScore]]:
     """:func:`scores` at each of ``times`` from one pass over the hits (each time's sum is the same expression
     over the same rows in the same order, so it equals what :func:`scores` gives at that time). ``keep``
     judges a pair by its total at the first time and drops it at every time."""

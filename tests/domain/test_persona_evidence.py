@@ -12,16 +12,12 @@ from bot.domain.persona_clusters import cluster
 from bot.domain.persona_evidence import newest_hits, quoted_pairs
 from bot.domain.persona_features import encode
 from bot.domain.personas import build, clustered, eligible
-from tests.faces.console._community import A, Clock, sections, seed
+from tests.faces.console._community import A, persona_community
 
 
 @pytest.fixture
 async def bot(make_bot: Any) -> Any:
-    clock = Clock()
-    b = await make_bot(clock=clock, **sections(insights={"min_cell": 2, "persona_min_messages": 1, "min_support": 2},
-                                               storage={"store_text": True}))
-    await seed(b.runtime, clock.now)
-    return b
+    return await persona_community(make_bot)
 
 
 async def test_cards_quote_what_they_quoted_from_full_profiles(bot: Any) -> None:

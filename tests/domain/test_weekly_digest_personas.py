@@ -11,16 +11,12 @@ import pytest
 
 from bot.domain import insights, personas
 from bot.domain import reports as report_texts
-from tests.faces.console._community import A, Clock, sections, seed
+from tests.faces.console._community import A, persona_community
 
 
 @pytest.fixture
 async def bot(make_bot: Any) -> Any:
-    clock = Clock()
-    b = await make_bot(clock=clock, **sections(insights={"min_cell": 2, "persona_min_messages": 1, "min_support": 2},
-                                               storage={"store_text": True}))
-    await seed(b.runtime, clock.now)
-    return b
+    return await persona_community(make_bot)
 
 
 async def console_cards(bot: Any) -> list[dict[str, Any]]:

@@ -91,6 +91,16 @@ async def seed(runtime: Any, now: float) -> None:
     await runtime.inbox.drained()
 
 
+async def persona_community(make_bot: Any) -> Any:
+    """A seeded community bot whose small groups still form personas (cells of 2, every member eligible),
+    keeping text, on a clock tests can move."""
+    clock = Clock()
+    b = await make_bot(clock=clock, **sections(insights={"min_cell": 2, "persona_min_messages": 1, "min_support": 2},
+                                               storage={"store_text": True}))
+    await seed(b.runtime, clock.now)
+    return b
+
+
 async def link(client: TestClient[Any, Any], member: str) -> str | None:
     """A fresh login link for ``member``, as ``quntag console-link`` would print it (None: no admin)."""
     return await client.server.app[CONSOLE].logins.issue(member)
