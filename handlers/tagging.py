@@ -6,7 +6,7 @@ weight or half-life applies to the past, events may arrive in any order, and ``-
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from bot.core.config import RuleBook, TagRule
 from bot.core.context import Context
@@ -14,9 +14,6 @@ from bot.core.events import Message
 from bot.core.routing import Router
 from bot.core.textnorm import KeywordAutomaton, normalize
 from bot.domain.chat import is_chat
-from storage.repo import Hit
-
-SECONDS_PER_DAY = 86400.0
 
 
 class Tagger:
@@ -39,19 +36,6 @@ class Tagger:
         hits = self.match(ev.text)
         if hits:
             await ctx.repo.activity.record_tag_hits(ev.chat.id, ev.user.id, ev.event_id, ev.time, hits)
-
-
-def decayed(at: float, t: float, half_life_days: float) -> float:
-    """``0.5 ^ (max(0, T − t) / half_life)`` with times in days."""
-    age_days = max(0.0, t - at) / SECONDS_PER_DAY
-    return float(0.5 ** (age_days / half_life_days))
-
-
-def score(hits: Iterable[Hit], weight: float, half_life_days: float, t: float,
-          rejected_at: float | None = None) -> float:
-    """Contract §5 score of one tag for one member at time ``t``."""
-    return weight * sum(decayed(h.at, t, half_life_days) for h in hits
-                        if rejected_at is None or h.at > rejected_at)
 
 
 class LiveTagger:

@@ -29,7 +29,7 @@ from storage.repo.personas import StoredPersona
 from storage.repo.profiles import Attribute, MemberFacts, ScoreWant
 from storage.repo.report_reads import Window
 from storage.repo.roster import RosterRow
-from storage.repo.scores import Hit, TagScore
+from storage.repo.scores import TagScore
 from storage.repo.settings import FINGERPRINT, TIER_WEIGHTS
 from storage.repo.signals import Signal
 from storage.repo.stores.activity import ActivityStore, SqlActivityStore
@@ -79,7 +79,6 @@ __all__ = [
     "Faq",
     "FetchState",
     "Highlight",
-    "Hit",
     "Immediate",
     "ItemWrite",
     "MemberFacts",

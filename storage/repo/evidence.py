@@ -9,7 +9,7 @@ thousand per statement, and a ``LATERAL`` join reads each pair's newest hits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, literal_column, null, select, text
@@ -53,6 +53,13 @@ def _lateral(with_text: bool) -> Any:
         "ORDER BY w.i, h.at DESC, h.message_id")
 
 
+def _after_rejections(pairs: Iterable[tuple[str, str]],
+                      rejected: Mapping[tuple[str, str], float]) -> list[tuple[str, str, float]]:
+    """Each (member, tag) with the time its live hits come after: its rejection, or none."""
+    lowest = float("-inf")
+    return [(m, tag, rejected.get((m, tag), lowest)) for m, tag in pairs]
+
+
 def _newest(conn: Connection, group_id: str, pairs: Sequence[tuple[str, str, float]], n: int,
             with_text: bool) -> list[list[EvidenceRow]]:
     if conn.dialect.name != "postgresql":
@@ -77,8 +84,7 @@ def newest_of(conn: Connection, group_id: str, pairs: Sequence[tuple[str, str]],
     r = TagRejection
     rejected = {(str(m), str(tag)): float(at) for m, tag, at in conn.execute(
         select(col(r.member_id), col(r.tag), col(r.at)).where(col(r.group_id) == group_id))}
-    lowest = float("-inf")
-    asked = [(m, tag, rejected.get((m, tag), lowest)) for m, tag in pairs]
+    asked = _after_rejections(pairs, rejected)
     return {(m, tag): hits for (m, tag, _after), hits in zip(asked, _newest(conn, group_id, asked, n, with_text),
                                                              strict=True) if hits}
 
@@ -86,7 +92,6 @@ def newest_of(conn: Connection, group_id: str, pairs: Sequence[tuple[str, str]],
 def add_evidence(conn: Connection, group_id: str, found: dict[tuple[str, str], TagScore],
                  rejected: dict[tuple[str, str], float], n: int, with_text: bool) -> None:
     """Fill the newest ``n`` live hits (after any rejection) of every pair in ``found`` with a live hit."""
-    lowest = float("-inf")
-    pairs = [(m, tag, rejected.get((m, tag), lowest)) for (m, tag), sc in found.items() if sc.hits]
+    pairs = _after_rejections([pair for pair, sc in found.items() if sc.hits], rejected)
     for (m, tag, _after), hits in zip(pairs, _newest(conn, group_id, pairs, n, with_text), strict=True):
         found[(m, tag)].evidence = hits

@@ -13,9 +13,8 @@ from storage.repo import event_statements as statements
 from storage.repo import intake, pending_erasures
 from storage.repo.activity import MessageFacts
 from storage.repo.intake import Delivery, Pending
-from storage.repo.privacy import REFUSED_MEMO, refused_among
+from storage.repo.privacy import ask_refused
 from storage.repo.transactions import UnitOfWork, settle
-from storage.repo.txn_memo import memo
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +38,8 @@ def _ask_refusals_at_once(conn: Connection, done: Sequence[tuple[int, UnitOfWork
         for footprint in uow.footprints:
             if footprint is not None and isinstance(footprint.fact, MessageFacts):
                 senders.setdefault(footprint.fact.group_id, set()).add(footprint.fact.member_id)
-    known = memo(conn, REFUSED_MEMO)
     for group_id, members in senders.items():
-        ask = sorted(m for m in members if (group_id, m) not in known)
-        if len(ask) > 1:
-            found = refused_among(conn, group_id, ask)
-            known.update({(group_id, m): m in found for m in ask})
+        ask_refused(conn, group_id, members)
 
 
 class IntakeMixin:

@@ -46,6 +46,16 @@ def refused(conn: Connection, group_id: str, member_id: str) -> bool:
     return bool(known[key])
 
 
+def ask_refused(conn: Connection, group_id: str, member_ids: Iterable[str]) -> None:
+    """Answer :func:`refused` for all of ``member_ids`` with one query (a batch's senders), remembered for the
+    transaction like its own answers."""
+    known = memo(conn, REFUSED_MEMO)
+    ask = sorted(m for m in set(member_ids) if (group_id, m) not in known)
+    if len(ask) > 1:
+        found = refused_among(conn, group_id, ask)
+        known.update({(group_id, m): m in found for m in ask})
+
+
 def refused_among(conn: Connection, group_id: str, member_ids: Iterable[str]) -> set[str]:
     """The members of ``member_ids`` who refused profiling in the group."""
     keys = {one_way(m): m for m in member_ids}

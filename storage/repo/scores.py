@@ -1,5 +1,5 @@
 """Keyword scores computed in SQL (contract §5): per (member, tag) the decayed sum of the hits after any
-rejection, their count, and — only where asked — the newest few hits as evidence.
+rejection and their count (the newest hits shown as evidence are read by :mod:`storage.repo.evidence`).
 
 ``total`` is ``Σ 0.5 ^ (max(0, T − at) / 86400 / half_life)``; the caller multiplies by the rule's weight
 (it may change in config) and compares with ``min_score``. Databases without ``power`` (SQLite built without
@@ -19,15 +19,6 @@ from storage.models import TagHit, TagRejection
 from storage.repo.id_lists import among
 
 SECONDS_PER_DAY = 86400.0
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    tag: str
-    at: float
-    keyword: str
-    message_id: str
-    text: str | None = None
 
 
 # One piece of evidence as read: (at, keyword, message id, text — None unless asked for). Rows stay tuples:
