@@ -100,11 +100,11 @@ def pg_url() -> str | None:
 
 
 def start_quntag(folder: Path, port: int, rules: list[tuple[str, str, list[str]]], workers: int = 1,
-                 url: str | None = None) -> tuple[Proc, str]:
+                 url: str | None = None, processors: int = 1) -> tuple[Proc, str]:
     db = folder / "quntag.db"
     for suffix in ("", "-wal", "-shm", ".lock"):
         Path(str(db) + suffix).unlink(missing_ok=True)
-    cfg = write_config(folder, db, GROUPS, rules, sync="normal", workers=workers, url=url)
+    cfg = write_config(folder, db, GROUPS, rules, sync="normal", workers=workers, url=url, processors=processors)
     proc = Proc(python_cmd(["-m", "bot.faces.cli", "serve", "--config", str(cfg), "--port", str(port)]), "listening on")
     return proc, f"http://127.0.0.1:{port}"
 
@@ -141,46 +141,51 @@ def run_intake(work: Path, rules: list[tuple[str, str, list[str]]], log: Any) ->
         log(f"  bare    c={conns}: {row['bare']['rps']:.0f} req/s p99 {row['bare']['p99_us'] / 1000:.1f} ms")
         # (b) quntag serve, fresh database: one process, then the default workers; SQLite, then PostgreSQL
         row["variants"] = []
-        for backend, workers in variants():
-            r = run_quntag(work, rules, bodies, lines, conns, seconds, warmup, backend, workers)
+        for backend, workers, processors in variants():
+            r = run_quntag(work, rules, bodies, lines, conns, seconds, warmup, backend, workers, processors)
             r["ratio"] = r["rps"] / row["bare"]["rps"] if row["bare"]["rps"] and r.get("rps") else float("nan")
             row["variants"].append(r)
+            name = f"{backend} workers={workers}" + (f" processors={processors}" if workers > 1 else "")
             if "error" in r:
-                log(f"  quntag  c={conns} {backend} workers={workers}: {r['error']}")
+                log(f"  quntag  c={conns} {name}: {r['error']}")
                 continue
-            log(f"  quntag  c={conns} {backend} workers={workers}: {r['rps']:.0f} req/s "
+            log(f"  quntag  c={conns} {name}: {r['rps']:.0f} req/s "
                 f"({r['ratio']:.1%} of bare) p99 {r['p99_us'] / 1000:.1f} ms, processed {r['events_per_s']:.0f} "
                 f"ev/s, pending at end {r['pending_end']} (drained in {r['drain_s']} s), "
                 f"peak RSS {r['rss_bytes'] / 2**20:.0f} MiB summed, PSS {r['pss_bytes'] / 2**20:.0f} MiB")
         row["quntag"] = next((v for v in row["variants"] if v["backend"] == "sqlite" and "error" not in v
-                              and v["workers"] == default_workers()), row["variants"][0])
+                              and v["workers"] == default_workers() and v["processors"] == 1), row["variants"][0])
         row["ratio"] = row["quntag"]["ratio"]
         results["runs"].append(row)
     return results
 
 
-def variants() -> list[tuple[str, int]]:
-    """(backend, workers) pairs to measure: 1 and the default on SQLite, the same on PostgreSQL."""
+def variants() -> list[tuple[str, int, int]]:
+    """(backend, workers, processors) to measure: one process and the default workers on SQLite, the same on
+    PostgreSQL; with the default workers also each of ``BENCH_PROCESSORS`` processors (default 1 and 2)."""
     counts = sorted({1, default_workers()})
     wanted = os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
-    return [(b, w) for b in ("sqlite", "postgresql") if b in wanted for w in counts]
+    processors = [int(p) for p in os.environ.get("BENCH_PROCESSORS", "1,2").split(",")]
+    return [(b, w, p) for b in ("sqlite", "postgresql") if b in wanted for w in counts
+            for p in (processors if w > 1 else [1])]
 
 
 def run_quntag(work: Path, rules: list[tuple[str, str, list[str]]], bodies: Path, lines: int, conns: int,
-               seconds: float, warmup: float, backend: str, workers: int) -> dict[str, Any]:
+               seconds: float, warmup: float, backend: str, workers: int, processors: int = 1) -> dict[str, Any]:
     """One ``quntag serve`` under load: req/s and latency, processing, drain, every process's CPU and RSS,
     and whether each accepted event was processed exactly once."""
     url = None
     if backend == "postgresql":
         url = pg_url()
         if url is None:
-            return {"backend": backend, "workers": workers,
+            return {"backend": backend, "workers": workers, "processors": processors,
                     "error": "not measured: psycopg not installed or no server at BENCH_PG_URL"}
     port = free_port()
     try:
-        q, base = start_quntag(work, port, rules, workers, url)
+        q, base = start_quntag(work, port, rules, workers, url, processors)
     except RuntimeError as exc:
-        return {"backend": backend, "workers": workers, "error": str(exc).strip().splitlines()[-1][:200]}
+        return {"backend": backend, "workers": workers, "processors": processors,
+                "error": str(exc).strip().splitlines()[-1][:200]}
     try:
         target = f"{base}/webhook/{ADAPTER}"
         w = load(target, bodies, 0, lines, conns, warmup)
@@ -201,7 +206,7 @@ def run_quntag(work: Path, rules: list[tuple[str, str, list[str]]], bodies: Path
         r["pss_bytes"] = tree_pss(q.pid)
     finally:
         q.stop()
-    r.update(backend=backend, workers=workers)
+    r.update(backend=backend, workers=workers, processors=processors)
     return r
 
 

@@ -64,6 +64,8 @@ def table(res: dict[str, Any]) -> str:
                        f"| {ms(b['p99_us'])} | {b['errors']} | {b['server_cpu']:.0%} | – | – | – | – | – | – | – | |")
             for q in row.get("variants", [row["quntag"]]):
                 name = f"quntag {q.get('backend', 'sqlite')}, {q.get('workers', 1)} web"
+                if q.get("workers", 1) > 1:
+                    name += f" + {q.get('processors', 1)} processor" + ("s" if q.get("processors", 1) > 1 else "")
                 if "error" in q:
                     out.append(f"| {row['connections']} | {name} | {q['error']} | | | | | | | | | | | | |")
                     continue

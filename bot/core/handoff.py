@@ -26,6 +26,7 @@ class Item:
     key: str | None
     events: tuple[Event, ...]
     received_at: float
+    part: int = 0  # its partition (``storage.partitions``)
 
 
 class Handoff:
@@ -46,6 +47,11 @@ class Handoff:
     def take(self, limit: int) -> list[Item]:
         seqs = sorted(self.queued)[:limit]
         return [self.queued.pop(s) for s in seqs]
+
+    def drop_parts(self, parts: frozenset[int]) -> None:
+        """Forget queued items of partitions this processor let go: whoever takes them reads the table."""
+        for seq in [s for s, item in self.queued.items() if item.part in parts]:
+            del self.queued[seq]
 
     def done(self, seqs: Iterable[int]) -> None:
         for s in seqs:

@@ -7,7 +7,9 @@ an event is processed exactly once even across crashes. Rows left over by a cras
 start.
 
 With several processes (``quntag serve --workers N``) the web processes only accept (``hand_off=False``)
-and one processor polls the table (``poll_s``): the table is then the only way between them.
+and the processors poll the table (``poll_s``): the table is then the only way between them. Each processor
+takes only the partitions its ``keeper`` holds (``bot.core.partition_keeper``), one batch at a time under its
+gate, so a group's events are processed by one processor at a time, in arrival order.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bot.core.dispatch import Dispatcher
 from bot.core.events import Event, Message, event_from_dict, event_to_dict
 from bot.core.handoff import Handoff, Item
 from bot.core.metrics import Metrics
+from bot.core.partition_keeper import PartitionKeeper
 from storage.repo import Delivery, Repo, UnitOfWork
 
 log = logging.getLogger("quntag.inbox")
@@ -33,10 +36,11 @@ SAFETY_NET_S = 5.0
 class Inbox:
     def __init__(self, repo: Repo, dispatcher: Dispatcher, base_ctx: Context, metrics: Metrics,
                  on_committed: Callable[[], None] = lambda: None, *, hand_off: bool = True,
-                 poll_s: float | None = None) -> None:
+                 poll_s: float | None = None, keeper: PartitionKeeper | None = None) -> None:
         """``hand_off``: accepted events go straight to this process's processor (False in a web process
         whose events another process handles). ``poll_s``: look at the table this often, for events that
-        other processes accepted (None: only as a safety net, every ``SAFETY_NET_S``)."""
+        other processes accepted (None: only as a safety net, every ``SAFETY_NET_S``). ``keeper``: the
+        partitions this processor holds (None: all)."""
         self.repo = repo
         self.dispatcher = dispatcher
         self.base_ctx = base_ctx
@@ -48,15 +52,23 @@ class Inbox:
         self.handoff = Handoff()
         self.hand_off = hand_off
         self.poll_s = poll_s
+        self.keeper = keeper or PartitionKeeper()
+        self.keeper.on_change(self._partitions_changed)
+
+    def _partitions_changed(self, gained: frozenset[int], released: frozenset[int]) -> None:
+        self.handoff.drop_parts(released)
+        if gained:
+            self.wake()  # their rows are in the table
 
     async def accept(self, adapter: str, key: str | None, events: Sequence[Event]) -> bool:
         """Store one delivery durably; False when ``key`` was accepted before (nothing changes)."""
         received = self.base_ctx.clock()
-        [seq] = await self.repo.intake.accept([Delivery(adapter, key, tuple(event_to_dict(e) for e in events))])
+        delivery = Delivery(adapter, key, tuple(event_to_dict(e) for e in events))
+        [seq] = await self.repo.intake.accept([delivery])
         if seq is None:
             return False
-        if seq and events and self.hand_off:
-            self.handoff.add(Item(seq, adapter, key, tuple(events), received))
+        if seq and events and self.hand_off and self.keeper.holds(part := delivery.part):
+            self.handoff.add(Item(seq, adapter, key, tuple(events), received, part))
             self._idle.clear()
             self._wake.set()
         return True
@@ -112,6 +124,10 @@ class Inbox:
         handler such as /me sees the message that carried it, and a crash between the two commits
         only re-runs idempotent observers.
         """
+        async with self.keeper.working():
+            return await self._process_batch()
+
+    async def _process_batch(self) -> int:
         pending = await self._next_items()
         if not pending:
             return 0
@@ -174,7 +190,10 @@ class Inbox:
         the hand-off."""
         if not self.handoff.backlog:
             return self.handoff.take(BATCH)
-        rows = await self.repo.intake.pending(BATCH)
+        mine = self.keeper.mine
+        if mine is not None and not mine:
+            return []  # no partition held (yet)
+        rows = await self.repo.intake.pending(BATCH, parts=mine)
         if len(rows) < BATCH:
             self.handoff.backlog = False  # everything committed so far is in this batch or queued
         items = []
@@ -186,7 +205,7 @@ class Inbox:
                 except (KeyError, ValueError, TypeError) as exc:
                     log.error("undecodable event in inbox (seq %s): %r", p.seq, exc,
                               extra={"adapter": p.adapter, "event": p.key})
-            items.append(Item(p.seq, p.adapter, p.key, tuple(events), p.received_at))
+            items.append(Item(p.seq, p.adapter, p.key, tuple(events), p.received_at, p.part))
         return items  # copies still queued in the hand-off are dropped by ``done`` after the batch
 
     async def _update_lag(self) -> None:

@@ -7,6 +7,11 @@ says); permanent errors are parked for a day and logged, still kept. Sends never
 worker runs as its own task and chats are served in parallel lanes, each lane in order. A chat with
 more than ``max_queued_per_chat`` waiting messages has them merged, then the oldest dropped
 (:mod:`bot.outbox_queue`), counted and logged.
+
+With several processors, each sends only its partitions' chats (``bot.core.partition_keeper``), one round at
+a time under the keeper's gate. Where partitions can move between processors (PostgreSQL), a round claims its
+rows (``storage.repo.outbox_rows``) and each chat's send times are kept with every send, so the chat's rate
+limit holds when another processor takes it over.
 """
 
 from __future__ import annotations
@@ -24,42 +29,24 @@ from bot.core.events import ChatRef
 from bot.core.metrics import Metrics
 from bot.core.outbox_queue import DROPPED_REASON, Queued, bound_lane
 from bot.core.outgoing import Outgoing, outgoing_from_dict
+from bot.core.partition_keeper import PartitionKeeper
+from bot.core.rate_limit import RateLimiter
 from bot.core.redact import redact
 from storage.repo import OutboxItem, Repo
 
 log = logging.getLogger("quntag.outbox")
 MAX_BACKOFF_S = 3600.0
 PARKED_S = 86400.0
-
-
-class RateLimiter:
-    """Sliding windows per lane: at most ``per_minute`` in 60 s and ``per_second`` in 1 s."""
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self.clock = clock
-        self.sent: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
-
-    def wait_time(self, lane: str, per_minute: int, per_second: float) -> float:
-        now = self.clock()
-        q = self.sent[lane]
-        while q and now - q[0] >= 60.0:
-            q.popleft()
-        waits = [0.0]
-        if per_minute > 0 and len(q) >= per_minute:
-            waits.append(60.0 - (now - q[-per_minute]))
-        if per_second > 0 and q:
-            waits.append(1.0 / per_second - (now - q[-1]))
-        return max(waits)
-
-    def record(self, lane: str) -> None:
-        self.sent[lane].append(self.clock())
+ROUND_S = 10.0  # a round stops starting sends after this: the keeper may be waiting to let partitions go
+CLAIM_S = 300.0  # how long a claimed row stays invisible to other senders if this one dies mid-round
 
 
 class Outbox:
     def __init__(self, repo: Repo, adapters: Mapping[str, Adapter], metrics: Metrics,
-                 clock: Callable[[], float], max_queued_per_chat: int = 100, idle_s: float | None = None) -> None:
+                 clock: Callable[[], float], max_queued_per_chat: int = 100, idle_s: float | None = None,
+                 keeper: PartitionKeeper | None = None) -> None:
         """``idle_s``: look for due rows at least this often (set where other processes queue messages
-        without waking this one)."""
+        without waking this one). ``keeper``: the partitions this processor sends (None: all)."""
         self.repo = repo
         self.idle_s = idle_s
         self.max_queued_per_chat = max_queued_per_chat
@@ -67,9 +54,14 @@ class Outbox:
         self.metrics = metrics
         self.clock = clock
         self.limiter = RateLimiter(clock)
+        self.keeper = keeper or PartitionKeeper()
+        self.keeper.on_change(self._partitions_changed)
+        self._round_end = 0.0
+        self._settled: set[int] = set()  # rows of this round sent, failed or dropped (the rest is given back)
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._stopping = False
+        self._busy = False
 
     def _describe(self, exc: BaseException, trace: bool = False) -> str:
         """``exc`` as text to log or store, credentials removed (the boundary: nothing leaves unredacted)."""
@@ -84,6 +76,11 @@ class Outbox:
         self._idle.clear()
         self._wake.set()
 
+    def _partitions_changed(self, gained: frozenset[int], _released: frozenset[int]) -> None:
+        if gained:  # their chats' recent sends are in the table, possibly newer than what is in memory
+            self.limiter.forget()
+            self.wake()
+
     async def stop(self) -> None:
         self._stopping = True
         self._wake.set()
@@ -93,8 +90,8 @@ class Outbox:
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         while loop.time() < end:
-            nxt = await self.repo.delivery.next_outgoing_at()
-            if nxt is None or nxt > self.clock() + 1:
+            nxt = await self.repo.delivery.next_outgoing_at(self.keeper.mine)
+            if (nxt is None or nxt > self.clock() + 1) and self._idle.is_set() and not self._busy:
                 return True
             self.wake()
             await asyncio.sleep(0.02)
@@ -118,17 +115,38 @@ class Outbox:
 
     async def send_due(self) -> float:
         """Send everything due now, lane by lane; returns seconds until the next attempt."""
-        items = await self.repo.delivery.due_outgoing(500)
+        self._busy = True  # claimed rows look not due while they are sent
+        try:
+            async with self.keeper.working():
+                await self._round()
+        finally:
+            self._busy = False
+        nxt = await self.repo.delivery.next_outgoing_at(self.keeper.mine)
+        longest = self.idle_s or 30.0
+        return longest if nxt is None else min(longest, max(0.05, nxt - self.clock()))
+
+    async def _round(self) -> None:
+        mine = self.keeper.mine
+        if mine is not None and not mine:
+            return
+        now = self.clock()
+        claimed = now + CLAIM_S if self.keeper.shared else None
+        items = await self.repo.delivery.due_outgoing(500, mine, claimed)
         lanes: dict[str, list[tuple[OutboxItem, Outgoing]]] = collections.defaultdict(list)
         for item in items:
             out = outgoing_from_dict(item.payload)
             lanes[f"{out.target.adapter}:{type(out.target).__name__}:{out.target.id}"].append((item, out))
+        if self.keeper.shared:
+            unknown = [lane for lane in lanes if not self.limiter.knows(lane)]
+            for lane, times in (await self.repo.delivery.chat_paces(unknown, now - 60.0) if unknown else {}).items():
+                self.limiter.seed(lane, times)
+        self._round_end = now + ROUND_S
+        self._settled = set()
         plans = [(lane, await self._bounded(lane, batch)) for lane, batch in lanes.items()]
         if plans:
             await asyncio.gather(*(self._lane(lane, plan) for lane, plan in plans))
-        nxt = await self.repo.delivery.next_outgoing_at()
-        longest = self.idle_s or 30.0
-        return longest if nxt is None else min(longest, max(0.05, nxt - self.clock()))
+        if claimed is not None:
+            await self.repo.delivery.unclaim_outgoing([i for i in items if i.id not in self._settled], claimed)
 
     async def _bounded(self, lane: str, batch: list[tuple[OutboxItem, Outgoing]]) -> list[Queued]:
         """The lane's messages within the per-chat bound; rows over it are removed, counted and logged."""
@@ -137,8 +155,8 @@ class Outbox:
         plan, dropped = bound_lane(batch, self.max_queued_per_chat, max_len)
         if dropped:
             name = dropped[0].adapter
-            for item in dropped:
-                await self.repo.delivery.outgoing_sent(item.id)  # removed like a delivered row: nothing is left of it
+            await self.repo.delivery.outgoing_sent([item.id for item in dropped])  # removed like a delivered row
+            self._settled.update(item.id for item in dropped)
             self.metrics.outbox_dropped.labels(name, DROPPED_REASON).inc(len(dropped))
             log.warning("dropped the %d oldest queued messages for %s: more than %d were waiting",
                         len(dropped), lane, self.max_queued_per_chat, extra={"adapter": name})
@@ -153,23 +171,28 @@ class Outbox:
                 continue
             caps = adapter.capabilities
             wait = self.limiter.wait_time(lane, caps.per_chat_per_minute, caps.per_chat_per_second)
+            if (wait > 0 and (wait > 5.0 or self._stopping)) or self.clock() + max(0.0, wait) > self._round_end:
+                return  # leave the rest of the lane for the next round
             if wait > 0:
-                if wait > 5.0 or self._stopping:
-                    return  # leave the rest of the lane for the next round
                 await asyncio.sleep(wait)
             if not await self._send_one(adapter, queued, lane):
                 return  # keep order within the chat: stop this lane until the retry is due
 
-    async def _failed(self, queued: Queued, next_at: float, detail: str) -> None:
-        for row in queued.items:
-            await self.repo.delivery.outgoing_failed(row.id, next_at, detail)
+    def _pace(self, lane: str, times: list[float]) -> tuple[str, list[float]] | None:
+        return (lane, times) if self.keeper.shared else None
+
+    async def _failed(self, queued: Queued, next_at: float, detail: str, pace: tuple[str, list[float]] | None = None
+                      ) -> None:
+        ids = [row.id for row in queued.items]
+        await self.repo.delivery.outgoing_failed(ids, next_at, detail, pace)
+        self._settled.update(ids)
 
     async def _send_one(self, adapter: Adapter, queued: Queued, lane: str) -> bool:
         item, out = queued.items[0], queued.out
         if not out.key:
             out = dataclasses.replace(out, key=f"quntag-{item.id}")
+        pace = self._pace(lane, self.limiter.record(lane))
         try:
-            self.limiter.record(lane)
             if out.join is not None:  # an action (join request decision), not a message
                 await adapter.decide_join(out)
             elif out.action is not None:  # a moderation action
@@ -195,7 +218,7 @@ class Outbox:
                 new = ChatRef(out.target.adapter, exc.moved_to)
                 log.warning("group %s moved to %s; re-targeting outbox=%s", out.target.id, new.id, item.id)
                 await self.repo.members.move_group(out.target.id, new.id, out.target.adapter, self.clock())
-                await self._failed(queued, self.clock(), detail)
+                await self._failed(queued, self.clock(), detail, pace)
                 return False
             if exc.permanent:
                 delay = PARKED_S
@@ -205,15 +228,17 @@ class Outbox:
                 delay = min(MAX_BACKOFF_S, 2.0 ** min(item.attempts, 12))
             log.warning("send failed (attempt %s): %s; retry in %.0fs", item.attempts + 1, detail, delay,
                         extra={"adapter": item.adapter, "outbox": item.id})
-            await self._failed(queued, self.clock() + delay, detail)
+            await self._failed(queued, self.clock() + delay, detail, pace)
             return False
         except Exception as exc:  # an adapter bug must not kill the worker
             self.metrics.send_failures.labels(item.adapter).inc()
             log.error("send crashed: %s", self._describe(exc, trace=True),
                       extra={"adapter": item.adapter, "outbox": item.id})
-            await self._failed(queued, self.clock() + min(MAX_BACKOFF_S, 2.0 ** item.attempts), self._describe(exc))
+            await self._failed(queued, self.clock() + min(MAX_BACKOFF_S, 2.0 ** item.attempts), self._describe(exc),
+                               pace)
             return False
         self.metrics.sent.labels(item.adapter).inc()
-        for row in queued.items:
-            await self.repo.delivery.outgoing_sent(row.id)
+        ids = [row.id for row in queued.items]
+        await self.repo.delivery.outgoing_sent(ids, pace)
+        self._settled.update(ids)
         return True

@@ -47,7 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int)
     s.add_argument("--workers", type=int, metavar="N",
                    help="web processes sharing the port (default: server.workers, one per core); 1 = one process "
-                        "for everything, more = processing in a process of its own")
+                        "for everything, more = processing in processes of its own")
+    s.add_argument("--processors", type=int, metavar="K",
+                   help="with --workers 2 or more: processing processes, each taking a share of the groups "
+                        "(default: server.processors, 1)")
     d = sub.add_parser("demo", parents=[common], help="run the bundled sample chat end to end")
     d.add_argument("--keep", metavar="DIR", help="keep the demo database in DIR")
     i = sub.add_parser("init", parents=[common], help="write a starter config")

@@ -10,6 +10,7 @@ import signal
 from collections.abc import Iterator
 
 from bot.core.config import Config
+from bot.core.config.server import MAX_PROCESSORS
 from bot.faces.cli_common import CliExit, load_config
 from bot.faces.listener import listen, settle_heap
 from bot.faces.settings import secret_problems, send_problems
@@ -29,11 +30,14 @@ def serve(args: argparse.Namespace) -> int:
     workers = cfg.server.workers if args.workers is None else args.workers
     if workers < 1:
         raise CliExit(2, "--workers: must be at least 1")
+    processors = cfg.server.processors if args.processors is None else args.processors
+    if not 1 <= processors <= MAX_PROCESSORS:
+        raise CliExit(2, f"--processors: must be between 1 and {MAX_PROCESSORS}")
     note = insecure_note(bad, unsent)
     if workers == 1:
         return asyncio.run(_serve(cfg, host, port, note))
     with _locked(cfg) as lock_fd:
-        return _serve_processes(cfg, host, port, workers, note, lock_fd)
+        return _serve_processes(cfg, host, port, workers, note, lock_fd, processors)
 
 
 def insecure_note(bad: list[str], unsent: list[str]) -> str:
@@ -77,23 +81,25 @@ def _locked(cfg: Config) -> Iterator[int | None]:
 
 
 async def _serve(cfg: Config, host: str, port: int, note: str) -> int:
-    from storage.leader import ProcessingLock
+    from storage.leader import LeaderLock
 
     with _locked(cfg):
-        # One process does everything, so it cannot stand by: on a database another server already
-        # processes, it refuses to start instead of processing the same inbox twice.
-        processing = ProcessingLock(cfg.database_url())
-        if not await asyncio.get_running_loop().run_in_executor(None, processing.try_acquire):
-            raise CliExit(2, "config error: storage.url: another quntag serve processes this database; run "
-                             "every server that shares it with --workers 2 or more (its processor then stands by)")
+        # One process does everything, the schedule included, so it cannot wait for the lead: on a database
+        # another server leads, it refuses to start instead of running a second scheduler.
+        lead = LeaderLock(cfg.database_url())
+        if not await asyncio.get_running_loop().run_in_executor(None, lead.try_acquire):
+            raise CliExit(2, "config error: storage.url: another quntag serve runs the schedule of this database; "
+                             "run every server that shares it with --workers 2 or more (their processors share the "
+                             "groups, and one takes the schedule over when the other server stops)")
         try:
             return await _serve_locked(cfg, host, port, note)
         finally:
-            processing.release()
+            lead.release()
 
 
-def _serve_processes(cfg: Config, host: str, port: int, workers: int, note: str, lock_fd: int | None) -> int:
-    """``--workers N`` > 1: migrate once here, then N web processes and a processor (``bot.faces.supervisor``)."""
+def _serve_processes(cfg: Config, host: str, port: int, workers: int, note: str, lock_fd: int | None,
+                     processors: int) -> int:
+    """``--workers N`` > 1: migrate once here, then N web processes and the processors (``bot.faces.supervisor``)."""
     from bot.faces.supervisor import Supervisor
     from storage.db import make_engine, upgrade
 
@@ -104,11 +110,11 @@ def _serve_processes(cfg: Config, host: str, port: int, workers: int, note: str,
         engine.dispose()  # before any fork: children open their own connections
 
     def ready(bound: int) -> None:
-        print(f"quntag listening on http://{host}:{bound}{note} ({workers} web processes and a processor)",
-              flush=True)
+        behind = "a processor" if processors == 1 else f"{processors} processors"
+        print(f"quntag listening on http://{host}:{bound}{note} ({workers} web processes and {behind})", flush=True)
 
     try:
-        code = Supervisor(cfg, host, port, workers, lock_fd).run(ready)
+        code = Supervisor(cfg, host, port, workers, lock_fd, processors).run(ready)
     except OSError as exc:
         raise _listen_error(exc, host, port) from None
     print("quntag: stopped", flush=True)

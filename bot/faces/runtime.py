@@ -2,8 +2,8 @@
 
 Used by the web app (through ``cleanup_ctx``) and by in-process commands such as ``replay``. Its
 ``role`` says which services run here: ``all`` (one process does everything), ``web`` (a web process of
-``serve --workers N``: accept deliveries, answer the API and console) or ``processor`` (that server's one
-processing process: observers, handlers, the outbox and the scheduler).
+``serve --workers N``: accept deliveries, answer the API and console) or ``processor`` (one of that server's
+processing processes: observers, handlers and the outbox of its partitions, and the scheduler where it leads).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bot.core.inbox import Inbox
 from bot.core.jobs import Jobs
 from bot.core.metrics import Metrics
 from bot.core.outbox import MAX_BACKOFF_S, Outbox
+from bot.core.partition_keeper import PartitionKeeper
 from bot.core.render import Renderer
 from bot.core.scheduler import Scheduler
 from bot.domain import tag_rules
@@ -33,6 +34,7 @@ from bot.faces.intake import Intake
 from handlers import build_dispatcher, minute_jobs, scheduled_jobs
 from handlers.feeds import FeedRefresher
 from storage.db import Database
+from storage.partitions import PartitionClaims
 from storage.repo import Repo
 from storage.repo.outbox_store import OutboxStore
 
@@ -69,7 +71,9 @@ class RepoState:
 
 class Runtime:
     def __init__(self, config: Config, metrics: Metrics | None = None,
-                 clock: Callable[[], float] = time.time, role: Role = "all") -> None:
+                 clock: Callable[[], float] = time.time, role: Role = "all", share: tuple[int, int] = (0, 1)) -> None:
+        """``share``: (index, count) of this processor among its server's processors; on PostgreSQL the
+        processors of every server share the partitions by claims instead."""
         self.config = config
         self.role = role
         self.metrics = metrics or Metrics()
@@ -84,10 +88,12 @@ class Runtime:
         self._rules: asyncio.Task[None] | None = None
         self.context = Context(config=config, repo=self.repo, render=Renderer(), clock=clock)
         self.dispatcher = build_dispatcher(config)
+        claims = PartitionClaims(config.database_url(), *share)
+        self.keeper = PartitionKeeper(claims if role != "web" and (claims.shared or share[1] > 1) else None)
         self.inbox = Inbox(self.repo, self.dispatcher, self.context, self.metrics, hand_off=role == "all",
-                           poll_s=POLL_S if role == "processor" else None)
+                           poll_s=POLL_S if role == "processor" else None, keeper=self.keeper)
         self.outbox = Outbox(self.repo, self.adapters, self.metrics, clock, config.outbox.max_queued_per_chat,
-                             idle_s=OUTBOX_POLL_S if role == "processor" else None)
+                             idle_s=OUTBOX_POLL_S if role == "processor" else None, keeper=self.keeper)
         self.outbox_store = OutboxStore(self.db)
         self.inbox.on_committed = self.outbox.wake
         self.intake = Intake(config, self.inbox, self.metrics, self.states)
@@ -124,20 +130,26 @@ class Runtime:
         self.context.visibility_of = self._visibility
         if process or self.role == "web":  # a web process answers the API and the console from the rules too
             self._rules = asyncio.create_task(self._follow_rules(), name="quntag-rules")
+        if process or deliver:
+            await self.keeper.start()
         if process:
             self._tasks.append(asyncio.create_task(self.inbox.run(), name="quntag-inbox"))
         if deliver:
             self._tasks.append(asyncio.create_task(self.outbox.run(), name="quntag-outbox"))
         if schedule:
-            self.scheduler.add_interval("purge_text", self.purge_text, 3600)
-            self.scheduler.add_interval("content:feeds", self.feeds.refresh_due, 60)
-            self.scheduler.start()
-            await self.purge_text()
-            await self.feeds.refresh_due()  # starts background fetches; returns at once
-            try:
-                await self.jobs.start()
-            except Exception:
-                log.exception("installing scheduled jobs failed; continuing")
+            await self.start_schedule()
+
+    async def start_schedule(self) -> None:
+        """Run the scheduled jobs, the hourly text purge and feed fetches here: in one process per database."""
+        self.scheduler.add_interval("purge_text", self.purge_text, 3600)
+        self.scheduler.add_interval("content:feeds", self.feeds.refresh_due, 60)
+        self.scheduler.start()
+        await self.purge_text()
+        await self.feeds.refresh_due()  # starts background fetches; returns at once
+        try:
+            await self.jobs.start()
+        except Exception:
+            log.exception("installing scheduled jobs failed; continuing")
 
     async def retry_parked(self) -> int:
         """Give every parked message an attempt now. Messages are parked after a permanent failure, which is
@@ -201,6 +213,7 @@ class Runtime:
             except Exception:
                 log.exception("worker %s ended with an error", task.get_name())
         self._tasks.clear()
+        await self.keeper.stop()
         for adapter in self.adapters.values():
             with contextlib.suppress(Exception):
                 await adapter.close()
@@ -213,7 +226,7 @@ class Runtime:
         failed = []
         if not await self.repo.ping():
             failed.append("database")
-        if not self.scheduler.running and self.role != "web":
+        if not self.scheduler.running and self.role == "all":
             failed.append("scheduler")
         failed += [t.get_name() for t in self._tasks if t.done()]
         return failed

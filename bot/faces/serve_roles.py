@@ -1,10 +1,11 @@
-"""What each child process of ``quntag serve --workers N`` runs: a web process or the processor.
+"""What each child process of ``quntag serve --workers N`` runs: a web process or a processor.
 
 A web process does only what must happen before a platform gets its answer (read, verify, parse, the
 durable de-duplicated insert into the inbox), plus the API, console, ``/healthz`` and ``/metrics``. The
-processor runs everything behind the inbox: observers and handlers in arrival order, the outbox and the
-scheduler. Both stop cleanly on SIGTERM (a web process finishes the requests it holds, the processor the
-batch it holds; what is left in the inbox is processed at the next start).
+processors run everything behind the inbox: observers and handlers in arrival order and the outbox, each for
+its partitions of the groups, and one of them the scheduler. Both stop cleanly on SIGTERM (a web process
+finishes the requests it holds, a processor the batch it holds; what is left in the inbox is processed by
+whoever holds its partition next).
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ import logging
 import os
 import signal
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.core.config import Config
 from bot.core.metrics import Metrics
 from bot.faces.listener import listen, settle_heap
+
+if TYPE_CHECKING:
+    from bot.faces.runtime import Runtime
+    from storage.leader import LeaderLock
 
 log = logging.getLogger("quntag.serve")
 PR_SET_PDEATHSIG = 1
@@ -71,45 +77,62 @@ async def run_web(cfg: Config, host: str, port: int, parent: int, ready: Callabl
     return 0
 
 
-async def run_processor(cfg: Config, parent: int, ready: Callable[[str], None]) -> int:
-    """The processor: process accepted events, send the outbox, run scheduled jobs until stopped. What it
-    says at its start (adapters' visibility, schedules) goes to the parent, which prints it after its
-    listening line. On a database shared by several servers it first waits for the processing lock
-    (``storage.leader``); losing that lock ends the process with exit 3 so the parent starts a new one,
-    which stands by again."""
+async def run_processor(cfg: Config, parent: int, ready: Callable[[str], None], share: tuple[int, int] = (0, 1)
+                        ) -> int:
+    """One processor (``share`` = its index and its server's number of processors): process its partitions'
+    events and send their outbox until stopped; the one that leads the database also runs the scheduler. What
+    it says at its start (adapters' visibility, schedules) goes to the parent, which prints it after its
+    listening line. A processor that does not lead (on SQLite: all but the first; on a shared PostgreSQL
+    database: all but one across every server) takes the schedule over when the leader stops. Losing the
+    connection that holds its partitions or the lead ends the process with exit 3, and the parent starts a new
+    one (``storage.partitions``, ``storage.leader``)."""
     from bot.faces.runtime import Runtime
-    from storage.leader import ProcessingLock
+    from storage.leader import LeaderLock
 
     stop = _stop_signal(parent)
-    lock = ProcessingLock(cfg.database_url())
-    if lock.shared and not await asyncio.get_running_loop().run_in_executor(None, lock.try_acquire):
-        ready("processor: standing by, another server processes this database; taking over when it stops\n")
-        if not await lock.acquire(stop):
-            return 0
-        log.warning("processor: took over processing of the shared database")
-        said = None
-    else:
-        said = ready
-    rt = Runtime(cfg, Metrics(), role="processor")
-    await rt.start()
+    loop = asyncio.get_running_loop()
+    lead = LeaderLock(cfg.database_url())
+    first = share[0] == 0  # only a server's first processor runs its schedule or asks for the lead
+    leads = first and await loop.run_in_executor(None, lead.try_acquire)
+    rt = Runtime(cfg, Metrics(), role="processor", share=share)
+    await rt.start(schedule=leads)
     try:
         await rt.retry_parked()
         lines = [f"adapter {name} ({adapter.type}): visibility {adapter.visibility()}"
                  for name, adapter in rt.adapters.items()]
-        lines += [f"schedule: {line}" for line in rt.jobs.describe()]
-        if said is not None:
-            said("".join(line + "\n" for line in lines))
-        else:
-            for line in lines:
-                log.info("%s", line)
+        if leads:
+            lines += [f"schedule: {line}" for line in rt.jobs.describe()]
+        elif first:
+            lines.append("processor: another server runs the schedule of this database; this one processes its "
+                         "share of the groups and takes the schedule over when that server stops")
+        ready("".join(line + "\n" for line in lines) if first else "")
         settle_heap()
-        while not stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 5.0)
-            if not stop.is_set() and not await asyncio.get_running_loop().run_in_executor(None, lock.still_held):
-                log.error("processor: the processing lock is lost; stopping so that a new processor stands by")
-                return 3
+        return await _supervise(rt, lead if first else None, leads, stop)
     finally:
         await rt.stop()
-        lock.release()
+        lead.release()
+
+
+async def _supervise(rt: Runtime, lead: LeaderLock | None, leads: bool, stop: asyncio.Event) -> int:
+    """Until stopped: take the schedule over once the lead is free (``lead`` None: never asks); exit 3 when the
+    lead or the partitions' session is lost."""
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(stop.wait()), 5.0)
+        if stop.is_set():
+            break
+        if rt.keeper.lost.is_set():
+            log.error("processor: the session that holds its partitions is lost; stopping so that a new processor "
+                      "takes a share")
+            return 3
+        if lead is None:
+            continue
+        if leads and not await loop.run_in_executor(None, lead.still_held):
+            log.error("processor: the lead of the schedule is lost; stopping so that a new processor stands by")
+            return 3
+        if not leads and lead.shared and await loop.run_in_executor(None, lead.try_acquire):
+            leads = True
+            await rt.start_schedule()
+            log.warning("processor: took over the schedule of the shared database")
     return 0

@@ -1,5 +1,5 @@
 """The parent of ``quntag serve --workers N``: migrates the database once, then keeps N web processes
-(sharing the listening port through SO_REUSEPORT) and one processor running.
+(sharing the listening port through SO_REUSEPORT) and ``server.processors`` processors running.
 
 A child that ends without being asked to (a crash, an OOM kill, a SIGKILL) is started again, logged and
 counted in ``quntag_process_restarts_total``. SIGTERM or SIGINT stops the web processes first (no new
@@ -44,9 +44,13 @@ class Child:
     started: float = 0.0
     ready_fd: int = -1
 
+    count: int = 1  # processors of this server (a processor's share is index of count)
+
     @property
     def name(self) -> str:
-        return "processor" if self.role == "processor" else f"web process {self.index}"
+        if self.role == "processor":
+            return "processor" if self.count == 1 else f"processor {self.index + 1}"
+        return f"web process {self.index}"
 
 
 def reserve_port(host: str, port: int) -> socket.socket:
@@ -71,10 +75,12 @@ def _how(status: int) -> str:
 
 
 class Supervisor:
-    def __init__(self, cfg: Config, host: str, port: int, workers: int, lock_fd: int | None = None) -> None:
+    def __init__(self, cfg: Config, host: str, port: int, workers: int, lock_fd: int | None = None,
+                 processors: int = 1) -> None:
         """``lock_fd``: the database's serve lock, held by this process only (children close their copy, so a
         new server can start as soon as this parent is gone, even while its children still stop)."""
         self.cfg, self.host, self.port, self.workers = cfg, host, port, workers
+        self.processors = processors
         self.lock_fd = lock_fd
         self.children: dict[int, Child] = {}
         self.stopping = False
@@ -93,7 +99,8 @@ class Supervisor:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._stop)
         try:
-            first = [Child("processor", 0)] + [Child("web", i) for i in range(1, self.workers + 1)]
+            first = [Child("processor", i, count=self.processors) for i in range(self.processors)]
+            first += [Child("web", i) for i in range(1, self.workers + 1)]
             for child in first:
                 self._spawn(child)
             said = self._wait_ready(first)
@@ -151,20 +158,20 @@ class Supervisor:
 
         if child.role == "web":
             return asyncio.run(run_web(self.cfg, self.host, self.port, self.parent, ready))
-        return asyncio.run(run_processor(self.cfg, self.parent, ready))
+        return asyncio.run(run_processor(self.cfg, self.parent, ready, (child.index, child.count)))
 
     def _wait_ready(self, children: list[Child]) -> list[str] | None:
         """Wait until each child says it is up; what they said to print, or None when one ended first or
         the start took too long."""
         waiting = {c.ready_fd: c for c in children}
-        said: dict[int, str] = {}
+        said: dict[tuple[str, int], str] = {}
         deadline = time.monotonic() + START_TIMEOUT_S
         while waiting and not self.stopping and time.monotonic() < deadline:
             readable, _, _ = select.select(list(waiting), [], [], 0.2)
             for fd in readable:  # "ok" and its lines, then end of file; only end of file: it died (see below)
                 child = waiting.pop(fd)
                 child.ready_fd = -1
-                said[child.index] = _read_all(fd).decode().removeprefix("ok\n")
+                said[child.role, child.index] = _read_all(fd).decode().removeprefix("ok\n")
                 os.close(fd)
             for child in list(self.children.values()):
                 pid, status = os.waitpid(child.pid, os.WNOHANG)
@@ -176,7 +183,7 @@ class Supervisor:
         if waiting:
             self._stop_all()
             return None
-        return [said[i] for i in sorted(said)]
+        return [said[key] for key in sorted(said)]  # the processors' first
 
     def _reap(self, restarts: Counter) -> None:
         """Restart each child that ended on its own."""
@@ -203,7 +210,7 @@ class Supervisor:
             log.error("%s (pid %d) %s; restarted as pid %d", child.name, pid, _how(status), child.pid)
 
     def _stop_all(self) -> int:
-        """SIGTERM the web processes, then the processor; kill what outlives the grace period."""
+        """SIGTERM the web processes, then the processors; kill what outlives the grace period."""
         clean = True
         for role in ("web", "processor"):
             group = [c for c in self.children.values() if c.role == role]

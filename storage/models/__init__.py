@@ -11,6 +11,7 @@ from storage.models.console import ConsoleLoginToken, ConsoleSession
 from storage.models.core import (
     AdapterState,
     AuditEntry,
+    ChatPace,
     DeadLetter,
     DedupeKey,
     Group,
@@ -65,6 +66,7 @@ __all__ = [
     "BroadcastOptout",
     "BroadcastRow",
     "CaptchaPending",
+    "ChatPace",
     "Checkin",
     "ConsoleLoginToken",
     "ConsoleSession",

@@ -21,12 +21,13 @@ class InboxRow(SQLModel, table=True):
     __tablename__ = "inbox"
     # AUTOINCREMENT: sequence numbers are never reused after rows are deleted, so a number identifies
     # one accepted delivery for the life of the database (the in-memory hand-off relies on it).
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (Index("ix_inbox_part", "part", "seq"), {"sqlite_autoincrement": True})
     seq: int | None = Field(default=None, primary_key=True)
     adapter: str
     key: str | None = None
     payload: str
     received_at: float
+    part: int = 0  # the partition of its chat (``storage.partitions``): which processor takes it
 
 class DeadLetter(SQLModel, table=True):
     """An event whose processing failed with a non-transient error; kept for the operator."""
@@ -159,7 +160,7 @@ class OutboxRow(SQLModel, table=True):
     """A message waiting to be delivered; removed once the platform accepted it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "next_at"),)
+    __table_args__ = (Index("ix_outbox_due", "next_at"), Index("ix_outbox_part", "part", "next_at"))
     id: int | None = Field(default=None, primary_key=True)
     adapter: str
     payload: str
@@ -167,6 +168,16 @@ class OutboxRow(SQLModel, table=True):
     next_at: float
     created_at: float
     last_error: str = ""
+    part: int = 0  # the partition of its target chat (``storage.partitions``): which processor sends it
+
+class ChatPace(SQLModel, table=True):
+    """When the last messages to one chat left, so its rate limit holds when another processor takes it over.
+    ``lane`` is a one-way digest of the chat (a private chat's names its user)."""
+
+    __tablename__ = "chat_pace"
+    lane: str = Field(primary_key=True)
+    times: str  # JSON list of send times within the last minute
+    at: float
 
 class AdapterState(SQLModel, table=True):
     """Small durable facts an adapter learns (users who started a bot, the bot's status per group)."""

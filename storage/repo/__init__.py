@@ -22,9 +22,10 @@ from storage.repo.commerce import ItemWrite, OrderFacts, OrderWrite
 from storage.repo.derived import DerivedState, DerivedTag, Transition
 from storage.repo.feeds import CachedEntry, FetchState
 from storage.repo.highlights import Highlight
-from storage.repo.intake import Delivery, OutboxItem, Pending
+from storage.repo.intake import Delivery, Pending
 from storage.repo.member_tags import TagDetail
 from storage.repo.moderation import Captcha, ModEntry
+from storage.repo.outbox_rows import OutboxItem
 from storage.repo.personas import StoredPersona
 from storage.repo.profiles import Attribute, MemberFacts, ScoreWant
 from storage.repo.report_reads import Window

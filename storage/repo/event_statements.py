@@ -43,7 +43,8 @@ def _insert_ignore(model: Any, columns: tuple[str, ...]) -> Prepared:
 
 DEDUPE = _insert_ignore(DedupeKey, ("adapter", "key", "at"))
 INBOX = Prepared(lambda _d: insert(InboxRow).values(adapter=_p("adapter"), key=_p("key"), payload=_p("payload"),
-                                                    received_at=_p("received_at")).returning(col(InboxRow.seq)))
+                                                    received_at=_p("received_at"), part=_p("part"))
+                 .returning(col(InboxRow.seq)))
 INBOX_DONE = Prepared(lambda _d: delete(InboxRow).where(col(InboxRow.seq) == _p("seq")))
 INBOX_HAS = Prepared(lambda _d: select(col(InboxRow.seq)).where(col(InboxRow.seq) == _p("seq")))
 MESSAGE = _insert_ignore(MessageRow, ("group_id", "message_id", "member_id", "at", "local_day", "local_hour",

@@ -1,4 +1,4 @@
-"""Durable intake (dedupe keys + inbox) and the outbox, as sync functions run by the writer thread."""
+"""Durable intake (dedupe keys + inbox) and adapters' state, as sync functions run by the writer thread."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlmodel import col
 
-from storage.models import AdapterState, DeadLetter, InboxRow, OutboxRow
+from storage.models import AdapterState, DeadLetter, InboxRow
+from storage.partitions import event_part
 from storage.repo import event_statements as statements
 from storage.repo import retention
 from storage.repo.privacy import one_way
@@ -24,6 +25,11 @@ class Delivery:
     key: str | None
     events: tuple[dict[str, Any], ...]
 
+    @property
+    def part(self) -> int:
+        """The partition of its chat: which processor takes it (``storage.partitions``)."""
+        return event_part(self.events)
+
 
 @dataclass(frozen=True, slots=True)
 class Pending:
@@ -32,6 +38,7 @@ class Pending:
     key: str | None
     events: list[dict[str, Any]]
     received_at: float
+    part: int = 0
 
 
 def accept(conn: Connection, deliveries: Sequence[Delivery], now: float) -> list[int | None]:
@@ -47,16 +54,19 @@ def accept(conn: Connection, deliveries: Sequence[Delivery], now: float) -> list
         seq = 0
         if d.events:
             [(seq,)] = statements.INBOX.rows(conn, {"adapter": d.adapter, "key": d.key, "received_at": now,
-                                            "payload": json.dumps(list(d.events), ensure_ascii=False)})
+                                                    "part": d.part,
+                                                    "payload": json.dumps(list(d.events), ensure_ascii=False)})
         out.append(int(seq))
     return out
 
 
-def pending(conn: Connection, limit: int, after: int = 0) -> list[Pending]:
-    rows = conn.execute(
-        select(InboxRow).where(col(InboxRow.seq) > after).order_by(col(InboxRow.seq)).limit(limit)
-    ).all()
-    return [Pending(r.seq, r.adapter, r.key, json.loads(r.payload), r.received_at) for r in rows]
+def pending(conn: Connection, limit: int, after: int = 0, parts: frozenset[int] | None = None) -> list[Pending]:
+    """The oldest unprocessed deliveries, in arrival order (of ``parts`` only, when given)."""
+    q = select(InboxRow).where(col(InboxRow.seq) > after)
+    if parts is not None:
+        q = q.where(col(InboxRow.part).in_(sorted(parts)))
+    rows = conn.execute(q.order_by(col(InboxRow.seq)).limit(limit)).all()
+    return [Pending(r.seq, r.adapter, r.key, json.loads(r.payload), r.received_at, r.part) for r in rows]
 
 
 def pending_count(conn: Connection) -> int:
@@ -103,41 +113,6 @@ def dead_letter(conn: Connection, seq: int, error: str, now: float, keep_text: b
     return error
 
 
-def enqueue_outgoing(conn: Connection, adapter: str, payload: dict[str, Any], now: float) -> None:
-    conn.execute(insert(OutboxRow).values(adapter=adapter, payload=json.dumps(payload, ensure_ascii=False),
-                                          attempts=0, next_at=now, created_at=now))
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxItem:
-    id: int
-    adapter: str
-    payload: dict[str, Any]
-    attempts: int
-
-
-def due_outgoing(conn: Connection, now: float, limit: int, exclude: Sequence[int]) -> list[OutboxItem]:
-    q = select(OutboxRow).where(col(OutboxRow.next_at) <= now)
-    if exclude:
-        q = q.where(col(OutboxRow.id).not_in(list(exclude)))
-    rows = conn.execute(q.order_by(col(OutboxRow.id)).limit(limit)).all()
-    return [OutboxItem(r.id, r.adapter, json.loads(r.payload), r.attempts) for r in rows]
-
-
-def next_outgoing_at(conn: Connection) -> float | None:
-    value = conn.execute(select(func.min(col(OutboxRow.next_at)))).scalar()
-    return float(value) if value is not None else None
-
-
-def outgoing_sent(conn: Connection, item_id: int) -> None:
-    conn.execute(delete(OutboxRow).where(col(OutboxRow.id) == item_id))
-
-
-def outgoing_failed(conn: Connection, item_id: int, next_at: float, error: str) -> None:
-    conn.execute(update(OutboxRow).where(col(OutboxRow.id) == item_id).values(
-        attempts=OutboxRow.attempts + 1, next_at=next_at, last_error=error[:500]))
-
-
 def get_state(conn: Connection, adapter: str) -> dict[str, str]:
     rows = conn.execute(select(col(AdapterState.key), col(AdapterState.value))
                         .where(col(AdapterState.adapter) == adapter)).all()
@@ -148,10 +123,3 @@ def set_state(conn: Connection, adapter: str, key: str, value: str | None, now: 
     conn.execute(delete(AdapterState).where(col(AdapterState.adapter) == adapter, col(AdapterState.key) == key))
     if value is not None:
         conn.execute(insert(AdapterState).values(adapter=adapter, key=key, value=value, at=now))
-
-
-def outbox_stats(conn: Connection) -> dict[str, tuple[int, float | None]]:
-    """Per adapter: queued messages and the creation time of the oldest."""
-    rows = conn.execute(select(col(OutboxRow.adapter), func.count(), func.min(col(OutboxRow.created_at)))
-                        .group_by(col(OutboxRow.adapter))).all()
-    return {a: (int(n), float(t) if t is not None else None) for a, n, t in rows}

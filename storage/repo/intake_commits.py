@@ -53,8 +53,9 @@ class IntakeMixin:
         now = self.clock()
         return await self.db.write(lambda c: intake.accept(c, deliveries, now))
 
-    async def pending(self, limit: int, after: int = 0) -> list[Pending]:
-        return await self.db.read(lambda c: intake.pending(c, limit, after))
+    async def pending(self, limit: int, after: int = 0, parts: frozenset[int] | None = None) -> list[Pending]:
+        """The oldest unprocessed deliveries in arrival order; of ``parts`` only, when given."""
+        return await self.db.read(lambda c: intake.pending(c, limit, after, parts))
 
     async def pending_count(self) -> int:
         """Accepted events not yet processed."""

@@ -23,7 +23,9 @@ from bot.core.context import Context
 from bot.core.events import ChatRef, Message, UserRef
 from bot.core.inbox import Inbox
 from bot.core.metrics import Metrics
+from bot.core.partition_keeper import PartitionKeeper
 from bot.core.render import Renderer
+from storage.partitions import PartitionClaims, event_part
 from storage.repo import Repo
 from tests.conftest import make_config
 from tests.storage.backends import Clock, Held, open_database
@@ -178,3 +180,24 @@ async def test_a_handler_sees_the_writes_of_an_earlier_event_in_the_same_batch(t
         await inbox.accept("generic", "k-2", [said("m-2", "第二条")])
         assert await inbox.process_batch() == 2  # one batch
     assert seen == [None, ("第一条", "")]
+
+
+async def test_a_processor_takes_only_its_share_of_the_groups_even_from_its_own_webhook(tmp_path: Path) -> None:
+    """Processor 1 of 2 on one machine holds half of the partitions: what its own webhook accepts for the other
+    half stays in the table for the other processor, untouched and in order."""
+    config = make_config(tmp_path)
+    dispatch = Dispatch()
+    async with open_database(config.database_url()) as db:
+        repo = Repo(db, clock=Clock())
+        ctx = Context(config=config, repo=repo, render=Renderer(), clock=repo.clock)
+        keeper = PartitionKeeper(PartitionClaims(config.database_url(), 0, 2))
+        inbox = Inbox(repo, dispatch, ctx, Metrics(), keeper=keeper)  # type: ignore[arg-type]
+        groups = [ChatRef("generic", f"g-{i}") for i in range(24)]
+        for i, group in enumerate(groups):
+            message = Message(f"m-{i}", group, UserRef("generic", "u-1"), 0.0, "")
+            assert await inbox.accept("generic", f"k-{i}", [message])
+        await drain(inbox)
+        ours = [f"m-{i}" for i, g in enumerate(groups) if keeper.holds(event_part([{"chat": ["generic", g.chat_id]}]))]
+        assert 0 < len(ours) < len(groups) and dispatch.handled == ours
+        left = await repo.intake.pending(100)
+        assert [p.events[0]["event_id"] for p in left] == [f"m-{i}" for i in range(24) if f"m-{i}" not in ours]

@@ -76,6 +76,7 @@ NOT_MEMBER_TEXT = {
     "personas.centroid": "numbers", "personas.name": "a persona's name built from tag names",
     "survey_deliveries.channel": "private | group", "sent_polls.ref": "group, survey and question ids",
     "reward_redemptions.reward": "a configured reward name",
+    "chat_pace.times": "send times of a chat's last minute (keyed by a one-way digest of the chat)",
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
+from storage.partitions import outgoing_part
 from storage.repo import Delivery, Repo, UnitOfWork
 from tests.storage.backends import T0, Clock
 
@@ -68,13 +69,13 @@ async def test_an_outgoing_message_is_due_failed_retried_and_sent(repo: Repo, cl
     await repo.delivery.enqueue_outgoing("generic", {"target": "g-1", "text": "早上好"})
     [item] = await repo.delivery.due_outgoing(10)
     assert (item.adapter, item.payload, item.attempts) == ("generic", {"target": "g-1", "text": "早上好"}, 0)
-    await repo.delivery.outgoing_failed(item.id, T0 + 30, "503 from the platform")
+    await repo.delivery.outgoing_failed([item.id], T0 + 30, "503 from the platform")
     assert await repo.delivery.due_outgoing(10) == [] and await repo.delivery.next_outgoing_at() == T0 + 30
     clock.now = T0 + 30
     [again] = await repo.delivery.due_outgoing(10)
     assert (again.id, again.attempts) == (item.id, 1)
     assert await repo.delivery.outbox_stats() == {"generic": (1, T0)}
-    await repo.delivery.outgoing_sent(again.id)
+    await repo.delivery.outgoing_sent([again.id])
     assert await repo.delivery.due_outgoing(10) == [] and await repo.delivery.next_outgoing_at() is None
     assert await repo.delivery.outbox_stats() == {}
 
@@ -84,7 +85,42 @@ async def test_due_messages_come_oldest_first_up_to_the_limit(repo: Repo) -> Non
         await repo.delivery.enqueue_outgoing("generic", {"n": i})
     first = await repo.delivery.due_outgoing(3)
     assert [i.payload["n"] for i in first] == [0, 1, 2]
-    assert [i.payload["n"] for i in await repo.delivery.due_outgoing(10, exclude=[first[0].id])] == [1, 2, 3, 4]
+
+
+def _to(chat: str, n: int) -> dict[str, object]:
+    return {"target": ["chat", "generic", chat], "parts": [{"t": f"第{n}条"}], "n": n}
+
+
+async def test_a_sender_sees_only_its_partitions_and_claimed_rows_are_hidden_until_given_back(
+        repo: Repo, clock: Clock) -> None:
+    """Two processors share the outbox: each gets only its chats' messages, and a claimed message is invisible
+    to every other sender until it is sent, failed or given back as it was."""
+    chats = ["g-1", "g-2", "g-3", "g-4"]
+    for n, chat in enumerate(chats * 2):
+        await repo.delivery.enqueue_outgoing("generic", _to(chat, n))
+    part = {chat: outgoing_part(_to(chat, 0)) for chat in chats}
+    mine = frozenset({part["g-1"], part["g-2"]})
+    assert part["g-3"] not in mine and part["g-4"] not in mine  # the chats fall into four partitions
+    ours = await repo.delivery.due_outgoing(10, mine)
+    assert [i.payload["n"] for i in ours] == [0, 1, 4, 5]
+    claimed = await repo.delivery.due_outgoing(10, mine, claim_until=T0 + 300)
+    assert [i.payload["n"] for i in claimed] == [0, 1, 4, 5]
+    assert await repo.delivery.due_outgoing(10, mine, claim_until=T0 + 300) == []  # nobody sees them twice
+    assert [i.payload["n"] for i in await repo.delivery.due_outgoing(10)] == [2, 3, 6, 7]
+    await repo.delivery.outgoing_sent([claimed[0].id])
+    await repo.delivery.outgoing_failed([claimed[1].id], T0 + 30, "503")
+    await repo.delivery.unclaim_outgoing(claimed, T0 + 300)
+    again = await repo.delivery.due_outgoing(10, mine)
+    assert [(i.payload["n"], i.next_at) for i in again] == [(4, T0), (5, T0)]  # due as before the claim
+    assert await repo.delivery.next_outgoing_at(frozenset({part["g-2"]})) == T0
+
+
+async def test_a_chats_send_times_are_kept_for_the_next_sender(repo: Repo, clock: Clock) -> None:
+    await repo.delivery.enqueue_outgoing("generic", _to("g-1", 1))
+    [item] = await repo.delivery.due_outgoing(1)
+    await repo.delivery.outgoing_sent([item.id], ("generic:ChatRef:g-1", [T0 - 90, T0 - 20, T0 - 1]))
+    assert await repo.delivery.chat_paces(["generic:ChatRef:g-1", "generic:ChatRef:g-2"], T0 - 60) == {
+        "generic:ChatRef:g-1": [T0 - 20, T0 - 1]}
 
 
 async def test_a_setting_round_trips_per_group(repo: Repo) -> None:

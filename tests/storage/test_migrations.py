@@ -6,6 +6,7 @@ Once per backend in ``STORE_URLS``; the same revisions run on SQLite (batch mode
 
 from __future__ import annotations
 
+import json
 from importlib.resources import as_file, files
 
 from alembic import command
@@ -16,7 +17,8 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (the tables every migration must end up with)
 from storage.db import Database, make_engine
-from storage.repo import Repo
+from storage.partitions import event_part, outgoing_part
+from storage.repo import Delivery, Repo
 from tests.storage.backends import T0, open_database
 
 G = "generic:g-1"
@@ -150,3 +152,31 @@ async def test_0021_keeps_every_counter_and_hit_both_ways(store_url: str) -> Non
     migrate_to(store_url, "0020", down=True)
     for table, rows in COUNTER_ROWS.items():
         assert _rows(store_url, f"SELECT * FROM {table}") == set(rows)
+
+
+async def test_0022_gives_waiting_rows_their_chats_partition_and_keeps_them_both_ways(store_url: str) -> None:
+    """Events and messages waiting at the upgrade are taken by the processor of their chat's partition, as
+    new ones would be; the way down keeps them and the inbox's never-reused sequence numbers."""
+    event = '[{"kind": "message", "chat": ["generic", "g-7"], "user": ["generic", "u-1"], "text": "你好"}]'
+    private = '[{"kind": "message", "chat": ["generic", ""], "user": ["generic", "u-2"], "text": "/me"}]'
+    reply = '{"target": ["user", "generic", "u-2"], "parts": [{"t": "好的"}]}'
+    migrate_to(store_url, "0021",
+               f"INSERT INTO inbox (adapter, key, payload, received_at) VALUES ('generic', 'k-1', '{event}', {T0})",
+               f"INSERT INTO inbox (adapter, key, payload, received_at) VALUES ('generic', 'k-2', '{private}', {T0})",
+               "INSERT INTO outbox (adapter, payload, attempts, next_at, created_at, last_error) "
+               f"VALUES ('generic', '{reply}', 0, {T0}, {T0}, '')")
+    async with open_database(store_url) as db:
+        assert await db.read(revision) == head()
+    assert _rows(store_url, "SELECT key, part FROM inbox") == {
+        ("k-1", event_part([{"chat": ["generic", "g-7"]}])),
+        ("k-2", event_part([{"chat": ["generic", ""], "user": ["generic", "u-2"]}]))}
+    assert _rows(store_url, "SELECT part FROM outbox") == {(outgoing_part(json.loads(reply)),)}
+    migrate_to(store_url, "0021", down=True)
+    assert _rows(store_url, "SELECT key FROM inbox") == {("k-1",), ("k-2",)}
+    migrate_to(store_url, "head")
+    async with open_database(store_url) as db:
+        repo = Repo(db, clock=lambda: T0)
+        seqs = [p.seq for p in await repo.intake.pending(10)]
+        await db.write(lambda c: c.exec_driver_sql("DELETE FROM inbox"))  # processed: a reused number would show
+        [new] = await repo.intake.accept([Delivery("generic", "k-4", ({"chat": ["generic", "g-7"]},))])
+        assert new is not None and new > max(seqs)

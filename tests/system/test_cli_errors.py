@@ -66,6 +66,8 @@ CASES = [
     (["members", "generic:g-1", "--config", "broken.toml"], 2, "config error: config:"),
     (["members", "generic:g-1", "--config", "."], 2, "config error: config: cannot read"),
     (["serve", "--config", "nowhere.toml"], 2, "config error: storage.url"),
+    (["serve", "--processors", "0"], 2, "--processors: must be between 1 and 64"),
+    (["serve", "--processors", "65"], 2, "--processors: must be between 1 and 64"),
     (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
     (["profile"], 2, "the following arguments are required"),
 ]

@@ -76,7 +76,7 @@ async def test_each_fire_time_gets_one_report_across_a_takeover(pg_url: str, tmp
     try:
         a.start()
         b.start()
-        assert "standing by" in log_of(b)
+        assert "takes the schedule over" in log_of(b)
         async with aiohttp.ClientSession() as http:
             assert await post(http, a.base, {"id": "m-1", "type": "message", "time": time.time(),
                                              "group": {"id": "g", "name": "品酒群"}, "user": {"id": "u-1"},
@@ -86,7 +86,7 @@ async def test_each_fire_time_gets_one_report_across_a_takeover(pg_url: str, tmp
         await asyncio.sleep(55 - time.time() % 60 if time.time() % 60 < 55 else 115 - time.time() % 60)
         kill_machine(a)  # a few seconds before the next fire time: nobody leads when it passes
         killed, sent = time.time(), len(platform.reports())
-        while "took over processing" not in log_of(b):
+        while "took over the schedule" not in log_of(b):
             assert time.time() - killed < 30, "no takeover within 30 s"
             await asyncio.sleep(0.2)
         taken = time.time() - killed

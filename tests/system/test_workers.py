@@ -14,6 +14,7 @@ from pathlib import Path
 
 import aiohttp
 
+from storage.partitions import event_part
 from tests.system.serve import Server, free_port, members, post, send_all, wait_processed, write_config
 
 N = 1200
@@ -40,7 +41,7 @@ def pids(server: Server) -> dict[str, int]:
         server.log.seek(0)
         line = next((x for x in server.log.read().splitlines() if "processes: " in x), None)
         if line:
-            return {name: int(pid) for name, pid in re.findall(r"(processor|web process \d+) pid (\d+)", line)}
+            return {name: int(pid) for name, pid in re.findall(r"(processor(?: \d+)?|web process \d+) pid (\d+)", line)}
         time.sleep(0.05)
     raise AssertionError("the parent did not log its processes")
 
@@ -101,3 +102,26 @@ async def test_sigkill_of_web_process_and_processor_under_load_is_exactly_once(t
     assert code == 0, out
     assert "quntag: stopped" in out and "did not stop" not in out
     assert not [p for p in running if Path(f"/proc/{p}").exists()], "a child outlived the parent"
+
+
+async def test_two_processors_on_one_sqlite_file_share_the_groups_and_count_each_event_once(tmp_path):
+    cfg = write_config(tmp_path)
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[server]", "[server]\nworkers = 2\nprocessors = 2"),
+                   encoding="utf-8")
+    server = Server(cfg, free_port())
+    server.start()
+    assert set(pids(server)) == {"processor 1", "processor 2", "web process 1", "web process 2"}
+    groups = [f"g-{i}" for i in range(8)]
+    evs = [{"id": f"p-{i}", "type": "message", "time": time.time(), "group": {"id": groups[i % 8]},
+            "user": {"id": f"u-{i % 40}"}, "text": "你好"} for i in range(400)]
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
+        assert len(await send_all(http, server.base, evs, lambda _acked: None)) == 400
+        await wait_processed(http, server.base)
+        counts = [p["stats"]["messages"] for g in groups for p in await members(http, server.base, f"generic:{g}")]
+    # each processor holds half of the partitions, and the groups fall into both halves: every event processed
+    # means both processors worked
+    assert {event_part([{"chat": ["generic", g]}]) % 2 for g in groups} == {0, 1}
+    assert counts == [10] * 40  # 400 events: 10 for each of the 40 members, each in one group
+    code, out = server.terminate()
+    assert code == 0, out
+    assert "(2 web processes and 2 processors)" in out

@@ -27,12 +27,14 @@ def parse_server(raw: Any, env: Mapping[str, str]) -> ServerConfig:
                           member_commands_per_minute=srv.integer("member_commands_per_minute", 10, 0, 10000),
                           admin_commands_per_minute=srv.integer("admin_commands_per_minute", 60, 0, 10000),
                           public_url=_public_url(srv.text("public_url", "")),
-                          workers=srv.integer("workers", default_workers(), 1, MAX_WORKERS))
+                          workers=srv.integer("workers", default_workers(), 1, MAX_WORKERS),
+                          processors=srv.integer("processors", 1, 1, MAX_PROCESSORS))
     srv.done()
     return server
 
 
 MAX_WORKERS = 64
+MAX_PROCESSORS = 64  # storage.partitions.PARTS: a processor over that would hold no partition
 DEFAULT_WORKERS_CAP = 8  # past this, the one processor (and SQLite's single writer) is the limit, not the web side
 
 

@@ -41,7 +41,8 @@ class ServerConfig:
     member_commands_per_minute: int = 10
     admin_commands_per_minute: int = 60
     public_url: str = ""  # where operators reach the console; "" = http://host:port
-    workers: int = 1  # web processes sharing the port; > 1: processing runs in a process of its own
+    workers: int = 1  # web processes sharing the port; > 1: processing runs in processes of its own
+    processors: int = 1  # with workers > 1: processing processes, each taking a share of the groups
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from storage.repo import intake
-from storage.repo.intake import OutboxItem
+from sqlalchemy import Connection
+
+from storage.repo import intake, outbox_rows
+from storage.repo.outbox_rows import OutboxItem
 from storage.repo.stores.sql import SqlStore
 from storage.repo.transactions import UnitOfWork
 
@@ -17,17 +19,28 @@ class DeliveryStore(Protocol):
     async def enqueue_outgoing(self, adapter: str, payload: dict[str, Any]) -> None:
         """Queue a message for the outbox (in the caller's mode: with an event, it leaves when the event commits)."""
 
-    async def due_outgoing(self, limit: int, exclude: Sequence[int] = ()) -> list[OutboxItem]:
-        """Queued messages whose next attempt is due, oldest first (without ``exclude``)."""
+    async def due_outgoing(self, limit: int, parts: frozenset[int] | None = None,
+                           claim_until: float | None = None) -> list[OutboxItem]:
+        """Queued messages whose next attempt is due, oldest first; only of ``parts`` when given. With
+        ``claim_until`` they are claimed (no other sender sees them) until then or until sent, failed or
+        given back with :meth:`unclaim_outgoing`."""
 
-    async def next_outgoing_at(self) -> float | None:
-        """When the next queued message is due (None: the outbox is empty)."""
+    async def unclaim_outgoing(self, items: Sequence[OutboxItem], claimed_until: float) -> None:
+        """Give claimed messages that were neither sent nor failed back, due as before."""
 
-    async def outgoing_sent(self, item_id: int) -> None:
-        """A message was delivered: it leaves the outbox (committed on return)."""
+    async def next_outgoing_at(self, parts: frozenset[int] | None = None) -> float | None:
+        """When the next queued message (of ``parts``) is due (None: none is queued)."""
 
-    async def outgoing_failed(self, item_id: int, next_at: float, error: str) -> None:
+    async def outgoing_sent(self, ids: Sequence[int], pace: tuple[str, Sequence[float]] | None = None) -> None:
+        """Messages were delivered: they leave the outbox, and ``pace`` (chat, send times of its last minute) is
+        kept for whoever sends to that chat next (committed on return)."""
+
+    async def outgoing_failed(self, ids: Sequence[int], next_at: float, error: str,
+                              pace: tuple[str, Sequence[float]] | None = None) -> None:
         """A delivery failed: count the attempt and wait until ``next_at`` (committed on return)."""
+
+    async def chat_paces(self, lanes: Sequence[str], since: float) -> dict[str, list[float]]:
+        """Send times since ``since`` of these chats, as :meth:`outgoing_sent` kept them."""
 
     async def outbox_stats(self) -> dict[str, tuple[int, float | None]]:
         """Per adapter: queued messages and the creation time of the oldest."""
@@ -46,23 +59,45 @@ class SqlDeliveryStore(SqlStore):
         now = self.clock()
         if isinstance(self.writer, UnitOfWork):
             self.writer.sends = True
-        await self._write(lambda c: intake.enqueue_outgoing(c, adapter, payload, now))
+        await self._write(lambda c: outbox_rows.enqueue(c, adapter, payload, now))
 
-    async def due_outgoing(self, limit: int, exclude: Sequence[int] = ()) -> list[OutboxItem]:
+    async def due_outgoing(self, limit: int, parts: frozenset[int] | None = None,
+                           claim_until: float | None = None) -> list[OutboxItem]:
         now = self.clock()
-        return await self._read(lambda c: intake.due_outgoing(c, now, limit, exclude))
+        if claim_until is None:
+            return await self._read(lambda c: outbox_rows.due(c, now, limit, parts, None))
+        return await self._commit(lambda c: outbox_rows.due(c, now, limit, parts, claim_until))
 
-    async def next_outgoing_at(self) -> float | None:
-        return await self._read(intake.next_outgoing_at)
+    async def unclaim_outgoing(self, items: Sequence[OutboxItem], claimed_until: float) -> None:
+        await self._commit(lambda c: outbox_rows.unclaim(c, items, claimed_until))
 
-    async def outgoing_sent(self, item_id: int) -> None:
-        await self._commit(lambda c: intake.outgoing_sent(c, item_id))
+    async def next_outgoing_at(self, parts: frozenset[int] | None = None) -> float | None:
+        return await self._read(lambda c: outbox_rows.next_at(c, parts))
 
-    async def outgoing_failed(self, item_id: int, next_at: float, error: str) -> None:
-        await self._commit(lambda c: intake.outgoing_failed(c, item_id, next_at, error))
+    async def outgoing_sent(self, ids: Sequence[int], pace: tuple[str, Sequence[float]] | None = None) -> None:
+        now = self.clock()
+
+        def job(c: Connection) -> None:
+            outbox_rows.sent(c, ids)
+            if pace is not None:
+                outbox_rows.record_pace(c, pace[0], pace[1], now)
+        await self._commit(job)
+
+    async def outgoing_failed(self, ids: Sequence[int], next_at: float, error: str,
+                              pace: tuple[str, Sequence[float]] | None = None) -> None:
+        now = self.clock()
+
+        def job(c: Connection) -> None:
+            outbox_rows.failed(c, ids, next_at, error)
+            if pace is not None:
+                outbox_rows.record_pace(c, pace[0], pace[1], now)
+        await self._commit(job)
+
+    async def chat_paces(self, lanes: Sequence[str], since: float) -> dict[str, list[float]]:
+        return await self._read(lambda c: outbox_rows.paces(c, lanes, since))
 
     async def outbox_stats(self) -> dict[str, tuple[int, float | None]]:
-        return await self._read(intake.outbox_stats)
+        return await self._read(outbox_rows.stats)
 
     async def adapter_state(self, adapter: str) -> dict[str, str]:
         return await self._read(lambda c: intake.get_state(c, adapter))

@@ -19,8 +19,9 @@ class IntakeStore(Protocol):
         """Durably store deliveries (group-committed); each gets its inbox sequence number (0 when it
         carried no events) or None for a duplicate."""
 
-    async def pending(self, limit: int, after: int = 0) -> list[Pending]:
-        """Accepted events after inbox sequence number ``after``, oldest first."""
+    async def pending(self, limit: int, after: int = 0, parts: frozenset[int] | None = None) -> list[Pending]:
+        """Accepted events after inbox sequence number ``after``, oldest first; of partitions ``parts`` only
+        when given (``storage.partitions``)."""
 
     async def pending_count(self) -> int:
         """Accepted events not yet processed."""
