@@ -108,6 +108,7 @@ def _serve_processes(cfg: Config, host: str, port: int, workers: int, note: str,
         upgrade(engine)
     finally:
         engine.dispose()  # before any fork: children open their own connections
+    preload()
 
     def ready(bound: int) -> None:
         behind = "a processor" if processors == 1 else f"{processors} processors"
@@ -119,6 +120,19 @@ def _serve_processes(cfg: Config, host: str, port: int, workers: int, note: str,
         raise _listen_error(exc, host, port) from None
     print("quntag: stopped", flush=True)
     return code
+
+
+def preload() -> None:
+    """Import what every child runs before forking them, and hide it from the collector: the children then
+    share those pages with the parent instead of each loading its own copy (copy-on-write; a collection would
+    touch every object's header and copy the page)."""
+    import gc
+
+    import bot.faces.runtime
+    import bot.faces.server  # noqa: F401  (imported for the children)
+
+    gc.collect()
+    gc.freeze()
 
 
 async def _serve_locked(cfg: Config, host: str, port: int, note: str) -> int:
