@@ -143,13 +143,15 @@ def toml_str(s: str) -> str:
 
 
 def write_config(folder: Path, db: Path, groups: int, rules: Sequence[tuple[str, str, list[str]]],
-                 sync: str = "normal", workers: int = 1, url: str | None = None, processors: int = 1) -> Path:
+                 sync: str = "normal", workers: int = 1, url: str | None = None,
+                 processors: int | None = None) -> Path:
     """A quntag config: one OneBot adapter, ``groups`` listed groups, the given ``[[tags]]``; the SQLite
-    file ``db`` unless ``url`` names another database."""
+    file ``db`` unless ``url`` names another database; ``processors`` None leaves quntag's default."""
     lines = [
         # the load generator is one client address opening up to 128 connections: no per-client cap
         "[server]", f"api_token = {toml_str(API_TOKEN)}", "max_connections_per_client = 0", f"workers = {workers}",
-        f"processors = {processors}", "", "[storage]", f"url = {toml_str(url or 'sqlite:///' + str(db))}",
+        *([f"processors = {processors}"] if processors is not None else []), "", "[storage]",
+        f"url = {toml_str(url or 'sqlite:///' + str(db))}",
         f"sync = {toml_str(sync)}", "",
         f"[adapters.{ADAPTER}]", 'type = "onebot"', f"secret = {toml_str(SECRET)}",
         'access_token = "bench-access-token"', 'api_base = "http://127.0.0.1:9"', "",

@@ -73,6 +73,12 @@ def start_bare(port: int) -> Proc:
     return Proc(python_cmd([str(BENCH / "bare_server.py"), str(port)]), "listening on")
 
 
+def default_processors() -> int:
+    from bot.core.config.server import default_processors as configured
+
+    return configured()
+
+
 def default_workers() -> int:
     from bot.core.config.server import default_workers as configured
 
@@ -100,7 +106,7 @@ def pg_url() -> str | None:
 
 
 def start_quntag(folder: Path, port: int, rules: list[tuple[str, str, list[str]]], workers: int = 1,
-                 url: str | None = None, processors: int = 1) -> tuple[Proc, str]:
+                 url: str | None = None, processors: int | None = None) -> tuple[Proc, str]:
     db = folder / "quntag.db"
     for suffix in ("", "-wal", "-shm", ".lock"):
         Path(str(db) + suffix).unlink(missing_ok=True)
@@ -154,7 +160,8 @@ def run_intake(work: Path, rules: list[tuple[str, str, list[str]]], log: Any) ->
                 f"ev/s, pending at end {r['pending_end']} (drained in {r['drain_s']} s), "
                 f"peak RSS {r['rss_bytes'] / 2**20:.0f} MiB summed, PSS {r['pss_bytes'] / 2**20:.0f} MiB")
         row["quntag"] = next((v for v in row["variants"] if v["backend"] == "sqlite" and "error" not in v
-                              and v["workers"] == default_workers() and v["processors"] == 1), row["variants"][0])
+                              and v["workers"] == default_workers() and v["processors"] == default_processors()),
+                             row["variants"][0])
         row["ratio"] = row["quntag"]["ratio"]
         results["runs"].append(row)
     return results
@@ -228,7 +235,7 @@ def run_rss(work: Path, rules: list[tuple[str, str, list[str]]], log: Any) -> di
     port = free_port()
     workers = int(os.environ.get("BENCH_RSS_WORKERS") or default_workers())
     q, base = start_quntag(work, port, rules, workers)
-    out["workers"] = workers
+    out["workers"], out["processors"] = workers, default_processors() if workers > 1 else 0
     try:
         out["quntag_start_rss_bytes"] = tree_status(q.pid, "VmRSS")
         t0 = time.perf_counter()

@@ -36,3 +36,17 @@ def test_defaults():
     cfg = parse({}, __import__("pathlib").Path("."), env={})
     assert cfg.insights.min_support == 5 and cfg.insights.min_cell == 5
     assert cfg.tiers.core >= cfg.tiers.high >= cfg.tiers.growth
+
+
+@pytest.mark.parametrize(("cores", "processors"), [(1, 1), (2, 2), (16, 2)])
+def test_processors_default_to_two_where_there_are_two_cores(monkeypatch, tmp_path, cores, processors):
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: set(range(cores)))
+    assert parse({}, tmp_path, env={}).server.processors == processors
+    assert parse({"server": {"processors": 5}}, tmp_path, env={}).server.processors == 5
+
+
+@pytest.mark.parametrize("value", [0, 65, "2"])
+def test_a_processor_count_outside_one_to_sixty_four_is_named(tmp_path, value):
+    with pytest.raises(ConfigError) as err:
+        parse({"server": {"processors": value}}, tmp_path, env={})
+    assert str(err.value).startswith("server.processors")

@@ -65,7 +65,8 @@ async def metric(http: aiohttp.ClientSession, base: str, name: str) -> float:
 
 async def test_sigkill_of_web_process_and_processor_under_load_is_exactly_once(tmp_path):
     cfg = write_config(tmp_path)
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[server]", "[server]\nworkers = 2"), encoding="utf-8")
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[server]", "[server]\nworkers = 2\nprocessors = 1"),
+                   encoding="utf-8")
     server = Server(cfg, free_port())
     server.start()
     procs = pids(server)

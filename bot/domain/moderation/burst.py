@@ -8,7 +8,7 @@ last few minutes. Texts are kept only as one-way digests of their normalized for
 from __future__ import annotations
 
 import hashlib
-from collections import deque
+import sys
 from dataclasses import dataclass
 
 from bot.core.config import ModerationConfig
@@ -23,19 +23,21 @@ SWEEP_EVERY = 5000  # notes between sweeps of members gone quiet
 class Seen:
     at: float
     group: str
-    digest: str
+    digest: bytes
 
 
-def digest(text: str) -> str:
+def digest(text: str) -> bytes:
     """A one-way digest of the text as the rules compare it (normalized, whitespace ignored)."""
-    return hashlib.blake2b("".join(normalize(text).split()).encode(), digest_size=12).hexdigest()
+    return hashlib.blake2b("".join(normalize(text).split()).encode(), digest_size=8).digest()
 
 
 class Bursts:
     """Recent messages per member (member ids are per platform account, so one member's groups share them)."""
 
     def __init__(self) -> None:
-        self._by_member: dict[str, deque[Seen]] = {}
+        # A plain list per member: most members sent one message in the window, and a list of one costs a
+        # tenth of a deque (whose first block holds 64 slots). 100,000 recent members take about 30 MB.
+        self._by_member: dict[str, list[Seen]] = {}
         self._notes = 0
         self._horizon = 3600.0
 
@@ -43,9 +45,11 @@ class Bursts:
         """Record a message and return the burst it completes — (``flood`` | ``repeat`` | ``wave``, count) —
         or ("", 0). A member's window is cleared once a burst is reported, so one burst is one decision."""
         self._horizon = max(self._horizon, cfg.flood_seconds, cfg.repeat_seconds, cfg.wave_minutes * 60.0)
-        kept = self._by_member.setdefault(member, deque(maxlen=MAX_KEPT))
-        d = digest(text) if text.strip() else ""
-        kept.append(Seen(at, group, d))
+        kept = self._by_member.setdefault(member, [])
+        d = digest(text) if text.strip() else b""
+        kept.append(Seen(at, sys.intern(group), d))  # one copy of each group id, not one per message
+        if len(kept) > MAX_KEPT:
+            del kept[:-MAX_KEPT]
         self._sweep(at)
         here = [s for s in kept if s.group == group]
         burst = _burst(kept, here, group, at, d, cfg)
@@ -62,7 +66,7 @@ class Bursts:
 
 
 # Windows count both ways: events may arrive out of order (a replayed history, a platform's late retry).
-def _burst(kept: deque[Seen], here: list[Seen], group: str, at: float, d: str,
+def _burst(kept: list[Seen], here: list[Seen], group: str, at: float, d: bytes,
            cfg: ModerationConfig) -> tuple[str, int]:
     if d:
         groups = {s.group for s in kept if s.digest == d and abs(at - s.at) <= cfg.wave_minutes * 60}
