@@ -109,12 +109,11 @@ async def _by_tier(repo: Repo, group_id: str, node: segments.Node) -> list[str] 
     share of the group (None: read the whole group)."""
     if "tier" not in atom_names(node):
         return None
-    rows = await repo.members.roster(group_id)
-    ruled_out = roster.ruled_out_tiers(node, rows)
-    kept = {r.member_id for r in rows if not r.opted_out and r.tier not in ruled_out}
-    if len(kept) > min(0.6 * len(rows), MAX_LISTED):
+    counts, everyone = await repo.members.tier_counts(group_id)
+    kept = {tier for tier in counts if roster.by_tier(node, tier or "ordinary") is not False}
+    if sum(counts[tier] for tier in kept) > min(0.6 * everyone, MAX_LISTED):
         return None
-    return [m for m in await repo.members.member_ids(group_id) if m in kept]
+    return await repo.members.in_tiers(group_id, kept)
 
 
 async def segment(repo: Repo, cfg: Config, group_id: str, query: str, now: float, *,

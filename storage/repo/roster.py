@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Integer, and_, cast, func, or_, select
 from sqlmodel import col
 
 from storage.models import Member, MemberDay, MembershipEvent, MemberState, TagRejection
@@ -42,6 +42,34 @@ def roster(conn: Connection, group_id: str) -> list[RosterRow]:
             for r in raw_rows(conn, q)]
     rows.sort(key=lambda r: r.member_id)
     return rows
+
+
+def tier_counts(conn: Connection, group_id: str) -> tuple[dict[str | None, int], int]:
+    """Members not opted out per stored tier (None: none stored), and every member of the group."""
+    m, s = Member, MemberState
+    q = select(col(s.tier), func.count(), func.sum(cast(col(m.opted_out), Integer))) \
+        .select_from(m).outerjoin(s, and_(col(s.group_id) == col(m.group_id), col(s.member_id) == col(m.member_id))) \
+        .where(col(m.group_id) == group_id).group_by(col(s.tier))
+    counts: dict[str | None, int] = {}
+    total = 0
+    for tier, n, out in conn.execute(q).all():
+        counts[tier] = int(n) - int(out or 0)
+        total += int(n)
+    return counts, total
+
+
+def in_tiers(conn: Connection, group_id: str, tiers: Collection[str | None]) -> list[str]:
+    """Members not opted out whose stored tier is one of ``tiers`` (None: none stored), in ``member_ids`` order."""
+    m, s = Member, MemberState
+    named = [t for t in tiers if t is not None]
+    wanted: ColumnElement[bool] = col(s.tier).in_(named)
+    if None in tiers:
+        wanted = or_(wanted, col(s.tier).is_(None))
+    q = select(col(m.member_id)).select_from(m) \
+        .outerjoin(s, and_(col(s.group_id) == col(m.group_id), col(s.member_id) == col(m.member_id))) \
+        .where(col(m.group_id) == group_id, col(m.opted_out).is_(False), wanted) \
+        .order_by(col(m.first_seen), col(m.member_id))
+    return [str(r[0]) for r in raw_rows(conn, q)]
 
 
 def membership(conn: Connection, group_id: str) -> dict[str, list[tuple[str, float]]]:

@@ -95,3 +95,19 @@ async def test_a_console_login_link_is_spent_once(repo: Repo) -> None:
     assert await store.session("s-hash", T0 + 10) == ("generic:u-1", T0 + 3600)
     assert await store.end_member_sessions("generic:u-1") == 1
     assert await store.session("s-hash", T0 + 10) is None
+
+
+async def test_members_are_counted_and_listed_by_stored_tier_without_those_who_opted_out(repo: Repo) -> None:
+    """What a segment starting with ``tier=…`` reads instead of the whole roster: members per stored tier (none
+    stored for a member who joined after the last recompute) and the members of some tiers, oldest first."""
+    for i, member in enumerate(["generic:u-1", "generic:u-2", "generic:u-3", "generic:u-4", "generic:u-5"]):
+        await repo.activity.record_message(said(member, f"m-{i}", T0 + i, f"会员{i}"))
+    current, _stored = await repo.profiles.recompute_fingerprint(GROUP)
+    states = [DerivedState("generic:u-1", "core", 0.9, "{}", "active"), DerivedState("generic:u-2", "high", 0.7, "{}",
+              "active"), DerivedState("generic:u-3", "core", 0.9, "{}", "active"),
+              DerivedState("generic:u-4", "ordinary", 0.1, "{}", "new")]
+    await repo.profiles.save_recompute(GROUP, [], states, T0 + 10, current)  # u-5 came later: no tier stored
+    await repo.privacy.set_opt_out(GROUP, "generic:u-3", True)
+    assert await repo.members.tier_counts(GROUP) == ({"core": 1, "high": 1, "ordinary": 1, None: 1}, 5)
+    assert await repo.members.in_tiers(GROUP, {"core", "high"}) == ["generic:u-1", "generic:u-2"]
+    assert await repo.members.in_tiers(GROUP, {"core", None}) == ["generic:u-1", "generic:u-5"]

@@ -48,6 +48,12 @@ class MemberStore(Protocol):
     async def roster(self, group_id: str) -> list[RosterRow]:
         """Every member's cheap columns: the member row, the stored tier and stage."""
 
+    async def tier_counts(self, group_id: str) -> tuple[dict[str | None, int], int]:
+        """Members not opted out per stored tier (None: none stored), and the group's members in all."""
+
+    async def in_tiers(self, group_id: str, tiers: Collection[str | None]) -> list[str]:
+        """Members not opted out whose stored tier is one of ``tiers``, in ``member_ids`` order."""
+
     async def membership(self, group_id: str) -> dict[str, list[tuple[str, float]]]:
         """Per member with any: join/leave events as (kind, at), oldest first."""
 
@@ -105,6 +111,12 @@ class SqlMemberStore(SqlStore):
 
     async def roster(self, group_id: str) -> list[RosterRow]:
         return await self._read(lambda c: roster.roster(c, group_id))
+
+    async def tier_counts(self, group_id: str) -> tuple[dict[str | None, int], int]:
+        return await self._read(lambda c: roster.tier_counts(c, group_id))
+
+    async def in_tiers(self, group_id: str, tiers: Collection[str | None]) -> list[str]:
+        return await self._read(lambda c: roster.in_tiers(c, group_id, tiers))
 
     async def membership(self, group_id: str) -> dict[str, list[tuple[str, float]]]:
         return await self._read(lambda c: roster.membership(c, group_id))
