@@ -111,7 +111,8 @@ def table(res: dict[str, Any]) -> str:
         out += ["", f"memory — {r['members']:,} distinct members through the webhook "
                     f"(ingested in {r['ingest_s']:.0f} s, inbox drained {drained} later)",
                 "| process | peak RSS (VmHWM) MiB |", "|---|---|",
-                f"| quntag serve ({r.get('workers', 1)} web processes, {r.get('processors', 1)} processors, "
+                f"| quntag serve ({r.get('workers', 1)} web processes, {r.get('processors', 1)} "
+                f"processor{'s' if r.get('processors', 1) != 1 else ''}, "
                 f"all processes summed) after {r['members']:,} members | {r['quntag_hwm_bytes'] / mib:.0f} |",
                 f"| quntag serve at start (all processes) | {r['quntag_start_rss_bytes'] / mib:.0f} |",
                 f"| quntag serve after {r['members']:,} members, PSS of all processes (shared pages once) "

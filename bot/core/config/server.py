@@ -38,21 +38,18 @@ MAX_PROCESSORS = 64  # storage.partitions.PARTS: a processor over that would hol
 DEFAULT_WORKERS_CAP = 8  # past this, the one processor (and SQLite's single writer) is the limit, not the web side
 
 
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 def default_workers() -> int:
     """Web processes when ``[server] workers`` is not set: one per core, at most ``DEFAULT_WORKERS_CAP``."""
-    return max(1, min(_cores(), DEFAULT_WORKERS_CAP))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, DEFAULT_WORKERS_CAP))
 
 
 def default_processors() -> int:
-    """Processors when ``[server] processors`` is not set: two on a machine with two cores or more. Processing
-    an event costs more than accepting it, so on two cores two processors keep up with more than one (SQLite:
-    about 1,100 events/s against 950, a backlog drained in 3 s instead of 14–17 s; PostgreSQL: 780 against
-    410; docs/performance.md), though the web processes then accept less at the peak."""
-    return 2 if _cores() >= 2 else 1
+    """Processors when ``[server] processors`` is not set: one. More keep up with more events (on two cores,
+    two: SQLite about 1,100 events/s against 950, a backlog drained in 3 s instead of 14 s; PostgreSQL 780
+    against 410; docs/performance.md), but each holds only its share of the groups, so a spam wave (one member,
+    one text, several groups) is seen only within one processor's groups; that is the operator's choice."""
+    return 1
 
 
 def _public_url(value: str) -> str:

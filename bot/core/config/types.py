@@ -42,7 +42,7 @@ class ServerConfig:
     admin_commands_per_minute: int = 60
     public_url: str = ""  # where operators reach the console; "" = http://host:port
     workers: int = 1  # web processes sharing the port; > 1: processing runs in processes of its own
-    processors: int = 1  # with workers > 1: processing processes, each with a share of the groups (parsed default: 2)
+    processors: int = 1  # with workers > 1: processing processes, each with a share of the groups
 
 
 @dataclass(frozen=True, slots=True)
