@@ -28,10 +28,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def write_config(folder: Path, sync: str = "normal", url: str = "sqlite:///quntag.db") -> Path:
+def write_config(folder: Path, sync: str = "normal", url: str = "sqlite:///quntag.db", server: str = "") -> Path:
+    """A config for one test server; ``server``: more ``[server]`` lines (such as ``workers = 2``)."""
     path = folder / "config.toml"
     path.write_text(f"""
 [server]
+{server}
 api_token = "{TOKEN}"
 [storage]
 url = "{url}"

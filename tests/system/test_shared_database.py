@@ -88,10 +88,8 @@ async def test_processors_of_two_machines_share_the_groups_and_survive_a_process
     for name, processors in (("a", 2), ("b", 1)):
         folder = tmp_path / name
         folder.mkdir()
-        cfg = write_config(folder, url=pg_url)
-        cfg.write_text(cfg.read_text(encoding="utf-8").replace("[server]", f"[server]\nprocessors = {processors}"),
-                       encoding="utf-8")
-        servers.append(Server(cfg, free_port(), workers=2))
+        servers.append(Server(write_config(folder, url=pg_url, server=f"processors = {processors}"), free_port(),
+                              workers=2))
     a, b = servers
     try:
         a.start()

@@ -64,10 +64,7 @@ async def metric(http: aiohttp.ClientSession, base: str, name: str) -> float:
 
 
 async def test_sigkill_of_web_process_and_processor_under_load_is_exactly_once(tmp_path):
-    cfg = write_config(tmp_path)
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[server]", "[server]\nworkers = 2\nprocessors = 1"),
-                   encoding="utf-8")
-    server = Server(cfg, free_port())
+    server = Server(write_config(tmp_path, server="workers = 2\nprocessors = 1"), free_port())
     server.start()
     procs = pids(server)
     assert set(procs) == {"processor", "web process 1", "web process 2"}
@@ -106,10 +103,7 @@ async def test_sigkill_of_web_process_and_processor_under_load_is_exactly_once(t
 
 
 async def test_two_processors_on_one_sqlite_file_share_the_groups_and_count_each_event_once(tmp_path):
-    cfg = write_config(tmp_path)
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[server]", "[server]\nworkers = 2\nprocessors = 2"),
-                   encoding="utf-8")
-    server = Server(cfg, free_port())
+    server = Server(write_config(tmp_path, server="workers = 2\nprocessors = 2"), free_port())
     server.start()
     assert set(pids(server)) == {"processor 1", "processor 2", "web process 1", "web process 2"}
     groups = [f"g-{i}" for i in range(8)]
