@@ -1,5 +1,6 @@
 """The listening side of ``quntag serve``: how long a client may take, how many connections one client
-address may hold, and how clients' faults are logged.
+address may hold, how clients' faults are logged, and the port the web processes of ``--workers N`` share
+(:func:`reserve_port`).
 
 Deadlines: a connection must finish its request headers within ``[server] idle_timeout_s`` of opening
 (or of its previous answer, when kept alive), else it is closed; the body then has ``request_timeout_s``
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import socket
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -167,3 +169,17 @@ def settle_heap() -> None:
     each full collection would otherwise walk them all again, pausing requests for a few hundred ms."""
     gc.collect()
     gc.freeze()
+
+
+def reserve_port(host: str, port: int) -> socket.socket:
+    """Bind (without listening) ``host:port`` with SO_REUSEPORT: port 0 becomes a real port that every web
+    process then shares, and a port held by anything else fails here, before a child starts."""
+    family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock

@@ -17,7 +17,6 @@ import os
 import select
 import shutil
 import signal
-import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from prometheus_client import Counter
 
 from bot.core.config import Config
 from bot.core.metrics import forget_process, restart_counter, share_between_processes
+from bot.faces.listener import reserve_port
 
 log = logging.getLogger("quntag.serve")
 ChildRole = Literal["web", "processor"]
@@ -51,20 +51,6 @@ class Child:
         if self.role == "processor":
             return "processor" if self.count == 1 else f"processor {self.index + 1}"
         return f"web process {self.index}"
-
-
-def reserve_port(host: str, port: int) -> socket.socket:
-    """Bind (without listening) ``host:port`` with SO_REUSEPORT: port 0 becomes a real port that every web
-    process then shares, and a port held by anything else fails here, before a child starts."""
-    family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    try:
-        sock.bind(address)
-    except OSError:
-        sock.close()
-        raise
-    return sock
 
 
 def _how(status: int) -> str:
