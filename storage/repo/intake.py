@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
@@ -24,11 +24,10 @@ class Delivery:
     adapter: str
     key: str | None
     events: tuple[dict[str, Any], ...]
+    part: int = field(init=False)  # the partition of its chat: which processor takes it (``storage.partitions``)
 
-    @property
-    def part(self) -> int:
-        """The partition of its chat: which processor takes it (``storage.partitions``)."""
-        return event_part(self.events)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "part", event_part(self.events))  # once: the insert and the hand-off both read it
 
 
 @dataclass(frozen=True, slots=True)

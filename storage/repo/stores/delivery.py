@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import Connection
@@ -75,20 +75,18 @@ class SqlDeliveryStore(SqlStore):
         return await self._read(lambda c: outbox_rows.next_at(c, parts))
 
     async def outgoing_sent(self, ids: Sequence[int], pace: tuple[str, Sequence[float]] | None = None) -> None:
-        now = self.clock()
-
-        def job(c: Connection) -> None:
-            outbox_rows.sent(c, ids)
-            if pace is not None:
-                outbox_rows.record_pace(c, pace[0], pace[1], now)
-        await self._commit(job)
+        await self._settle(lambda c: outbox_rows.sent(c, ids), pace)
 
     async def outgoing_failed(self, ids: Sequence[int], next_at: float, error: str,
                               pace: tuple[str, Sequence[float]] | None = None) -> None:
+        await self._settle(lambda c: outbox_rows.failed(c, ids, next_at, error), pace)
+
+    async def _settle(self, change: Callable[[Connection], None], pace: tuple[str, Sequence[float]] | None) -> None:
+        """A send's outcome for its rows, with the chat's send times when given, in one commit."""
         now = self.clock()
 
         def job(c: Connection) -> None:
-            outbox_rows.failed(c, ids, next_at, error)
+            change(c)
             if pace is not None:
                 outbox_rows.record_pace(c, pace[0], pace[1], now)
         await self._commit(job)
